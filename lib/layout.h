@@ -1,0 +1,48 @@
+/*
+ * Page layouts as data: one JSON file per book type and version under schemas/layouts/
+ * (compiled in), or in the directories of SOHOA_LAYOUT_PATH (colon-separated, searched first),
+ * so a new printing of the books is a new file, not new code.
+ */
+#ifndef SO_LAYOUT_H
+#define SO_LAYOUT_H
+
+#include <stddef.h>
+
+enum so_column_kind { SO_COLUMN_FIELD, SO_COLUMN_COMPOSITE };
+
+struct so_column {
+	int index;              /* 1-based, as printed in the index row */
+	char *title;            /* header text */
+	enum so_column_kind kind;
+	char *field;            /* FIELD: the record field it fills */
+	char *holds;            /* what the cell holds: number, date, datetime, name, text, sex,
+	                           ethnicity, nationality, place, id_number, id_document,
+	                           relationship, block */
+	char *parser;           /* COMPOSITE: person, declarant or death_notice */
+	char *prefix;           /* COMPOSITE: field prefix ("mother") */
+	char **subfields;       /* COMPOSITE: the sub-fields it may fill ("full_name", ...) */
+	size_t nsubfields;
+	double width;           /* relative width; the widths of a layout sum to 1 */
+};
+
+struct so_layout {
+	char *name;             /* "birth-v1" */
+	char *book_type;        /* birth, marriage, death, parentage */
+	int version;
+	char *title;            /* the book title printed in the top band */
+	int rows_min, rows_max; /* entry rows per page */
+	struct so_column *columns;
+	size_t ncolumns;
+};
+
+/* Loads layout NAME. Returns 0, or -1 with the error set. The caller frees with so_layout_free. */
+int so_layout_load(const char *name, struct so_layout **out);
+/* Parses a layout from JSON text; ORIGIN names it in messages. */
+int so_layout_parse(const char *json, size_t len, const char *origin, struct so_layout **out);
+void so_layout_free(struct so_layout *l);
+/* "birth-v1" for "birth"; NULL for an unknown book type. */
+const char *so_layout_default(const char *book_type);
+/* 1 if TYPE is one of the four book types. */
+int so_book_type_valid(const char *type);
+
+#endif
