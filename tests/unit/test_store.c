@@ -1,0 +1,395 @@
+/* Unit tests of the batch store: migrations, schema version checks, books, files, pages,
+ * stage units and their claims, records and the rest. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "util.h"
+
+static char *tmpdir_new(void)
+{
+	char tmpl[] = "/tmp/sohoa-test-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	assert_non_null(d);
+	return strdup(d);
+}
+
+static void rm_rf(const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_open_missing_refused(void **state)
+{
+	struct so_store *s = NULL;
+	assert_int_equal(so_store_open("/nonexistent/sohoa/batch", 0, &s), -1);
+	assert_null(s);
+	assert_non_null(strstr(so_errmsg(), "no batch at"));
+}
+
+static void test_migrate_fresh(void **state)
+{
+	char *dir = tmpdir_new();
+	struct so_store *s = NULL;
+	assert_int_equal(so_store_open(dir, 1, &s), 0);
+	assert_true(so_store_schema_latest() >= 1);
+	assert_int_equal(so_store_schema_version(s), so_store_schema_latest());
+
+	/* WAL and synchronous=FULL */
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(so_store_db(s), "PRAGMA journal_mode", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(so_store_db(s), "PRAGMA synchronous", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2); /* FULL */
+	sqlite3_finalize(st);
+
+	/* every table of the schema exists */
+	const char *tables[] = { "books", "scan_files", "pages", "stage_units", "records", "fields",
+				 "flags", "audit", "outbox", "events", "batch_meta" };
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		assert_int_equal(sqlite3_prepare_v2(so_store_db(s),
+			"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1", -1,
+			&st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, tables[i], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), 1);
+		sqlite3_finalize(st);
+	}
+	so_store_close(s);
+
+	/* reopening migrates nothing and keeps the version */
+	assert_int_equal(so_store_open(dir, 0, &s), 0);
+	assert_int_equal(so_store_schema_version(s), so_store_schema_latest());
+	so_store_close(s);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	char *dir = tmpdir_new();
+	struct so_store *s = NULL;
+	assert_int_equal(so_store_open(dir, 1, &s), 0);
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", so_store_schema_latest() + 1);
+	assert_int_equal(sqlite3_exec(so_store_db(s), pragma, NULL, NULL, NULL), SQLITE_OK);
+	so_store_close(s);
+	assert_int_equal(so_store_open(dir, 0, &s), -1);
+	assert_null(s);
+	assert_non_null(strstr(so_errmsg(), "newer than this sohoa"));
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_old_schema_migrated(void **state)
+{
+	/* a store left at version 0 (created, never migrated) is brought up to date */
+	char *dir = tmpdir_new();
+	char path[512];
+	snprintf(path, sizeof(path), "%s/batch.db", dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 0", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	struct so_store *s = NULL;
+	assert_int_equal(so_store_open(dir, 0, &s), 0);
+	assert_int_equal(so_store_schema_version(s), so_store_schema_latest());
+	so_store_close(s);
+	rm_rf(dir);
+	free(dir);
+}
+
+static struct so_store *fresh(char **dir)
+{
+	*dir = tmpdir_new();
+	struct so_store *s = NULL;
+	assert_int_equal(so_store_open(*dir, 1, &s), 0);
+	return s;
+}
+
+static void test_books_and_files(void **state)
+{
+	char *dir;
+	struct so_store *s = fresh(&dir);
+	struct so_book b = { 0 };
+	strcpy(b.type, "birth");
+	b.year = 2019;
+	strcpy(b.volume, "01");
+	strcpy(b.authority_code, "26740");
+	strcpy(b.layout, "birth-v1");
+	assert_int_equal(so_book_register(s, &b), 0);
+	int64_t id = b.id;
+	assert_true(id > 0);
+	/* the same book again is found, not added */
+	b.id = 0;
+	assert_int_equal(so_book_register(s, &b), 0);
+	assert_int_equal(b.id, id);
+	/* with another layout it is refused */
+	strcpy(b.layout, "birth-v2");
+	assert_int_equal(so_book_register(s, &b), -1);
+	assert_non_null(strstr(so_errmsg(), "registered with layout 'birth-v1'"));
+
+	struct so_scan_file f = { 0 };
+	f.book_id = id;
+	f.page_count = -1;
+	strcpy(f.path, "/scans/a.tif");
+	strcpy(f.name, "a.tif");
+	strcpy(f.sha256, "aa");
+	assert_int_equal(so_scan_file_register(s, &f), 0);
+	assert_int_equal(f.duplicate_of, 0);
+	int64_t fa = f.id;
+	/* same content, other path: a duplicate of the first */
+	struct so_scan_file g = f;
+	g.id = 0;
+	strcpy(g.path, "/scans/copy-of-a.tif");
+	assert_int_equal(so_scan_file_register(s, &g), 0);
+	assert_int_equal(g.duplicate_of, fa);
+	/* same path, changed content: refused */
+	struct so_scan_file h = f;
+	strcpy(h.sha256, "bb");
+	assert_int_equal(so_scan_file_register(s, &h), -1);
+	assert_non_null(strstr(so_errmsg(), "has changed"));
+	assert_int_equal(so_scan_file_set_page_count(s, fa, 7), 0);
+	struct so_scan_file back;
+	assert_int_equal(so_scan_file_get(s, fa, &back), 0);
+	assert_int_equal(back.page_count, 7);
+	assert_string_equal(back.name, "a.tif");
+	so_store_close(s);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_pages(void **state)
+{
+	char *dir;
+	struct so_store *s = fresh(&dir);
+	struct so_book b = { .year = 2020 };
+	strcpy(b.type, "death");
+	strcpy(b.volume, "02");
+	strcpy(b.authority_code, "00004");
+	strcpy(b.layout, "death-v1");
+	assert_int_equal(so_book_register(s, &b), 0);
+	struct so_scan_file f = { .book_id = b.id, .page_count = -1 };
+	strcpy(f.path, "/x.tif");
+	strcpy(f.name, "x.tif");
+	assert_int_equal(so_scan_file_register(s, &f), 0);
+
+	struct so_page p = { .scan_file_id = f.id, .page_index = 3, .width = 100, .height = 50,
+			     .dpi = 300, .skew = -1.25, .skew_conf = 4.5, .orientation = 180 };
+	strcpy(p.sha256, "cafe");
+	strcpy(p.state, "prepared");
+	strcpy(p.image, "pages/1-x.tif/p0004.tif");
+	assert_int_equal(so_page_put(s, &p), 0);
+	int64_t pid = p.id;
+	struct so_page q;
+	assert_int_equal(so_page_find(s, f.id, 3, &q), 1);
+	assert_int_equal(q.id, pid);
+	assert_int_equal(q.orientation, 180);
+	assert_true(q.skew == -1.25);
+	assert_string_equal(q.image, "pages/1-x.tif/p0004.tif");
+	assert_int_equal(so_page_find(s, f.id, 4, &q), 0);
+	assert_int_equal(so_page_find_sha256(s, "cafe"), pid);
+	assert_int_equal(so_page_find_sha256(s, "beef"), 0);
+	/* putting the same page again replaces it and keeps its id */
+	strcpy(p.state, "failed");
+	strcpy(p.reason, "cannot decode");
+	assert_int_equal(so_page_put(s, &p), 0);
+	assert_int_equal(p.id, pid);
+	assert_int_equal(so_page_get(s, pid, &q), 0);
+	assert_string_equal(q.state, "failed");
+	assert_string_equal(q.reason, "cannot decode");
+	/* a bad state is refused by the schema */
+	strcpy(p.state, "weird");
+	assert_int_equal(so_page_put(s, &p), -1);
+	so_store_close(s);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_units_claim_and_take_back(void **state)
+{
+	char *dir;
+	struct so_store *s = fresh(&dir);
+	for (int i = 1; i <= 3; i++)
+		assert_int_equal(so_unit_add(s, "ocr", i), 0);
+	assert_int_equal(so_unit_add(s, "ocr", 2), 0); /* again: no-op */
+	struct so_stage_counts c;
+	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
+	assert_int_equal(c.pending, 3);
+
+	int64_t id = 0;
+	assert_int_equal(so_unit_claim(s, "ocr", 3, &id), 1);
+	assert_int_equal(id, 1);
+	assert_int_equal(so_unit_finish(s, "ocr", id, NULL), 0);
+	assert_int_equal(so_unit_claim(s, "ocr", 3, &id), 1);
+	assert_int_equal(id, 2);
+	assert_int_equal(so_unit_finish(s, "ocr", id, "table not found"), 0);
+
+	/* a child claims unit 3 and dies without finishing: the claim is taken back */
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct so_store *cs = NULL;
+		int64_t cid;
+		if (so_store_open(dir, 0, &cs) < 0 || so_unit_claim(cs, "ocr", 3, &cid) != 1)
+			_exit(1);
+		_exit(cid == 3 ? 0 : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
+	assert_int_equal(c.running, 1);
+	assert_int_equal(so_unit_claim(s, "ocr", 3, &id), 1);
+	assert_int_equal(id, 3);
+	char st[16], err[128];
+	assert_int_equal(so_unit_state(s, "ocr", 3, st, sizeof(st), err, sizeof(err)), 1);
+	assert_string_equal(st, "running");
+	assert_int_equal(so_unit_finish(s, "ocr", 3, NULL), 0);
+	assert_int_equal(so_unit_claim(s, "ocr", 3, &id), 0);
+
+	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
+	assert_int_equal(c.done, 2);
+	assert_int_equal(c.failed, 1);
+	assert_int_equal(so_unit_state(s, "ocr", 2, st, sizeof(st), err, sizeof(err)), 1);
+	assert_string_equal(st, "failed");
+	assert_string_equal(err, "table not found");
+	assert_int_equal(so_unit_retry_failed(s, "ocr"), 1);
+	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
+	assert_int_equal(c.pending, 1);
+	so_store_close(s);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_unit_given_up_after_attempts(void **state)
+{
+	char *dir;
+	struct so_store *s = fresh(&dir);
+	assert_int_equal(so_unit_add(s, "ocr", 9), 0);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		fflush(NULL);
+		pid_t pid = fork();
+		if (pid == 0) {
+			struct so_store *cs = NULL;
+			int64_t cid;
+			if (so_store_open(dir, 0, &cs) < 0 || so_unit_claim(cs, "ocr", 2, &cid) != 1)
+				_exit(1);
+			_exit(0); /* dies holding the unit */
+		}
+		int status;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	int64_t id;
+	assert_int_equal(so_unit_claim(s, "ocr", 2, &id), 0);
+	char st[16], err[160];
+	assert_int_equal(so_unit_state(s, "ocr", 9, st, sizeof(st), err, sizeof(err)), 1);
+	assert_string_equal(st, "failed");
+	assert_non_null(strstr(err, "2 times"));
+	so_store_close(s);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_records_fields_flags_audit_outbox(void **state)
+{
+	char *dir;
+	struct so_store *s = fresh(&dir);
+	struct so_book b = { .year = 2019 };
+	strcpy(b.type, "birth");
+	strcpy(b.volume, "01");
+	strcpy(b.authority_code, "26740");
+	strcpy(b.layout, "birth-v1");
+	assert_int_equal(so_book_register(s, &b), 0);
+	struct so_scan_file f = { .book_id = b.id, .page_count = -1 };
+	strcpy(f.path, "/y.tif");
+	strcpy(f.name, "y.tif");
+	assert_int_equal(so_scan_file_register(s, &f), 0);
+	struct so_page p = { .scan_file_id = f.id };
+	strcpy(p.state, "prepared");
+	assert_int_equal(so_page_put(s, &p), 0);
+
+	assert_int_equal(so_store_begin(s), 0);
+	int64_t rid = 0, rid2 = 0;
+	struct so_bbox box = { 10, 20, 300, 400 };
+	assert_int_equal(so_record_add(s, b.id, p.id, 2, &box, &rid), 0);
+	assert_int_equal(so_record_add(s, b.id, p.id, 2, &box, &rid2), 0);
+	assert_int_equal(rid, rid2);
+	const char *evil = "Robert'); DROP TABLE records;--";
+	assert_int_equal(so_field_put(s, rid, "child.full_name", evil, NULL, NULL, 0.93, &box,
+				      "ocr"), 0);
+	assert_int_equal(so_field_put(s, rid, "child.sex", "Nam", "male", NULL, -1, NULL, NULL), 0);
+	int64_t flag;
+	assert_int_equal(so_flag_add(s, rid, "DATE_INVALID", "error", "[\"child.birth_date\"]",
+				     "Ngày không có thật", NULL, &flag), 0);
+	assert_int_equal(so_store_commit(s), 0);
+
+	char status[24];
+	assert_int_equal(so_record_status(s, rid, status, sizeof(status)), 1);
+	assert_string_equal(status, "extracted");
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(so_store_db(s), "SELECT raw, confidence FROM fields "
+					    "WHERE record_id = ?1 AND name = 'child.full_name'",
+					    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, rid);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), evil);
+	assert_true(sqlite3_column_double(st, 1) > 0.929 && sqlite3_column_double(st, 1) < 0.931);
+	sqlite3_finalize(st);
+
+	assert_int_equal(so_flag_set_state(s, flag, "verified"), 0);
+	assert_int_equal(so_flag_set_state(s, flag, "nonsense"), -1);
+	assert_int_equal(so_flag_set_state(s, 999999, "resolved"), -1);
+	assert_int_equal(so_record_set_status(s, rid, "needs_review"), 0);
+	assert_int_equal(so_record_set_status(s, rid, "bogus"), -1);
+	assert_int_equal(so_audit_add(s, "archivist1", rid, "set", "child.full_name", evil,
+				      "Nguyễn Văn An"), 0);
+	assert_int_equal(so_outbox_enqueue(s, rid, "26740/birth/2019/01/125"), 0);
+	assert_int_equal(so_outbox_enqueue(s, rid, "26740/birth/2019/01/125"), 0);
+	assert_int_equal(so_outbox_ack(s, rid, "remote-1"), 0);
+	assert_int_equal(so_record_status(s, rid, status, sizeof(status)), 1);
+	assert_string_equal(status, "synced");
+	assert_int_equal(so_outbox_ack(s, 424242, "x"), -1);
+	assert_int_equal(so_event_add(s, "scan", "error", "a.tif#2", "cannot decode row %d", 7), 0);
+
+	char v[64];
+	assert_int_equal(so_meta_get(s, "created_by", v, sizeof(v)), 0);
+	assert_int_equal(so_meta_set(s, "created_by", "test"), 0);
+	assert_int_equal(so_meta_get(s, "created_by", v, sizeof(v)), 1);
+	assert_string_equal(v, "test");
+	so_store_close(s);
+	rm_rf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_missing_refused),
+		cmocka_unit_test(test_migrate_fresh),
+		cmocka_unit_test(test_newer_schema_refused),
+		cmocka_unit_test(test_old_schema_migrated),
+		cmocka_unit_test(test_books_and_files),
+		cmocka_unit_test(test_pages),
+		cmocka_unit_test(test_units_claim_and_take_back),
+		cmocka_unit_test(test_unit_given_up_after_attempts),
+		cmocka_unit_test(test_records_fields_flags_audit_outbox),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
