@@ -149,9 +149,10 @@ int main(int argc, char **argv)
 		while ((r = fread(buf, 1, sizeof(buf), old)) > 0)
 			out_add(&prev, buf, r);
 		fclose(old);
-		if (prev.n == o.n && memcmp(prev.p, o.p, o.n) == 0)
-			return 0;
+		int same = prev.n == o.n && memcmp(prev.p, o.p, o.n) == 0;
 		free(prev.p);
+		if (same)
+			goto done;
 	}
 	char tmp[4096];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", argv[1]);
@@ -162,5 +163,10 @@ int main(int argc, char **argv)
 		die("cannot write", tmp);
 	if (rename(tmp, argv[1]) < 0)
 		die("cannot rename", tmp);
+done:
+	for (size_t i = 0; i < ns.n; i++)
+		free(ns.v[i]);
+	free(ns.v);
+	free(o.p);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tiffin.h"
+#include "tiffwrite.h"
 #include "util.h"
 
 #define W 301
@@ -32,158 +33,19 @@ static uint8_t bilevel(uint32_t x, uint32_t y)
 	return pattern(x, y) < 128 ? 0 : 255;
 }
 
-enum kind { GRAY8, GRAY16, BILEVEL_WHITE, BILEVEL_BLACK, RGB, PALETTE };
+static const struct tw_spec *specs = tw_specs;
 
-struct spec {
-	const char *name;
-	enum kind kind;
-	uint16_t compression;
-	int tiled;
-	int separate;
-	uint16_t orientation;
-	int ycbcr;
-	int lossy;
-	float dpi;
-	uint16_t resunit;
-};
-
-static void write_page(TIFF *tif, const struct spec *sp)
+static void write_file(const char *path, const struct tw_spec *pages, int n)
 {
-	uint16_t spp = sp->kind == RGB ? 3 : 1;
-	uint16_t bps = sp->kind == GRAY16 ? 16 : (sp->kind == BILEVEL_WHITE ||
-						  sp->kind == BILEVEL_BLACK) ? 1 : 8;
-	uint16_t photometric = sp->kind == RGB ? (sp->ycbcr ? PHOTOMETRIC_YCBCR : PHOTOMETRIC_RGB)
-			     : sp->kind == BILEVEL_WHITE ? PHOTOMETRIC_MINISWHITE
-			     : sp->kind == PALETTE ? PHOTOMETRIC_PALETTE : PHOTOMETRIC_MINISBLACK;
-	TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, W);
-	TIFFSetField(tif, TIFFTAG_IMAGELENGTH, H);
-	TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, spp);
-	TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, bps);
-	TIFFSetField(tif, TIFFTAG_COMPRESSION, sp->compression);
-	TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, photometric);
-	TIFFSetField(tif, TIFFTAG_PLANARCONFIG, sp->separate ? PLANARCONFIG_SEPARATE
-							     : PLANARCONFIG_CONTIG);
-	if (sp->orientation)
-		TIFFSetField(tif, TIFFTAG_ORIENTATION, sp->orientation);
-	if (sp->dpi > 0) {
-		TIFFSetField(tif, TIFFTAG_XRESOLUTION, sp->dpi);
-		TIFFSetField(tif, TIFFTAG_YRESOLUTION, sp->dpi);
-		TIFFSetField(tif, TIFFTAG_RESOLUTIONUNIT, sp->resunit ? sp->resunit : RESUNIT_INCH);
-	}
-	if (sp->compression == COMPRESSION_JPEG) {
-		TIFFSetField(tif, TIFFTAG_JPEGQUALITY, 95);
-		if (sp->ycbcr)
-			TIFFSetField(tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
-	}
-	static uint16_t cmap[3][256];
-	if (sp->kind == PALETTE) {
-		for (int i = 0; i < 256; i++)
-			cmap[0][i] = cmap[1][i] = cmap[2][i] = (uint16_t)(i * 257);
-		TIFFSetField(tif, TIFFTAG_COLORMAP, cmap[0], cmap[1], cmap[2]);
-	}
-
-	/* the whole image in memory, in the file's sample layout */
-	size_t rowbytes = bps == 1 ? (W + 7) / 8 : (size_t)W * spp * (bps / 8);
-	uint8_t *img = calloc(H, rowbytes);
-	assert_non_null(img);
-	for (uint32_t y = 0; y < H; y++) {
-		uint8_t *row = img + y * rowbytes;
-		for (uint32_t x = 0; x < W; x++) {
-			uint8_t v = pattern(x, y);
-			switch (sp->kind) {
-			case GRAY8:
-			case PALETTE:
-				row[x] = v;
-				break;
-			case GRAY16:
-				((uint16_t *)(void *)row)[x] = (uint16_t)(v * 257);
-				break;
-			case RGB:
-				row[3 * x] = row[3 * x + 1] = row[3 * x + 2] = v;
-				break;
-			case BILEVEL_WHITE:
-			case BILEVEL_BLACK: {
-				int black = bilevel(x, y) == 0;
-				int bit = sp->kind == BILEVEL_WHITE ? black : !black;
-				if (bit)
-					row[x / 8] |= (uint8_t)(0x80 >> (x % 8));
-				break;
-			}
-			}
-		}
-	}
-	if (sp->tiled) {
-		TIFFSetField(tif, TIFFTAG_TILEWIDTH, 64);
-		TIFFSetField(tif, TIFFTAG_TILELENGTH, 64);
-		size_t ts = (size_t)TIFFTileSize(tif);
-		uint8_t *tile = malloc(ts);
-		assert_non_null(tile);
-		for (uint32_t ty = 0; ty < H; ty += 64) {
-			for (uint32_t tx = 0; tx < W; tx += 64) {
-				memset(tile, 0, ts);
-				for (uint32_t y = 0; y < 64 && ty + y < H; y++)
-					for (uint32_t x = 0; x < 64 && tx + x < W; x++)
-						tile[y * 64 + x] = img[(ty + y) * rowbytes + tx + x];
-				assert_true(TIFFWriteTile(tif, tile, tx, ty, 0, 0) > 0);
-			}
-		}
-		free(tile);
-	} else if (sp->separate) {
-		TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, 16);
-		uint8_t *plane = malloc(W);
-		for (uint16_t s = 0; s < spp; s++) {
-			for (uint32_t y = 0; y < H; y++) {
-				for (uint32_t x = 0; x < W; x++)
-					plane[x] = img[y * rowbytes + 3 * x + s];
-				assert_int_equal(TIFFWriteScanline(tif, plane, y, s), 1);
-			}
-		}
-		free(plane);
-	} else {
-		TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, sp->compression == COMPRESSION_CCITTFAX4 ? H : 16);
-		for (uint32_t y = 0; y < H; y++)
-			assert_int_equal(TIFFWriteScanline(tif, img + y * rowbytes, y, 0), 1);
-	}
-	free(img);
-	assert_int_equal(TIFFWriteDirectory(tif), 1);
+	assert_int_equal(tw_write(path, pages, n, W, H, pattern), 0);
 }
 
-static void write_file(const char *path, const struct spec *pages, int n)
-{
-	TIFF *tif = TIFFOpen(path, "w");
-	assert_non_null(tif);
-	for (int i = 0; i < n; i++)
-		write_page(tif, &pages[i]);
-	TIFFClose(tif);
-}
-
-static const struct spec specs[] = {
-	{ "g4", BILEVEL_WHITE, COMPRESSION_CCITTFAX4, 0, 0, 0, 0, 0, 300, 0 },
-	{ "bilevel-none", BILEVEL_BLACK, COMPRESSION_NONE, 0, 0, 0, 0, 0, 300, 0 },
-	{ "bilevel-lzw", BILEVEL_WHITE, COMPRESSION_LZW, 0, 0, 0, 0, 0, 300, 0 },
-	{ "gray-lzw", GRAY8, COMPRESSION_LZW, 0, 0, 0, 0, 0, 200, 0 },
-	{ "gray-none", GRAY8, COMPRESSION_NONE, 0, 0, 0, 0, 0, 400, 0 },
-	{ "gray-deflate", GRAY8, COMPRESSION_ADOBE_DEFLATE, 0, 0, 0, 0, 0, 300, 0 },
-	{ "gray-packbits", GRAY8, COMPRESSION_PACKBITS, 0, 0, 0, 0, 0, 300, 0 },
-	{ "gray-jpeg", GRAY8, COMPRESSION_JPEG, 0, 0, 0, 0, 1, 300, 0 },
-	{ "gray16-lzw", GRAY16, COMPRESSION_LZW, 0, 0, 0, 0, 0, 300, 0 },
-	{ "rgb-jpeg-ycbcr", RGB, COMPRESSION_JPEG, 0, 0, 0, 1, 1, 300, 0 },
-	{ "rgb-jpeg", RGB, COMPRESSION_JPEG, 0, 0, 0, 0, 1, 300, 0 },
-	{ "rgb-lzw", RGB, COMPRESSION_LZW, 0, 0, 0, 0, 0, 300, 0 },
-	{ "rgb-none", RGB, COMPRESSION_NONE, 0, 0, 0, 0, 0, 300, 0 },
-	{ "rgb-separate", RGB, COMPRESSION_LZW, 0, 1, 0, 0, 0, 300, 0 },
-	{ "palette", PALETTE, COMPRESSION_LZW, 0, 0, 0, 0, 0, 300, 0 },
-	{ "gray-tiled", GRAY8, COMPRESSION_LZW, 1, 0, 0, 0, 0, 300, 0 },
-	{ "dpi-cm", GRAY8, COMPRESSION_LZW, 0, 0, 0, 0, 0, 118.11f, RESUNIT_CENTIMETER },
-	{ "no-dpi", GRAY8, COMPRESSION_LZW, 0, 0, 0, 0, 0, 0, 0 },
-};
-
-static void check_pixels(PIX *pix, const struct spec *sp)
+static void check_pixels(PIX *pix, const struct tw_spec *sp)
 {
 	assert_int_equal(pixGetWidth(pix), W);
 	assert_int_equal(pixGetHeight(pix), H);
 	assert_int_equal(pixGetDepth(pix), 8);
-	int bil = sp->kind == BILEVEL_WHITE || sp->kind == BILEVEL_BLACK;
+	int bil = sp->kind == TW_BILEVEL_WHITE || sp->kind == TW_BILEVEL_BLACK;
 	long bad = 0;
 	for (uint32_t y = 0; y < H; y++) {
 		l_uint32 *line = pixGetData(pix) + y * pixGetWpl(pix);
@@ -201,8 +63,8 @@ static void check_pixels(PIX *pix, const struct spec *sp)
 
 static void test_every_format(void **state)
 {
-	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-		const struct spec *sp = &specs[i];
+	for (size_t i = 0; specs[i].name; i++) {
+		const struct tw_spec *sp = &specs[i];
 		char path[128];
 		snprintf(path, sizeof(path), "%s/%s.tif", dir, sp->name);
 		write_file(path, sp, 1);
@@ -245,7 +107,7 @@ static void test_multipage_linear(void **state)
 {
 	char path[128];
 	snprintf(path, sizeof(path), "%s/multi.tif", dir);
-	struct spec pages[12];
+	struct tw_spec pages[12];
 	for (int i = 0; i < 12; i++)
 		pages[i] = specs[i % 6];
 	write_file(path, pages, 12);
@@ -383,7 +245,7 @@ static void test_hostile_pages(void **state)
 	so_tiff_close(t);
 
 	/* a real file truncated in its second page's data: page 1 reads, page 2 fails clearly */
-	struct spec two[2] = { specs[3], specs[3] };
+	struct tw_spec two[2] = { specs[3], specs[3] };
 	two[0].compression = two[1].compression = COMPRESSION_NONE;
 	snprintf(path, sizeof(path), "%s/cut.tif", dir);
 	write_file(path, two, 2);
@@ -412,7 +274,7 @@ static void test_hostile_pages(void **state)
 static void test_corrupt_bytes_never_crash(void **state)
 {
 	/* flip bytes all over a valid multi-format file; every outcome is a page or an error */
-	struct spec pages[4] = { specs[0], specs[3], specs[9], specs[14] };
+	struct tw_spec pages[4] = { specs[0], specs[3], specs[9], specs[14] };
 	char path[128];
 	snprintf(path, sizeof(path), "%s/flip.tif", dir);
 	write_file(path, pages, 4);

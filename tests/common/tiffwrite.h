@@ -1,0 +1,35 @@
+/*
+ * Writing small TIFF files in every layout sohoa must read (bilevel, grey 8/16 bit, RGB,
+ * YCbCr JPEG, palette, tiled, planar), for the reader's tests and the fuzz corpus seeds.
+ */
+#ifndef SO_TEST_TIFFWRITE_H
+#define SO_TEST_TIFFWRITE_H
+
+#include <stdint.h>
+
+enum tw_kind { TW_GRAY8, TW_GRAY16, TW_BILEVEL_WHITE, TW_BILEVEL_BLACK, TW_RGB, TW_PALETTE };
+
+struct tw_spec {
+	const char *name;
+	enum tw_kind kind;
+	uint16_t compression;
+	int tiled;
+	int separate;      /* planar configuration separate (RGB) */
+	uint16_t orientation;
+	int ycbcr;         /* RGB stored as YCbCr (JPEG) */
+	int lossy;
+	float dpi;         /* 0: no resolution tags */
+	uint16_t resunit;  /* 0: inch */
+};
+
+/* Grey value of the picture at (x, y). */
+typedef uint8_t (*tw_pattern)(uint32_t x, uint32_t y);
+
+/* The formats of the reader's tests, NULL-name terminated. */
+extern const struct tw_spec tw_specs[];
+
+/* Writes N pages of W x H pixels; 0 or -1. Bilevel pages threshold the pattern at 128. */
+int tw_write(const char *path, const struct tw_spec *pages, int n, uint32_t w, uint32_t h,
+	     tw_pattern pattern);
+
+#endif
