@@ -31,7 +31,12 @@ static int on_error(TIFF *tif, void *user, const char *module, const char *fmt, 
 	if (t && !t->err[0]) {
 		char msg[400];
 		vsnprintf(msg, sizeof(msg), fmt, ap);
-		snprintf(t->err, sizeof(t->err), "%s", msg);
+		/* libtiff often starts with the file name, which our messages already carry */
+		const char *m = msg;
+		size_t n = strlen(t->name);
+		if (strncmp(m, t->name, n) == 0 && m[n] == ':' && m[n + 1] == ' ')
+			m += n + 2;
+		snprintf(t->err, sizeof(t->err), "%s", m);
 	}
 	return 1; /* handled: no global handler */
 }

@@ -1,0 +1,423 @@
+/* Shared command-line helpers (see cli.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "image.h"
+#include "layout.h"
+#include "util.h"
+
+static char prog[64] = "sohoa";
+
+void so_cli_init(const char *name)
+{
+	snprintf(prog, sizeof(prog), "%s", name);
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	so_image_init();
+}
+
+const char *so_cli_name(void)
+{
+	return prog;
+}
+
+static void vmsg(const char *tag, const char *fmt, va_list ap)
+{
+	char msg[2048];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s: %s%s\n", prog, tag, msg);
+}
+
+void so_cli_msg(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void so_cli_err(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("error: ", fmt, ap);
+	va_end(ap);
+}
+
+int so_cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	return SO_EXIT_USAGE;
+}
+
+int so_cli_version(void)
+{
+	printf("%s %s\n", prog, SO_VERSION);
+	return SO_EXIT_OK;
+}
+
+int so_cli_number(const char *option, const char *arg, long min, long max, long *out)
+{
+	if (so_parse_long(arg, min, max, out) < 0) {
+		so_cli_usage_error("invalid value for --%s: %s", option, so_errmsg());
+		return -1;
+	}
+	return 0;
+}
+
+/* Book specs ------------------------------------------------------------------------------ */
+
+static int text_ok(const char *s, size_t max, int digits_only)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= max)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (digits_only ? (*p < '0' || *p > '9') : (*p < 0x20 || *p == '/' || *p == 0x7f))
+			return 0;
+	}
+	return 1;
+}
+
+int so_bookspecs_option(struct so_bookspecs *b, int opt, const char *arg)
+{
+	struct so_bookspec *cur = b->n ? &b->v[b->n - 1] : NULL;
+	if (opt == SO_OPT_BOOK_TYPE) {
+		if (!so_book_type_valid(arg)) {
+			so_cli_usage_error("unknown book type '%s' (birth, marriage, death, parentage)",
+					   arg);
+			return -1;
+		}
+		struct so_bookspec *v = realloc(b->v, (b->n + 1) * sizeof(*v));
+		if (!v) {
+			so_cli_err("out of memory");
+			return -1;
+		}
+		b->v = v;
+		cur = &b->v[b->n++];
+		memset(cur, 0, sizeof(*cur));
+		snprintf(cur->type, sizeof(cur->type), "%s", arg);
+		return 1;
+	}
+	const char *names[] = { "year", "volume", "authority", "layout" };
+	int is_spec = opt == SO_OPT_YEAR || opt == SO_OPT_VOLUME || opt == SO_OPT_AUTHORITY ||
+		      opt == SO_OPT_LAYOUT || opt == 1;
+	if (!is_spec)
+		return 0;
+	if (!cur) {
+		if (opt == 1)
+			so_cli_usage_error("scan file '%s' given before any --book-type", arg);
+		else
+			so_cli_usage_error("--%s given before any --book-type",
+					   names[opt - SO_OPT_YEAR]);
+		return -1;
+	}
+	switch (opt) {
+	case SO_OPT_YEAR:
+		return so_cli_number("year", arg, 1900, 2200, &cur->year) < 0 ? -1 : 1;
+	case SO_OPT_VOLUME:
+		if (!text_ok(arg, sizeof(cur->volume), 0)) {
+			so_cli_usage_error("invalid --volume '%s': 1 to %zu characters, no '/'", arg,
+					   sizeof(cur->volume) - 1);
+			return -1;
+		}
+		snprintf(cur->volume, sizeof(cur->volume), "%s", arg);
+		return 1;
+	case SO_OPT_AUTHORITY:
+		if (!text_ok(arg, 9, 1)) {
+			so_cli_usage_error("invalid --authority '%s': the unit code of the registering "
+					   "authority, digits only (e.g. 26740)", arg);
+			return -1;
+		}
+		snprintf(cur->authority, sizeof(cur->authority), "%s", arg);
+		return 1;
+	case SO_OPT_LAYOUT:
+		snprintf(cur->layout, sizeof(cur->layout), "%s", arg);
+		return 1;
+	default: {
+		char **files = realloc(cur->files, (cur->nfiles + 1) * sizeof(*files));
+		if (!files || !(files[cur->nfiles] = strdup(arg))) {
+			free(files == cur->files ? NULL : files);
+			so_cli_err("out of memory");
+			return -1;
+		}
+		cur->files = files;
+		cur->nfiles++;
+		return 1;
+	}
+	}
+}
+
+int so_bookspecs_finish(struct so_bookspecs *b)
+{
+	if (b->n == 0) {
+		so_cli_usage_error("no book given (--book-type ... FILE.tif)");
+		return -1;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		struct so_bookspec *s = &b->v[i];
+		const char *missing = !s->year ? "--year" : !s->volume[0] ? "--volume"
+				    : !s->authority[0] ? "--authority" : NULL;
+		if (missing) {
+			so_cli_usage_error("book %zu (%s) lacks %s", i + 1, s->type, missing);
+			return -1;
+		}
+		if (s->nfiles == 0) {
+			so_cli_usage_error("book %zu (%s %ld/%s) has no scan file", i + 1, s->type,
+					   s->year, s->volume);
+			return -1;
+		}
+		if (!s->layout[0])
+			snprintf(s->layout, sizeof(s->layout), "%s", so_layout_default(s->type));
+		struct so_layout *l = NULL;
+		if (so_layout_load(s->layout, &l) < 0) {
+			so_cli_usage_error("book %zu: %s", i + 1, so_errmsg());
+			return -1;
+		}
+		int match = strcmp(l->book_type, s->type) == 0;
+		so_layout_free(l);
+		if (!match) {
+			so_cli_usage_error("book %zu: layout '%s' is not for %s books", i + 1,
+					   s->layout, s->type);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void so_bookspecs_release(struct so_bookspecs *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		for (size_t k = 0; k < b->v[i].nfiles; k++)
+			free(b->v[i].files[k]);
+		free(b->v[i].files);
+	}
+	SO_FREE(b->v);
+	b->n = 0;
+}
+
+/* Signals ---------------------------------------------------------------------------------- */
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	if (!got_signal)
+		got_signal = sig;
+}
+
+void so_signals_install(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int so_signal_received(void)
+{
+	return got_signal;
+}
+
+int so_signal_exit_code(int sig)
+{
+	return sig == SIGTERM ? SO_EXIT_SIGTERM : SO_EXIT_SIGINT;
+}
+
+/* Workers ---------------------------------------------------------------------------------- */
+
+int so_cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+static int exit_rank(int code)
+{
+	switch (code) {
+	case SO_EXIT_SIGINT:
+	case SO_EXIT_SIGTERM: return 5;
+	case SO_EXIT_ENV: return 4;
+	case SO_EXIT_USAGE: return 3;
+	case SO_EXIT_PARTIAL: return 2;
+	case SO_EXIT_OK: return 0;
+	default: return 1;
+	}
+}
+
+static pid_t spawn(int (*fn)(void *), void *ctx)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int code = fn(ctx);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(code);
+	}
+	return pid;
+}
+
+int so_workers_run(int n, int (*fn)(void *ctx), void *ctx, void (*tick)(void *), void *tick_ctx)
+{
+	if (n < 1)
+		n = 1;
+	pid_t *pids = calloc((size_t)n, sizeof(*pids));
+	if (!pids) {
+		so_cli_err("out of memory");
+		return SO_EXIT_ENV;
+	}
+	int worst = SO_EXIT_OK, running = 0, respawns = 0, forwarded = 0;
+	for (int i = 0; i < n; i++) {
+		pids[i] = spawn(fn, ctx);
+		if (pids[i] < 0) {
+			so_cli_err("cannot start a worker process: %s", strerror(errno));
+			worst = SO_EXIT_ENV;
+			break;
+		}
+		running++;
+	}
+	while (running > 0) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid < 0 && errno != EINTR)
+			break;
+		if (pid <= 0) {
+			int sig = so_signal_received();
+			if (sig && !forwarded) {
+				for (int i = 0; i < n; i++)
+					if (pids[i] > 0)
+						kill(pids[i], sig);
+				forwarded = 1;
+			}
+			if (tick)
+				tick(tick_ctx);
+			struct timespec ts = { 0, 200 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		int slot = -1;
+		for (int i = 0; i < n; i++)
+			if (pids[i] == pid)
+				slot = i;
+		if (slot < 0)
+			continue;
+		pids[slot] = 0;
+		running--;
+		int code;
+		if (WIFEXITED(status)) {
+			code = WEXITSTATUS(status);
+		} else {
+			int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+			code = SO_EXIT_PARTIAL;
+			if ((sig == SIGINT || sig == SIGTERM) && so_signal_received()) {
+				code = so_signal_exit_code(sig);
+			} else {
+				so_cli_msg("a worker process died (signal %d: %s); its unit will be "
+					   "taken back", sig, strsignal(sig));
+				if (!so_signal_received() && respawns < 10 * n) {
+					pids[slot] = spawn(fn, ctx);
+					if (pids[slot] > 0) {
+						running++;
+						respawns++;
+					} else {
+						pids[slot] = 0;
+					}
+				}
+			}
+		}
+		if (exit_rank(code) > exit_rank(worst))
+			worst = code;
+	}
+	if (tick)
+		tick(tick_ctx);
+	free(pids);
+	return worst;
+}
+
+/* Progress --------------------------------------------------------------------------------- */
+
+void so_progress_init(struct so_progress *p, const char *stage, const char *unit)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->stage, sizeof(p->stage), "%s", stage);
+	snprintf(p->unit, sizeof(p->unit), "%s", unit);
+	p->tty = isatty(STDERR_FILENO);
+	p->start = so_monotonic();
+	p->done_at_start = -1;
+}
+
+static void fmt_duration(double s, char *buf, size_t size)
+{
+	if (s < 0 || s > 360000) {
+		snprintf(buf, size, "--:--");
+		return;
+	}
+	long t = (long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+}
+
+void so_progress_update(struct so_progress *p, int64_t done, int64_t failed, int64_t total)
+{
+	if (p->done_at_start < 0)
+		p->done_at_start = done + failed;
+	p->done = done;
+	p->failed = failed;
+	p->total = total;
+	if (!p->tty)
+		return;
+	double now = so_monotonic();
+	if (now - p->last_draw < 0.2 && done + failed < total)
+		return;
+	p->last_draw = now;
+	double elapsed = now - p->start;
+	int64_t fresh = done + failed - p->done_at_start;
+	double rate = elapsed > 0.5 && fresh > 0 ? fresh / elapsed : 0;
+	char eta[32];
+	fmt_duration(rate > 0 ? (double)(total - done - failed) / rate : -1, eta, sizeof(eta));
+	int width = 24, filled = total > 0 ? (int)((done + failed) * width / total) : 0;
+	char bar[32];
+	for (int i = 0; i < width; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[width] = 0;
+	fprintf(stderr, "\r%-9s [%s] %lld/%lld %s  %.1f/s  ETA %s  failed %lld\033[K", p->stage, bar,
+		(long long)(done + failed), (long long)total, p->unit, rate, eta,
+		(long long)failed);
+	fflush(stderr);
+}
+
+void so_progress_log(struct so_progress *p, const char *fmt, ...)
+{
+	if (p->tty)
+		return;
+	char now[SO_TIME_LEN], msg[1024];
+	so_now_iso(now);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s %s %s\n", now, p->stage, msg);
+}
+
+void so_progress_end(struct so_progress *p)
+{
+	if (p->tty && p->total > 0)
+		fputc('\n', stderr);
+}

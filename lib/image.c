@@ -1,0 +1,236 @@
+/* Page preparation with leptonica (see image.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+#include "util.h"
+
+void so_image_init(void)
+{
+	setMsgSeverity(L_SEVERITY_NONE);
+}
+
+static int dpi_of(PIX *pix)
+{
+	l_int32 x = 0, y = 0;
+	pixGetResolution(pix, &x, &y);
+	return x > 0 ? x : 300;
+}
+
+/* Scales a length given for 300 dpi to the page's resolution (at least 1). */
+static int at_dpi(int dpi, int px300)
+{
+	int v = (int)lround((double)px300 * dpi / 300.0);
+	return v < 1 ? 1 : v;
+}
+
+/*
+ * Dark scanner borders: large solid dark regions connected to the image edge. Thin strokes
+ * (text, rules) vanish under an opening with a brick wider than any stroke; what is left and
+ * touches the edge is the border, which is grown a little and painted white. Returns the share
+ * of the page painted.
+ */
+static double remove_dark_border(PIX *gray, int dpi)
+{
+	double share = 0;
+	PIX *dark = pixThresholdToBinary(gray, 90);
+	if (!dark)
+		return 0;
+	int k = at_dpi(dpi, 21);
+	PIX *solid = pixOpenBrick(NULL, dark, k, k);
+	PIX *edge = solid ? pixExtractBorderConnComps(solid, 8) : NULL;
+	l_int32 count = 0;
+	if (edge && pixCountPixels(edge, &count, NULL) == 0 && count > 0) {
+		int grow = at_dpi(dpi, 9) * 2 + 1;
+		PIX *mask = pixDilateBrick(NULL, edge, grow, grow);
+		if (mask) {
+			pixCountPixels(mask, &count, NULL);
+			share = (double)count / ((double)pixGetWidth(gray) * pixGetHeight(gray));
+			pixSetMasked(gray, mask, 255);
+			pixDestroy(&mask);
+		}
+	}
+	pixDestroy(&edge);
+	pixDestroy(&solid);
+	pixDestroy(&dark);
+	return share;
+}
+
+/* Background to white, then a global Otsu threshold; NULL on failure. */
+static PIX *normalize(PIX *gray)
+{
+	return pixBackgroundNorm(gray, NULL, NULL, 10, 15, 100, 50, 255, 2, 2);
+}
+
+static PIX *binarize(PIX *norm)
+{
+	PIX *bin = NULL;
+	l_int32 w = pixGetWidth(norm), h = pixGetHeight(norm);
+	if (pixOtsuAdaptiveThreshold(norm, w, h, 0, 0, 0.1f, NULL, &bin) != 0)
+		return NULL;
+	return bin;
+}
+
+/* Removes specks smaller than about 2 pixels at 300 dpi. */
+static PIX *despeckle(PIX *bin, int dpi)
+{
+	int k = at_dpi(dpi, 3);
+	return pixSelectBySize(bin, k, k, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
+}
+
+/* Share of foreground pixels away from the page margins. */
+static double ink_share(PIX *bin)
+{
+	l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin);
+	BOX *box = boxCreate(w / 25, h / 25, w - 2 * (w / 25), h - 2 * (h / 25));
+	PIX *inner = box ? pixClipRectangle(bin, box, NULL) : NULL;
+	l_int32 count = 0;
+	double share = 0;
+	if (inner && pixCountPixels(inner, &count, NULL) == 0)
+		share = (double)count / ((double)pixGetWidth(inner) * pixGetHeight(inner));
+	pixDestroy(&inner);
+	boxDestroy(&box);
+	return share;
+}
+
+/*
+ * Orientation of a roughly deskewed binary page. Register pages are A3 landscape, so a
+ * portrait image was turned by 90 or 270 degrees and a landscape one by 0 or 180: only the
+ * sign of the matching ascender signal is needed. Sets the clockwise turn to undo.
+ */
+static void detect_orientation(PIX *bin, int dpi, int *undo_cw, double *conf)
+{
+	PIX *work = bin;
+	PIX *reduced = NULL;
+	if (dpi > 300) {
+		reduced = pixReduceRankBinary2(bin, 1, NULL);
+		if (reduced)
+			work = reduced;
+	}
+	l_float32 up = 0, left = 0;
+	int portrait = pixGetHeight(bin) > pixGetWidth(bin);
+	if (portrait) {
+		pixOrientDetect(work, NULL, &left, 0, 0);
+		/* left > 0: text up faces left; a 90 degree clockwise turn puts it upright */
+		*undo_cw = left >= 0 ? 90 : 270;
+		*conf = fabs(left);
+	} else {
+		pixOrientDetect(work, &up, NULL, 0, 0);
+		*undo_cw = up >= 0 ? 0 : 180;
+		*conf = fabs(up);
+	}
+	pixDestroy(&reduced);
+}
+
+/* Skew of a binary page in our convention (positive = content turned clockwise). */
+static void detect_skew(PIX *bin, double *skew, double *conf)
+{
+	l_float32 angle = 0, c = 0;
+	*skew = 0;
+	*conf = 0;
+	if (pixFindSkewSweepAndSearch(bin, &angle, &c, 4, 1, 5.0f, 1.0f, 0.01f) != 0)
+		return;
+	/* leptonica reports the clockwise rotation that deskews */
+	*skew = -angle;
+	*conf = c;
+}
+
+PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (!gray_in || pixGetDepth(gray_in) != 8) {
+		so_error("page preparation needs an 8-bit grey image");
+		return NULL;
+	}
+	int dpi = dpi_of(gray_in);
+	PIX *gray = NULL, *norm = NULL, *bin = NULL, *probe = NULL, *turned = NULL;
+	PIX *straight = NULL, *final = NULL, *clean = NULL;
+
+	gray = pixCopy(NULL, gray_in);
+	if (!gray)
+		goto oom;
+	res->border = remove_dark_border(gray, dpi);
+	norm = normalize(gray);
+	if (!norm)
+		goto oom;
+	bin = binarize(norm);
+	if (!bin)
+		goto oom;
+
+	/* skew first (the rules and text lines give it in any orientation), then orientation
+	 * on a roughly straightened copy */
+	double skew, skew_conf;
+	detect_skew(bin, &skew, &skew_conf);
+	if (fabs(skew) >= 0.05) {
+		probe = pixRotate(bin, (l_float32)(-skew * M_PI / 180.0), L_ROTATE_SHEAR,
+				  L_BRING_IN_WHITE, 0, 0);
+		if (!probe)
+			goto oom;
+	}
+	int undo_cw = 0;
+	double orient_conf = 0;
+	detect_orientation(probe ? probe : bin, dpi, &undo_cw, &orient_conf);
+	res->orientation = (360 - undo_cw) % 360;
+	res->orientation_conf = orient_conf;
+	res->skew = skew;
+	res->skew_conf = skew_conf;
+
+	/* apply both to the normalized grey page and binarize once more */
+	turned = undo_cw ? pixRotateOrth(norm, undo_cw / 90) : pixClone(norm);
+	if (!turned)
+		goto oom;
+	if (fabs(skew) >= 0.05) {
+		straight = pixRotate(turned, (l_float32)(-skew * M_PI / 180.0), L_ROTATE_AREA_MAP,
+				     L_BRING_IN_WHITE, 0, 0);
+	} else {
+		straight = pixClone(turned);
+	}
+	if (!straight)
+		goto oom;
+	final = binarize(straight);
+	if (!final)
+		goto oom;
+	clean = despeckle(final, dpi);
+	if (!clean)
+		goto oom;
+	pixSetResolution(clean, dpi, dpi);
+	res->ink = ink_share(clean);
+	res->blank = res->ink < 0.002;
+
+	pixDestroy(&gray);
+	pixDestroy(&norm);
+	pixDestroy(&bin);
+	pixDestroy(&probe);
+	pixDestroy(&turned);
+	pixDestroy(&straight);
+	pixDestroy(&final);
+	return clean;
+oom:
+	so_error("cannot prepare the page (%dx%d pixels): out of memory or bad image",
+		 pixGetWidth(gray_in), pixGetHeight(gray_in));
+	pixDestroy(&gray);
+	pixDestroy(&norm);
+	pixDestroy(&bin);
+	pixDestroy(&probe);
+	pixDestroy(&turned);
+	pixDestroy(&straight);
+	pixDestroy(&final);
+	pixDestroy(&clean);
+	return NULL;
+}
+
+int so_page_encode(PIX *page, unsigned char **data, size_t *size)
+{
+	*data = NULL;
+	*size = 0;
+	if (pixGetDepth(page) != 1)
+		return so_error("a prepared page must be 1-bit");
+	l_uint8 *d = NULL;
+	size_t n = 0;
+	if (pixWriteMemTiff(&d, &n, page, IFF_TIFF_G4) != 0 || !d)
+		return so_error("cannot encode the prepared page");
+	*data = d;
+	*size = n;
+	return 0;
+}
