@@ -6,6 +6,10 @@
 #include "image.h"
 #include "util.h"
 
+/* Under this contrast (grey levels) or this share of ink a page is blank. */
+#define SO_BLANK_CONTRAST 40.0
+#define SO_BLANK_INK 0.002
+
 void so_image_init(void)
 {
 	setMsgSeverity(L_SEVERITY_NONE);
@@ -70,6 +74,24 @@ static PIX *binarize(PIX *norm)
 	if (pixOtsuAdaptiveThreshold(norm, w, h, 0, 0, 0.1f, NULL, &bin) != 0)
 		return NULL;
 	return bin;
+}
+
+/*
+ * Contrast between ink and paper on a normalized page: the difference of the means of the
+ * two classes of the grey histogram. A blank sheet (paper, noise, blur) has none worth
+ * binarizing; even faded ink on yellowed paper keeps several tens of levels.
+ */
+static double ink_contrast(PIX *norm)
+{
+	NUMA *hist = pixGetGrayHistogram(norm, 2);
+	l_int32 split = 0;
+	l_float32 dark = 0, light = 0, ndark = 0, nlight = 0;
+	double contrast = 0;
+	if (hist && numaSplitDistribution(hist, 0.1f, &split, &dark, &light, &ndark, &nlight,
+					  NULL) == 0 && ndark > 0 && nlight > 0)
+		contrast = light - dark;
+	numaDestroy(&hist);
+	return contrast;
 }
 
 /* Removes specks smaller than about 2 pixels at 300 dpi. */
@@ -154,6 +176,14 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	norm = normalize(gray);
 	if (!norm)
 		goto oom;
+	if (ink_contrast(norm) < SO_BLANK_CONTRAST) {
+		res->blank = 1;
+		clean = pixCreate(pixGetWidth(gray), pixGetHeight(gray), 1);
+		if (!clean)
+			goto oom;
+		pixSetResolution(clean, dpi, dpi);
+		goto done;
+	}
 	bin = binarize(norm);
 	if (!bin)
 		goto oom;
@@ -196,8 +226,8 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 		goto oom;
 	pixSetResolution(clean, dpi, dpi);
 	res->ink = ink_share(clean);
-	res->blank = res->ink < 0.002;
-
+	res->blank = res->ink < SO_BLANK_INK;
+done:
 	pixDestroy(&gray);
 	pixDestroy(&norm);
 	pixDestroy(&bin);

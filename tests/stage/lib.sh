@@ -42,3 +42,23 @@ run_status() {
 done_ok() {
 	echo "ok: $checks checks"
 }
+
+# gen OUTDIR ARGS...: the sample generator
+gen() {
+	"${SOHOA_SAMPLES_BIN:?}/sohoa-sample-gen" --out "$@" >/dev/null
+}
+
+# bookspecs GENDIR: the book specs of a generated set (from its manifest.ini), one per line
+bookspecs() {
+	local dir=$1 line
+	while IFS= read -r line; do
+		case "$line" in
+		type*) printf '%s\n' --book-type "${line#*= }" ;;
+		year*) printf '%s\n' --year "${line#*= }" ;;
+		volume*) printf '%s\n' --volume "${line#*= }" ;;
+		authority*) printf '%s\n' --authority "${line#*= }" ;;
+		layout*) printf '%s\n' --layout "${line#*= }" ;;
+		files*) for f in ${line#*= }; do printf '%s\n' "$dir/$f"; done ;;
+		esac
+	done <"$dir/manifest.ini"
+}
