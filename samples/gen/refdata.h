@@ -1,0 +1,88 @@
+/*
+ * The reference data the generator draws from, read from the files compiled into libsohoa:
+ * the administrative units before and from 2025-07-01 (with the old → new commune conversion),
+ * the 54 ethnic groups, the countries, and a small table of hospitals whose address is known,
+ * with the commune they stand in under each list.
+ */
+#ifndef GEN_REFDATA_H
+#define GEN_REFDATA_H
+
+#include <stddef.h>
+
+/* One list of units: provinces, districts (the old list only) and communes. */
+struct unit_province {
+	char *code;             /* "79" */
+	char *name;             /* "Thành phố Hồ Chí Minh" */
+	size_t first, count;    /* its communes: communes[order[first .. first+count)] */
+};
+
+struct unit_district {
+	char *code;             /* "760" */
+	char *name;             /* "Quận 1" */
+};
+
+struct unit_commune {
+	char *code;             /* "26740" */
+	char *name;             /* "Phường Bến Nghé" (white space collapsed) */
+	size_t province;        /* index into provinces */
+	long district;          /* index into districts, -1 in the new list */
+};
+
+struct unit_list {
+	struct unit_province *provinces;
+	size_t nprovinces;
+	struct unit_district *districts;
+	size_t ndistricts;
+	struct unit_commune *communes;
+	size_t ncommunes;
+	size_t *order;          /* commune indices grouped by province */
+};
+
+/* An ethnic group ("05", "Khơ-me", {"Khmer", ...}) or a country ("KR", "Hàn Quốc", ...). */
+struct coded_name {
+	char *code;
+	char *name;
+	char **variants;
+	size_t nvariants;
+};
+
+#define HOSPITAL_MATERNITY 1   /* births happen there */
+#define HOSPITAL_GENERAL 2      /* deaths may be certified there */
+
+struct hospital {
+	const char *name;       /* "Bệnh viện Từ Dũ" */
+	const char *old_code;   /* its commune in the list before 2025-07-01 */
+	int kind;               /* HOSPITAL_MATERNITY, HOSPITAL_GENERAL or both */
+	long old_commune;       /* index in the old list, -1 when not found */
+	long new_commune;       /* index in the new list, -1 when the successor is not certain */
+};
+
+struct refdata {
+	struct unit_list old_units, new_units;
+	struct coded_name *ethnic;
+	size_t nethnic;
+	struct coded_name *countries;
+	size_t ncountries;
+	struct hospital *hospitals;
+	size_t nhospitals;
+};
+
+/* Loads everything from the embedded files. Returns NULL with the error set; free with
+ * refdata_free. */
+struct refdata *refdata_load(void);
+void refdata_free(struct refdata *rd);
+
+/* The commune with CODE in LIST, or -1. */
+long unit_find_commune(const struct unit_list *list, const char *code);
+/* The province with CODE in LIST, or -1. */
+long unit_find_province(const struct unit_list *list, const char *code);
+/* The country with alpha-2 CODE, or NULL. */
+const struct coded_name *country_find(const struct refdata *rd, const char *code);
+/* The ethnic group with GSO code CODE, or NULL. */
+const struct coded_name *ethnic_find(const struct refdata *rd, const char *code);
+
+/* Splits a unit name into its kind ("Phường", "Quận", "Tỉnh", ...) and the bare name; returns
+ * the length of the kind prefix including the space, or 0 when none is recognized. */
+size_t unit_kind_length(const char *name);
+
+#endif
