@@ -154,7 +154,7 @@ static void detect_skew(PIX *bin, double *skew, double *conf)
 	if (pixFindSkewSweepAndSearch(bin, &angle, &c, 4, 1, 5.0f, 1.0f, 0.01f) != 0)
 		return;
 	/* leptonica reports the clockwise rotation that deskews */
-	*skew = -angle;
+	*skew = fabs(angle) < 0.005f ? 0.0 : -angle;
 	*conf = c;
 }
 
@@ -227,6 +227,11 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	pixSetResolution(clean, dpi, dpi);
 	res->ink = ink_share(clean);
 	res->blank = res->ink < SO_BLANK_INK;
+	goto done;
+oom:
+	so_error("cannot prepare the page (%dx%d pixels): out of memory or bad image",
+		 pixGetWidth(gray_in), pixGetHeight(gray_in));
+	pixDestroy(&clean);
 done:
 	pixDestroy(&gray);
 	pixDestroy(&norm);
@@ -236,18 +241,6 @@ done:
 	pixDestroy(&straight);
 	pixDestroy(&final);
 	return clean;
-oom:
-	so_error("cannot prepare the page (%dx%d pixels): out of memory or bad image",
-		 pixGetWidth(gray_in), pixGetHeight(gray_in));
-	pixDestroy(&gray);
-	pixDestroy(&norm);
-	pixDestroy(&bin);
-	pixDestroy(&probe);
-	pixDestroy(&turned);
-	pixDestroy(&straight);
-	pixDestroy(&final);
-	pixDestroy(&clean);
-	return NULL;
 }
 
 int so_page_encode(PIX *page, unsigned char **data, size_t *size)

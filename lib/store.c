@@ -292,6 +292,43 @@ static void bind_now(sqlite3_stmt *st, int i)
 	sqlite3_bind_text(st, i, now, -1, SQLITE_TRANSIENT);
 }
 
+/* Steps a bound statement expected to give at most one row; FILL copies it into OUT.
+ * Returns 1 with the row copied, 0 for no row, -1 (error set, naming WHAT) on failure. */
+static int fetch_row(struct so_store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *),
+		     void *out, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	char msg[96];
+	snprintf(msg, sizeof(msg), "cannot read %s", what);
+	return so_store_error(s, msg);
+}
+
+/* A fetched row that must exist: 0, or -1 with "no WHAT ID". */
+static int must_exist(int fetched, const char *what, int64_t id)
+{
+	if (fetched == 0)
+		return so_error("no %s %lld", what, (long long)id);
+	return fetched < 0 ? -1 : 0;
+}
+
+struct text_out {
+	char *buf;
+	size_t size;
+};
+
+static void fill_text(sqlite3_stmt *st, void *out)
+{
+	struct text_out *t = out;
+	copy_col(st, 0, t->buf, t->size);
+}
+
 /* Meta --------------------------------------------------------------------------------------- */
 
 int so_meta_set(struct so_store *s, const char *key, const char *value)
@@ -311,14 +348,8 @@ int so_meta_get(struct so_store *s, const char *key, char *buf, size_t size)
 	if (!st)
 		return -1;
 	bind_text(st, 1, key);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		copy_col(st, 0, buf, size);
-		sqlite3_reset(st);
-		return 1;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot read batch metadata");
+	struct text_out out = { buf, size };
+	return fetch_row(s, st, fill_text, &out, "batch metadata");
 }
 
 /* Books -------------------------------------------------------------------------------------- */
@@ -328,8 +359,9 @@ void so_book_describe(const struct so_book *b, char *buf, size_t size)
 	snprintf(buf, size, "%s %d/%s (%s)", b->type, b->year, b->volume, b->authority_code);
 }
 
-static void book_from_row(sqlite3_stmt *st, struct so_book *b)
+static void book_from_row(sqlite3_stmt *st, void *out)
 {
+	struct so_book *b = out;
 	b->id = sqlite3_column_int64(st, 0);
 	copy_col(st, 1, b->type, sizeof(b->type));
 	b->year = sqlite3_column_int(st, 2);
@@ -352,20 +384,17 @@ int so_book_register(struct so_store *s, struct so_book *b)
 	sqlite3_bind_int(st, 2, b->year);
 	bind_text(st, 3, b->volume);
 	bind_text(st, 4, b->authority_code);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		struct so_book found;
-		book_from_row(st, &found);
-		sqlite3_reset(st);
+	struct so_book found;
+	int got = fetch_row(s, st, book_from_row, &found, "a book");
+	if (got < 0)
+		return -1;
+	if (got) {
 		if (strcmp(found.layout, b->layout) != 0)
 			return so_error("book %s is registered with layout '%s', not '%s'", desc,
 					found.layout, b->layout);
 		b->id = found.id;
 		return 0;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return so_store_error(s, "cannot look up a book");
 	st = so_store_stmt(s, "INSERT INTO books (type, year, volume, authority_code, layout, "
 			      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!st)
@@ -388,22 +417,16 @@ int so_book_get(struct so_store *s, int64_t id, struct so_book *b)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		book_from_row(st, b);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? so_error("no book %lld", (long long)id)
-				 : so_store_error(s, "cannot read a book");
+	return must_exist(fetch_row(s, st, book_from_row, b, "a book"), "book", id);
 }
 
 /* Scan files --------------------------------------------------------------------------------- */
 
 #define FILE_COLS "id, book_id, path, name, size, sha256, page_count, duplicate_of"
 
-static void file_from_row(sqlite3_stmt *st, struct so_scan_file *f)
+static void file_from_row(sqlite3_stmt *st, void *out)
 {
+	struct so_scan_file *f = out;
 	f->id = sqlite3_column_int64(st, 0);
 	f->book_id = sqlite3_column_int64(st, 1);
 	copy_col(st, 2, f->path, sizeof(f->path));
@@ -422,20 +445,17 @@ int so_scan_file_register(struct so_store *s, struct so_scan_file *f)
 		return -1;
 	sqlite3_bind_int64(st, 1, f->book_id);
 	bind_text(st, 2, f->path);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		struct so_scan_file old;
-		file_from_row(st, &old);
-		sqlite3_reset(st);
+	struct so_scan_file old;
+	int got = fetch_row(s, st, file_from_row, &old, "a scan file");
+	if (got < 0)
+		return -1;
+	if (got) {
 		if (old.sha256[0] && f->sha256[0] && strcmp(old.sha256, f->sha256) != 0)
 			return so_error("scan file '%s' has changed since it was registered "
 					"(checksum differs): give the new scan another name", f->path);
 		*f = old;
 		return 0;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return so_store_error(s, "cannot look up a scan file");
 	/* the same content under another path or book is a duplicate */
 	f->duplicate_of = 0;
 	if (f->sha256[0]) {
@@ -444,7 +464,7 @@ int so_scan_file_register(struct so_store *s, struct so_scan_file *f)
 		if (!st)
 			return -1;
 		bind_text(st, 1, f->sha256);
-		rc = sqlite3_step(st);
+		int rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
 			f->duplicate_of = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
@@ -479,14 +499,7 @@ int so_scan_file_get(struct so_store *s, int64_t id, struct so_scan_file *f)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		file_from_row(st, f);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? so_error("no scan file %lld", (long long)id)
-				 : so_store_error(s, "cannot read a scan file");
+	return must_exist(fetch_row(s, st, file_from_row, f, "a scan file"), "scan file", id);
 }
 
 int so_scan_file_set_page_count(struct so_store *s, int64_t id, int count)
@@ -505,8 +518,9 @@ int so_scan_file_set_page_count(struct so_store *s, int64_t id, int count)
 		  "color, compression, orientation, orientation_conf, skew, skew_conf, ink, " \
 		  "state, reason, image, duplicate_of"
 
-static void page_from_row(sqlite3_stmt *st, struct so_page *p)
+static void page_from_row(sqlite3_stmt *st, void *out)
 {
+	struct so_page *p = out;
 	memset(p, 0, sizeof(*p));
 	p->id = sqlite3_column_int64(st, 0);
 	p->scan_file_id = sqlite3_column_int64(st, 1);
@@ -538,13 +552,7 @@ int so_page_find(struct so_store *s, int64_t scan_file_id, int page_index, struc
 		return -1;
 	sqlite3_bind_int64(st, 1, scan_file_id);
 	sqlite3_bind_int(st, 2, page_index);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		page_from_row(st, p);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot read a page");
+	return fetch_row(s, st, page_from_row, p, "a page");
 }
 
 int so_page_get(struct so_store *s, int64_t id, struct so_page *p)
@@ -553,14 +561,7 @@ int so_page_get(struct so_store *s, int64_t id, struct so_page *p)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		page_from_row(st, p);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? so_error("no page %lld", (long long)id)
-				 : so_store_error(s, "cannot read a page");
+	return must_exist(fetch_row(s, st, page_from_row, p, "a page"), "page", id);
 }
 
 int64_t so_page_find_sha256(struct so_store *s, const char *sha256)
@@ -852,13 +853,8 @@ int so_record_status(struct so_store *s, int64_t record_id, char *buf, size_t si
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, record_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		copy_col(st, 0, buf, size);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot read a record");
+	struct text_out out = { buf, size };
+	return fetch_row(s, st, fill_text, &out, "a record");
 }
 
 int so_field_put(struct so_store *s, int64_t record_id, const char *name, const char *raw,

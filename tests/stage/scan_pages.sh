@@ -13,7 +13,7 @@ gen "$G" --seed 21 \
 		--defects skew,speckle,border --rotate 180 \
 	--book marriage --year 2010 --volume 02 --pages 2 --dpi 300 --compression lzw --color rgb \
 		--defects skew,yellow,lowcontrast --rotate 90 \
-	--book parentage --year 2026 --volume 01 --pages 1 --blank-pages 1 --dpi 400 \
+	--book parentage --year 2025 --volume 01 --pages 1 --blank-pages 1 --dpi 400 \
 		--compression none --color gray --defects skew,blur --rotate 270 \
 	--book birth --year 1998 --volume 03 --pages 1 --dpi 250 --compression deflate --color gray \
 		--defects skew --tiled --no-resolution \
