@@ -272,10 +272,9 @@ static pid_t spawn(int (*fn)(void *), void *ctx)
 	return pid;
 }
 
-int so_workers_run(int n, int (*fn)(void *ctx), void *ctx, void (*tick)(void *), void *tick_ctx)
+int so_workers_run(const struct so_workers *w)
 {
-	if (n < 1)
-		n = 1;
+	int n = w->n < 1 ? 1 : w->n;
 	pid_t *pids = calloc((size_t)n, sizeof(*pids));
 	if (!pids) {
 		so_cli_err("out of memory");
@@ -283,7 +282,7 @@ int so_workers_run(int n, int (*fn)(void *ctx), void *ctx, void (*tick)(void *),
 	}
 	int worst = SO_EXIT_OK, running = 0, respawns = 0, forwarded = 0;
 	for (int i = 0; i < n; i++) {
-		pids[i] = spawn(fn, ctx);
+		pids[i] = spawn(w->work, w->ctx);
 		if (pids[i] < 0) {
 			so_cli_err("cannot start a worker process: %s", strerror(errno));
 			worst = SO_EXIT_ENV;
@@ -304,8 +303,8 @@ int so_workers_run(int n, int (*fn)(void *ctx), void *ctx, void (*tick)(void *),
 						kill(pids[i], sig);
 				forwarded = 1;
 			}
-			if (tick)
-				tick(tick_ctx);
+			if (w->tick)
+				w->tick(w->ctx);
 			struct timespec ts = { 0, 200 * 1000 * 1000 };
 			nanosleep(&ts, NULL);
 			continue;
@@ -327,10 +326,16 @@ int so_workers_run(int n, int (*fn)(void *ctx), void *ctx, void (*tick)(void *),
 			if ((sig == SIGINT || sig == SIGTERM) && so_signal_received()) {
 				code = so_signal_exit_code(sig);
 			} else {
-				so_cli_msg("a worker process died (signal %d: %s); its unit will be "
-					   "taken back", sig, strsignal(sig));
+				char reason[96];
+				if (sigabbrev_np(sig))
+					snprintf(reason, sizeof(reason), "killed by SIG%s", sigabbrev_np(sig));
+				else
+					snprintf(reason, sizeof(reason), "killed by signal %d", sig);
+				so_cli_msg("a worker process was %s; its unit is taken back", reason);
+				if (w->crashed)
+					w->crashed(w->ctx, (long)pid, reason);
 				if (!so_signal_received() && respawns < 10 * n) {
-					pids[slot] = spawn(fn, ctx);
+					pids[slot] = spawn(w->work, w->ctx);
 					if (pids[slot] > 0) {
 						running++;
 						respawns++;
@@ -343,8 +348,8 @@ int so_workers_run(int n, int (*fn)(void *ctx), void *ctx, void (*tick)(void *),
 		if (exit_rank(code) > exit_rank(worst))
 			worst = code;
 	}
-	if (tick)
-		tick(tick_ctx);
+	if (w->tick)
+		w->tick(w->ctx);
 	free(pids);
 	return worst;
 }

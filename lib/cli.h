@@ -82,12 +82,21 @@ int so_signal_received(void);
 /* The exit code for a stop by that signal (130 or 143). */
 int so_signal_exit_code(int sig);
 
-/* Worker processes: runs FN in N forked children and waits, calling TICK (may be NULL) in this
- * process about five times a second. A child that dies of a crash is replaced (a bounded
- * number of times), so the work it held is taken back by the next claim. A stop signal
- * received here is passed on to the children. Returns the worst exit code: an interruption,
- * then 3, then 2 (also for crashed children), then 0. */
-int so_workers_run(int n, int (*fn)(void *ctx), void *ctx, void (*tick)(void *), void *tick_ctx);
+/* Worker processes. WORK runs in N forked children while this process waits, calling TICK
+ * about five times a second. A child that dies abnormally (a crash, or killed by someone
+ * else) is reported to CRASHED with a reason ("killed by SIGSEGV") — so that the unit it held
+ * can be counted against — and replaced, a bounded number of times. A stop signal received
+ * here is passed on to the children. */
+struct so_workers {
+	int n;
+	int (*work)(void *ctx);
+	void (*tick)(void *ctx);                                   /* may be NULL */
+	void (*crashed)(void *ctx, long pid, const char *reason);  /* may be NULL */
+	void *ctx;
+};
+/* Returns the worst exit code: an interruption, then 3, then 2 (also for crashed children),
+ * then 0. */
+int so_workers_run(const struct so_workers *w);
 /* The default worker count: the number of online cores. */
 int so_cores(void);
 

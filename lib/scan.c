@@ -7,12 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "image.h"
 #include "scan.h"
 #include "tiffin.h"
 #include "util.h"
 
-#define SCAN_MAX_ATTEMPTS 3
+/* A page that has stopped this many workers is recorded as failed and passed over. */
+#define SCAN_MAX_CRASHES 2
 
 /* Registration ------------------------------------------------------------------------------ */
 
@@ -117,6 +119,8 @@ struct page_job {
 	const struct so_book *book;
 	char dir[PATH_MAX];      /* DIR/pages/<file> */
 	char reldir[300];        /* pages/<file> */
+	int crashes;             /* workers that died on this file since its last stored page */
+	char crash_reason[256];
 };
 
 static void sanitize(const char *in, char *out, size_t size)
@@ -156,8 +160,10 @@ static int store_page(struct page_job *job, struct so_page *p)
 			p->duplicate_of = dup;
 		}
 	}
-	if (so_page_put(job->s, p) < 0)
+	if (so_page_put(job->s, p) < 0 ||
+	    so_unit_progress(job->s, SO_SCAN_STAGE, job->file->id) < 0)
 		goto error;
+	job->crashes = 0;
 	if (strcmp(p->state, "failed") == 0 || strcmp(p->state, "rejected") == 0) {
 		char unit[300];
 		snprintf(unit, sizeof(unit), "%s#%d", job->file->name, p->page_index + 1);
@@ -174,6 +180,19 @@ error:
  * that belongs to the page); -1 only when the store fails. */
 static int page_process(struct page_job *job, struct so_tiff *t, struct so_page *p)
 {
+	char where[300];
+	snprintf(where, sizeof(where), "%s#%d", job->file->name, p->page_index + 1);
+	if (job->crashes >= SCAN_MAX_CRASHES) {
+		snprintf(p->state, sizeof(p->state), "failed");
+		snprintf(p->reason, sizeof(p->reason), "reading this page stopped the worker %d "
+			 "times (last: %s); passed over", job->crashes, job->crash_reason);
+		return 0;
+	}
+	if (so_fault("scan-page", where) < 0) {
+		snprintf(p->state, sizeof(p->state), "failed");
+		snprintf(p->reason, sizeof(p->reason), "%s", so_errmsg());
+		return 0;
+	}
 	struct so_tiff_page info;
 	if (so_tiff_page_info(t, &info) < 0) {
 		snprintf(p->state, sizeof(p->state), "failed");
@@ -315,13 +334,20 @@ static int file_process(struct page_job *job, char *file_error, size_t esize)
 	return r;
 }
 
-static int file_unit(struct so_store *s, struct so_progress *progress, int64_t file_id)
+static int file_unit(struct so_store *s, struct so_progress *progress, int64_t file_id,
+		     int crashes)
 {
 	struct so_scan_file file;
 	struct so_book book;
 	if (so_scan_file_get(s, file_id, &file) < 0 || so_book_get(s, file.book_id, &book) < 0)
 		return -1;
-	struct page_job job = { .s = s, .progress = progress, .file = &file, .book = &book };
+	struct page_job job = { .s = s, .progress = progress, .file = &file, .book = &book,
+				.crashes = crashes };
+	if (crashes) {
+		char state[16];
+		so_unit_state(s, SO_SCAN_STAGE, file_id, state, sizeof(state), job.crash_reason,
+			      sizeof(job.crash_reason));
+	}
 	char safe[200];
 	sanitize(file.name, safe, sizeof(safe));
 	snprintf(job.reldir, sizeof(job.reldir), "pages/%lld-%s", (long long)file.id, safe);
@@ -336,14 +362,7 @@ static int file_unit(struct so_store *s, struct so_progress *progress, int64_t f
 		return -1;
 	if (r == 1) {
 		/* stopped: give the file back so the next run starts at once where this one was */
-		sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', "
-						    "owner = NULL, attempts = max(attempts - 1, 0) "
-						    "WHERE stage = ?1 AND unit_id = ?2");
-		if (!st)
-			goto error;
-		sqlite3_bind_text(st, 1, SO_SCAN_STAGE, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, file_id);
-		if (so_store_step_done(s, st) < 0)
+		if (so_unit_release(s, SO_SCAN_STAGE, file_id) < 0)
 			goto error;
 	} else {
 		if (so_unit_finish(s, SO_SCAN_STAGE, file_id, file_error[0] ? file_error : NULL) < 0)
@@ -378,7 +397,8 @@ int so_scan_worker(const char *batch_dir)
 			break;
 		}
 		int64_t id;
-		int got = so_unit_claim(s, SO_SCAN_STAGE, SCAN_MAX_ATTEMPTS, &id);
+		int crashes = 0;
+		int got = so_unit_claim(s, SO_SCAN_STAGE, &id, &crashes);
 		if (got < 0) {
 			so_cli_err("%s", so_errmsg());
 			code = SO_EXIT_ENV;
@@ -386,7 +406,7 @@ int so_scan_worker(const char *batch_dir)
 		}
 		if (got == 0)
 			break;
-		int r = file_unit(s, &progress, id);
+		int r = file_unit(s, &progress, id, crashes);
 		if (r < 0) {
 			so_cli_err("%s", so_errmsg());
 			code = SO_EXIT_ENV;

@@ -634,11 +634,10 @@ int so_unit_add(struct so_store *s, const char *stage, int64_t unit_id)
 	return so_store_step_done(s, st);
 }
 
-/* Inside a transaction: running units whose owner is gone go back to pending, or to failed
- * once their attempts are spent. */
-static int units_take_back(struct so_store *s, const char *stage, int max_attempts)
+/* Inside a transaction: running units whose owner is gone go back to pending. */
+static int units_take_back(struct so_store *s, const char *stage)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id, owner, attempts, "
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id, owner, "
 					    "CAST(strftime('%s', 'now') - strftime('%s', claimed_at) "
 					    "AS INTEGER) FROM stage_units "
 					    "WHERE stage = ?1 AND state = 'running'");
@@ -646,55 +645,50 @@ static int units_take_back(struct so_store *s, const char *stage, int max_attemp
 		return -1;
 	bind_text(st, 1, stage);
 	int64_t ids[64];
-	int attempts[64], n = 0, rc;
+	int n = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
 		const char *owner = (const char *)sqlite3_column_text(st, 1);
 		int alive = so_owner_alive(owner);
-		if (alive == -1 && sqlite3_column_int64(st, 3) > LEASE_OTHER_HOST_S)
+		if (alive == -1 && sqlite3_column_int64(st, 2) > LEASE_OTHER_HOST_S)
 			alive = 0;
-		if (alive == 0) {
-			ids[n] = sqlite3_column_int64(st, 0);
-			attempts[n] = sqlite3_column_int(st, 2);
-			n++;
-		}
+		if (alive == 0)
+			ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return so_store_error(s, "cannot read stage progress");
-	for (int i = 0; i < n; i++) {
-		int spent = attempts[i] >= max_attempts;
-		st = so_store_stmt(s, "UPDATE stage_units SET state = ?3, owner = NULL, error = ?4, "
-				      "finished_at = CASE WHEN ?3 = 'failed' THEN ?5 END "
-				      "WHERE stage = ?1 AND unit_id = ?2");
-		if (!st)
+	for (int i = 0; i < n; i++)
+		if (so_unit_release(s, stage, ids[i]) < 0)
 			return -1;
-		bind_text(st, 1, stage);
-		sqlite3_bind_int64(st, 2, ids[i]);
-		bind_text(st, 3, spent ? "failed" : "pending");
-		char msg[160];
-		snprintf(msg, sizeof(msg), "the worker stopped during this unit %d time%s; given up",
-			 attempts[i], attempts[i] == 1 ? "" : "s");
-		bind_text(st, 4, spent ? msg : NULL);
-		bind_now(st, 5);
-		if (so_store_step_done(s, st) < 0)
-			return -1;
-	}
 	return 0;
 }
 
-int so_unit_claim(struct so_store *s, const char *stage, int max_attempts, int64_t *unit_id)
+int so_unit_release(struct so_store *s, const char *stage, int64_t unit_id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', owner = NULL "
+					    "WHERE stage = ?1 AND unit_id = ?2 AND state = 'running'");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	sqlite3_bind_int64(st, 2, unit_id);
+	return so_store_step_done(s, st);
+}
+
+int so_unit_claim(struct so_store *s, const char *stage, int64_t *unit_id, int *crashes)
 {
 	if (so_store_begin(s) < 0)
 		return -1;
-	if (units_take_back(s, stage, max_attempts) < 0)
+	if (units_take_back(s, stage) < 0)
 		goto error;
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id FROM stage_units WHERE stage = ?1 AND "
-					    "state = 'pending' ORDER BY unit_id LIMIT 1");
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id, crashes FROM stage_units "
+					    "WHERE stage = ?1 AND state = 'pending' "
+					    "ORDER BY unit_id LIMIT 1");
 	if (!st)
 		goto error;
 	bind_text(st, 1, stage);
 	int rc = sqlite3_step(st);
 	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE) {
 		/* nothing to claim; keep what was taken back */
@@ -705,7 +699,7 @@ int so_unit_claim(struct so_store *s, const char *stage, int max_attempts, int64
 		goto error;
 	}
 	st = so_store_stmt(s, "UPDATE stage_units SET state = 'running', owner = ?3, "
-			      "claimed_at = ?4, attempts = attempts + 1, error = NULL "
+			      "claimed_at = ?4, attempts = attempts + 1 "
 			      "WHERE stage = ?1 AND unit_id = ?2");
 	if (!st)
 		goto error;
@@ -716,10 +710,65 @@ int so_unit_claim(struct so_store *s, const char *stage, int max_attempts, int64
 	if (so_store_step_done(s, st) < 0 || so_store_commit(s) < 0)
 		goto error;
 	*unit_id = id;
+	if (crashes)
+		*crashes = n;
 	return 1;
 error:
 	so_store_rollback(s);
 	return -1;
+}
+
+int so_unit_crashed(struct so_store *s, const char *stage, long pid, const char *reason)
+{
+	char host[256] = "", pattern[320];
+	gethostname(host, sizeof(host) - 1);
+	snprintf(pattern, sizeof(pattern), "%s:%ld:*", host, pid);
+	if (so_store_begin(s) < 0)
+		return -1;
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', owner = NULL, "
+					    "crashes = crashes + 1, error = ?3 "
+					    "WHERE stage = ?1 AND state = 'running' AND owner GLOB ?2");
+	if (!st) {
+		so_store_rollback(s);
+		return -1;
+	}
+	bind_text(st, 1, stage);
+	bind_text(st, 2, pattern);
+	bind_text(st, 3, reason);
+	if (so_store_step_done(s, st) < 0) {
+		so_store_rollback(s);
+		return -1;
+	}
+	int n = sqlite3_changes(s->db);
+	return so_store_commit(s) < 0 ? -1 : n;
+}
+
+int so_unit_progress(struct so_store *s, const char *stage, int64_t unit_id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET crashes = 0 "
+					    "WHERE stage = ?1 AND unit_id = ?2 AND crashes <> 0");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	sqlite3_bind_int64(st, 2, unit_id);
+	return so_store_step_done(s, st);
+}
+
+int so_unit_crashes(struct so_store *s, const char *stage, int64_t unit_id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT crashes FROM stage_units "
+					    "WHERE stage = ?1 AND unit_id = ?2");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	sqlite3_bind_int64(st, 2, unit_id);
+	int rc = sqlite3_step(st);
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? so_error("no %s unit %lld", stage, (long long)unit_id)
+					 : so_store_error(s, "cannot read stage progress");
+	return n;
 }
 
 int so_unit_finish(struct so_store *s, const char *stage, int64_t unit_id, const char *error)
@@ -739,8 +788,8 @@ int so_unit_finish(struct so_store *s, const char *stage, int64_t unit_id, const
 
 int64_t so_unit_retry_failed(struct so_store *s, const char *stage)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', attempts = 0 "
-					    "WHERE stage = ?1 AND state = 'failed'");
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', attempts = 0, "
+					    "crashes = 0, error = NULL WHERE stage = ?1 AND state = 'failed'");
 	if (!st)
 		return -1;
 	bind_text(st, 1, stage);

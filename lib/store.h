@@ -107,10 +107,20 @@ struct so_stage_counts {
 /* Adds a pending unit unless it exists. */
 int so_unit_add(struct so_store *s, const char *stage, int64_t unit_id);
 /* Claims the next pending unit for this process (BEGIN IMMEDIATE inside; call outside a
- * transaction). First takes back units whose owner process died: pending again, or failed
- * once MAX_ATTEMPTS claims were spent on it. Returns 1 with *unit_id set, 0 when none is
- * left, -1 on error. */
-int so_unit_claim(struct so_store *s, const char *stage, int max_attempts, int64_t *unit_id);
+ * transaction). First takes back units whose owner process is gone (pending again). Returns
+ * 1 with *unit_id and *crashes (workers seen to die on it since its last progress) set, 0
+ * when none is left, -1 on error. What to do with a unit that crashes workers is the
+ * stage's decision. */
+int so_unit_claim(struct so_store *s, const char *stage, int64_t *unit_id, int *crashes);
+/* Called by the parent of a worker process PID that died abnormally (REASON: "killed by
+ * SIGSEGV"): the unit it held is pending again with one more crash. Returns the number of
+ * units given back (0 or 1) or -1. */
+int so_unit_crashed(struct so_store *s, const char *stage, long pid, const char *reason);
+/* A unit made progress (a part of it committed): its crash count starts again. Use inside the
+ * transaction of that progress. */
+int so_unit_progress(struct so_store *s, const char *stage, int64_t unit_id);
+/* Gives a claimed unit back unfinished (a clean stop): pending, this claim not counted. */
+int so_unit_release(struct so_store *s, const char *stage, int64_t unit_id);
 /* Marks a claimed unit done (error NULL) or failed with the reason. Use inside the unit's
  * transaction so that its result and its state commit together. */
 int so_unit_finish(struct so_store *s, const char *stage, int64_t unit_id, const char *error);
@@ -120,6 +130,8 @@ int so_unit_counts(struct so_store *s, const char *stage, struct so_stage_counts
 /* State of one unit: "pending", ...; 1 found, 0 not found, -1 error. */
 int so_unit_state(struct so_store *s, const char *stage, int64_t unit_id, char *state,
 		  size_t size, char *error, size_t esize);
+/* The crash count of a unit, or -1. */
+int so_unit_crashes(struct so_store *s, const char *stage, int64_t unit_id);
 
 /* Records, fields, flags ------------------------------------------------------------------- */
 struct so_bbox {

@@ -36,6 +36,13 @@ static int worker(void *ctx)
 	return so_scan_worker(r->batch);
 }
 
+static void crashed(void *ctx, long pid, const char *reason)
+{
+	struct run *r = ctx;
+	if (so_unit_crashed(r->store, SO_SCAN_STAGE, pid, reason) < 0)
+		so_cli_err("%s", so_errmsg());
+}
+
 static void tick(void *ctx)
 {
 	struct run *r = ctx;
@@ -115,8 +122,9 @@ int main(int argc, char **argv)
 	int64_t todo = c.pending + c.running;
 	code = SO_EXIT_OK;
 	if (todo > 0) {
-		int n = (int)(todo < jobs ? todo : jobs);
-		code = so_workers_run(n, worker, &run, tick, &run);
+		struct so_workers w = { .n = (int)(todo < jobs ? todo : jobs), .work = worker,
+					.tick = tick, .crashed = crashed, .ctx = &run };
+		code = so_workers_run(&w);
 		so_progress_end(&run.progress);
 	}
 

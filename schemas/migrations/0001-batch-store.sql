@@ -64,12 +64,15 @@ CREATE INDEX pages_sha256 ON pages (sha256);
 
 -- Progress of every stage: one row per unit of work (a scan file for scan, a page for ocr, a
 -- record for validate and normalize). A unit is claimed by a worker process, then done or
--- failed; a claim whose owner died is taken back.
+-- failed; a claim whose owner is gone is taken back. crashes counts the workers seen to die
+-- on the unit since it last made progress, so that a unit that kills workers is given up
+-- while one whose run was merely stopped is not.
 CREATE TABLE stage_units (
 	stage       TEXT NOT NULL,
 	unit_id     INTEGER NOT NULL,
 	state       TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed')),
 	attempts    INTEGER NOT NULL DEFAULT 0,
+	crashes     INTEGER NOT NULL DEFAULT 0,
 	owner       TEXT,
 	claimed_at  TEXT,
 	finished_at TEXT,

@@ -96,12 +96,12 @@ expect_eq "no page read from the duplicate" "$(sql "$B" "SELECT count(*) FROM pa
 
 # killed at random moments, then resumed: the same pages as the uninterrupted run
 K="$WORK/killed"
-for attempt in 1 2 3 4 5 6; do
-	sohoa scan --batch "$K" --jobs 2 "${specs[@]}" >/dev/null 2>&1 &
+for attempt in 1 2 3 4 5 6 7 8; do
+	# the whole run at once, as a power cut or 'kill -9' of the process group would
+	setsid sohoa scan --batch "$K" --jobs 2 "${specs[@]}" >/dev/null 2>&1 &
 	pid=$!
 	sleep "0.$((RANDOM % 9 + 1))$((attempt % 2))"
-	pkill -KILL -P "$pid" 2>/dev/null || true
-	kill -KILL "$pid" 2>/dev/null || true
+	kill -KILL -- "-$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 done
 run_status sohoa scan --batch "$K" --jobs 2 "${specs[@]}"
@@ -110,4 +110,19 @@ pages_of() { sqlite3 -batch "$1/batch.db" "SELECT f.name, p.page_index, p.sha256
 expect_eq "killed and resumed = uninterrupted" "$(pages_of "$K")" "$(pages_of "$B")"
 expect_eq "no unit left running" "$(sql "$K" "SELECT count(*) FROM stage_units WHERE state IN ('running','pending')")" 0
 expect_eq "no stray temporary files" "$(find "$K/pages" -name '*.tmp.*' | wc -l)" 0
+
+# a page that crashes the worker is retried, then recorded as failed; the rest is read
+P="$WORK/poison"
+set +e
+SOHOA_FAULT="scan-page@birth-2019-01.tif#2=crash" sohoa scan --batch "$P" --jobs 1 \
+	"${specs[@]}" >"$WORK/stdout" 2>"$WORK/stderr"
+status=$?
+set -e
+expect_eq "poison page exit" "$status" 2
+expect_match "crash reported" "$(cat "$WORK/stderr")" "worker process was killed by SIGABRT"
+expect_match "poison page failed" \
+	"$(sql "$P" "SELECT p.state || ': ' || p.reason FROM pages p JOIN scan_files f ON f.id = p.scan_file_id WHERE f.name = 'birth-2019-01.tif' AND p.page_index = 1")" \
+	"^failed: reading this page stopped the worker 2 times \(last: killed by SIGABRT\)"
+expect_eq "other pages as without the fault" \
+	"$(pages_of "$P" | grep -v '^birth-2019-01.tif|1|')" "$(pages_of "$B" | grep -v '^birth-2019-01.tif|1|')"
 done_ok

@@ -233,10 +233,10 @@ static void test_units_claim_and_take_back(void **state)
 	assert_int_equal(c.pending, 3);
 
 	int64_t id = 0;
-	assert_int_equal(so_unit_claim(s, "ocr", 3, &id), 1);
+	assert_int_equal(so_unit_claim(s, "ocr", &id, NULL), 1);
 	assert_int_equal(id, 1);
 	assert_int_equal(so_unit_finish(s, "ocr", id, NULL), 0);
-	assert_int_equal(so_unit_claim(s, "ocr", 3, &id), 1);
+	assert_int_equal(so_unit_claim(s, "ocr", &id, NULL), 1);
 	assert_int_equal(id, 2);
 	assert_int_equal(so_unit_finish(s, "ocr", id, "table not found"), 0);
 
@@ -246,7 +246,7 @@ static void test_units_claim_and_take_back(void **state)
 	if (pid == 0) {
 		struct so_store *cs = NULL;
 		int64_t cid;
-		if (so_store_open(dir, 0, &cs) < 0 || so_unit_claim(cs, "ocr", 3, &cid) != 1)
+		if (so_store_open(dir, 0, &cs) < 0 || so_unit_claim(cs, "ocr", &cid, NULL) != 1)
 			_exit(1);
 		_exit(cid == 3 ? 0 : 1);
 	}
@@ -255,13 +255,13 @@ static void test_units_claim_and_take_back(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
 	assert_int_equal(c.running, 1);
-	assert_int_equal(so_unit_claim(s, "ocr", 3, &id), 1);
+	assert_int_equal(so_unit_claim(s, "ocr", &id, NULL), 1);
 	assert_int_equal(id, 3);
 	char st[16], err[128];
 	assert_int_equal(so_unit_state(s, "ocr", 3, st, sizeof(st), err, sizeof(err)), 1);
 	assert_string_equal(st, "running");
 	assert_int_equal(so_unit_finish(s, "ocr", 3, NULL), 0);
-	assert_int_equal(so_unit_claim(s, "ocr", 3, &id), 0);
+	assert_int_equal(so_unit_claim(s, "ocr", &id, NULL), 0);
 
 	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
 	assert_int_equal(c.done, 2);
@@ -277,31 +277,65 @@ static void test_units_claim_and_take_back(void **state)
 	free(dir);
 }
 
-static void test_unit_given_up_after_attempts(void **state)
+static void test_unit_crashes_counted(void **state)
 {
 	char *dir;
 	struct so_store *s = fresh(&dir);
 	assert_int_equal(so_unit_add(s, "ocr", 9), 0);
-	for (int attempt = 0; attempt < 2; attempt++) {
+	assert_int_equal(so_unit_add(s, "ocr", 10), 0);
+	for (int attempt = 1; attempt <= 2; attempt++) {
+		/* a worker claims unit 9 and crashes; its parent reports the crash */
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid == 0) {
 			struct so_store *cs = NULL;
 			int64_t cid;
-			if (so_store_open(dir, 0, &cs) < 0 || so_unit_claim(cs, "ocr", 2, &cid) != 1)
+			int crashes = -1;
+			if (so_store_open(dir, 0, &cs) < 0 ||
+			    so_unit_claim(cs, "ocr", &cid, &crashes) != 1 || cid != 9 ||
+			    crashes != attempt - 1)
 				_exit(1);
-			_exit(0); /* dies holding the unit */
+			abort();
 		}
 		int status;
 		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_int_equal(WEXITSTATUS(status), 0);
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(so_unit_crashed(s, "ocr", pid, "killed by SIGABRT"), 1);
+		assert_int_equal(so_unit_crashes(s, "ocr", 9), attempt);
 	}
+	/* a crash report for a process holding nothing changes nothing */
+	assert_int_equal(so_unit_crashed(s, "ocr", 999999, "killed by SIGKILL"), 0);
 	int64_t id;
-	assert_int_equal(so_unit_claim(s, "ocr", 2, &id), 0);
+	int crashes = -1;
+	assert_int_equal(so_unit_claim(s, "ocr", &id, &crashes), 1);
+	assert_int_equal(id, 9);
+	assert_int_equal(crashes, 2);
 	char st[16], err[160];
 	assert_int_equal(so_unit_state(s, "ocr", 9, st, sizeof(st), err, sizeof(err)), 1);
-	assert_string_equal(st, "failed");
-	assert_non_null(strstr(err, "2 times"));
+	assert_string_equal(err, "killed by SIGABRT");
+	/* progress starts the count again; a clean stop gives the unit back uncounted */
+	assert_int_equal(so_unit_progress(s, "ocr", 9), 0);
+	assert_int_equal(so_unit_crashes(s, "ocr", 9), 0);
+	assert_int_equal(so_unit_release(s, "ocr", 9), 0);
+	assert_int_equal(so_unit_state(s, "ocr", 9, st, sizeof(st), err, sizeof(err)), 1);
+	assert_string_equal(st, "pending");
+	assert_int_equal(so_unit_crashes(s, "ocr", 9), 0);
+	/* a worker that vanishes without a report (its whole run was killed) costs nothing */
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct so_store *cs = NULL;
+		int64_t cid;
+		if (so_store_open(dir, 0, &cs) < 0 || so_unit_claim(cs, "ocr", &cid, NULL) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(so_unit_claim(s, "ocr", &id, &crashes), 1);
+	assert_int_equal(id, 9);
+	assert_int_equal(crashes, 0);
+	assert_int_equal(so_unit_crashes(s, "ocr", 424242), -1);
 	so_store_close(s);
 	rm_rf(dir);
 	free(dir);
@@ -388,7 +422,7 @@ int main(void)
 		cmocka_unit_test(test_books_and_files),
 		cmocka_unit_test(test_pages),
 		cmocka_unit_test(test_units_claim_and_take_back),
-		cmocka_unit_test(test_unit_given_up_after_attempts),
+		cmocka_unit_test(test_unit_crashes_counted),
 		cmocka_unit_test(test_records_fields_flags_audit_outbox),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
