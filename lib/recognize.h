@@ -1,0 +1,43 @@
+/*
+ * Recognizing the text of one table cell with tesseract's C API, configured for what the cell
+ * holds: one line or a block, a character whitelist where it helps (numbers, dates, ids), no
+ * dictionaries (names and places are not dictionary words). One recognizer per worker
+ * process, single-threaded. Keeps every word with its confidence and box.
+ */
+#ifndef SO_RECOGNIZE_H
+#define SO_RECOGNIZE_H
+
+#include <leptonica/allheaders.h>
+#include <stddef.h>
+
+struct so_recognizer;
+
+struct so_word {
+	size_t start, end;      /* byte span of the word in the reading's text */
+	float conf;             /* 0..1 */
+	int x0, y0, x1, y1;     /* page coordinates */
+};
+
+struct so_reading {
+	char *text;             /* lines joined by '\n', words by ' '; "" when nothing was read */
+	double conf;            /* mean word confidence weighted by length, 0..1; 0 when empty */
+	struct so_word *words;
+	size_t nwords;
+};
+
+/* Starts tesseract for LANG ("vie"). Returns 0, or -1 (no language data, no memory). */
+int so_recognizer_new(const char *lang, struct so_recognizer **out);
+void so_recognizer_free(struct so_recognizer *r);
+
+/* Reads the part BOX of the 1-bit PAGE as a cell holding HOLDS (a layout "holds" value).
+ * Fills *out (release with so_reading_release). 0, or -1 on failure. */
+int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
+		      struct so_reading *out);
+void so_reading_release(struct so_reading *rd);
+
+/* The minimum confidence of the words overlapping the byte span [start, end) of a reading, and
+ * their bounding box (in *x0..*y1); -1 when no word overlaps. */
+double so_reading_span(const struct so_reading *rd, size_t start, size_t end, int *x0, int *y0,
+		       int *x1, int *y1);
+
+#endif
