@@ -76,6 +76,16 @@ int so_cli_number(const char *option, const char *arg, long min, long max, long 
 	return 0;
 }
 
+void so_cli_single_threaded(char **argv)
+{
+	const char *v = getenv("OMP_THREAD_LIMIT");
+	if (v && strcmp(v, "1") == 0)
+		return;
+	setenv("OMP_THREAD_LIMIT", "1", 1);
+	execv("/proc/self/exe", argv);
+	/* cannot re-execute: go on, only slower */
+}
+
 /* Book specs ------------------------------------------------------------------------------ */
 
 static int text_ok(const char *s, size_t max, int digits_only)

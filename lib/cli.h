@@ -37,6 +37,11 @@ int so_cli_version(void);
 /* Parses a strictly decimal option value within [min, max] or complains; 0 or -1. */
 int so_cli_number(const char *option, const char *arg, long min, long max, long *out);
 
+/* Makes sure libraries with OpenMP (tesseract) run single-threaded: OMP_THREAD_LIMIT is read
+ * when the process starts, so when it is not 1 this sets it and executes the program again.
+ * Returns only when it was already set (or the re-execution failed). */
+void so_cli_single_threaded(char **argv);
+
 /* Book specs ------------------------------------------------------------------------------ */
 struct so_bookspec {
 	char type[16];

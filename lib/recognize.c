@@ -9,63 +9,83 @@
 #define CELL_MAX_TEXT (64 * 1024)
 #define CELL_PAD 12
 
+enum { MODEL_VIE, MODEL_LATIN, MODELS };
+
 struct so_recognizer {
-	TessBaseAPI *api;
+	TessBaseAPI *api[MODELS];
 };
 
 struct holds_config {
 	const char *holds;
 	TessPageSegMode psm;
 	const char *whitelist;   /* NULL: every character */
+	int model;
+	double scale;            /* relative to 300 dpi */
 };
 
 static const char digits[] = "0123456789";
-static const struct holds_config configs[] = {
-	{ "number", PSM_SINGLE_LINE, NULL },
-	{ "date", PSM_SINGLE_BLOCK, NULL },
-	{ "datetime", PSM_SINGLE_BLOCK, NULL },
-	{ "id_number", PSM_SINGLE_LINE, digits },
-	{ "sex", PSM_SINGLE_LINE, NULL },
-	{ "ethnicity", PSM_SINGLE_BLOCK, NULL },
-	{ "nationality", PSM_SINGLE_BLOCK, NULL },
-	{ "relationship", PSM_SINGLE_BLOCK, NULL },
-	{ "index", PSM_SINGLE_LINE, "()0123456789" },
+static struct holds_config configs[] = {
+	{ "number", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
+	{ "date", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
+	{ "datetime", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
+	{ "id_number", PSM_SINGLE_BLOCK, digits, MODEL_VIE, 1 },
+	{ "sex", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1 },
+	{ "ethnicity", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
+	{ "nationality", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
+	{ "relationship", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
+	{ "index", PSM_SINGLE_LINE, "()0123456789", MODEL_LATIN, 1 },
+	{ "block", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
 };
 
 static const struct holds_config *config_for(const char *holds)
 {
+	static int overridden;
+	if (!overridden && getenv("XCFG")) {
+		/* holds:model:scale:psm,... */
+		char *spec = strdup(getenv("XCFG")), *save = NULL;
+		for (char *it = strtok_r(spec, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+			char h[32]; int m, psm; double sc;
+			if (sscanf(it, "%31[^:]:%d:%lf:%d", h, &m, &sc, &psm) == 4)
+				for (size_t i = 0; i < SO_ARRAY_SIZE(configs); i++)
+					if (strcmp(configs[i].holds, h) == 0 || strcmp(h, "all") == 0) {
+						configs[i].model = m; configs[i].scale = sc; configs[i].psm = psm;
+					}
+		}
+		overridden = 1;
+	}
 	for (size_t i = 0; i < SO_ARRAY_SIZE(configs); i++)
 		if (strcmp(configs[i].holds, holds) == 0)
 			return &configs[i];
-	static const struct holds_config block = { "block", PSM_SINGLE_BLOCK, NULL };
-	return &block;
+	return &configs[SO_ARRAY_SIZE(configs) - 1];
 }
 
 int so_recognizer_new(const char *lang, struct so_recognizer **out)
 {
 	*out = NULL;
-	/* one thread per recognizer: workers are processes, one per core */
-	setenv("OMP_THREAD_LIMIT", "1", 1);
 	struct so_recognizer *r = so_calloc(1, sizeof(*r));
 	if (!r)
 		return -1;
-	r->api = TessBaseAPICreate();
-	if (!r->api) {
-		free(r);
-		return so_error("cannot create a tesseract instance");
-	}
+	/* the language of the registers, and the Latin model, better at digits and brackets */
+	const char *langs[MODELS] = { lang, "eng" };
 	char *names[] = { "load_system_dawg", "load_freq_dawg", "load_punc_dawg",
 			  "load_number_dawg", "load_unambig_dawg", "load_bigram_dawg" };
 	char *values[] = { "0", "0", "0", "0", "0", "0" };
-	if (TessBaseAPIInit4(r->api, NULL, lang, OEM_LSTM_ONLY, NULL, 0, names, values,
-			     SO_ARRAY_SIZE(names), 0) != 0) {
-		TessBaseAPIDelete(r->api);
-		free(r);
-		return so_error("cannot start tesseract for language '%s' (is tesseract-ocr-%s "
-				"installed?)", lang, lang);
+	for (int m = 0; m < MODELS; m++) {
+		r->api[m] = TessBaseAPICreate();
+		if (!r->api[m] || TessBaseAPIInit4(r->api[m], NULL, langs[m], OEM_LSTM_ONLY, NULL, 0,
+						   names, values, SO_ARRAY_SIZE(names), 0) != 0) {
+			so_error("cannot start tesseract for language '%s' (is tesseract-ocr-%s "
+				 "installed?)", langs[m], langs[m]);
+			if (r->api[m])
+				TessBaseAPIDelete(r->api[m]);
+			r->api[m] = NULL;
+			so_recognizer_free(r);
+			return -1;
+		}
+		TessBaseAPISetVariable(r->api[m], "debug_file", "/dev/null");
+		/* keep each letter's alternatives (see so_reading_respell) */
+		TessBaseAPISetVariable(r->api[m], "lstm_choice_mode", "2");
 	}
-	TessBaseAPISetVariable(r->api, "debug_file", "/dev/null");
-
 	*out = r;
 	return 0;
 }
@@ -74,13 +94,19 @@ void so_recognizer_free(struct so_recognizer *r)
 {
 	if (!r)
 		return;
-	TessBaseAPIEnd(r->api);
-	TessBaseAPIDelete(r->api);
+	for (int m = 0; m < MODELS; m++) {
+		if (r->api[m]) {
+			TessBaseAPIEnd(r->api[m]);
+			TessBaseAPIDelete(r->api[m]);
+		}
+	}
 	free(r);
 }
 
 void so_reading_release(struct so_reading *rd)
 {
+	for (size_t i = 0; i < rd->nwords; i++)
+		free(rd->words[i].syms);
 	SO_FREE(rd->text);
 	SO_FREE(rd->words);
 	rd->nwords = 0;
@@ -88,7 +114,7 @@ void so_reading_release(struct so_reading *rd)
 }
 
 /* The cell's ink, cropped to its content with a white margin, scaled to about 300 dpi. */
-static PIX *cell_image(PIX *page, BOX *box, int *ox, int *oy, double *scale)
+static PIX *cell_image(PIX *page, BOX *box, double want, int *ox, int *oy, double *scale)
 {
 	PIX *cell = pixClipRectangle(page, box, NULL);
 	if (!cell)
@@ -107,8 +133,11 @@ static PIX *cell_image(PIX *page, BOX *box, int *ox, int *oy, double *scale)
 	pixGetResolution(page, &dpi, &dummy);
 	*scale = 1.0;
 	PIX *sized = tight;
-	if (dpi > 0 && dpi < 280) {
-		*scale = 300.0 / dpi;
+	if (dpi <= 0)
+		dpi = 300;
+	double f = want * 300.0 / dpi;
+	if (f < 0.93 || f > 1.07) {
+		*scale = f;
 		PIX *gray = pixConvert1To8(NULL, tight, 255, 0);
 		sized = gray ? pixScaleGrayLI(gray, (l_float32)*scale, (l_float32)*scale) : NULL;
 		pixDestroy(&gray);
@@ -123,31 +152,110 @@ static PIX *cell_image(PIX *page, BOX *box, int *ox, int *oy, double *scale)
 	return padded;
 }
 
+/* The alternatives of each letter of the word at IT (a copy of the iterator is walked). */
+static void word_symbols(const TessResultIterator *it, struct so_word *w)
+{
+	w->syms = NULL;
+	w->nsyms = 0;
+	TessResultIterator *c = TessResultIteratorCopy(it);
+	if (!c)
+		return;
+	TessPageIterator *pc = TessResultIteratorGetPageIterator(c);
+	size_t cap = 0;
+	for (int guard = 0; guard < 64; guard++) {
+		if (w->nsyms == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct so_symbol *ns = realloc(w->syms, cap * sizeof(*ns));
+			if (!ns)
+				break;
+			w->syms = ns;
+		}
+		struct so_symbol *sym = &w->syms[w->nsyms++];
+		memset(sym, 0, sizeof(*sym));
+		TessChoiceIterator *ci = TessResultIteratorGetChoiceIterator(c);
+		if (ci) {
+			do {
+				const char *t = TessChoiceIteratorGetUTF8Text(ci);
+				float conf = TessChoiceIteratorConfidence(ci) / 100.0f;
+				if (!t || !*t || strlen(t) >= sizeof(sym->alt[0]) || conf <= 0)
+					continue;
+				/* keep the best SO_SYMBOL_ALTS, best first */
+				int k = sym->n < SO_SYMBOL_ALTS ? sym->n++ : SO_SYMBOL_ALTS - 1;
+				if (k == SO_SYMBOL_ALTS - 1 && sym->n == SO_SYMBOL_ALTS &&
+				    conf <= sym->conf[k])
+					continue;
+				while (k > 0 && sym->conf[k - 1] < conf) {
+					sym->conf[k] = sym->conf[k - 1];
+					memcpy(sym->alt[k], sym->alt[k - 1], sizeof(sym->alt[0]));
+					k--;
+				}
+				sym->conf[k] = conf;
+				snprintf(sym->alt[k], sizeof(sym->alt[0]), "%s", t);
+			} while (TessChoiceIteratorNext(ci));
+			TessChoiceIteratorDelete(ci);
+		}
+		if (sym->n == 0) {
+			/* no alternatives for this letter: its own reading */
+			char *t = TessResultIteratorGetUTF8Text(c, RIL_SYMBOL);
+			if (t && strlen(t) < sizeof(sym->alt[0])) {
+				snprintf(sym->alt[0], sizeof(sym->alt[0]), "%s", t);
+				sym->conf[0] = TessResultIteratorConfidence(c, RIL_SYMBOL) / 100.0f;
+				sym->n = 1;
+			}
+			TessDeleteText(t);
+		}
+		if (TessPageIteratorIsAtFinalElement(pc, RIL_WORD, RIL_SYMBOL) ||
+		    !TessResultIteratorNext(c, RIL_SYMBOL))
+			break;
+	}
+	TessResultIteratorDelete(c);
+}
+
+/* Letters the model sometimes gives that Vietnamese does not have, where the intended letter is
+ * certain (the diaeresis is never written): Ÿ -> Y, ÿ -> y. In place; the text only shrinks. */
+static void latin_fixups(char *w)
+{
+	char *o = w;
+	for (const char *p = w; *p;) {
+		if ((unsigned char)p[0] == 0xC5 && (unsigned char)p[1] == 0xB8) {
+			*o++ = 'Y';
+			p += 2;
+		} else if ((unsigned char)p[0] == 0xC3 && (unsigned char)p[1] == 0xBF) {
+			*o++ = 'y';
+			p += 2;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = 0;
+}
+
 int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
 		      struct so_reading *out)
 {
 	memset(out, 0, sizeof(*out));
 	int ox = 0, oy = 0;
 	double scale = 1;
-	PIX *img = cell_image(page, box, &ox, &oy, &scale);
+	const struct holds_config *c = config_for(holds);
+	PIX *img = cell_image(page, box, c->scale, &ox, &oy, &scale);
 	if (!img) {
 		out->text = so_strdup("");
 		return out->text ? 0 : -1;
 	}
-	const struct holds_config *c = config_for(holds);
-	TessBaseAPISetPageSegMode(r->api, c->psm);
-	TessBaseAPISetVariable(r->api, "tessedit_char_whitelist", c->whitelist ? c->whitelist : "");
-	TessBaseAPISetImage2(r->api, img);
-	TessBaseAPISetSourceResolution(r->api, 300);
+	TessBaseAPI *api = r->api[c->model];
+	TessBaseAPISetPageSegMode(api, c->psm);
+	TessBaseAPISetVariable(api, "tessedit_char_whitelist", c->whitelist ? c->whitelist : "");
+	TessBaseAPISetImage2(api, img);
+	TessBaseAPISetSourceResolution(api, (int)(300 * c->scale));
 	int rc = 0;
 	struct so_buf text = SO_BUF_INIT(CELL_MAX_TEXT);
 	size_t cap = 0;
 	double wsum = 0, csum = 0;
-	if (TessBaseAPIRecognize(r->api, NULL) != 0) {
+	if (TessBaseAPIRecognize(api, NULL) != 0) {
 		rc = so_error("tesseract could not read a cell");
 		goto done;
 	}
-	TessResultIterator *it = TessBaseAPIGetIterator(r->api);
+	TessResultIterator *it = TessBaseAPIGetIterator(api);
 	if (!it)
 		goto done;
 	const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst(it);
@@ -180,6 +288,7 @@ int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *
 		}
 		struct so_word *w = &out->words[out->nwords++];
 		w->start = text.len;
+		latin_fixups(word);
 		if (so_buf_adds(&text, word) < 0) {
 			TessDeleteText(word);
 			rc = -1;
@@ -187,6 +296,7 @@ int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *
 		}
 		w->end = text.len;
 		w->conf = TessResultIteratorConfidence(it, RIL_WORD) / 100.0f;
+		word_symbols(it, w);
 		int x0, y0, x1, y1;
 		TessPageIteratorBoundingBox(pit, RIL_WORD, &x0, &y0, &x1, &y1);
 		w->x0 = ox + (int)((x0 - CELL_PAD) / scale);
@@ -200,7 +310,7 @@ int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *
 	} while (TessResultIteratorNext(it, RIL_WORD));
 	TessResultIteratorDelete(it);
 done:
-	TessBaseAPIClear(r->api);
+	TessBaseAPIClear(api);
 	pixDestroy(&img);
 	if (rc < 0) {
 		so_buf_release(&text);
@@ -210,6 +320,90 @@ done:
 	out->text = so_buf_detach(&text, NULL);
 	out->conf = wsum > 0 ? csum / wsum : 0;
 	return out->text ? 0 : -1;
+}
+
+int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char *word))
+{
+	if (i >= rd->nwords)
+		return 0;
+	struct so_word *w = &rd->words[i];
+	size_t len = w->end - w->start;
+	char current[256];
+	if (len >= sizeof(current) || !w->syms || w->nsyms == 0)
+		return 0;
+	memcpy(current, rd->text + w->start, len);
+	current[len] = 0;
+	if (accept(current))
+		return 0;
+	/* the candidate letters: alternatives at least half as likely as the best */
+	int counts[64];
+	size_t n = w->nsyms < 64 ? w->nsyms : 64;
+	long combos = 1;
+	for (size_t k = 0; k < n; k++) {
+		const struct so_symbol *s = &w->syms[k];
+		counts[k] = 0;
+		for (int a = 0; a < s->n; a++)
+			if (s->conf[a] >= s->conf[0] / 2)
+				counts[k]++;
+		if (counts[k] == 0)
+			return 0;
+		combos *= counts[k];
+		if (combos > 4096)
+			return 0;
+	}
+	char best[256] = "", cand[256];
+	double best_score = -1;
+	float best_min = 0;
+	int pick[64] = { 0 };
+	for (long c = 0; c < combos; c++) {
+		long rest = c;
+		double score = 1;
+		float minc = 1;
+		size_t used = 0;
+		int fits = 1;
+		for (size_t k = 0; k < n && fits; k++) {
+			pick[k] = (int)(rest % counts[k]);
+			rest /= counts[k];
+			const struct so_symbol *s = &w->syms[k];
+			size_t al = strlen(s->alt[pick[k]]);
+			if (used + al >= sizeof(cand)) {
+				fits = 0;
+				break;
+			}
+			memcpy(cand + used, s->alt[pick[k]], al);
+			used += al;
+			score *= s->conf[pick[k]];
+			minc = s->conf[pick[k]] < minc ? s->conf[pick[k]] : minc;
+		}
+		if (!fits)
+			continue;
+		cand[used] = 0;
+		if (score > best_score && strcmp(cand, current) != 0 && accept(cand)) {
+			best_score = score;
+			best_min = minc;
+			memcpy(best, cand, used + 1);
+		}
+	}
+	if (best_score < 0)
+		return 0;
+	/* splice the new spelling into the text */
+	size_t bl = strlen(best), tl = strlen(rd->text);
+	char *text = so_malloc(tl - len + bl + 1);
+	if (!text)
+		return 0;
+	memcpy(text, rd->text, w->start);
+	memcpy(text + w->start, best, bl);
+	memcpy(text + w->start + bl, rd->text + w->end, tl - w->end + 1);
+	free(rd->text);
+	rd->text = text;
+	long shift = (long)bl - (long)len;
+	w->end = w->start + bl;
+	w->conf = best_min < w->conf ? best_min : w->conf;
+	for (size_t k = i + 1; k < rd->nwords; k++) {
+		rd->words[k].start = (size_t)((long)rd->words[k].start + shift);
+		rd->words[k].end = (size_t)((long)rd->words[k].end + shift);
+	}
+	return 1;
 }
 
 double so_reading_span(const struct so_reading *rd, size_t start, size_t end, int *x0, int *y0,

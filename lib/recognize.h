@@ -12,10 +12,20 @@
 
 struct so_recognizer;
 
+/* The likeliest readings of one letter (best first), as the recognizer weighed them. */
+#define SO_SYMBOL_ALTS 3
+struct so_symbol {
+	char alt[SO_SYMBOL_ALTS][16];
+	float conf[SO_SYMBOL_ALTS];
+	int n;
+};
+
 struct so_word {
 	size_t start, end;      /* byte span of the word in the reading's text */
 	float conf;             /* 0..1 */
 	int x0, y0, x1, y1;     /* page coordinates */
+	struct so_symbol *syms; /* per letter, when the recognizer gave alternatives */
+	size_t nsyms;
 };
 
 struct so_reading {
@@ -34,6 +44,12 @@ void so_recognizer_free(struct so_recognizer *r);
 int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
 		      struct so_reading *out);
 void so_reading_release(struct so_reading *rd);
+
+/* Word I spelled anew from its letters' alternatives: the likeliest spelling that ACCEPT
+ * approves, considering only alternatives at least half as likely as a letter's best, when
+ * the word as read is not approved. The text, the spans of later words and the word's
+ * confidence (now that of the weakest letter chosen) are updated. 1 when respelled, 0 not. */
+int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char *word));
 
 /* The minimum confidence of the words overlapping the byte span [start, end) of a reading, and
  * their bounding box (in *x0..*y1); -1 when no word overlaps. */

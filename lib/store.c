@@ -931,6 +931,26 @@ int so_field_put(struct so_store *s, int64_t record_id, const char *name, const 
 	return so_store_step_done(s, st);
 }
 
+int so_cell_put(struct so_store *s, int64_t record_id, int col, const char *text,
+		double confidence, const struct so_bbox *box)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO cells (record_id, col, text, confidence, x0, y0, x1, y1) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (record_id, col) DO UPDATE SET "
+		"text = ?3, confidence = ?4, x0 = ?5, y0 = ?6, x1 = ?7, y1 = ?8");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	sqlite3_bind_int(st, 2, col);
+	bind_text(st, 3, text);
+	if (confidence >= 0)
+		sqlite3_bind_double(st, 4, confidence);
+	else
+		sqlite3_bind_null(st, 4);
+	bind_box(st, 5, box);
+	return so_store_step_done(s, st);
+}
+
 int so_flag_add(struct so_store *s, int64_t record_id, const char *code, const char *severity,
 		const char *fields_json, const char *message, const char *source, int64_t *id)
 {

@@ -113,6 +113,16 @@ CREATE TABLE fields (
 	PRIMARY KEY (record_id, name)
 ) WITHOUT ROWID;
 
+-- The text read from each cell of a record, as recognized (before any parsing).
+CREATE TABLE cells (
+	record_id  INTEGER NOT NULL REFERENCES records (id),
+	col        INTEGER NOT NULL,
+	text       TEXT,
+	confidence REAL,
+	x0 INTEGER, y0 INTEGER, x1 INTEGER, y1 INTEGER,
+	PRIMARY KEY (record_id, col)
+) WITHOUT ROWID;
+
 -- A broken rule (or a server's objection) on a record.
 CREATE TABLE flags (
 	id         INTEGER PRIMARY KEY,

@@ -1,0 +1,477 @@
+/* The ocr stage (see ocr.h). */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fault.h"
+#include "fields.h"
+#include "layout.h"
+#include "lexicon.h"
+#include "ocr.h"
+#include "recognize.h"
+#include "table.h"
+#include "util.h"
+
+/* A page that has stopped this many workers is failed without another try. */
+#define OCR_MAX_CRASHES 2
+/* Ink (pixels at 300 dpi) under which a cell is empty and a row has no entry. */
+#define CELL_EMPTY_INK 20
+#define ROW_EMPTY_INK 60
+/* Share of the index row that must read as (1)...(n). */
+#define INDEX_MIN_MATCH 0.6
+
+struct layout_cache {
+	char name[72];
+	struct so_layout *layout;
+};
+
+struct worker {
+	struct so_store *s;
+	struct so_recognizer *rec;
+	struct so_progress progress;
+	struct layout_cache layouts[16];
+	int nlayouts;
+};
+
+int64_t so_ocr_seed(struct so_store *s)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO stage_units (stage, unit_id, state) "
+					    "SELECT 'ocr', id, 'pending' FROM pages "
+					    "WHERE state = 'prepared' ON CONFLICT DO NOTHING");
+	if (!st)
+		return -1;
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	return sqlite3_changes64(so_store_db(s));
+}
+
+static const struct so_layout *layout_get(struct worker *w, const char *name)
+{
+	for (int i = 0; i < w->nlayouts; i++)
+		if (strcmp(w->layouts[i].name, name) == 0)
+			return w->layouts[i].layout;
+	struct so_layout *l = NULL;
+	if (so_layout_load(name, &l) < 0)
+		return NULL;
+	if (w->nlayouts < (int)SO_ARRAY_SIZE(w->layouts)) {
+		snprintf(w->layouts[w->nlayouts].name, sizeof(w->layouts[0].name), "%s", name);
+		w->layouts[w->nlayouts++].layout = l;
+	}
+	return l;
+}
+
+static int scaled(PIX *page, int px300)
+{
+	l_int32 dpi = 300, dummy;
+	pixGetResolution(page, &dpi, &dummy);
+	long v = (long)px300 * (dpi > 0 ? dpi : 300) * (dpi > 0 ? dpi : 300) / (300L * 300L);
+	return v < 1 ? 1 : (int)v;
+}
+
+/* A cell with a little ink that the recognizer returns nothing for: a dash ("not
+ * applicable") when the ink is one short flat stroke. */
+static int looks_like_dash(PIX *text, BOX *box)
+{
+	PIX *c = pixClipRectangle(text, box, NULL);
+	BOX *fg = NULL;
+	int dash = 0;
+	if (c && pixClipToForeground(c, NULL, &fg) == 0 && fg) {
+		l_int32 dpi = 300, dummy;
+		pixGetResolution(text, &dpi, &dummy);
+		dash = fg->h <= (dpi > 0 ? dpi : 300) / 30 && fg->w >= 2 * fg->h;
+	}
+	boxDestroy(&fg);
+	pixDestroy(&c);
+	return dash;
+}
+
+/* An identity number wrapped over two lines of a narrow cell is one number: whitespace out,
+ * the reading then counts as one word with the lowest confidence of its parts. */
+static void squeeze_digits(struct so_reading *rd)
+{
+	char *o = rd->text;
+	for (const char *p = rd->text; *p; p++)
+		if (*p != ' ' && *p != '\n')
+			*o++ = *p;
+	*o = 0;
+	if (rd->nwords > 1) {
+		struct so_word all = rd->words[0];
+		for (size_t i = 1; i < rd->nwords; i++) {
+			const struct so_word *x = &rd->words[i];
+			all.conf = x->conf < all.conf ? x->conf : all.conf;
+			all.x0 = x->x0 < all.x0 ? x->x0 : all.x0;
+			all.y0 = x->y0 < all.y0 ? x->y0 : all.y0;
+			all.x1 = x->x1 > all.x1 ? x->x1 : all.x1;
+			all.y1 = x->y1 > all.y1 ? x->y1 : all.y1;
+		}
+		all.start = 0;
+		all.end = strlen(rd->text);
+		rd->words[0] = all;
+		rd->nwords = 1;
+	}
+}
+
+/* Reads one cell into RD; an empty cell gives "" without running the recognizer. */
+static int read_cell(struct worker *w, const struct so_table *t, int row, int col,
+		     const char *holds, struct so_reading *rd, struct so_bbox *box)
+{
+	memset(rd, 0, sizeof(*rd));
+	BOX *b = so_table_cell_box(t, row, col);
+	if (!b) {
+		rd->text = so_strdup("");
+		return rd->text ? 0 : -1;
+	}
+	box->x0 = b->x;
+	box->y0 = b->y;
+	box->x1 = b->x + b->w;
+	box->y1 = b->y + b->h;
+	int r = 0;
+	if (so_table_ink(t, b) < scaled(t->text, CELL_EMPTY_INK)) {
+		rd->text = so_strdup("");
+		r = rd->text ? 0 : -1;
+	} else {
+		r = so_recognize_cell(w->rec, t->text, b, holds, rd);
+		if (r == 0 && strcmp(holds, "id_number") == 0)
+			squeeze_digits(rd);
+		if (r == 0 && !rd->text[0] && looks_like_dash(t->text, b)) {
+			free(rd->text);
+			rd->text = so_strdup("-");
+			rd->conf = 0.5;
+			r = rd->text ? 0 : -1;
+		}
+	}
+	boxDestroy(&b);
+	return r;
+}
+
+/* The index row must read (1) (2) ... (n) in most of its cells. */
+static int check_index_row(struct worker *w, const struct so_table *t, char *why, size_t size)
+{
+	int match = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		struct so_reading rd;
+		struct so_bbox box;
+		if (read_cell(w, t, 1, c, "index", &rd, &box) < 0)
+			return -1;
+		long n = -1;
+		const char *p = rd.text;
+		while (*p && (*p < '0' || *p > '9'))
+			p++;
+		if (*p)
+			n = strtol(p, NULL, 10);
+		match += n == c + 1;
+		so_reading_release(&rd);
+	}
+	if (match < INDEX_MIN_MATCH * t->ncols) {
+		snprintf(why, size, "the index row does not read (1) ... (%d): %d of %d cells match",
+			 t->ncols, match, t->ncols);
+		return 1;
+	}
+	return 0;
+}
+
+/* How well the header row reads as the layout's column titles: mean similarity 0..1. */
+static double header_score(struct worker *w, const struct so_table *t, const struct so_layout *l)
+{
+	double sum = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		struct so_reading rd;
+		struct so_bbox box;
+		if (read_cell(w, t, 0, c, "block", &rd, &box) < 0)
+			return 0;
+		char *got = so_fold(rd.text, NULL), *want = so_fold(l->columns[c].title, NULL);
+		so_reading_release(&rd);
+		if (got && want) {
+			/* the share of the title's words found in the reading */
+			int words = 0, found = 0;
+			char *save = NULL;
+			for (char *wd = strtok_r(want, " ,", &save); wd; wd = strtok_r(NULL, " ,", &save)) {
+				words++;
+				found += strstr(got, wd) != NULL;
+			}
+			sum += words ? (double)found / words : 1;
+		}
+		free(got);
+		free(want);
+	}
+	return t->ncols ? sum / t->ncols : 0;
+}
+
+static int store_field(struct so_store *s, int64_t record, const char *name, const char *raw,
+		       size_t len, double conf, const struct so_bbox *box)
+{
+	char *rawcopy = NULL, *value = NULL;
+	if (raw && len) {
+		rawcopy = so_malloc(len + 1);
+		if (!rawcopy)
+			return -1;
+		memcpy(rawcopy, raw, len);
+		rawcopy[len] = 0;
+		value = so_text_clean(raw, len);
+	}
+	int r = so_field_put(s, record, name, rawcopy, value, NULL, rawcopy ? conf : -1,
+			     rawcopy ? box : NULL, "ocr");
+	free(rawcopy);
+	free(value);
+	return r;
+}
+
+/* Reads one entry row into a record (in the caller's transaction). */
+static int read_row(struct worker *w, const struct so_table *t, const struct so_layout *l,
+		    const struct so_page *page, const struct so_scan_file *file, int row)
+{
+	int64_t record = 0;
+	struct so_bbox rbox = { t->x[0], t->y[row], t->x[t->ncols], t->y[row + 1] };
+	if (so_record_add(w->s, file->book_id, page->id, row - SO_TABLE_HEAD_ROWS + 1, &rbox,
+			  &record) < 0)
+		return -1;
+	for (int c = 0; c < t->ncols; c++) {
+		const struct so_column *col = &l->columns[c];
+		struct so_reading rd;
+		struct so_bbox box;
+		if (read_cell(w, t, row, c, col->holds, &rd, &box) < 0)
+			return -1;
+		struct so_parsed p;
+		if (col->kind == SO_COLUMN_COMPOSITE &&
+		    so_composite_parse(col->parser, rd.text, &p) < 0) {
+			so_reading_release(&rd);
+			return -1;
+		}
+		/* a name starts with its family name: where the recognizer hesitated between
+		 * spellings, the one that is a family name (NGUYÊN / NGUYỄN) */
+		if (col->kind == SO_COLUMN_FIELD && strcmp(col->holds, "name") == 0) {
+			so_reading_respell(&rd, 0, so_is_family_name);
+		} else if (col->kind == SO_COLUMN_COMPOSITE) {
+			for (size_t j = 0; j < p.n; j++) {
+				if (strcmp(p.spans[j].sub, "full_name") != 0)
+					continue;
+				for (size_t k = 0; k < rd.nwords; k++) {
+					if (rd.words[k].start < p.spans[j].start)
+						continue;
+					if (so_reading_respell(&rd, k, so_is_family_name) &&
+					    so_composite_parse(col->parser, rd.text, &p) < 0) {
+						so_reading_release(&rd);
+						return -1;
+					}
+					break;
+				}
+				break;
+			}
+		}
+		int x0, y0, x1, y1;
+		double conf = so_reading_span(&rd, 0, strlen(rd.text), &x0, &y0, &x1, &y1);
+		int r = so_cell_put(w->s, record, c + 1, rd.text[0] ? rd.text : NULL,
+				    rd.text[0] ? (conf >= 0 ? conf : rd.conf) : -1, &box);
+		if (r == 0 && col->kind == SO_COLUMN_FIELD) {
+			r = store_field(w->s, record, col->field, rd.text, strlen(rd.text),
+					conf >= 0 ? conf : rd.conf, &box);
+		} else if (r == 0) {
+			for (size_t k = 0; r == 0 && k < col->nsubfields; k++) {
+				char name[160];
+				snprintf(name, sizeof(name), "%s.%s", col->prefix, col->subfields[k]);
+				const struct so_span *sp = NULL;
+				for (size_t j = 0; j < p.n; j++)
+					if (strcmp(p.spans[j].sub, col->subfields[k]) == 0)
+						sp = &p.spans[j];
+				if (!sp) {
+					r = store_field(w->s, record, name, NULL, 0, -1, NULL);
+					continue;
+				}
+				struct so_bbox fb = box;
+				double fc = so_reading_span(&rd, sp->start, sp->end, &fb.x0, &fb.y0,
+							    &fb.x1, &fb.y1);
+				r = store_field(w->s, record, name, rd.text + sp->start,
+						sp->end - sp->start, fc >= 0 ? fc : rd.conf, &fb);
+			}
+		}
+		so_reading_release(&rd);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int row_has_entry(const struct so_table *t, int row)
+{
+	long ink = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		BOX *b = so_table_cell_box(t, row, c);
+		if (b)
+			ink += so_table_ink(t, b);
+		boxDestroy(&b);
+	}
+	return ink >= scaled(t->text, ROW_EMPTY_INK);
+}
+
+/* One page. Returns 0 (done or failed, committed), -1 when the store fails. */
+static int page_unit(struct worker *w, int64_t page_id, int crashes)
+{
+	struct so_page page;
+	struct so_scan_file file;
+	struct so_book book;
+	if (so_page_get(w->s, page_id, &page) < 0 || so_scan_file_get(w->s, page.scan_file_id, &file) < 0 ||
+	    so_book_get(w->s, file.book_id, &book) < 0)
+		return -1;
+	char where[300], why[1024] = "";
+	snprintf(where, sizeof(where), "%s#%d", file.name, page.page_index + 1);
+	double t0 = so_monotonic();
+	const struct so_layout *l = NULL;
+	PIX *pix = NULL;
+	struct so_table t = { 0 };
+	int records = 0, r = 0;
+
+	if (crashes >= OCR_MAX_CRASHES) {
+		char state[16], last[256] = "";
+		so_unit_state(w->s, SO_OCR_STAGE, page_id, state, sizeof(state), last, sizeof(last));
+		snprintf(why, sizeof(why), "reading this page stopped the recognizer %d times "
+			 "(last: %s); given up", crashes, last);
+		goto finish;
+	}
+	if (so_fault("ocr-page", where) < 0) {
+		snprintf(why, sizeof(why), "%s", so_errmsg());
+		goto finish;
+	}
+	l = layout_get(w, book.layout);
+	if (!l) {
+		snprintf(why, sizeof(why), "%s", so_errmsg());
+		goto finish;
+	}
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", so_store_dir(w->s), page.image);
+	pix = pixRead(path);
+	if (!pix || pixGetDepth(pix) != 1) {
+		snprintf(why, sizeof(why), "cannot read the prepared page '%s'", page.image);
+		goto finish;
+	}
+	if (so_table_find(pix, l, &t) < 0) {
+		snprintf(why, sizeof(why), "%s", so_errmsg());
+		goto finish;
+	}
+	int bad = check_index_row(w, &t, why, sizeof(why));
+	if (bad < 0) {
+		r = -1;
+		goto finish;
+	}
+	if (bad)
+		goto finish;
+	double header = header_score(w, &t, l);
+
+	if (so_store_begin(w->s) < 0) {
+		r = -1;
+		goto finish;
+	}
+	for (int row = SO_TABLE_HEAD_ROWS; row < t.nrows; row++) {
+		if (!row_has_entry(&t, row))
+			continue;
+		if (read_row(w, &t, l, &page, &file, row) < 0) {
+			so_store_rollback(w->s);
+			r = -1;
+			goto finish;
+		}
+		records++;
+	}
+	if ((header < 0.5 && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
+					  "the header row reads unlike layout %s (%.0f%% of its "
+					  "words found)", l->name, header * 100) < 0) ||
+	    so_unit_finish(w->s, SO_OCR_STAGE, page_id, NULL) < 0 || so_store_commit(w->s) < 0) {
+		so_store_rollback(w->s);
+		r = -1;
+		goto finish;
+	}
+	so_progress_log(&w->progress, "'%s' page %d: %d entr%s read, %.1f s", file.name,
+			page.page_index + 1, records, records == 1 ? "y" : "ies", so_monotonic() - t0);
+finish:
+	if (r == 0 && why[0]) {
+		/* the page failed: recorded with its reason, the batch goes on */
+		if (so_store_begin(w->s) < 0 ||
+		    so_unit_finish(w->s, SO_OCR_STAGE, page_id, why) < 0 ||
+		    so_event_add(w->s, SO_OCR_STAGE, "error", where, "%s", why) < 0 ||
+		    so_store_commit(w->s) < 0) {
+			so_store_rollback(w->s);
+			r = -1;
+		} else {
+			so_cli_msg("'%s' page %d: failed: %s", file.name, page.page_index + 1, why);
+		}
+	}
+	so_table_release(&t);
+	pixDestroy(&pix);
+	return r;
+}
+
+int so_ocr_worker(const char *batch_dir, const char *lang)
+{
+	struct worker w = { 0 };
+	int code = SO_EXIT_OK;
+	if (so_store_open(batch_dir, 0, &w.s) < 0 || so_recognizer_new(lang, &w.rec) < 0) {
+		so_cli_err("%s", so_errmsg());
+		code = SO_EXIT_ENV;
+		goto done;
+	}
+	so_progress_init(&w.progress, SO_OCR_STAGE, "pages");
+	for (;;) {
+		if (so_signal_received()) {
+			code = so_signal_exit_code(so_signal_received());
+			break;
+		}
+		int64_t id;
+		int crashes = 0;
+		int got = so_unit_claim(w.s, SO_OCR_STAGE, &id, &crashes);
+		if (got < 0) {
+			so_cli_err("%s", so_errmsg());
+			code = SO_EXIT_ENV;
+			break;
+		}
+		if (got == 0)
+			break;
+		if (page_unit(&w, id, crashes) < 0) {
+			so_cli_err("%s", so_errmsg());
+			code = SO_EXIT_ENV;
+			break;
+		}
+	}
+done:
+	for (int i = 0; i < w.nlayouts; i++)
+		so_layout_free(w.layouts[i].layout);
+	so_recognizer_free(w.rec);
+	so_store_close(w.s);
+	return code;
+}
+
+int so_ocr_watch(struct so_store *s, int timeout)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id, owner FROM stage_units "
+					    "WHERE stage = 'ocr' AND state = 'running' AND "
+					    "strftime('%s', 'now') - strftime('%s', claimed_at) > ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, timeout);
+	long pids[64];
+	int n = 0, rc;
+	char host[256] = "";
+	gethostname(host, sizeof(host) - 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+		const char *owner = (const char *)sqlite3_column_text(st, 1);
+		char h[256];
+		long pid;
+		if (owner && sscanf(owner, "%255[^:]:%ld:", h, &pid) == 2 && strcmp(h, host) == 0)
+			pids[n++] = pid;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return so_store_error(s, "cannot read stage progress");
+	char reason[96];
+	snprintf(reason, sizeof(reason), "took longer than %d s", timeout);
+	for (int i = 0; i < n; i++) {
+		/* count it first, so the kill is not reported as an ordinary crash */
+		if (so_unit_crashed(s, SO_OCR_STAGE, pids[i], reason) < 0)
+			return -1;
+		kill((pid_t)pids[i], SIGKILL);
+		so_cli_msg("a page took longer than %d s: its worker was stopped", timeout);
+	}
+	return n;
+}
