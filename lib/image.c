@@ -9,6 +9,8 @@
 /* Under this contrast (grey levels) or this share of ink a page is blank. */
 #define SO_BLANK_CONTRAST 40.0
 #define SO_BLANK_INK 0.002
+/* Pages scanned at less are prepared at this resolution. */
+#define SO_WORK_DPI 300
 
 void so_image_init(void)
 {
@@ -206,7 +208,17 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	res->skew = skew;
 	res->skew_conf = skew_conf;
 
-	/* apply both to the normalized grey page and binarize once more */
+	/* apply both to the normalized grey page and binarize once more; a page scanned under
+	 * 300 dpi is brought to 300 first, so that thin strokes and marks survive binarization */
+	if (dpi < SO_WORK_DPI - 20) {
+		double f = (double)SO_WORK_DPI / dpi;
+		PIX *up = pixScaleGrayLI(norm, (l_float32)f, (l_float32)f);
+		if (!up)
+			goto oom;
+		pixDestroy(&norm);
+		norm = up;
+		dpi = SO_WORK_DPI;
+	}
 	turned = undo_cw ? pixRotateOrth(norm, undo_cw / 90) : pixClone(norm);
 	if (!turned)
 		goto oom;

@@ -19,9 +19,10 @@
 
 /* A page that has stopped this many workers is failed without another try. */
 #define OCR_MAX_CRASHES 2
-/* Ink (pixels at 300 dpi) under which a cell is empty and a row has no entry. */
+/* Ink (pixels at 300 dpi) under which a cell is empty; marks (letters, digits) under which a
+ * row holds no entry — specks and stains leave a few marks, an entry dozens. */
 #define CELL_EMPTY_INK 20
-#define ROW_EMPTY_INK 60
+#define ROW_MIN_MARKS 8
 /* Share of the index row that must read as (1)...(n). */
 #define INDEX_MIN_MATCH 0.6
 
@@ -298,14 +299,14 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 
 static int row_has_entry(const struct so_table *t, int row)
 {
-	long ink = 0;
-	for (int c = 0; c < t->ncols; c++) {
+	long marks = 0;
+	for (int c = 0; c < t->ncols && marks < ROW_MIN_MARKS; c++) {
 		BOX *b = so_table_cell_box(t, row, c);
 		if (b)
-			ink += so_table_ink(t, b);
+			marks += so_table_marks(t, b);
 		boxDestroy(&b);
 	}
-	return ink >= scaled(t->text, ROW_EMPTY_INK);
+	return marks >= ROW_MIN_MARKS;
 }
 
 /* One page. Returns 0 (done or failed, committed), -1 when the store fails. */

@@ -306,12 +306,33 @@ BOX *so_table_cell_box(const struct so_table *t, int row, int col)
 	return boxCreate(x0, y0, x1 - x0, y1 - y0);
 }
 
-int so_table_ink(const struct so_table *t, BOX *box)
+/* The marks of the text inside a box: components of at least about 2 points. */
+static PIX *marks_in(const struct so_table *t, BOX *box)
 {
 	PIX *c = pixClipRectangle(t->text, box, NULL);
-	l_int32 n = 0;
-	if (c)
-		pixCountPixels(c, &n, NULL);
+	int k = dpi_of(t->text) / 32;
+	PIX *marks = c ? pixSelectBySize(c, k, k, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL)
+		       : NULL;
 	pixDestroy(&c);
+	return marks;
+}
+
+int so_table_ink(const struct so_table *t, BOX *box)
+{
+	PIX *marks = marks_in(t, box);
+	l_int32 n = 0;
+	if (marks)
+		pixCountPixels(marks, &n, NULL);
+	pixDestroy(&marks);
+	return n;
+}
+
+int so_table_marks(const struct so_table *t, BOX *box)
+{
+	PIX *marks = marks_in(t, box);
+	l_int32 n = 0;
+	if (marks)
+		pixCountConnComp(marks, 8, &n);
+	pixDestroy(&marks);
 	return n;
 }

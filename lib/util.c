@@ -245,6 +245,55 @@ error:
 	return -1;
 }
 
+int so_atomic_open(struct so_atomic *a, const char *path)
+{
+	memset(a, 0, sizeof(*a));
+	a->path = so_strdup(path);
+	a->tmp = so_asprintf("%s.tmp.%ld", path, (long)getpid());
+	if (!a->path || !a->tmp)
+		goto error;
+	a->f = fopen(a->tmp, "wbe");
+	if (!a->f) {
+		so_error("cannot create '%s': %s", a->tmp, strerror(errno));
+		goto error;
+	}
+	return 0;
+error:
+	SO_FREE(a->path);
+	SO_FREE(a->tmp);
+	return -1;
+}
+
+int so_atomic_commit(struct so_atomic *a)
+{
+	int r = 0;
+	if (fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) < 0)
+		r = so_error("cannot write '%s': %s", a->tmp, strerror(errno));
+	if (fclose(a->f) != 0 && r == 0)
+		r = so_error("cannot write '%s': %s", a->tmp, strerror(errno));
+	a->f = NULL;
+	if (r == 0 && rename(a->tmp, a->path) < 0)
+		r = so_error("cannot rename '%s' to '%s': %s", a->tmp, a->path, strerror(errno));
+	if (r == 0)
+		r = fsync_dir_of(a->path);
+	else
+		unlink(a->tmp);
+	SO_FREE(a->path);
+	SO_FREE(a->tmp);
+	return r;
+}
+
+void so_atomic_abort(struct so_atomic *a)
+{
+	if (a->f)
+		fclose(a->f);
+	if (a->tmp)
+		unlink(a->tmp);
+	a->f = NULL;
+	SO_FREE(a->path);
+	SO_FREE(a->tmp);
+}
+
 int so_read_file(const char *path, size_t max, char **data, size_t *len)
 {
 	*data = NULL;

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 
@@ -45,6 +46,17 @@ int so_parse_long(const char *s, long min, long max, long *out);
 
 /* Writes to PATH.tmp.PID, fsyncs, renames over PATH and fsyncs the directory. */
 int so_write_file_atomic(const char *path, const void *data, size_t len);
+/* A file written under a temporary name and put in place only when complete:
+ * so_atomic_open gives a stream to PATH.tmp.PID; so_atomic_commit flushes, fsyncs, closes and
+ * renames it over PATH (0 or -1); so_atomic_abort closes and removes it. */
+struct so_atomic {
+	FILE *f;
+	char *path, *tmp;
+};
+int so_atomic_open(struct so_atomic *a, const char *path);
+int so_atomic_commit(struct so_atomic *a);
+void so_atomic_abort(struct so_atomic *a);
+
 /* Reads a whole file of at most max bytes; caller frees *data (NUL-terminated). */
 int so_read_file(const char *path, size_t max, char **data, size_t *len);
 /* mkdir -p; 0 or -1. */

@@ -1,0 +1,18 @@
+/*
+ * Exporting a batch's records: JSON lines in the export shape of SPEC.md (one record per line,
+ * every field of its layout, canonical value beside the raw reading, confidence, box and
+ * flags), or CSV with one row per record and one column per field, for spreadsheets.
+ */
+#ifndef SO_EXPORT_H
+#define SO_EXPORT_H
+
+#include <stdio.h>
+
+#include "store.h"
+
+enum so_export_format { SO_EXPORT_JSONL, SO_EXPORT_CSV };
+
+/* Writes every record of the batch to OUT. Returns the number of records, or -1. */
+long so_export(struct so_store *s, enum so_export_format format, FILE *out);
+
+#endif
