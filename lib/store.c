@@ -15,6 +15,8 @@
 #define STORE_BUSY_MS 60000
 #define STMT_CACHE 96
 #define LEASE_OTHER_HOST_S 3600
+/* How long a dead worker's unit waits for its living supervisor to report the crash. */
+#define SUPERVISOR_GRACE_S 60
 
 struct stmt_slot {
 	const char *sql;
@@ -634,7 +636,9 @@ int so_unit_add(struct so_store *s, const char *stage, int64_t unit_id)
 	return so_store_step_done(s, st);
 }
 
-/* Inside a transaction: running units whose owner is gone go back to pending. */
+/* Inside a transaction: running units whose owner is gone go back to pending — unless the
+ * owner's supervisor still runs: it saw the worker die and reports the crash itself
+ * (so_unit_crashed), which a claim here would race with and lose. */
 static int units_take_back(struct so_store *s, const char *stage)
 {
 	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id, owner, "
@@ -651,6 +655,9 @@ static int units_take_back(struct so_store *s, const char *stage)
 		int alive = so_owner_alive(owner);
 		if (alive == -1 && sqlite3_column_int64(st, 2) > LEASE_OTHER_HOST_S)
 			alive = 0;
+		if (alive == 0 && so_owner_parent_alive(owner) == 1 &&
+		    sqlite3_column_int64(st, 2) < SUPERVISOR_GRACE_S)
+			alive = 1;
 		if (alive == 0)
 			ids[n++] = sqlite3_column_int64(st, 0);
 	}
@@ -723,6 +730,7 @@ int so_unit_crashed(struct so_store *s, const char *stage, long pid, const char 
 	char host[256] = "", pattern[320];
 	gethostname(host, sizeof(host) - 1);
 	snprintf(pattern, sizeof(pattern), "%s:%ld:*", host, pid);
+	/* the owner string holds more after the pid (start time, supervisor) */
 	if (so_store_begin(s) < 0)
 		return -1;
 	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', owner = NULL, "

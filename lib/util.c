@@ -437,7 +437,8 @@ double so_monotonic(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Field 22 of /proc/PID/stat: the start time in clock ticks since boot. */
+/* Field 22 of /proc/PID/stat: the start time in clock ticks since boot; -1 when the process
+ * is gone or a zombie (it has ended; only its exit status is left). */
 static int proc_starttime(long pid, unsigned long long *start)
 {
 	char path[64], buf[1024];
@@ -449,7 +450,7 @@ static int proc_starttime(long pid, unsigned long long *start)
 	fclose(f);
 	buf[n] = 0;
 	char *p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
 		return -1;
 	p++;
 	/* after ") " come fields 3.. ; starttime is field 22 */
@@ -462,33 +463,54 @@ static int proc_starttime(long pid, unsigned long long *start)
 
 const char *so_owner_self(void)
 {
-	static _Thread_local char owner[320];
+	static _Thread_local char owner[360];
 	static _Thread_local long owner_pid;
 	long pid = (long)getpid();
 	if (owner_pid != pid) {
 		char host[256] = "";
 		gethostname(host, sizeof(host) - 1);
-		unsigned long long start = 0;
+		long ppid = (long)getppid();
+		unsigned long long start = 0, pstart = 0;
 		proc_starttime(pid, &start);
-		snprintf(owner, sizeof(owner), "%s:%ld:%llu", host, pid, start);
+		proc_starttime(ppid, &pstart);
+		snprintf(owner, sizeof(owner), "%s:%ld:%llu:%ld:%llu", host, pid, start, ppid, pstart);
 		owner_pid = pid;
 	}
 	return owner;
 }
 
-int so_owner_alive(const char *owner)
+/* Is process PID with start time START on host HOST still there? 1, 0, or -1 (other host). */
+static int process_alive(const char *host, long pid, unsigned long long start)
 {
-	char host[256] = "", me[256] = "";
-	long pid;
-	unsigned long long start, now;
-	if (!owner || sscanf(owner, "%255[^:]:%ld:%llu", host, &pid, &start) != 3)
-		return 0;
+	char me[256] = "";
 	gethostname(me, sizeof(me) - 1);
 	if (strcmp(host, me) != 0)
 		return -1;
-	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+	unsigned long long now;
+	if (pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno == ESRCH))
 		return 0;
 	if (proc_starttime(pid, &now) < 0 || now != start)
 		return 0;
 	return 1;
+}
+
+int so_owner_alive(const char *owner)
+{
+	char host[256] = "";
+	long pid;
+	unsigned long long start;
+	if (!owner || sscanf(owner, "%255[^:]:%ld:%llu", host, &pid, &start) != 3)
+		return 0;
+	return process_alive(host, pid, start);
+}
+
+int so_owner_parent_alive(const char *owner)
+{
+	char host[256] = "";
+	long pid, ppid;
+	unsigned long long start, pstart;
+	if (!owner || sscanf(owner, "%255[^:]:%ld:%llu:%ld:%llu", host, &pid, &start, &ppid,
+			     &pstart) != 5 || ppid <= 1)
+		return 0;
+	return process_alive(host, ppid, pstart);
 }

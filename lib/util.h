@@ -82,10 +82,13 @@ void so_now_iso(char buf[SO_TIME_LEN]);
 /* Seconds since an arbitrary start, monotonic. */
 double so_monotonic(void);
 
-/* "host:pid:starttime" of this process; a claim stored with it can later be checked. */
+/* "host:pid:starttime:ppid:pstarttime" of this process and of its parent (the supervisor of
+ * a worker); a claim stored with it can later be checked. */
 const char *so_owner_self(void);
 /* 1 when the owner string names a process on this host that is still the same process,
  * 0 when it is gone (or the owner is malformed), -1 when it is on another host (unknown). */
 int so_owner_alive(const char *owner);
+/* The same for the owner's parent process. */
+int so_owner_parent_alive(const char *owner);
 
 #endif

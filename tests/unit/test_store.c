@@ -114,6 +114,52 @@ static void test_old_schema_migrated(void **state)
 	free(dir);
 }
 
+/*
+ * A worker whose whole run was killed: it claims a unit of STAGE in DIR while its parent (its
+ * "supervisor") lives, then the parent goes, then the worker vanishes. Returns the unit it
+ * claimed (or -1).
+ */
+static int64_t claim_in_killed_run(const char *dir, const char *stage)
+{
+	int result[2], claimed[2];
+	assert_int_equal(pipe(result), 0);
+	assert_int_equal(pipe(claimed), 0);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		if (fork() == 0) {
+			struct so_store *cs = NULL;
+			int64_t id = -1;
+			if (so_store_open(dir, 0, &cs) < 0 || so_unit_claim(cs, stage, &id, NULL) != 1)
+				id = -1;
+			if (write(claimed[1], &id, sizeof(id)) != sizeof(id))
+				_exit(1);
+			pid_t parent = getppid();
+			while (kill(parent, 0) == 0 && getppid() == parent)
+				usleep(1000);
+			if (write(result[1], &id, sizeof(id)) != sizeof(id))
+				_exit(1);
+			_exit(0);
+		}
+		int64_t id;
+		if (read(claimed[0], &id, sizeof(id)) != sizeof(id))
+			_exit(1);
+		_exit(0);
+	}
+	close(result[1]);
+	close(claimed[1]);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	int64_t id = -1;
+	assert_int_equal(read(result[0], &id, sizeof(id)), sizeof(id));
+	char c;
+	assert_int_equal(read(result[0], &c, 1), 0); /* EOF: the worker is gone */
+	close(result[0]);
+	close(claimed[0]);
+	usleep(20000);
+	return id;
+}
+
 static struct so_store *fresh(char **dir)
 {
 	*dir = tmpdir_new();
@@ -240,19 +286,8 @@ static void test_units_claim_and_take_back(void **state)
 	assert_int_equal(id, 2);
 	assert_int_equal(so_unit_finish(s, "ocr", id, "table not found"), 0);
 
-	/* a child claims unit 3 and dies without finishing: the claim is taken back */
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		struct so_store *cs = NULL;
-		int64_t cid;
-		if (so_store_open(dir, 0, &cs) < 0 || so_unit_claim(cs, "ocr", &cid, NULL) != 1)
-			_exit(1);
-		_exit(cid == 3 ? 0 : 1);
-	}
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* a worker claims unit 3 and its run is killed: the claim is taken back */
+	assert_int_equal(claim_in_killed_run(dir, "ocr"), 3);
 	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
 	assert_int_equal(c.running, 1);
 	assert_int_equal(so_unit_claim(s, "ocr", &id, NULL), 1);
@@ -300,6 +335,11 @@ static void test_unit_crashes_counted(void **state)
 		int status;
 		assert_int_equal(waitpid(pid, &status, 0), pid);
 		assert_true(WIFSIGNALED(status));
+		/* its supervisor (this process) lives: nobody else may take the unit back */
+		int64_t other;
+		assert_int_equal(so_unit_claim(s, "ocr", &other, NULL), 1);
+		assert_int_equal(other, 10);
+		assert_int_equal(so_unit_release(s, "ocr", 10), 0);
 		assert_int_equal(so_unit_crashed(s, "ocr", pid, "killed by SIGABRT"), 1);
 		assert_int_equal(so_unit_crashes(s, "ocr", 9), attempt);
 	}
@@ -320,18 +360,8 @@ static void test_unit_crashes_counted(void **state)
 	assert_int_equal(so_unit_state(s, "ocr", 9, st, sizeof(st), err, sizeof(err)), 1);
 	assert_string_equal(st, "pending");
 	assert_int_equal(so_unit_crashes(s, "ocr", 9), 0);
-	/* a worker that vanishes without a report (its whole run was killed) costs nothing */
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		struct so_store *cs = NULL;
-		int64_t cid;
-		if (so_store_open(dir, 0, &cs) < 0 || so_unit_claim(cs, "ocr", &cid, NULL) != 1)
-			_exit(1);
-		_exit(0);
-	}
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
+	/* a worker that vanishes with its whole run costs nothing */
+	assert_int_equal(claim_in_killed_run(dir, "ocr"), 9);
 	assert_int_equal(so_unit_claim(s, "ocr", &id, &crashes), 1);
 	assert_int_equal(id, 9);
 	assert_int_equal(crashes, 0);
