@@ -119,9 +119,45 @@ static double ink_share(PIX *bin)
 }
 
 /*
+ * The register's own cue for up and down: its title band stands above the table, so the gap
+ * between the page top and the first long rule is wider than the one under the last rule.
+ * +1 when the page reads upright, -1 when it is upside down, 0 when no table rules are seen
+ * or the gaps are too alike to tell.
+ */
+static int title_band_cue(PIX *bin)
+{
+	l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin);
+	PIX *rules = pixOpenBrick(NULL, bin, w / 8 > 1 ? w / 8 : 2, 1);
+	if (!rules)
+		return 0;
+	l_int32 wpl = pixGetWpl(rules);
+	l_uint32 *data = pixGetData(rules);
+	int first = -1, last = -1;
+	for (l_int32 y = 0; y < h; y++) {
+		l_uint32 *line = data + (size_t)y * wpl;
+		int n = 0;
+		for (l_int32 x = 0; x < w; x++)
+			n += GET_DATA_BIT(line, x) ? 1 : 0;
+		if (n > w / 3) {
+			if (first < 0)
+				first = y;
+			last = y;
+		}
+	}
+	pixDestroy(&rules);
+	if (first < 0 || last - first < h / 3)
+		return 0;
+	int top = first, bottom = h - 1 - last;
+	if (abs(top - bottom) < h / 30)
+		return 0;
+	return top > bottom ? 1 : -1;
+}
+
+/*
  * Orientation of a roughly deskewed binary page. Register pages are A3 landscape, so a
- * portrait image was turned by 90 or 270 degrees and a landscape one by 0 or 180: only the
- * sign of the matching ascender signal is needed. Sets the clockwise turn to undo.
+ * portrait image was turned by 90 or 270 degrees and a landscape one by 0 or 180. Up and down
+ * come from the title band above the table when the rules show it, otherwise from the
+ * ascender signal of the text. Sets the clockwise turn to undo.
  */
 static void detect_orientation(PIX *bin, int dpi, int *undo_cw, double *conf)
 {
@@ -134,16 +170,26 @@ static void detect_orientation(PIX *bin, int dpi, int *undo_cw, double *conf)
 	}
 	l_float32 up = 0, left = 0;
 	int portrait = pixGetHeight(bin) > pixGetWidth(bin);
+	int text_says, cue;
 	if (portrait) {
 		pixOrientDetect(work, NULL, &left, 0, 0);
 		/* left > 0: text up faces left; a 90 degree clockwise turn puts it upright */
-		*undo_cw = left >= 0 ? 90 : 270;
+		text_says = left >= 0 ? 90 : 270;
 		*conf = fabs(left);
+		PIX *turned = pixRotate90(work, 1);
+		cue = turned ? title_band_cue(turned) : 0;
+		pixDestroy(&turned);
+		*undo_cw = cue > 0 ? 90 : cue < 0 ? 270 : text_says;
 	} else {
 		pixOrientDetect(work, &up, NULL, 0, 0);
-		*undo_cw = up >= 0 ? 0 : 180;
+		text_says = up >= 0 ? 0 : 180;
 		*conf = fabs(up);
+		cue = title_band_cue(work);
+		*undo_cw = cue > 0 ? 0 : cue < 0 ? 180 : text_says;
 	}
+	/* when the two cues disagree, the table wins but the decision is marked as weak */
+	if (cue != 0 && *undo_cw != text_says)
+		*conf = 0.5;
 	pixDestroy(&reduced);
 }
 

@@ -4,11 +4,13 @@
 #include <utf8proc.h>
 
 #include "embed.h"
+#include "fields.h"
 #include "lexicon.h"
 #include "util.h"
 
 struct wordlist {
 	char **words;   /* case-folded NFC, sorted */
+	char **plain;   /* as listed, in the same order */
 	size_t n;
 	int loaded;
 };
@@ -42,13 +44,33 @@ static void load(struct wordlist *l, const char *name)
 			if (!nw)
 				break;
 			l->words = nw;
+			char **np = realloc(l->plain, cap * sizeof(*np));
+			if (!np)
+				break;
+			l->plain = np;
 		}
 		char *f = fold_case(line);
-		if (f)
-			l->words[l->n++] = f;
+		char *p = so_strdup(line);
+		if (f && p) {
+			l->words[l->n] = f;
+			l->plain[l->n++] = p;
+		} else {
+			free(f);
+			free(p);
+		}
 	}
 	free(copy);
-	qsort(l->words, l->n, sizeof(*l->words), cmp);
+	/* sort both by the folded form */
+	for (size_t i = 1; i < l->n; i++) {
+		for (size_t j = i; j > 0 && strcmp(l->words[j - 1], l->words[j]) > 0; j--) {
+			char *t = l->words[j];
+			l->words[j] = l->words[j - 1];
+			l->words[j - 1] = t;
+			t = l->plain[j];
+			l->plain[j] = l->plain[j - 1];
+			l->plain[j - 1] = t;
+		}
+	}
 }
 
 static int contains(struct wordlist *l, const char *name, const char *word)
@@ -63,8 +85,66 @@ static int contains(struct wordlist *l, const char *name, const char *word)
 	return hit;
 }
 
+static struct wordlist family;
+#define FAMILY_NAMES "ref/family-names.txt"
+
 int so_is_family_name(const char *word)
 {
-	static struct wordlist family;
-	return contains(&family, "ref/family-names.txt", word);
+	return contains(&family, FAMILY_NAMES, word);
+}
+
+static int all_capitals(const char *s)
+{
+	int letters = 0;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+	while (*p && (k = utf8proc_iterate(p, -1, &cp)) > 0) {
+		if (utf8proc_islower(cp))
+			return 0;
+		letters += utf8proc_isupper(cp);
+		p += k;
+	}
+	return letters > 0;
+}
+
+static char *to_capitals(const char *s)
+{
+	struct so_buf b = SO_BUF_INIT(256);
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+	while (*p && (k = utf8proc_iterate(p, -1, &cp)) > 0) {
+		utf8proc_uint8_t out[4];
+		utf8proc_ssize_t n = utf8proc_encode_char(utf8proc_toupper(cp), out);
+		if (so_buf_add(&b, out, (size_t)n) < 0) {
+			so_buf_release(&b);
+			return NULL;
+		}
+		p += k;
+	}
+	return so_buf_detach(&b, NULL);
+}
+
+char *so_family_name_unaccented(const char *word)
+{
+	if (!family.loaded)
+		load(&family, FAMILY_NAMES);
+	char *key = so_fold(word, NULL);
+	if (!key)
+		return NULL;
+	const char *hit = NULL;
+	int hits = 0;
+	for (size_t i = 0; i < family.n; i++) {
+		char *f = so_fold(family.plain[i], NULL);
+		if (f && strcmp(f, key) == 0) {
+			hit = family.plain[i];
+			hits++;
+		}
+		free(f);
+	}
+	free(key);
+	if (hits != 1)
+		return NULL;
+	return all_capitals(word) ? to_capitals(hit) : so_strdup(hit);
 }

@@ -7,5 +7,9 @@
 
 /* 1 when WORD is a family name of schemas/ref/family-names.txt. */
 int so_is_family_name(const char *word);
+/* The one family name that WORD spells when its diacritics are set aside (NGUYEN, NGUYÊN ->
+ * "Nguyễn"), in WORD's case (all capitals or as listed); NULL when none or several do
+ * (Lý / Lí). Caller frees. */
+char *so_family_name_unaccented(const char *word);
 
 #endif

@@ -222,6 +222,35 @@ static int store_field(struct so_store *s, int64_t record, const char *name, con
 	return r;
 }
 
+/*
+ * Word K of a reading opens a name, so it is a family name. When it is not one as read: the
+ * spelling among the letters the recognizer found likely that is one (NGUYÊN / NGUYỄN);
+ * failing that, the one family name it spells without its diacritics (TRẤN -> TRẦN), with its
+ * confidence lowered to FAMILY_GUESS_CONF so that the rules can send it to review. Uppercase
+ * marks are what the recognizer confuses most. Returns 1 when the word changed.
+ */
+#define FAMILY_GUESS_CONF 0.6f
+static int family_name_first(struct so_reading *rd, size_t k)
+{
+	if (k >= rd->nwords)
+		return 0;
+	if (so_reading_respell(rd, k, so_is_family_name))
+		return 1;
+	const struct so_word *w = &rd->words[k];
+	char word[128];
+	size_t len = w->end - w->start;
+	if (len >= sizeof(word))
+		return 0;
+	memcpy(word, rd->text + w->start, len);
+	word[len] = 0;
+	if (so_is_family_name(word))
+		return 0;
+	char *name = so_family_name_unaccented(word);
+	int changed = name && so_reading_replace_word(rd, k, name, FAMILY_GUESS_CONF) == 0;
+	free(name);
+	return changed;
+}
+
 /* Reads one entry row into a record (in the caller's transaction). */
 static int read_row(struct worker *w, const struct so_table *t, const struct so_layout *l,
 		    const struct so_page *page, const struct so_scan_file *file, int row)
@@ -243,10 +272,9 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 			so_reading_release(&rd);
 			return -1;
 		}
-		/* a name starts with its family name: where the recognizer hesitated between
-		 * spellings, the one that is a family name (NGUYÊN / NGUYỄN) */
+		/* a name starts with its family name */
 		if (col->kind == SO_COLUMN_FIELD && strcmp(col->holds, "name") == 0) {
-			so_reading_respell(&rd, 0, so_is_family_name);
+			family_name_first(&rd, 0);
 		} else if (col->kind == SO_COLUMN_COMPOSITE) {
 			for (size_t j = 0; j < p.n; j++) {
 				if (strcmp(p.spans[j].sub, "full_name") != 0)
@@ -254,7 +282,7 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 				for (size_t k = 0; k < rd.nwords; k++) {
 					if (rd.words[k].start < p.spans[j].start)
 						continue;
-					if (so_reading_respell(&rd, k, so_is_family_name) &&
+					if (family_name_first(&rd, k) &&
 					    so_composite_parse(col->parser, rd.text, &p) < 0) {
 						so_reading_release(&rd);
 						return -1;

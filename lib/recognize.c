@@ -335,7 +335,7 @@ int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char
 	current[len] = 0;
 	if (accept(current))
 		return 0;
-	/* the candidate letters: alternatives at least half as likely as the best */
+	/* the candidate letters: alternatives at least a quarter as likely as the best */
 	int counts[64];
 	size_t n = w->nsyms < 64 ? w->nsyms : 64;
 	long combos = 1;
@@ -343,7 +343,7 @@ int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char
 		const struct so_symbol *s = &w->syms[k];
 		counts[k] = 0;
 		for (int a = 0; a < s->n; a++)
-			if (s->conf[a] >= s->conf[0] / 2)
+			if (s->conf[a] >= s->conf[0] / 4 && s->conf[a] >= 0.2f)
 				counts[k]++;
 		if (counts[k] == 0)
 			return 0;
@@ -386,24 +386,31 @@ int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char
 	}
 	if (best_score < 0)
 		return 0;
-	/* splice the new spelling into the text */
-	size_t bl = strlen(best), tl = strlen(rd->text);
+	return so_reading_replace_word(rd, i, best, best_min) == 0;
+}
+
+int so_reading_replace_word(struct so_reading *rd, size_t i, const char *word, float conf)
+{
+	if (i >= rd->nwords)
+		return so_error("no word %zu in the reading", i);
+	struct so_word *w = &rd->words[i];
+	size_t len = w->end - w->start, bl = strlen(word), tl = strlen(rd->text);
 	char *text = so_malloc(tl - len + bl + 1);
 	if (!text)
-		return 0;
+		return -1;
 	memcpy(text, rd->text, w->start);
-	memcpy(text + w->start, best, bl);
+	memcpy(text + w->start, word, bl);
 	memcpy(text + w->start + bl, rd->text + w->end, tl - w->end + 1);
 	free(rd->text);
 	rd->text = text;
 	long shift = (long)bl - (long)len;
 	w->end = w->start + bl;
-	w->conf = best_min < w->conf ? best_min : w->conf;
+	w->conf = conf < w->conf ? conf : w->conf;
 	for (size_t k = i + 1; k < rd->nwords; k++) {
 		rd->words[k].start = (size_t)((long)rd->words[k].start + shift);
 		rd->words[k].end = (size_t)((long)rd->words[k].end + shift);
 	}
-	return 1;
+	return 0;
 }
 
 double so_reading_span(const struct so_reading *rd, size_t start, size_t end, int *x0, int *y0,

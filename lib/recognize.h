@@ -46,10 +46,14 @@ int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *
 void so_reading_release(struct so_reading *rd);
 
 /* Word I spelled anew from its letters' alternatives: the likeliest spelling that ACCEPT
- * approves, considering only alternatives at least half as likely as a letter's best, when
+ * approves, considering only alternatives at least a quarter as likely as a letter's best, when
  * the word as read is not approved. The text, the spans of later words and the word's
  * confidence (now that of the weakest letter chosen) are updated. 1 when respelled, 0 not. */
 int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char *word));
+
+/* Replaces word I of the reading with TEXT, its confidence lowered to at most CONF; the
+ * spans of later words follow. 0, or -1 (no memory, no such word). */
+int so_reading_replace_word(struct so_reading *rd, size_t i, const char *text, float conf);
 
 /* The minimum confidence of the words overlapping the byte span [start, end) of a reading, and
  * their bounding box (in *x0..*y1); -1 when no word overlaps. */
