@@ -34,28 +34,36 @@ static int at_dpi(int dpi, int px300)
 /*
  * Dark scanner borders: large solid dark regions connected to the image edge. Thin strokes
  * (text, rules) vanish under an opening with a brick wider than any stroke; what is left and
- * touches the edge is the border, which is grown a little and painted white. Returns the share
- * of the page painted.
+ * touches the edge is the border, which is grown a little and painted white. The search runs
+ * on a copy reduced four times (borders are large; this is the costly part of a page).
+ * Returns the share of the page painted.
  */
 static double remove_dark_border(PIX *gray, int dpi)
 {
 	double share = 0;
-	PIX *dark = pixThresholdToBinary(gray, 90);
+	PIX *small = pixScaleGrayMinMax(gray, 4, 4, L_CHOOSE_MIN);
+	PIX *dark = small ? pixThresholdToBinary(small, 90) : NULL;
+	pixDestroy(&small);
 	if (!dark)
 		return 0;
-	int k = at_dpi(dpi, 21);
+	int k = at_dpi(dpi, 21) / 4 + 1;
 	PIX *solid = pixOpenBrick(NULL, dark, k, k);
 	PIX *edge = solid ? pixExtractBorderConnComps(solid, 8) : NULL;
 	l_int32 count = 0;
 	if (edge && pixCountPixels(edge, &count, NULL) == 0 && count > 0) {
-		int grow = at_dpi(dpi, 9) * 2 + 1;
-		PIX *mask = pixDilateBrick(NULL, edge, grow, grow);
-		if (mask) {
-			pixCountPixels(mask, &count, NULL);
+		int grow = (at_dpi(dpi, 9) * 2 + 1) / 4 + 1;
+		PIX *grown = pixDilateBrick(NULL, edge, grow, grow);
+		PIX *mask = grown ? pixExpandBinaryPower2(grown, 4) : NULL;
+		PIX *fit = mask ? pixCreate(pixGetWidth(gray), pixGetHeight(gray), 1) : NULL;
+		if (fit) {
+			pixRasterop(fit, 0, 0, pixGetWidth(gray), pixGetHeight(gray), PIX_SRC, mask, 0, 0);
+			pixCountPixels(fit, &count, NULL);
 			share = (double)count / ((double)pixGetWidth(gray) * pixGetHeight(gray));
-			pixSetMasked(gray, mask, 255);
-			pixDestroy(&mask);
+			pixSetMasked(gray, fit, 255);
 		}
+		pixDestroy(&fit);
+		pixDestroy(&mask);
+		pixDestroy(&grown);
 	}
 	pixDestroy(&edge);
 	pixDestroy(&solid);
@@ -69,31 +77,28 @@ static PIX *normalize(PIX *gray)
 	return pixBackgroundNorm(gray, NULL, NULL, 10, 15, 100, 50, 255, 2, 2);
 }
 
-static PIX *binarize(PIX *norm)
-{
-	PIX *bin = NULL;
-	l_int32 w = pixGetWidth(norm), h = pixGetHeight(norm);
-	if (pixOtsuAdaptiveThreshold(norm, w, h, 0, 0, 0.1f, NULL, &bin) != 0)
-		return NULL;
-	return bin;
-}
-
 /*
- * Contrast between ink and paper on a normalized page: the difference of the means of the
- * two classes of the grey histogram. A blank sheet (paper, noise, blur) has none worth
- * binarizing; even faded ink on yellowed paper keeps several tens of levels.
+ * The ink/paper split of a normalized page from its grey histogram (every third pixel of
+ * every third row is plenty): the Otsu-like threshold between the two classes, and their
+ * contrast — the difference of their means. A blank sheet (paper, noise, blur) has no
+ * contrast worth binarizing; even faded ink on yellowed paper keeps several tens of levels.
  */
-static double ink_contrast(PIX *norm)
+static void ink_split(PIX *norm, int *threshold, double *contrast)
 {
-	NUMA *hist = pixGetGrayHistogram(norm, 2);
-	l_int32 split = 0;
+	NUMA *hist = pixGetGrayHistogram(norm, 3);
+	l_int32 split = 128;
 	l_float32 dark = 0, light = 0, ndark = 0, nlight = 0;
-	double contrast = 0;
+	*contrast = 0;
 	if (hist && numaSplitDistribution(hist, 0.1f, &split, &dark, &light, &ndark, &nlight,
 					  NULL) == 0 && ndark > 0 && nlight > 0)
-		contrast = light - dark;
+		*contrast = light - dark;
+	*threshold = split;
 	numaDestroy(&hist);
-	return contrast;
+}
+
+static PIX *binarize(PIX *norm, int threshold)
+{
+	return pixThresholdToBinary(norm, threshold);
 }
 
 /* Removes specks smaller than about 2 pixels at 300 dpi. */
@@ -126,8 +131,13 @@ static double ink_share(PIX *bin)
  */
 static int title_band_cue(PIX *bin)
 {
-	l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin);
-	PIX *rules = pixOpenBrick(NULL, bin, w / 8 > 1 ? w / 8 : 2, 1);
+	/* rules survive a reduction that keeps any set pixel; long runs are cheap to find there */
+	PIX *small = pixReduceRankBinaryCascade(bin, 1, 1, 0, 0);
+	if (!small)
+		return 0;
+	l_int32 w = pixGetWidth(small), h = pixGetHeight(small);
+	PIX *rules = pixOpenBrick(NULL, small, w / 8 > 1 ? w / 8 : 2, 1);
+	pixDestroy(&small);
 	if (!rules)
 		return 0;
 	l_int32 wpl = pixGetWpl(rules);
@@ -161,9 +171,10 @@ static int title_band_cue(PIX *bin)
  */
 static void detect_orientation(PIX *bin, int dpi, int *undo_cw, double *conf)
 {
+	/* the ascender test wants 150 to 300 dpi; half the resolution costs a quarter */
 	PIX *work = bin;
 	PIX *reduced = NULL;
-	if (dpi > 300) {
+	if (dpi >= 250) {
 		reduced = pixReduceRankBinary2(bin, 1, NULL);
 		if (reduced)
 			work = reduced;
@@ -224,7 +235,10 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	norm = normalize(gray);
 	if (!norm)
 		goto oom;
-	if (ink_contrast(norm) < SO_BLANK_CONTRAST) {
+	int threshold;
+	double contrast;
+	ink_split(norm, &threshold, &contrast);
+	if (contrast < SO_BLANK_CONTRAST) {
 		res->blank = 1;
 		clean = pixCreate(pixGetWidth(gray), pixGetHeight(gray), 1);
 		if (!clean)
@@ -232,7 +246,7 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 		pixSetResolution(clean, dpi, dpi);
 		goto done;
 	}
-	bin = binarize(norm);
+	bin = binarize(norm, threshold);
 	if (!bin)
 		goto oom;
 
@@ -276,7 +290,9 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	}
 	if (!straight)
 		goto oom;
-	final = binarize(straight);
+	/* rotation and scaling change the grey levels a little: split the result anew */
+	ink_split(straight, &threshold, &contrast);
+	final = binarize(straight, threshold);
 	if (!final)
 		goto oom;
 	clean = despeckle(final, dpi);

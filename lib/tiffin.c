@@ -332,6 +332,17 @@ static void line_to_gray(const struct line_format *f, const uint8_t *in, uint8_t
 	}
 	/* grey, one sample per pixel */
 	int invert = f->photometric == PHOTOMETRIC_MINISWHITE;
+	if (f->bits == 1) {
+		/* the common bilevel scan: eight pixels a byte */
+		uint8_t on = invert ? 0 : 255, off = invert ? 255 : 0;
+		uint32_t x = 0;
+		for (uint32_t i = 0; x < w; i++) {
+			uint8_t b = in[i];
+			for (int bit = 7; bit >= 0 && x < w; bit--, x++)
+				out[x] = (b >> bit) & 1 ? on : off;
+		}
+		return;
+	}
 	switch (f->bits) {
 	case 16: {
 		const uint16_t *s = (const uint16_t *)(const void *)in;
