@@ -91,15 +91,10 @@ static int looks_like_dash(PIX *text, BOX *box)
 	return dash;
 }
 
-/* An identity number wrapped over two lines of a narrow cell is one number: whitespace out,
- * the reading then counts as one word with the lowest confidence of its parts. */
-static void squeeze_digits(struct so_reading *rd)
+/* The reading, now changed in place, counts as one word with the lowest confidence of its
+ * parts. */
+static void as_one_word(struct so_reading *rd)
 {
-	char *o = rd->text;
-	for (const char *p = rd->text; *p; p++)
-		if (*p != ' ' && *p != '\n')
-			*o++ = *p;
-	*o = 0;
 	if (rd->nwords > 1) {
 		struct so_word all = rd->words[0];
 		for (size_t i = 1; i < rd->nwords; i++) {
@@ -112,9 +107,52 @@ static void squeeze_digits(struct so_reading *rd)
 		}
 		all.start = 0;
 		all.end = strlen(rd->text);
+		for (size_t i = 1; i < rd->nwords; i++)
+			free(rd->words[i].syms);
 		rd->words[0] = all;
 		rd->nwords = 1;
+	} else if (rd->nwords == 1) {
+		rd->words[0].start = 0;
+		rd->words[0].end = strlen(rd->text);
 	}
+}
+
+/* An identity number wrapped over two lines of a narrow cell is one number: whitespace out. */
+static void squeeze_digits(struct so_reading *rd)
+{
+	char *o = rd->text;
+	for (const char *p = rd->text; *p; p++)
+		if (*p != ' ' && *p != '\n')
+			*o++ = *p;
+	*o = 0;
+	as_one_word(rd);
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Numbers and dates: a space or line break beside a separator between digits comes from the
+ * recognizer or from a narrow cell wrapping the number ("111/ 1991", "111/\n1991"); a written
+ * number has none there. */
+static void squeeze_separators(struct so_reading *rd)
+{
+	char *t = rd->text;
+	size_t n = strlen(t), o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((t[i] == ' ' || t[i] == '\n') && o > 0 && i + 1 < n) {
+			char before = t[o - 1], after = t[i + 1];
+			int sep_before = strchr("/.-", before) != NULL, sep_after = strchr("/.-", after) != NULL;
+			if ((sep_before && is_digit(after) && o > 1 && is_digit(t[o - 2])) ||
+			    (is_digit(before) && sep_after && i + 2 < n && is_digit(t[i + 2])))
+				continue;
+		}
+		t[o++] = t[i];
+	}
+	t[o] = 0;
+	if (o != n)
+		as_one_word(rd);
 }
 
 /* Reads one cell into RD; an empty cell gives "" without running the recognizer. */
@@ -139,6 +177,8 @@ static int read_cell(struct worker *w, const struct so_table *t, int row, int co
 		r = so_recognize_cell(w->rec, t->text, b, holds, rd);
 		if (r == 0 && strcmp(holds, "id_number") == 0)
 			squeeze_digits(rd);
+		else if (r == 0 && (strcmp(holds, "number") == 0 || strcmp(holds, "date") == 0))
+			squeeze_separators(rd);
 		if (r == 0 && !rd->text[0] && looks_like_dash(t->text, b)) {
 			free(rd->text);
 			rd->text = so_strdup("-");
