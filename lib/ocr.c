@@ -14,6 +14,7 @@
 #include "lexicon.h"
 #include "ocr.h"
 #include "recognize.h"
+#include "stage.h"
 #include "table.h"
 #include "util.h"
 
@@ -472,38 +473,21 @@ finish:
 	return r;
 }
 
+static int ocr_unit(void *ctx, int64_t id, int crashes)
+{
+	return page_unit(ctx, id, crashes);
+}
+
 int so_ocr_worker(const char *batch_dir, const char *lang)
 {
 	struct worker w = { 0 };
-	int code = SO_EXIT_OK;
+	int code = SO_EXIT_ENV;
 	if (so_store_open(batch_dir, 0, &w.s) < 0 || so_recognizer_new(lang, &w.rec) < 0) {
 		so_cli_err("%s", so_errmsg());
-		code = SO_EXIT_ENV;
-		goto done;
+	} else {
+		so_progress_init(&w.progress, SO_OCR_STAGE, "pages");
+		code = so_stage_work(w.s, SO_OCR_STAGE, ocr_unit, &w);
 	}
-	so_progress_init(&w.progress, SO_OCR_STAGE, "pages");
-	for (;;) {
-		if (so_signal_received()) {
-			code = so_signal_exit_code(so_signal_received());
-			break;
-		}
-		int64_t id;
-		int crashes = 0;
-		int got = so_unit_claim(w.s, SO_OCR_STAGE, &id, &crashes);
-		if (got < 0) {
-			so_cli_err("%s", so_errmsg());
-			code = SO_EXIT_ENV;
-			break;
-		}
-		if (got == 0)
-			break;
-		if (page_unit(&w, id, crashes) < 0) {
-			so_cli_err("%s", so_errmsg());
-			code = SO_EXIT_ENV;
-			break;
-		}
-	}
-done:
 	for (int i = 0; i < w.nlayouts; i++)
 		so_layout_free(w.layouts[i].layout);
 	so_recognizer_free(w.rec);

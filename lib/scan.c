@@ -10,6 +10,7 @@
 #include "fault.h"
 #include "image.h"
 #include "scan.h"
+#include "stage.h"
 #include "tiffin.h"
 #include "util.h"
 
@@ -381,43 +382,27 @@ error:
 	return -1;
 }
 
+struct scan_worker {
+	struct so_store *s;
+	struct so_progress progress;
+};
+
+static int scan_unit(void *ctx, int64_t id, int crashes)
+{
+	struct scan_worker *w = ctx;
+	return file_unit(w->s, &w->progress, id, crashes);
+}
+
 int so_scan_worker(const char *batch_dir)
 {
-	struct so_store *s = NULL;
-	if (so_store_open(batch_dir, 0, &s) < 0) {
+	struct scan_worker w = { 0 };
+	if (so_store_open(batch_dir, 0, &w.s) < 0) {
 		so_cli_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
-	struct so_progress progress;
-	so_progress_init(&progress, SO_SCAN_STAGE, "pages");
-	int code = SO_EXIT_OK;
-	for (;;) {
-		if (so_signal_received()) {
-			code = so_signal_exit_code(so_signal_received());
-			break;
-		}
-		int64_t id;
-		int crashes = 0;
-		int got = so_unit_claim(s, SO_SCAN_STAGE, &id, &crashes);
-		if (got < 0) {
-			so_cli_err("%s", so_errmsg());
-			code = SO_EXIT_ENV;
-			break;
-		}
-		if (got == 0)
-			break;
-		int r = file_unit(s, &progress, id, crashes);
-		if (r < 0) {
-			so_cli_err("%s", so_errmsg());
-			code = SO_EXIT_ENV;
-			break;
-		}
-		if (r == 1) {
-			code = so_signal_exit_code(so_signal_received());
-			break;
-		}
-	}
-	so_store_close(s);
+	so_progress_init(&w.progress, SO_SCAN_STAGE, "pages");
+	int code = so_stage_work(w.s, SO_SCAN_STAGE, scan_unit, &w);
+	so_store_close(w.s);
 	return code;
 }
 

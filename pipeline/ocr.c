@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "ocr.h"
+#include "stage.h"
 #include "store.h"
 
 static const char usage[] =
@@ -36,13 +37,6 @@ static int worker(void *ctx)
 {
 	struct run *r = ctx;
 	return so_ocr_worker(r->batch, r->lang);
-}
-
-static void crashed(void *ctx, long pid, const char *reason)
-{
-	struct run *r = ctx;
-	if (so_unit_crashed(r->store, SO_OCR_STAGE, pid, reason) < 0)
-		so_cli_err("%s", so_errmsg());
 }
 
 static void tick(void *ctx)
@@ -114,27 +108,18 @@ int main(int argc, char **argv)
 		code = SO_EXIT_ENV;
 		goto done;
 	}
-	struct so_stage_counts c;
-	if (so_unit_counts(run.store, SO_OCR_STAGE, &c) < 0) {
-		so_cli_err("%s", so_errmsg());
-		code = SO_EXIT_ENV;
-		goto done;
-	}
 	so_progress_init(&run.progress, SO_OCR_STAGE, "pages");
-	int64_t todo = c.pending + c.running;
-	code = SO_EXIT_OK;
-	if (todo > 0) {
-		struct so_workers w = { .n = (int)(todo < jobs ? todo : jobs), .work = worker,
-					.tick = tick, .crashed = crashed, .ctx = &run };
-		code = so_workers_run(&w);
-		so_progress_end(&run.progress);
-	}
+	struct so_supervisor sv = { .store = run.store, .stage = SO_OCR_STAGE, .jobs = jobs,
+				    .work = worker, .tick = tick, .ctx = &run };
+	code = so_stage_supervise(&sv);
+	so_progress_end(&run.progress);
 	sqlite3_int64 records = 0;
 	sqlite3_stmt *st = so_store_stmt(run.store, "SELECT count(*) FROM records");
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		records = sqlite3_column_int64(st, 0);
 	if (st)
 		sqlite3_reset(st);
+	struct so_stage_counts c;
 	if (so_unit_counts(run.store, SO_OCR_STAGE, &c) < 0) {
 		so_cli_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "scan.h"
+#include "stage.h"
 #include "store.h"
 
 static const char usage[] =
@@ -34,13 +35,6 @@ static int worker(void *ctx)
 {
 	struct run *r = ctx;
 	return so_scan_worker(r->batch);
-}
-
-static void crashed(void *ctx, long pid, const char *reason)
-{
-	struct run *r = ctx;
-	if (so_unit_crashed(r->store, SO_SCAN_STAGE, pid, reason) < 0)
-		so_cli_err("%s", so_errmsg());
 }
 
 static void tick(void *ctx)
@@ -112,21 +106,11 @@ int main(int argc, char **argv)
 		code = SO_EXIT_ENV;
 		goto done;
 	}
-	struct so_stage_counts c;
-	if (so_unit_counts(run.store, SO_SCAN_STAGE, &c) < 0) {
-		so_cli_err("%s", so_errmsg());
-		code = SO_EXIT_ENV;
-		goto done;
-	}
 	so_progress_init(&run.progress, SO_SCAN_STAGE, "pages");
-	int64_t todo = c.pending + c.running;
-	code = SO_EXIT_OK;
-	if (todo > 0) {
-		struct so_workers w = { .n = (int)(todo < jobs ? todo : jobs), .work = worker,
-					.tick = tick, .crashed = crashed, .ctx = &run };
-		code = so_workers_run(&w);
-		so_progress_end(&run.progress);
-	}
+	struct so_supervisor sv = { .store = run.store, .stage = SO_SCAN_STAGE, .jobs = jobs,
+				    .work = worker, .tick = tick, .ctx = &run };
+	code = so_stage_supervise(&sv);
+	so_progress_end(&run.progress);
 
 	struct so_scan_totals t;
 	if (so_scan_totals(run.store, &t) < 0) {
