@@ -6,6 +6,7 @@
 #include "embed.h"
 #include "fields.h"
 #include "lexicon.h"
+#include "text.h"
 #include "util.h"
 
 struct wordlist {
@@ -108,24 +109,6 @@ static int all_capitals(const char *s)
 	return letters > 0;
 }
 
-static char *to_capitals(const char *s)
-{
-	struct so_buf b = SO_BUF_INIT(256);
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k;
-	while (*p && (k = utf8proc_iterate(p, -1, &cp)) > 0) {
-		utf8proc_uint8_t out[4];
-		utf8proc_ssize_t n = utf8proc_encode_char(utf8proc_toupper(cp), out);
-		if (so_buf_add(&b, out, (size_t)n) < 0) {
-			so_buf_release(&b);
-			return NULL;
-		}
-		p += k;
-	}
-	return so_buf_detach(&b, NULL);
-}
-
 char *so_family_name_unaccented(const char *word)
 {
 	if (!family.loaded)
@@ -146,5 +129,5 @@ char *so_family_name_unaccented(const char *word)
 	free(key);
 	if (hits != 1)
 		return NULL;
-	return all_capitals(word) ? to_capitals(hit) : so_strdup(hit);
+	return all_capitals(word) ? so_text_upper(hit) : so_strdup(hit);
 }

@@ -65,7 +65,7 @@ static int fact_write(struct so_buf *b, const struct fact *f, int colon, int low
 		return so_buf_adds(b, f->text);
 	const char *label = f->label;
 	char *low = NULL;
-	if (lower && !(low = text_lower_initial(label)))
+	if (lower && !(low = so_text_lower_initial(label)))
 		return -1;
 	int rc = so_buf_addf(b, "%s%s %s", low ? low : label, colon ? ":" : "", f->text);
 	free(low);

@@ -49,9 +49,9 @@ int field_set(struct entry *e, const char *name, const char *value, const char *
 	SO_FREE(f->value);
 	SO_FREE(f->raw);
 	SO_FREE(f->code);
-	if (value && !(f->value = text_nfc(value)))
+	if (value && !(f->value = so_text_nfc(value)))
 		return -1;
-	if (raw && !(f->raw = text_nfc(raw)))
+	if (raw && !(f->raw = so_text_nfc(raw)))
 		return -1;
 	if (code && !(f->code = so_strdup(code)))
 		return -1;
@@ -238,7 +238,7 @@ static int birth_entry(struct book_gen *bg, struct entry *e, struct date reg)
 
 	struct place birth_place;
 	int in_hospital = rng_chance(r, 0.6) &&
-	                  place_hospital(g, &birth_place, HOSPITAL_MATERNITY) == 0;
+	                  place_hospital(g, &birth_place, SO_HOSPITAL_MATERNITY) == 0;
 	if (!in_hospital)
 		place_address(g, &birth_place, mother.residence.commune, 0);
 	if (set_place(bg, e, "child.birth_place", &birth_place,
@@ -368,7 +368,7 @@ static int death_entry(struct book_gen *bg, struct entry *e, struct date reg)
 	if (field_set(e, "death.datetime", value, raw, NULL) < 0)
 		return -1;
 	struct place where;
-	int in_hospital = rng_chance(r, 0.4) && place_hospital(g, &where, HOSPITAL_GENERAL) == 0;
+	int in_hospital = rng_chance(r, 0.4) && place_hospital(g, &where, SO_HOSPITAL_GENERAL) == 0;
 	if (!in_hospital)
 		where = dead.residence;
 	if (set_place(bg, e, "death.place", &where, in_hospital && rng_chance(r, 0.3)) < 0)
@@ -489,9 +489,9 @@ static void style_draw(struct book_gen *bg)
 static int authority_draw(struct book_gen *bg)
 {
 	struct gen_ctx *g = &bg->g;
-	const struct unit_list *u = g->units;
+	const struct so_unit_list *u = g->units;
 	if (bg->req->authority) {
-		g->authority = unit_find_commune(u, bg->req->authority);
+		g->authority = so_unit_find_commune(u, bg->req->authority);
 		if (g->authority < 0)
 			return so_error("authority '%s' is not a commune of the unit list %s 2025-07-01",
 			                bg->req->authority, g->new_units ? "from" : "before");
@@ -577,7 +577,7 @@ static int (*const entry_makers[])(struct book_gen *, struct entry *, struct dat
 
 struct book_content *content_generate(const struct book_request *req,
                                       const struct so_layout *layout,
-                                      const struct refdata *rd, uint64_t seed)
+                                      const struct so_refdata *rd, uint64_t seed)
 {
 	struct book_gen bg;
 	char tag[160];

@@ -95,7 +95,7 @@ struct book_content {
  * of the list valid for the year is an error). Free with content_free. */
 struct book_content *content_generate(const struct book_request *req,
                                       const struct so_layout *layout,
-                                      const struct refdata *rd, uint64_t seed);
+                                      const struct so_refdata *rd, uint64_t seed);
 void content_free(struct book_content *b);
 /* The field NAME of E, or NULL. */
 const struct field_value *entry_field(const struct entry *e, const char *name);

@@ -61,7 +61,7 @@ struct run {
 	struct book_opts defaults;
 	struct book_opts *books;
 	size_t nbooks;
-	struct refdata *rd;
+	struct so_refdata *rd;
 	struct renderer *renderer;
 	struct so_buf truth, pages, manifest;
 };
@@ -284,8 +284,8 @@ static int authorities_check(const struct run *run)
 {
 	for (size_t i = 0; i < run->nbooks; i++) {
 		const struct book_opts *b = &run->books[i];
-		const struct unit_list *l = b->year >= 2025 ? &run->rd->new_units : &run->rd->old_units;
-		if (b->authority && unit_find_commune(l, b->authority) < 0) {
+		const struct so_unit_list *l = b->year >= 2025 ? &run->rd->new_units : &run->rd->old_units;
+		if (b->authority && so_unit_find_commune(l, b->authority) < 0) {
 			fprintf(stderr, "sohoa-sample-gen: --authority '%s' is not a commune of the unit "
 			        "list %s 2025-07-01 (book %zu)\n", b->authority,
 			        b->year >= 2025 ? "from" : "before", i + 1);
@@ -649,7 +649,7 @@ int main(int argc, char **argv)
 		goto fail;
 	if (so_mkdir_p(run.out, 0777) < 0)
 		goto fail;
-	run.rd = refdata_load();
+	run.rd = so_refdata_load();
 	if (!run.rd)
 		goto fail;
 	if ((rc = authorities_check(&run)) != 0) {
@@ -674,7 +674,7 @@ fail:
 	code = EXIT_ERROR;
 done:
 	renderer_free(run.renderer);
-	refdata_free(run.rd);
+	so_refdata_free(run.rd);
 	so_buf_release(&run.truth);
 	so_buf_release(&run.pages);
 	so_buf_release(&run.manifest);

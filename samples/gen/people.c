@@ -117,18 +117,18 @@ static void name_append(char *out, size_t len, const char *part, int new_style)
 	}
 }
 
-static const struct coded_name *ethnic_draw(struct gen_ctx *g)
+static const struct so_coded_name *ethnic_draw(struct gen_ctx *g)
 {
 	double w[SO_ARRAY_SIZE(ethnic_weights)];
 	for (size_t i = 0; i < SO_ARRAY_SIZE(ethnic_weights); i++)
 		w[i] = ethnic_weights[i].weight;
 	size_t k = rng_weighted(g->rng, w, SO_ARRAY_SIZE(w));
-	const struct coded_name *e = ethnic_find(g->rd, ethnic_weights[k].code);
+	const struct so_coded_name *e = ethnic_find(g->rd, ethnic_weights[k].code);
 	return e ? e : &g->rd->ethnic[0];
 }
 
 /* The official name, or now and then one of the listed variant spellings. */
-static const char *coded_written(struct gen_ctx *g, const struct coded_name *c, double p_variant,
+static const char *coded_written(struct gen_ctx *g, const struct so_coded_name *c, double p_variant,
                                  int vietnamese_only)
 {
 	if (c->nvariants == 0 || !rng_chance(g->rng, p_variant))
@@ -151,7 +151,7 @@ static const char *coded_written(struct gen_ctx *g, const struct coded_name *c, 
 
 static void random_old_province(struct gen_ctx *g, char out[4])
 {
-	const struct unit_list *old = &g->rd->old_units;
+	const struct so_unit_list *old = &g->rd->old_units;
 	snprintf(out, 4, "%s", old->provinces[rng_below(g->rng, old->nprovinces)].code);
 }
 
@@ -193,7 +193,7 @@ void person_make(struct gen_ctx *g, struct person *p, int female, const char *fa
 	p->ethnic = ethnic_draw(g);
 	p->ethnic_written = coded_written(g, p->ethnic,
 	                                  strcmp(p->ethnic->code, "01") == 0 ? 0.03 : 0.35, 0);
-	p->country = country_find(g->rd, "VN");
+	p->country = so_country_find(g->rd, "VN");
 	if (!p->country)
 		p->country = &g->rd->countries[0];
 	p->country_written = coded_written(g, p->country, 0.015, 1);
@@ -207,7 +207,7 @@ void person_make(struct gen_ctx *g, struct person *p, int female, const char *fa
 void person_make_foreign(struct gen_ctx *g, struct person *p, int female, const char *country)
 {
 	person_make(g, p, female, NULL, p->birth);
-	const struct coded_name *c = country_find(g->rd, country);
+	const struct so_coded_name *c = so_country_find(g->rd, country);
 	if (!c)
 		return;
 	p->country = c;
@@ -299,7 +299,7 @@ char *person_name_written(struct gen_ctx *g, const struct person *p)
 	int upper = g->style.names_upper;
 	if (rng_chance(g->rng, 0.08))
 		upper = !upper;
-	return upper ? text_upper(p->name) : text_nfc(p->name);
+	return upper ? so_text_upper(p->name) : so_text_nfc(p->name);
 }
 
 void person_id_written(struct gen_ctx *g, const struct person *p, char *raw, size_t rawlen,

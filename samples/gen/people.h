@@ -22,11 +22,11 @@ struct book_style {
 };
 
 struct gen_ctx {
-	const struct refdata *rd;
+	const struct so_refdata *rd;
 	struct rng *rng;
 	int year;
 	int new_units;
-	const struct unit_list *units;  /* the list valid for the book */
+	const struct so_unit_list *units;  /* the list valid for the book */
 	long authority;                 /* commune index in units */
 	char old_province[4];           /* authority province in the old list (for ids) */
 	struct book_style style;
@@ -34,7 +34,7 @@ struct gen_ctx {
 
 struct place {
 	long commune;                   /* index in ctx->units, -1 for none */
-	const struct hospital *hospital;
+	const struct so_hospital *hospital;
 	char house[16];                 /* "12", "45/7", "" */
 	const char *street;
 };
@@ -48,9 +48,9 @@ struct person {
 	int foreign_name;               /* a romanized foreign name */
 	struct date birth;
 	enum date_precision birth_precision;
-	const struct coded_name *ethnic;   /* NULL: not written (foreigners) */
+	const struct so_coded_name *ethnic;   /* NULL: not written (foreigners) */
 	const char *ethnic_written;
-	const struct coded_name *country;
+	const struct so_coded_name *country;
 	const char *country_written;
 	struct place residence;
 	enum id_kind id_kind;
@@ -88,8 +88,8 @@ enum place_scope { PLACE_LOCAL, PLACE_PROVINCE, PLACE_MAIN, PLACE_ANY, PLACE_NEA
 long place_commune_draw(struct gen_ctx *g, enum place_scope scope);
 /* An address in the commune: a house and street in towns now and then. */
 void place_address(struct gen_ctx *g, struct place *p, long commune, int street_allowed);
-/* A hospital usable in the book's unit list, of KIND (HOSPITAL_MATERNITY or
- * HOSPITAL_GENERAL); 0, or -1 if none. */
+/* A hospital usable in the book's unit list, of KIND (SO_HOSPITAL_MATERNITY or
+ * SO_HOSPITAL_GENERAL); 0, or -1 if none. */
 int place_hospital(struct gen_ctx *g, struct place *p, int kind);
 /* The old-list province code of a commune of ctx->units. */
 void place_old_province(struct gen_ctx *g, long commune, char out[4]);

@@ -29,7 +29,7 @@ static const char *const streets[] = {
 
 static long commune_in_province(struct gen_ctx *g, size_t province)
 {
-	const struct unit_province *p = &g->units->provinces[province];
+	const struct so_unit_province *p = &g->units->provinces[province];
 	if (p->count == 0)
 		return g->authority;
 	return (long)g->units->order[p->first + rng_below(g->rng, p->count)];
@@ -37,8 +37,8 @@ static long commune_in_province(struct gen_ctx *g, size_t province)
 
 long place_commune_draw(struct gen_ctx *g, enum place_scope scope)
 {
-	const struct unit_list *u = g->units;
-	const struct unit_commune *auth = &u->communes[g->authority];
+	const struct so_unit_list *u = g->units;
+	const struct so_unit_commune *auth = &u->communes[g->authority];
 	if (scope == PLACE_NEAR) {
 		static const double w[] = { 35, 35, 15, 15 };
 		scope = (enum place_scope)rng_weighted(g->rng, w, SO_ARRAY_SIZE(w));
@@ -47,7 +47,7 @@ long place_commune_draw(struct gen_ctx *g, enum place_scope scope)
 	case PLACE_LOCAL: {
 		if (auth->district < 0)
 			return commune_in_province(g, auth->province);
-		const struct unit_province *p = &u->provinces[auth->province];
+		const struct so_unit_province *p = &u->provinces[auth->province];
 		size_t n = 0;
 		for (size_t i = 0; i < p->count; i++)
 			if (u->communes[u->order[p->first + i]].district == auth->district)
@@ -67,7 +67,7 @@ long place_commune_draw(struct gen_ctx *g, enum place_scope scope)
 		for (size_t i = 0; i < SO_ARRAY_SIZE(w); i++)
 			w[i] = main_provinces[i].weight;
 		size_t k = rng_weighted(g->rng, w, SO_ARRAY_SIZE(w));
-		long pi = unit_find_province(u, main_provinces[k].code);
+		long pi = so_unit_find_province(u, main_provinces[k].code);
 		if (pi < 0)
 			return commune_in_province(g, auth->province);
 		return commune_in_province(g, (size_t)pi);
@@ -103,11 +103,11 @@ void place_address(struct gen_ctx *g, struct place *p, long commune, int street_
 
 int place_hospital(struct gen_ctx *g, struct place *p, int kind)
 {
-	const struct hospital *pool[32], *local[32];
+	const struct so_hospital *pool[32], *local[32];
 	size_t n = 0, nl = 0;
-	const struct unit_commune *auth = &g->units->communes[g->authority];
+	const struct so_unit_commune *auth = &g->units->communes[g->authority];
 	for (size_t i = 0; i < g->rd->nhospitals && n < SO_ARRAY_SIZE(pool); i++) {
-		const struct hospital *h = &g->rd->hospitals[i];
+		const struct so_hospital *h = &g->rd->hospitals[i];
 		long c = g->new_units ? h->new_commune : h->old_commune;
 		if (c < 0 || !(h->kind & kind))
 			continue;
@@ -117,7 +117,7 @@ int place_hospital(struct gen_ctx *g, struct place *p, int kind)
 	}
 	if (n == 0)
 		return -1;
-	const struct hospital *h = nl && rng_chance(g->rng, 0.85) ? local[rng_below(g->rng, nl)]
+	const struct so_hospital *h = nl && rng_chance(g->rng, 0.85) ? local[rng_below(g->rng, nl)]
 	                                                          : pool[rng_below(g->rng, n)];
 	memset(p, 0, sizeof(*p));
 	p->hospital = h;
@@ -127,11 +127,11 @@ int place_hospital(struct gen_ctx *g, struct place *p, int kind)
 
 void place_old_province(struct gen_ctx *g, long commune, char out[4])
 {
-	const struct unit_commune *c = &g->units->communes[commune];
+	const struct so_unit_commune *c = &g->units->communes[commune];
 	if (g->new_units) {
-		long o = unit_find_commune(&g->rd->old_units, c->code);
+		long o = so_unit_find_commune(&g->rd->old_units, c->code);
 		if (o >= 0) {
-			const struct unit_commune *oc = &g->rd->old_units.communes[o];
+			const struct so_unit_commune *oc = &g->rd->old_units.communes[o];
 			snprintf(out, 4, "%s", g->rd->old_units.provinces[oc->province].code);
 			return;
 		}
@@ -175,7 +175,7 @@ static int unit_full(struct so_buf *b, const char *name, int lower)
 {
 	if (!lower)
 		return part_add(b, name);
-	char *l = text_lower_initial(name);
+	char *l = so_text_lower_initial(name);
 	if (!l)
 		return -1;
 	int rc = part_add(b, l);
@@ -187,7 +187,7 @@ int place_write(struct gen_ctx *g, const struct place *p, int name_only, char **
                 char **value, char code[8])
 {
 	struct so_buf r = SO_BUF_INIT(4096), v = SO_BUF_INIT(4096);
-	const struct unit_commune *c = &g->units->communes[p->commune];
+	const struct so_unit_commune *c = &g->units->communes[p->commune];
 	const char *units[3];
 	size_t nunits = 0;
 	int rc = -1;
@@ -249,7 +249,7 @@ cleanup:
 
 char *place_authority_text(struct gen_ctx *g)
 {
-	const struct unit_commune *c = &g->units->communes[g->authority];
+	const struct so_unit_commune *c = &g->units->communes[g->authority];
 	const char *province = g->units->provinces[c->province].name;
 	if (c->district >= 0 && !g->new_units)
 		return so_asprintf("UBND %s, %s, %s", c->name,

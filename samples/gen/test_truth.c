@@ -281,8 +281,8 @@ static void check_record(json_t *rec, const struct so_layout *l, int year)
 			CHECK(!coded || json_object_get(f, "code"), "%s: %s has no code", id, key);
 			const char *v = json_string_value(json_object_get(f, "value"));
 			const char *raw = json_string_value(json_object_get(f, "raw"));
-			CHECK(!v || text_is_nfc(v), "%s: %s value not NFC", id, key);
-			CHECK(!raw || text_is_nfc(raw), "%s: %s raw not NFC", id, key);
+			CHECK(!v || so_text_is_nfc(v), "%s: %s value not NFC", id, key);
+			CHECK(!raw || so_text_is_nfc(raw), "%s: %s raw not NFC", id, key);
 			CHECK(!v || raw, "%s: %s has a value but no raw text", id, key);
 			const char *code = json_string_value(json_object_get(f, "code"));
 			if (v && coded && strstr(holds, "ethnicity"))
@@ -297,7 +297,7 @@ static void check_record(json_t *rec, const struct so_layout *l, int year)
 	size_t i;
 	json_t *cell;
 	json_array_foreach(cells, i, cell)
-		CHECK(json_is_string(cell) && text_is_nfc(json_string_value(cell)),
+		CHECK(json_is_string(cell) && so_text_is_nfc(json_string_value(cell)),
 		      "%s: cell %zu", id, i);
 	/* a cell holds each written field text */
 	for (size_t k = 0; k < l->ncolumns && k < json_array_size(cells); k++) {

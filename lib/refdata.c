@@ -85,10 +85,10 @@ static int csv_open(struct csv_reader *c, const char *name)
 /* A field's text with white space collapsed and NFC; NULL with the error set. */
 static char *field_clean(const char *s)
 {
-	char *t = text_collapse(s);
+	char *t = so_text_collapse(s);
 	if (!t)
 		return NULL;
-	char *n = text_nfc(t);
+	char *n = so_text_nfc(t);
 	free(t);
 	return n;
 }
@@ -124,12 +124,12 @@ static int digits_only(const char *s, size_t len)
 }
 
 /* Finds or adds the province CODE/NAME; returns its index or -1. */
-static long province_intern(struct unit_list *l, size_t *cap, const char *code, const char *name)
+static long province_intern(struct so_unit_list *l, size_t *cap, const char *code, const char *name)
 {
 	for (size_t i = l->nprovinces; i-- > 0;)
 		if (strcmp(l->provinces[i].code, code) == 0)
 			return (long)i;
-	struct unit_province *p = array_push((void **)&l->provinces, &l->nprovinces, cap,
+	struct so_unit_province *p = array_push((void **)&l->provinces, &l->nprovinces, cap,
 	                                     sizeof(*p));
 	if (!p)
 		return -1;
@@ -140,12 +140,12 @@ static long province_intern(struct unit_list *l, size_t *cap, const char *code, 
 	return (long)(l->nprovinces - 1);
 }
 
-static long district_intern(struct unit_list *l, size_t *cap, const char *code, const char *name)
+static long district_intern(struct so_unit_list *l, size_t *cap, const char *code, const char *name)
 {
 	for (size_t i = l->ndistricts; i-- > 0;)
 		if (strcmp(l->districts[i].code, code) == 0)
 			return (long)i;
-	struct unit_district *d = array_push((void **)&l->districts, &l->ndistricts, cap,
+	struct so_unit_district *d = array_push((void **)&l->districts, &l->ndistricts, cap,
 	                                     sizeof(*d));
 	if (!d)
 		return -1;
@@ -158,7 +158,7 @@ static long district_intern(struct unit_list *l, size_t *cap, const char *code, 
 
 static int cmp_size(const void *a, const void *b, void *arg)
 {
-	const struct unit_list *l = arg;
+	const struct so_unit_list *l = arg;
 	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
 	size_t pa = l->communes[ia].province, pb = l->communes[ib].province;
 	if (pa != pb)
@@ -167,7 +167,7 @@ static int cmp_size(const void *a, const void *b, void *arg)
 }
 
 /* Builds the per-province grouping of communes. */
-static int units_index(struct unit_list *l, const char *origin)
+static int units_index(struct so_unit_list *l, const char *origin)
 {
 	if (l->ncommunes == 0 || l->nprovinces == 0)
 		return so_error("'%s' lists no communes", origin);
@@ -178,7 +178,7 @@ static int units_index(struct unit_list *l, const char *origin)
 		l->order[i] = i;
 	qsort_r(l->order, l->ncommunes, sizeof(*l->order), cmp_size, l);
 	for (size_t i = 0; i < l->ncommunes; i++) {
-		struct unit_province *p = &l->provinces[l->communes[l->order[i]].province];
+		struct so_unit_province *p = &l->provinces[l->communes[l->order[i]].province];
 		if (p->count == 0)
 			p->first = i;
 		p->count++;
@@ -186,7 +186,7 @@ static int units_index(struct unit_list *l, const char *origin)
 	return 0;
 }
 
-static int load_old_units(struct unit_list *l)
+static int load_old_units(struct so_unit_list *l)
 {
 	const char *name = "ref/admin-units/communes-before-2025-07-01.csv";
 	struct csv_reader *c = so_malloc(sizeof(*c));
@@ -207,7 +207,7 @@ static int load_old_units(struct unit_list *l)
 		long di = district_intern(l, &dcap, f[3], f[2]);
 		if (pi < 0 || di < 0)
 			goto cleanup;
-		struct unit_commune *u = array_push((void **)&l->communes, &l->ncommunes, &ccap,
+		struct so_unit_commune *u = array_push((void **)&l->communes, &l->ncommunes, &ccap,
 		                                    sizeof(*u));
 		if (!u)
 			goto cleanup;
@@ -226,7 +226,7 @@ cleanup:
 	return rc;
 }
 
-static int load_new_units(struct unit_list *l)
+static int load_new_units(struct so_unit_list *l)
 {
 	const char *name = "ref/admin-units/communes-from-2025-07-01.csv";
 	struct csv_reader *c = so_malloc(sizeof(*c));
@@ -245,7 +245,7 @@ static int load_new_units(struct unit_list *l)
 		long pi = province_intern(l, &pcap, f[0], f[1]);
 		if (pi < 0)
 			goto cleanup;
-		struct unit_commune *u = array_push((void **)&l->communes, &l->ncommunes, &ccap,
+		struct so_unit_commune *u = array_push((void **)&l->communes, &l->ncommunes, &ccap,
 		                                    sizeof(*u));
 		if (!u)
 			goto cleanup;
@@ -293,7 +293,7 @@ static int split_variants(const char *s, char ***out, size_t *n)
 }
 
 /* Reads a code,name,variants file. */
-static int load_named_codes(const char *name, size_t code_len, struct coded_name **out,
+static int load_named_codes(const char *name, size_t code_len, struct so_coded_name **out,
                             size_t *n)
 {
 	struct csv_reader *c = so_malloc(sizeof(*c));
@@ -306,7 +306,7 @@ static int load_named_codes(const char *name, size_t code_len, struct coded_name
 	while ((r = csv_next(c)) > 0) {
 		if (c->nfields < 2 || strlen(c->fields[0]) != code_len)
 			continue;
-		struct coded_name *g = array_push((void **)out, n, &cap, sizeof(*g));
+		struct so_coded_name *g = array_push((void **)out, n, &cap, sizeof(*g));
 		if (!g)
 			goto cleanup;
 		g->code = so_strdup(c->fields[0]);
@@ -333,30 +333,30 @@ cleanup:
  * The successor commune is taken from the conversion table only when the old commune went
  * whole into one new commune; otherwise the hospital is not used for books from 2025-07-01.
  */
-static const struct hospital hospital_table[] = {
+static const struct so_hospital hospital_table[] = {
 	/* 284 Cống Quỳnh, Phường Phạm Ngũ Lão, Quận 1 */
-	{ "Bệnh viện Từ Dũ", "26749", HOSPITAL_MATERNITY, -1, -1 },
+	{ "Bệnh viện Từ Dũ", "26749", SO_HOSPITAL_MATERNITY, -1, -1 },
 	/* 128 Hồng Bàng, Phường 12, Quận 5 */
-	{ "Bệnh viện Hùng Vương", "27310", HOSPITAL_MATERNITY, -1, -1 },
+	{ "Bệnh viện Hùng Vương", "27310", SO_HOSPITAL_MATERNITY, -1, -1 },
 	/* 201B Nguyễn Chí Thanh, Phường 12, Quận 5 */
-	{ "Bệnh viện Chợ Rẫy", "27310", HOSPITAL_GENERAL, -1, -1 },
+	{ "Bệnh viện Chợ Rẫy", "27310", SO_HOSPITAL_GENERAL, -1, -1 },
 	/* 78 Giải Phóng, Phường Phương Mai, Quận Đống Đa */
-	{ "Bệnh viện Bạch Mai", "00232", HOSPITAL_GENERAL, -1, -1 },
+	{ "Bệnh viện Bạch Mai", "00232", SO_HOSPITAL_GENERAL, -1, -1 },
 	/* 929 La Thành, Phường Ngọc Khánh, Quận Ba Đình */
-	{ "Bệnh viện Phụ sản Hà Nội", "00025", HOSPITAL_MATERNITY, -1, -1 },
+	{ "Bệnh viện Phụ sản Hà Nội", "00025", SO_HOSPITAL_MATERNITY, -1, -1 },
 	/* 43 Tràng Thi, Phường Hàng Bông, Quận Hoàn Kiếm */
-	{ "Bệnh viện Phụ sản Trung ương", "00076", HOSPITAL_MATERNITY, -1, -1 },
+	{ "Bệnh viện Phụ sản Trung ương", "00076", SO_HOSPITAL_MATERNITY, -1, -1 },
 	/* 40 Tràng Thi, Phường Hàng Bông, Quận Hoàn Kiếm */
-	{ "Bệnh viện Hữu nghị Việt Đức", "00076", HOSPITAL_GENERAL, -1, -1 },
+	{ "Bệnh viện Hữu nghị Việt Đức", "00076", SO_HOSPITAL_GENERAL, -1, -1 },
 	/* 124 Hải Phòng, Phường Thạch Thang, Quận Hải Châu */
-	{ "Bệnh viện Đà Nẵng", "20233", HOSPITAL_MATERNITY | HOSPITAL_GENERAL, -1, -1 },
+	{ "Bệnh viện Đà Nẵng", "20233", SO_HOSPITAL_MATERNITY | SO_HOSPITAL_GENERAL, -1, -1 },
 	/* 315 Nguyễn Văn Linh, Phường An Khánh, Quận Ninh Kiều */
-	{ "Bệnh viện Đa khoa Trung ương Cần Thơ", "31149", HOSPITAL_MATERNITY | HOSPITAL_GENERAL,
+	{ "Bệnh viện Đa khoa Trung ương Cần Thơ", "31149", SO_HOSPITAL_MATERNITY | SO_HOSPITAL_GENERAL,
 	  -1, -1 },
 };
 
 /* Resolves each hospital's commune in both lists through the conversion table. */
-static int load_hospitals(struct refdata *rd)
+static int load_hospitals(struct so_refdata *rd)
 {
 	const char *name = "ref/admin-units/commune-conversion-2025-07-01.csv";
 	size_t nh = SO_ARRAY_SIZE(hospital_table);
@@ -387,9 +387,9 @@ static int load_hospitals(struct refdata *rd)
 	if (r < 0)
 		goto cleanup;
 	for (size_t i = 0; i < nh; i++) {
-		struct hospital *h = &rd->hospitals[i];
-		h->old_commune = unit_find_commune(&rd->old_units, h->old_code);
-		h->new_commune = seen[i] == 1 ? unit_find_commune(&rd->new_units, succ[i]) : -1;
+		struct so_hospital *h = &rd->hospitals[i];
+		h->old_commune = so_unit_find_commune(&rd->old_units, h->old_code);
+		h->new_commune = seen[i] == 1 ? so_unit_find_commune(&rd->new_units, succ[i]) : -1;
 	}
 	rc = 0;
 cleanup:
@@ -399,9 +399,9 @@ cleanup:
 	return rc;
 }
 
-struct refdata *refdata_load(void)
+struct so_refdata *so_refdata_load(void)
 {
-	struct refdata *rd = so_calloc(1, sizeof(*rd));
+	struct so_refdata *rd = so_calloc(1, sizeof(*rd));
 	if (!rd)
 		return NULL;
 	if (load_old_units(&rd->old_units) < 0 || load_new_units(&rd->new_units) < 0)
@@ -415,11 +415,11 @@ struct refdata *refdata_load(void)
 		goto error;
 	return rd;
 error:
-	refdata_free(rd);
+	so_refdata_free(rd);
 	return NULL;
 }
 
-static void units_free(struct unit_list *l)
+static void units_free(struct so_unit_list *l)
 {
 	for (size_t i = 0; i < l->nprovinces; i++) {
 		free(l->provinces[i].code);
@@ -439,7 +439,7 @@ static void units_free(struct unit_list *l)
 	free(l->order);
 }
 
-static void named_free(struct coded_name *g, size_t n)
+static void named_free(struct so_coded_name *g, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(g[i].code);
@@ -451,7 +451,7 @@ static void named_free(struct coded_name *g, size_t n)
 	free(g);
 }
 
-void refdata_free(struct refdata *rd)
+void so_refdata_free(struct so_refdata *rd)
 {
 	if (!rd)
 		return;
@@ -463,7 +463,7 @@ void refdata_free(struct refdata *rd)
 	free(rd);
 }
 
-long unit_find_commune(const struct unit_list *list, const char *code)
+long so_unit_find_commune(const struct so_unit_list *list, const char *code)
 {
 	for (size_t i = 0; i < list->ncommunes; i++)
 		if (strcmp(list->communes[i].code, code) == 0)
@@ -471,7 +471,7 @@ long unit_find_commune(const struct unit_list *list, const char *code)
 	return -1;
 }
 
-long unit_find_province(const struct unit_list *list, const char *code)
+long so_unit_find_province(const struct so_unit_list *list, const char *code)
 {
 	for (size_t i = 0; i < list->nprovinces; i++)
 		if (strcmp(list->provinces[i].code, code) == 0)
@@ -479,7 +479,7 @@ long unit_find_province(const struct unit_list *list, const char *code)
 	return -1;
 }
 
-const struct coded_name *country_find(const struct refdata *rd, const char *code)
+const struct so_coded_name *so_country_find(const struct so_refdata *rd, const char *code)
 {
 	for (size_t i = 0; i < rd->ncountries; i++)
 		if (strcmp(rd->countries[i].code, code) == 0)
@@ -487,7 +487,7 @@ const struct coded_name *country_find(const struct refdata *rd, const char *code
 	return NULL;
 }
 
-const struct coded_name *ethnic_find(const struct refdata *rd, const char *code)
+const struct so_coded_name *ethnic_find(const struct so_refdata *rd, const char *code)
 {
 	for (size_t i = 0; i < rd->nethnic; i++)
 		if (strcmp(rd->ethnic[i].code, code) == 0)

@@ -1,21 +1,21 @@
 /*
- * Unicode helpers of the generator, on utf8proc: NFC, proper upper-casing of Vietnamese
+ * Unicode helpers on utf8proc: NFC, proper upper-casing of Vietnamese
  * (`đặng thị thuỷ` → `ĐẶNG THỊ THUỶ`), lower-casing of an initial, and whitespace collapsing.
  * Every function returns a new NUL-terminated string the caller frees, or NULL with the error
  * set.
  */
-#ifndef GEN_TEXT_H
-#define GEN_TEXT_H
+#ifndef SO_TEXT_H
+#define SO_TEXT_H
 
 #include <stddef.h>
 
-char *text_nfc(const char *s);
-char *text_upper(const char *s);
+char *so_text_nfc(const char *s);
+char *so_text_upper(const char *s);
 /* The first letter lower-cased ("Phường" → "phường"). */
-char *text_lower_initial(const char *s);
+char *so_text_lower_initial(const char *s);
 /* Runs of white space become one space; leading and trailing space is dropped. */
-char *text_collapse(const char *s);
+char *so_text_collapse(const char *s);
 /* 1 when S is valid UTF-8 and already NFC. */
-int text_is_nfc(const char *s);
+int so_text_is_nfc(const char *s);
 
 #endif

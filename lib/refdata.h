@@ -4,82 +4,82 @@
  * the 54 ethnic groups, the countries, and a small table of hospitals whose address is known,
  * with the commune they stand in under each list.
  */
-#ifndef GEN_REFDATA_H
-#define GEN_REFDATA_H
+#ifndef SO_REFDATA_H
+#define SO_REFDATA_H
 
 #include <stddef.h>
 
 /* One list of units: provinces, districts (the old list only) and communes. */
-struct unit_province {
+struct so_unit_province {
 	char *code;             /* "79" */
 	char *name;             /* "Thành phố Hồ Chí Minh" */
 	size_t first, count;    /* its communes: communes[order[first .. first+count)] */
 };
 
-struct unit_district {
+struct so_unit_district {
 	char *code;             /* "760" */
 	char *name;             /* "Quận 1" */
 };
 
-struct unit_commune {
+struct so_unit_commune {
 	char *code;             /* "26740" */
 	char *name;             /* "Phường Bến Nghé" (white space collapsed) */
 	size_t province;        /* index into provinces */
 	long district;          /* index into districts, -1 in the new list */
 };
 
-struct unit_list {
-	struct unit_province *provinces;
+struct so_unit_list {
+	struct so_unit_province *provinces;
 	size_t nprovinces;
-	struct unit_district *districts;
+	struct so_unit_district *districts;
 	size_t ndistricts;
-	struct unit_commune *communes;
+	struct so_unit_commune *communes;
 	size_t ncommunes;
 	size_t *order;          /* commune indices grouped by province */
 };
 
 /* An ethnic group ("05", "Khơ-me", {"Khmer", ...}) or a country ("KR", "Hàn Quốc", ...). */
-struct coded_name {
+struct so_coded_name {
 	char *code;
 	char *name;
 	char **variants;
 	size_t nvariants;
 };
 
-#define HOSPITAL_MATERNITY 1   /* births happen there */
-#define HOSPITAL_GENERAL 2      /* deaths may be certified there */
+#define SO_HOSPITAL_MATERNITY 1   /* births happen there */
+#define SO_HOSPITAL_GENERAL 2      /* deaths may be certified there */
 
-struct hospital {
+struct so_hospital {
 	const char *name;       /* "Bệnh viện Từ Dũ" */
 	const char *old_code;   /* its commune in the list before 2025-07-01 */
-	int kind;               /* HOSPITAL_MATERNITY, HOSPITAL_GENERAL or both */
+	int kind;               /* SO_HOSPITAL_MATERNITY, SO_HOSPITAL_GENERAL or both */
 	long old_commune;       /* index in the old list, -1 when not found */
 	long new_commune;       /* index in the new list, -1 when the successor is not certain */
 };
 
-struct refdata {
-	struct unit_list old_units, new_units;
-	struct coded_name *ethnic;
+struct so_refdata {
+	struct so_unit_list old_units, new_units;
+	struct so_coded_name *ethnic;
 	size_t nethnic;
-	struct coded_name *countries;
+	struct so_coded_name *countries;
 	size_t ncountries;
-	struct hospital *hospitals;
+	struct so_hospital *hospitals;
 	size_t nhospitals;
 };
 
 /* Loads everything from the embedded files. Returns NULL with the error set; free with
- * refdata_free. */
-struct refdata *refdata_load(void);
-void refdata_free(struct refdata *rd);
+ * so_refdata_free. */
+struct so_refdata *so_refdata_load(void);
+void so_refdata_free(struct so_refdata *rd);
 
 /* The commune with CODE in LIST, or -1. */
-long unit_find_commune(const struct unit_list *list, const char *code);
+long so_unit_find_commune(const struct so_unit_list *list, const char *code);
 /* The province with CODE in LIST, or -1. */
-long unit_find_province(const struct unit_list *list, const char *code);
+long so_unit_find_province(const struct so_unit_list *list, const char *code);
 /* The country with alpha-2 CODE, or NULL. */
-const struct coded_name *country_find(const struct refdata *rd, const char *code);
+const struct so_coded_name *so_country_find(const struct so_refdata *rd, const char *code);
 /* The ethnic group with GSO code CODE, or NULL. */
-const struct coded_name *ethnic_find(const struct refdata *rd, const char *code);
+const struct so_coded_name *ethnic_find(const struct so_refdata *rd, const char *code);
 
 /* Splits a unit name into its kind ("Phường", "Quận", "Tỉnh", ...) and the bare name; returns
  * the length of the kind prefix including the space, or 0 when none is recognized. */

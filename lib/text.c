@@ -1,4 +1,4 @@
-/* Unicode case mapping and normalization for the generator (see text.h). */
+/* Unicode case mapping and normalization (see text.h). */
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -6,7 +6,7 @@
 #include "text.h"
 #include "util.h"
 
-char *text_nfc(const char *s)
+char *so_text_nfc(const char *s)
 {
 	utf8proc_uint8_t *out = NULL;
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
@@ -49,23 +49,23 @@ static char *case_map(const char *s, utf8proc_int32_t (*map)(utf8proc_int32_t), 
 		left -= n;
 	}
 	tmp[o] = 0;
-	res = text_nfc(tmp);
+	res = so_text_nfc(tmp);
 cleanup:
 	free(tmp);
 	return res;
 }
 
-char *text_upper(const char *s)
+char *so_text_upper(const char *s)
 {
 	return case_map(s, utf8proc_toupper, 0);
 }
 
-char *text_lower_initial(const char *s)
+char *so_text_lower_initial(const char *s)
 {
 	return case_map(s, utf8proc_tolower, 1);
 }
 
-char *text_collapse(const char *s)
+char *so_text_collapse(const char *s)
 {
 	size_t len = strlen(s);
 	char *out = so_malloc(len + 1);
@@ -87,9 +87,9 @@ char *text_collapse(const char *s)
 	return out;
 }
 
-int text_is_nfc(const char *s)
+int so_text_is_nfc(const char *s)
 {
-	char *n = text_nfc(s);
+	char *n = so_text_nfc(s);
 	int same = n && strcmp(n, s) == 0;
 	free(n);
 	return same;
