@@ -358,53 +358,32 @@ static const struct so_hospital hospital_table[] = {
 /* Resolves each hospital's commune in both lists through the conversion table. */
 static int load_hospitals(struct so_refdata *rd)
 {
-	const char *name = "ref/admin-units/commune-conversion-2025-07-01.csv";
 	size_t nh = SO_ARRAY_SIZE(hospital_table);
-	struct csv_reader *c = NULL;
-	char (*succ)[6] = NULL;
-	int *seen = NULL;
-	int rc = -1, r;
 	rd->hospitals = so_calloc(nh, sizeof(*rd->hospitals));
-	succ = so_calloc(nh, sizeof(*succ));
-	seen = so_calloc(nh, sizeof(*seen));
-	c = so_malloc(sizeof(*c));
-	if (!rd->hospitals || !succ || !seen || !c)
-		goto cleanup;
+	if (!rd->hospitals)
+		return -1;
 	memcpy(rd->hospitals, hospital_table, sizeof(hospital_table));
 	rd->nhospitals = nh;
-	if (csv_open(c, name) < 0)
-		goto cleanup;
-	while ((r = csv_next(c)) > 0) {
-		if (c->nfields < 5 || !digits_only(c->fields[2], 5) || !digits_only(c->fields[4], 5))
-			continue;
-		for (size_t i = 0; i < nh; i++) {
-			if (strcmp(c->fields[4], hospital_table[i].old_code) != 0)
-				continue;
-			seen[i]++;
-			memcpy(succ[i], c->fields[2], 6);
-		}
-	}
-	if (r < 0)
-		goto cleanup;
 	for (size_t i = 0; i < nh; i++) {
 		struct so_hospital *h = &rd->hospitals[i];
 		h->old_commune = so_unit_find_commune(&rd->old_units, h->old_code);
-		h->new_commune = seen[i] == 1 ? so_unit_find_commune(&rd->new_units, succ[i]) : -1;
+		h->new_commune = h->old_commune >= 0
+			? rd->old_units.communes[h->old_commune].successor : -1;
 	}
-	rc = 0;
-cleanup:
-	free(c);
-	free(succ);
-	free(seen);
-	return rc;
+	return 0;
 }
+
+static int index_codes(struct so_unit_list *list);
+static int load_successors(struct so_refdata *rd);
 
 struct so_refdata *so_refdata_load(void)
 {
 	struct so_refdata *rd = so_calloc(1, sizeof(*rd));
 	if (!rd)
 		return NULL;
-	if (load_old_units(&rd->old_units) < 0 || load_new_units(&rd->new_units) < 0)
+	if (load_old_units(&rd->old_units) < 0 || load_new_units(&rd->new_units) < 0 ||
+	    index_codes(&rd->old_units) < 0 || index_codes(&rd->new_units) < 0 ||
+	    load_successors(rd) < 0)
 		goto error;
 	if (load_named_codes("ref/ethnic-groups.csv", 2, &rd->ethnic, &rd->nethnic) < 0)
 		goto error;
@@ -437,6 +416,7 @@ static void units_free(struct so_unit_list *l)
 	free(l->districts);
 	free(l->communes);
 	free(l->order);
+	free(l->by_code);
 }
 
 static void named_free(struct so_coded_name *g, size_t n)
@@ -465,10 +445,84 @@ void so_refdata_free(struct so_refdata *rd)
 
 long so_unit_find_commune(const struct so_unit_list *list, const char *code)
 {
-	for (size_t i = 0; i < list->ncommunes; i++)
-		if (strcmp(list->communes[i].code, code) == 0)
-			return (long)i;
+	size_t lo = 0, hi = list->ncommunes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(list->communes[list->by_code[mid]].code, code);
+		if (c == 0)
+			return (long)list->by_code[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
+}
+
+static const struct so_unit_list *sort_list;
+
+static int by_code_cmp(const void *a, const void *b)
+{
+	return strcmp(sort_list->communes[*(const size_t *)a].code,
+		      sort_list->communes[*(const size_t *)b].code);
+}
+
+/* The code index of a list; every commune starts without a successor. */
+static int index_codes(struct so_unit_list *list)
+{
+	list->by_code = so_calloc(list->ncommunes ? list->ncommunes : 1, sizeof(size_t));
+	if (!list->by_code)
+		return -1;
+	for (size_t i = 0; i < list->ncommunes; i++) {
+		list->by_code[i] = i;
+		list->communes[i].successor = -1;
+	}
+	sort_list = list;
+	qsort(list->by_code, list->ncommunes, sizeof(size_t), by_code_cmp);
+	sort_list = NULL;
+	return 0;
+}
+
+/*
+ * The successor of each old commune, from the conversion table: the new commune it went into
+ * when every row of the old code names the same new commune (merged whole); none when it was
+ * split between several.
+ */
+static int load_successors(struct so_refdata *rd)
+{
+	struct csv_reader *c = so_malloc(sizeof(*c));
+	int rc = -1, r;
+	if (!c)
+		return -1;
+	size_t n = rd->old_units.ncommunes;
+	long *succ = so_calloc(n ? n : 1, sizeof(long));
+	if (!succ)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++)
+		succ[i] = -1;
+	if (csv_open(c, "ref/admin-units/commune-conversion-2025-07-01.csv") < 0)
+		goto cleanup;
+	while ((r = csv_next(c)) > 0) {
+		if (c->nfields < 5 || !digits_only(c->fields[2], 5) || !digits_only(c->fields[4], 5))
+			continue;
+		long old = so_unit_find_commune(&rd->old_units, c->fields[4]);
+		long nw = so_unit_find_commune(&rd->new_units, c->fields[2]);
+		if (old < 0 || nw < 0)
+			continue;
+		if (succ[old] == -1)
+			succ[old] = nw;
+		else if (succ[old] != nw)
+			succ[old] = -2; /* split */
+	}
+	if (r < 0)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++)
+		rd->old_units.communes[i].successor = succ[i] >= 0 ? succ[i] : -1;
+	rc = 0;
+cleanup:
+	free(succ);
+	free(c);
+	return rc;
 }
 
 long so_unit_find_province(const struct so_unit_list *list, const char *code)

@@ -26,6 +26,8 @@ struct so_unit_commune {
 	char *name;             /* "Phường Bến Nghé" (white space collapsed) */
 	size_t province;        /* index into provinces */
 	long district;          /* index into districts, -1 in the new list */
+	long successor;         /* old list: the commune of the new list it went into, when it went
+	                           whole into one (-1 when split or unknown); -1 in the new list */
 };
 
 struct so_unit_list {
@@ -36,6 +38,7 @@ struct so_unit_list {
 	struct so_unit_commune *communes;
 	size_t ncommunes;
 	size_t *order;          /* commune indices grouped by province */
+	size_t *by_code;        /* commune indices sorted by code */
 };
 
 /* An ethnic group ("05", "Khơ-me", {"Khmer", ...}) or a country ("KR", "Hàn Quốc", ...). */
