@@ -18,8 +18,10 @@ char *so_text_nfc(const char *s)
 	return (char *)out;
 }
 
-/* Maps every code point of S through MAP (all when FIRST_ONLY is 0), then composes to NFC. */
-static char *case_map(const char *s, utf8proc_int32_t (*map)(utf8proc_int32_t), int first_only)
+/* Maps every code point of S through MAP (all when FIRST_ONLY is 0), then composes to NFC.
+ * With TITLE, the first letter of every word goes through MAP and the others are lowered. */
+static char *case_map_words(const char *s, utf8proc_int32_t (*map)(utf8proc_int32_t),
+			    int first_only, int title)
 {
 	size_t len = strlen(s);
 	char *tmp = NULL, *res = NULL;
@@ -40,10 +42,18 @@ static char *case_map(const char *s, utf8proc_int32_t (*map)(utf8proc_int32_t), 
 			so_error("invalid utf-8 in '%s'", s);
 			goto cleanup;
 		}
-		if (!done)
-			cp = map(cp);
-		if (first_only && utf8proc_category(cp) != UTF8PROC_CATEGORY_ZS)
-			done = 1;
+		int space = utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == '\t' ||
+			    cp == '\n';
+		if (title) {
+			cp = space ? cp : done ? utf8proc_tolower(cp) : map(cp);
+			/* a word starts after white space; marks do not end one */
+			done = !space;
+		} else {
+			if (!done)
+				cp = map(cp);
+			if (first_only && !space)
+				done = 1;
+		}
 		o += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)tmp + o);
 		p += n;
 		left -= n;
@@ -55,6 +65,11 @@ cleanup:
 	return res;
 }
 
+static char *case_map(const char *s, utf8proc_int32_t (*map)(utf8proc_int32_t), int first_only)
+{
+	return case_map_words(s, map, first_only, 0);
+}
+
 char *so_text_upper(const char *s)
 {
 	return case_map(s, utf8proc_toupper, 0);
@@ -63,6 +78,16 @@ char *so_text_upper(const char *s)
 char *so_text_lower_initial(const char *s)
 {
 	return case_map(s, utf8proc_tolower, 1);
+}
+
+char *so_text_title(const char *s)
+{
+	char *nfc = so_text_nfc(s);
+	if (!nfc)
+		return NULL;
+	char *t = case_map_words(nfc, utf8proc_toupper, 0, 1);
+	free(nfc);
+	return t;
 }
 
 char *so_text_collapse(const char *s)

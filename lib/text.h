@@ -13,6 +13,8 @@ char *so_text_nfc(const char *s);
 char *so_text_upper(const char *s);
 /* The first letter lower-cased ("Phường" → "phường"). */
 char *so_text_lower_initial(const char *s);
+/* Title Case, word by word, in NFC: "ĐẶNG THỊ THUỶ" → "Đặng Thị Thuỷ" (tone placement kept). */
+char *so_text_title(const char *s);
 /* Runs of white space become one space; leading and trailing space is dropped. */
 char *so_text_collapse(const char *s);
 /* 1 when S is valid UTF-8 and already NFC. */

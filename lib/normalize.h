@@ -1,0 +1,42 @@
+/*
+ * Canonical values (REGISTERS.md, "How values are written"): from the text read in a field to
+ * the value the export carries — ISO dates (partial dates kept partial), Title Case names in
+ * NFC, male/female, official ethnic group and its code, ISO country codes, identity documents,
+ * relationships, and places matched to the administrative units valid at the registration
+ * date (old list before 2025-07-01, new list from then), with the commune code, the successor
+ * of an old commune, and how sure the match is. A reading that cannot be made canonical gets
+ * no value and a reason; the reading itself is never changed.
+ */
+#ifndef SO_NORMALIZE_H
+#define SO_NORMALIZE_H
+
+#include "layout.h"
+
+/* The first day of the units of the 2025 reorganization. */
+#define SO_UNITS_REFORM_DATE 20250701
+
+struct so_canon {
+	char *value;            /* canonical value; NULL when there is none */
+	char *code;             /* ethnic group code, commune code; NULL otherwise */
+	char *successor;        /* place in the old list: the new commune's code, when certain */
+	double match;           /* place: 0..1, how sure the match is; 1 for other kinds */
+	const char *problem;    /* why there is no value, or an unsure place (static text) */
+};
+
+/* Registration date as yyyymmdd (or 0 when unknown: the old list is used). */
+struct so_norm_ctx {
+	long registration;
+};
+
+/* Makes RAW (a field of kind KIND: a layout "holds" value or a composite sub-field kind)
+ * canonical. Returns 0 (value or problem set), -1 on a hard error (no memory, no reference
+ * data). Release OUT with so_canon_release. */
+int so_normalize(const char *kind, const char *raw, const struct so_norm_ctx *ctx,
+		 struct so_canon *out);
+void so_canon_release(struct so_canon *c);
+
+/* The kind of a field of layout L ("child.birth_date" -> "date", "mother.residence" ->
+ * "place"), or NULL when the layout has no such field. */
+const char *so_field_kind(const struct so_layout *l, const char *field);
+
+#endif

@@ -1,0 +1,168 @@
+/* Unit tests of canonical values: every canonical form of REGISTERS.md with its edge cases,
+ * and every field of the sample batch's ground truth normalized from its raw text to its
+ * truth value and code. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "layout.h"
+#include "normalize.h"
+
+/* KIND RAW -> VALUE (and CODE when not NULL); VALUE NULL means no value. */
+static void canon_is(const char *kind, const char *raw, long date, const char *value,
+		     const char *code)
+{
+	struct so_norm_ctx ctx = { date };
+	struct so_canon c;
+	assert_int_equal(so_normalize(kind, raw, &ctx, &c), 0);
+	int ok = value ? c.value && strcmp(c.value, value) == 0 : c.value == NULL;
+	if (ok && code)
+		ok = c.code && strcmp(c.code, code) == 0;
+	if (!ok)
+		fail_msg("%s '%s': got '%s' (code %s, %s), want '%s' (code %s)", kind, raw,
+			 c.value ? c.value : "(none)", c.code ? c.code : "-",
+			 c.problem ? c.problem : "", value ? value : "(none)", code ? code : "-");
+	so_canon_release(&c);
+}
+
+static void test_simple_kinds(void **state)
+{
+	canon_is("number", "125", 0, "125", NULL);
+	canon_is("number", "Số 125", 0, "125", NULL);
+	canon_is("number", "125/2019", 0, "125", NULL);
+	canon_is("number", "Số", 0, NULL, NULL);
+	canon_is("date", "05/03/2019", 0, "2019-03-05", NULL);
+	canon_is("date", "ngày 05 tháng 3 năm 2019", 0, "2019-03-05", NULL);
+	canon_is("date", "1985", 0, "1985", NULL);
+	canon_is("date", "03/1985", 0, "1985-03", NULL);
+	canon_is("date", "30/02/2019", 0, NULL, NULL); /* kept raw, flagged by the rules */
+	canon_is("datetime", "14 giờ 30 phút, ngày 05/03/2021", 0, "2021-03-05T14:30", NULL);
+	canon_is("name", "NGUYỄN VĂN AN", 0, "Nguyễn Văn An", NULL);
+	canon_is("name", "ĐẶNG  THỊ   THUỶ", 0, "Đặng Thị Thuỷ", NULL);
+	canon_is("name", "đặng thị thủy", 0, "Đặng Thị Thủy", NULL); /* tone placement kept */
+	canon_is("sex", "Nam", 0, "male", NULL);
+	canon_is("sex", "Nữ", 0, "female", NULL);
+	canon_is("sex", "NỮ", 0, "female", NULL);
+	canon_is("sex", "Nữa", 0, NULL, NULL);
+	canon_is("ethnicity", "Kinh", 0, "Kinh", "01");
+	canon_is("ethnicity", "Khmer", 0, "Khơ-me", "05");
+	canon_is("ethnicity", "H'Mông", 0, "Mông", "08");
+	canon_is("ethnicity", "Hmông", 0, "Mông", "08");
+	canon_is("ethnicity", "Klingon", 0, NULL, NULL);
+	canon_is("nationality", "Việt Nam", 0, "VN", NULL);
+	canon_is("nationality", "Hàn Quốc", 0, "KR", NULL);
+	canon_is("nationality", "Hoa Kỳ", 0, "US", NULL);
+	canon_is("nationality", "Atlantis", 0, NULL, NULL);
+	canon_is("id_number", "079190001234", 0, "079190001234", NULL);
+	canon_is("id_number", "0791 9000 1234", 0, "079190001234", NULL);
+	canon_is("id_number", "07919O001234", 0, NULL, NULL);
+	canon_is("id_document", "CCCD số 079190001234", 0, "CCCD 079190001234", NULL);
+	canon_is("id_document", "CMND số 025123456", 0, "CMND 025123456", NULL);
+	canon_is("id_document", "Hộ chiếu số B1234567", 0, "HO_CHIEU B1234567", NULL);
+	canon_is("id_document", "Giấy tờ: CCCD số 079190001234", 0, "CCCD 079190001234", NULL);
+	canon_is("id_document", "Giấy khai sinh", 0, NULL, NULL);
+	canon_is("relationship", "Cha - con", 0, "father", NULL);
+	canon_is("relationship", "Mẹ - con", 0, "mother", NULL);
+	canon_is("text", "  Bệnh  già \n", 0, "Bệnh già", NULL);
+	canon_is("text", "-", 0, NULL, NULL);
+}
+
+static void test_places(void **state)
+{
+	/* abbreviations expanded, house number as "Số", before the reorganization */
+	canon_is("place", "12 Nguyễn Trãi, P. Bến Nghé, Q.1, TP. Hồ Chí Minh", 20190305,
+		 "Số 12 Nguyễn Trãi, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", "26740");
+	canon_is("place", "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", 20190305,
+		 "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", "26740");
+	/* a recognition error in the marks */
+	canon_is("place", "P. Bển Nghé, Q. 1, TP. Hồ Chí Minh", 20190305,
+		 "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", "26740");
+	/* tone placement (Hòa / Hoà) does not matter */
+	canon_is("place", "Phường Hoà An, Quận Cẩm Lệ, Thành phố Đà Nẵng", 20190305,
+		 "Phường Hòa An, Quận Cẩm Lệ, Thành phố Đà Nẵng", NULL);
+	/* a hospital named alone */
+	canon_is("place", "Bệnh viện Từ Dũ", 20190305,
+		 "Bệnh viện Từ Dũ, Phường Phạm Ngũ Lão, Quận 1, Thành phố Hồ Chí Minh", "26749");
+	/* nowhere */
+	canon_is("place", "Phường Không Có, Quận Chín Chín, Tỉnh Mây", 20190305, NULL, NULL);
+	/* the successor of an old commune */
+	struct so_norm_ctx ctx = { 20190305 };
+	struct so_canon c;
+	assert_int_equal(so_normalize("place", "Phường Trúc Bạch, Quận Ba Đình, Thành phố Hà Nội",
+				      &ctx, &c), 0);
+	assert_string_equal(c.code, "00004");
+	assert_non_null(c.successor);
+	so_canon_release(&c);
+}
+
+/* Every field of the sample truth normalizes to its truth value (and code). */
+static void test_sample_truth(void **state)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/samples/batch/truth.jsonl", SO_SOURCE_DIR);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char line[65536];
+	int fields = 0, wrong = 0;
+	while (fgets(line, sizeof(line), f)) {
+		json_t *r = json_loads(line, 0, NULL);
+		assert_non_null(r);
+		char lname[64];
+		snprintf(lname, sizeof(lname), "%s-v1", json_string_value(json_object_get(r, "type")));
+		struct so_layout *l = NULL;
+		assert_int_equal(so_layout_load(lname, &l), 0);
+		json_t *fs = json_object_get(r, "fields");
+		const char *regdate = json_string_value(json_object_get(
+			json_object_get(fs, "registration_date"), "value"));
+		long date = 0;
+		if (regdate && strlen(regdate) == 10)
+			date = strtol(regdate, NULL, 10) * 10000 + strtol(regdate + 5, NULL, 10) * 100 +
+			       strtol(regdate + 8, NULL, 10);
+		const char *name;
+		json_t *fv;
+		json_object_foreach(fs, name, fv) {
+			const char *raw = json_string_value(json_object_get(fv, "raw"));
+			const char *want = json_string_value(json_object_get(fv, "value"));
+			const char *code = json_string_value(json_object_get(fv, "code"));
+			const char *kind = so_field_kind(l, name);
+			assert_non_null(kind);
+			struct so_norm_ctx ctx = { date };
+			struct so_canon c;
+			assert_int_equal(so_normalize(kind, raw, &ctx, &c), 0);
+			int ok = want ? c.value && strcmp(c.value, want) == 0 : c.value == NULL;
+			if (ok && code)
+				ok = c.code && strcmp(c.code, code) == 0;
+			if (!ok) {
+				wrong++;
+				print_message("%s %s (%s): '%s' -> '%s' %s, truth '%s' %s\n",
+					      json_string_value(json_object_get(r, "record_id")), name,
+					      kind, raw ? raw : "", c.value ? c.value : "(none)",
+					      c.code ? c.code : "", want ? want : "(none)", code ? code : "");
+			}
+			fields++;
+			so_canon_release(&c);
+		}
+		so_layout_free(l);
+		json_decref(r);
+	}
+	fclose(f);
+	print_message("%d fields, %d differ from the truth\n", fields, wrong);
+	assert_int_equal(wrong, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_simple_kinds),
+		cmocka_unit_test(test_places),
+		cmocka_unit_test(test_sample_truth),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
