@@ -131,3 +131,81 @@ char *so_family_name_unaccented(const char *word)
 		return NULL;
 	return all_capitals(word) ? so_text_upper(hit) : so_strdup(hit);
 }
+
+/* Syllables ---------------------------------------------------------------------------------- */
+
+struct parts {
+	char **onsets, **rhymes;
+	size_t nonsets, nrhymes;
+	int loaded;
+};
+
+static void parts_load(struct parts *p)
+{
+	p->loaded = 1;
+	const struct so_embedded *e = so_embedded_find("ref/syllable-parts.txt");
+	if (!e)
+		return;
+	char *copy = so_strdup((const char *)e->data), *save = NULL;
+	if (!copy)
+		return;
+	char ***list = NULL;
+	size_t *n = NULL, caps[2] = { 0, 0 };
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!*line || *line == '#')
+			continue;
+		if (strcmp(line, "[onsets]") == 0) {
+			list = &p->onsets;
+			n = &p->nonsets;
+			continue;
+		}
+		if (strcmp(line, "[rhymes]") == 0) {
+			list = &p->rhymes;
+			n = &p->nrhymes;
+			continue;
+		}
+		if (!list)
+			continue;
+		size_t *cap = &caps[list == &p->rhymes];
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			char **nl = realloc(*list, *cap * sizeof(**list));
+			if (!nl)
+				break;
+			*list = nl;
+		}
+		(*list)[(*n)++] = so_strdup(line);
+	}
+	free(copy);
+}
+
+static int in_parts(char **v, size_t n, const char *s, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(v[i]) == len && strncmp(v[i], s, len) == 0)
+			return 1;
+	return 0;
+}
+
+int so_is_syllable(const char *word)
+{
+	static struct parts p;
+	if (!p.loaded)
+		parts_load(&p);
+	char *f = so_fold(word, NULL);
+	if (!f)
+		return 0;
+	size_t n = strlen(f);
+	int ok = 0;
+	for (size_t i = 0; i < n && f[i]; i++)
+		if (f[i] < 'a' || f[i] > 'z')
+			n = 0; /* not a letter (or not a Latin one): no syllable */
+	/* every split into an onset (possibly none) and a rhyme */
+	for (size_t k = 0; !ok && n && k <= 3 && k < n; k++) {
+		if (k && !in_parts(p.onsets, p.nonsets, f, k))
+			continue;
+		ok = in_parts(p.rhymes, p.nrhymes, f + k, n - k);
+	}
+	free(f);
+	return ok;
+}

@@ -12,4 +12,8 @@ int so_is_family_name(const char *word);
  * (Lý / Lí). Caller frees. */
 char *so_family_name_unaccented(const char *word);
 
+/* 1 when WORD can be a Vietnamese syllable (schemas/ref/syllable-parts.txt): letters only,
+ * an onset and a rhyme, diacritics and case set aside. */
+int so_is_syllable(const char *word);
+
 #endif

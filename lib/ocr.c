@@ -14,6 +14,7 @@
 #include "lexicon.h"
 #include "ocr.h"
 #include "recognize.h"
+#include "records.h"
 #include "stage.h"
 #include "table.h"
 #include "util.h"
@@ -158,14 +159,16 @@ static void squeeze_separators(struct so_reading *rd)
 
 /* Reads one cell into RD; an empty cell gives "" without running the recognizer. */
 static int read_cell(struct worker *w, const struct so_table *t, int row, int col,
-		     const char *holds, struct so_reading *rd, struct so_bbox *box)
+		     const char *holds, struct so_reading *rd, struct so_bbox *box, int *marks)
 {
 	memset(rd, 0, sizeof(*rd));
+	*marks = 0;
 	BOX *b = so_table_cell_box(t, row, col);
 	if (!b) {
 		rd->text = so_strdup("");
 		return rd->text ? 0 : -1;
 	}
+	*marks = so_table_marks(t, b);
 	box->x0 = b->x;
 	box->y0 = b->y;
 	box->x1 = b->x + b->w;
@@ -198,7 +201,8 @@ static int check_index_row(struct worker *w, const struct so_table *t, char *why
 	for (int c = 0; c < t->ncols; c++) {
 		struct so_reading rd;
 		struct so_bbox box;
-		if (read_cell(w, t, 1, c, "index", &rd, &box) < 0)
+		int marks;
+		if (read_cell(w, t, 1, c, "index", &rd, &box, &marks) < 0)
 			return -1;
 		long n = -1;
 		const char *p = rd.text;
@@ -224,7 +228,8 @@ static double header_score(struct worker *w, const struct so_table *t, const str
 	for (int c = 0; c < t->ncols; c++) {
 		struct so_reading rd;
 		struct so_bbox box;
-		if (read_cell(w, t, 0, c, "block", &rd, &box) < 0)
+		int marks;
+		if (read_cell(w, t, 0, c, "block", &rd, &box, &marks) < 0)
 			return 0;
 		char *got = so_fold(rd.text, NULL), *want = so_fold(l->columns[c].title, NULL);
 		so_reading_release(&rd);
@@ -305,7 +310,8 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 		const struct so_column *col = &l->columns[c];
 		struct so_reading rd;
 		struct so_bbox box;
-		if (read_cell(w, t, row, c, col->holds, &rd, &box) < 0)
+		int marks;
+		if (read_cell(w, t, row, c, col->holds, &rd, &box, &marks) < 0)
 			return -1;
 		struct so_parsed p;
 		if (col->kind == SO_COLUMN_COMPOSITE &&
@@ -336,7 +342,7 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 		int x0, y0, x1, y1;
 		double conf = so_reading_span(&rd, 0, strlen(rd.text), &x0, &y0, &x1, &y1);
 		int r = so_cell_put(w->s, record, c + 1, rd.text[0] ? rd.text : NULL,
-				    rd.text[0] ? (conf >= 0 ? conf : rd.conf) : -1, &box);
+				    rd.text[0] ? (conf >= 0 ? conf : rd.conf) : -1, marks, &box);
 		if (r == 0 && col->kind == SO_COLUMN_FIELD) {
 			r = store_field(w->s, record, col->field, rd.text, strlen(rd.text),
 					conf >= 0 ? conf : rd.conf, &box);
@@ -448,6 +454,7 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 	if ((header < 0.5 && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
 					  "the header row reads unlike layout %s (%.0f%% of its "
 					  "words found)", l->name, header * 100) < 0) ||
+	    so_records_changed(w->s, file.book_id) < 0 ||
 	    so_unit_finish(w->s, SO_OCR_STAGE, page_id, NULL) < 0 || so_store_commit(w->s) < 0) {
 		so_store_rollback(w->s);
 		r = -1;

@@ -939,13 +939,28 @@ int so_field_put(struct so_store *s, int64_t record_id, const char *name, const 
 	return so_store_step_done(s, st);
 }
 
+int so_field_canon(struct so_store *s, int64_t record_id, const char *name, const char *value,
+		   const char *code, const char *successor)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE fields SET value = ?3, code = ?4, successor = ?5 "
+					    "WHERE record_id = ?1 AND name = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	bind_text(st, 2, name);
+	bind_text(st, 3, value);
+	bind_text(st, 4, code);
+	bind_text(st, 5, successor);
+	return so_store_step_done(s, st);
+}
+
 int so_cell_put(struct so_store *s, int64_t record_id, int col, const char *text,
-		double confidence, const struct so_bbox *box)
+		double confidence, int marks, const struct so_bbox *box)
 {
 	sqlite3_stmt *st = so_store_stmt(s,
-		"INSERT INTO cells (record_id, col, text, confidence, x0, y0, x1, y1) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (record_id, col) DO UPDATE SET "
-		"text = ?3, confidence = ?4, x0 = ?5, y0 = ?6, x1 = ?7, y1 = ?8");
+		"INSERT INTO cells (record_id, col, text, confidence, marks, x0, y0, x1, y1) "
+		"VALUES (?1, ?2, ?3, ?4, ?9, ?5, ?6, ?7, ?8) ON CONFLICT (record_id, col) DO UPDATE SET "
+		"text = ?3, confidence = ?4, marks = ?9, x0 = ?5, y0 = ?6, x1 = ?7, y1 = ?8");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, record_id);
@@ -956,6 +971,7 @@ int so_cell_put(struct so_store *s, int64_t record_id, int col, const char *text
 	else
 		sqlite3_bind_null(st, 4);
 	bind_box(st, 5, box);
+	sqlite3_bind_int(st, 9, marks);
 	return so_store_step_done(s, st);
 }
 

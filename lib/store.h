@@ -146,9 +146,13 @@ int so_record_status(struct so_store *s, int64_t record_id, char *buf, size_t si
 int so_field_put(struct so_store *s, int64_t record_id, const char *name, const char *raw,
 		 const char *value, const char *code, double confidence, const struct so_bbox *box,
 		 const char *source);
-/* The text read from column COL (1-based) of a record's row. */
+/* The text read from column COL (1-based) of a record's row; MARKS counts the written marks
+ * seen in the cell (ink with no reading is unreadable, not empty). */
 int so_cell_put(struct so_store *s, int64_t record_id, int col, const char *text,
-		double confidence, const struct so_bbox *box);
+		double confidence, int marks, const struct so_bbox *box);
+/* Sets the canonical value of a field without touching its reading. */
+int so_field_canon(struct so_store *s, int64_t record_id, const char *name, const char *value,
+		   const char *code, const char *successor);
 int so_flag_add(struct so_store *s, int64_t record_id, const char *code, const char *severity,
 		const char *fields_json, const char *message, const char *source, int64_t *id);
 int so_flag_set_state(struct so_store *s, int64_t flag_id, const char *state);

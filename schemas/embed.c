@@ -4,7 +4,8 @@
  * installed data directory. Walks the directories given, sorted by path, and rewrites the
  * output only when its content changes, so an unchanged tree causes no rebuild.
  *
- *   embed OUTPUT.c ROOT DIR...      (DIR relative to ROOT; names are stored relative to ROOT)
+ *   embed OUTPUT.c ROOT PATH...     (directories or files relative to ROOT; names are stored
+ *                                    relative to ROOT)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -103,8 +104,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct names ns = { 0 };
-	for (int i = 3; i < argc; i++)
-		walk(argv[2], argv[i], &ns);
+	for (int i = 3; i < argc; i++) {
+		char full[8192];
+		struct stat st;
+		snprintf(full, sizeof(full), "%s/%s", argv[2], argv[i]);
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
+			names_add(&ns, argv[i]);
+		else
+			walk(argv[2], argv[i], &ns);
+	}
 	qsort(ns.v, ns.n, sizeof(*ns.v), cmp);
 
 	struct out o = { 0 };

@@ -107,6 +107,7 @@ CREATE TABLE fields (
 	raw        TEXT,
 	value      TEXT,
 	code       TEXT,
+	successor  TEXT,
 	confidence REAL,
 	x0 INTEGER, y0 INTEGER, x1 INTEGER, y1 INTEGER,
 	source     TEXT NOT NULL DEFAULT 'ocr' CHECK (source IN ('ocr', 'normalize', 'archivist')),
@@ -119,6 +120,7 @@ CREATE TABLE cells (
 	col        INTEGER NOT NULL,
 	text       TEXT,
 	confidence REAL,
+	marks      INTEGER NOT NULL DEFAULT 0,
 	x0 INTEGER, y0 INTEGER, x1 INTEGER, y1 INTEGER,
 	PRIMARY KEY (record_id, col)
 ) WITHOUT ROWID;

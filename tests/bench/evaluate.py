@@ -96,11 +96,57 @@ def main():
     print("rows: %d present, %d found, %d found that are not in the truth" % (rows_present, rows_matched, extra))
     for dff in diffs[:listing]:
         print("  %s %s p%d r%d c%d: read %r, written %r" % dff)
+    fields = evaluate_fields(db, truth_dirs)
+    if fields["fields"]:
+        print()
+        print("canonical values: %d fields, %.2f%% right; %d records, %d valid (automation %.1f%%); "
+              "%d wrong of %d fields in valid records (silent errors %.3f%%)" % (
+                  fields["fields"], 100.0 * fields["right"] / fields["fields"], fields["records"],
+                  fields["valid_records"], 100.0 * fields["valid_records"] / max(fields["records"], 1),
+                  fields["silent_wrong"], fields["silent_fields"],
+                  100.0 * fields["silent_wrong"] / max(fields["silent_fields"], 1)))
+        for line in fields["silent_list"][:listing]:
+            print("  silent: " + line)
     if out_json:
         json.dump({"cells": total[0], "exact": total[1], "cer": total[2] / max(total[3], 1),
                    "rows_present": rows_present, "rows_found": rows_matched, "rows_extra": extra,
                    "kinds": {k: {"cells": v[0], "exact": v[1], "cer": v[2] / max(v[3], 1)}
-                             for k, v in kinds.items()}}, open(out_json, "w"))
+                             for k, v in kinds.items()}, "fields": fields}, open(out_json, "w"))
+
+
+def evaluate_fields(db, truth_dirs):
+    """Canonical values against the truth: every field of every record found; a record whose
+    status is valid passed without review, and a wrong value in it is a silent error."""
+    got = {}
+    for file, page, row, status, name, value, code in db.execute(
+            "SELECT f.name, p.page_index, r.row, r.status, fl.name, fl.value, fl.code "
+            "FROM records r JOIN pages p ON p.id = r.page_id JOIN scan_files f "
+            "ON f.id = p.scan_file_id JOIN fields fl ON fl.record_id = r.id"):
+        rec = got.setdefault((file, page, row), {"status": status, "fields": {}})
+        rec["fields"][name] = (value, code)
+    res = {"fields": 0, "right": 0, "records": 0, "valid_records": 0, "silent_fields": 0,
+           "silent_wrong": 0, "silent_list": []}
+    for d in truth_dirs:
+        for line in open(os.path.join(d, "truth.jsonl")):
+            t = json.loads(line)
+            key = (t["source"]["file"], t["source"]["page_index"], t["row"])
+            rec = got.get(key)
+            res["records"] += 1
+            valid = rec is not None and rec["status"] in ("valid", "approved", "synced")
+            res["valid_records"] += valid
+            for name, tv in t["fields"].items():
+                want = (tv.get("value"), tv.get("code")) if tv else (None, None)
+                have = rec["fields"].get(name, (None, None)) if rec else (None, None)
+                right = have[0] == want[0] and (want[1] is None or have[1] == want[1])
+                res["fields"] += 1
+                res["right"] += right
+                if valid:
+                    res["silent_fields"] += 1
+                    if not right:
+                        res["silent_wrong"] += 1
+                        res["silent_list"].append("%s p%d r%d %s: %r, truth %r" % (
+                            key[0], key[1], key[2], name, have[0], want[0]))
+    return res
 
 
 if __name__ == "__main__":

@@ -1,0 +1,389 @@
+/* The validate and normalize stages (see records.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "layout.h"
+#include "normalize.h"
+#include "records.h"
+#include "rules.h"
+#include "stage.h"
+#include "util.h"
+
+int64_t so_records_seed(struct so_store *s, const char *stage)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO stage_units (stage, unit_id, state) "
+		"SELECT ?1, b.id, 'pending' FROM books b "
+		"WHERE EXISTS (SELECT 1 FROM records r WHERE r.book_id = b.id) "
+		"AND NOT EXISTS (SELECT 1 FROM stage_units u JOIN pages p ON p.id = u.unit_id "
+		"  JOIN scan_files f ON f.id = p.scan_file_id "
+		"  WHERE u.stage = 'ocr' AND u.state IN ('pending', 'running') AND f.book_id = b.id) "
+		"ON CONFLICT DO NOTHING");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, stage, -1, SQLITE_STATIC);
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	return sqlite3_changes64(so_store_db(s));
+}
+
+int so_records_changed(struct so_store *s, int64_t book_id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', error = NULL "
+					    "WHERE stage IN ('validate', 'normalize') AND unit_id = ?1 "
+					    "AND state <> 'running'");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book_id);
+	return so_store_step_done(s, st);
+}
+
+/* One record as the rules see it, with storage for its strings. */
+struct loaded {
+	struct so_record_view view;
+	char status[24];
+	char **strings;
+	size_t nstrings;
+};
+
+static void loaded_release(struct loaded *l)
+{
+	for (size_t i = 0; i < l->nstrings; i++)
+		free(l->strings[i]);
+	free(l->strings);
+	free(l->view.fields);
+	memset(l, 0, sizeof(*l));
+}
+
+static int record_load(struct so_store *s, int64_t id, const struct so_layout *l, int book_year,
+		       long scan_date, struct loaded *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->view.id = id;
+	out->view.layout = l;
+	out->view.book_year = book_year;
+	out->view.scan_date = scan_date;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT f.name, f.raw, f.confidence, "
+					    "coalesce(c.marks, 0), f.source, f.value FROM fields f "
+					    "LEFT JOIN cells c ON c.record_id = f.record_id AND c.col = ?2 "
+					    "WHERE f.record_id = ?1 AND f.name = ?3");
+	if (!st)
+		return -1;
+	/* every field of the layout, in layout order */
+	size_t cap = 0;
+	for (size_t c = 0; c < l->ncolumns; c++) {
+		const struct so_column *col = &l->columns[c];
+		size_t k = col->kind == SO_COLUMN_FIELD ? 1 : col->nsubfields;
+		for (size_t j = 0; j < k; j++) {
+			char name[160];
+			if (col->kind == SO_COLUMN_FIELD)
+				snprintf(name, sizeof(name), "%s", col->field);
+			else
+				snprintf(name, sizeof(name), "%s.%s", col->prefix, col->subfields[j]);
+			if (out->view.nfields == cap) {
+				cap = cap ? cap * 2 : 32;
+				void *nv = so_realloc(out->view.fields, cap * sizeof(*out->view.fields));
+				void *ns = so_realloc(out->strings, cap * 2 * sizeof(char *));
+				if (!nv || !ns) {
+					free(nv == out->view.fields ? NULL : nv);
+					loaded_release(out);
+					return -1;
+				}
+				out->view.fields = nv;
+				out->strings = ns;
+			}
+			struct so_rule_field *f = &out->view.fields[out->view.nfields++];
+			char *nm = so_strdup(name);
+			out->strings[out->nstrings++] = nm;
+			f->name = nm;
+			f->raw = NULL;
+			f->conf = -1;
+			f->marks = 0;
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int(st, 2, col->index);
+			sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				/* an archivist's value stands in for the reading */
+				const char *src = (const char *)sqlite3_column_text(st, 4);
+				int col_raw = src && strcmp(src, "archivist") == 0 ? 5 : 1;
+				const unsigned char *raw = sqlite3_column_text(st, col_raw);
+				if (raw) {
+					char *r = so_strdup((const char *)raw);
+					out->strings[out->nstrings++] = r;
+					f->raw = r;
+				}
+				if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+					f->conf = col_raw == 5 ? 1.0 : sqlite3_column_double(st, 2);
+				f->marks = sqlite3_column_int(st, 3);
+			}
+		}
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+struct book_ctx {
+	struct so_store *s;
+	struct so_book book;
+	struct so_layout *layout;
+	long scan_date;
+	int64_t *ids;
+	size_t n;
+};
+
+static void book_release(struct book_ctx *b)
+{
+	so_layout_free(b->layout);
+	free(b->ids);
+	memset(b, 0, sizeof(*b));
+}
+
+/* The book, its layout, its scan date and its records in register order. */
+static int book_load(struct so_store *s, int64_t book_id, int judged_only, struct book_ctx *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->s = s;
+	if (so_book_get(s, book_id, &b->book) < 0 || so_layout_load(b->book.layout, &b->layout) < 0)
+		return -1;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT min(created_at) FROM scan_files "
+					    "WHERE book_id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		int y, m, d;
+		if (sscanf(t, "%d-%d-%d", &y, &m, &d) == 3)
+			b->scan_date = y * 10000L + m * 100L + d;
+	}
+	sqlite3_reset(st);
+	st = so_store_stmt(s, "SELECT r.id, r.status FROM records r JOIN pages p ON p.id = r.page_id "
+			      "WHERE r.book_id = ?1 ORDER BY p.scan_file_id, p.page_index, r.row");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 1);
+		if (judged_only && (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0 ||
+				    strcmp(status, "synced") == 0))
+			continue;
+		if (b->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			int64_t *v = so_realloc(b->ids, cap * sizeof(*v));
+			if (!v) {
+				sqlite3_reset(st);
+				return -1;
+			}
+			b->ids = v;
+		}
+		b->ids[b->n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot read the records of a book");
+}
+
+/* Replaces the record's open flags from validation by FLAGS (a flag an archivist verified or
+ * resolved is not raised again) and sets its status. */
+static int record_judge(struct so_store *s, int64_t id, const struct so_flag_list *flags)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "DELETE FROM flags WHERE record_id = ?1 AND "
+					    "source = 'validate' AND state = 'open'");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	for (size_t i = 0; i < flags->n; i++) {
+		const struct so_flag_spec *f = &flags->v[i];
+		st = so_store_stmt(s, "SELECT 1 FROM flags WHERE record_id = ?1 AND code = ?2 AND "
+				      "fields = ?3 AND state <> 'open'");
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, f->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, f->fields, -1, SQLITE_STATIC);
+		int settled = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (!settled && so_flag_add(s, id, f->code, f->severity, f->fields, f->message,
+					    "validate", NULL) < 0)
+			return -1;
+	}
+	st = so_store_stmt(s, "UPDATE records SET status = CASE WHEN EXISTS (SELECT 1 FROM flags "
+			      "WHERE record_id = ?1 AND state = 'open' AND severity = 'error') "
+			      "THEN 'needs_review' ELSE 'valid' END, updated_at = ?2, "
+			      "version = version + 1 WHERE id = ?1 AND status IN ('extracted', "
+			      "'needs_review', 'valid')");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	char now[SO_TIME_LEN];
+	so_now_iso(now);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	return so_store_step_done(s, st);
+}
+
+struct worker {
+	struct so_store *s;
+	struct so_progress progress;
+};
+
+static int validate_unit(void *ctx, int64_t book_id, int crashes)
+{
+	struct worker *w = ctx;
+	struct book_ctx b;
+	struct loaded *recs = NULL;
+	struct so_flag_list *flags = NULL;
+	int r = -1;
+	if (book_load(w->s, book_id, 1, &b) < 0)
+		goto done;
+	recs = so_calloc(b.n ? b.n : 1, sizeof(*recs));
+	flags = so_calloc(b.n ? b.n : 1, sizeof(*flags));
+	if (!recs || !flags)
+		goto done;
+	struct so_record_view *views = so_calloc(b.n ? b.n : 1, sizeof(*views));
+	if (!views)
+		goto done;
+	for (size_t i = 0; i < b.n; i++) {
+		if (record_load(w->s, b.ids[i], b.layout, b.book.year, b.scan_date, &recs[i]) < 0 ||
+		    so_rules_record(&recs[i].view, &flags[i]) < 0) {
+			free(views);
+			goto done;
+		}
+		views[i] = recs[i].view;
+	}
+	int br = so_rules_book(views, b.n, flags);
+	free(views);
+	if (br < 0 || so_store_begin(w->s) < 0)
+		goto done;
+	for (size_t i = 0; i < b.n; i++)
+		if (record_judge(w->s, b.ids[i], &flags[i]) < 0) {
+			so_store_rollback(w->s);
+			goto done;
+		}
+	if (so_unit_finish(w->s, SO_VALIDATE_STAGE, book_id, NULL) < 0 || so_store_commit(w->s) < 0) {
+		so_store_rollback(w->s);
+		goto done;
+	}
+	char desc[128];
+	so_book_describe(&b.book, desc, sizeof(desc));
+	so_progress_log(&w->progress, "book %s: %zu records judged", desc, b.n);
+	r = 0;
+done:
+	for (size_t i = 0; recs && i < b.n; i++)
+		loaded_release(&recs[i]);
+	for (size_t i = 0; flags && i < b.n; i++)
+		so_flag_list_release(&flags[i]);
+	free(recs);
+	free(flags);
+	book_release(&b);
+	return r;
+}
+
+static int normalize_unit(void *ctx, int64_t book_id, int crashes)
+{
+	struct worker *w = ctx;
+	struct book_ctx b;
+	int r = -1;
+	if (book_load(w->s, book_id, 0, &b) < 0)
+		goto done;
+	if (so_store_begin(w->s) < 0)
+		goto done;
+	for (size_t i = 0; i < b.n; i++) {
+		struct loaded rec;
+		if (record_load(w->s, b.ids[i], b.layout, b.book.year, b.scan_date, &rec) < 0)
+			goto rollback;
+		long reg = 0;
+		struct so_canon c;
+		const struct so_rule_field *rd = NULL;
+		for (size_t k = 0; k < rec.view.nfields; k++)
+			if (strcmp(rec.view.fields[k].name, "registration_date") == 0)
+				rd = &rec.view.fields[k];
+		if (rd && rd->raw && so_normalize("date", rd->raw, NULL, &c) == 0) {
+			if (c.value && strlen(c.value) == 10)
+				reg = strtol(c.value, NULL, 10) * 10000 + strtol(c.value + 5, NULL, 10) * 100 +
+				      strtol(c.value + 8, NULL, 10);
+			so_canon_release(&c);
+		}
+		struct so_norm_ctx nctx = { reg };
+		int bad = 0;
+		for (size_t k = 0; !bad && k < rec.view.nfields; k++) {
+			const struct so_rule_field *f = &rec.view.fields[k];
+			const char *kind = so_field_kind(b.layout, f->name);
+			if (!kind || !f->raw)
+				continue;
+			if (so_normalize(kind, f->raw, &nctx, &c) < 0) {
+				bad = 1;
+				break;
+			}
+			/* an unsure place keeps no value: it is flagged, not forced */
+			int unsure = strcmp(kind, "place") == 0 && c.value && c.match < 0.9;
+			sqlite3_stmt *st = so_store_stmt(w->s, "UPDATE fields SET value = ?3, code = ?4, "
+							      "successor = ?5 WHERE record_id = ?1 AND "
+							      "name = ?2 AND source <> 'archivist'");
+			if (!st) {
+				bad = 1;
+			} else {
+				sqlite3_bind_int64(st, 1, b.ids[i]);
+				sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
+				if (unsure || !c.value)
+					sqlite3_bind_null(st, 3);
+				else
+					sqlite3_bind_text(st, 3, c.value, -1, SQLITE_STATIC);
+				if (unsure || !c.code)
+					sqlite3_bind_null(st, 4);
+				else
+					sqlite3_bind_text(st, 4, c.code, -1, SQLITE_STATIC);
+				if (unsure || !c.successor)
+					sqlite3_bind_null(st, 5);
+				else
+					sqlite3_bind_text(st, 5, c.successor, -1, SQLITE_STATIC);
+				bad = so_store_step_done(w->s, st) < 0;
+			}
+			so_canon_release(&c);
+		}
+		loaded_release(&rec);
+		if (bad)
+			goto rollback;
+	}
+	if (so_unit_finish(w->s, SO_NORMALIZE_STAGE, book_id, NULL) < 0 || so_store_commit(w->s) < 0)
+		goto rollback;
+	char desc[128];
+	so_book_describe(&b.book, desc, sizeof(desc));
+	so_progress_log(&w->progress, "book %s: %zu records normalized", desc, b.n);
+	r = 0;
+	goto done;
+rollback:
+	so_store_rollback(w->s);
+done:
+	book_release(&b);
+	return r;
+}
+
+static int worker_run(const char *batch_dir, const char *stage,
+		      int (*unit)(void *, int64_t, int))
+{
+	struct worker w = { 0 };
+	if (so_store_open(batch_dir, 0, &w.s) < 0) {
+		so_cli_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
+	}
+	so_progress_init(&w.progress, stage, "books");
+	int code = so_stage_work(w.s, stage, unit, &w);
+	so_store_close(w.s);
+	return code;
+}
+
+int so_validate_worker(const char *batch_dir)
+{
+	return worker_run(batch_dir, SO_VALIDATE_STAGE, validate_unit);
+}
+
+int so_normalize_worker(const char *batch_dir)
+{
+	return worker_run(batch_dir, SO_NORMALIZE_STAGE, normalize_unit);
+}

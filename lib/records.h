@@ -1,0 +1,29 @@
+/*
+ * The validate and normalize stages, which work book by book on the records the ocr stage
+ * stored: validate applies the rule catalogue (rules.h) and sets each record's status —
+ * needs_review while an error flag is open, valid otherwise; normalize stores each field's
+ * canonical value beside its reading (normalize.h). Decisions of archivists stand: approved,
+ * rejected and synced records are not re-judged, verified flags are not raised again, and
+ * values an archivist set are kept.
+ */
+#ifndef SO_RECORDS_H
+#define SO_RECORDS_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+#define SO_VALIDATE_STAGE "validate"
+#define SO_NORMALIZE_STAGE "normalize"
+
+/* Adds a pending unit of STAGE for every book with records whose pages are all read. Returns
+ * the number added or -1. */
+int64_t so_records_seed(struct so_store *s, const char *stage);
+/* Workers of the two stages: claim books until none is left. Return an exit code. */
+int so_validate_worker(const char *batch_dir);
+int so_normalize_worker(const char *batch_dir);
+/* Marks the book's validate and normalize units pending again (new records arrived). Use in
+ * the transaction that adds them. */
+int so_records_changed(struct so_store *s, int64_t book_id);
+
+#endif

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Calibrates the LOW_CONFIDENCE thresholds from batches read by sohoa and their ground truth.
+
+    calibrate.py SOURCE_DIR OUT.json BATCH_DIR:TRUTH_DIR... [--target 0.001]
+
+For every field kind, the fields that got a canonical value are ordered by the recognizer's
+confidence; the threshold is the lowest confidence from which on the share of wrong values
+stays under the target — with few samples, above the most confident wrong value. A field
+under its kind's threshold goes to review. TRUTH_DIR holds truth.jsonl in the generator's
+format: for real pages, hand-checked records written in the same shape serve as well.
+"""
+import json
+import os
+import sqlite3
+import sys
+
+SUB_KINDS = {"full_name": "name", "birth_date": "date", "ethnicity": "ethnicity",
+             "nationality": "nationality", "residence": "place", "id_document": "id_document",
+             "relationship": "text", "number": "text", "date": "date", "issuer": "text"}
+
+
+def kinds_of(source):
+    kinds = {}
+    for name in os.listdir(os.path.join(source, "schemas", "layouts")):
+        lay = json.load(open(os.path.join(source, "schemas", "layouts", name)))
+        k = kinds.setdefault(lay["book_type"], {})
+        for col in lay["columns"]:
+            if col["kind"] == "field":
+                k[col["field"]] = col["holds"]
+            else:
+                for sub in col["fields"]:
+                    k[col["prefix"] + "." + sub] = SUB_KINDS.get(sub, "text")
+    return kinds
+
+
+def main():
+    args = sys.argv[1:]
+    target = 0.001
+    if "--target" in args:
+        i = args.index("--target")
+        target = float(args[i + 1])
+        del args[i:i + 2]
+    source, out, pairs = args[0], args[1], args[2:]
+    kinds = kinds_of(source)
+    samples = {}
+    for pair in pairs:
+        batch, truth_dir = pair.split(":", 1)
+        db = sqlite3.connect(os.path.join(batch, "batch.db"))
+        got = {}
+        for file, page, row, btype, name, value, code, conf in db.execute(
+                "SELECT f.name, p.page_index, r.row, b.type, fl.name, fl.value, fl.code, "
+                "fl.confidence FROM records r JOIN pages p ON p.id = r.page_id "
+                "JOIN scan_files f ON f.id = p.scan_file_id JOIN books b ON b.id = r.book_id "
+                "JOIN fields fl ON fl.record_id = r.id WHERE fl.value IS NOT NULL "
+                "AND fl.confidence IS NOT NULL"):
+            got[(file, page, row, name)] = (btype, value, code, conf)
+        for line in open(os.path.join(truth_dir, "truth.jsonl")):
+            t = json.loads(line)
+            for name, tv in t["fields"].items():
+                key = (t["source"]["file"], t["source"]["page_index"], t["row"], name)
+                if key not in got:
+                    continue
+                btype, value, code, conf = got[key]
+                want_v = tv.get("value") if tv else None
+                want_c = tv.get("code") if tv else None
+                right = value == want_v and (want_c is None or code == want_c)
+                kind = kinds[btype].get(name, "text")
+                samples.setdefault(kind, []).append((conf, right))
+    thresholds, stats = {}, {}
+    for kind, pts in sorted(samples.items()):
+        pts.sort(key=lambda p: -p[0])
+        best, wrong = 1.01, 0
+        # walk down from the most confident: the lowest confidence with few enough errors
+        for i, (conf, right) in enumerate(pts):
+            wrong += not right
+            if wrong <= target * (i + 1):
+                best = conf
+        thresholds[kind] = round(min(best, 1.0), 4)
+        accepted = sum(1 for c, _ in pts if c >= thresholds[kind])
+        stats[kind] = {"fields": len(pts), "wrong": sum(1 for _, r in pts if not r),
+                       "accepted": accepted}
+        print("%-12s %5d fields, %4d wrong; threshold %.3f passes %d" % (
+            kind, len(pts), stats[kind]["wrong"], thresholds[kind], accepted))
+    json.dump({"about": "LOW_CONFIDENCE thresholds per field kind: a reading under its "
+               "threshold goes to review. Written by tests/bench/calibrate from generated "
+               "registers with ground truth (re-run it on hand-checked real pages: see README).",
+               "target_wrong_share": target, "default": 0.9,
+               "thresholds": thresholds, "samples": stats},
+              open(out, "w"), ensure_ascii=False, indent=2)
+    open(out, "a").write("\n")
+
+
+if __name__ == "__main__":
+    main()
