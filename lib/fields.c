@@ -244,10 +244,15 @@ int so_composite_parse(const char *parser, const char *text, struct so_parsed *o
 			e--;
 		if (s == e)
 			continue;
+		/* labels are looked for in the text from here on, lines joined: a label may be
+		 * wrapped over two lines ("Ngày\ncấp") */
 		char seg[256];
-		size_t sl = e - s < sizeof(seg) - 1 ? e - s : sizeof(seg) - 1;
+		size_t sl = nf - s < sizeof(seg) - 1 ? nf - s : sizeof(seg) - 1;
 		memcpy(seg, folded + s, sl);
 		seg[sl] = 0;
+		for (size_t q = 0; q < sl; q++)
+			if (seg[q] == '\n')
+				seg[q] = ' ';
 		const struct label *hit = NULL;
 		size_t take = 0;
 		for (const struct label *l = labels; l->folded; l++) {
@@ -280,6 +285,16 @@ int so_composite_parse(const char *parser, const char *text, struct so_parsed *o
 			} else {
 				hit = NULL;
 			}
+		}
+		if (hit && s + take > e) {
+			/* the label went on to the next line: so does this segment */
+			size_t j = s + take;
+			while (j < nf && text[map[j]] != '\n' && folded[j] != ';')
+				j++;
+			e = j;
+			i = j < nf ? j + 1 : j;
+			while (e > s && is_space(text[map[e - 1]]))
+				e--;
 		}
 		if (hit) {
 			size_t vs = s;

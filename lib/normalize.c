@@ -222,6 +222,26 @@ static int canon_name(const char *raw, struct so_canon *out)
 	return out->value ? 0 : -1;
 }
 
+/* A reference like "125/GBT": no space beside its separators (a wrapped cell puts some). */
+static int canon_code(const char *raw, struct so_canon *out)
+{
+	char *v = so_text_clean(raw, strlen(raw));
+	if (!v) {
+		out->problem = "empty";
+		return 0;
+	}
+	size_t o = 0, n = strlen(v);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == ' ' && ((o && strchr("/-.", v[o - 1])) || (i + 1 < n && strchr("/-.", v[i + 1]))))
+			continue;
+		v[o++] = v[i];
+	}
+	v[o] = 0;
+	out->value = v;
+	out->match = 1;
+	return 0;
+}
+
 static int canon_text(const char *raw, struct so_canon *out)
 {
 	out->value = so_text_clean(raw, strlen(raw));
@@ -665,6 +685,8 @@ int so_normalize(const char *kind, const char *raw, const struct so_norm_ctx *ct
 		r = canon_relationship(clean, out);
 	else if (strcmp(kind, "place") == 0)
 		r = canon_place(clean, ctx, out);
+	else if (strcmp(kind, "code") == 0)
+		r = canon_code(clean, out);
 	else
 		r = canon_text(clean, out);
 	free(clean);
@@ -678,7 +700,7 @@ const char *so_field_kind(const struct so_layout *l, const char *field)
 	static const struct { const char *sub, *kind; } subs[] = {
 		{ "full_name", "name" }, { "birth_date", "date" }, { "ethnicity", "ethnicity" },
 		{ "nationality", "nationality" }, { "residence", "place" },
-		{ "id_document", "id_document" }, { "relationship", "text" }, { "number", "text" },
+		{ "id_document", "id_document" }, { "relationship", "text" }, { "number", "code" },
 		{ "date", "date" }, { "issuer", "text" },
 	};
 	for (size_t c = 0; c < l->ncolumns; c++) {

@@ -151,6 +151,11 @@ static void test_composites(void **state)
 	expect_sub("death_notice", gbt, "number", "125/GBT");
 	expect_sub("death_notice", gbt, "date", "05/03/2021");
 	expect_sub("death_notice", gbt, "issuer", "Bệnh viện Chợ Rẫy");
+	/* a label wrapped over two lines */
+	const char *wrapped_label = "Số: 637; Ngày\ncấp 17.01.2021; Nơi\ncấp: Bệnh viện Đà Nẵng";
+	expect_sub("death_notice", wrapped_label, "number", "637");
+	expect_sub("death_notice", wrapped_label, "date", "17.01.2021");
+	expect_sub("death_notice", wrapped_label, "issuer", "Bệnh viện Đà Nẵng");
 	struct so_parsed p;
 	assert_int_equal(so_composite_parse("person", "", &p), 0);
 	assert_int_equal(p.n, 0);
