@@ -262,6 +262,7 @@ static int canon_sex(const char *raw, struct so_canon *out)
 		out->problem = "not Nam or Nữ";
 		return 0;
 	}
+	out->verified = 1;
 	return set_value(out, v);
 }
 
@@ -299,6 +300,7 @@ static int canon_ethnicity(const char *raw, struct so_canon *out)
 		return 0;
 	}
 	out->code = so_strdup(e->code);
+	out->verified = 1;
 	return out->code ? set_value(out, e->name) : -1;
 }
 
@@ -312,6 +314,7 @@ static int canon_nationality(const char *raw, struct so_canon *out)
 		out->problem = "not a known country";
 		return 0;
 	}
+	out->verified = 1;
 	return set_value(out, c->code);
 }
 
@@ -638,11 +641,14 @@ static int canon_place(const char *raw, const struct so_norm_ctx *ctx, struct so
 	if (!new_list && c->successor >= 0)
 		out->successor = so_strdup(rd->new_units.communes[c->successor].code);
 	out->match = m.score;
+	out->verified = m.score >= 0.999 && first_unit == 0 && hospital < 0;
 	/* a near tie between two units is as unsure as a poor match */
 	if (m.second > 0 && m.score - m.second < 0.05)
 		out->match = m.score < 0.8 ? m.score : 0.8;
-	if (out->match < PLACE_SURE)
+	if (out->match < PLACE_SURE) {
 		out->problem = "the unit is not certain";
+		out->verified = 0;
+	}
 	if (!out->value || !out->code)
 		r = -1;
 done:

@@ -21,6 +21,9 @@ struct so_canon {
 	char *successor;        /* place in the old list: the new commune's code, when certain */
 	double match;           /* place: 0..1, how sure the match is; 1 for other kinds */
 	const char *problem;    /* why there is no value, or an unsure place (static text) */
+	int verified;           /* the value is one of a closed list, matched exactly (a unit named
+	                           by itself, an ethnic group, a country, a sex): a reading that
+	                           gives it is very unlikely to be wrong, whatever its confidence */
 };
 
 /* Registration date as yyyymmdd (or 0 when unknown: the old list is used). */

@@ -452,15 +452,18 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 			continue;
 		const char *f[] = { fd->name };
 		label(r->layout, fd->name, lab, sizeof(lab));
-		double th = so_confidence_threshold(kind);
-		if (fd->conf >= 0 && fd->conf < th &&
-		    flag(out, "LOW_CONFIDENCE", "error", f, 1,
-			 "Máy đọc %s không chắc chắn (độ tin cậy %.0f%%, cần %.0f%%): hãy đối chiếu "
-			 "với ảnh", lab, fd->conf * 100, th * 100) < 0)
-			return -1;
 		struct so_canon c;
 		if (so_normalize(kind, fd->raw, &ctx, &c) < 0)
 			return -1;
+		/* a value found exactly in a closed list stands on the list, not on the confidence */
+		double th = so_confidence_threshold(kind);
+		if (!c.verified && fd->conf >= 0 && fd->conf < th &&
+		    flag(out, "LOW_CONFIDENCE", "error", f, 1,
+			 "Máy đọc %s không chắc chắn (độ tin cậy %.0f%%, cần %.0f%%): hãy đối chiếu "
+			 "với ảnh", lab, fd->conf * 100, th * 100) < 0) {
+			so_canon_release(&c);
+			return -1;
+		}
 		int rc = 0;
 		int is_date = strcmp(kind, "date") == 0 || strcmp(kind, "datetime") == 0;
 		if (is_date && !c.value) {

@@ -806,6 +806,19 @@ int64_t so_unit_retry_failed(struct so_store *s, const char *stage)
 	return sqlite3_changes64(s->db);
 }
 
+int64_t so_unit_redo_all(struct so_store *s, const char *stage)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', attempts = 0, "
+					    "crashes = 0, error = NULL WHERE stage = ?1 AND "
+					    "state IN ('done', 'failed')");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	return sqlite3_changes64(s->db);
+}
+
 int so_unit_counts(struct so_store *s, const char *stage, struct so_stage_counts *c)
 {
 	memset(c, 0, sizeof(*c));

@@ -8,7 +8,7 @@
 #include "store.h"
 
 static const char usage[] =
-	"usage: sohoa normalize --batch DIR [--jobs N]\n"
+	"usage: sohoa normalize --batch DIR [--jobs N] [--again]\n"
 	"\n"
 	"Stores the canonical value of every field beside its reading (dates in ISO form, names\n"
 	"in Title Case, places matched to the administrative units valid at the registration\n"
@@ -16,6 +16,7 @@ static const char usage[] =
 	"\n"
 	"  --batch DIR   the batch directory\n"
 	"  --jobs N      worker processes (default: the number of cores)\n"
+	"  --again       do every book again (after new thresholds or reference data)\n"
 	"  --help, --version\n"
 	"\n"
 	"Exit: 0 done; 1 usage; 3 configuration or environment error; 130/143 interrupted\n"
@@ -47,12 +48,14 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "batch", required_argument, NULL, 'b' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "again", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run run = { 0 };
 	long jobs = so_cores();
+	int again = 0;
 	int opt, code = SO_EXIT_USAGE;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -62,6 +65,9 @@ int main(int argc, char **argv)
 		case 'j':
 			if (so_cli_number("jobs", optarg, 1, 256, &jobs) < 0)
 				goto done;
+			break;
+		case 'a':
+			again = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -85,7 +91,8 @@ int main(int argc, char **argv)
 	}
 	so_signals_install();
 	if (so_store_open(run.batch, 0, &run.store) < 0 ||
-	    so_records_seed(run.store, SO_NORMALIZE_STAGE) < 0) {
+	    so_records_seed(run.store, SO_NORMALIZE_STAGE) < 0 ||
+	    (again && so_unit_redo_all(run.store, SO_NORMALIZE_STAGE) < 0)) {
 		so_cli_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 		goto done;
