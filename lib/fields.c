@@ -163,6 +163,11 @@ static int distance(const char *a, size_t na, const char *b, size_t nb)
  * folded length the label takes, or 0. A label must end at a word boundary. */
 static size_t label_match(const char *f, const char *l)
 {
+	/* the first word must be the label's first word, give or take one misread letter in a
+	 * longer word: "ngoc sinh" is a name going on, not "ngay sinh" */
+	size_t fw = strcspn(f, " :;,"), lw = strcspn(l, " ,");
+	if (distance(f, fw, l, lw) > (lw >= 4 ? 1 : 0))
+		return 0;
 	size_t nl = strlen(l), nf = strlen(f);
 	int allowed = nl >= 9 ? 2 : nl >= 5 ? 1 : 0;
 	size_t best = 0;

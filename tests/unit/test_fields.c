@@ -151,6 +151,10 @@ static void test_composites(void **state)
 	expect_sub("death_notice", gbt, "number", "125/GBT");
 	expect_sub("death_notice", gbt, "date", "05/03/2021");
 	expect_sub("death_notice", gbt, "issuer", "Bệnh viện Chợ Rẫy");
+	/* a name wrapped before a label is not taken for one ("NGỌC Sinh" is not "Ngày sinh") */
+	const char *name_wrapped = "NGUYỄN QUỲNH\nNGỌC\nSinh ngày\n03-01-1989; Dân tộc\nKinh";
+	expect_sub("person", name_wrapped, "full_name", "NGUYỄN QUỲNH NGỌC");
+	expect_sub("person", name_wrapped, "birth_date", "03-01-1989");
 	/* a label wrapped over two lines */
 	const char *wrapped_label = "Số: 637; Ngày\ncấp 17.01.2021; Nơi\ncấp: Bệnh viện Đà Nẵng";
 	expect_sub("death_notice", wrapped_label, "number", "637");
