@@ -14,6 +14,7 @@
 #include "lexicon.h"
 #include "ocr.h"
 #include "recognize.h"
+#include "normalize.h"
 #include "records.h"
 #include "stage.h"
 #include "table.h"
@@ -297,6 +298,53 @@ static int family_name_first(struct so_reading *rd, size_t k)
 	return changed;
 }
 
+/*
+ * Digits read twice: a date or an identity number is read again with the Latin model,
+ * whose mistakes are not those of the Vietnamese one. Both giving the same canonical value is
+ * strong evidence (the confidence rises to AGREED_CONF); two different values mean one is
+ * wrong (it falls to DISAGREED_CONF). When the second reading gives no value, nothing is
+ * learnt. Returns 0 or -1.
+ */
+#define AGREED_CONF 0.99
+#define DISAGREED_CONF 0.4
+static int second_opinion(struct worker *w, const struct so_table *t, int row, int col,
+			  const char *holds, const char *text, double *conf)
+{
+	if (strcmp(holds, "date") != 0 &&
+	    strcmp(holds, "datetime") != 0 && strcmp(holds, "id_number") != 0)
+		return 0;
+	BOX *b = so_table_cell_box(t, row, col);
+	if (!b)
+		return 0;
+	struct so_reading other;
+	int r = so_recognize_cell_latin(w->rec, t->text, b, holds, &other);
+	boxDestroy(&b);
+	if (r < 0)
+		return -1;
+	if (strcmp(holds, "id_number") == 0)
+		squeeze_digits(&other);
+	struct so_canon a, c;
+	if (so_normalize(holds, text, NULL, &a) < 0) {
+		so_reading_release(&other);
+		return -1;
+	}
+	if (so_normalize(holds, other.text, NULL, &c) < 0) {
+		so_canon_release(&a);
+		so_reading_release(&other);
+		return -1;
+	}
+	if (a.value && c.value) {
+		if (strcmp(a.value, c.value) == 0)
+			*conf = *conf > AGREED_CONF ? *conf : AGREED_CONF;
+		else
+			*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
+	}
+	so_canon_release(&a);
+	so_canon_release(&c);
+	so_reading_release(&other);
+	return 0;
+}
+
 /* Reads one entry row into a record (in the caller's transaction). */
 static int read_row(struct worker *w, const struct so_table *t, const struct so_layout *l,
 		    const struct so_page *page, const struct so_scan_file *file, int row)
@@ -341,11 +389,17 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 		}
 		int x0, y0, x1, y1;
 		double conf = so_reading_span(&rd, 0, strlen(rd.text), &x0, &y0, &x1, &y1);
+		if (conf < 0)
+			conf = rd.conf;
+		if (col->kind == SO_COLUMN_FIELD && rd.text[0] &&
+		    second_opinion(w, t, row, c, col->holds, rd.text, &conf) < 0) {
+			so_reading_release(&rd);
+			return -1;
+		}
 		int r = so_cell_put(w->s, record, c + 1, rd.text[0] ? rd.text : NULL,
 				    rd.text[0] ? (conf >= 0 ? conf : rd.conf) : -1, marks, &box);
 		if (r == 0 && col->kind == SO_COLUMN_FIELD) {
-			r = store_field(w->s, record, col->field, rd.text, strlen(rd.text),
-					conf >= 0 ? conf : rd.conf, &box);
+			r = store_field(w->s, record, col->field, rd.text, strlen(rd.text), conf, &box);
 		} else if (r == 0) {
 			for (size_t k = 0; r == 0 && k < col->nsubfields; k++) {
 				char name[160];

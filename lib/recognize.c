@@ -24,7 +24,7 @@ struct holds_config {
 };
 
 static const char digits[] = "0123456789";
-static struct holds_config configs[] = {
+static const struct holds_config configs[] = {
 	{ "number", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
 	{ "date", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
 	{ "datetime", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
@@ -39,20 +39,6 @@ static struct holds_config configs[] = {
 
 static const struct holds_config *config_for(const char *holds)
 {
-	static int overridden;
-	if (!overridden && getenv("XCFG")) {
-		/* holds:model:scale:psm,... */
-		char *spec = strdup(getenv("XCFG")), *save = NULL;
-		for (char *it = strtok_r(spec, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
-			char h[32]; int m, psm; double sc;
-			if (sscanf(it, "%31[^:]:%d:%lf:%d", h, &m, &sc, &psm) == 4)
-				for (size_t i = 0; i < SO_ARRAY_SIZE(configs); i++)
-					if (strcmp(configs[i].holds, h) == 0 || strcmp(h, "all") == 0) {
-						configs[i].model = m; configs[i].scale = sc; configs[i].psm = psm;
-					}
-		}
-		overridden = 1;
-	}
 	for (size_t i = 0; i < SO_ARRAY_SIZE(configs); i++)
 		if (strcmp(configs[i].holds, holds) == 0)
 			return &configs[i];
@@ -230,8 +216,8 @@ static void latin_fixups(char *w)
 	*o = 0;
 }
 
-int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
-		      struct so_reading *out)
+static int recognize(struct so_recognizer *r, PIX *page, BOX *box, const char *holds, int model,
+		     struct so_reading *out)
 {
 	memset(out, 0, sizeof(*out));
 	int ox = 0, oy = 0;
@@ -242,7 +228,7 @@ int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *
 		out->text = so_strdup("");
 		return out->text ? 0 : -1;
 	}
-	TessBaseAPI *api = r->api[c->model];
+	TessBaseAPI *api = r->api[model < 0 ? c->model : model];
 	TessBaseAPISetPageSegMode(api, c->psm);
 	TessBaseAPISetVariable(api, "tessedit_char_whitelist", c->whitelist ? c->whitelist : "");
 	TessBaseAPISetImage2(api, img);
@@ -411,6 +397,18 @@ int so_reading_replace_word(struct so_reading *rd, size_t i, const char *word, f
 		rd->words[k].end = (size_t)((long)rd->words[k].end + shift);
 	}
 	return 0;
+}
+
+int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
+		      struct so_reading *out)
+{
+	return recognize(r, page, box, holds, -1, out);
+}
+
+int so_recognize_cell_latin(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
+			    struct so_reading *out)
+{
+	return recognize(r, page, box, holds, MODEL_LATIN, out);
 }
 
 double so_reading_span(const struct so_reading *rd, size_t start, size_t end, int *x0, int *y0,

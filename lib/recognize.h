@@ -44,6 +44,9 @@ void so_recognizer_free(struct so_recognizer *r);
 int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
 		      struct so_reading *out);
 void so_reading_release(struct so_reading *rd);
+/* The same read by the Latin model, a second opinion on digits (numbers, dates, ids). */
+int so_recognize_cell_latin(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
+			    struct so_reading *out);
 
 /* Word I spelled anew from its letters' alternatives: the likeliest spelling that ACCEPT
  * approves, considering only alternatives at least a quarter as likely as a letter's best, when
