@@ -94,6 +94,19 @@ int so_is_family_name(const char *word)
 	return contains(&family, FAMILY_NAMES, word);
 }
 
+const char *so_kinship(const char *text)
+{
+	static struct wordlist kin;
+	if (!kin.loaded)
+		load(&kin, "ref/kinship.txt");
+	char *f = fold_case(text);
+	if (!f)
+		return NULL;
+	char **hit = bsearch(&f, kin.words, kin.n, sizeof(*kin.words), cmp);
+	free(f);
+	return hit ? kin.plain[hit - kin.words] : NULL;
+}
+
 static int all_capitals(const char *s)
 {
 	int letters = 0;

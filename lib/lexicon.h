@@ -12,6 +12,10 @@ int so_is_family_name(const char *word);
  * (Lý / Lí). Caller frees. */
 char *so_family_name_unaccented(const char *word);
 
+/* The kinship term of schemas/ref/kinship.txt that TEXT is (case ignored, marks kept), as
+ * listed; NULL when none. Static storage. */
+const char *so_kinship(const char *text);
+
 /* 1 when WORD can be a Vietnamese syllable (schemas/ref/syllable-parts.txt): letters only,
  * an onset and a rhyme, diacritics and case set aside. */
 int so_is_syllable(const char *word);

@@ -6,6 +6,7 @@
 #include <utf8proc.h>
 
 #include "fields.h"
+#include "lexicon.h"
 #include "normalize.h"
 #include "refdata.h"
 #include "text.h"
@@ -238,6 +239,21 @@ static int canon_code(const char *raw, struct so_canon *out)
 	}
 	v[o] = 0;
 	out->value = v;
+	out->match = 1;
+	return 0;
+}
+
+/* A declarant's relationship: free text, taken as read when it is a listed kinship term. */
+static int canon_kinship(const char *raw, struct so_canon *out)
+{
+	char *clean = so_text_clean(raw, strlen(raw));
+	if (!clean) {
+		out->problem = "empty";
+		return 0;
+	}
+	/* the value stays as written (free text); a listed term is only known to be a word */
+	out->verified = so_kinship(clean) != NULL;
+	out->value = clean;
 	out->match = 1;
 	return 0;
 }
@@ -693,6 +709,8 @@ int so_normalize(const char *kind, const char *raw, const struct so_norm_ctx *ct
 		r = canon_place(clean, ctx, out);
 	else if (strcmp(kind, "code") == 0)
 		r = canon_code(clean, out);
+	else if (strcmp(kind, "kinship") == 0)
+		r = canon_kinship(clean, out);
 	else
 		r = canon_text(clean, out);
 	free(clean);
@@ -706,7 +724,7 @@ const char *so_field_kind(const struct so_layout *l, const char *field)
 	static const struct { const char *sub, *kind; } subs[] = {
 		{ "full_name", "name" }, { "birth_date", "date" }, { "ethnicity", "ethnicity" },
 		{ "nationality", "nationality" }, { "residence", "place" },
-		{ "id_document", "id_document" }, { "relationship", "text" }, { "number", "code" },
+		{ "id_document", "id_document" }, { "relationship", "kinship" }, { "number", "code" },
 		{ "date", "date" }, { "issuer", "text" },
 	};
 	for (size_t c = 0; c < l->ncolumns; c++) {

@@ -249,13 +249,21 @@ static int validate_unit(void *ctx, int64_t book_id, int crashes)
 	if (!views)
 		goto done;
 	for (size_t i = 0; i < b.n; i++) {
-		if (record_load(w->s, b.ids[i], b.layout, b.book.year, b.scan_date, &recs[i]) < 0 ||
-		    so_rules_record(&recs[i].view, &flags[i]) < 0) {
+		if (record_load(w->s, b.ids[i], b.layout, b.book.year, b.scan_date, &recs[i]) < 0) {
 			free(views);
 			goto done;
 		}
 		views[i] = recs[i].view;
 	}
+	if (so_rules_sequence(views, b.n) < 0) {
+		free(views);
+		goto done;
+	}
+	for (size_t i = 0; i < b.n; i++)
+		if (so_rules_record(&views[i], &flags[i]) < 0) {
+			free(views);
+			goto done;
+		}
 	int br = so_rules_book(views, b.n, flags);
 	free(views);
 	if (br < 0 || so_store_begin(w->s) < 0)

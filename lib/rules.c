@@ -436,6 +436,49 @@ static int rule_name_chars(const struct so_record_view *r, const char *name, con
 	return r2;
 }
 
+/*
+ * Fields read twice: the same person's name, document or address is often written in two
+ * cells of an entry (the mother who declared the birth, the parents' shared residence). Two
+ * readings of different cells that give the same canonical value confirm each other, whatever
+ * the recognizer's confidence in either. CONFIRMED[i] is set for such fields.
+ */
+static int confirm_pairs(const struct so_record_view *r, const struct so_norm_ctx *ctx,
+			 int *confirmed)
+{
+	char **values = so_calloc(r->nfields ? r->nfields : 1, sizeof(char *));
+	const char **kinds = so_calloc(r->nfields ? r->nfields : 1, sizeof(char *));
+	if (!values || !kinds) {
+		free(values);
+		free(kinds);
+		return -1;
+	}
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct so_rule_field *f = &r->fields[i];
+		kinds[i] = so_field_kind(r->layout, f->name);
+		if (!f->raw || !kinds[i] || not_applicable(f->raw))
+			continue;
+		struct so_canon c;
+		if (so_normalize(kinds[i], f->raw, ctx, &c) == 0) {
+			/* short values (a sex, a number) say too little to confirm anything */
+			if (c.value && strlen(c.value) >= 8) {
+				values[i] = c.value;
+				c.value = NULL;
+			}
+			so_canon_release(&c);
+		}
+	}
+	for (size_t i = 0; i < r->nfields; i++)
+		for (size_t j = i + 1; values[i] && j < r->nfields; j++)
+			if (values[j] && strcmp(kinds[i], kinds[j]) == 0 &&
+			    strcmp(values[i], values[j]) == 0)
+				confirmed[i] = confirmed[j] = 1;
+	for (size_t i = 0; i < r->nfields; i++)
+		free(values[i]);
+	free(values);
+	free(kinds);
+	return 0;
+}
+
 int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 {
 	if (rule_required(r, out) < 0 || rule_unreadable(r, out) < 0)
@@ -443,6 +486,15 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 	long reg = registration_ymd(r);
 	struct so_norm_ctx ctx = { reg };
 	char lab[256];
+	int *confirmed = so_calloc(r->nfields ? r->nfields : 1, sizeof(int));
+	if (!confirmed || confirm_pairs(r, &ctx, confirmed) < 0) {
+		free(confirmed);
+		return -1;
+	}
+	int result = -1;
+	for (size_t i = 0; r->number_in_sequence && i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, "registration_number") == 0)
+			confirmed[i] = 1;
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct so_rule_field *fd = &r->fields[i];
 		if (!fd->raw || !*fd->raw || not_applicable(fd->raw))
@@ -454,15 +506,15 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 		label(r->layout, fd->name, lab, sizeof(lab));
 		struct so_canon c;
 		if (so_normalize(kind, fd->raw, &ctx, &c) < 0)
-			return -1;
+			goto done;
 		/* a value found exactly in a closed list stands on the list, not on the confidence */
 		double th = so_confidence_threshold(kind);
-		if (!c.verified && fd->conf >= 0 && fd->conf < th &&
+		if (!c.verified && !confirmed[i] && fd->conf >= 0 && fd->conf < th &&
 		    flag(out, "LOW_CONFIDENCE", "error", f, 1,
 			 "Máy đọc %s không chắc chắn (độ tin cậy %.0f%%, cần %.0f%%): hãy đối chiếu "
 			 "với ảnh", lab, fd->conf * 100, th * 100) < 0) {
 			so_canon_release(&c);
-			return -1;
+			goto done;
 		}
 		int rc = 0;
 		int is_date = strcmp(kind, "date") == 0 || strcmp(kind, "datetime") == 0;
@@ -512,7 +564,7 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 		}
 		so_canon_release(&c);
 		if (rc < 0)
-			return -1;
+			goto done;
 	}
 
 	/* dates against each other */
@@ -522,7 +574,7 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 		if (flag(out, "REGISTRATION_YEAR", "error", f, 1,
 			 "Ngày đăng ký %s không thuộc năm của sổ (%d)", raw_of(r, "registration_date"),
 			 r->book_year) < 0)
-			return -1;
+			goto done;
 	}
 	const char *births[] = { "child.birth_date", "husband.birth_date", "wife.birth_date",
 				 "deceased.birth_date", "mother.birth_date", "father.birth_date",
@@ -534,7 +586,7 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 			label(r->layout, births[i], lab, sizeof(lab));
 			if (flag(out, "DATE_ORDER", "error", f, 2,
 				 "%s ở sau ngày đăng ký", lab) < 0)
-				return -1;
+				goto done;
 		}
 	}
 	const char *type = r->layout->book_type;
@@ -553,12 +605,12 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 		    (when_cmp(regd, died) < 0 &&
 		     flag(out, "DATE_ORDER", "error", f3, 2,
 			  "Ngày đăng ký khai tử ở trước ngày chết") < 0))
-			return -1;
+			goto done;
 		if (regd.days && died.days && regd.days - died.days > 15) {
 			if (flag(out, "LATE_REGISTRATION", "warning", f3, 2,
 				 "Đăng ký khai tử muộn: %ld ngày sau ngày chết (hạn 15 ngày)",
 				 regd.days - died.days) < 0)
-				return -1;
+				goto done;
 		}
 	}
 	if (strcmp(type, "birth") == 0) {
@@ -568,7 +620,7 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 		    flag(out, "LATE_REGISTRATION", "warning", f, 2,
 			 "Đăng ký khai sinh muộn: %ld ngày sau ngày sinh (hạn 60 ngày)",
 			 regd.days - born.days) < 0)
-			return -1;
+			goto done;
 		const char *parents[] = { "mother.birth_date", "father.birth_date" };
 		for (size_t i = 0; i < 2; i++) {
 			int age = years_between(when_of(r, parents[i]), born);
@@ -577,7 +629,7 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 			const char *pf[] = { parents[i], "child.birth_date" };
 			if (flag(out, "PARENT_AGE", "warning", pf, 2,
 				 "%s %d tuổi khi sinh con", i == 0 ? "Người mẹ" : "Người cha", age) < 0)
-				return -1;
+				goto done;
 		}
 	}
 	if (strcmp(type, "marriage") == 0) {
@@ -591,10 +643,13 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 			if (flag(out, "AGE_AT_MARRIAGE", "warning", f, 2,
 				 "%s mới %d tuổi khi đăng ký kết hôn (tối thiểu %d)",
 				 i == 0 ? "Người chồng" : "Người vợ", age, min[i]) < 0)
-				return -1;
+				goto done;
 		}
 	}
-	return 0;
+	result = 0;
+done:
+	free(confirmed);
+	return result;
 }
 
 /* Rules across a book ---------------------------------------------------------------------- */
@@ -635,6 +690,24 @@ static char *entry_key(const struct so_record_view *r)
 		return k;
 	}
 	return NULL;
+}
+
+int so_rules_sequence(struct so_record_view *records, size_t n)
+{
+	long *v = so_calloc(n ? n : 1, sizeof(long));
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char *num = so_record_number(&records[i]);
+		v[i] = num ? strtol(num, NULL, 10) : -1;
+		free(num);
+	}
+	for (size_t i = 0; i < n; i++)
+		records[i].number_in_sequence = v[i] >= 0 &&
+			((i > 0 && v[i - 1] >= 0 && v[i - 1] + 1 == v[i]) ||
+			 (i + 1 < n && v[i + 1] >= 0 && v[i] + 1 == v[i + 1]));
+	free(v);
+	return 0;
 }
 
 int so_rules_book(const struct so_record_view *records, size_t n, struct so_flag_list *out)

@@ -28,6 +28,7 @@ struct so_record_view {
 	long scan_date;         /* yyyymmdd: dates after it are in the future */
 	struct so_rule_field *fields;
 	size_t nfields;
+	int number_in_sequence; /* its registration number follows or precedes a neighbour's */
 };
 
 struct so_flag_spec {
@@ -55,5 +56,9 @@ int so_rules_book(const struct so_record_view *records, size_t n, struct so_flag
 
 /* The canonical registration number of a record, or NULL. Caller frees. */
 char *so_record_number(const struct so_record_view *r);
+/* Sets number_in_sequence of each of the N records of a book in register order: its number
+ * is one more than the one before or one less than the one after — the register itself
+ * confirms the reading. 0 or -1. */
+int so_rules_sequence(struct so_record_view *records, size_t n);
 
 #endif

@@ -16,7 +16,7 @@ import sys
 
 SUB_KINDS = {"full_name": "name", "birth_date": "date", "ethnicity": "ethnicity",
              "nationality": "nationality", "residence": "place", "id_document": "id_document",
-             "relationship": "text", "number": "code", "date": "date", "issuer": "text"}
+             "relationship": "kinship", "number": "code", "date": "date", "issuer": "text"}
 
 
 def kinds_of(source):
