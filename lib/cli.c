@@ -61,6 +61,12 @@ int so_cli_usage_error(const char *fmt, ...)
 	return SO_EXIT_USAGE;
 }
 
+int so_cli_bad_option(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	return SO_EXIT_USAGE;
+}
+
 int so_cli_version(void)
 {
 	printf("%s %s\n", prog, SO_VERSION);

@@ -32,6 +32,9 @@ void so_cli_msg(const char *fmt, ...) SO_PRINTF(1, 2);
 void so_cli_err(const char *fmt, ...) SO_PRINTF(1, 2);
 /* The usage complaint, with a hint to --help; returns SO_EXIT_USAGE. */
 int so_cli_usage_error(const char *fmt, ...) SO_PRINTF(1, 2);
+/* After getopt_long has complained of an option itself: the hint to --help; returns
+ * SO_EXIT_USAGE. */
+int so_cli_bad_option(void);
 /* Prints "NAME VERSION" on stdout; returns SO_EXIT_OK. */
 int so_cli_version(void);
 /* Parses a strictly decimal option value within [min, max] or complains; 0 or -1. */

@@ -133,32 +133,6 @@ static const struct label notice_labels[] = {
 	{ NULL, NULL, 0 },
 };
 
-static int min3(int a, int b, int c)
-{
-	int m = a < b ? a : b;
-	return m < c ? m : c;
-}
-
-/* Edit distance between A[0..na) and B[0..nb), both short. */
-static int distance(const char *a, size_t na, const char *b, size_t nb)
-{
-	int row[64];
-	if (nb >= 64 || na >= 64)
-		return 99;
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; i <= na; i++) {
-		int prev = row[0];
-		row[0] = (int)i;
-		for (size_t j = 1; j <= nb; j++) {
-			int cur = row[j];
-			row[j] = min3(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1]));
-			prev = cur;
-		}
-	}
-	return row[nb];
-}
-
 /* Does the folded segment F start with the label L (tolerating recognition errors)? Returns the
  * folded length the label takes, or 0. A label must end at a word boundary. */
 static size_t label_match(const char *f, const char *l)
@@ -166,7 +140,7 @@ static size_t label_match(const char *f, const char *l)
 	/* the first word must be the label's first word, give or take one misread letter in a
 	 * longer word: "ngoc sinh" is a name going on, not "ngay sinh" */
 	size_t fw = strcspn(f, " :;,"), lw = strcspn(l, " ,");
-	if (distance(f, fw, l, lw) > (lw >= 4 ? 1 : 0))
+	if (so_edit_distance(f, fw, l, lw) > (lw >= 4 ? 1 : 0))
 		return 0;
 	size_t nl = strlen(l), nf = strlen(f);
 	int allowed = nl >= 9 ? 2 : nl >= 5 ? 1 : 0;
@@ -177,7 +151,7 @@ static size_t label_match(const char *f, const char *l)
 		char after = f[take];
 		if (after && isalnum((unsigned char)after))
 			continue;
-		int d = distance(f, take, l, nl);
+		int d = so_edit_distance(f, take, l, nl);
 		if (d < bestd) {
 			bestd = d;
 			best = take;

@@ -112,31 +112,6 @@ static char *tone_key(const char *s)
 	return so_buf_detach(&base, NULL);
 }
 
-static int levenshtein(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b);
-	if (na > 255 || nb > 255)
-		return (int)(na > nb ? na : nb);
-	int row[256];
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; i <= na; i++) {
-		int prev = row[0];
-		row[0] = (int)i;
-		for (size_t j = 1; j <= nb; j++) {
-			int cur = row[j];
-			int best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			if (prev + (a[i - 1] != b[j - 1]) < best)
-				best = prev + (a[i - 1] != b[j - 1]);
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	return row[nb];
-}
-
 /* How alike two names are, 0..1: 1 when equal but for case and tone placement, 0.9 when
  * equal but for marks (a recognition error), then by edit distance of the folded forms. */
 static double similarity(const char *a, const char *b)
@@ -152,7 +127,7 @@ static double similarity(const char *a, const char *b)
 	if (fa && fb) {
 		size_t la = strlen(fa), lb = strlen(fb), lmax = la > lb ? la : lb;
 		if (lmax) {
-			int d = levenshtein(fa, fb);
+			int d = so_edit_distance(fa, la, fb, lb);
 			sim = 0.9 * (1.0 - (double)d / (double)lmax);
 		}
 	}

@@ -395,3 +395,93 @@ int so_normalize_worker(const char *batch_dir)
 {
 	return worker_run(batch_dir, SO_NORMALIZE_STAGE, normalize_unit);
 }
+
+/* The command ----------------------------------------------------------------------------- */
+
+struct command_run {
+	const struct so_records_command *cmd;
+	const char *batch;
+	struct so_store *store;
+	struct so_progress progress;
+};
+
+static int command_worker(void *ctx)
+{
+	struct command_run *r = ctx;
+	return r->cmd->worker(r->batch);
+}
+
+static void command_tick(void *ctx)
+{
+	struct command_run *r = ctx;
+	struct so_stage_counts c;
+	if (so_unit_counts(r->store, r->cmd->stage, &c) == 0)
+		so_progress_update(&r->progress, c.done, c.failed,
+				   c.pending + c.running + c.done + c.failed);
+}
+
+int so_records_main(const struct so_records_command *cmd, int argc, char **argv)
+{
+	so_cli_init(cmd->name);
+	static const struct option options[] = {
+		{ "batch", required_argument, NULL, 'b' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "again", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct command_run run = { .cmd = cmd };
+	long jobs = so_cores();
+	int opt, again = 0, code = SO_EXIT_USAGE;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'b':
+			run.batch = optarg;
+			break;
+		case 'j':
+			if (so_cli_number("jobs", optarg, 1, 256, &jobs) < 0)
+				goto done;
+			break;
+		case 'a':
+			again = 1;
+			break;
+		case 'h':
+			fputs(cmd->usage, stdout);
+			code = SO_EXIT_OK;
+			goto done;
+		case 'V':
+			code = so_cli_version();
+			goto done;
+		default:
+			so_cli_bad_option();
+			goto done;
+		}
+	}
+	if (optind < argc) {
+		so_cli_usage_error("unexpected argument '%s'", argv[optind]);
+		goto done;
+	}
+	if (!run.batch) {
+		so_cli_usage_error("--batch DIR is required");
+		goto done;
+	}
+	so_signals_install();
+	if (so_store_open(run.batch, 0, &run.store) < 0 ||
+	    so_records_seed(run.store, cmd->stage) < 0 ||
+	    (again && so_unit_redo_all(run.store, cmd->stage) < 0)) {
+		so_cli_err("%s", so_errmsg());
+		code = SO_EXIT_ENV;
+		goto done;
+	}
+	so_progress_init(&run.progress, cmd->stage, "books");
+	struct so_supervisor sv = { .store = run.store, .stage = cmd->stage, .jobs = jobs,
+				    .work = command_worker, .tick = command_tick, .ctx = &run };
+	code = so_stage_supervise(&sv);
+	so_progress_end(&run.progress);
+	if (cmd->summary)
+		cmd->summary(run.store);
+done:
+	so_store_close(run.store);
+	return code;
+}

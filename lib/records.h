@@ -26,4 +26,15 @@ int so_normalize_worker(const char *batch_dir);
  * the transaction that adds them. */
 int so_records_changed(struct so_store *s, int64_t book_id);
 
+/* The whole command of a book-by-book stage: options (--batch, --jobs, --again, --help,
+ * --version), seeding, workers with progress, then SUMMARY on stdout. Returns the exit code. */
+struct so_records_command {
+	const char *name;                      /* "sohoa-validate" */
+	const char *stage;                     /* SO_VALIDATE_STAGE */
+	const char *usage;
+	int (*worker)(const char *batch_dir);
+	void (*summary)(struct so_store *s);
+};
+int so_records_main(const struct so_records_command *cmd, int argc, char **argv);
+
 #endif

@@ -156,6 +156,30 @@ char *so_buf_detach(struct so_buf *b, size_t *len)
 	return d;
 }
 
+int so_edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+	if (na > 255 || nb > 255)
+		return (int)(na > nb ? na : nb);
+	int row[256];
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= na; i++) {
+		int prev = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= nb; j++) {
+			int cur = row[j];
+			int best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (prev + (a[i - 1] != b[j - 1]) < best)
+				best = prev + (a[i - 1] != b[j - 1]);
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[nb];
+}
+
 int so_parse_long(const char *s, long min, long max, long *out)
 {
 	if (!s || !*s)

@@ -41,6 +41,10 @@ void so_buf_release(struct so_buf *b);
 /* Hands the data to the caller (who frees it) and empties the buffer. */
 char *so_buf_detach(struct so_buf *b, size_t *len);
 
+/* Edit (Levenshtein) distance between the bytes A[0..na) and B[0..nb); strings longer than
+ * 255 bytes count as wholly different (the longer length). */
+int so_edit_distance(const char *a, size_t na, const char *b, size_t nb);
+
 /* Strict decimal parsing of the whole string within [min, max]: "12abc", "", " 1" fail. */
 int so_parse_long(const char *s, long min, long max, long *out);
 

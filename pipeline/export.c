@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'h': fputs(usage, stdout); return SO_EXIT_OK;
 		case 'V': return so_cli_version();
-		default: return so_cli_usage_error("unknown option");
+		default: return so_cli_bad_option();
 		}
 	}
 	if (optind < argc)

@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 			code = so_cli_version();
 			goto done;
 		default:
-			so_cli_usage_error("unknown option");
+			so_cli_bad_option();
 			goto done;
 		}
 	}
