@@ -69,11 +69,15 @@ def main():
     thresholds, stats = {}, {}
     for kind, pts in sorted(samples.items()):
         pts.sort(key=lambda p: -p[0])
-        best, wrong = 1.01, 0
-        # walk down from the most confident: the lowest confidence with few enough errors
-        for i, (conf, right) in enumerate(pts):
-            wrong += not right
-            if wrong <= target * (i + 1):
+        best, wrong, i = 1.01, 0, 0
+        # walk down from the most confident, a confidence value at a time (ties together):
+        # the lowest confidence from which on the wrong values are few enough
+        while i < len(pts):
+            conf = pts[i][0]
+            while i < len(pts) and pts[i][0] == conf:
+                wrong += not pts[i][1]
+                i += 1
+            if wrong <= target * i:
                 best = conf
         thresholds[kind] = round(min(best, 1.0), 4)
         accepted = sum(1 for c, _ in pts if c >= thresholds[kind])
