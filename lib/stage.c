@@ -56,11 +56,11 @@ int so_stage_supervise(const struct so_supervisor *sv)
 		so_cli_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
-	int64_t todo = c.pending + c.running;
-	if (todo == 0)
+	int64_t waiting = c.pending + c.running;
+	if (waiting == 0)
 		return SO_EXIT_OK;
 	struct supervised sup = { sv };
-	struct so_workers w = { .n = (int)(todo < sv->jobs ? todo : sv->jobs), .work = run_work,
+	struct so_workers w = { .n = (int)(waiting < sv->jobs ? waiting : sv->jobs), .work = run_work,
 				.tick = run_tick, .crashed = run_crashed, .ctx = &sup };
 	return so_workers_run(&w);
 }
