@@ -112,6 +112,19 @@ static char *tone_key(const char *s)
 	return so_buf_detach(&base, NULL);
 }
 
+/* A folded key with the letters recognition confuses made one (l, 1 and i; 0 and o), in
+ * place; returns it. "la pal" and "ia pal" become alike. */
+static char *confusable(char *k)
+{
+	for (char *p = k; *p; p++) {
+		if (*p == 'l' || *p == '1')
+			*p = 'i';
+		else if (*p == '0')
+			*p = 'o';
+	}
+	return k;
+}
+
 /* How alike two names are, 0..1: 1 when equal but for case and tone placement, 0.9 when
  * equal but for marks (a recognition error), then by edit distance of the folded forms. */
 static double similarity(const char *a, const char *b)
@@ -124,6 +137,12 @@ static double similarity(const char *a, const char *b)
 		return 1.0;
 	char *fa = fold_key(a), *fb = fold_key(b);
 	double sim = 0;
+	if (fa && fb && strcmp(confusable(fa), confusable(fb)) == 0) {
+		/* alike but for letters recognition confuses: as sure as a mark error */
+		free(fa);
+		free(fb);
+		return 0.9;
+	}
 	if (fa && fb) {
 		size_t la = strlen(fa), lb = strlen(fb), lmax = la > lb ? la : lb;
 		if (lmax) {
@@ -435,11 +454,12 @@ static size_t place_parts(const char *clean, struct part *parts, size_t max)
 	while (*s && n < max) {
 		const char *e = strchr(s, ',');
 		size_t len = e ? (size_t)(e - s) : strlen(s);
-		while (len && (*s == ' ' || *s == '.')) {
+		/* stray marks at the ends of a part: spaces, dots, a dash left by the recognizer */
+		while (len && (*s == ' ' || *s == '.' || *s == '-')) {
 			s++;
 			len--;
 		}
-		while (len && (s[len - 1] == ' ' || s[len - 1] == '.'))
+		while (len && (s[len - 1] == ' ' || s[len - 1] == '.' || s[len - 1] == '-'))
 			len--;
 		if (len) {
 			struct part *p = &parts[n];
