@@ -230,7 +230,133 @@ static int record_judge(struct so_store *s, int64_t id, const struct so_flag_lis
 struct worker {
 	struct so_store *s;
 	struct so_progress progress;
+	sqlite3 *index;          /* the index shared between batches (SOHOA_INDEX), or NULL */
+	char batch_id[40];
 };
+
+static int set_entry_key(struct so_store *s, int64_t id, const char *key)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE records SET entry_key = ?2 WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (key)
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 2);
+	return so_store_step_done(s, st);
+}
+
+/* The same person and event in another book of this batch, or in an earlier batch of the
+ * shared index: a DUPLICATE_ENTRY flag saying where. */
+static int seen_elsewhere(struct worker *w, const struct book_ctx *b, int64_t id, const char *key,
+			  struct so_flag_list *out)
+{
+	static const char *const nf[] = { "registration_number" };
+	sqlite3_stmt *st = so_store_stmt(w->s, "SELECT bk.year, bk.volume, f.name, p.page_index, "
+					    "r.row FROM records r JOIN books bk ON bk.id = r.book_id "
+					    "JOIN pages p ON p.id = r.page_id JOIN scan_files f ON "
+					    "f.id = p.scan_file_id WHERE r.entry_key = ?1 AND bk.type = ?2 "
+					    "AND r.book_id <> ?3 AND r.id <> ?4 LIMIT 1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, b->book.type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, b->book.id);
+	sqlite3_bind_int64(st, 4, id);
+	char where[512] = "";
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(where, sizeof(where), "sổ năm %d quyển %s, tệp %s trang %d dòng %d của lô này",
+			 sqlite3_column_int(st, 0), sqlite3_column_text(st, 1),
+			 sqlite3_column_text(st, 2), sqlite3_column_int(st, 3) + 1,
+			 sqlite3_column_int(st, 4));
+	sqlite3_reset(st);
+	if (!where[0] && w->index) {
+		sqlite3_stmt *q = NULL;
+		/* only an earlier batch's entry: the later of two batches carries the flag */
+		if (sqlite3_prepare_v2(w->index, "SELECT batch, place FROM entries WHERE type = ?1 AND "
+				       "key = ?2 AND batch <> ?3 AND at < coalesce((SELECT min(at) "
+				       "FROM entries WHERE type = ?1 AND key = ?2 AND batch = ?3), "
+				       "'9999') ORDER BY at LIMIT 1", -1, &q, NULL) != SQLITE_OK)
+			return so_error("the entry index: %s", sqlite3_errmsg(w->index));
+		sqlite3_bind_text(q, 1, b->book.type, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 2, key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 3, w->batch_id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			snprintf(where, sizeof(where), "%s của lô %s", sqlite3_column_text(q, 1),
+				 sqlite3_column_text(q, 0));
+		sqlite3_finalize(q);
+	}
+	if (!where[0])
+		return 0;
+	for (size_t i = 0; i < out->n; i++)
+		if (strcmp(out->v[i].code, "DUPLICATE_ENTRY") == 0)
+			return 0;
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 4;
+		struct so_flag_spec *v = so_realloc(out->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		out->v = v;
+		out->cap = cap;
+	}
+	struct so_flag_spec *f = &out->v[out->n++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->code, sizeof(f->code), "DUPLICATE_ENTRY");
+	f->severity = "error";
+	snprintf(f->fields, sizeof(f->fields), "[\"%s\"]", nf[0]);
+	snprintf(f->message, sizeof(f->message), "Trùng người và sự kiện với mục đã có: %s", where);
+	return 0;
+}
+
+/* Records an entry in the shared index (idempotent). */
+static int index_add(struct worker *w, const struct book_ctx *b, int64_t id, const char *key)
+{
+	if (!w->index)
+		return 0;
+	sqlite3_stmt *q = NULL;
+	char place[256];
+	snprintf(place, sizeof(place), "sổ %s năm %d quyển %s (%s), bản ghi %lld", b->book.type,
+		 b->book.year, b->book.volume, b->book.authority_code, (long long)id);
+	if (sqlite3_prepare_v2(w->index, "INSERT INTO entries (type, key, batch, record, place, at) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%f', 'now')) "
+			       "ON CONFLICT DO NOTHING", -1, &q, NULL) != SQLITE_OK)
+		return so_error("the entry index: %s", sqlite3_errmsg(w->index));
+	sqlite3_bind_text(q, 1, b->book.type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, w->batch_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q, 4, id);
+	sqlite3_bind_text(q, 5, place, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : so_error("the entry index: %s", sqlite3_errmsg(w->index));
+}
+
+/* Opens the index named by SOHOA_INDEX (made when missing). */
+static int index_open(struct worker *w)
+{
+	const char *path = getenv("SOHOA_INDEX");
+	if (!path || !*path)
+		return 0;
+	if (so_meta_get(w->s, "batch_id", w->batch_id, sizeof(w->batch_id)) != 1)
+		return so_error("the batch has no identity");
+	if (sqlite3_open_v2(path, &w->index, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK)
+		return so_error("cannot open the entry index '%s': %s", path,
+				w->index ? sqlite3_errmsg(w->index) : "no memory");
+	sqlite3_busy_timeout(w->index, 60000);
+	char *msg = NULL;
+	if (sqlite3_exec(w->index, "PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS entries "
+			 "(type TEXT NOT NULL, key TEXT NOT NULL, batch TEXT NOT NULL, record INTEGER "
+			 "NOT NULL, place TEXT, at TEXT NOT NULL, PRIMARY KEY (type, key, batch, "
+			 "record))", NULL, NULL,
+			 &msg) != SQLITE_OK) {
+		so_error("cannot set up the entry index '%s': %s", path, msg ? msg : "");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
 
 static int validate_unit(void *ctx, int64_t book_id, int crashes)
 {
@@ -238,6 +364,7 @@ static int validate_unit(void *ctx, int64_t book_id, int crashes)
 	struct book_ctx b;
 	struct loaded *recs = NULL;
 	struct so_flag_list *flags = NULL;
+	char **keys = NULL;
 	int r = -1;
 	if (book_load(w->s, book_id, 1, &b) < 0)
 		goto done;
@@ -265,11 +392,18 @@ static int validate_unit(void *ctx, int64_t book_id, int crashes)
 			goto done;
 		}
 	int br = so_rules_book(views, b.n, flags);
+	keys = so_calloc(b.n ? b.n : 1, sizeof(char *));
+	for (size_t i = 0; br == 0 && keys && i < b.n; i++) {
+		keys[i] = so_entry_key(&views[i]);
+		if (keys[i] && seen_elsewhere(w, &b, b.ids[i], keys[i], &flags[i]) < 0)
+			br = -1;
+	}
 	free(views);
-	if (br < 0 || so_store_begin(w->s) < 0)
+	if (br < 0 || !keys || so_store_begin(w->s) < 0)
 		goto done;
 	for (size_t i = 0; i < b.n; i++)
-		if (record_judge(w->s, b.ids[i], &flags[i]) < 0) {
+		if (record_judge(w->s, b.ids[i], &flags[i]) < 0 ||
+		    set_entry_key(w->s, b.ids[i], keys[i]) < 0) {
 			so_store_rollback(w->s);
 			goto done;
 		}
@@ -277,11 +411,18 @@ static int validate_unit(void *ctx, int64_t book_id, int crashes)
 		so_store_rollback(w->s);
 		goto done;
 	}
+	/* the shared index learns this book's entries once they are judged */
+	for (size_t i = 0; i < b.n; i++)
+		if (keys[i] && index_add(w, &b, b.ids[i], keys[i]) < 0)
+			goto done;
 	char desc[128];
 	so_book_describe(&b.book, desc, sizeof(desc));
 	so_progress_log(&w->progress, "book %s: %zu records judged", desc, b.n);
 	r = 0;
 done:
+	for (size_t i = 0; keys && i < b.n; i++)
+		free(keys[i]);
+	free(keys);
 	for (size_t i = 0; recs && i < b.n; i++)
 		loaded_release(&recs[i]);
 	for (size_t i = 0; flags && i < b.n; i++)
@@ -376,12 +517,18 @@ static int worker_run(const char *batch_dir, const char *stage,
 		      int (*unit)(void *, int64_t, int))
 {
 	struct worker w = { 0 };
-	if (so_store_open(batch_dir, 0, &w.s) < 0) {
+	if (so_store_open(batch_dir, 0, &w.s) < 0 ||
+	    (strcmp(stage, SO_VALIDATE_STAGE) == 0 && index_open(&w) < 0)) {
 		so_cli_err("%s", so_errmsg());
+		so_store_close(w.s);
+		if (w.index)
+			sqlite3_close(w.index);
 		return SO_EXIT_ENV;
 	}
 	so_progress_init(&w.progress, stage, "books");
 	int code = so_stage_work(w.s, stage, unit, &w);
+	if (w.index)
+		sqlite3_close(w.index);
 	so_store_close(w.s);
 	return code;
 }
@@ -427,6 +574,7 @@ int so_records_main(const struct so_records_command *cmd, int argc, char **argv)
 		{ "batch", required_argument, NULL, 'b' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "again", no_argument, NULL, 'a' },
+		{ "index", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -445,6 +593,10 @@ int so_records_main(const struct so_records_command *cmd, int argc, char **argv)
 			break;
 		case 'a':
 			again = 1;
+			break;
+		case 'i':
+			/* the workers find it in their environment */
+			setenv("SOHOA_INDEX", optarg, 1);
 			break;
 		case 'h':
 			fputs(cmd->usage, stdout);

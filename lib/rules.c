@@ -669,7 +669,7 @@ char *so_record_number(const struct so_record_view *r)
 }
 
 /* The person and event of an entry, for finding the same entry twice. */
-static char *entry_key(const struct so_record_view *r)
+char *so_entry_key(const struct so_record_view *r)
 {
 	static const char *const keys[][3] = {
 		{ "birth", "child.full_name", "child.birth_date" },
@@ -717,7 +717,7 @@ int so_rules_book(const struct so_record_view *records, size_t n, struct so_flag
 	int r = numbers && keys ? 0 : -1;
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		numbers[i] = so_record_number(&records[i]);
-		keys[i] = entry_key(&records[i]);
+		keys[i] = so_entry_key(&records[i]);
 	}
 	const char *nf[] = { "registration_number" };
 	long prev = -1;

@@ -56,6 +56,9 @@ int so_rules_book(const struct so_record_view *records, size_t n, struct so_flag
 
 /* The canonical registration number of a record, or NULL. Caller frees. */
 char *so_record_number(const struct so_record_view *r);
+/* The person and event of an entry ("nguyen van an|2019-..." by book type), for finding the
+ * same entry twice; NULL when its key fields are missing. Caller frees. */
+char *so_entry_key(const struct so_record_view *r);
 /* Sets number_in_sequence of each of the N records of a book in register order: its number
  * is one more than the one before or one less than the one after — the register itself
  * confirms the reading. 0 or -1. */

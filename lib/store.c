@@ -201,6 +201,31 @@ static int migrate(struct so_store *s)
 
 /* Opening ------------------------------------------------------------------------------------ */
 
+/* Every batch gets an identity when it is made (for indexes shared between batches). */
+static int batch_identity(struct so_store *s)
+{
+	char id[40];
+	int got = so_meta_get(s, "batch_id", id, sizeof(id));
+	if (got != 0)
+		return got < 0 ? -1 : 0;
+	unsigned char raw[8] = { 0 };
+	FILE *f = fopen("/dev/urandom", "rb");
+	size_t n = f ? fread(raw, 1, sizeof(raw), f) : 0;
+	if (f)
+		fclose(f);
+	if (n != sizeof(raw))
+		return so_error("cannot read /dev/urandom for the batch's identity");
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(id + 2 * i, 3, "%02x", raw[i]);
+	/* INSERT OR IGNORE: two processes making the store at once keep the first identity */
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO batch_meta (key, value) VALUES "
+					    "('batch_id', ?1) ON CONFLICT DO NOTHING");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	return so_store_step_done(s, st);
+}
+
 int so_store_open(const char *dir, int create, struct so_store **out)
 {
 	*out = NULL;
@@ -235,7 +260,7 @@ int so_store_open(const char *dir, int create, struct so_store **out)
 		so_error_context("cannot set up the batch store '%s'", s->path);
 		goto error;
 	}
-	if (migrate(s) < 0)
+	if (migrate(s) < 0 || batch_identity(s) < 0)
 		goto error;
 	*out = s;
 	return 0;

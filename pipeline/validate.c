@@ -4,7 +4,7 @@
 #include "records.h"
 
 static const char usage[] =
-	"usage: sohoa validate --batch DIR [--jobs N] [--again]\n"
+	"usage: sohoa validate --batch DIR [--jobs N] [--again] [--index FILE]\n"
 	"\n"
 	"Applies the rule catalogue to every record, book by book: each broken rule becomes a\n"
 	"flag (code, severity, fields, message); a record with an open error flag needs review,\n"
@@ -13,6 +13,8 @@ static const char usage[] =
 	"  --batch DIR   the batch directory\n"
 	"  --jobs N      worker processes (default: the number of cores)\n"
 	"  --again       judge every book again (after new thresholds or reference data)\n"
+	"  --index FILE  an index of entries shared between batches (made when missing): an entry\n"
+	"                already in an earlier batch is a DUPLICATE_ENTRY\n"
 	"  --help, --version\n"
 	"\n"
 	"Exit: 0 done; 1 usage; 3 configuration or environment error; 130/143 interrupted\n"

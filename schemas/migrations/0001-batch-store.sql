@@ -93,12 +93,14 @@ CREATE TABLE records (
 	                                'synced')),
 	version       INTEGER NOT NULL DEFAULT 1,
 	reject_reason TEXT,
+	entry_key     TEXT,
 	created_at    TEXT NOT NULL,
 	updated_at    TEXT NOT NULL,
 	UNIQUE (page_id, row)
 );
 CREATE INDEX records_status ON records (status);
 CREATE INDEX records_book ON records (book_id);
+CREATE INDEX records_entry_key ON records (entry_key);
 
 -- A field of a record: the reading (raw, never overwritten) and its canonical value.
 CREATE TABLE fields (
