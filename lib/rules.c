@@ -334,21 +334,17 @@ static void owner_of(const struct so_record_view *r, const char *field_name, con
 
 static int province_code_known(const char *three)
 {
-	const struct so_refdata *rd = NULL;
-	static struct so_refdata *cached;
-	static int tried;
-	if (!tried) {
-		tried = 1;
-		cached = so_refdata_load();
-	}
-	rd = cached;
-	if (!rd)
+	/* schemas/ref/cccd-provinces.csv: "code,province" lines after a header */
+	const struct so_embedded *e = so_embedded_find("ref/cccd-provinces.csv");
+	if (!e)
 		return 1; /* cannot judge */
-	if (three[0] != '0')
-		return 0;
-	for (size_t i = 0; i < rd->old_units.nprovinces; i++)
-		if (strncmp(rd->old_units.provinces[i].code, three + 1, 2) == 0)
+	const char *p = (const char *)e->data;
+	while ((p = strchr(p, '
+'))) {
+		p++;
+		if (strncmp(p, three, 3) == 0 && p[3] == ',')
 			return 1;
+	}
 	return 0;
 }
 
