@@ -339,8 +339,7 @@ static int province_code_known(const char *three)
 	if (!e)
 		return 1; /* cannot judge */
 	const char *p = (const char *)e->data;
-	while ((p = strchr(p, '
-'))) {
+	while ((p = strchr(p, '\n'))) {
 		p++;
 		if (strncmp(p, three, 3) == 0 && p[3] == ',')
 			return 1;
