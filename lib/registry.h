@@ -1,0 +1,37 @@
+/*
+ * The reference national civil-status database: the server side of the sync contract
+ * (schemas/registry-api.yaml), over SQLite, for staging and tests. Records are created once
+ * per idempotency key (the business key: authority, book type, year, volume, registration
+ * number): 201 created, 200 already there with the same content, 409 there with different
+ * content, 422 refused with per-field reasons; 401/403 for bad or read-only tokens; fault
+ * options make it answer 500, 429 or 503 (with Retry-After), answer late, or drop the
+ * connection, for the sync client's tests.
+ */
+#ifndef SO_REGISTRY_H
+#define SO_REGISTRY_H
+
+#include <stddef.h>
+
+struct so_registry_options {
+	const char *db;          /* the SQLite file */
+	const char *listen;      /* "127.0.0.1:8443" */
+	const char *tokens;      /* file of "TOKEN write|read" lines; NULL: no authentication */
+	const char *cert, *key;  /* PEM files for HTTPS; NULL: plain HTTP */
+	size_t max_body;         /* bytes */
+	int batch_max;           /* records in one batch request */
+	double fault_500;        /* share of requests answered 500 */
+	double fault_busy;       /* share answered 429 or 503 with Retry-After */
+	double fault_drop;       /* share whose connection is dropped without an answer */
+	int fault_delay_ms;      /* every answer waits this long */
+	unsigned seed;           /* of the fault draws */
+};
+
+struct so_registry;
+
+/* Starts the server. Returns 0, or -1 with the error set. */
+int so_registry_start(const struct so_registry_options *o, struct so_registry **out);
+/* The port it listens on (useful with port 0). */
+int so_registry_port(const struct so_registry *r);
+void so_registry_stop(struct so_registry *r);
+
+#endif

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The reference national-database server, over HTTPS with a CA made here: every answer of the
+# contract — 201 created, 200 already there, 409 other content, 422 refused with reasons, 400
+# without an idempotency key, 401 without or with a bad token, 403 with a read-only token,
+# 413 for a body too large, batches — and its fault options (500, 429/503 with Retry-After).
+. "$(dirname "$0")/lib.sh"
+
+# a private CA and a certificate for 127.0.0.1
+cd "$WORK"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
+	-subj "/CN=sohoa test CA" >/dev/null 2>&1 || fail "cannot make a CA"
+openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
+	-subj "/CN=127.0.0.1" >/dev/null 2>&1 || fail "cannot make a key"
+printf 'subjectAltName=IP:127.0.0.1\n' >san.ext
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem \
+	-days 2 -extfile san.ext >/dev/null 2>&1 || fail "cannot sign the certificate"
+printf 'writer-token write\nreader-token read\n' >tokens
+
+start() { # ARGS...: starts the server, sets $server and $url
+	sohoa-registryd --db "$WORK/registry.db" --listen 127.0.0.1:0 --tokens tokens \
+		--cert server.pem --key server.key "$@" >"$WORK/server.out" 2>&1 &
+	server=$!
+	for _ in $(seq 50); do
+		grep -q listening "$WORK/server.out" && break
+		sleep 0.1
+	done
+	url=$(sed -n 's/^listening on //p' "$WORK/server.out")
+	[ -n "$url" ] || fail "the server did not start: $(cat "$WORK/server.out")"
+}
+stop() { kill "$server"; wait "$server" 2>/dev/null || true; }
+
+start
+python3 - "$url" "$WORK/ca.pem" <<'PY' || fail "answers differ from the contract"
+import json, ssl, sys, urllib.request
+url, ca = sys.argv[1], sys.argv[2]
+ctx = ssl.create_default_context(cafile=ca)
+def call(path, body=None, token="writer-token", key=None, raw=None):
+    headers = {"Content-Type": "application/json"}
+    if token: headers["Authorization"] = "Bearer " + token
+    if key: headers["Idempotency-Key"] = key
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(url + path, data=data, headers=headers,
+                                 method="POST" if data is not None else "GET")
+    try:
+        with urllib.request.urlopen(req, context=ctx) as r:
+            return r.status, json.loads(r.read()), r.headers
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}"), e.headers
+rec = {"record_id": "birth-2019-01-26740/x.tif/p0/r1", "type": "birth", "status": "valid",
+       "book": {"type": "birth", "year": 2019, "volume": "01", "authority_code": "26740"},
+       "fields": {"registration_number": {"value": "125"}, "registration_date": {"value": "2019-03-05"},
+                  "child.full_name": {"value": "Nguyễn Văn An"}, "child.birth_date": {"value": "2019-02-20"},
+                  "child.sex": {"value": "male"}, "notes": None}}
+checks = []
+def expect(what, got, want):
+    checks.append(what)
+    if got != want:
+        sys.exit("%s: got %r, want %r" % (what, got, want))
+expect("health", call("/v1/health", token=None)[0], 200)
+expect("no token", call("/v1/records", rec, token=None, key="k1")[0], 401)
+expect("bad token", call("/v1/records", rec, token="nope", key="k1")[0], 401)
+expect("read-only token", call("/v1/records", rec, token="reader-token", key="k1")[0], 403)
+expect("no key", call("/v1/records", rec)[0], 400)
+s, b, _ = call("/v1/records", rec, key="26740/birth/2019/01/125")
+expect("created", s, 201)
+rid = b["id"]
+s, b, _ = call("/v1/records", rec, key="26740/birth/2019/01/125")
+expect("again: already there", (s, b["id"]), (200, rid))
+approved = dict(rec, status="approved")
+expect("delivery status is not content", call("/v1/records", approved, key="26740/birth/2019/01/125")[0], 200)
+other = json.loads(json.dumps(rec)); other["fields"]["child.full_name"]["value"] = "Nguyễn Văn Ân"
+s, b, _ = call("/v1/records", other, key="26740/birth/2019/01/125")
+expect("other content", (s, b["id"]), (409, rid))
+bad = json.loads(json.dumps(rec)); bad["fields"]["child.birth_date"]["value"] = "20/02/2019"
+del bad["fields"]["child.sex"]; bad["status"] = "needs_review"
+s, b, _ = call("/v1/records", bad, key="26740/birth/2019/01/126")
+expect("refused", s, 422)
+fields = sorted(e["field"] for e in b["errors"])
+expect("per-field reasons", fields, ["child.birth_date", "child.sex", "status"])
+expect("not JSON", call("/v1/records", raw=b"{nope", key="k9")[0], 400)
+expect("too large", call("/v1/records", raw=b"[" + b"1," * 700000 + b"1]", key="k9")[0], 413)
+s, b, _ = call("/v1/records:batch", {"records": [
+    {"idempotency_key": "26740/birth/2019/01/125", "record": rec},
+    {"idempotency_key": "26740/birth/2019/01/127", "record": dict(rec, record_id="r127")},
+    {"idempotency_key": "26740/birth/2019/01/128", "record": bad}]})
+expect("batch", (s, [r["status"] for r in b["results"]]), (200, [200, 201, 422]))
+s, b, _ = call("/v1/records/" + rid)
+expect("read back", (s, b["fields"]["child.full_name"]["value"]), (200, "Nguyễn Văn An"))
+print("registryd: %d checks" % len(checks))
+PY
+checks=$((checks + 1))
+expect_eq "records stored" "$(sqlite3 registry.db "SELECT count(*) FROM records")" 2
+stop
+
+# faults: every answer a 500, then every one busy with Retry-After
+start --fault-500 1
+python3 - "$url" "$WORK/ca.pem" <<'PY' || fail "fault 500"
+import ssl, sys, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1] + "/v1/health", context=ssl.create_default_context(cafile=sys.argv[2]))
+    sys.exit("no 500")
+except urllib.error.HTTPError as e:
+    sys.exit(0 if e.code == 500 else "got %d" % e.code)
+PY
+stop
+start --fault-busy 1
+python3 - "$url" "$WORK/ca.pem" <<'PY' || fail "fault busy"
+import ssl, sys, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1] + "/v1/health", context=ssl.create_default_context(cafile=sys.argv[2]))
+    sys.exit("not busy")
+except urllib.error.HTTPError as e:
+    ok = e.code in (429, 503) and e.headers.get("Retry-After") == "1"
+    sys.exit(0 if ok else "got %d, Retry-After %s" % (e.code, e.headers.get("Retry-After")))
+PY
+stop
+checks=$((checks + 2))
+# a certificate the client does not trust is refused by it
+start
+python3 - "$url" <<'PY' || fail "an untrusted certificate was accepted"
+import ssl, sys, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1] + "/v1/health", context=ssl.create_default_context())
+    sys.exit(1)
+except urllib.error.URLError as e:
+    sys.exit(0 if isinstance(e.reason, ssl.SSLError) else 1)
+PY
+stop
+checks=$((checks + 1))
+run_status sohoa-registryd --db "$WORK/x.db" --listen nowhere
+expect_eq "bad listen" "$status" 3
+done_ok
