@@ -108,7 +108,7 @@ static json_t *record_fields(struct so_store *s, int64_t record, const struct na
 	for (size_t i = 0; i < ns->n; i++)
 		json_object_set_new(fields, ns->v[i], json_null());
 	sqlite3_stmt *st = so_store_stmt(s, "SELECT name, raw, value, code, confidence, x0, y0, x1, "
-					    "y1 FROM fields WHERE record_id = ?1");
+					    "y1, successor FROM fields WHERE record_id = ?1");
 	if (!st) {
 		json_decref(fields);
 		return NULL;
@@ -123,6 +123,8 @@ static json_t *record_fields(struct so_store *s, int64_t record, const struct na
 		json_object_set_new(f, "value", text_or_null(st, 2));
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
 			json_object_set_new(f, "code", text_or_null(st, 3));
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+			json_object_set_new(f, "successor", text_or_null(st, 9));
 		json_object_set_new(f, "raw", text_or_null(st, 1));
 		json_object_set_new(f, "confidence", sqlite3_column_type(st, 4) == SQLITE_NULL
 			? json_null() : json_real(sqlite3_column_double(st, 4)));
@@ -155,6 +157,83 @@ static void csv_put(FILE *out, const char *v, int last)
 	fputc(last ? '\n' : ',', out);
 }
 
+/* The field names of a layout, cached for the life of the process. */
+static const struct names *names_of(const char *layout)
+{
+	static struct {
+		char layout[72];
+		struct names names;
+	} cache[16];
+	static int n;
+	for (int i = 0; i < n; i++)
+		if (strcmp(cache[i].layout, layout) == 0)
+			return &cache[i].names;
+	if (n == 16)
+		return NULL;
+	struct names ns = { 0 };
+	if (layout_names(layout, &ns) < 0)
+		return NULL;
+	snprintf(cache[n].layout, sizeof(cache[n].layout), "%s", layout);
+	cache[n].names = ns;
+	return &cache[n++].names;
+}
+
+json_t *so_export_record(struct so_store *s, int64_t id)
+{
+	sqlite3_stmt *rs = so_store_stmt(s,
+		"SELECT r.id, b.type, b.year, b.volume, b.authority_code, b.layout, f.name, "
+		"p.page_index, p.sha256, r.row, r.status FROM records r "
+		"JOIN pages p ON p.id = r.page_id JOIN scan_files f ON f.id = p.scan_file_id "
+		"JOIN books b ON b.id = r.book_id WHERE r.id = ?1");
+	if (!rs)
+		return NULL;
+	sqlite3_bind_int64(rs, 1, id);
+	if (sqlite3_step(rs) != SQLITE_ROW) {
+		sqlite3_reset(rs);
+		so_error("no record %lld", (long long)id);
+		return NULL;
+	}
+	char type[16], volume[32], authority[16], layout[72], file[256], status[24];
+	snprintf(type, sizeof(type), "%s", sqlite3_column_text(rs, 1));
+	int year = sqlite3_column_int(rs, 2);
+	snprintf(volume, sizeof(volume), "%s", sqlite3_column_text(rs, 3));
+	snprintf(authority, sizeof(authority), "%s", sqlite3_column_text(rs, 4));
+	snprintf(layout, sizeof(layout), "%s", sqlite3_column_text(rs, 5));
+	snprintf(file, sizeof(file), "%s", sqlite3_column_text(rs, 6));
+	int page = sqlite3_column_int(rs, 7);
+	json_t *sha = text_or_null(rs, 8);
+	int row = sqlite3_column_int(rs, 9);
+	snprintf(status, sizeof(status), "%s", sqlite3_column_text(rs, 10));
+	sqlite3_reset(rs);
+	const struct names *ns = names_of(layout);
+	if (!ns) {
+		json_decref(sha);
+		return NULL;
+	}
+	char record_id[512];
+	snprintf(record_id, sizeof(record_id), "%s-%d-%s-%s/%s/p%d/r%d", type, year, volume,
+		 authority, file, page, row);
+	json_t *by_field = json_object();
+	json_t *flags = record_flags(s, id, by_field);
+	json_t *fields = record_fields(s, id, ns, by_field);
+	json_decref(by_field);
+	if (!flags || !fields) {
+		json_decref(flags);
+		json_decref(fields);
+		json_decref(sha);
+		return NULL;
+	}
+	json_t *rec = json_pack("{s:s, s:s, s:{s:s, s:i, s:s, s:s}, s:{s:s, s:i, s:o}, s:i, s:s, "
+				"s:o, s:o}",
+		"record_id", record_id, "type", type,
+		"book", "type", type, "year", year, "volume", volume, "authority_code", authority,
+		"source", "file", file, "page_index", page, "sha256", sha,
+		"row", row, "status", status, "fields", fields, "flags", flags);
+	if (!rec)
+		so_error("out of memory building a record");
+	return rec;
+}
+
 static const char *const csv_fixed[] = { "record_id", "type", "year", "volume", "authority_code",
 					 "file", "page_index", "row", "status", "flags" };
 
@@ -162,7 +241,7 @@ long so_export(struct so_store *s, enum so_export_format format, FILE *out)
 {
 	struct names all = { 0 };
 	long count = 0;
-	/* field names of every layout in the batch (CSV columns; JSON fields per layout) */
+	/* field names of every layout in the batch (the CSV columns) */
 	sqlite3_stmt *st = so_store_stmt(s, "SELECT DISTINCT layout FROM books ORDER BY id");
 	if (!st)
 		return -1;
@@ -180,102 +259,87 @@ long so_export(struct so_store *s, enum so_export_format format, FILE *out)
 		for (size_t i = 0; i < all.n; i++)
 			csv_put(out, all.v[i], i + 1 == all.n);
 	}
-	sqlite3_stmt *rs = so_store_stmt(s,
-		"SELECT r.id, b.type, b.year, b.volume, b.authority_code, b.layout, f.name, "
-		"p.page_index, p.sha256, r.row, r.status FROM records r "
-		"JOIN pages p ON p.id = r.page_id JOIN scan_files f ON f.id = p.scan_file_id "
-		"JOIN books b ON b.id = r.book_id ORDER BY b.id, f.id, p.page_index, r.row");
-	if (!rs) {
+	/* record ids first: building a record runs its own queries */
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	st = so_store_stmt(s, "SELECT r.id FROM records r JOIN pages p ON p.id = r.page_id "
+			      "JOIN books b ON b.id = r.book_id "
+			      "ORDER BY b.id, p.scan_file_id, p.page_index, r.row");
+	if (!st) {
 		names_release(&all);
 		return -1;
 	}
-	char last_layout[72] = "";
-	struct names ns = { 0 };
-	while ((rc = sqlite3_step(rs)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(rs, 0);
-		const char *type = (const char *)sqlite3_column_text(rs, 1);
-		const char *layout = (const char *)sqlite3_column_text(rs, 5);
-		if (strcmp(layout, last_layout) != 0) {
-			names_release(&ns);
-			if (layout_names(layout, &ns) < 0)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			int64_t *v = so_realloc(ids, cap * sizeof(*v));
+			if (!v)
 				break;
-			snprintf(last_layout, sizeof(last_layout), "%s", layout);
+			ids = v;
 		}
-		char record_id[512];
-		snprintf(record_id, sizeof(record_id), "%s-%d-%s-%s/%s/p%d/r%d", type,
-			 sqlite3_column_int(rs, 2), sqlite3_column_text(rs, 3),
-			 sqlite3_column_text(rs, 4), sqlite3_column_text(rs, 6),
-			 sqlite3_column_int(rs, 7), sqlite3_column_int(rs, 9));
-		json_t *by_field = json_object();
-		json_t *flags = record_flags(s, id, by_field);
-		json_t *fields = record_fields(s, id, &ns, by_field);
-		json_decref(by_field);
-		if (!flags || !fields) {
-			json_decref(flags);
-			json_decref(fields);
-			rc = SQLITE_ERROR;
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		names_release(&all);
+		return so_store_error(s, "cannot list the records");
+	}
+	for (size_t k = 0; k < n; k++) {
+		json_t *rec = so_export_record(s, ids[k]);
+		if (!rec) {
+			count = -1;
 			break;
 		}
 		if (format == SO_EXPORT_JSONL) {
-			json_t *rec = json_pack("{s:s, s:s, s:{s:s, s:i, s:s, s:s}, s:{s:s, s:i, s:o}, "
-						"s:i, s:s, s:o, s:o}",
-				"record_id", record_id, "type", type,
-				"book", "type", type, "year", sqlite3_column_int(rs, 2),
-				"volume", (const char *)sqlite3_column_text(rs, 3),
-				"authority_code", (const char *)sqlite3_column_text(rs, 4),
-				"source", "file", (const char *)sqlite3_column_text(rs, 6),
-				"page_index", sqlite3_column_int(rs, 7), "sha256", text_or_null(rs, 8),
-				"row", sqlite3_column_int(rs, 9),
-				"status", (const char *)sqlite3_column_text(rs, 10),
-				"fields", fields, "flags", flags);
-			char *line = rec ? json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER |
-							  JSON_REAL_PRECISION(4)) : NULL;
-			json_decref(rec);
+			char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(4));
 			if (!line) {
-				rc = SQLITE_NOMEM;
+				json_decref(rec);
+				count = so_error("out of memory writing a record");
 				break;
 			}
 			fputs(line, out);
 			fputc('\n', out);
 			free(line);
 		} else {
+			json_t *book = json_object_get(rec, "book"), *src = json_object_get(rec, "source");
 			char num[32];
-			csv_put(out, record_id, 0);
-			csv_put(out, type, 0);
-			snprintf(num, sizeof(num), "%d", sqlite3_column_int(rs, 2));
+			csv_put(out, json_string_value(json_object_get(rec, "record_id")), 0);
+			csv_put(out, json_string_value(json_object_get(rec, "type")), 0);
+			snprintf(num, sizeof(num), "%lld",
+				 (long long)json_integer_value(json_object_get(book, "year")));
 			csv_put(out, num, 0);
-			csv_put(out, (const char *)sqlite3_column_text(rs, 3), 0);
-			csv_put(out, (const char *)sqlite3_column_text(rs, 4), 0);
-			csv_put(out, (const char *)sqlite3_column_text(rs, 6), 0);
-			snprintf(num, sizeof(num), "%d", sqlite3_column_int(rs, 7));
+			csv_put(out, json_string_value(json_object_get(book, "volume")), 0);
+			csv_put(out, json_string_value(json_object_get(book, "authority_code")), 0);
+			csv_put(out, json_string_value(json_object_get(src, "file")), 0);
+			snprintf(num, sizeof(num), "%lld",
+				 (long long)json_integer_value(json_object_get(src, "page_index")));
 			csv_put(out, num, 0);
-			snprintf(num, sizeof(num), "%d", sqlite3_column_int(rs, 9));
+			snprintf(num, sizeof(num), "%lld",
+				 (long long)json_integer_value(json_object_get(rec, "row")));
 			csv_put(out, num, 0);
-			csv_put(out, (const char *)sqlite3_column_text(rs, 10), 0);
+			csv_put(out, json_string_value(json_object_get(rec, "status")), 0);
 			struct so_buf codes = SO_BUF_INIT(4096);
 			size_t i;
 			json_t *f;
-			json_array_foreach(flags, i, f) {
+			json_array_foreach(json_object_get(rec, "flags"), i, f) {
 				if (codes.len)
 					so_buf_adds(&codes, ";");
 				so_buf_adds(&codes, json_string_value(json_object_get(f, "code")));
 			}
 			csv_put(out, codes.data ? codes.data : "", 0);
 			so_buf_release(&codes);
-			for (size_t k = 0; k < all.n; k++) {
-				json_t *fv = json_object_get(fields, all.v[k]);
+			json_t *fields = json_object_get(rec, "fields");
+			for (size_t j = 0; j < all.n; j++) {
+				json_t *fv = json_object_get(fields, all.v[j]);
 				csv_put(out, json_string_value(json_object_get(fv, "value")),
-					k + 1 == all.n);
+					j + 1 == all.n);
 			}
-			json_decref(fields);
-			json_decref(flags);
 		}
+		json_decref(rec);
 		count++;
 	}
-	sqlite3_reset(rs);
-	names_release(&ns);
+	free(ids);
 	names_release(&all);
-	if (rc != SQLITE_DONE)
-		return so_store_error(s, "cannot export the records");
 	return count;
 }
