@@ -292,7 +292,7 @@ long so_export(struct so_store *s, enum so_export_format format, FILE *out)
 			break;
 		}
 		if (format == SO_EXPORT_JSONL) {
-			char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(4));
+			char *line = json_dumps(rec, SO_EXPORT_DUMP_FLAGS);
 			if (!line) {
 				json_decref(rec);
 				count = so_error("out of memory writing a record");

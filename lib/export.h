@@ -11,6 +11,9 @@
 
 #include "store.h"
 
+/* How a record is written, in the export and in its delivery: the same text both ways. */
+#define SO_EXPORT_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(4))
+
 enum so_export_format { SO_EXPORT_JSONL, SO_EXPORT_CSV };
 
 /* The export object of one record — also the body of its delivery to the national

@@ -1068,9 +1068,14 @@ int so_audit_add(struct so_store *s, const char *actor, int64_t record_id, const
 
 int so_outbox_enqueue(struct so_store *s, int64_t record_id, const char *idempotency_key)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO outbox (record_id, idempotency_key, state, "
-					    "created_at) VALUES (?1, ?2, 'queued', ?3) "
-					    "ON CONFLICT (record_id) DO NOTHING");
+	/* a row refused or held at an older version of the record is queued again */
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO outbox (record_id, idempotency_key, version, state, created_at) "
+		"SELECT id, ?2, version, 'queued', ?3 FROM records WHERE id = ?1 "
+		"ON CONFLICT (record_id) DO UPDATE SET idempotency_key = excluded.idempotency_key, "
+		"version = excluded.version, state = 'queued', owner = NULL, lease_until = NULL, "
+		"attempts = 0, last_status = NULL, last_error = NULL "
+		"WHERE outbox.state IN ('refused', 'held') AND outbox.version < excluded.version");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, record_id);
@@ -1082,7 +1087,8 @@ int so_outbox_enqueue(struct so_store *s, int64_t record_id, const char *idempot
 int so_outbox_ack(struct so_store *s, int64_t record_id, const char *remote_id)
 {
 	sqlite3_stmt *st = so_store_stmt(s, "UPDATE outbox SET state = 'acked', remote_id = ?2, "
-					    "acked_at = ?3, last_error = NULL WHERE record_id = ?1");
+					    "acked_at = ?3, last_error = NULL, owner = NULL, "
+					    "lease_until = NULL WHERE record_id = ?1 AND state = 'queued'");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, record_id);
@@ -1090,9 +1096,18 @@ int so_outbox_ack(struct so_store *s, int64_t record_id, const char *remote_id)
 	bind_now(st, 3);
 	if (so_store_step_done(s, st) < 0)
 		return -1;
-	if (sqlite3_changes(s->db) != 1)
-		return so_error("record %lld is not in the outbox", (long long)record_id);
-	return so_record_set_status(s, record_id, "synced");
+	if (sqlite3_changes(s->db) == 1)
+		return so_record_set_status(s, record_id, "synced");
+	/* acknowledged already (by another sync process): nothing to do */
+	st = so_store_stmt(s, "SELECT 1 FROM outbox WHERE record_id = ?1 AND state = 'acked'");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return so_error("record %lld is not queued in the outbox", (long long)record_id);
 }
 
 int so_event_add(struct so_store *s, const char *stage, const char *level, const char *unit,

@@ -165,8 +165,11 @@ int so_audit_add(struct so_store *s, const char *actor, int64_t record_id, const
 		 const char *field, const char *before, const char *after);
 
 /* The outbox ------------------------------------------------------------------------------ */
+/* Queues the record for delivery under its business key (again, when it was refused or held
+ * at an older version); a record queued or delivered already is left as it is. */
 int so_outbox_enqueue(struct so_store *s, int64_t record_id, const char *idempotency_key);
-/* Marks the record acknowledged with its remote id, and the record synced. */
+/* Marks the queued record acknowledged with its remote id, and the record synced (in the
+ * caller's transaction). Acknowledging it again is a no-op; a record not queued an error. */
 int so_outbox_ack(struct so_store *s, int64_t record_id, const char *remote_id);
 
 /* Events for the report: a failure or notable outcome of a unit. */

@@ -156,18 +156,29 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_record ON audit (record_id);
 
--- Records waiting for delivery to the national database.
+-- Records waiting for delivery to the national database. A row is claimed by one sync process
+-- at a time (owner, until lease_until); it is 'acked' in the same transaction that stores the
+-- remote id and marks the record synced; 'refused' when the server answered 409 or 422 (the
+-- record then needs review; approved again, it is queued again at a newer version); 'held'
+-- when the record cannot be delivered as it is (no business key, or the key of another
+-- record).
 CREATE TABLE outbox (
 	record_id       INTEGER PRIMARY KEY REFERENCES records (id),
-	idempotency_key TEXT NOT NULL UNIQUE,
-	state           TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'acked', 'refused')),
+	idempotency_key TEXT NOT NULL,
+	version         INTEGER NOT NULL DEFAULT 1,
+	state           TEXT NOT NULL DEFAULT 'queued'
+	                CHECK (state IN ('queued', 'acked', 'refused', 'held')),
+	owner           TEXT,
+	lease_until     TEXT,
 	attempts        INTEGER NOT NULL DEFAULT 0,
-	next_attempt_at TEXT,
+	last_status     INTEGER,
 	last_error      TEXT,
+	last_attempt_at TEXT,
 	remote_id       TEXT,
 	acked_at        TEXT,
 	created_at      TEXT NOT NULL
 );
+CREATE INDEX outbox_key ON outbox (idempotency_key);
 CREATE INDEX outbox_state ON outbox (state);
 
 -- What happened, unit by unit, for the operator's report.

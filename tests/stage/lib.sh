@@ -62,3 +62,61 @@ bookspecs() {
 		esac
 	done <"$dir/manifest.ini"
 }
+
+# sync_fixture DIR COPIES: a batch of the four books (one generated page each) read by scan,
+# ocr, validate and normalize, every record approved as an archivist would (UPDATE as `review
+# approve` does), then copied COPIES times as books of other volumes (more records, each
+# with its own business key)
+sync_fixture() {
+	local dir=$1 copies=$2 g="$WORK/sync-gen"
+	gen "$g" --seed 51 --pages 1 \
+		--book birth --year 2019 --volume 01 --authority 26740 \
+		--book marriage --year 2020 --volume 01 --authority 26740 \
+		--book death --year 2021 --volume 02 --authority 26740 \
+		--book parentage --year 2022 --volume 01 --authority 26740 2>/dev/null
+	local specs
+	mapfile -t specs < <(bookspecs "$g")
+	sohoa scan --batch "$dir" "${specs[@]}" >/dev/null 2>&1 || fail "fixture: scan"
+	sohoa ocr --batch "$dir" >/dev/null 2>&1 || fail "fixture: ocr"
+	sohoa validate --batch "$dir" >/dev/null 2>&1 || fail "fixture: validate"
+	sohoa normalize --batch "$dir" >/dev/null 2>&1 || fail "fixture: normalize"
+	sql "$dir" "UPDATE records SET status = 'approved', version = version + 1
+		WHERE status = 'needs_review'"
+	[ "$copies" -eq 0 ] || python3 "$SOHOA_SOURCE/tests/common/replicate_books.py" "$dir" \
+		"$copies" >/dev/null || fail "fixture: copies"
+}
+
+# test_ca: a private CA (ca.pem) and a server certificate for 127.0.0.1 (server.pem,
+# server.key) in $WORK
+test_ca() {
+	(
+		cd "$WORK"
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
+			-subj "/CN=sohoa test CA" >/dev/null 2>&1 || fail "cannot make a CA"
+		openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
+			-subj "/CN=127.0.0.1" >/dev/null 2>&1 || fail "cannot make a key"
+		printf 'subjectAltName=IP:127.0.0.1\n' >san.ext
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+			-out server.pem -days 2 -extfile san.ext >/dev/null 2>&1 ||
+			fail "cannot sign the certificate"
+	)
+}
+
+# registry_start DB ARGS...: starts sohoa-registryd on DB; sets $server (its pid) and $url
+registry_start() {
+	local db=$1 out
+	shift
+	out=$(mktemp "$WORK/registry-XXXXXX.out")
+	sohoa-registryd --db "$db" "$@" >"$out" 2>&1 &
+	server=$!
+	for _ in $(seq 100); do
+		grep -q listening "$out" && break
+		sleep 0.05
+	done
+	url=$(sed -n 's/^listening on //p' "$out")
+	[ -n "$url" ] || fail "the registry did not start: $(cat "$out")"
+}
+registry_stop() {
+	kill "$server" 2>/dev/null || true
+	wait "$server" 2>/dev/null || true
+}
