@@ -259,6 +259,12 @@ struct item {
 	struct item *link;        /* in the waiting list */
 };
 
+struct ack {
+	struct slot sl;
+	char remote[64];
+	int created;
+};
+
 struct sync {
 	struct so_store *s;
 	const struct so_sync_options *o;
@@ -282,6 +288,8 @@ struct sync {
 	struct so_progress progress;
 	int64_t done;
 	unsigned rng;
+	struct ack *acks;         /* acknowledged, to be stored */
+	size_t nacks, acks_cap;
 };
 
 static double jitter(struct sync *y)
@@ -537,21 +545,32 @@ rollback:
 	return -1;
 }
 
-/* Stores the acknowledgements of a response: one transaction for all of them. */
-struct ack {
-	const struct slot *sl;
-	char remote[64];
-	int created;
-};
-
-static int acknowledge(struct sync *y, const struct ack *acks, int n)
+/* The acknowledgements of the answers received together are stored in one transaction. */
+static int ack_add(struct sync *y, const struct slot *sl, const char *remote, int created)
 {
-	if (n == 0)
+	if (y->nacks == y->acks_cap) {
+		size_t cap = y->acks_cap ? y->acks_cap * 2 : 64;
+		struct ack *v = so_realloc(y->acks, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		y->acks = v;
+		y->acks_cap = cap;
+	}
+	struct ack *a = &y->acks[y->nacks++];
+	a->sl = *sl;
+	snprintf(a->remote, sizeof(a->remote), "%s", remote);
+	a->created = created;
+	return 0;
+}
+
+static int acks_flush(struct sync *y)
+{
+	if (y->nacks == 0)
 		return 0;
 	if (so_store_begin(y->s) < 0)
 		return -1;
-	for (int i = 0; i < n; i++)
-		if (so_outbox_ack(y->s, acks[i].sl->id, acks[i].remote) < 0) {
+	for (size_t i = 0; i < y->nacks; i++)
+		if (so_outbox_ack(y->s, y->acks[i].sl.id, y->acks[i].remote) < 0) {
 			so_store_rollback(y->s);
 			return -1;
 		}
@@ -559,14 +578,16 @@ static int acknowledge(struct sync *y, const struct ack *acks, int n)
 		so_store_rollback(y->s);
 		return -1;
 	}
-	for (int i = 0; i < n; i++) {
-		if (acks[i].created)
+	for (size_t i = 0; i < y->nacks; i++) {
+		if (y->acks[i].created)
 			y->res->created++;
 		else
 			y->res->existed++;
-		log_record(y, acks[i].sl, "%s as %s", acks[i].created ? "delivered" : "already there",
-			   acks[i].remote);
+		log_record(y, &y->acks[i].sl, "%s as %s",
+			   y->acks[i].created ? "delivered" : "already there", y->acks[i].remote);
 	}
+	y->done += (int64_t)y->nacks;
+	y->nacks = 0;
 	return 0;
 }
 
@@ -630,22 +651,18 @@ static int retry(struct sync *y, struct item *it, const int *again, long status,
 	return 0;
 }
 
-/* One record's answer (a whole response, or an item of a batch response). Fills ACK when it
- * is acknowledged; sets *again when it is to be retried. */
+/* One record's answer (a whole response, or an item of a batch response): acknowledged (to
+ * be stored with the others of this round), refused, left, or *again set to retry it. */
 static int outcome(struct sync *y, const struct slot *sl, long status, json_t *answer,
-		   struct ack *ack, int *again)
+		   int *again)
 {
 	*again = 0;
-	ack->sl = NULL;
 	if (status == 200 || status == 201) {
 		const char *id = json_string_value(json_object_get(answer, "id"));
-		if (!id || !*id || strlen(id) >= sizeof(ack->remote))
+		if (!id || !*id || strlen(id) >= sizeof(((struct ack *)0)->remote))
 			return leave(y, sl, (int)status, "the server acknowledged the record without "
 				     "a usable id");
-		ack->sl = sl;
-		snprintf(ack->remote, sizeof(ack->remote), "%s", id);
-		ack->created = status == 201;
-		return 0;
+		return ack_add(y, sl, id, status == 201);
 	}
 	if (status == 409 || status == 422)
 		return refuse(y, sl, (int)status, answer);
@@ -681,8 +698,7 @@ static int finished(struct sync *y, int a, CURLcode result)
 	curl_off_t retry_after = 0;
 	curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
 	int again[MAX_BATCH] = { 0 };
-	struct ack acks[MAX_BATCH];
-	int nacks = 0, rc = 0;
+	int rc = 0;
 	char why[CURL_ERROR_SIZE + 96];
 	json_t *answer = NULL;
 	y->res->requests++;
@@ -725,17 +741,14 @@ static int finished(struct sync *y, int a, CURLcode result)
 	}
 	snprintf(why, sizeof(why), "HTTP %ld", status);
 	if (it->n == 1 && y->o->batch == 1) {
-		rc = outcome(y, &it->v[0], status, answer, &acks[0], &again[0]);
-		nacks = acks[0].sl ? 1 : 0;
+		rc = outcome(y, &it->v[0], status, answer, &again[0]);
 	} else if (status == 200 && json_is_array(json_object_get(answer, "results")) &&
 		   json_array_size(json_object_get(answer, "results")) == (size_t)it->n) {
 		json_t *results = json_object_get(answer, "results");
 		for (int i = 0; rc == 0 && i < it->n; i++) {
 			json_t *r = json_array_get(results, (size_t)i);
 			long s = (long)json_integer_value(json_object_get(r, "status"));
-			rc = outcome(y, &it->v[i], s, r, &acks[nacks], &again[i]);
-			if (acks[nacks].sl)
-				nacks++;
+			rc = outcome(y, &it->v[i], s, r, &again[i]);
 			if (again[i])
 				snprintf(why, sizeof(why), "HTTP %ld for a record of the batch", s);
 		}
@@ -750,8 +763,6 @@ static int finished(struct sync *y, int a, CURLcode result)
 			rc = leave(y, &it->v[i], (int)status, why);
 	}
 	if (rc == 0)
-		rc = acknowledge(y, acks, nacks);
-	if (rc == 0)
 		rc = retry(y, it, again, status, (double)retry_after, why);
 	goto done;
 release:
@@ -759,7 +770,6 @@ release:
 	rc = 0;
 done:
 	json_decref(answer);
-	y->done += nacks;
 	return rc;
 }
 
@@ -1011,7 +1021,7 @@ int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_s
 		int running = 0;
 		curl_multi_perform(y.multi, &running);
 		CURLMsg *m;
-		int left;
+		int left, completed = 0;
 		while ((m = curl_multi_info_read(y.multi, &left))) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
@@ -1025,7 +1035,15 @@ int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_s
 				code = SO_EXIT_ENV;
 				goto out;
 			}
+			completed++;
+		}
+		if (completed) {
+			if (acks_flush(&y) < 0) {
+				code = SO_EXIT_ENV;
+				goto out;
+			}
 			so_progress_update(&y.progress, y.done, y.failed_errors, total);
+			continue;   /* free slots: start the next requests at once */
 		}
 		int wait_ms = (int)((next_due - so_monotonic()) * 1000);
 		if (wait_ms < 1)
@@ -1038,6 +1056,10 @@ int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_s
 			usleep((useconds_t)wait_ms * 1000);
 	}
 out:
+	/* what was acknowledged is stored even when the run ends early */
+	if (acks_flush(&y) < 0 && code == SO_EXIT_OK)
+		code = SO_EXIT_ENV;
+	free(y.acks);
 	so_progress_end(&y.progress);
 	for (int a = 0; y.active && a < o->inflight; a++)
 		if (y.active[a].item)
