@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "embed.h"
+#include "jschema.h"
 #include "registry.h"
 #include "util.h"
 
@@ -29,6 +31,7 @@ struct so_registry {
 	struct token tokens[TOKENS_MAX];
 	int ntokens, auth;
 	char *cert, *key;
+	json_t *schemas;          /* the record schemas by file name, parsed at start */
 	uint64_t rng;
 	int port;
 };
@@ -84,98 +87,72 @@ static enum MHD_Result problem(struct MHD_Connection *c, unsigned status, const 
 
 /* Validation ------------------------------------------------------------------------------ */
 
-static const char *const required[][7] = {
-	{ "birth", "child.full_name", "child.birth_date", "child.sex", NULL },
-	{ "marriage", "husband.full_name", "wife.full_name", "husband.birth_date",
-	  "wife.birth_date", NULL },
-	{ "death", "deceased.full_name", "death.datetime", NULL },
-	{ "parentage", "parent.full_name", "child.full_name", "relationship", NULL },
-};
+/* A record is checked against the schema of its type, schemas/records/TYPE.schema.json, compiled
+ * into the library; the schemas refer to schemas/records/common.schema.json by its file name. */
+static const char *const record_types[] = { "birth", "marriage", "death", "parentage" };
+
+/* Parses the record schemas into r->schemas, by file name ("birth.schema.json"). */
+static int schemas_load(struct so_registry *r)
+{
+	const char *const names[] = { "common", "birth", "marriage", "death", "parentage" };
+	r->schemas = json_object();
+	if (!r->schemas)
+		return so_error("out of memory");
+	for (size_t i = 0; i < SO_ARRAY_SIZE(names); i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "records/%s.schema.json", names[i]);
+		const struct so_embedded *e = so_embedded_find(path);
+		if (!e)
+			return so_error("the schema '%s' is not compiled in", path);
+		json_error_t err;
+		json_t *doc = json_loadb((const char *)e->data, e->size, 0, &err);
+		if (!doc)
+			return so_error("cannot parse the schema '%s': %s (line %d)", path, err.text,
+					err.line);
+		if (json_object_set_new(r->schemas, path + strlen("records/"), doc) < 0)
+			return so_error("out of memory");
+	}
+	return 0;
+}
+
+/* The schema document a $ref names: by its file name, whatever path or URL precedes it. */
+static json_t *schema_resolve(const char *document, void *ctx)
+{
+	struct so_registry *r = ctx;
+	const char *slash = strrchr(document, '/');
+	return json_object_get(r->schemas, slash ? slash + 1 : document);
+}
 
 static void reason(json_t *errors, const char *field, const char *why)
 {
 	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "reason", why));
 }
 
-static int iso_date(const char *s)
+/* The per-field reasons a record is refused for (an empty array when it is acceptable), or NULL
+ * when memory runs out. */
+static json_t *validate(struct so_registry *r, json_t *rec)
 {
-	size_t n = strlen(s);
-	if (n != 4 && n != 7 && n != 10 && n != 16)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		int digit = s[i] >= '0' && s[i] <= '9';
-		int sep = i == 4 || i == 7 ? s[i] == '-' : i == 10 ? s[i] == 'T' : i == 13 ? s[i] == ':'
-			: digit;
-		if (!sep)
-			return 0;
-	}
-	return 1;
-}
-
-/* The per-field reasons a record is refused for (an empty array when it is acceptable). */
-static json_t *validate(json_t *rec)
-{
-	json_t *errors = json_array();
+	json_t *errors;
 	if (!json_is_object(rec)) {
-		reason(errors, "", "the record must be a JSON object");
+		if ((errors = json_array()))
+			reason(errors, "", "the record must be a JSON object");
 		return errors;
 	}
 	const char *type = json_string_value(json_object_get(rec, "type"));
-	int known = 0;
-	for (size_t i = 0; type && i < sizeof(required) / sizeof(required[0]); i++)
-		known |= strcmp(type, required[i][0]) == 0;
-	if (!known)
-		reason(errors, "type", "must be birth, marriage, death or parentage");
-	if (!json_is_string(json_object_get(rec, "record_id")))
-		reason(errors, "record_id", "must be a string");
-	json_t *book = json_object_get(rec, "book");
-	if (!json_is_object(book) || !json_is_integer(json_object_get(book, "year")) ||
-	    !json_is_string(json_object_get(book, "volume")) ||
-	    !json_is_string(json_object_get(book, "authority_code")))
-		reason(errors, "book", "must give type, year, volume and authority_code");
-	else if (type && json_string_value(json_object_get(book, "type")) &&
-		 strcmp(type, json_string_value(json_object_get(book, "type"))) != 0)
-		reason(errors, "book.type", "differs from the record's type");
-	const char *status = json_string_value(json_object_get(rec, "status"));
-	if (!status || (strcmp(status, "valid") != 0 && strcmp(status, "approved") != 0))
-		reason(errors, "status", "only valid or approved records are delivered");
-	json_t *fields = json_object_get(rec, "fields");
-	if (!json_is_object(fields)) {
-		reason(errors, "fields", "must be an object");
+	const json_t *schema = NULL;
+	for (size_t i = 0; type && i < SO_ARRAY_SIZE(record_types); i++)
+		if (strcmp(type, record_types[i]) == 0) {
+			char name[64];
+			snprintf(name, sizeof(name), "%s.schema.json", record_types[i]);
+			schema = json_object_get(r->schemas, name);
+			break;
+		}
+	if (!schema) {
+		if ((errors = json_array()))
+			reason(errors, "type", "must be birth, marriage, death or parentage");
 		return errors;
 	}
-	const char *always[] = { "registration_number", "registration_date" };
-	for (size_t i = 0; i < 2; i++) {
-		json_t *f = json_object_get(fields, always[i]);
-		if (!json_is_string(json_object_get(f, "value")))
-			reason(errors, always[i], "is required");
-	}
-	for (size_t i = 0; known && i < sizeof(required) / sizeof(required[0]); i++) {
-		if (strcmp(type, required[i][0]) != 0)
-			continue;
-		for (size_t k = 1; k < 7 && required[i][k]; k++)
-			if (!json_is_string(json_object_get(json_object_get(fields, required[i][k]),
-							    "value")))
-				reason(errors, required[i][k], "is required");
-	}
-	const char *name;
-	json_t *f;
-	json_object_foreach(fields, name, f) {
-		if (json_is_null(f))
-			continue;
-		json_t *v = json_object_get(f, "value");
-		if (!json_is_object(f) || (!json_is_null(v) && !json_is_string(v))) {
-			reason(errors, name, "must be null or an object whose value is a string");
-			continue;
-		}
-		size_t n = strlen(name);
-		int date = (n >= 5 && strcmp(name + n - 5, "_date") == 0) ||
-			   strcmp(name, "death_notice.date") == 0 || strcmp(name, "death.datetime") == 0;
-		if (date && json_is_string(v) && !iso_date(json_string_value(v)))
-			reason(errors, name, "must be an ISO date (YYYY, YYYY-MM, YYYY-MM-DD or "
-				       "YYYY-MM-DDTHH:MM)");
-	}
-	return errors;
+	return so_jschema_check(schema, rec, schema_resolve, r);
 }
 
 /* Storing ------------------------------------------------------------------------------------ */
@@ -260,7 +237,11 @@ static json_t *create_one(struct so_registry *r, const char *key, json_t *rec, u
 		*status = 400;
 		return json_pack("{s:s}", "error", "an Idempotency-Key is required");
 	}
-	json_t *errors = validate(rec);
+	json_t *errors = validate(r, rec);
+	if (!errors) {
+		*status = 500;
+		return json_pack("{s:s}", "error", "the record could not be checked");
+	}
 	if (json_array_size(errors)) {
 		*status = 422;
 		return json_pack("{s:s, s:o}", "error", "the record is refused", "errors", errors);
@@ -455,6 +436,8 @@ int so_registry_start(const struct so_registry_options *o, struct so_registry **
 	}
 	if (o->tokens && load_tokens(r, o->tokens) < 0)
 		goto error;
+	if (schemas_load(r) < 0)
+		goto error;
 	if (sqlite3_open(o->db, &r->db) != SQLITE_OK ||
 	    sqlite3_exec(r->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
 			 "CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, "
@@ -521,5 +504,6 @@ void so_registry_stop(struct so_registry *r)
 	pthread_mutex_destroy(&r->lock);
 	free(r->cert);
 	free(r->key);
+	json_decref(r->schemas);
 	free(r);
 }

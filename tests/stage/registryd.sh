@@ -77,6 +77,20 @@ s, b, _ = call("/v1/records", bad, key="26740/birth/2019/01/126")
 expect("refused", s, 422)
 fields = sorted(e["field"] for e in b["errors"])
 expect("per-field reasons", fields, ["child.birth_date", "child.sex", "status"])
+# checked against schemas/records/birth.schema.json: a date not in ISO form and a sex not
+# canonical are refused on exactly those two fields, with the schema's reasons
+wrong = json.loads(json.dumps(rec)); wrong["fields"]["child.birth_date"]["value"] = "30/02/2019"
+wrong["fields"]["child.sex"]["value"] = "Nam"
+s, b, _ = call("/v1/records", wrong, key="26740/birth/2019/01/129")
+expect("bad date and sex", (s, b.get("error"), sorted((e["field"], e["reason"]) for e in b["errors"])),
+       (422, "the record is refused",
+        [("child.birth_date", "value must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+         ("child.sex", "value must be male or female")]))
+s, b, _ = call("/v1/records", dict(rec, type="census"), key="26740/census/2019/01/125")
+expect("unknown type", (s, b["errors"]),
+       (422, [{"field": "type", "reason": "must be birth, marriage, death or parentage"}]))
+s, b, _ = call("/v1/records", [rec], key="26740/birth/2019/01/130")
+expect("not an object", (s, b["errors"]), (422, [{"field": "", "reason": "the record must be a JSON object"}]))
 expect("not JSON", call("/v1/records", raw=b"{nope", key="k9")[0], 400)
 expect("too large", call("/v1/records", raw=b"[" + b"1," * 700000 + b"1]", key="k9")[0], 413)
 s, b, _ = call("/v1/records:batch", {"records": [
