@@ -1,6 +1,7 @@
 /* The reference national-database server (see registry.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -30,7 +31,7 @@ struct so_registry {
 	pthread_mutex_t lock;     /* the database connection and the fault draws */
 	struct token tokens[TOKENS_MAX];
 	int ntokens, auth;
-	char *cert, *key;
+	char *cert, *key, *trust;
 	json_t *schemas;          /* the record schemas by file name, parsed at start */
 	uint64_t rng;
 	int port;
@@ -264,11 +265,29 @@ static json_t *create_one(struct so_registry *r, const char *key, json_t *rec, u
 
 /* Requests --------------------------------------------------------------------------------- */
 
+/* 1 when the client presented a certificate that verifies against the client CA. */
+static int client_certified(struct so_registry *r, struct MHD_Connection *c)
+{
+	if (!r->trust)
+		return 0;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session)
+		return 0;
+	gnutls_session_t session = (gnutls_session_t)ci->tls_session;
+	unsigned n = 0, status = 0;
+	if (!gnutls_certificate_get_peers(session, &n) || n == 0)
+		return 0;
+	return gnutls_certificate_verify_peers2(session, &status) == 0 && status == 0;
+}
+
 static int authorized(struct so_registry *r, struct MHD_Connection *c, int write)
 {
 	if (!r->auth)
 		return 200;
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	if (!h && client_certified(r, c))
+		return 200;
 	if (!h || strncmp(h, "Bearer ", 7) != 0)
 		return 401;
 	for (int i = 0; i < r->ntokens; i++)
@@ -313,7 +332,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	int write = strcmp(method, "POST") == 0;
 	int auth = authorized(r, c, write);
 	if (auth == 401)
-		return problem(c, 401, "a valid bearer token is required");
+		return problem(c, 401, r->trust ? "a valid bearer token or client certificate is "
+					   "required" : "a valid bearer token is required");
 	if (auth == 403)
 		return problem(c, 403, "this token may not deliver records");
 	if (q->too_big)
@@ -461,19 +481,29 @@ int so_registry_start(const struct so_registry_options *o, struct so_registry **
 			goto error;
 		flags |= MHD_USE_TLS;
 	}
-	if (r->cert)
-		r->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, r,
-					     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-					     MHD_OPTION_NOTIFY_COMPLETED, completed, r,
-					     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-					     MHD_OPTION_HTTPS_MEM_CERT, r->cert,
-					     MHD_OPTION_HTTPS_MEM_KEY, r->key, MHD_OPTION_END);
-	else
-		r->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, r,
-					     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-					     MHD_OPTION_NOTIFY_COMPLETED, completed, r,
-					     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-					     MHD_OPTION_END);
+	if (o->client_ca) {
+		if (!r->cert) {
+			so_error("client certificates need HTTPS (--cert and --key)");
+			goto error;
+		}
+		if (so_read_file(o->client_ca, 1 << 20, &r->trust, &len) < 0)
+			goto error;
+		r->auth = 1;
+	}
+	struct MHD_OptionItem opts[8];
+	int n = 0;
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &addr };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, r };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL };
+	if (r->cert) {
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, r->cert };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, r->key };
+	}
+	if (r->trust)
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, r->trust };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	r->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, r,
+				     MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!r->daemon) {
 		so_error("cannot listen on %s (in use, or a bad certificate)", o->listen);
 		goto error;
@@ -504,6 +534,7 @@ void so_registry_stop(struct so_registry *r)
 	pthread_mutex_destroy(&r->lock);
 	free(r->cert);
 	free(r->key);
+	free(r->trust);
 	json_decref(r->schemas);
 	free(r);
 }

@@ -17,6 +17,8 @@ struct so_registry_options {
 	const char *listen;      /* "127.0.0.1:8443" */
 	const char *tokens;      /* file of "TOKEN write|read" lines; NULL: no authentication */
 	const char *cert, *key;  /* PEM files for HTTPS; NULL: plain HTTP */
+	const char *client_ca;   /* PEM CA: a client certificate it signed may deliver records
+	                          * (mutual TLS, beside or instead of tokens); needs HTTPS */
 	size_t max_body;         /* bytes */
 	int batch_max;           /* records in one batch request */
 	double fault_500;        /* share of requests answered 500 */

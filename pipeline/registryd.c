@@ -11,7 +11,8 @@
 
 static const char usage[] =
 	"usage: sohoa-registryd --db FILE [--listen 127.0.0.1:PORT] [--tokens FILE]\n"
-	"                       [--cert FILE --key FILE] [--max-body BYTES] [--batch-max N]\n"
+	"                       [--cert FILE --key FILE [--client-ca FILE]]\n"
+	"                       [--max-body BYTES] [--batch-max N]\n"
 	"                       [--fault-500 P] [--fault-busy P] [--fault-drop P]\n"
 	"                       [--fault-delay MS] [--seed N]\n"
 	"\n"
@@ -25,6 +26,8 @@ static const char usage[] =
 	"  --tokens FILE     accepted bearer tokens, one per line: TOKEN [write|read]\n"
 	"                    (without it, no authentication)\n"
 	"  --cert F --key F  serve HTTPS with this PEM certificate and key\n"
+	"  --client-ca F     accept client certificates signed by this CA (PEM) as\n"
+	"                    credentials to deliver records (mutual TLS)\n"
 	"  --max-body BYTES  largest request body (default 1048576)\n"
 	"  --batch-max N     most records in one batch request (default 100)\n"
 	"  --fault-500 P     answer this share of requests 500\n"
@@ -56,6 +59,7 @@ int main(int argc, char **argv)
 		{ "tokens", required_argument, NULL, 't' },
 		{ "cert", required_argument, NULL, 'c' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "client-ca", required_argument, NULL, 'a' },
 		{ "max-body", required_argument, NULL, 'm' },
 		{ "batch-max", required_argument, NULL, 'n' },
 		{ "fault-500", required_argument, NULL, '5' },
@@ -77,6 +81,7 @@ int main(int argc, char **argv)
 		case 't': o.tokens = optarg; break;
 		case 'c': o.cert = optarg; break;
 		case 'k': o.key = optarg; break;
+		case 'a': o.client_ca = optarg; break;
 		case 'm':
 			if (so_cli_number("max-body", optarg, 1024, 1L << 30, &v) < 0)
 				return SO_EXIT_USAGE;

@@ -86,8 +86,9 @@ sync_fixture() {
 		"$copies" >/dev/null || fail "fixture: copies"
 }
 
-# test_ca: a private CA (ca.pem) and a server certificate for 127.0.0.1 (server.pem,
-# server.key) in $WORK
+# test_ca: a private CA (ca.pem), a server certificate for 127.0.0.1 (server.pem,
+# server.key), a client certificate it signed (client.pem, client.key) and a self-signed one
+# (rogue.pem, rogue.key) in $WORK
 test_ca() {
 	(
 		cd "$WORK"
@@ -99,6 +100,15 @@ test_ca() {
 		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
 			-out server.pem -days 2 -extfile san.ext >/dev/null 2>&1 ||
 			fail "cannot sign the certificate"
+		# a client certificate for mutual TLS, and one from no known CA
+		openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr \
+			-subj "/CN=sohoa-sync 26740" >/dev/null 2>&1 || fail "cannot make a client key"
+		printf 'extendedKeyUsage=clientAuth\n' >client.ext
+		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+			-out client.pem -days 2 -extfile client.ext >/dev/null 2>&1 ||
+			fail "cannot sign the client certificate"
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout rogue.key -out rogue.pem -days 2 \
+			-subj "/CN=rogue" >/dev/null 2>&1 || fail "cannot make a rogue certificate"
 	)
 }
 

@@ -200,4 +200,21 @@ expect_eq "back: 409 again (the server holds other content)" "$status" 2
 expect_eq "back: nothing queued" "$(queued "$B")" 0
 expect_eq "back: refused again" "$(sql "$B" "SELECT state || ' ' || last_status FROM outbox WHERE record_id = $other")" "refused 409"
 registry_stop
+
+# --- mutual TLS: a client certificate instead of a token ------------------------------------
+cp -r "$WORK/reference" "$WORK/mtls"
+sql "$WORK/mtls" "DELETE FROM outbox; DELETE FROM flags WHERE source = 'sync';
+	UPDATE records SET status = 'approved', version = version + 1 WHERE status = 'synced'"
+registry_start "$WORK/registry-mtls.db" --listen 127.0.0.1:0 --tokens tokens \
+	--cert server.pem --key server.key --client-ca ca.pem
+sync "$WORK/mtls" --cacert ca.pem --cert rogue.pem --key rogue.key
+expect_eq "a certificate from no known CA: stopped" "$status" 3
+expect_match "and told" "$(cat "$WORK/stderr")" "HTTP 401.*client certificate"
+sync "$WORK/mtls" --cacert ca.pem --cert client.pem --key client.key
+expect_eq "the office's certificate delivers" "$(sql "$WORK/mtls" "SELECT count(*) > 0 FROM records WHERE status = 'synced'")" 1
+expect_eq "as the token did" "$(sqlite3 "$WORK/registry-mtls.db" "SELECT count(*) FROM records")" \
+	"$(sql "$WORK/mtls" "SELECT count(*) FROM outbox WHERE state = 'acked'")"
+sync "$WORK/mtls" --cacert ca.pem --cert client.pem
+expect_eq "a certificate without its key: usage" "$status" 1
+registry_stop
 done_ok
