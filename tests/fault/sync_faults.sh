@@ -149,6 +149,28 @@ registry_stop
 [ "$status" -le 2 ] || fail "drops: exit $status"
 check drop "$WORK/drop" "$WORK/drop.db"
 
+# --- SIGTERM: a clean stop (143), what was acknowledged kept, nothing held ----------------
+fresh term
+serve "$WORK/term.db" --listen 127.0.0.1:0 --fault-delay 300
+sohoa sync --batch "$WORK/term" --endpoint "$url" --token-file token --cacert ca.pem \
+	--quiet --in-flight 4 >"$WORK/term.out" 2>&1 &
+pid=$!
+sleep 1.5
+kill -TERM "$pid"
+set +e
+wait "$pid"
+status=$?
+set -e
+expect_eq "term: exit 143" "$status" 143
+expect_eq "term: no lease left behind" \
+	"$(sql "$WORK/term" "SELECT count(*) FROM outbox WHERE owner IS NOT NULL")" 0
+expect_eq "term: stopped part way" \
+	"$(sql "$WORK/term" "SELECT count(*) > 0 FROM outbox WHERE state = 'queued'")" 1
+sync_run "$WORK/term"
+registry_stop
+[ "$status" -le 2 ] || fail "term: the next run exited $status"
+check term "$WORK/term" "$WORK/term.db"
+
 # --- two sync processes on one batch at once --------------------------------------------------
 fresh two
 serve "$WORK/two.db" --listen 127.0.0.1:0 --fault-delay 50
