@@ -450,6 +450,30 @@ static void reasons(json_t *answer, struct so_buf *text, json_t *fields)
 	}
 }
 
+/* Notes an attempt on a queued record: its answer (STATUS, 0 for none) and error; with STATE
+ * ("refused") it also leaves the queue and this process's hold. */
+static int attempted(struct sync *y, int64_t id, const char *state, int status, const char *error)
+{
+	sqlite3_stmt *st = so_store_stmt(y->s,
+		"UPDATE outbox SET state = coalesce(?5, state), last_status = ?2, last_error = ?3, "
+		"attempts = attempts + 1, last_attempt_at = ?4, "
+		"owner = CASE WHEN ?5 IS NULL THEN owner END, "
+		"lease_until = CASE WHEN ?5 IS NULL THEN lease_until END "
+		"WHERE record_id = ?1 AND state = 'queued'");
+	if (!st)
+		return -1;
+	char now[SO_TIME_LEN];
+	so_now_iso(now);
+	sqlite3_bind_int64(st, 1, id);
+	if (status)
+		sqlite3_bind_int(st, 2, status);
+	sqlite3_bind_text(st, 3, error, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+	if (state)
+		sqlite3_bind_text(st, 5, state, -1, SQLITE_STATIC);
+	return so_store_step_done(y->s, st);
+}
+
 /* 409/422: the record goes back to review with the server's reasons. */
 static int refuse(struct sync *y, const struct slot *sl, int status, json_t *answer)
 {
@@ -468,19 +492,7 @@ static int refuse(struct sync *y, const struct slot *sl, int status, json_t *ans
 	sqlite3_stmt *st;
 	if (!fields_text || !message || so_store_begin(y->s) < 0)
 		goto out;
-	st = so_store_stmt(y->s, "UPDATE outbox SET state = 'refused', last_status = ?2, "
-				 "last_error = ?3, owner = NULL, lease_until = NULL, "
-				 "attempts = attempts + 1, last_attempt_at = ?4 "
-				 "WHERE record_id = ?1 AND state = 'queued'");
-	if (!st)
-		goto rollback;
-	char now[SO_TIME_LEN];
-	so_now_iso(now);
-	sqlite3_bind_int64(st, 1, sl->id);
-	sqlite3_bind_int(st, 2, status);
-	sqlite3_bind_text(st, 3, message, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(y->s, st) < 0)
+	if (attempted(y, sl->id, "refused", status, message) < 0)
 		goto rollback;
 	if (sqlite3_changes(so_store_db(y->s)) == 1) {
 		if (so_record_set_status(y->s, sl->id, "needs_review") < 0 ||
@@ -520,20 +532,7 @@ static int leave(struct sync *y, const struct slot *sl, int status, const char *
 {
 	if (so_store_begin(y->s) < 0)
 		return -1;
-	sqlite3_stmt *st = so_store_stmt(y->s,
-		"UPDATE outbox SET last_status = ?2, last_error = ?3, "
-		"attempts = attempts + 1, last_attempt_at = ?4 "
-		"WHERE record_id = ?1 AND state = 'queued'");
-	if (!st)
-		goto rollback;
-	char now[SO_TIME_LEN];
-	so_now_iso(now);
-	sqlite3_bind_int64(st, 1, sl->id);
-	if (status)
-		sqlite3_bind_int(st, 2, status);
-	sqlite3_bind_text(st, 3, why, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(y->s, st) < 0 ||
+	if (attempted(y, sl->id, NULL, status, why) < 0 ||
 	    so_event_add(y->s, SO_SYNC_STAGE, "error", sl->key, "left queued: %s", why) < 0 ||
 	    so_store_commit(y->s) < 0)
 		goto rollback;

@@ -5,15 +5,8 @@
 # 413 for a body too large, batches — and its fault options (500, 429/503 with Retry-After).
 . "$(dirname "$0")/lib.sh"
 
-# a private CA and a certificate for 127.0.0.1
+test_ca
 cd "$WORK"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
-	-subj "/CN=sohoa test CA" >/dev/null 2>&1 || fail "cannot make a CA"
-openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
-	-subj "/CN=127.0.0.1" >/dev/null 2>&1 || fail "cannot make a key"
-printf 'subjectAltName=IP:127.0.0.1\n' >san.ext
-openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem \
-	-days 2 -extfile san.ext >/dev/null 2>&1 || fail "cannot sign the certificate"
 printf 'writer-token write\nreader-token read\n' >tokens
 
 start() { # ARGS...: starts the server, sets $server and $url
