@@ -266,7 +266,10 @@ static int canon_sex(const char *raw, struct so_canon *out)
 	char *k = fold_key(raw);
 	if (!k)
 		return -1;
-	const char *v = strcmp(k, "nam") == 0 ? "male" : strcmp(k, "nu") == 0 ? "female" : NULL;
+	/* the canonical words too: an archivist's value is read again by the rules */
+	const char *v = strcmp(k, "nam") == 0 || strcmp(k, "male") == 0	    ? "male"
+			: strcmp(k, "nu") == 0 || strcmp(k, "female") == 0 ? "female"
+									       : NULL;
 	free(k);
 	if (!v) {
 		out->problem = "not Nam or Nữ";
@@ -320,6 +323,10 @@ static int canon_nationality(const char *raw, struct so_canon *out)
 	if (!rd)
 		return -1;
 	const struct so_coded_name *c = coded_find(rd->countries, rd->ncountries, raw);
+	/* the canonical code itself ("CN"): an archivist's value is read again by the rules */
+	for (size_t i = 0; !c && strlen(raw) == 2 && i < rd->ncountries; i++)
+		if (strcmp(rd->countries[i].code, raw) == 0)
+			c = &rd->countries[i];
 	if (!c) {
 		out->problem = "not a known country";
 		return 0;
@@ -401,7 +408,10 @@ static int canon_relationship(const char *raw, struct so_canon *out)
 	if (!k)
 		return -1;
 	const char *v = strcmp(k, "cha con") == 0 ? "father" : strcmp(k, "me con") == 0 ? "mother"
-		      : strcmp(k, "cha") == 0 ? "father" : strcmp(k, "me") == 0 ? "mother" : NULL;
+		      : strcmp(k, "cha") == 0 ? "father" : strcmp(k, "me") == 0 ? "mother"
+		      /* the canonical words too */
+		      : strcmp(k, "father") == 0 ? "father" : strcmp(k, "mother") == 0 ? "mother"
+									    : NULL;
 	free(k);
 	if (!v) {
 		out->problem = "not Cha - con or Mẹ - con";

@@ -187,44 +187,144 @@ static int book_load(struct so_store *s, int64_t book_id, int judged_only, struc
 	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot read the records of a book");
 }
 
-/* Replaces the record's open flags from validation by FLAGS (a flag an archivist verified or
- * resolved is not raised again) and sets its status. */
+/* "code\x1fseverity\x1ffields\x1fmessage" of a flag, to compare sets of flags. */
+static char *flag_line(const char *code, const char *severity, const char *fields,
+		       const char *message)
+{
+	return so_asprintf("%s\x1f%s\x1f%s\x1f%s", code, severity, fields, message);
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void lines_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* 1 when the record's open flags from validation are exactly NEW (those of FLAGS marked in
+ * RAISE), 0 when they differ, -1 on error. */
+static int flags_same(struct so_store *s, int64_t id, const struct so_flag_list *flags,
+		      const char *raise)
+{
+	size_t nn = 0, no = 0, cap = flags->n + 1;
+	char **nv = so_calloc(cap, sizeof(char *)), **ov = NULL;
+	int r = -1;
+	if (!nv)
+		return -1;
+	for (size_t i = 0; i < flags->n; i++)
+		if (raise[i] && !(nv[nn++] = flag_line(flags->v[i].code, flags->v[i].severity,
+						       flags->v[i].fields, flags->v[i].message)))
+			goto done;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT code, severity, fields, message FROM flags "
+					    "WHERE record_id = ?1 AND source = 'validate' AND "
+					    "state = 'open'");
+	if (!st)
+		goto done;
+	sqlite3_bind_int64(st, 1, id);
+	size_t ocap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (no == ocap) {
+			ocap = ocap ? ocap * 2 : 8;
+			char **v = so_realloc(ov, ocap * sizeof(char *));
+			if (!v)
+				break;
+			ov = v;
+		}
+		if (!(ov[no] = flag_line((const char *)sqlite3_column_text(st, 0),
+					 (const char *)sqlite3_column_text(st, 1),
+					 (const char *)sqlite3_column_text(st, 2),
+					 (const char *)sqlite3_column_text(st, 3))))
+			break;
+		no++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		if (rc != SQLITE_ROW)
+			so_store_error(s, "cannot read a record's flags");
+		goto done;
+	}
+	r = 0;
+	if (no != nn)
+		goto done;
+	qsort(nv, nn, sizeof(char *), line_cmp);
+	if (no)
+		qsort(ov, no, sizeof(char *), line_cmp);
+	r = 1;
+	for (size_t i = 0; i < nn; i++)
+		if (strcmp(nv[i], ov[i]) != 0)
+			r = 0;
+done:
+	lines_free(nv, nn);
+	lines_free(ov, no);
+	return r;
+}
+
+/* Replaces the record's open flags from validation by FLAGS (a flag an archivist verified is
+ * not raised again) and sets its status: needs_review while an error flag is open, valid
+ * otherwise. Records approved, rejected or synced keep their status. The version moves only
+ * when the flags or the status change, so that judging a book again does not disturb an
+ * archivist at work on one of its records. */
 static int record_judge(struct so_store *s, int64_t id, const struct so_flag_list *flags)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "DELETE FROM flags WHERE record_id = ?1 AND "
-					    "source = 'validate' AND state = 'open'");
-	if (!st)
+	char *raise = so_calloc(flags->n + 1, 1);
+	if (!raise)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (so_store_step_done(s, st) < 0)
-		return -1;
+	sqlite3_stmt *st;
 	for (size_t i = 0; i < flags->n; i++) {
 		const struct so_flag_spec *f = &flags->v[i];
 		st = so_store_stmt(s, "SELECT 1 FROM flags WHERE record_id = ?1 AND code = ?2 AND "
-				      "fields = ?3 AND state <> 'open'");
+				      "fields = ?3 AND state = 'verified'");
 		if (!st)
-			return -1;
+			goto fail;
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, f->code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, f->fields, -1, SQLITE_STATIC);
-		int settled = sqlite3_step(st) == SQLITE_ROW;
+		raise[i] = sqlite3_step(st) != SQLITE_ROW;
 		sqlite3_reset(st);
-		if (!settled && so_flag_add(s, id, f->code, f->severity, f->fields, f->message,
-					    "validate", NULL) < 0)
-			return -1;
 	}
+	int same = flags_same(s, id, flags, raise);
+	if (same < 0)
+		goto fail;
+	if (!same) {
+		st = so_store_stmt(s, "DELETE FROM flags WHERE record_id = ?1 AND "
+				      "source = 'validate' AND state = 'open'");
+		if (!st)
+			goto fail;
+		sqlite3_bind_int64(st, 1, id);
+		if (so_store_step_done(s, st) < 0)
+			goto fail;
+		for (size_t i = 0; i < flags->n; i++) {
+			const struct so_flag_spec *f = &flags->v[i];
+			if (raise[i] && so_flag_add(s, id, f->code, f->severity, f->fields, f->message,
+						    "validate", NULL) < 0)
+				goto fail;
+		}
+	}
+	free(raise);
 	st = so_store_stmt(s, "UPDATE records SET status = CASE WHEN EXISTS (SELECT 1 FROM flags "
 			      "WHERE record_id = ?1 AND state = 'open' AND severity = 'error') "
 			      "THEN 'needs_review' ELSE 'valid' END, updated_at = ?2, "
 			      "version = version + 1 WHERE id = ?1 AND status IN ('extracted', "
-			      "'needs_review', 'valid')");
+			      "'needs_review', 'valid') AND (?3 OR status <> CASE WHEN EXISTS "
+			      "(SELECT 1 FROM flags WHERE record_id = ?1 AND state = 'open' AND "
+			      "severity = 'error') THEN 'needs_review' ELSE 'valid' END)");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	char now[SO_TIME_LEN];
 	so_now_iso(now);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, !same);
 	return so_store_step_done(s, st);
+fail:
+	free(raise);
+	return -1;
 }
 
 struct worker {
@@ -358,78 +458,116 @@ static int index_open(struct worker *w)
 	return 0;
 }
 
+/* A book judged: its records, their flags and entry keys. */
+struct judgement {
+	struct book_ctx b;
+	struct so_flag_list *flags;
+	char **keys;
+};
+
+static void judgement_release(struct judgement *j)
+{
+	for (size_t i = 0; j->keys && i < j->b.n; i++)
+		free(j->keys[i]);
+	free(j->keys);
+	for (size_t i = 0; j->flags && i < j->b.n; i++)
+		so_flag_list_release(&j->flags[i]);
+	free(j->flags);
+	book_release(&j->b);
+	memset(j, 0, sizeof(*j));
+}
+
+/* Runs the rules over the book's records still to be judged. */
+static int judgement_make(struct worker *w, int64_t book_id, struct judgement *j)
+{
+	struct loaded *recs = NULL;
+	struct so_record_view *views = NULL;
+	int r = -1;
+	memset(j, 0, sizeof(*j));
+	if (book_load(w->s, book_id, 1, &j->b) < 0)
+		goto done;
+	size_t n = j->b.n;
+	recs = so_calloc(n ? n : 1, sizeof(*recs));
+	views = so_calloc(n ? n : 1, sizeof(*views));
+	j->flags = so_calloc(n ? n : 1, sizeof(*j->flags));
+	j->keys = so_calloc(n ? n : 1, sizeof(char *));
+	if (!recs || !views || !j->flags || !j->keys)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		if (record_load(w->s, j->b.ids[i], j->b.layout, j->b.book.year, j->b.scan_date,
+				&recs[i]) < 0)
+			goto done;
+		views[i] = recs[i].view;
+	}
+	if (so_rules_sequence(views, n) < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++)
+		if (so_rules_record(&views[i], &j->flags[i]) < 0)
+			goto done;
+	if (so_rules_book(views, n, j->flags) < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		j->keys[i] = so_entry_key(&views[i]);
+		if (j->keys[i] && seen_elsewhere(w, &j->b, j->b.ids[i], j->keys[i], &j->flags[i]) < 0)
+			goto done;
+	}
+	r = 0;
+done:
+	for (size_t i = 0; recs && i < j->b.n; i++)
+		loaded_release(&recs[i]);
+	free(recs);
+	free(views);
+	return r;
+}
+
+/* Stores the judgement (in the caller's transaction). */
+static int judgement_store(struct worker *w, const struct judgement *j)
+{
+	for (size_t i = 0; i < j->b.n; i++)
+		if (record_judge(w->s, j->b.ids[i], &j->flags[i]) < 0 ||
+		    set_entry_key(w->s, j->b.ids[i], j->keys[i]) < 0)
+			return -1;
+	return 0;
+}
+
 static int validate_unit(void *ctx, int64_t book_id, int crashes)
 {
 	struct worker *w = ctx;
-	struct book_ctx b;
-	struct loaded *recs = NULL;
-	struct so_flag_list *flags = NULL;
-	char **keys = NULL;
+	struct judgement j;
 	int r = -1;
-	if (book_load(w->s, book_id, 1, &b) < 0)
+	(void)crashes;
+	if (judgement_make(w, book_id, &j) < 0 || so_store_begin(w->s) < 0)
 		goto done;
-	recs = so_calloc(b.n ? b.n : 1, sizeof(*recs));
-	flags = so_calloc(b.n ? b.n : 1, sizeof(*flags));
-	if (!recs || !flags)
-		goto done;
-	struct so_record_view *views = so_calloc(b.n ? b.n : 1, sizeof(*views));
-	if (!views)
-		goto done;
-	for (size_t i = 0; i < b.n; i++) {
-		if (record_load(w->s, b.ids[i], b.layout, b.book.year, b.scan_date, &recs[i]) < 0) {
-			free(views);
-			goto done;
-		}
-		views[i] = recs[i].view;
-	}
-	if (so_rules_sequence(views, b.n) < 0) {
-		free(views);
-		goto done;
-	}
-	for (size_t i = 0; i < b.n; i++)
-		if (so_rules_record(&views[i], &flags[i]) < 0) {
-			free(views);
-			goto done;
-		}
-	int br = so_rules_book(views, b.n, flags);
-	keys = so_calloc(b.n ? b.n : 1, sizeof(char *));
-	for (size_t i = 0; br == 0 && keys && i < b.n; i++) {
-		keys[i] = so_entry_key(&views[i]);
-		if (keys[i] && seen_elsewhere(w, &b, b.ids[i], keys[i], &flags[i]) < 0)
-			br = -1;
-	}
-	free(views);
-	if (br < 0 || !keys || so_store_begin(w->s) < 0)
-		goto done;
-	for (size_t i = 0; i < b.n; i++)
-		if (record_judge(w->s, b.ids[i], &flags[i]) < 0 ||
-		    set_entry_key(w->s, b.ids[i], keys[i]) < 0) {
-			so_store_rollback(w->s);
-			goto done;
-		}
-	if (so_unit_finish(w->s, SO_VALIDATE_STAGE, book_id, NULL) < 0 || so_store_commit(w->s) < 0) {
+	if (judgement_store(w, &j) < 0 ||
+	    so_unit_finish(w->s, SO_VALIDATE_STAGE, book_id, NULL) < 0 || so_store_commit(w->s) < 0) {
 		so_store_rollback(w->s);
 		goto done;
 	}
 	/* the shared index learns this book's entries once they are judged */
-	for (size_t i = 0; i < b.n; i++)
-		if (keys[i] && index_add(w, &b, b.ids[i], keys[i]) < 0)
+	for (size_t i = 0; i < j.b.n; i++)
+		if (j.keys[i] && index_add(w, &j.b, j.b.ids[i], j.keys[i]) < 0)
 			goto done;
 	char desc[128];
-	so_book_describe(&b.book, desc, sizeof(desc));
-	so_progress_log(&w->progress, "book %s: %zu records judged", desc, b.n);
+	so_book_describe(&j.b.book, desc, sizeof(desc));
+	so_progress_log(&w->progress, "book %s: %zu records judged", desc, j.b.n);
 	r = 0;
 done:
-	for (size_t i = 0; keys && i < b.n; i++)
-		free(keys[i]);
-	free(keys);
-	for (size_t i = 0; recs && i < b.n; i++)
-		loaded_release(&recs[i]);
-	for (size_t i = 0; flags && i < b.n; i++)
-		so_flag_list_release(&flags[i]);
-	free(recs);
-	free(flags);
-	book_release(&b);
+	judgement_release(&j);
+	return r;
+}
+
+int so_validate_book(struct so_store *s, int64_t book_id)
+{
+	struct worker w = { .s = s };
+	struct judgement j;
+	int r = -1;
+	memset(&j, 0, sizeof(j));
+	if (index_open(&w) == 0 && judgement_make(&w, book_id, &j) == 0 &&
+	    judgement_store(&w, &j) == 0)
+		r = 0;
+	judgement_release(&j);
+	if (w.index)
+		sqlite3_close(w.index);
 	return r;
 }
 

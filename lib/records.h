@@ -26,6 +26,11 @@ int so_normalize_worker(const char *batch_dir);
  * the transaction that adds them. */
 int so_records_changed(struct so_store *s, int64_t book_id);
 
+/* Runs the rules over the book again (its records not approved, rejected or synced) and
+ * stores the flags and statuses, in the caller's transaction — after an archivist's change.
+ * The shared entry index (SOHOA_INDEX) is consulted as validate does. 0 or -1. */
+int so_validate_book(struct so_store *s, int64_t book_id);
+
 /* The whole command of a book-by-book stage: options (--batch, --jobs, --again, --help,
  * --version), seeding, workers with progress, then SUMMARY on stdout. Returns the exit code. */
 struct so_records_command {

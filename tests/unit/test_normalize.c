@@ -74,6 +74,45 @@ static void test_simple_kinds(void **state)
 	canon_is("text", "-", 0, NULL, NULL);
 }
 
+/* A canonical value normalized again is itself: a value an archivist set is read again by
+ * the rules as its reading. */
+static void test_canonical_is_fixed_point(void **state)
+{
+	static const struct { const char *kind, *raw; long date; } v[] = {
+		{ "number", "125", 0 }, { "date", "05/03/2019", 0 }, { "date", "1985", 0 },
+		{ "date", "03/1985", 0 }, { "datetime", "14 giờ 30 phút, ngày 05/03/2021", 0 },
+		{ "name", "ĐẶNG THỊ THUỶ", 0 }, { "sex", "Nam", 0 }, { "sex", "Nữ", 0 },
+		{ "ethnicity", "Khmer", 0 }, { "nationality", "Việt Nam", 0 },
+		{ "nationality", "Trung Quốc", 0 }, { "id_number", "0791 9000 1234", 0 },
+		{ "id_document", "CCCD số 079190001234", 0 }, { "id_document", "Hộ chiếu số B1234567", 0 },
+		{ "relationship", "Cha - con", 0 }, { "relationship", "Mẹ - con", 0 },
+		{ "text", "  Bệnh  già \n", 0 },
+		{ "place", "12 Nguyễn Trãi, P. Bến Nghé, Q.1, TP. Hồ Chí Minh", 20190101 },
+		{ "place", "Bệnh viện Từ Dũ", 20190305 },
+		{ "place", "Phường Sài Gòn, TP. Hồ Chí Minh", 20250801 },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct so_norm_ctx ctx = { v[i].date };
+		struct so_canon c, again;
+		assert_int_equal(so_normalize(v[i].kind, v[i].raw, &ctx, &c), 0);
+		if (!c.value)
+			fail_msg("%s '%s' has no value (%s)", v[i].kind, v[i].raw, c.problem);
+		assert_int_equal(so_normalize(v[i].kind, c.value, &ctx, &again), 0);
+		if (!again.value || strcmp(again.value, c.value) != 0)
+			fail_msg("%s '%s' -> '%s' -> '%s'", v[i].kind, v[i].raw, c.value,
+				 again.value ? again.value : "(none)");
+		if (c.code)
+			assert_string_equal(again.code, c.code);
+		so_canon_release(&c);
+		so_canon_release(&again);
+	}
+	/* the canonical forms are not taken for more than they are */
+	canon_is("date", "2019-02-30", 0, NULL, NULL);
+	canon_is("date", "2019-13", 0, NULL, NULL);
+	canon_is("datetime", "2021-03-05T25:30", 0, NULL, NULL);
+	canon_is("sex", "males", 0, NULL, NULL);
+}
+
 static void test_places(void **state)
 {
 	/* abbreviations expanded, house number as "Số", before the reorganization */
@@ -166,6 +205,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_simple_kinds),
+		cmocka_unit_test(test_canonical_is_fixed_point),
 		cmocka_unit_test(test_places),
 		cmocka_unit_test(test_sample_truth),
 	};
