@@ -158,8 +158,8 @@ static int years_between(struct when a, struct when b)
 	return years;
 }
 
-/* "Ngày, tháng, năm sinh" or "Người mẹ — ngày sinh": how an archivist knows the field. */
-static void label(const struct so_layout *l, const char *name, char *buf, size_t size)
+void so_field_label(const struct so_layout *l, const char *name, int plain, char *buf,
+		    size_t size)
 {
 	static const struct { const char *sub, *label; } subs[] = {
 		{ "full_name", "họ tên" }, { "birth_date", "ngày sinh" }, { "ethnicity", "dân tộc" },
@@ -170,7 +170,10 @@ static void label(const struct so_layout *l, const char *name, char *buf, size_t
 	for (size_t c = 0; c < l->ncolumns; c++) {
 		const struct so_column *col = &l->columns[c];
 		if (col->kind == SO_COLUMN_FIELD && strcmp(col->field, name) == 0) {
-			snprintf(buf, size, "“%s” (cột %d)", col->title, col->index);
+			if (plain)
+				snprintf(buf, size, "%s", col->title);
+			else
+				snprintf(buf, size, "“%s” (cột %d)", col->title, col->index);
 			return;
 		}
 		size_t pl = col->prefix ? strlen(col->prefix) : 0;
@@ -178,13 +181,22 @@ static void label(const struct so_layout *l, const char *name, char *buf, size_t
 		    name[pl] == '.') {
 			for (size_t i = 0; i < SO_ARRAY_SIZE(subs); i++)
 				if (strcmp(name + pl + 1, subs[i].sub) == 0) {
-					snprintf(buf, size, "%s của “%s” (cột %d)", subs[i].label,
-						 col->title, col->index);
+					if (plain)
+						snprintf(buf, size, "%s — %s", col->title,
+							 subs[i].label);
+					else
+						snprintf(buf, size, "%s của “%s” (cột %d)",
+							 subs[i].label, col->title, col->index);
 					return;
 				}
 		}
 	}
 	snprintf(buf, size, "%s", name);
+}
+
+static void label(const struct so_layout *l, const char *name, char *buf, size_t size)
+{
+	so_field_label(l, name, 0, buf, size);
 }
 
 static long registration_ymd(const struct so_record_view *r)

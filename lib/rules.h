@@ -47,6 +47,12 @@ void so_flag_list_release(struct so_flag_list *l);
 /* Confidence thresholds per field kind, from schemas/confidence-thresholds.json. */
 double so_confidence_threshold(const char *kind);
 
+/* How an archivist knows field NAME of layout L: "“Ngày, tháng, năm sinh” (cột 4)" or
+ * "họ tên của “Người mẹ” (cột 11)" in a flag's message; with PLAIN, the column's title alone
+ * ("Ngày, tháng, năm sinh", "Người mẹ — họ tên") for a form. The name itself when unknown. */
+void so_field_label(const struct so_layout *l, const char *name, int plain, char *buf,
+		    size_t size);
+
 /* The rules within one record: appends its flags to OUT. 0, or -1 (no memory). */
 int so_rules_record(const struct so_record_view *r, struct so_flag_list *out);
 
