@@ -4,8 +4,9 @@
  * installed data directory. Walks the directories given, sorted by path, and rewrites the
  * output only when its content changes, so an unchanged tree causes no rebuild.
  *
- *   embed OUTPUT.c ROOT PATH...     (directories or files relative to ROOT; names are stored
- *                                    relative to ROOT)
+ *   embed OUTPUT.c ROOT PATH... [--root=DIR PATH...]
+ *       directories or files relative to ROOT (or to the DIR of the --root before them); names
+ *       are stored relative to that root: "layouts/birth-v1.json", "web/app.css"
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -15,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-struct names { char **v; size_t n, cap; };
+struct names { char **v; const char **roots; size_t n, cap; };
 
 static void die(const char *what, const char *path)
 {
@@ -23,21 +24,24 @@ static void die(const char *what, const char *path)
 	exit(1);
 }
 
-static void names_add(struct names *ns, const char *s)
+static void names_add(struct names *ns, const char *root, const char *s)
 {
 	if (ns->n == ns->cap) {
 		ns->cap = ns->cap ? ns->cap * 2 : 64;
 		ns->v = realloc(ns->v, ns->cap * sizeof(*ns->v));
-		if (!ns->v)
+		ns->roots = realloc(ns->roots, ns->cap * sizeof(*ns->roots));
+		if (!ns->v || !ns->roots)
 			die("out of memory", s);
 	}
+	ns->roots[ns->n] = root;
 	ns->v[ns->n++] = strdup(s);
 }
 
 static int wanted(const char *name)
 {
 	size_t n = strlen(name);
-	const char *ext[] = { ".sql", ".json", ".csv", ".md", ".txt", ".tsv", ".yaml" };
+	const char *ext[] = { ".sql", ".json", ".csv", ".md", ".txt", ".tsv", ".yaml", ".html",
+			      ".css", ".js", ".svg" };
 	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
 		size_t e = strlen(ext[i]);
 		if (n > e && strcmp(name + n - e, ext[i]) == 0)
@@ -66,14 +70,16 @@ static void walk(const char *root, const char *rel, struct names *ns)
 		if (S_ISDIR(st.st_mode))
 			walk(root, sub, ns);
 		else if (S_ISREG(st.st_mode) && wanted(e->d_name))
-			names_add(ns, sub);
+			names_add(ns, root, sub);
 	}
 	closedir(d);
 }
 
+static struct names *sorting;
+
 static int cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(sorting->v[*(const size_t *)a], sorting->v[*(const size_t *)b]);
 }
 
 struct out { char *p; size_t n, cap; };
@@ -100,20 +106,41 @@ static void out_str(struct out *o, const char *s)
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
-		fprintf(stderr, "usage: embed OUTPUT.c ROOT DIR...\n");
+		fprintf(stderr, "usage: embed OUTPUT.c ROOT PATH... [--root=DIR PATH...]\n");
 		return 1;
 	}
 	struct names ns = { 0 };
+	const char *root = argv[2];
 	for (int i = 3; i < argc; i++) {
+		if (strncmp(argv[i], "--root=", 7) == 0) {
+			root = argv[i] + 7;
+			continue;
+		}
 		char full[8192];
 		struct stat st;
-		snprintf(full, sizeof(full), "%s/%s", argv[2], argv[i]);
+		snprintf(full, sizeof(full), "%s/%s", root, argv[i]);
 		if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
-			names_add(&ns, argv[i]);
+			names_add(&ns, root, argv[i]);
 		else
-			walk(argv[2], argv[i], &ns);
+			walk(root, argv[i], &ns);
 	}
-	qsort(ns.v, ns.n, sizeof(*ns.v), cmp);
+	/* sorted by name: an order that does not depend on the file system */
+	size_t *order = malloc((ns.n + 1) * sizeof(*order));
+	if (!order)
+		die("out of memory", "order");
+	for (size_t i = 0; i < ns.n; i++)
+		order[i] = i;
+	sorting = &ns;
+	qsort(order, ns.n, sizeof(*order), cmp);
+	struct names sorted = { 0 };
+	for (size_t i = 0; i < ns.n; i++)
+		names_add(&sorted, ns.roots[order[i]], ns.v[order[i]]);
+	for (size_t i = 0; i < ns.n; i++)
+		free(ns.v[i]);
+	free(ns.v);
+	free(ns.roots);
+	free(order);
+	ns = sorted;
 
 	struct out o = { 0 };
 	char line[256];
@@ -121,7 +148,7 @@ int main(int argc, char **argv)
 		    "#include \"embed.h\"\n\n");
 	for (size_t i = 0; i < ns.n; i++) {
 		char full[8192];
-		snprintf(full, sizeof(full), "%s/%s", argv[2], ns.v[i]);
+		snprintf(full, sizeof(full), "%s/%s", ns.roots[i], ns.v[i]);
 		FILE *f = fopen(full, "rb");
 		if (!f)
 			die("cannot open", full);
@@ -175,6 +202,7 @@ done:
 	for (size_t i = 0; i < ns.n; i++)
 		free(ns.v[i]);
 	free(ns.v);
+	free(ns.roots);
 	free(o.p);
 	return 0;
 }

@@ -61,7 +61,8 @@ static void test_migrate_fresh(void **state)
 
 	/* every table of the schema exists */
 	const char *tables[] = { "books", "scan_files", "pages", "stage_units", "records", "fields",
-				 "flags", "audit", "outbox", "events", "batch_meta" };
+				 "flags", "audit", "outbox", "events", "batch_meta", "reviewers",
+				 "sessions" };
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		assert_int_equal(sqlite3_prepare_v2(so_store_db(s),
 			"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1", -1,

@@ -1,0 +1,24 @@
+/*
+ * The archivists' review application: a small web server (libmicrohttpd) over one batch store,
+ * serving plain HTML pages, a stylesheet and a little JavaScript embedded in the library
+ * (lib/web/), in Vietnamese with English switchable. Every page and image needs a session
+ * (login with a reviewer account, review.h); every change carries the session's CSRF token and
+ * the record version the archivist saw. Images are cut from the prepared pages on the server.
+ */
+#ifndef SO_REVIEWWEB_H
+#define SO_REVIEWWEB_H
+
+#include <stdio.h>
+
+struct so_review_serve_options {
+	const char *batch;       /* the batch directory */
+	const char *listen;      /* "127.0.0.1:8080" (the default when NULL); port 0: a free one */
+	long session_ttl;        /* seconds a session lasts; 0: 8 hours */
+	FILE *announce;          /* gets "listening on http://ADDR:PORT/" once serving, or NULL */
+};
+
+/* Serves until SIGINT or SIGTERM (installs the handlers). Returns the exit code: 130 or 143
+ * after a clean stop, 3 when it cannot start (no batch, address in use) with the error set. */
+int so_review_serve(const struct so_review_serve_options *o);
+
+#endif

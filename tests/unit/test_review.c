@@ -1,0 +1,524 @@
+/* Unit tests of the archivists' review (lib/review.c) on a real batch store: accounts and
+ * their hashes, sessions, the queue and its filters, one record as shown, every change with
+ * its version check, rules run again and audit rows, and the images cut from a prepared page. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <leptonica/allheaders.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "records.h"
+#include "review.h"
+#include "store.h"
+
+static char *tmpdir_new(void)
+{
+	char tmpl[] = "/tmp/sohoa-review-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	assert_non_null(d);
+	return strdup(d);
+}
+
+static void rm_rf(const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* One value of the store. */
+static char *q1(struct so_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(so_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	char *v = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void q1_is(struct so_store *s, const char *sql, const char *want)
+{
+	char *v = q1(s, sql);
+	if (want ? !v || strcmp(v, want) != 0 : v != NULL) {
+		char *flags = q1(s, "SELECT group_concat(record_id || ' ' || code || ' ' || state || "
+				    "' ' || fields, '; ') FROM flags");
+		print_error("flags: %s\n", flags ? flags : "none");
+		free(flags);
+		fail_msg("%s: got '%s', want '%s'", sql, v ? v : "(null)", want ? want : "(null)");
+	}
+	free(v);
+}
+
+struct fixture {
+	char *dir;
+	struct so_store *s;
+	int64_t book, page, rec[3];
+};
+
+/* A birth book with one prepared page (a drawn table) and three entries: the first read with
+ * a doubtful name, the second clean, the third with a date that is no date. Judged by the
+ * rules as validate would. */
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	f->dir = tmpdir_new();
+	assert_int_equal(so_store_open(f->dir, 1, &f->s), 0);
+	struct so_book b = { .year = 2019 };
+	strcpy(b.type, "birth");
+	strcpy(b.volume, "01");
+	strcpy(b.authority_code, "26740");
+	strcpy(b.layout, "birth-v1");
+	assert_int_equal(so_book_register(f->s, &b), 0);
+	f->book = b.id;
+	struct so_scan_file sf = { .book_id = b.id, .page_count = 1 };
+	strcpy(sf.path, "/scans/ks.tif");
+	strcpy(sf.name, "ks.tif");
+	assert_int_equal(so_scan_file_register(f->s, &sf), 0);
+	/* the prepared page: 1-bit, 2000 x 1200, a ruled row per entry */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/pages", f->dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/pages/ks-0.tif", f->dir);
+	PIX *pix = pixCreate(2000, 1200, 1);
+	for (int r = 0; r < 4; r++)
+		pixRenderLine(pix, 50, 200 + r * 200, 1950, 200 + r * 200, 3, L_SET_PIXELS);
+	pixRenderBox(pix, boxCreate(300, 420, 200, 60), 4, L_SET_PIXELS);
+	assert_int_equal(pixWrite(path, pix, IFF_TIFF_G4), 0);
+	pixDestroy(&pix);
+	struct so_page p = { .scan_file_id = sf.id, .width = 2000, .height = 1200, .dpi = 300 };
+	strcpy(p.state, "prepared");
+	strcpy(p.image, "pages/ks-0.tif");
+	assert_int_equal(so_page_put(f->s, &p), 0);
+	f->page = p.id;
+
+	static const char *const names[3] = { "NGUYỄN VĂN AN", "TRẦN THỊ BÌNH", "LÊ VĂN CƯỜNG" };
+	static const double name_conf[3] = { 0.40, 0.99, 0.99 };
+	static const char *const births[3] = { "23/04/2019", "01/05/2019", "30/02/2019" };
+	assert_int_equal(so_store_begin(f->s), 0);
+	for (int i = 0; i < 3; i++) {
+		struct so_bbox row = { 50, 200 + i * 200, 1950, 400 + i * 200 };
+		assert_int_equal(so_record_add(f->s, b.id, p.id, i + 1, &row, &f->rec[i]), 0);
+		char num[8];
+		snprintf(num, sizeof(num), "%d", i + 1);
+		struct so_bbox c1 = { 50, row.y0, 150, row.y1 }, c3 = { 300, row.y0, 500, row.y1 },
+			       c4 = { 500, row.y0, 640, row.y1 };
+		assert_int_equal(so_field_put(f->s, f->rec[i], "registration_number", num, NULL,
+					      NULL, 0.99, &c1, "ocr"), 0);
+		assert_int_equal(so_field_put(f->s, f->rec[i], "registration_date", "16/05/2019",
+					      NULL, NULL, 0.99, NULL, "ocr"), 0);
+		assert_int_equal(so_field_put(f->s, f->rec[i], "child.full_name", names[i], NULL,
+					      NULL, name_conf[i], &c3, "ocr"), 0);
+		assert_int_equal(so_field_put(f->s, f->rec[i], "child.birth_date", births[i], NULL,
+					      NULL, 0.99, &c4, "ocr"), 0);
+		assert_int_equal(so_field_put(f->s, f->rec[i], "child.sex", "Nam", NULL, NULL, 0.99,
+					      NULL, "ocr"), 0);
+		assert_int_equal(so_field_put(f->s, f->rec[i], "mother.full_name", "PHẠM THỊ DIỄM",
+					      NULL, NULL, 0.99, NULL, "ocr"), 0);
+		assert_int_equal(so_field_put(f->s, f->rec[i], "notes", NULL, NULL, NULL, -1, NULL,
+					      "ocr"), 0);
+	}
+	assert_int_equal(so_validate_book(f->s, b.id), 0);
+	assert_int_equal(so_store_commit(f->s), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	so_store_close(f->s);
+	rm_rf(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static int version_of(struct fixture *f, int64_t id)
+{
+	json_t *r = so_review_record(f->s, id, NULL);
+	assert_non_null(r);
+	int v = (int)json_integer_value(json_object_get(r, "version"));
+	json_decref(r);
+	return v;
+}
+
+static void test_accounts(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(so_reviewer_add(f->s, "lan.nguyen", "mat-khau-dai", 0), 0);
+	assert_int_equal(so_reviewer_add(f->s, "lan.nguyen", "mat-khau-khac", 0), -1);
+	assert_int_equal(so_reviewer_add(f->s, "ngan", "short", 0), -1);
+	assert_int_equal(so_reviewer_add(f->s, "../etc", "mat-khau-dai", 0), -1);
+	assert_int_equal(so_reviewer_add(f->s, "a b", "mat-khau-dai", 0), -1);
+	/* only a salted yescrypt hash is kept */
+	q1_is(f->s, "SELECT substr(hash, 1, 3) FROM reviewers WHERE name = 'lan.nguyen'", "$y$");
+	q1_is(f->s, "SELECT count(*) FROM reviewers WHERE hash LIKE '%mat-khau%'", "0");
+	assert_int_equal(so_reviewer_add(f->s, "minh", "mat-khau-dai", 0), 0);
+	q1_is(f->s, "SELECT count(DISTINCT hash) FROM reviewers", "2"); /* salted */
+	assert_int_equal(so_reviewer_check(f->s, "lan.nguyen", "mat-khau-dai"), 1);
+	assert_int_equal(so_reviewer_check(f->s, "lan.nguyen", "mat-khau-dai "), 0);
+	assert_int_equal(so_reviewer_check(f->s, "lan.nguyen", ""), 0);
+	assert_int_equal(so_reviewer_check(f->s, "nobody", "mat-khau-dai"), 0);
+	assert_int_equal(so_reviewer_check(f->s, "' OR 1=1 --", "x"), 0);
+	json_t *l = so_reviewer_list(f->s);
+	assert_int_equal(json_array_size(l), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(l, 0), "name")),
+			    "lan.nguyen");
+	json_decref(l);
+	/* a new password replaces the old one */
+	assert_int_equal(so_reviewer_add(f->s, "minh", "mat-khau-moi", 1), 0);
+	assert_int_equal(so_reviewer_check(f->s, "minh", "mat-khau-dai"), 0);
+	assert_int_equal(so_reviewer_check(f->s, "minh", "mat-khau-moi"), 1);
+	assert_int_equal(so_reviewer_remove(f->s, "minh"), 1);
+	assert_int_equal(so_reviewer_remove(f->s, "minh"), 0);
+	assert_int_equal(so_reviewer_check(f->s, "minh", "mat-khau-moi"), 0);
+	q1_is(f->s, "SELECT group_concat(action) FROM audit WHERE after = 'minh' OR before = 'minh'",
+	      "reviewer_add,reviewer_rekey,reviewer_remove");
+}
+
+static void test_sessions(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(so_reviewer_add(f->s, "lan", "mat-khau-dai", 0), 0);
+	char token[SO_TOKEN_LEN], csrf[SO_TOKEN_LEN], other[SO_TOKEN_LEN], csrf2[SO_TOKEN_LEN];
+	assert_int_equal(so_session_open(f->s, "lan", 3600, token, csrf), 0);
+	assert_int_equal(strlen(token), SO_TOKEN_LEN - 1);
+	assert_int_equal(strlen(csrf), SO_TOKEN_LEN - 1);
+	assert_int_equal(strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				       "0123456789-_"), SO_TOKEN_LEN - 1);
+	assert_string_not_equal(token, csrf);
+	assert_int_equal(so_session_open(f->s, "lan", 3600, other, csrf2), 0);
+	assert_string_not_equal(token, other);
+	assert_int_equal(so_session_open(f->s, "nobody", 3600, other, csrf2), -1);
+	/* the token itself is not stored */
+	char sql[256];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM sessions WHERE token_hash = '%s'", token);
+	q1_is(f->s, sql, "0");
+	char name[80], c[SO_TOKEN_LEN];
+	assert_int_equal(so_session_check(f->s, token, name, sizeof(name), c), 1);
+	assert_string_equal(name, "lan");
+	assert_string_equal(c, csrf);
+	assert_int_equal(so_session_check(f->s, "nonsense", name, sizeof(name), c), 0);
+	char forged[SO_TOKEN_LEN];
+	memcpy(forged, token, sizeof(forged));
+	forged[0] = forged[0] == 'A' ? 'B' : 'A';
+	assert_int_equal(so_session_check(f->s, forged, name, sizeof(name), c), 0);
+	assert_int_equal(so_session_close(f->s, token), 0);
+	assert_int_equal(so_session_check(f->s, token, name, sizeof(name), c), 0);
+	/* an expired session is no session */
+	assert_int_equal(so_session_open(f->s, "lan", 3600, token, csrf), 0);
+	assert_non_null(q1(f->s, "UPDATE sessions SET expires_at = 1 RETURNING 1"));
+	assert_int_equal(so_session_check(f->s, token, name, sizeof(name), c), 0);
+	/* removing the reviewer ends their sessions */
+	assert_int_equal(so_session_open(f->s, "lan", 3600, token, csrf), 0);
+	assert_int_equal(so_reviewer_remove(f->s, "lan"), 1);
+	assert_int_equal(so_session_check(f->s, token, name, sizeof(name), c), 0);
+}
+
+static void test_queue(void **state)
+{
+	struct fixture *f = *state;
+	/* record 1: a doubtful name; record 3: a date that is no date; record 2: clean */
+	q1_is(f->s, "SELECT group_concat(status) FROM (SELECT status FROM records ORDER BY id)",
+	      "needs_review,valid,needs_review");
+	json_t *q = so_review_queue(f->s, NULL);
+	assert_non_null(q);
+	assert_int_equal(json_integer_value(json_object_get(q, "total")), 2);
+	json_t *items = json_object_get(q, "items");
+	assert_int_equal(json_array_size(items), 2);
+	json_t *first = json_array_get(items, 0);
+	assert_int_equal(json_integer_value(json_object_get(first, "id")), f->rec[0]);
+	assert_string_equal(json_string_value(json_object_get(first, "book")),
+			    "birth-2019-01-26740");
+	assert_string_equal(json_string_value(json_object_get(first, "name")), "NGUYỄN VĂN AN");
+	assert_string_equal(json_string_value(json_object_get(first, "registration_number")), "1");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(first, "flags"), 0)),
+			    "LOW_CONFIDENCE");
+	json_t *books = json_object_get(q, "books");
+	assert_int_equal(json_array_size(books), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(books, 0), "count")), 2);
+	assert_true(json_array_size(json_object_get(q, "flags")) >= 2);
+	json_decref(q);
+
+	struct so_review_filter by_flag = { .flag = "DATE_INVALID" };
+	q = so_review_queue(f->s, &by_flag);
+	assert_int_equal(json_integer_value(json_object_get(q, "total")), 1);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(json_object_get(q, "items"), 0), "id")), f->rec[2]);
+	json_decref(q);
+	struct so_review_filter other_book = { .book = "death-2019-01-26740" };
+	q = so_review_queue(f->s, &other_book);
+	assert_int_equal(json_integer_value(json_object_get(q, "total")), 0);
+	json_decref(q);
+	struct so_review_filter hostile = { .book = "x' OR '1'='1", .flag = "'; DROP TABLE flags" };
+	q = so_review_queue(f->s, &hostile);
+	assert_int_equal(json_integer_value(json_object_get(q, "total")), 0);
+	json_decref(q);
+	struct so_review_filter paged = { .limit = 1, .offset = 1 };
+	q = so_review_queue(f->s, &paged);
+	assert_int_equal(json_integer_value(json_object_get(q, "total")), 2);
+	assert_int_equal(json_array_size(json_object_get(q, "items")), 1);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(json_object_get(q, "items"), 0), "id")), f->rec[2]);
+	json_decref(q);
+	struct so_review_filter valid = { .status = "valid" };
+	q = so_review_queue(f->s, &valid);
+	assert_int_equal(json_integer_value(json_object_get(q, "total")), 1);
+	json_decref(q);
+}
+
+static void test_record(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r = so_review_record(f->s, f->rec[0], NULL);
+	assert_non_null(r);
+	assert_int_equal(json_integer_value(json_object_get(r, "id")), f->rec[0]);
+	assert_string_equal(json_string_value(json_object_get(r, "book_key")), "birth-2019-01-26740");
+	assert_true(json_integer_value(json_object_get(r, "version")) >= 1);
+	json_t *box = json_object_get(r, "row_box");
+	assert_int_equal(json_integer_value(json_array_get(box, 1)), 200);
+	json_t *order = json_object_get(r, "order");
+	assert_string_equal(json_string_value(json_array_get(order, 0)), "registration_number");
+	json_t *name = json_object_get(json_object_get(r, "fields"), "child.full_name");
+	assert_string_equal(json_string_value(json_object_get(name, "label")), "Họ, chữ đệm, tên");
+	assert_string_equal(json_string_value(json_object_get(name, "kind")), "name");
+	assert_string_equal(json_string_value(json_object_get(name, "source")), "ocr");
+	assert_string_equal(json_string_value(json_object_get(name, "raw")), "NGUYỄN VĂN AN");
+	json_t *mother = json_object_get(json_object_get(r, "fields"), "mother.full_name");
+	assert_string_equal(json_string_value(json_object_get(mother, "label")),
+			    "Người mẹ — họ tên");
+	json_t *flag = json_array_get(json_object_get(r, "flags"), 0);
+	assert_true(json_integer_value(json_object_get(flag, "id")) > 0);
+	assert_string_equal(json_string_value(json_object_get(flag, "code")), "LOW_CONFIDENCE");
+	assert_string_equal(json_string_value(json_object_get(flag, "state")), "open");
+	assert_true(json_is_null(json_object_get(r, "prev")));
+	assert_int_equal(json_integer_value(json_object_get(r, "next")), f->rec[2]);
+	json_decref(r);
+	r = so_review_record(f->s, f->rec[2], NULL);
+	assert_int_equal(json_integer_value(json_object_get(r, "prev")), f->rec[0]);
+	assert_true(json_is_null(json_object_get(r, "next")));
+	json_decref(r);
+	assert_null(so_review_record(f->s, 9999, NULL));
+	assert_non_null(strstr(so_errmsg(), "9999"));
+}
+
+static void test_set(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = f->rec[2];
+	int v = version_of(f, id), nv = 0;
+	/* a date that is no date is refused, nothing changes */
+	assert_int_equal(so_review_set(f->s, "lan", id, v, "child.birth_date", "31/02/2019", &nv),
+			 SO_REVIEW_REFUSED);
+	assert_non_null(strstr(so_errmsg(), "lịch"));
+	assert_int_equal(version_of(f, id), v);
+	assert_int_equal(so_review_set(f->s, "lan", id, v, "child.nonsense", "x", &nv),
+			 SO_REVIEW_REFUSED);
+	/* the archivist's reading, made canonical; the machine's reading kept */
+	assert_int_equal(so_review_set(f->s, "lan", id, v, "child.birth_date", "15/1/2019", &nv),
+			 SO_REVIEW_DONE);
+	assert_true(nv > v);
+	assert_int_equal(version_of(f, id), nv);
+	char sql[512];
+	snprintf(sql, sizeof(sql), "SELECT value || '|' || raw || '|' || source FROM fields WHERE "
+		 "record_id = %lld AND name = 'child.birth_date'", (long long)id);
+	q1_is(f->s, sql, "2019-01-15|30/02/2019|archivist");
+	snprintf(sql, sizeof(sql), "SELECT actor || '|' || action || '|' || field || '|' || "
+		 "before || '|' || after FROM audit WHERE record_id = %lld", (long long)id);
+	q1_is(f->s, sql, "lan|set|child.birth_date|30/02/2019|2019-01-15");
+	/* the date flag is settled and the record, now clean, is valid by the rules */
+	snprintf(sql, sizeof(sql), "SELECT state FROM flags WHERE record_id = %lld AND "
+		 "code = 'DATE_INVALID'", (long long)id);
+	q1_is(f->s, sql, "resolved");
+	snprintf(sql, sizeof(sql), "SELECT status FROM records WHERE id = %lld", (long long)id);
+	q1_is(f->s, sql, "valid");
+	/* an archivist who saw the old version is told, and changes nothing */
+	assert_int_equal(so_review_set(f->s, "minh", id, v, "child.birth_date", "16/1/2019", &nv),
+			 SO_REVIEW_CONFLICT);
+	assert_non_null(strstr(so_errmsg(), "lan"));
+	snprintf(sql, sizeof(sql), "SELECT value FROM fields WHERE record_id = %lld AND "
+		 "name = 'child.birth_date'", (long long)id);
+	q1_is(f->s, sql, "2019-01-15");
+	/* text with SQL metacharacters is stored as it is */
+	v = version_of(f, id);
+	assert_int_equal(so_review_set(f->s, "lan", id, v, "notes",
+				       "O'Brien \"x\"; DROP TABLE records; --", &nv), SO_REVIEW_DONE);
+	snprintf(sql, sizeof(sql), "SELECT value FROM fields WHERE record_id = %lld AND "
+		 "name = 'notes'", (long long)id);
+	q1_is(f->s, sql, "O'Brien \"x\"; DROP TABLE records; --");
+	/* an empty value clears the field */
+	assert_int_equal(so_review_set(f->s, "lan", id, nv, "notes", "  ", &nv), SO_REVIEW_DONE);
+	q1_is(f->s, sql, NULL);
+	/* a place outside the lists stands as written, without a code, for the rules to flag */
+	assert_int_equal(so_review_set(f->s, "lan", id, nv, "child.birth_place", "Paris, Pháp",
+				       &nv), SO_REVIEW_DONE);
+	snprintf(sql, sizeof(sql), "SELECT value || '|' || coalesce(code, '-') FROM fields WHERE "
+		 "record_id = %lld AND name = 'child.birth_place'", (long long)id);
+	q1_is(f->s, sql, "Paris, Pháp|-");
+	/* a sure place gets its code */
+	assert_int_equal(so_review_set(f->s, "lan", id, nv, "child.birth_place",
+				       "P. Bến Nghé, Q.1, TP. Hồ Chí Minh", &nv), SO_REVIEW_DONE);
+	q1_is(f->s, sql, "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh|26740");
+}
+
+static void test_verify_approve_reject(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = f->rec[0];
+	int v = version_of(f, id), nv = 0;
+	/* an open error: approval refused */
+	assert_int_equal(so_review_approve(f->s, "lan", id, v, &nv), SO_REVIEW_REFUSED);
+	assert_non_null(strstr(so_errmsg(), "LOW_CONFIDENCE"));
+	char sql[256];
+	snprintf(sql, sizeof(sql), "SELECT id FROM flags WHERE record_id = %lld AND state = 'open' "
+		 "AND code = 'LOW_CONFIDENCE'", (long long)id);
+	char *flag = q1(f->s, sql);
+	assert_non_null(flag);
+	int64_t fid = atoll(flag);
+	free(flag);
+	/* a flag of another record is not this record's to verify */
+	assert_int_equal(so_review_verify(f->s, "lan", f->rec[1], version_of(f, f->rec[1]), fid,
+					  &nv), SO_REVIEW_REFUSED);
+	/* confirmed as written: verified, and the record is valid */
+	assert_int_equal(so_review_verify(f->s, "lan", id, v, fid, &nv), SO_REVIEW_DONE);
+	snprintf(sql, sizeof(sql), "SELECT state FROM flags WHERE id = %lld", (long long)fid);
+	q1_is(f->s, sql, "verified");
+	snprintf(sql, sizeof(sql), "SELECT status FROM records WHERE id = %lld", (long long)id);
+	q1_is(f->s, sql, "valid");
+	assert_int_equal(so_review_verify(f->s, "lan", id, nv, fid, &nv), SO_REVIEW_REFUSED);
+	/* the rules run again do not raise a verified flag again */
+	assert_int_equal(so_store_begin(f->s), 0);
+	assert_int_equal(so_validate_book(f->s, f->book), 0);
+	assert_int_equal(so_store_commit(f->s), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM flags WHERE record_id = %lld AND "
+		 "state = 'open'", (long long)id);
+	q1_is(f->s, sql, "0");
+	/* judging again changed nothing: the version stands */
+	assert_int_equal(version_of(f, id), nv);
+	assert_int_equal(so_review_approve(f->s, "lan", id, nv, &nv), SO_REVIEW_DONE);
+	snprintf(sql, sizeof(sql), "SELECT status FROM records WHERE id = %lld", (long long)id);
+	q1_is(f->s, sql, "approved");
+	assert_int_equal(so_review_approve(f->s, "lan", id, nv, &nv), SO_REVIEW_REFUSED);
+	snprintf(sql, sizeof(sql), "SELECT group_concat(action) FROM (SELECT action FROM audit "
+		 "WHERE record_id = %lld ORDER BY id)", (long long)id);
+	q1_is(f->s, sql, "verify,approve");
+
+	/* rejection needs a reason */
+	int64_t r3 = f->rec[2];
+	v = version_of(f, r3);
+	assert_int_equal(so_review_reject(f->s, "lan", r3, v, "   ", &nv), SO_REVIEW_REFUSED);
+	assert_int_equal(so_review_reject(f->s, "lan", r3, v, "Trang bị rách, không đọc được", &nv),
+			 SO_REVIEW_DONE);
+	snprintf(sql, sizeof(sql), "SELECT status || '|' || reject_reason FROM records WHERE "
+		 "id = %lld", (long long)r3);
+	q1_is(f->s, sql, "rejected|Trang bị rách, không đọc được");
+	assert_int_equal(so_review_set(f->s, "lan", r3, nv, "notes", "x", &nv), SO_REVIEW_REFUSED);
+	/* approved again, a rejected record with an open error goes back to the rules */
+	assert_int_equal(so_review_approve(f->s, "lan", r3, nv, &nv), SO_REVIEW_DONE);
+	snprintf(sql, sizeof(sql), "SELECT status || '|' || coalesce(reject_reason, '-') FROM "
+		 "records WHERE id = %lld", (long long)r3);
+	q1_is(f->s, sql, "needs_review|-");
+
+	/* a record delivered already is not changed here */
+	assert_non_null(q1(f->s, "UPDATE records SET status = 'synced' WHERE id = 2 RETURNING 1"));
+	v = version_of(f, f->rec[1]);
+	assert_int_equal(so_review_set(f->s, "lan", f->rec[1], v, "notes", "x", &nv),
+			 SO_REVIEW_REFUSED);
+	assert_int_equal(so_review_reject(f->s, "lan", f->rec[1], v, "x", &nv), SO_REVIEW_REFUSED);
+}
+
+static void test_edit_withdraws_approval(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = f->rec[1];
+	int v = version_of(f, id), nv = 0;
+	assert_int_equal(so_review_approve(f->s, "lan", id, v, &nv), SO_REVIEW_DONE);
+	assert_int_equal(so_review_set(f->s, "lan", id, nv, "child.sex", "Nữ", &nv),
+			 SO_REVIEW_DONE);
+	char sql[256];
+	snprintf(sql, sizeof(sql), "SELECT status FROM records WHERE id = %lld", (long long)id);
+	q1_is(f->s, sql, "valid");
+	snprintf(sql, sizeof(sql), "SELECT value FROM fields WHERE record_id = %lld AND "
+		 "name = 'child.sex'", (long long)id);
+	q1_is(f->s, sql, "female");
+}
+
+static int png_size(const unsigned char *png, size_t len, int *w, int *h)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	if (len < 24 || memcmp(png, sig, 8) != 0)
+		return -1;
+	*w = png[16] << 24 | png[17] << 16 | png[18] << 8 | png[19];
+	*h = png[20] << 24 | png[21] << 16 | png[22] << 8 | png[23];
+	return 0;
+}
+
+static void test_images(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char *png = NULL;
+	size_t len = 0;
+	double scale = 0;
+	int w, h;
+	/* the row at half resolution, with a margin */
+	assert_int_equal(so_review_image(f->s, f->rec[0], NULL, &png, &len, &scale), 1);
+	assert_int_equal(png_size(png, len, &w, &h), 0);
+	assert_true(scale == 0.5);
+	assert_int_equal(w, (1950 - 50 + 12) / 2);
+	assert_int_equal(h, (400 - 200 + 12) / 2);
+	free(png);
+	/* a cell at full resolution; cut once, then from the cache */
+	assert_int_equal(so_review_image(f->s, f->rec[0], "child.full_name", &png, &len, &scale), 1);
+	assert_int_equal(png_size(png, len, &w, &h), 0);
+	assert_true(scale == 1.0);
+	assert_int_equal(w, 200 + 8);
+	free(png);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/cache/review", f->dir);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(so_review_image(f->s, f->rec[0], "child.full_name", &png, &len, &scale), 1);
+	assert_int_equal(png_size(png, len, &w, &h), 0);
+	free(png);
+	/* names that are not fields, fields without a cell, records that are not */
+	static const char *const bad[] = { "../batch.db", "..", "child/../../x", "%2e%2e",
+					   ".hidden", "CHILD.full_name", "" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(so_review_image(f->s, f->rec[0], bad[i], &png, &len, &scale), 0);
+		assert_null(png);
+	}
+	assert_int_equal(so_review_image(f->s, f->rec[0], "child.sex", &png, &len, &scale), 0);
+	assert_int_equal(so_review_image(f->s, f->rec[0], "mother.nonsense", &png, &len, &scale), 0);
+	assert_int_equal(so_review_image(f->s, 9999, NULL, &png, &len, &scale), 0);
+	/* a prepared page gone: an error, not a crash */
+	snprintf(path, sizeof(path), "%s/pages/ks-0.tif", f->dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(so_review_image(f->s, f->rec[1], NULL, &png, &len, &scale), -1);
+	assert_null(png);
+}
+
+int main(void)
+{
+	setLeptDebugOK(0);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_approve_reject, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_withdraws_approval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_images, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
