@@ -1,9 +1,11 @@
 /* Shared command-line helpers (see cli.h). */
 #include <errno.h>
+#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,6 +128,8 @@ int so_bookspecs_option(struct so_bookspecs *b, int opt, const char *arg)
 		snprintf(cur->type, sizeof(cur->type), "%s", arg);
 		return 1;
 	}
+	if (opt == SO_OPT_MANIFEST)
+		return so_manifest_read(arg, b, NULL) < 0 ? -1 : 1;
 	const char *names[] = { "year", "volume", "authority", "layout" };
 	int is_spec = opt == SO_OPT_YEAR || opt == SO_OPT_VOLUME || opt == SO_OPT_AUTHORITY ||
 		      opt == SO_OPT_LAYOUT || opt == 1;
@@ -173,6 +177,189 @@ int so_bookspecs_option(struct so_bookspecs *b, int opt, const char *arg)
 		return 1;
 	}
 	}
+}
+
+static char *trim(char *t)
+{
+	while (*t == ' ' || *t == '\t')
+		t++;
+	size_t n = strlen(t);
+	while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r' || t[n - 1] == '\n'))
+		t[--n] = '\0';
+	return t;
+}
+
+/* PATH relative to DIR (unless absolute) into BUF. */
+static void relative_to(const char *dir, const char *path, char *buf, size_t size)
+{
+	if (path[0] == '/' || !dir[0])
+		snprintf(buf, size, "%s", path);
+	else
+		snprintf(buf, size, "%s/%s", dir, path);
+}
+
+/* The files of a manifest's "files =" line: each word a file or a glob pattern. */
+static int manifest_files(struct so_bookspecs *b, const char *dir, char *list, const char *path,
+			  int line)
+{
+	char *save = NULL;
+	for (char *w = strtok_r(list, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		char full[8192];
+		relative_to(dir, w, full, sizeof(full));
+		if (!strpbrk(w, "*?[")) {
+			if (so_bookspecs_option(b, 1, full) < 0)
+				return -1;
+			continue;
+		}
+		glob_t g;
+		int rc = glob(full, 0, NULL, &g);
+		if (rc == GLOB_NOMATCH || (rc == 0 && g.gl_pathc == 0)) {
+			globfree(&g);
+			so_cli_usage_error("%s:%d: no file matches '%s'", path, line, w);
+			return -1;
+		}
+		if (rc != 0) {
+			globfree(&g);
+			so_cli_usage_error("%s:%d: cannot expand '%s'", path, line, w);
+			return -1;
+		}
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			if (so_bookspecs_option(b, 1, g.gl_pathv[i]) < 0) {
+				globfree(&g);
+				return -1;
+			}
+		globfree(&g);
+	}
+	return 0;
+}
+
+int so_manifest_read(const char *path, struct so_bookspecs *b, struct so_sync_settings *sync)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		so_cli_usage_error("cannot read the manifest '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	enum { NONE, BOOK, SYNC, OTHER } section = NONE;
+	char text[16384];
+	int line = 0, r = 0;
+	size_t first = b->n;
+	while (r == 0 && fgets(text, sizeof(text), f)) {
+		line++;
+		char *t = trim(text);
+		if (!*t || *t == ';' || *t == '#')
+			continue;
+		if (*t == '[') {
+			char *end = strchr(t, ']');
+			if (!end) {
+				so_cli_usage_error("%s:%d: a section name needs its ']'", path, line);
+				r = -1;
+				break;
+			}
+			*end = '\0';
+			char *name = trim(t + 1);
+			if (strncmp(name, "book", 4) == 0 && (name[4] == '\0' || name[4] == ' ')) {
+				section = BOOK;
+				/* a book without a type yet: the type line opens the spec */
+				struct so_bookspec *v = realloc(b->v, (b->n + 1) * sizeof(*v));
+				if (!v) {
+					so_cli_err("out of memory");
+					r = -1;
+					break;
+				}
+				b->v = v;
+				memset(&b->v[b->n++], 0, sizeof(*v));
+			} else if (strcmp(name, "sync") == 0) {
+				section = SYNC;
+			} else {
+				section = OTHER; /* sections of later versions are left alone */
+			}
+			continue;
+		}
+		char *eq = strchr(t, '=');
+		if (!eq) {
+			so_cli_usage_error("%s:%d: expected 'key = value'", path, line);
+			r = -1;
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(t), *value = trim(eq + 1);
+		if (section == BOOK) {
+			struct so_bookspec *cur = &b->v[b->n - 1];
+			static const struct { const char *key; int opt; } keys[] = {
+				{ "year", SO_OPT_YEAR }, { "volume", SO_OPT_VOLUME },
+				{ "authority", SO_OPT_AUTHORITY }, { "layout", SO_OPT_LAYOUT },
+			};
+			int known = 0;
+			if (strcmp(key, "type") == 0) {
+				known = 1;
+				if (!so_book_type_valid(value)) {
+					so_cli_usage_error("%s:%d: unknown book type '%s' (birth, marriage, "
+							   "death, parentage)", path, line, value);
+					r = -1;
+				} else {
+					snprintf(cur->type, sizeof(cur->type), "%s", value);
+				}
+			} else if (strcmp(key, "files") == 0) {
+				known = 1;
+				r = manifest_files(b, dir, value, path, line);
+			}
+			for (size_t i = 0; !known && i < sizeof(keys) / sizeof(keys[0]); i++)
+				if (strcmp(key, keys[i].key) == 0) {
+					known = 1;
+					r = so_bookspecs_option(b, keys[i].opt, value) < 0 ? -1 : 0;
+				}
+			if (!known) {
+				so_cli_usage_error("%s:%d: unknown key '%s' in a book", path, line, key);
+				r = -1;
+			}
+		} else if (section == SYNC) {
+			char *dest = NULL;
+			size_t size = 0;
+			int is_path = 1;
+			if (strcmp(key, "endpoint") == 0) {
+				is_path = 0;
+				dest = sync ? sync->endpoint : NULL;
+				size = sizeof(sync->endpoint);
+			} else if (strcmp(key, "token_file") == 0) {
+				dest = sync ? sync->token_file : NULL;
+				size = sizeof(sync->token_file);
+			} else if (strcmp(key, "cacert") == 0) {
+				dest = sync ? sync->cacert : NULL;
+				size = sizeof(sync->cacert);
+			} else if (strcmp(key, "cert") == 0) {
+				dest = sync ? sync->cert : NULL;
+				size = sizeof(sync->cert);
+			} else if (strcmp(key, "key") == 0) {
+				dest = sync ? sync->key : NULL;
+				size = sizeof(sync->key);
+			} else {
+				so_cli_usage_error("%s:%d: unknown key '%s' in [sync]", path, line, key);
+				r = -1;
+			}
+			if (dest && is_path)
+				relative_to(dir, value, dest, size);
+			else if (dest)
+				snprintf(dest, size, "%s", value);
+		} else if (section == NONE) {
+			so_cli_usage_error("%s:%d: '%s' outside a section", path, line, key);
+			r = -1;
+		}
+	}
+	fclose(f);
+	for (size_t i = first; r == 0 && i < b->n; i++)
+		if (!b->v[i].type[0]) {
+			so_cli_usage_error("%s: book %zu has no type", path, i - first + 1);
+			r = -1;
+		}
+	return r;
 }
 
 int so_bookspecs_finish(struct so_bookspecs *b)
@@ -278,8 +465,13 @@ static pid_t spawn(int (*fn)(void *), void *ctx)
 {
 	fflush(stdout);
 	fflush(stderr);
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid == 0) {
+		/* a worker does not outlive its supervisor: a run killed whole leaves no one
+		 * working, and its units go back to the queue */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(SO_EXIT_ENV);
 		int code = fn(ctx);
 		fflush(stdout);
 		fflush(stderr);

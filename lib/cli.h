@@ -70,14 +70,34 @@ enum {
 	{ "year", required_argument, NULL, SO_OPT_YEAR }, \
 	{ "volume", required_argument, NULL, SO_OPT_VOLUME }, \
 	{ "authority", required_argument, NULL, SO_OPT_AUTHORITY }, \
-	{ "layout", required_argument, NULL, SO_OPT_LAYOUT }
+	{ "layout", required_argument, NULL, SO_OPT_LAYOUT }, \
+	{ "manifest", required_argument, NULL, SO_OPT_MANIFEST }
 #define SO_BOOKSPEC_USAGE \
 	"  BOOKSPEC: --book-type birth|marriage|death|parentage --year Y --volume V\n" \
-	"            --authority CODE [--layout NAME] FILE.tif...   (repeatable)\n"
+	"            --authority CODE [--layout NAME] FILE.tif...   (repeatable),\n" \
+	"            or --manifest FILE (an INI file, one [book NAME] section per book with\n" \
+	"            type, year, volume, authority, layout and files = scan files or globs,\n" \
+	"            relative to the manifest)\n"
 
 /* Takes one getopt result (option code OPT, or 1 for a file with getopt's "-" mode).
  * Returns 1 when taken, 0 when OPT is not a book-spec option, -1 on a usage error (printed). */
 int so_bookspecs_option(struct so_bookspecs *b, int opt, const char *arg);
+/* Where and how to deliver records (the [sync] section of a manifest, or options). */
+struct so_sync_settings {
+	char endpoint[1024];
+	char token_file[4096];
+	char cacert[4096];
+	char cert[4096];
+	char key[4096];
+};
+
+/* Reads a manifest: an INI file with one "[book NAME]" section per book (type, year, volume,
+ * authority, layout, and files: scan files or glob patterns separated by spaces, relative to
+ * the manifest's directory) appended to B, and an optional "[sync]" section (endpoint,
+ * token_file, cacert, cert, key; paths relative to the manifest) into SYNC when not NULL.
+ * Comments start with ';' or '#'. 0, or -1 with a usage error printed (naming the line). */
+int so_manifest_read(const char *path, struct so_bookspecs *b, struct so_sync_settings *sync);
+
 /* Checks every spec is complete and fills default layouts; -1 on a usage error (printed). */
 int so_bookspecs_finish(struct so_bookspecs *b);
 void so_bookspecs_release(struct so_bookspecs *b);
