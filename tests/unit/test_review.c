@@ -46,6 +46,14 @@ static char *q1(struct so_store *s, const char *sql)
 	return v;
 }
 
+/* Runs SQL that must give a row (an UPDATE … RETURNING 1). */
+static void exec_returning(struct so_store *s, const char *sql)
+{
+	char *v = q1(s, sql);
+	assert_non_null(v);
+	free(v);
+}
+
 static void q1_is(struct so_store *s, const char *sql, const char *want)
 {
 	char *v = q1(s, sql);
@@ -92,7 +100,9 @@ static int setup(void **state)
 	PIX *pix = pixCreate(2000, 1200, 1);
 	for (int r = 0; r < 4; r++)
 		pixRenderLine(pix, 50, 200 + r * 200, 1950, 200 + r * 200, 3, L_SET_PIXELS);
-	pixRenderBox(pix, boxCreate(300, 420, 200, 60), 4, L_SET_PIXELS);
+	BOX *ink = boxCreate(300, 420, 200, 60);
+	pixRenderBox(pix, ink, 4, L_SET_PIXELS);
+	boxDestroy(&ink);
 	assert_int_equal(pixWrite(path, pix, IFF_TIFF_G4), 0);
 	pixDestroy(&pix);
 	struct so_page p = { .scan_file_id = sf.id, .width = 2000, .height = 1200, .dpi = 300 };
@@ -217,7 +227,7 @@ static void test_sessions(void **state)
 	assert_int_equal(so_session_check(f->s, token, name, sizeof(name), c), 0);
 	/* an expired session is no session */
 	assert_int_equal(so_session_open(f->s, "lan", 3600, token, csrf), 0);
-	assert_non_null(q1(f->s, "UPDATE sessions SET expires_at = 1 RETURNING 1"));
+	exec_returning(f->s, "UPDATE sessions SET expires_at = 1 RETURNING 1");
 	assert_int_equal(so_session_check(f->s, token, name, sizeof(name), c), 0);
 	/* removing the reviewer ends their sessions */
 	assert_int_equal(so_session_open(f->s, "lan", 3600, token, csrf), 0);
@@ -430,7 +440,7 @@ static void test_verify_approve_reject(void **state)
 	q1_is(f->s, sql, "needs_review|-");
 
 	/* a record delivered already is not changed here */
-	assert_non_null(q1(f->s, "UPDATE records SET status = 'synced' WHERE id = 2 RETURNING 1"));
+	exec_returning(f->s, "UPDATE records SET status = 'synced' WHERE id = 2 RETURNING 1");
 	v = version_of(f, f->rec[1]);
 	assert_int_equal(so_review_set(f->s, "lan", f->rec[1], v, "notes", "x", &nv),
 			 SO_REVIEW_REFUSED);
