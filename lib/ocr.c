@@ -42,6 +42,118 @@ struct worker {
 	int nlayouts;
 };
 
+/* What a page's reading stores, gathered while the recognizer works and written afterwards in
+ * one short transaction: the write lock of the store is held for the writing only, so that
+ * workers read their pages in parallel. */
+struct pending_put {
+	int col;                 /* a cell (col > 0) or a field (col 0) */
+	char *name, *text, *value;
+	double conf;
+	int marks, boxed;
+	struct so_bbox box;
+};
+
+struct pending_row {
+	int row;
+	struct so_bbox box;
+	struct pending_put *v;
+	size_t n, cap;
+};
+
+struct pending_page {
+	struct pending_row *rows;
+	size_t n, cap;
+};
+
+static void pending_release(struct pending_page *pp)
+{
+	for (size_t i = 0; i < pp->n; i++) {
+		for (size_t k = 0; k < pp->rows[i].n; k++) {
+			free(pp->rows[i].v[k].name);
+			free(pp->rows[i].v[k].text);
+			free(pp->rows[i].v[k].value);
+		}
+		free(pp->rows[i].v);
+	}
+	free(pp->rows);
+	memset(pp, 0, sizeof(*pp));
+}
+
+static struct pending_row *pending_row_add(struct pending_page *pp, int row,
+					   const struct so_bbox *box)
+{
+	if (pp->n == pp->cap) {
+		size_t cap = pp->cap ? pp->cap * 2 : 8;
+		struct pending_row *v = so_realloc(pp->rows, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		pp->rows = v;
+		pp->cap = cap;
+	}
+	struct pending_row *r = &pp->rows[pp->n++];
+	memset(r, 0, sizeof(*r));
+	r->row = row;
+	r->box = *box;
+	return r;
+}
+
+static struct pending_put *pending_put_add(struct pending_row *r)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 32;
+		struct pending_put *v = so_realloc(r->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		r->v = v;
+		r->cap = cap;
+	}
+	struct pending_put *p = &r->v[r->n++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/* The text read from column COL of the row (so_cell_put's arguments). */
+static int pending_cell(struct pending_row *r, int col, const char *text, double conf, int marks,
+			const struct so_bbox *box)
+{
+	struct pending_put *p = pending_put_add(r);
+	if (!p)
+		return -1;
+	p->col = col;
+	p->conf = conf;
+	p->marks = marks;
+	if (box) {
+		p->box = *box;
+		p->boxed = 1;
+	}
+	if (text && !(p->text = so_strdup(text)))
+		return -1;
+	return 0;
+}
+
+/* Writes the page's rows: records, cells, fields (in the caller's transaction). */
+static int pending_store(struct so_store *s, const struct pending_page *pp, int64_t book_id,
+			 int64_t page_id)
+{
+	for (size_t i = 0; i < pp->n; i++) {
+		const struct pending_row *r = &pp->rows[i];
+		int64_t record = 0;
+		if (so_record_add(s, book_id, page_id, r->row, &r->box, &record) < 0)
+			return -1;
+		for (size_t k = 0; k < r->n; k++) {
+			const struct pending_put *p = &r->v[k];
+			const struct so_bbox *box = p->boxed ? &p->box : NULL;
+			int rc = p->col > 0
+				? so_cell_put(s, record, p->col, p->text, p->conf, p->marks, box)
+				: so_field_put(s, record, p->name, p->text, p->value, NULL, p->conf, box,
+					       "ocr");
+			if (rc < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int64_t so_ocr_seed(struct so_store *s)
 {
 	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO stage_units (stage, unit_id, state) "
@@ -250,23 +362,26 @@ static double header_score(struct worker *w, const struct so_table *t, const str
 	return t->ncols ? sum / t->ncols : 0;
 }
 
-static int store_field(struct so_store *s, int64_t record, const char *name, const char *raw,
-		       size_t len, double conf, const struct so_bbox *box)
+static int store_field(struct pending_row *r, const char *name, const char *raw, size_t len,
+		       double conf, const struct so_bbox *box)
 {
-	char *rawcopy = NULL, *value = NULL;
+	struct pending_put *p = pending_put_add(r);
+	if (!p || !(p->name = so_strdup(name)))
+		return -1;
 	if (raw && len) {
-		rawcopy = so_malloc(len + 1);
-		if (!rawcopy)
+		p->text = so_malloc(len + 1);
+		if (!p->text)
 			return -1;
-		memcpy(rawcopy, raw, len);
-		rawcopy[len] = 0;
-		value = so_text_clean(raw, len);
+		memcpy(p->text, raw, len);
+		p->text[len] = 0;
+		p->value = so_text_clean(raw, len);
 	}
-	int r = so_field_put(s, record, name, rawcopy, value, NULL, rawcopy ? conf : -1,
-			     rawcopy ? box : NULL, "ocr");
-	free(rawcopy);
-	free(value);
-	return r;
+	p->conf = p->text ? conf : -1;
+	if (p->text && box) {
+		p->box = *box;
+		p->boxed = 1;
+	}
+	return 0;
 }
 
 /*
@@ -347,12 +462,11 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 
 /* Reads one entry row into a record (in the caller's transaction). */
 static int read_row(struct worker *w, const struct so_table *t, const struct so_layout *l,
-		    const struct so_page *page, const struct so_scan_file *file, int row)
+		    struct pending_page *pp, int row)
 {
-	int64_t record = 0;
 	struct so_bbox rbox = { t->x[0], t->y[row], t->x[t->ncols], t->y[row + 1] };
-	if (so_record_add(w->s, file->book_id, page->id, row - SO_TABLE_HEAD_ROWS + 1, &rbox,
-			  &record) < 0)
+	struct pending_row *record = pending_row_add(pp, row - SO_TABLE_HEAD_ROWS + 1, &rbox);
+	if (!record)
 		return -1;
 	for (int c = 0; c < t->ncols; c++) {
 		const struct so_column *col = &l->columns[c];
@@ -396,10 +510,10 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 			so_reading_release(&rd);
 			return -1;
 		}
-		int r = so_cell_put(w->s, record, c + 1, rd.text[0] ? rd.text : NULL,
-				    rd.text[0] ? (conf >= 0 ? conf : rd.conf) : -1, marks, &box);
+		int r = pending_cell(record, c + 1, rd.text[0] ? rd.text : NULL,
+				     rd.text[0] ? (conf >= 0 ? conf : rd.conf) : -1, marks, &box);
 		if (r == 0 && col->kind == SO_COLUMN_FIELD) {
-			r = store_field(w->s, record, col->field, rd.text, strlen(rd.text), conf, &box);
+			r = store_field(record, col->field, rd.text, strlen(rd.text), conf, &box);
 		} else if (r == 0) {
 			for (size_t k = 0; r == 0 && k < col->nsubfields; k++) {
 				char name[160];
@@ -409,14 +523,14 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 					if (strcmp(p.spans[j].sub, col->subfields[k]) == 0)
 						sp = &p.spans[j];
 				if (!sp) {
-					r = store_field(w->s, record, name, NULL, 0, -1, NULL);
+					r = store_field(record, name, NULL, 0, -1, NULL);
 					continue;
 				}
 				struct so_bbox fb = box;
 				double fc = so_reading_span(&rd, sp->start, sp->end, &fb.x0, &fb.y0,
 							    &fb.x1, &fb.y1);
-				r = store_field(w->s, record, name, rd.text + sp->start,
-						sp->end - sp->start, fc >= 0 ? fc : rd.conf, &fb);
+				r = store_field(record, name, rd.text + sp->start, sp->end - sp->start,
+						fc >= 0 ? fc : rd.conf, &fb);
 			}
 		}
 		so_reading_release(&rd);
@@ -453,6 +567,7 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 	const struct so_layout *l = NULL;
 	PIX *pix = NULL;
 	struct so_table t = { 0 };
+	struct pending_page pending = { 0 };
 	int records = 0, r = 0;
 
 	if (crashes >= OCR_MAX_CRASHES) {
@@ -491,21 +606,21 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 		goto finish;
 	double header = header_score(w, &t, l);
 
-	if (so_store_begin(w->s) < 0) {
-		r = -1;
-		goto finish;
-	}
 	for (int row = SO_TABLE_HEAD_ROWS; row < t.nrows; row++) {
 		if (!row_has_entry(&t, row))
 			continue;
-		if (read_row(w, &t, l, &page, &file, row) < 0) {
-			so_store_rollback(w->s);
+		if (read_row(w, &t, l, &pending, row) < 0) {
 			r = -1;
 			goto finish;
 		}
 		records++;
 	}
-	if ((header < 0.5 && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
+	if (so_store_begin(w->s) < 0) {
+		r = -1;
+		goto finish;
+	}
+	if (pending_store(w->s, &pending, file.book_id, page.id) < 0 ||
+	    (header < 0.5 && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
 					  "the header row reads unlike layout %s (%.0f%% of its "
 					  "words found)", l->name, header * 100) < 0) ||
 	    so_records_changed(w->s, file.book_id) < 0 ||
@@ -529,6 +644,7 @@ finish:
 			so_cli_msg("'%s' page %d: failed: %s", file.name, page.page_index + 1, why);
 		}
 	}
+	pending_release(&pending);
 	so_table_release(&t);
 	pixDestroy(&pix);
 	return r;
