@@ -114,60 +114,53 @@ static int stage_run(const char *bin_dir, char **argv)
 	return 128 + sig;
 }
 
-/* An argument list under construction. */
+/* An argument list under construction: copies of its strings, NULL-terminated. */
 struct args {
 	char **v;
 	size_t n, cap;
-	char *owned[8];
-	size_t nowned;
 };
 
-static int args_add(struct args *a, const char *s)
+static int args_take(struct args *a, char *s)
 {
+	if (!s)
+		return -1;
 	if (a->n + 2 > a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 32;
 		char **v = so_realloc(a->v, cap * sizeof(char *));
-		if (!v)
+		if (!v) {
+			free(s);
 			return -1;
+		}
 		a->v = v;
 		a->cap = cap;
 	}
-	a->v[a->n++] = (char *)s;
+	a->v[a->n++] = s;
 	a->v[a->n] = NULL;
 	return 0;
 }
 
+static int args_add(struct args *a, const char *s)
+{
+	return args_take(a, so_strdup(s));
+}
+
 static int args_addf(struct args *a, const char *fmt, long v)
 {
-	if (a->nowned == SO_ARRAY_SIZE(a->owned))
-		return -1;
-	char *s = so_asprintf(fmt, v);
-	if (!s)
-		return -1;
-	a->owned[a->nowned++] = s;
-	return args_add(a, s);
+	return args_take(a, so_asprintf(fmt, v));
 }
 
 static void args_release(struct args *a)
 {
-	for (size_t i = 0; i < a->nowned; i++)
-		free(a->owned[i]);
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
 	free(a->v);
 	memset(a, 0, sizeof(*a));
 }
 
-/* The command line of stage NAME. */
+/* The command line of stage NAME ("scan": the program sohoa-scan). */
 static int stage_args(const struct so_run_options *o, const char *name, struct args *a)
 {
-	static char exe[5][24];
-	static const char *const names[5] = { "scan", "ocr", "validate", "normalize", "sync" };
-	const char *program = NULL;
-	for (int i = 0; i < 5; i++)
-		if (strcmp(names[i], name) == 0) {
-			snprintf(exe[i], sizeof(exe[i]), "sohoa-%s", name);
-			program = exe[i];
-		}
-	if (!program || args_add(a, program) < 0 || args_add(a, "--batch") < 0 ||
+	if (args_take(a, so_asprintf("sohoa-%s", name)) < 0 || args_add(a, "--batch") < 0 ||
 	    args_add(a, o->batch) < 0)
 		return -1;
 	if (strcmp(name, "sync") == 0) {
@@ -211,17 +204,18 @@ static void duration(double s, char *buf, size_t size)
 		snprintf(buf, size, "%.1fs", s);
 }
 
-static int64_t count(struct so_store *s, const char *sql)
+/* A count of the batch summary (report.h): OBJ's KEY under PATH ("records", "by_status"). */
+static long long summary_count(const json_t *summary, const char *path, const char *sub,
+			       const char *key)
 {
-	sqlite3_stmt *st = so_store_stmt(s, sql);
-	if (!st)
-		return -1;
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
-	return n;
+	const json_t *o = json_object_get(summary, path);
+	if (sub)
+		o = json_object_get(o, sub);
+	return (long long)json_integer_value(json_object_get(o, key));
 }
 
-/* The short summary of the night on stderr; the report beside the batch. */
+/* The short summary of the night on stderr, and the report beside the batch — both from the
+ * one summary of the store that `sohoa status` prints. */
 static void finish(const struct so_run_options *o, double started, int code)
 {
 	struct so_store *s = NULL;
@@ -231,49 +225,50 @@ static void finish(const struct so_run_options *o, double started, int code)
 		so_cli_msg("stopped after %s; the batch has no store yet", took);
 		return;
 	}
-	int64_t pages = count(s, "SELECT count(*) FROM pages"),
-		prepared = count(s, "SELECT count(*) FROM pages WHERE state = 'prepared'"),
-		blank = count(s, "SELECT count(*) FROM pages WHERE state = 'blank'"),
-		bad = count(s, "SELECT count(*) FROM pages WHERE state IN ('failed', 'rejected')"),
-		ocr_failed = count(s, "SELECT count(*) FROM stage_units WHERE stage = 'ocr' AND "
-				      "state = 'failed'"),
-		records = count(s, "SELECT count(*) FROM records"),
-		extracted = count(s, "SELECT count(*) FROM records WHERE status = 'extracted'"),
-		valid = count(s, "SELECT count(*) FROM records WHERE status = 'valid'"),
-		review = count(s, "SELECT count(*) FROM records WHERE status = 'needs_review'"),
-		approved = count(s, "SELECT count(*) FROM records WHERE status = 'approved'"),
-		rejected = count(s, "SELECT count(*) FROM records WHERE status = 'rejected'"),
-		synced = count(s, "SELECT count(*) FROM records WHERE status = 'synced'"),
-		queued = count(s, "SELECT count(*) FROM outbox WHERE state = 'queued'"),
-		refused = count(s, "SELECT count(*) FROM outbox WHERE state IN ('refused', 'held')");
+	json_t *sum = so_batch_summary(s);
+	so_store_close(s);
+	if (!sum) {
+		so_cli_err("cannot read the batch's summary: %s", so_errmsg());
+		return;
+	}
 	const char *how = code == SO_EXIT_OK ? "done" : code == SO_EXIT_PARTIAL ? "done, with failures"
 			: code == SO_EXIT_SIGINT || code == SO_EXIT_SIGTERM ? "stopped"
 									     : "stopped by an error";
 	so_cli_msg("night %s in %s", how, took);
-	so_cli_msg("pages: %lld read, %lld prepared, %lld blank, %lld failed (scan), %lld failed "
-		   "(ocr)", (long long)pages, (long long)prepared, (long long)blank, (long long)bad,
-		   (long long)ocr_failed);
+	so_cli_msg("pages: %lld in, %lld done (%lld prepared, %lld blank), %lld failed, %lld pending",
+		   summary_count(sum, "pages", NULL, "in"), summary_count(sum, "pages", NULL, "done"),
+		   summary_count(sum, "pages", "by_state", "prepared"),
+		   summary_count(sum, "pages", "by_state", "blank"),
+		   summary_count(sum, "pages", NULL, "failed"),
+		   summary_count(sum, "pages", NULL, "pending"));
 	so_cli_msg("records: %lld — %lld not judged yet, %lld valid, %lld need review, %lld "
-		   "approved, %lld rejected, %lld synced", (long long)records, (long long)extracted,
-		   (long long)valid, (long long)review, (long long)approved, (long long)rejected,
-		   (long long)synced);
+		   "approved, %lld rejected, %lld synced", summary_count(sum, "records", NULL, "total"),
+		   summary_count(sum, "records", "by_status", "extracted"),
+		   summary_count(sum, "records", "by_status", "valid"),
+		   summary_count(sum, "records", "by_status", "needs_review"),
+		   summary_count(sum, "records", "by_status", "approved"),
+		   summary_count(sum, "records", "by_status", "rejected"),
+		   summary_count(sum, "records", "by_status", "synced"));
 	if (!o->no_sync && o->sync.endpoint[0])
 		so_cli_msg("sync: %lld delivered, %lld waiting, %lld refused or held for review",
-			   (long long)synced, (long long)queued, (long long)refused);
+			   summary_count(sum, "records", "by_status", "synced"),
+			   summary_count(sum, "sync", "outbox", "queued"),
+			   summary_count(sum, "sync", "outbox", "refused") +
+				   summary_count(sum, "sync", "outbox", "held"));
 	else
 		so_cli_msg("sync: not run (%s)", o->no_sync ? "--no-sync" : "no endpoint given");
 	if (o->report) {
 		char *path = so_asprintf("%s/report.html", o->batch);
-		if (path && so_report_write(s, path) == 0)
+		if (path && so_report_save(sum, path) == 0)
 			so_cli_msg("report: %s", path);
 		else
 			so_cli_err("cannot write the report: %s", so_errmsg());
 		free(path);
 	}
-	if (review > 0)
+	if (summary_count(sum, "records", "by_status", "needs_review") > 0)
 		so_cli_msg("review: sohoa review serve --batch %s   (accounts: sohoa review user add "
 			   "--batch %s NAME)", o->batch, o->batch);
-	so_store_close(s);
+	json_decref(sum);
 }
 
 int so_run(const struct so_run_options *o)

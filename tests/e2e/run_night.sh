@@ -102,6 +102,15 @@ expect_eq "second run refused" "$status" 3
 expect_match "refusal says why" "$(cat "$WORK/stderr")" "another sohoa run .*pid 4242"
 exec 9>&-
 
+# many books on one command line: the scan stage gets every one of them
+for v in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	printf '[book b%d]\ntype = birth\nyear = 2019\nvolume = %02d\nauthority = 26740\nfiles = %s\n\n' \
+		"$v" "$v" birth-2019-01.tif
+done >"$g/many.ini"
+run_status sohoa run --batch "$WORK/many" --manifest "$g/many.ini" --no-sync --jobs 2
+expect_eq "twelve books: exit" "$status" 0
+expect_eq "twelve books registered" "$(sql "$WORK/many" "SELECT count(*) FROM books")" 12
+
 # usage: nothing to do on a batch that does not exist
 run_status sohoa run --batch "$WORK/none" --no-sync
 expect_eq "no books" "$status" 1
