@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "export.h"
@@ -1092,45 +1093,65 @@ static int field_name_ok(const char *f)
 	return 1;
 }
 
-/* Cuts BOX (grown by a margin, clipped to the page) from the prepared page as 8-bit grey, at half
- * the resolution when HALF; PNG into *PNG. */
-static int cut(const char *path, struct so_bbox box, int half, unsigned char **png, size_t *len)
+/* Cuts BOX (grown by a margin, clipped to the page) from the prepared page PAGE as 8-bit grey,
+ * at half the resolution when HALF; PNG into *PNG. */
+static int cut(PIX *page, struct so_bbox box, int half, unsigned char **png, size_t *len)
 {
-	PIX *page = pixRead(path);
-	if (!page)
-		return so_error("cannot read the prepared page %s", path);
 	int w = pixGetWidth(page), h = pixGetHeight(page),
 	    m = half ? SO_REVIEW_ROW_MARGIN : SO_REVIEW_CELL_MARGIN;
 	int x0 = box.x0 - m < 0 ? 0 : box.x0 - m, y0 = box.y0 - m < 0 ? 0 : box.y0 - m;
 	int x1 = box.x1 + m > w ? w : box.x1 + m, y1 = box.y1 + m > h ? h : box.y1 + m;
-	int r = -1;
-	PIX *clip = NULL, *grey = NULL;
-	if (x1 - x0 < 2 || y1 - y0 < 2) {
-		so_error("the box lies outside the page");
-		goto done;
-	}
+	if (x1 - x0 < 2 || y1 - y0 < 2)
+		return so_error("the box lies outside the page");
 	BOX *b = boxCreate(x0, y0, x1 - x0, y1 - y0);
-	clip = b ? pixClipRectangle(page, b, NULL) : NULL;
+	PIX *clip = b ? pixClipRectangle(page, b, NULL) : NULL, *grey = NULL;
 	boxDestroy(&b);
-	if (!clip)
-		goto nomem;
-	if (pixGetDepth(clip) == 1)
+	if (clip && pixGetDepth(clip) == 1)
 		grey = half ? pixScaleToGray2(clip) : pixConvert1To8(NULL, clip, 255, 0);
-	else
+	else if (clip)
 		grey = half ? pixScale(clip, 0.5f, 0.5f) : pixClone(clip);
-	if (!grey)
-		goto nomem;
-	if (pixWriteMem(png, len, grey, IFF_PNG) != 0 || !*png)
-		goto nomem;
-	r = 0;
-	goto done;
-nomem:
-	so_error("cannot cut an image from %s", path);
-done:
+	int r = grey && pixWriteMem(png, len, grey, IFF_PNG) == 0 && *png ? 0 : -1;
 	pixDestroy(&grey);
 	pixDestroy(&clip);
-	pixDestroy(&page);
-	return r;
+	return r < 0 ? so_error("cannot cut an image from the page") : 0;
+}
+
+/* The cache file of an image: keyed by the page and the box, so that a page prepared again
+ * (newer than the file) is cut again. Caller frees. */
+static char *cache_name(const char *dir, int64_t page_id, struct so_bbox box, int half)
+{
+	return so_asprintf("%s/p%lld-%d-%d-%d-%d-%c.png", dir, (long long)page_id, box.x0, box.y0,
+			   box.x1, box.y1, half ? 'r' : 'c');
+}
+
+/* Cuts and caches every image of the record not cached yet (its row and its cells), so that
+ * the page is decoded once for all of them. Images that cannot be cut or kept are skipped. */
+static void cache_record(struct so_store *s, const struct rec_info *ri, PIX *page,
+			 const char *dir)
+{
+	if (so_mkdir_p(dir, 0755) < 0)
+		return;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT x0, y0, x1, y1, 0 FROM fields WHERE "
+					    "record_id = ?1 AND x0 IS NOT NULL UNION ALL SELECT x0, "
+					    "y0, x1, y1, 1 FROM records WHERE id = ?1 AND x0 IS NOT "
+					    "NULL");
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, ri->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct so_bbox box = { sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+				       sqlite3_column_int(st, 2), sqlite3_column_int(st, 3) };
+		int half = sqlite3_column_int(st, 4);
+		char *name = cache_name(dir, ri->page_id, box, half);
+		unsigned char *png = NULL;
+		size_t len = 0;
+		if (name && access(name, F_OK) != 0 && box.x1 > box.x0 && box.y1 > box.y0 &&
+		    cut(page, box, half, &png, &len) == 0)
+			so_write_file_atomic(name, png, len);
+		free(png);
+		free(name);
+	}
+	sqlite3_reset(st);
 }
 
 int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned char **png,
@@ -1176,20 +1197,21 @@ int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned 
 		so_error("the page has no prepared image");
 		return 0;
 	}
-	/* the cache is keyed by the page's image and the box, so a page prepared again is cut
-	 * again */
 	char *dir = so_asprintf("%s/cache/review", so_store_dir(s));
-	char *cached = dir ? so_asprintf("%s/p%lld-%d-%d-%d-%d-%c.png", dir, (long long)ri.page_id,
-					 box.x0, box.y0, box.x1, box.y1, field ? 'c' : 'r')
-			   : NULL;
-	char *page = so_asprintf("%s/%s", so_store_dir(s), p.image);
+	char *cached = dir ? cache_name(dir, ri.page_id, box, !field) : NULL;
+	char *path = so_asprintf("%s/%s", so_store_dir(s), p.image);
+	PIX *page = NULL;
 	int r = -1;
-	if (!dir || !cached || !page)
+	if (!dir || !cached || !path)
 		goto done;
 	struct stat cs, ps;
-	if (stat(cached, &cs) == 0 && stat(page, &ps) == 0 && cs.st_mtime >= ps.st_mtime &&
+	if (stat(cached, &cs) == 0 && stat(path, &ps) == 0 && cs.st_mtime >= ps.st_mtime &&
 	    so_read_file(cached, 64u << 20, (char **)png, len) == 0) {
 		r = 1;
+		goto done;
+	}
+	if (!(page = pixRead(path))) {
+		so_error("cannot read the prepared page %s", path);
 		goto done;
 	}
 	if (cut(page, box, !field, png, len) < 0)
@@ -1197,10 +1219,12 @@ int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned 
 	/* a cache that cannot be written is no reason to fail the image */
 	if (so_mkdir_p(dir, 0755) == 0)
 		so_write_file_atomic(cached, *png, *len);
+	cache_record(s, &ri, page, dir);
 	r = 1;
 done:
+	pixDestroy(&page);
 	free(dir);
 	free(cached);
-	free(page);
+	free(path);
 	return r;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <leptonica/allheaders.h>
 #include <stdio.h>
@@ -17,22 +18,8 @@
 #include "error.h"
 #include "records.h"
 #include "review.h"
+#include "scratch.h"
 #include "store.h"
-
-static char *tmpdir_new(void)
-{
-	char tmpl[] = "/tmp/sohoa-review-XXXXXX";
-	char *d = mkdtemp(tmpl);
-	assert_non_null(d);
-	return strdup(d);
-}
-
-static void rm_rf(const char *dir)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
 
 /* One value of the store. */
 static char *q1(struct so_store *s, const char *sql)
@@ -79,7 +66,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	f->dir = tmpdir_new();
+	f->dir = scratch_dir();
 	assert_int_equal(so_store_open(f->dir, 1, &f->s), 0);
 	struct so_book b = { .year = 2019 };
 	strcpy(b.type, "birth");
@@ -147,7 +134,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	so_store_close(f->s);
-	rm_rf(f->dir);
+	scratch_remove(f->dir);
 	free(f->dir);
 	free(f);
 	return 0;
@@ -497,6 +484,14 @@ static void test_images(void **state)
 	snprintf(path, sizeof(path), "%s/cache/review", f->dir);
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
+	/* the page was decoded once for the whole record: its row and its three cells are kept */
+	DIR *cache = opendir(path);
+	assert_non_null(cache);
+	int files = 0;
+	for (struct dirent *e; (e = readdir(cache));)
+		files += strstr(e->d_name, ".png") != NULL;
+	closedir(cache);
+	assert_int_equal(files, 4);
 	assert_int_equal(so_review_image(f->s, f->rec[0], "child.full_name", &png, &len, &scale), 1);
 	assert_int_equal(png_size(png, len, &w, &h), 0);
 	free(png);
