@@ -14,25 +14,11 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "scratch.h"
 #include "store.h"
 #include "util.h"
 
 #define HOSTILE "under 150 dpi <script>alert(1)</script> \"q\" & <b>x</b>"
-
-static char *tmpdir_new(void)
-{
-	char tmpl[] = "/tmp/sohoa-test-XXXXXX";
-	char *d = mkdtemp(tmpl);
-	assert_non_null(d);
-	return strdup(d);
-}
-
-static void rm_rf(const char *dir)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
 
 static void exec_sql(struct so_store *s, const char *sql)
 {
@@ -140,7 +126,7 @@ static int64_t record_add(struct so_store *s, int64_t book, int64_t page, int ro
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	f->dir = tmpdir_new();
+	f->dir = scratch_dir();
 	struct so_store *s;
 	assert_int_equal(so_store_open(f->dir, 1, &f->s), 0);
 	s = f->s;
@@ -215,7 +201,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	so_store_close(f->s);
-	rm_rf(f->dir);
+	scratch_remove(f->dir);
 	free(f->dir);
 	free(f);
 	return 0;
@@ -441,7 +427,7 @@ static void test_html(void **state)
 
 static void test_empty(void **state)
 {
-	char *dir = tmpdir_new();
+	char *dir = scratch_dir();
 	struct so_store *s = NULL;
 	assert_int_equal(so_store_open(dir, 1, &s), 0);
 	json_t *j = so_batch_summary(s);
@@ -463,7 +449,7 @@ static void test_empty(void **state)
 	assert_non_null(strstr(html, "</html>"));
 	free(html);
 	so_store_close(s);
-	rm_rf(dir);
+	scratch_remove(dir);
 	free(dir);
 }
 

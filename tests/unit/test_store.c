@@ -12,23 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "store.h"
 #include "util.h"
-
-static char *tmpdir_new(void)
-{
-	char tmpl[] = "/tmp/sohoa-test-XXXXXX";
-	char *d = mkdtemp(tmpl);
-	assert_non_null(d);
-	return strdup(d);
-}
-
-static void rm_rf(const char *dir)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
 
 static void test_open_missing_refused(void **state)
 {
@@ -40,7 +26,7 @@ static void test_open_missing_refused(void **state)
 
 static void test_migrate_fresh(void **state)
 {
-	char *dir = tmpdir_new();
+	char *dir = scratch_dir();
 	struct so_store *s = NULL;
 	assert_int_equal(so_store_open(dir, 1, &s), 0);
 	assert_true(so_store_schema_latest() >= 1);
@@ -78,13 +64,13 @@ static void test_migrate_fresh(void **state)
 	assert_int_equal(so_store_open(dir, 0, &s), 0);
 	assert_int_equal(so_store_schema_version(s), so_store_schema_latest());
 	so_store_close(s);
-	rm_rf(dir);
+	scratch_remove(dir);
 	free(dir);
 }
 
 static void test_newer_schema_refused(void **state)
 {
-	char *dir = tmpdir_new();
+	char *dir = scratch_dir();
 	struct so_store *s = NULL;
 	assert_int_equal(so_store_open(dir, 1, &s), 0);
 	char pragma[64];
@@ -94,14 +80,14 @@ static void test_newer_schema_refused(void **state)
 	assert_int_equal(so_store_open(dir, 0, &s), -1);
 	assert_null(s);
 	assert_non_null(strstr(so_errmsg(), "newer than this sohoa"));
-	rm_rf(dir);
+	scratch_remove(dir);
 	free(dir);
 }
 
 static void test_old_schema_migrated(void **state)
 {
 	/* a store left at version 0 (created, never migrated) is brought up to date */
-	char *dir = tmpdir_new();
+	char *dir = scratch_dir();
 	char path[512];
 	snprintf(path, sizeof(path), "%s/batch.db", dir);
 	sqlite3 *db;
@@ -112,7 +98,7 @@ static void test_old_schema_migrated(void **state)
 	assert_int_equal(so_store_open(dir, 0, &s), 0);
 	assert_int_equal(so_store_schema_version(s), so_store_schema_latest());
 	so_store_close(s);
-	rm_rf(dir);
+	scratch_remove(dir);
 	free(dir);
 }
 
@@ -165,7 +151,7 @@ static int64_t claim_in_killed_run(const char *dir, const char *stage)
 
 static struct so_store *fresh(char **dir)
 {
-	*dir = tmpdir_new();
+	*dir = scratch_dir();
 	struct so_store *s = NULL;
 	assert_int_equal(so_store_open(*dir, 1, &s), 0);
 	return s;
@@ -219,7 +205,7 @@ static void test_books_and_files(void **state)
 	assert_int_equal(back.page_count, 7);
 	assert_string_equal(back.name, "a.tif");
 	so_store_close(s);
-	rm_rf(dir);
+	scratch_remove(dir);
 	free(dir);
 }
 
@@ -266,7 +252,7 @@ static void test_pages(void **state)
 	strcpy(p.state, "weird");
 	assert_int_equal(so_page_put(s, &p), -1);
 	so_store_close(s);
-	rm_rf(dir);
+	scratch_remove(dir);
 	free(dir);
 }
 
@@ -311,7 +297,7 @@ static void test_units_claim_and_take_back(void **state)
 	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
 	assert_int_equal(c.pending, 1);
 	so_store_close(s);
-	rm_rf(dir);
+	scratch_remove(dir);
 	free(dir);
 }
 
@@ -372,7 +358,7 @@ static void test_unit_crashes_counted(void **state)
 	assert_int_equal(crashes, 0);
 	assert_int_equal(so_unit_crashes(s, "ocr", 424242), -1);
 	so_store_close(s);
-	rm_rf(dir);
+	scratch_remove(dir);
 	free(dir);
 }
 
@@ -443,7 +429,7 @@ static void test_records_fields_flags_audit_outbox(void **state)
 	assert_int_equal(so_meta_get(s, "created_by", v, sizeof(v)), 1);
 	assert_string_equal(v, "test");
 	so_store_close(s);
-	rm_rf(dir);
+	scratch_remove(dir);
 	free(dir);
 }
 
