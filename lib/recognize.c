@@ -9,7 +9,8 @@
 #define CELL_MAX_TEXT (64 * 1024)
 #define CELL_PAD 12
 
-enum { MODEL_VIE, MODEL_LATIN, MODELS };
+enum { MODEL_VIE = SO_MODEL_MAIN, MODEL_LATIN = SO_MODEL_LATIN, MODEL_SECOND = SO_MODEL_SECOND,
+       MODELS };
 
 struct so_recognizer {
 	TessBaseAPI *api[MODELS];
@@ -34,6 +35,8 @@ static const struct holds_config configs[] = {
 	{ "nationality", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
 	{ "relationship", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
 	{ "index", PSM_SINGLE_LINE, "()0123456789", MODEL_LATIN, 1 },
+	{ "line", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1 },
+	{ "line_large", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1.5 },
 	{ "block", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
 };
 
@@ -51,8 +54,10 @@ int so_recognizer_new(const char *lang, struct so_recognizer **out)
 	struct so_recognizer *r = so_calloc(1, sizeof(*r));
 	if (!r)
 		return -1;
-	/* the language of the registers, and the Latin model, better at digits and brackets */
-	const char *langs[MODELS] = { lang, "eng" };
+	/* the language of the registers; the Latin model, better at digits and brackets; and the
+	 * Vietnamese script model, trained apart, whose mistakes on marks are not the first's */
+	const char *langs[MODELS] = { lang, "eng", SO_SECOND_MODEL };
+	const char *packages[MODELS] = { NULL, "tesseract-ocr-eng", "tesseract-ocr-script-viet" };
 	char *names[] = { "load_system_dawg", "load_freq_dawg", "load_punc_dawg",
 			  "load_number_dawg", "load_unambig_dawg", "load_bigram_dawg" };
 	char *values[] = { "0", "0", "0", "0", "0", "0" };
@@ -60,8 +65,12 @@ int so_recognizer_new(const char *lang, struct so_recognizer **out)
 		r->api[m] = TessBaseAPICreate();
 		if (!r->api[m] || TessBaseAPIInit4(r->api[m], NULL, langs[m], OEM_LSTM_ONLY, NULL, 0,
 						   names, values, SO_ARRAY_SIZE(names), 0) != 0) {
-			so_error("cannot start tesseract for language '%s' (is tesseract-ocr-%s "
-				 "installed?)", langs[m], langs[m]);
+			if (packages[m])
+				so_error("cannot start tesseract for language '%s' (is %s "
+					 "installed?)", langs[m], packages[m]);
+			else
+				so_error("cannot start tesseract for language '%s' (is "
+					 "tesseract-ocr-%s installed?)", langs[m], langs[m]);
 			if (r->api[m])
 				TessBaseAPIDelete(r->api[m]);
 			r->api[m] = NULL;
@@ -308,20 +317,21 @@ done:
 	return out->text ? 0 : -1;
 }
 
-int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char *word))
+/* The likeliest spelling of word I, other than as read, that ACCEPT approves, from its letters'
+ * alternatives at least RATIO as likely as a letter's best and at least FLOOR: into BEST (256
+ * bytes), with the confidence of its weakest letter in *MINC. 1 when there is one. */
+static int other_spelling(const struct so_reading *rd, size_t i, int (*accept)(const char *word),
+			  float ratio, float floor, char *best, float *minc_out)
 {
 	if (i >= rd->nwords)
 		return 0;
-	struct so_word *w = &rd->words[i];
+	const struct so_word *w = &rd->words[i];
 	size_t len = w->end - w->start;
 	char current[256];
 	if (len >= sizeof(current) || !w->syms || w->nsyms == 0)
 		return 0;
 	memcpy(current, rd->text + w->start, len);
 	current[len] = 0;
-	if (accept(current))
-		return 0;
-	/* the candidate letters: alternatives at least a quarter as likely as the best */
 	int counts[64];
 	size_t n = w->nsyms < 64 ? w->nsyms : 64;
 	long combos = 1;
@@ -329,7 +339,7 @@ int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char
 		const struct so_symbol *s = &w->syms[k];
 		counts[k] = 0;
 		for (int a = 0; a < s->n; a++)
-			if (s->conf[a] >= s->conf[0] / 4 && s->conf[a] >= 0.2f)
+			if (s->conf[a] >= s->conf[0] * ratio && s->conf[a] >= floor)
 				counts[k]++;
 		if (counts[k] == 0)
 			return 0;
@@ -337,9 +347,8 @@ int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char
 		if (combos > 4096)
 			return 0;
 	}
-	char best[256] = "", cand[256];
+	char cand[256];
 	double best_score = -1;
-	float best_min = 0;
 	int pick[64] = { 0 };
 	for (long c = 0; c < combos; c++) {
 		long rest = c;
@@ -366,13 +375,38 @@ int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char
 		cand[used] = 0;
 		if (score > best_score && strcmp(cand, current) != 0 && accept(cand)) {
 			best_score = score;
-			best_min = minc;
+			*minc_out = minc;
 			memcpy(best, cand, used + 1);
 		}
 	}
-	if (best_score < 0)
+	return best_score >= 0;
+}
+
+int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char *word))
+{
+	if (i >= rd->nwords)
 		return 0;
-	return so_reading_replace_word(rd, i, best, best_min) == 0;
+	const struct so_word *w = &rd->words[i];
+	size_t len = w->end - w->start;
+	char current[256], best[256];
+	float minc = 0;
+	if (len >= sizeof(current))
+		return 0;
+	memcpy(current, rd->text + w->start, len);
+	current[len] = 0;
+	if (accept(current))
+		return 0;
+	/* the candidate letters: alternatives at least a quarter as likely as the best */
+	if (!other_spelling(rd, i, accept, 0.25f, 0.2f, best, &minc))
+		return 0;
+	return so_reading_replace_word(rd, i, best, minc) == 0;
+}
+
+int so_reading_ambiguous(const struct so_reading *rd, size_t i, int (*accept)(const char *word))
+{
+	char best[256];
+	float minc = 0;
+	return other_spelling(rd, i, accept, 0.02f, 0.01f, best, &minc);
 }
 
 int so_reading_replace_word(struct so_reading *rd, size_t i, const char *word, float conf)
@@ -409,6 +443,12 @@ int so_recognize_cell_latin(struct so_recognizer *r, PIX *page, BOX *box, const 
 			    struct so_reading *out)
 {
 	return recognize(r, page, box, holds, MODEL_LATIN, out);
+}
+
+int so_recognize_with(struct so_recognizer *r, enum so_model model, PIX *page, BOX *box,
+		      const char *holds, struct so_reading *out)
+{
+	return recognize(r, page, box, holds, (int)model, out);
 }
 
 double so_reading_span(const struct so_reading *rd, size_t start, size_t end, int *x0, int *y0,

@@ -35,6 +35,12 @@ struct so_reading {
 	size_t nwords;
 };
 
+/* The models of a recognizer: the registers' language (LANG), the Latin model (a second opinion
+ * on digits) and SO_SECOND_MODEL, a Vietnamese model trained apart from the first, whose
+ * mistakes on marks are not the same (a second opinion on names). */
+enum so_model { SO_MODEL_MAIN, SO_MODEL_LATIN, SO_MODEL_SECOND };
+#define SO_SECOND_MODEL "Vietnamese"
+
 /* Starts tesseract for LANG ("vie"). Returns 0, or -1 (no language data, no memory). */
 int so_recognizer_new(const char *lang, struct so_recognizer **out);
 void so_recognizer_free(struct so_recognizer *r);
@@ -48,11 +54,20 @@ void so_reading_release(struct so_reading *rd);
 int so_recognize_cell_latin(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
 			    struct so_reading *out);
 
+/* The same read by MODEL; HOLDS "line" reads one line. */
+int so_recognize_with(struct so_recognizer *r, enum so_model model, PIX *page, BOX *box,
+		      const char *holds, struct so_reading *out);
+
 /* Word I spelled anew from its letters' alternatives: the likeliest spelling that ACCEPT
  * approves, considering only alternatives at least a quarter as likely as a letter's best, when
  * the word as read is not approved. The text, the spans of later words and the word's
  * confidence (now that of the weakest letter chosen) are updated. 1 when respelled, 0 not. */
 int so_reading_respell(struct so_reading *rd, size_t i, int (*accept)(const char *word));
+
+/* 1 when word I could be spelled otherwise and still be approved by ACCEPT: some other
+ * combination of its letters' alternatives, each at least a fiftieth as likely as its letter's
+ * best, that ACCEPT approves (TÂN, when Ấ was a close second: TẤN). */
+int so_reading_ambiguous(const struct so_reading *rd, size_t i, int (*accept)(const char *word));
 
 /* Replaces word I of the reading with TEXT, its confidence lowered to at most CONF; the
  * spans of later words follow. 0, or -1 (no memory, no such word). */
