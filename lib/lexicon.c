@@ -94,6 +94,47 @@ int so_is_family_name(const char *word)
 	return contains(&family, FAMILY_NAMES, word);
 }
 
+int so_is_name_word(const char *word)
+{
+	static struct wordlist names;
+	return contains(&names, "ref/name-words.txt", word);
+}
+
+int so_phrase_listed(const char *list, const char *text)
+{
+	static struct wordlist lists[4];
+	static const char *names[4];
+	int slot = -1;
+	for (int i = 0; i < 4 && slot < 0; i++)
+		if (!names[i] || strcmp(names[i], list) == 0)
+			slot = i;
+	if (slot < 0)
+		return 0;
+	if (!names[slot]) {
+		names[slot] = list;
+		load(&lists[slot], list);
+	}
+	/* the text with each run of digits as one '#' */
+	char *masked = so_strdup(text);
+	if (!masked)
+		return 0;
+	char *o = masked;
+	for (const char *p = text; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (o == masked || o[-1] != '#')
+				*o++ = '#';
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = 0;
+	int hit = 0;
+	for (size_t i = 0; i < lists[slot].n && !hit; i++)
+		hit = strcmp(lists[slot].plain[i], masked) == 0;
+	free(masked);
+	return hit;
+}
+
 const char *so_kinship(const char *text)
 {
 	static struct wordlist kin;

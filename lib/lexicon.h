@@ -1,5 +1,5 @@
 /*
- * Word lists of the domain, from schemas/ref: Vietnamese family names. Comparisons ignore case
+ * Word lists of the domain, from schemas/ref: Vietnamese family names and name words. Comparisons ignore case
  * and Unicode composition (NFC, case-folded), not diacritics.
  */
 #ifndef SO_LEXICON_H
@@ -11,6 +11,14 @@ int so_is_family_name(const char *word);
  * "Nguyễn"), in WORD's case (all capitals or as listed); NULL when none or several do
  * (Lý / Lí). Caller frees. */
 char *so_family_name_unaccented(const char *word);
+
+/* 1 when WORD is a common word of Vietnamese middle and given names
+ * (schemas/ref/name-words.txt); case ignored, marks kept. */
+int so_is_name_word(const char *word);
+
+/* 1 when TEXT (NFC, white space collapsed) is exactly, case included, a line of the list
+ * LIST ("ref/death-causes.txt"), where '#' in a line stands for a run of digits. */
+int so_phrase_listed(const char *list, const char *text);
 
 /* The kinship term of schemas/ref/kinship.txt that TEXT is (case ignored, marks kept), as
  * listed; NULL when none. Static storage. */

@@ -651,7 +651,24 @@ static int canon_place(const char *raw, const struct so_norm_ctx *ctx, struct so
 	const struct so_unit_commune *c = &list->communes[m.commune];
 	struct so_buf v = SO_BUF_INIT(4096);
 	int first_unit = hospital >= 0 ? 1 : m.commune_part;
-	for (int i = 0; i < first_unit && i < (int)n; i++)
+	/* a hospital before its units: the table's spelling when it stands in that commune (the
+	 * units and the name then vouch for each other) */
+	int known_before = first_unit == 0;
+	if (hospital >= 0) {
+		/* named alone: sure of it only when written as in the table */
+		known_before = strcmp(parts[0].text, rd->hospitals[hospital].name) == 0;
+	} else if (first_unit == 1) {
+		for (size_t i = 0; i < rd->nhospitals && hospital < 0; i++) {
+			long hc = new_list ? rd->hospitals[i].new_commune : rd->hospitals[i].old_commune;
+			if (hc == m.commune &&
+			    similarity(parts[0].text, rd->hospitals[i].name) >= PLACE_SURE)
+				hospital = (int)i;
+		}
+		known_before = hospital >= 0;
+	}
+	if (hospital >= 0)
+		so_buf_adds(&v, rd->hospitals[hospital].name);
+	for (int i = hospital >= 0 ? 1 : 0; i < first_unit && i < (int)n; i++)
 		street_add(&v, parts[i].text);
 	so_buf_addf(&v, "%s%s", v.len ? ", " : "", c->name);
 	if (!new_list)
@@ -662,7 +679,8 @@ static int canon_place(const char *raw, const struct so_norm_ctx *ctx, struct so
 	if (!new_list && c->successor >= 0)
 		out->successor = so_strdup(rd->new_units.communes[c->successor].code);
 	out->match = m.score;
-	out->verified = m.score >= 0.999 && first_unit == 0 && hospital < 0;
+	/* exact units, before them nothing or a hospital of the table in that commune */
+	out->verified = m.score >= 0.999 && known_before;
 	/* a near tie between two units is as unsure as a poor match */
 	if (m.second > 0 && m.score - m.second < 0.05)
 		out->match = m.score < 0.8 ? m.score : 0.8;
@@ -676,6 +694,36 @@ done:
 	parts_release(parts, n);
 	free(clean);
 	return r;
+}
+
+int so_text_listed(const char *field, const char *raw)
+{
+	const char *sub = strrchr(field, '.');
+	sub = sub ? sub + 1 : field;
+	char *clean = raw ? so_text_clean(raw, strlen(raw)) : NULL;
+	if (!clean)
+		return 0;
+	int hit = 0;
+	if (strcmp(sub, "cause") == 0) {
+		hit = so_phrase_listed("ref/death-causes.txt", clean);
+	} else if (strcmp(sub, "notes") == 0) {
+		hit = so_phrase_listed("ref/notes.txt", clean);
+	} else if (strcmp(sub, "issuer") == 0) {
+		/* a hospital of the table, or the health station of a commune of either list */
+		const struct so_refdata *rd = refdata();
+		static const char station[] = "Trạm Y tế ";
+		for (size_t i = 0; rd && !hit && i < rd->nhospitals; i++)
+			hit = strcmp(clean, rd->hospitals[i].name) == 0;
+		if (rd && !hit && strncmp(clean, station, sizeof(station) - 1) == 0) {
+			const char *unit = clean + sizeof(station) - 1;
+			const struct so_unit_list *lists[] = { &rd->old_units, &rd->new_units };
+			for (size_t l = 0; l < 2 && !hit; l++)
+				for (size_t i = 0; i < lists[l]->ncommunes && !hit; i++)
+					hit = strcmp(unit, lists[l]->communes[i].name) == 0;
+		}
+	}
+	free(clean);
+	return hit;
 }
 
 /* Dispatch ---------------------------------------------------------------------------------- */

@@ -38,6 +38,11 @@ int so_normalize(const char *kind, const char *raw, const struct so_norm_ctx *ct
 		 struct so_canon *out);
 void so_canon_release(struct so_canon *c);
 
+/* 1 when RAW, the reading of free-text FIELD, is one of the texts known for it: a cause of death
+ * or a note of the lists in schemas/ref (digits aside, see so_phrase_listed), a notice issuer
+ * that is a hospital of the table or "Trạm Y tế " and a commune of either list. */
+int so_text_listed(const char *field, const char *raw);
+
 /* The kind of a field of layout L ("child.birth_date" -> "date", "mother.residence" ->
  * "place"), or NULL when the layout has no such field. */
 const char *so_field_kind(const struct so_layout *l, const char *field);

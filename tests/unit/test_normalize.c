@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "layout.h"
+#include "lexicon.h"
 #include "normalize.h"
 
 /* KIND RAW -> VALUE (and CODE when not NULL); VALUE NULL means no value. */
@@ -146,6 +147,91 @@ static void test_places(void **state)
 	so_canon_release(&c);
 }
 
+/* A hospital written before its units: the table's spelling when it stands in the commune
+ * matched, and then the place stands on the lists (verified); elsewhere it is a street. */
+static void test_hospital_places(void **state)
+{
+	(void)state;
+	struct so_norm_ctx ctx = { 20220305 };
+	struct so_canon c;
+	/* as in the table, units exact: verified */
+	assert_int_equal(so_normalize("place", "Bệnh viện Chợ Rẫy, P. 12, Q. 5, TP. Hồ Chí Minh",
+				      &ctx, &c), 0);
+	assert_string_equal(c.value, "Bệnh viện Chợ Rẫy, Phường 12, Quận 5, Thành phố Hồ Chí Minh");
+	assert_string_equal(c.code, "27310");
+	assert_true(c.verified);
+	so_canon_release(&c);
+	/* a mark misread (Rây, Rấy): spelt as in the table, since the commune is its own */
+	canon_is("place", "Bệnh viện Chợ Rây, P.12, Q.5, TP. Hồ Chí Minh", 20220305,
+		 "Bệnh viện Chợ Rẫy, Phường 12, Quận 5, Thành phố Hồ Chí Minh", "27310");
+	canon_is("place", "Bệnh viện Chợ Rấy, P. 12, Q. 5, Tp Hồ Chí Minh", 20220305,
+		 "Bệnh viện Chợ Rẫy, Phường 12, Quận 5, Thành phố Hồ Chí Minh", "27310");
+	/* the same name in another commune is not that hospital: kept as written, not verified */
+	assert_int_equal(so_normalize("place", "Bệnh viện Chợ Rây, P. Bến Nghé, Q. 1, "
+				      "TP. Hồ Chí Minh", &ctx, &c), 0);
+	assert_string_equal(c.value, "Bệnh viện Chợ Rây, Phường Bến Nghé, Quận 1, "
+			    "Thành phố Hồ Chí Minh");
+	assert_false(c.verified);
+	so_canon_release(&c);
+	/* a street before the units is never verified by the lists */
+	assert_int_equal(so_normalize("place", "12 Nguyễn Trãi, P. Bến Nghé, Q.1, TP. Hồ Chí Minh",
+				      &ctx, &c), 0);
+	assert_false(c.verified);
+	so_canon_release(&c);
+	/* a hospital named alone and misread is found, but not verified */
+	assert_int_equal(so_normalize("place", "Bệnh viện Từ Dủ", &ctx, &c), 0);
+	assert_string_equal(c.value, "Bệnh viện Từ Dũ, Phường Phạm Ngũ Lão, Quận 1, "
+			    "Thành phố Hồ Chí Minh");
+	assert_false(c.verified);
+	so_canon_release(&c);
+}
+
+/* The texts known for free-text fields: causes of death, notes (digits aside), notice
+ * issuers (a hospital of the table, a commune's health station). */
+static void test_listed_texts(void **state)
+{
+	(void)state;
+	assert_true(so_text_listed("death.cause", "Đột quỵ"));
+	assert_true(so_text_listed("death.cause", "Ung thư\nphổi"));
+	assert_false(so_text_listed("death.cause", "Đột quy"));      /* a mark lost */
+	assert_false(so_text_listed("death.cause", "Ủng thư gan"));  /* a mark added */
+	assert_false(so_text_listed("death.cause", "đột quỵ"));      /* case counts */
+	assert_true(so_text_listed("notes", "Cấp 03 bản sao"));
+	assert_true(so_text_listed("notes", "Cấp 12 bản sao"));
+	assert_true(so_text_listed("notes", "Đã cấp bản sao"));
+	assert_false(so_text_listed("notes", "Cấp 03 bản Sao"));
+	assert_false(so_text_listed("notes", "Cấp bản sao 03 lần"));
+	assert_true(so_text_listed("death_notice.issuer", "Bệnh viện Chợ Rẫy"));
+	assert_false(so_text_listed("death_notice.issuer", "Bệnh viện Chợ Rây"));
+	assert_true(so_text_listed("death_notice.issuer", "Trạm Y tế Xã Ia Pal"));
+	assert_false(so_text_listed("death_notice.issuer", "Trạm Y tế Xã la Pal"));
+	assert_false(so_text_listed("death_notice.issuer", "Trạm Y tế Xã Hát tìu"));
+	assert_false(so_text_listed("death_notice.issuer", "Trạm Y tế"));
+	/* fields without a list, and nothing */
+	assert_false(so_text_listed("child.full_name", "Đột quỵ"));
+	assert_false(so_text_listed("notes", NULL));
+	assert_false(so_text_listed("notes", "  "));
+}
+
+/* Name words: common middle and given names, in either tone placement; family names are not
+ * name words (they have their own list), nor are words that only look like names. */
+static void test_name_words(void **state)
+{
+	(void)state;
+	const char *yes[] = { "Văn", "Thị", "Tuấn", "TUẤN", "tuấn", "Hằng", "Quân", "Hòa", "Hoà",
+			      "Thủy", "Thuỷ", "Nhi", "Hiền", "Thắng", "Hoàng" };
+	const char *no[] = { "Tuần", "TUẦN", "Quần", "Hãng", "Thăng", "Tuân", "Hiến", "Thủ",
+			     "Nhỉ", "Nguyễn", "Đinh", "Tuan", "", "Tuấn1" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
+		if (!so_is_name_word(yes[i]))
+			fail_msg("'%s' should be a name word", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(*no); i++)
+		if (so_is_name_word(no[i]))
+			fail_msg("'%s' should not be a name word", no[i]);
+	assert_true(so_is_family_name("Nguyễn"));
+	assert_true(so_is_family_name("ĐINH"));
+}
+
 /* Every field of the sample truth normalizes to its truth value (and code). */
 static void test_sample_truth(void **state)
 {
@@ -207,6 +293,9 @@ int main(void)
 		cmocka_unit_test(test_simple_kinds),
 		cmocka_unit_test(test_canonical_is_fixed_point),
 		cmocka_unit_test(test_places),
+		cmocka_unit_test(test_hospital_places),
+		cmocka_unit_test(test_listed_texts),
+		cmocka_unit_test(test_name_words),
 		cmocka_unit_test(test_sample_truth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
