@@ -466,8 +466,9 @@ static int confirm_pairs(const struct so_record_view *r, const struct so_norm_ct
 			continue;
 		struct so_canon c;
 		if (so_normalize(kinds[i], f->raw, ctx, &c) == 0) {
-			/* short values (a sex, a number) say too little to confirm anything */
-			if (c.value && strlen(c.value) >= 8) {
+			/* short values (a sex, a number) say too little to confirm anything, and
+			 * an unsure place match is no value to confirm */
+			if (c.value && !c.problem && strlen(c.value) >= 8) {
 				values[i] = c.value;
 				c.value = NULL;
 			}

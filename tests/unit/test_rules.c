@@ -217,6 +217,54 @@ static void test_edge_cases(void **state)
 	so_layout_free(r.layout);
 }
 
+static int has_on(const struct so_flag_list *l, const char *code, const char *field)
+{
+	char want[160];
+	snprintf(want, sizeof(want), "[\"%s\"]", field);
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].code, code) == 0 && strcmp(l->v[i].fields, want) == 0)
+			return 1;
+	return 0;
+}
+
+/* Two cells giving the same canonical value confirm each other whatever their confidence; a
+ * place matched unsurely is no value, and confirms nothing. */
+static void test_confirmed_pairs(void **state)
+{
+	(void)state;
+	struct rec r;
+	struct so_flag_list l;
+	const char *places[][2] = {
+		{ "12 Nguyễn Trãi, P. Bến Nghé, Q.1, TP. Hồ Chí Minh", "0" },
+		{ "TT. Nhà Bà, H. Nhà Bè, TP. Hồ Chí Minh", "1" },
+	};
+	for (size_t k = 0; k < 2; k++) {
+		static const char *pairs[128];
+		size_t n = 0;
+		for (size_t j = 0; good_birth[j]; j += 2) {
+			pairs[n++] = good_birth[j];
+			pairs[n++] = good_birth[j + 1];
+		}
+		pairs[n++] = "mother.residence";
+		pairs[n++] = places[k][0];
+		pairs[n++] = "father.residence";
+		pairs[n++] = places[k][0];
+		pairs[n] = NULL;
+		rec_make(&r, "birth", 2019, pairs);
+		for (size_t i = 0; i < r.v.nfields; i++)
+			if (strstr(r.f[i].name, ".residence"))
+				r.f[i].conf = 0.3;
+		rules_of(&r, &l);
+		int low = places[k][1][0] == '1';
+		if (has_on(&l, "LOW_CONFIDENCE", "mother.residence") != low ||
+		    has_on(&l, "LOW_CONFIDENCE", "father.residence") != low)
+			fail_msg("'%s' read twice at 30%%: LOW_CONFIDENCE should %sbe raised",
+				 places[k][0], low ? "" : "not ");
+		so_flag_list_release(&l);
+		so_layout_free(r.layout);
+	}
+}
+
 static void test_book_rules(void **state)
 {
 	const char *numbers[] = { "10", "11", "11", "14", "15" };
@@ -343,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_good_birth_is_clean),
 		cmocka_unit_test(test_record_rules),
 		cmocka_unit_test(test_edge_cases),
+		cmocka_unit_test(test_confirmed_pairs),
 		cmocka_unit_test(test_book_rules),
 		cmocka_unit_test(test_planted_anomalies),
 	};
