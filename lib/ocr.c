@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "cli.h"
 #include "fault.h"
@@ -418,13 +420,29 @@ static int family_name_first(struct so_reading *rd, size_t k)
  * whose mistakes are not those of the Vietnamese one. Both giving the same canonical value is
  * strong evidence (the confidence rises to AGREED_CONF); two different values mean one is
  * wrong (it falls to DISAGREED_CONF). When the second reading gives no value, nothing is
- * learnt. Returns 0 or -1.
+ * learnt; when only it gives a value, or only it gives a date of a plausible year, it replaces
+ * the first reading (still at DISAGREED_CONF, for an archivist to look). Returns 0 or -1.
  */
 #define AGREED_CONF 0.99
 #define DISAGREED_CONF 0.4
-static int second_opinion(struct worker *w, const struct so_table *t, int row, int col,
-			  const char *holds, const char *text, double *conf)
+
+/* A canonical date (or date-time) of a year that can be in a register: 1850 to this year. */
+static int plausible_date(const char *value)
 {
+	static int this_year;
+	if (!this_year) {
+		time_t now = time(NULL);
+		struct tm tm;
+		this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 9999;
+	}
+	int y = atoi(value);
+	return y >= 1850 && y <= this_year;
+}
+
+static int second_opinion(struct worker *w, const struct so_table *t, int row, int col,
+			  const char *holds, struct so_reading *rd, double *conf)
+{
+	const char *text = rd->text;
 	if (strcmp(holds, "date") != 0 &&
 	    strcmp(holds, "datetime") != 0 && strcmp(holds, "id_number") != 0)
 		return 0;
@@ -448,16 +466,418 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 		so_reading_release(&other);
 		return -1;
 	}
+	int is_date = strcmp(holds, "id_number") != 0;
+	int take = c.value && (!a.value || (is_date && !plausible_date(a.value) &&
+					      plausible_date(c.value)));
 	if (a.value && c.value) {
 		if (strcmp(a.value, c.value) == 0)
 			*conf = *conf > AGREED_CONF ? *conf : AGREED_CONF;
 		else
 			*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
 	}
+	if (take) {
+		/* the Latin reading, whole, in place of the first */
+		so_reading_release(rd);
+		*rd = other;
+		memset(&other, 0, sizeof(other));
+		*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
+	}
 	so_canon_release(&a);
 	so_canon_release(&c);
 	so_reading_release(&other);
 	return 0;
+}
+
+/*
+ * Corroboration: a value read again another way. The words of a span of a reading are read
+ * again one line at a time (a box around each line's words) by another model; their texts,
+ * joined by spaces, are compared with the span as first read. Two readings by models that
+ * make different mistakes agreeing is evidence the confidence of one reading cannot give.
+ */
+#define NAME_AGREED_CONF 0.99
+#define NAME_LETTERS_AGREED_CONF 0.98
+#define NAME_DISAGREED_CONF 0.5
+#define REREAD_MARGIN 3
+
+static int word_has_digit(const char *text, const struct so_word *wd)
+{
+	for (size_t i = wd->start; i < wd->end; i++)
+		if (is_digit(text[i]))
+			return 1;
+	return 0;
+}
+
+/* Spells a line read again as the kind of text expected (LINE is the line's number, from 0). */
+typedef void (*respell_fn)(struct so_reading *rd, int line);
+
+/* The words of RD overlapping [start, end) (only those with a digit when DIGITS), read again
+ * by MODEL line by line (HOLDS: "line", or "line_large" at half as large again), each line
+ * respelt by FIX when given, into *out ("" when no word is in the span). 0 or -1. */
+static int reread_span(struct worker *w, PIX *page, const struct so_reading *rd, size_t start,
+		       size_t end, enum so_model model, const char *holds, int digits,
+		       respell_fn fix, char **out)
+{
+	int lines = 0;
+	struct so_buf b = SO_BUF_INIT(4096);
+	int have = 0, x0 = 0, y0 = 0, x1 = 0, y1 = 0, rc = 0;
+	size_t last_end = 0;
+	l_int32 pw = pixGetWidth(page), ph = pixGetHeight(page);
+	*out = NULL;
+	for (size_t k = 0; k <= rd->nwords && rc == 0; k++) {
+		const struct so_word *wd = k < rd->nwords ? &rd->words[k] : NULL;
+		int take = wd && wd->end > start && wd->start < end &&
+			   (!digits || word_has_digit(rd->text, wd));
+		int newline = wd && have && memchr(rd->text + last_end, '\n',
+						   wd->start - last_end) != NULL;
+		if (have && (!wd || (take && newline))) {
+			/* one line of the span: read it */
+			int bx = x0 - REREAD_MARGIN > 0 ? x0 - REREAD_MARGIN : 0;
+			int by = y0 - REREAD_MARGIN > 0 ? y0 - REREAD_MARGIN : 0;
+			int bx1 = x1 + REREAD_MARGIN < pw ? x1 + REREAD_MARGIN : pw;
+			int by1 = y1 + REREAD_MARGIN < ph ? y1 + REREAD_MARGIN : ph;
+			BOX *box = boxCreate(bx, by, bx1 - bx, by1 - by);
+			struct so_reading line;
+			if (!box || so_recognize_with(w->rec, model, page, box, holds, &line) < 0) {
+				rc = -1;
+			} else {
+				if (fix)
+					fix(&line, lines);
+				lines++;
+				if ((b.len && so_buf_add(&b, " ", 1) < 0) || so_buf_adds(&b, line.text) < 0)
+					rc = -1;
+				so_reading_release(&line);
+			}
+			boxDestroy(&box);
+			have = 0;
+		}
+		if (!take)
+			continue;
+		if (!have) {
+			x0 = wd->x0, y0 = wd->y0, x1 = wd->x1, y1 = wd->y1;
+			have = 1;
+		} else {
+			x0 = wd->x0 < x0 ? wd->x0 : x0;
+			y0 = wd->y0 < y0 ? wd->y0 : y0;
+			x1 = wd->x1 > x1 ? wd->x1 : x1;
+			y1 = wd->y1 > y1 ? wd->y1 : y1;
+		}
+		last_end = wd->end;
+	}
+	if (rc == 0 && !(*out = so_buf_detach(&b, NULL)))
+		rc = -1;
+	if (rc < 0)
+		so_buf_release(&b);
+	return rc;
+}
+
+/* A name as compared between readings: case-folded NFC letters, words split by one space;
+ * whatever is not a letter is dropped. Caller frees; NULL when out of memory. */
+static char *name_key(const char *text, size_t len)
+{
+	char *copy = so_malloc(len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, text, len);
+	copy[len] = 0;
+	utf8proc_uint8_t *f = utf8proc_NFKC_Casefold((const utf8proc_uint8_t *)copy);
+	free(copy);
+	if (!f)
+		return NULL;
+	utf8proc_uint8_t *o = f;
+	const utf8proc_uint8_t *p = f;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+	int space = 0;
+	while (*p && (n = utf8proc_iterate(p, -1, &cp)) > 0) {
+		utf8proc_category_t c = utf8proc_category(cp);
+		if (c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LU ||
+		    c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_MN) {
+			if (space && o != f)
+				*o++ = ' ';
+			space = 0;
+			memmove(o, p, (size_t)n);
+			o += n;
+		} else if (cp == ' ' || cp == '\n' || cp == '\t') {
+			space = 1;
+		}
+		p += n;
+	}
+	*o = 0;
+	return (char *)f;
+}
+
+/* A word that may follow the family name: a name word, or a family name (Nguyễn Lê Minh). */
+static int name_or_family(const char *word)
+{
+	return so_is_name_word(word) || so_is_family_name(word);
+}
+
+/* Words K0 .. K1 - 1 of RD (in a name, after its family name), each respelt as a name word
+ * when it is not one and its letters' alternatives spell one (TUẦN -> TUẤN). 1 when a word
+ * changed. */
+static int name_words_respell(struct so_reading *rd, size_t k0, size_t k1)
+{
+	int changed = 0;
+	for (size_t k = k0; k < k1 && k < rd->nwords; k++)
+		changed |= so_reading_respell(rd, k, name_or_family);
+	return changed;
+}
+
+/* A name read again, spelt as the first reading was: a family name first, then name words. */
+static void name_respell(struct so_reading *rd, int line)
+{
+	if (line == 0)
+		family_name_first(rd, 0);
+	name_words_respell(rd, line == 0 ? 1 : 0, rd->nwords);
+}
+
+/* 1 when the span [start, end) of RD is a name of common words: a family name, then at least
+ * one name word (schemas/ref; a family name after the first word does not count). */
+static int span_is_common_name(const char *text, size_t start, size_t end)
+{
+	char *copy = so_malloc(end - start + 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, text + start, end - start);
+	copy[end - start] = 0;
+	int words = 0, ok = 1;
+	char *save = NULL;
+	for (char *wd = strtok_r(copy, " \n", &save); wd && ok; wd = strtok_r(NULL, " \n", &save))
+		ok = words++ == 0 ? so_is_family_name(wd) : so_is_name_word(wd);
+	free(copy);
+	return ok && words >= 2;
+}
+
+/* 1 when a word of the name in [start, end) of RD could as well be another family name (its
+ * first word) or name word (the others), by its letters' alternatives (Tân / Tấn). */
+static int span_ambiguous(const struct so_reading *rd, size_t start, size_t end)
+{
+	int first = 1;
+	for (size_t k = 0; k < rd->nwords; k++) {
+		if (rd->words[k].end <= start || rd->words[k].start >= end)
+			continue;
+		if (so_reading_ambiguous(rd, k, first ? so_is_family_name : so_is_name_word))
+			return 1;
+		first = 0;
+	}
+	return 0;
+}
+
+/*
+ * How far two names (name_key form) agree: 2 word for word; 1 when every word is the same or
+ * the second's is no name word at all and has the first's letters once marks are set aside
+ * (THUỲ read THUY: the second model saw the letters and lost a mark, it neither confirms nor
+ * contradicts the first's marks); 0 otherwise.
+ */
+static int names_agree(const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return 2;
+	char *x = so_strdup(a), *y = so_strdup(b), *sx = NULL, *sy = NULL;
+	int agree = x && y;
+	char *u = agree ? strtok_r(x, " ", &sx) : NULL, *v = agree ? strtok_r(y, " ", &sy) : NULL;
+	for (; agree && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy)) {
+		if (!u || !v) {
+			agree = 0;
+			break;
+		}
+		if (strcmp(u, v) == 0)
+			continue;
+		char *fu = so_fold(u, NULL), *fv = so_fold(v, NULL);
+		agree = fu && fv && strcmp(fu, fv) == 0 && !so_is_name_word(v) &&
+			!so_is_family_name(v);
+		free(fu);
+		free(fv);
+	}
+	free(x);
+	free(y);
+	return agree;
+}
+
+/* A name read again by the second Vietnamese model (and, when the two differ, a third time by it
+ * at a larger size): two readings the same, of common name words, raise *CONF to
+ * NAME_AGREED_CONF (NAME_LETTERS_AGREED_CONF when they agree on the letters only, see
+ * names_agree); different readings lower it to NAME_DISAGREED_CONF,
+ * and when only the second is a name of common words, *BETTER (if given) is set to it (the
+ * caller frees). */
+static int corroborate_name(struct worker *w, PIX *page, const struct so_reading *rd,
+			    size_t start, size_t end, double *conf, char **better)
+{
+	if (better)
+		*better = NULL;
+	if (end <= start)
+		return 0;
+	char *again = NULL;
+	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, name_respell,
+			&again) < 0)
+		return -1;
+	char *a = name_key(rd->text + start, end - start), *b = name_key(again, strlen(again));
+	int rc = a && b ? 0 : -1;
+	int common = rc == 0 && span_is_common_name(rd->text, start, end) &&
+		     !span_ambiguous(rd, start, end);
+	if (rc == 0 && strcmp(a, b) != 0 && common) {
+		/* a tie broken by a third reading: the second model on the name half as large
+		 * again, whose mistakes are not those it makes at its first size */
+		char *third = NULL, *c = NULL;
+		if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line_large", 0,
+				name_respell, &third) < 0 ||
+		    !(c = name_key(third, strlen(third)))) {
+			rc = -1;
+		} else if (names_agree(a, c) > names_agree(a, b)) {
+			free(b);
+			b = c;
+			c = NULL;
+		}
+		free(c);
+		free(third);
+	}
+	int agree = rc == 0 ? names_agree(a, b) : 0;
+	if (agree) {
+		double to = agree == 2 ? NAME_AGREED_CONF : NAME_LETTERS_AGREED_CONF;
+		if (common && *conf < to)
+			*conf = to;
+	} else if (rc == 0) {
+		if (*conf > NAME_DISAGREED_CONF)
+			*conf = NAME_DISAGREED_CONF;
+		/* the second reading is the better guess when only it is a name of common words */
+		if (better && !span_is_common_name(rd->text, start, end) &&
+		    span_is_common_name(again, 0, strlen(again))) {
+			*better = again;
+			again = NULL;
+		}
+	}
+	free(a);
+	free(b);
+	free(again);
+	return rc;
+}
+
+static char *digits_of(const char *s, size_t len)
+{
+	char *d = so_malloc(len + 1), *o = d;
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		if (is_digit(s[i]))
+			*o++ = s[i];
+	*o = 0;
+	return d;
+}
+
+/* The digits of a span (a date or an identity document inside a composite cell) read again by
+ * the Latin model, as second_opinion does for whole cells. */
+static int corroborate_digits(struct worker *w, PIX *page, const struct so_reading *rd,
+			      size_t start, size_t end, double *conf)
+{
+	char *again = NULL;
+	if (reread_span(w, page, rd, start, end, SO_MODEL_LATIN, "line", 1, NULL, &again) < 0)
+		return -1;
+	char *a = digits_of(rd->text + start, end - start), *b = digits_of(again, strlen(again));
+	int rc = a && b ? 0 : -1;
+	if (rc == 0 && a[0] && b[0]) {
+		if (strcmp(a, b) == 0)
+			*conf = *conf > AGREED_CONF ? *conf : AGREED_CONF;
+		else
+			*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
+	}
+	free(a);
+	free(b);
+	free(again);
+	return rc;
+}
+
+/* A free text that is one of those known for FIELD (so_text_listed) stands on the list: its
+ * confidence rises to NAME_AGREED_CONF, once its digits, if any, are read alike by the Latin
+ * model. */
+static int corroborate_listed(struct worker *w, PIX *page, const struct so_reading *rd,
+			      const char *field, size_t start, size_t end, double *conf)
+{
+	char *text = so_malloc(end - start + 1);
+	if (!text)
+		return -1;
+	memcpy(text, rd->text + start, end - start);
+	text[end - start] = 0;
+	int listed = so_text_listed(field, text), digits = 0;
+	for (const char *p = text; *p && !digits; p++)
+		digits = is_digit(*p);
+	free(text);
+	if (!listed)
+		return 0;
+	if (digits)
+		return corroborate_digits(w, page, rd, start, end, conf);
+	if (*conf < NAME_AGREED_CONF)
+		*conf = NAME_AGREED_CONF;
+	return 0;
+}
+
+/* A place with a part before its units (a street, a house number) read again by the second
+ * Vietnamese model: both readings giving the same canonical place, matched exactly, raise
+ * *CONF to NAME_AGREED_CONF. A place that is its units alone stands on the lists already; one
+ * that names no unit falls to NAME_DISAGREED_CONF. */
+static int corroborate_place(struct worker *w, PIX *page, const struct so_reading *rd,
+			     size_t start, size_t end, double *conf)
+{
+	char *text = so_malloc(end - start + 1);
+	if (!text)
+		return -1;
+	memcpy(text, rd->text + start, end - start);
+	text[end - start] = 0;
+	struct so_canon a, b;
+	int rc = so_normalize("place", text, NULL, &a);
+	free(text);
+	if (rc < 0)
+		return -1;
+	if (!a.value) {
+		/* no unit found: abroad, or a unit misread; either way an archivist looks */
+		if (*conf > NAME_DISAGREED_CONF)
+			*conf = NAME_DISAGREED_CONF;
+		so_canon_release(&a);
+		return 0;
+	}
+	if (a.verified || a.match < 0.999 || *conf >= NAME_AGREED_CONF) {
+		so_canon_release(&a);
+		return 0;
+	}
+	char *again = NULL;
+	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, NULL, &again) < 0 ||
+	    so_normalize("place", again, NULL, &b) < 0) {
+		free(again);
+		so_canon_release(&a);
+		return -1;
+	}
+	if (b.value && strcmp(a.value, b.value) == 0 && b.code && a.code &&
+	    strcmp(a.code, b.code) == 0)
+		*conf = NAME_AGREED_CONF;
+	so_canon_release(&a);
+	so_canon_release(&b);
+	free(again);
+	return 0;
+}
+
+/* A name cell: corroborated, or replaced by the second reading when only that one is a name of
+ * common words (as one word at NAME_DISAGREED_CONF, for an archivist to confirm). */
+static int name_field(struct worker *w, PIX *page, struct so_reading *rd, double *conf)
+{
+	char *better = NULL;
+	if (corroborate_name(w, page, rd, 0, strlen(rd->text), conf, &better) < 0)
+		return -1;
+	if (better) {
+		free(rd->text);
+		rd->text = better;
+		as_one_word(rd);
+		if (rd->nwords)
+			rd->words[0].conf = (float)*conf;
+	}
+	return 0;
+}
+
+/* The first word of RD that starts at or after byte START; rd->nwords when none. */
+static size_t word_at(const struct so_reading *rd, size_t start)
+{
+	size_t k = 0;
+	while (k < rd->nwords && rd->words[k].start < start)
+		k++;
+	return k;
 }
 
 /* Reads one entry row into a record (in the caller's transaction). */
@@ -481,22 +901,21 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 			so_reading_release(&rd);
 			return -1;
 		}
-		/* a name starts with its family name */
+		/* a name starts with its family name, and goes on with name words */
 		if (col->kind == SO_COLUMN_FIELD && strcmp(col->holds, "name") == 0) {
 			family_name_first(&rd, 0);
+			name_words_respell(&rd, 1, rd.nwords);
 		} else if (col->kind == SO_COLUMN_COMPOSITE) {
 			for (size_t j = 0; j < p.n; j++) {
 				if (strcmp(p.spans[j].sub, "full_name") != 0)
 					continue;
-				for (size_t k = 0; k < rd.nwords; k++) {
-					if (rd.words[k].start < p.spans[j].start)
-						continue;
-					if (family_name_first(&rd, k) &&
-					    so_composite_parse(col->parser, rd.text, &p) < 0) {
-						so_reading_release(&rd);
-						return -1;
-					}
-					break;
+				size_t k0 = word_at(&rd, p.spans[j].start);
+				size_t k1 = word_at(&rd, p.spans[j].end);
+				int changed = family_name_first(&rd, k0);
+				changed |= name_words_respell(&rd, k0 + 1, k1);
+				if (changed && so_composite_parse(col->parser, rd.text, &p) < 0) {
+					so_reading_release(&rd);
+					return -1;
 				}
 				break;
 			}
@@ -506,7 +925,16 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 		if (conf < 0)
 			conf = rd.conf;
 		if (col->kind == SO_COLUMN_FIELD && rd.text[0] &&
-		    second_opinion(w, t, row, c, col->holds, rd.text, &conf) < 0) {
+		    (second_opinion(w, t, row, c, col->holds, &rd, &conf) < 0 ||
+		     (strcmp(col->holds, "name") == 0 &&
+		      name_field(w, t->text, &rd, &conf) < 0) ||
+		     (strcmp(col->holds, "id_document") == 0 &&
+		      corroborate_digits(w, t->text, &rd, 0, strlen(rd.text), &conf) < 0) ||
+		     (strcmp(col->holds, "text") == 0 &&
+		      corroborate_listed(w, t->text, &rd, col->field, 0, strlen(rd.text),
+					 &conf) < 0) ||
+		     (strcmp(col->holds, "place") == 0 &&
+		      corroborate_place(w, t->text, &rd, 0, strlen(rd.text), &conf) < 0))) {
 			so_reading_release(&rd);
 			return -1;
 		}
@@ -529,6 +957,21 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 				struct so_bbox fb = box;
 				double fc = so_reading_span(&rd, sp->start, sp->end, &fb.x0, &fb.y0,
 							    &fb.x1, &fb.y1);
+				const char *sub = col->subfields[k];
+				if (fc >= 0 && strcmp(sub, "full_name") == 0)
+					r = corroborate_name(w, t->text, &rd, sp->start, sp->end, &fc,
+							     NULL);
+				else if (fc >= 0 && (strcmp(sub, "birth_date") == 0 ||
+						     strcmp(sub, "id_document") == 0 ||
+						     strcmp(sub, "date") == 0))
+					r = corroborate_digits(w, t->text, &rd, sp->start, sp->end, &fc);
+				else if (fc >= 0 && strcmp(sub, "issuer") == 0)
+					r = corroborate_listed(w, t->text, &rd, name, sp->start, sp->end,
+							       &fc);
+				else if (fc >= 0 && strcmp(sub, "residence") == 0)
+					r = corroborate_place(w, t->text, &rd, sp->start, sp->end, &fc);
+				if (r < 0)
+					continue;
 				r = store_field(record, name, rd.text + sp->start, sp->end - sp->start,
 						fc >= 0 ? fc : rd.conf, &fb);
 			}

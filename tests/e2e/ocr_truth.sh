@@ -79,7 +79,8 @@ gen "$WORK/clean" --seed 77 \
 	--book death --year 2022 --volume 01 --pages 2 \
 	--book parentage --year 2019 --volume 01 --pages 2
 check_set clean "$WORK/clean" 95
-# canonical values on clean pages: mostly right, and what passes without review is right
+# canonical values on clean pages: mostly right, most records pass without review, and what
+# passes is right
 python3 - "$WORK/clean.json" <<'PY' || fail "clean: canonical values below the bar"
 import json, sys
 f = json.load(open(sys.argv[1]))["fields"]
@@ -87,7 +88,10 @@ right = 100.0 * f["right"] / f["fields"]
 silent = 100.0 * f["silent_wrong"] / max(f["silent_fields"], 1)
 print("canonical: %.2f%% right; automation %d/%d records; silent errors %.3f%% (%d of %d)" % (
     right, f["valid_records"], f["records"], silent, f["silent_wrong"], f["silent_fields"]))
-sys.exit(0 if right >= 90 and silent <= 1.0 else 1)
+# the corroborated readings (names, documents, listed texts, places read again by a second
+# model) let most records through; measured about 65% on clean pages, the floor is well under
+automation = 100.0 * f["valid_records"] / f["records"]
+sys.exit(0 if right >= 97 and automation >= 40 and silent <= 1.0 else 1)
 PY
 checks=$((checks + 1))
 
