@@ -7,8 +7,8 @@ source "$(dirname "$0")/lib.sh"
 
 B=$WORK/batch g=$WORK/gen
 gen "$g" --seed 71 --pages 1 \
-	--book birth --year 2019 --volume 01 --authority 26740 \
-	--book death --year 2021 --volume 02 --authority 26740 2>/dev/null
+	--book birth --year 2019 --volume 01 --authority 26740 --anomalies \
+	--book death --year 2021 --volume 02 --authority 26740 --anomalies 2>/dev/null
 mapfile -t specs < <(bookspecs "$g")
 sohoa scan --batch "$B" "${specs[@]}" >/dev/null 2>&1 || fail "scan"
 sohoa ocr --batch "$B" >/dev/null 2>&1 || fail "ocr"

@@ -53,10 +53,10 @@ rm -f "$SHOTS"/*.png
 B="$WORK/batch"
 g="$WORK/gen"
 gen "$g" --seed 51 --pages 1 \
-	--book birth --year 2019 --volume 01 --authority 26740 \
-	--book marriage --year 2020 --volume 01 --authority 26740 \
-	--book death --year 2021 --volume 02 --authority 26740 \
-	--book parentage --year 2022 --volume 01 --authority 26740 2>/dev/null
+	--book birth --year 2019 --volume 01 --authority 26740 --anomalies \
+	--book marriage --year 2020 --volume 01 --authority 26740 --anomalies \
+	--book death --year 2021 --volume 02 --authority 26740 --anomalies \
+	--book parentage --year 2022 --volume 01 --authority 26740 --anomalies 2>/dev/null
 mapfile -t specs < <(bookspecs "$g")
 sohoa scan --batch "$B" "${specs[@]}" >/dev/null 2>&1 || fail "fixture: scan"
 sohoa ocr --batch "$B" >/dev/null 2>&1 || fail "fixture: ocr"
