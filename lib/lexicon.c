@@ -100,24 +100,27 @@ int so_is_name_word(const char *word)
 	return contains(&names, "ref/name-words.txt", word);
 }
 
-int so_phrase_listed(const char *list, const char *text)
+static struct wordlist *phrase_list(const char *list)
 {
 	static struct wordlist lists[4];
 	static const char *names[4];
-	int slot = -1;
-	for (int i = 0; i < 4 && slot < 0; i++)
-		if (!names[i] || strcmp(names[i], list) == 0)
-			slot = i;
-	if (slot < 0)
-		return 0;
-	if (!names[slot]) {
-		names[slot] = list;
-		load(&lists[slot], list);
+	for (int i = 0; i < 4; i++) {
+		if (!names[i]) {
+			names[i] = list;
+			load(&lists[i], list);
+		}
+		if (strcmp(names[i], list) == 0)
+			return &lists[i];
 	}
-	/* the text with each run of digits as one '#' */
+	return NULL;
+}
+
+/* TEXT with each run of digits as one '#'. Caller frees. */
+static char *digits_masked(const char *text)
+{
 	char *masked = so_strdup(text);
 	if (!masked)
-		return 0;
+		return NULL;
 	char *o = masked;
 	for (const char *p = text; *p; p++) {
 		if (*p >= '0' && *p <= '9') {
@@ -128,11 +131,56 @@ int so_phrase_listed(const char *list, const char *text)
 		}
 	}
 	*o = 0;
+	return masked;
+}
+
+int so_phrase_listed(const char *list, const char *text)
+{
+	struct wordlist *l = phrase_list(list);
+	char *masked = l ? digits_masked(text) : NULL;
 	int hit = 0;
-	for (size_t i = 0; i < lists[slot].n && !hit; i++)
-		hit = strcmp(lists[slot].plain[i], masked) == 0;
+	for (size_t i = 0; masked && i < l->n && !hit; i++)
+		hit = strcmp(l->plain[i], masked) == 0;
 	free(masked);
 	return hit;
+}
+
+char *so_phrase_unaccented(const char *list, const char *text)
+{
+	struct wordlist *l = phrase_list(list);
+	char *masked = l ? digits_masked(text) : NULL;
+	char *key = masked ? so_fold(masked, NULL) : NULL;
+	const char *hit = NULL;
+	int hits = 0;
+	for (size_t i = 0; key && i < l->n; i++) {
+		char *f = so_fold(l->plain[i], NULL);
+		if (f && strcmp(f, key) == 0 && (!hit || strcmp(hit, l->plain[i]) != 0)) {
+			hit = l->plain[i];
+			hits++;
+		}
+		free(f);
+	}
+	free(key);
+	free(masked);
+	if (hits != 1)
+		return NULL;
+	/* the listed spelling, its '#' given back the text's numbers in order */
+	struct so_buf b = SO_BUF_INIT(4096);
+	const char *d = text;
+	for (const char *p = hit; *p; p++) {
+		if (*p != '#') {
+			so_buf_add(&b, p, 1);
+			continue;
+		}
+		while (*d && !(*d >= '0' && *d <= '9'))
+			d++;
+		const char *e = d;
+		while (*e >= '0' && *e <= '9')
+			e++;
+		so_buf_add(&b, d, (size_t)(e - d));
+		d = e;
+	}
+	return so_buf_detach(&b, NULL);
 }
 
 const char *so_kinship(const char *text)

@@ -20,6 +20,11 @@ int so_is_name_word(const char *word);
  * LIST ("ref/death-causes.txt"), where '#' in a line stands for a run of digits. */
 int so_phrase_listed(const char *list, const char *text);
 
+/* The one line of LIST that TEXT spells when case and marks are set aside (Đột quy -> Đột quỵ,
+ * Cấp 03 bản Sao -> Cấp 03 bản sao: a '#' of the line takes the text's number), spelt as listed;
+ * NULL when none or several do. Caller frees. */
+char *so_phrase_unaccented(const char *list, const char *text);
+
 /* The kinship term of schemas/ref/kinship.txt that TEXT is (case ignored, marks kept), as
  * listed; NULL when none. Static storage. */
 const char *so_kinship(const char *text);

@@ -439,6 +439,15 @@ static const struct {
 	{ "p.", "Phường", LEVEL_COMMUNE }, { "q.", "Quận", LEVEL_DISTRICT },
 	{ "h.", "Huyện", LEVEL_DISTRICT }, { "x.", "Xã", LEVEL_COMMUNE },
 	{ "t.", "Tỉnh", LEVEL_PROVINCE },
+	/* the dot read as a colon, or lost ("T: Gia Lai", "P An Khánh", "P 3") */
+	{ "tp:", "Thành phố", LEVEL_CITY }, { "tt:", "Thị trấn", LEVEL_COMMUNE },
+	{ "tx:", "Thị xã", LEVEL_DISTRICT }, { "p:", "Phường", LEVEL_COMMUNE },
+	{ "q:", "Quận", LEVEL_DISTRICT }, { "h:", "Huyện", LEVEL_DISTRICT },
+	{ "x:", "Xã", LEVEL_COMMUNE }, { "t:", "Tỉnh", LEVEL_PROVINCE },
+	{ "tt ", "Thị trấn", LEVEL_COMMUNE }, { "tx ", "Thị xã", LEVEL_DISTRICT },
+	{ "p ", "Phường", LEVEL_COMMUNE }, { "q ", "Quận", LEVEL_DISTRICT },
+	{ "h ", "Huyện", LEVEL_DISTRICT }, { "x ", "Xã", LEVEL_COMMUNE },
+	{ "t ", "Tỉnh", LEVEL_PROVINCE },
 };
 
 struct part {
@@ -487,7 +496,7 @@ static size_t place_parts(const char *clean, struct part *parts, size_t max)
 					continue;
 				/* "P.12", "Q. 1", "TP.Hồ Chí Minh": the name starts after the word */
 				const char *name = p->text + map[l];
-				while (*name == ' ' || *name == '.')
+				while (*name == ' ' || *name == '.' || *name == ':')
 					name++;
 				p->type = unit_words[i].official;
 				p->level = unit_words[i].level;
@@ -724,6 +733,67 @@ int so_text_listed(const char *field, const char *raw)
 	}
 	free(clean);
 	return hit;
+}
+
+char *so_text_spelled(const char *field, const char *raw)
+{
+	const char *sub = strrchr(field, '.');
+	sub = sub ? sub + 1 : field;
+	char *clean = raw ? so_text_clean(raw, strlen(raw)) : NULL;
+	if (!clean || so_text_listed(field, clean)) {
+		free(clean);
+		return NULL;
+	}
+	char *out = NULL;
+	if (strcmp(sub, "cause") == 0) {
+		out = so_phrase_unaccented("ref/death-causes.txt", clean);
+	} else if (strcmp(sub, "notes") == 0) {
+		out = so_phrase_unaccented("ref/notes.txt", clean);
+	} else if (strcmp(sub, "issuer") == 0) {
+		const struct so_refdata *rd = refdata();
+		char *key = so_fold(clean, NULL);
+		const char *hit = NULL;
+		int several = 0;
+		static const char station[] = "tram y te ";
+		for (size_t i = 0; rd && key && i < rd->nhospitals; i++) {
+			char *f = so_fold(rd->hospitals[i].name, NULL);
+			if (f && strcmp(f, key) == 0) {
+				several |= hit && strcmp(hit, rd->hospitals[i].name) != 0;
+				hit = rd->hospitals[i].name;
+			}
+			free(f);
+		}
+		if (rd && key && !hit && strncmp(key, station, sizeof(station) - 1) == 0) {
+			/* a commune's health station: the commune's spelling, when all communes
+			 * written with those letters are spelt alike */
+			const char *unit = key + sizeof(station) - 1;
+			const struct so_unit_list *lists[] = { &rd->old_units, &rd->new_units };
+			for (size_t l = 0; l < 2; l++) {
+				for (size_t i = 0; i < lists[l]->ncommunes; i++) {
+					const char *name = lists[l]->communes[i].name;
+					char *f = so_fold(name, NULL);
+					if (f && strcmp(f, unit) == 0) {
+						several |= hit && strcmp(hit, name) != 0;
+						hit = name;
+					}
+					free(f);
+				}
+			}
+			if (hit && !several) {
+				struct so_buf b = SO_BUF_INIT(4096);
+				so_buf_addf(&b, "Trạm Y tế %s", hit);
+				out = so_buf_detach(&b, NULL);
+			}
+			hit = NULL;
+		}
+		if (hit && !several)
+			out = so_strdup(hit);
+		free(key);
+	}
+	if (out && strcmp(out, clean) == 0)
+		SO_FREE(out);
+	free(clean);
+	return out;
 }
 
 /* Dispatch ---------------------------------------------------------------------------------- */

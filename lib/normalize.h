@@ -43,6 +43,12 @@ void so_canon_release(struct so_canon *c);
  * that is a hospital of the table or "Trạm Y tế " and a commune of either list. */
 int so_text_listed(const char *field, const char *raw);
 
+/* The text known for free-text FIELD (as so_text_listed) that RAW spells when case and marks
+ * are set aside — the likely meaning of a reading that lost or gained a mark ("Đột quy" ->
+ * "Đột quỵ", "Bệnh viện Chợ Rây" -> "Bệnh viện Chợ Rẫy"); NULL when RAW is listed already, or
+ * no text or several spell it. Caller frees. */
+char *so_text_spelled(const char *field, const char *raw);
+
 /* The kind of a field of layout L ("child.birth_date" -> "date", "mother.residence" ->
  * "place"), or NULL when the layout has no such field. */
 const char *so_field_kind(const struct so_layout *l, const char *field);

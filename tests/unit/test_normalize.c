@@ -132,6 +132,13 @@ static void test_places(void **state)
 		 "Xã Ia Pal, Huyện Chư Sê, Tỉnh Gia Lai", NULL);
 	canon_is("place", "Phường Hòa An, Quận Cẩm Lệ, - Thành phố Đà Nẵng", 20200305,
 		 "Phường Hòa An, Quận Cẩm Lệ, Thành phố Đà Nẵng", NULL);
+	/* a unit word's dot read as a colon, or lost */
+	canon_is("place", "X. Nghĩa Hưng, H. Chư Păh, T: Gia Lai", 20200305,
+		 "Xã Nghĩa Hưng, Huyện Chư Păh, Tỉnh Gia Lai", "23761");
+	canon_is("place", "Số 251 Nguyễn Thị Minh Khai, P 3, Q. 3, TP. Hồ Chí Minh", 20200305,
+		 "Số 251 Nguyễn Thị Minh Khai, Phường 3, Quận 3, Thành phố Hồ Chí Minh", "27154");
+	canon_is("place", "P Tây Tựu, Q. Bắc Từ Liêm, Tp Hà Nội", 20200305,
+		 "Phường Tây Tựu, Quận Bắc Từ Liêm, Thành phố Hà Nội", "00607");
 	/* a hospital named alone */
 	canon_is("place", "Bệnh viện Từ Dũ", 20190305,
 		 "Bệnh viện Từ Dũ, Phường Phạm Ngũ Lão, Quận 1, Thành phố Hồ Chí Minh", "26749");
@@ -207,6 +214,27 @@ static void test_listed_texts(void **state)
 	assert_false(so_text_listed("death_notice.issuer", "Trạm Y tế Xã la Pal"));
 	assert_false(so_text_listed("death_notice.issuer", "Trạm Y tế Xã Hát tìu"));
 	assert_false(so_text_listed("death_notice.issuer", "Trạm Y tế"));
+	/* a reading that spells a known text but for case and marks: the known spelling */
+	const char *spelled[][3] = {
+		{ "death.cause", "Đột quy", "Đột quỵ" },
+		{ "death.cause", "Ủng thư gan", "Ung thư gan" },
+		{ "notes", "Cấp 03 bản Sao", "Cấp 03 bản sao" },
+		{ "death_notice.issuer", "Bệnh viện Chợ Rây", "Bệnh viện Chợ Rẫy" },
+		{ "death_notice.issuer", "Trạm Y tế Xã Ia Pàl", "Trạm Y tế Xã Ia Pal" },
+		/* listed already, other letters, or a field without a list: nothing */
+		{ "death.cause", "Đột quỵ", NULL },
+		{ "death.cause", "Đột qu", NULL },
+		{ "death_notice.issuer", "Trạm Y tế Xã la Pal", NULL },
+		{ "child.full_name", "Đột quy", NULL },
+	};
+	for (size_t i = 0; i < sizeof(spelled) / sizeof(*spelled); i++) {
+		char *got = so_text_spelled(spelled[i][0], spelled[i][1]);
+		int ok = spelled[i][2] ? got && strcmp(got, spelled[i][2]) == 0 : got == NULL;
+		if (!ok)
+			fail_msg("%s '%s' spelled '%s', want '%s'", spelled[i][0], spelled[i][1],
+				 got ? got : "(none)", spelled[i][2] ? spelled[i][2] : "(none)");
+		free(got);
+	}
 	/* fields without a list, and nothing */
 	assert_false(so_text_listed("child.full_name", "Đột quỵ"));
 	assert_false(so_text_listed("notes", NULL));
