@@ -572,7 +572,15 @@ static int reread_span(struct worker *w, PIX *page, const struct so_reading *rd,
 
 /* A name as compared between readings: case-folded NFC letters, words split by one space;
  * whatever is not a letter is dropped. Caller frees; NULL when out of memory. */
+static char *name_key_digits(const char *text, size_t len, int digits);
+
 static char *name_key(const char *text, size_t len)
+{
+	return name_key_digits(text, len, 0);
+}
+
+/* name_key, keeping digits as well when DIGITS. */
+static char *name_key_digits(const char *text, size_t len, int digits)
 {
 	char *copy = so_malloc(len + 1);
 	if (!copy)
@@ -591,7 +599,8 @@ static char *name_key(const char *text, size_t len)
 	while (*p && (n = utf8proc_iterate(p, -1, &cp)) > 0) {
 		utf8proc_category_t c = utf8proc_category(cp);
 		if (c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LU ||
-		    c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_MN) {
+		    c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_MN ||
+		    (digits && cp >= '0' && cp <= '9')) {
 			if (space && o != f)
 				*o++ = ' ';
 			space = 0;
@@ -810,48 +819,131 @@ static int corroborate_listed(struct worker *w, PIX *page, const struct so_readi
 	return 0;
 }
 
+/* A free-text cell: corroborated by its list, or, when it spells a listed text but for case
+ * and marks, that text in place of the reading (at DISAGREED_CONF, for review). */
+static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const char *field,
+		      double *conf)
+{
+	double before = *conf;
+	if (corroborate_listed(w, page, rd, field, 0, strlen(rd->text), conf) < 0)
+		return -1;
+	if (*conf != before)
+		return 0;
+	char *spelled = so_text_spelled(field, rd->text);
+	if (spelled) {
+		free(rd->text);
+		rd->text = spelled;
+		as_one_word(rd);
+		*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
+		if (rd->nwords)
+			rd->words[0].conf = (float)*conf;
+	}
+	return 0;
+}
+
 /* A place with a part before its units (a street, a house number) read again by the second
  * Vietnamese model: both readings giving the same canonical place, matched exactly, raise
  * *CONF to NAME_AGREED_CONF. A place that is its units alone stands on the lists already; one
  * that names no unit falls to NAME_DISAGREED_CONF. */
+/* A place made canonical with the units of either list (the ocr stage does not judge dates:
+ * the old list first, then the new). 0 or -1. */
+static int place_canon(const char *text, struct so_canon *out)
+{
+	if (so_normalize("place", text, NULL, out) < 0)
+		return -1;
+	if (out->value)
+		return 0;
+	so_canon_release(out);
+	struct so_norm_ctx reform = { SO_UNITS_REFORM_DATE };
+	return so_normalize("place", text, &reform, out);
+}
+
+/* Letters and digits of TEXT, case-folded, words split by one space, without a leading "số"
+ * (how two readings of a street are compared). Caller frees. */
+static char *street_key(const char *text)
+{
+	char *k = name_key_digits(text, strlen(text), 1);
+	if (k && strncmp(k, "số ", strlen("số ")) == 0)
+		memmove(k, k + strlen("số "), strlen(k) - strlen("số ") + 1);
+	return k;
+}
+
+/* The street part of a canonical place: what comes before its commune (Phường, Xã, Thị
+ * trấn). Caller frees; "" when there is none, NULL when out of memory. */
+static char *street_of(const char *value)
+{
+	static const char *const communes[] = { ", Phường ", ", Xã ", ", Thị trấn " };
+	const char *cut = NULL;
+	for (size_t i = 0; i < SO_ARRAY_SIZE(communes); i++) {
+		const char *p = strstr(value, communes[i]);
+		if (p && (!cut || p < cut))
+			cut = p;
+	}
+	return cut ? strndup(value, (size_t)(cut - value)) : so_strdup("");
+}
+
+/*
+ * A place read again by the second Vietnamese model. Its units are checked by the lists; what
+ * the second reading speaks for is the rest: a street before exactly matched units read alike
+ * (letters and digits), or units matched inexactly (a mark misread) giving the same canonical
+ * place. Either raises *CONF to NAME_AGREED_CONF. A place that is its units alone, matched
+ * exactly, stands on the lists already; one that names no unit falls to NAME_DISAGREED_CONF.
+ */
 static int corroborate_place(struct worker *w, PIX *page, const struct so_reading *rd,
 			     size_t start, size_t end, double *conf)
 {
-	char *text = so_malloc(end - start + 1);
+	char *text = strndup(rd->text + start, end - start);
 	if (!text)
-		return -1;
-	memcpy(text, rd->text + start, end - start);
-	text[end - start] = 0;
+		return so_error("out of memory");
 	struct so_canon a, b;
-	int rc = so_normalize("place", text, NULL, &a);
+	int rc = place_canon(text, &a);
 	free(text);
 	if (rc < 0)
 		return -1;
-	if (!a.value) {
-		/* no unit found: abroad, or a unit misread; either way an archivist looks */
+	if (!a.value || a.problem) {
+		/* no unit found, or not surely: abroad, or a unit misread; an archivist looks */
 		if (*conf > NAME_DISAGREED_CONF)
 			*conf = NAME_DISAGREED_CONF;
 		so_canon_release(&a);
 		return 0;
 	}
-	if (a.verified || a.match < 0.999 || *conf >= NAME_AGREED_CONF) {
+	if (a.verified || *conf >= NAME_AGREED_CONF) {
 		so_canon_release(&a);
 		return 0;
 	}
-	char *again = NULL;
-	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, NULL, &again) < 0 ||
-	    so_normalize("place", again, NULL, &b) < 0) {
-		free(again);
+	char *street = street_of(a.value);
+	if (!street || (street[0] && a.match < 0.999)) {
+		/* a street before units matched inexactly is not corroborated */
+		rc = street ? 0 : -1;
+		free(street);
 		so_canon_release(&a);
-		return -1;
+		return rc;
 	}
-	if (b.value && strcmp(a.value, b.value) == 0 && b.code && a.code &&
-	    strcmp(a.code, b.code) == 0)
-		*conf = NAME_AGREED_CONF;
-	so_canon_release(&a);
-	so_canon_release(&b);
+	char *again = NULL;
+	rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, NULL, &again);
+	if (rc == 0 && street[0]) {
+		char *ka = street_key(street), *kb = street_key(again);
+		size_t la = ka ? strlen(ka) : 0;
+		if (!ka || !kb)
+			rc = -1;
+		else if (la && strncmp(ka, kb, la) == 0 && (kb[la] == ' ' || !kb[la]))
+			*conf = NAME_AGREED_CONF;
+		free(ka);
+		free(kb);
+	} else if (rc == 0) {
+		if (place_canon(again, &b) < 0) {
+			rc = -1;
+		} else {
+			if (b.value && !b.problem && strcmp(a.value, b.value) == 0 &&
+			    b.code && a.code && strcmp(a.code, b.code) == 0)
+				*conf = NAME_AGREED_CONF;
+			so_canon_release(&b);
+		}
+	}
 	free(again);
-	return 0;
+	free(street);
+	so_canon_release(&a);
+	return rc;
 }
 
 /* A name cell: corroborated, or replaced by the second reading when only that one is a name of
@@ -869,6 +961,32 @@ static int name_field(struct worker *w, PIX *page, struct so_reading *rd, double
 			rd->words[0].conf = (float)*conf;
 	}
 	return 0;
+}
+
+/* Drops the words K0 .. K1 - 1 of RD that have no letter ("_", "„,"), but for the first and the
+ * last when INTERIOR (the edges of a name in a composite cell are the parser's). Returns how
+ * many were dropped. */
+static size_t drop_letterless(struct so_reading *rd, size_t k0, size_t k1, int interior)
+{
+	size_t dropped = 0, edge = interior ? 1 : 0;
+	for (size_t k = k0 + edge; k + edge < k1 - dropped && k < rd->nwords;) {
+		const struct so_word *wd = &rd->words[k];
+		int letter = 0;
+		const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)rd->text + wd->start;
+		const utf8proc_uint8_t *e = (const utf8proc_uint8_t *)rd->text + wd->end;
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n;
+		while (!letter && p < e && (n = utf8proc_iterate(p, e - p, &cp)) > 0) {
+			letter = utf8proc_isupper(cp) || utf8proc_islower(cp);
+			p += n;
+		}
+		if (!letter && rd->nwords > 1 && so_reading_drop_word(rd, k) == 0) {
+			dropped++;
+			continue;
+		}
+		k++;
+	}
+	return dropped;
 }
 
 /* The first word of RD that starts at or after byte START; rd->nwords when none. */
@@ -901,8 +1019,10 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 			so_reading_release(&rd);
 			return -1;
 		}
-		/* a name starts with its family name, and goes on with name words */
+		/* a name starts with its family name, and goes on with name words; marks with
+		 * no letter between its words are specks, not writing */
 		if (col->kind == SO_COLUMN_FIELD && strcmp(col->holds, "name") == 0) {
+			drop_letterless(&rd, 0, rd.nwords, 0);
 			family_name_first(&rd, 0);
 			name_words_respell(&rd, 1, rd.nwords);
 		} else if (col->kind == SO_COLUMN_COMPOSITE) {
@@ -911,7 +1031,10 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 					continue;
 				size_t k0 = word_at(&rd, p.spans[j].start);
 				size_t k1 = word_at(&rd, p.spans[j].end);
-				int changed = family_name_first(&rd, k0);
+				size_t dropped = drop_letterless(&rd, k0, k1, 1);
+				k1 -= dropped;
+				int changed = dropped > 0;
+				changed |= family_name_first(&rd, k0);
 				changed |= name_words_respell(&rd, k0 + 1, k1);
 				if (changed && so_composite_parse(col->parser, rd.text, &p) < 0) {
 					so_reading_release(&rd);
@@ -931,8 +1054,7 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 		     (strcmp(col->holds, "id_document") == 0 &&
 		      corroborate_digits(w, t->text, &rd, 0, strlen(rd.text), &conf) < 0) ||
 		     (strcmp(col->holds, "text") == 0 &&
-		      corroborate_listed(w, t->text, &rd, col->field, 0, strlen(rd.text),
-					 &conf) < 0) ||
+		      text_field(w, t->text, &rd, col->field, &conf) < 0) ||
 		     (strcmp(col->holds, "place") == 0 &&
 		      corroborate_place(w, t->text, &rd, 0, strlen(rd.text), &conf) < 0))) {
 			so_reading_release(&rd);
@@ -958,9 +1080,10 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 				double fc = so_reading_span(&rd, sp->start, sp->end, &fb.x0, &fb.y0,
 							    &fb.x1, &fb.y1);
 				const char *sub = col->subfields[k];
+				char *spelled = NULL;
 				if (fc >= 0 && strcmp(sub, "full_name") == 0)
 					r = corroborate_name(w, t->text, &rd, sp->start, sp->end, &fc,
-							     NULL);
+							     &spelled);
 				else if (fc >= 0 && (strcmp(sub, "birth_date") == 0 ||
 						     strcmp(sub, "id_document") == 0 ||
 						     strcmp(sub, "date") == 0))
@@ -970,10 +1093,25 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 							       &fc);
 				else if (fc >= 0 && strcmp(sub, "residence") == 0)
 					r = corroborate_place(w, t->text, &rd, sp->start, sp->end, &fc);
-				if (r < 0)
+				if (r < 0) {
+					free(spelled);
 					continue;
-				r = store_field(record, name, rd.text + sp->start, sp->end - sp->start,
-						fc >= 0 ? fc : rd.conf, &fb);
+				}
+				/* an issuer misread by a mark: the known spelling, for review (and a name
+				 * only the second model read as one: its reading) */
+				if (r == 0 && strcmp(sub, "issuer") == 0) {
+					char *span = strndup(rd.text + sp->start, sp->end - sp->start);
+					spelled = span ? so_text_spelled(name, span) : NULL;
+					free(span);
+				}
+				if (spelled) {
+					fc = fc >= 0 && fc < DISAGREED_CONF ? fc : DISAGREED_CONF;
+					r = store_field(record, name, spelled, strlen(spelled), fc, &fb);
+					free(spelled);
+				} else {
+					r = store_field(record, name, rd.text + sp->start,
+							sp->end - sp->start, fc >= 0 ? fc : rd.conf, &fb);
+				}
 			}
 		}
 		so_reading_release(&rd);

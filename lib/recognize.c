@@ -433,6 +433,29 @@ int so_reading_replace_word(struct so_reading *rd, size_t i, const char *word, f
 	return 0;
 }
 
+int so_reading_drop_word(struct so_reading *rd, size_t i)
+{
+	if (i >= rd->nwords)
+		return so_error("no word %zu in the reading", i);
+	struct so_word *w = &rd->words[i];
+	size_t from = w->start, to = w->end, tl = strlen(rd->text);
+	/* the white space before it goes with it (after it, for the first word) */
+	if (from > 0 && (rd->text[from - 1] == ' ' || rd->text[from - 1] == '\n'))
+		from--;
+	else if (to < tl && (rd->text[to] == ' ' || rd->text[to] == '\n'))
+		to++;
+	memmove(rd->text + from, rd->text + to, tl - to + 1);
+	size_t cut = to - from;
+	free(w->syms);
+	memmove(w, w + 1, (rd->nwords - i - 1) * sizeof(*w));
+	rd->nwords--;
+	for (size_t k = i; k < rd->nwords; k++) {
+		rd->words[k].start -= cut;
+		rd->words[k].end -= cut;
+	}
+	return 0;
+}
+
 int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
 		      struct so_reading *out)
 {

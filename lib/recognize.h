@@ -73,6 +73,10 @@ int so_reading_ambiguous(const struct so_reading *rd, size_t i, int (*accept)(co
  * spans of later words follow. 0, or -1 (no memory, no such word). */
 int so_reading_replace_word(struct so_reading *rd, size_t i, const char *text, float conf);
 
+/* Removes word I of the reading and the white space before it; later words' spans follow.
+ * 0, or -1 (no such word). */
+int so_reading_drop_word(struct so_reading *rd, size_t i);
+
 /* The minimum confidence of the words overlapping the byte span [start, end) of a reading, and
  * their bounding box (in *x0..*y1); -1 when no word overlaps. */
 double so_reading_span(const struct so_reading *rd, size_t start, size_t end, int *x0, int *y0,
