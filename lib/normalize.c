@@ -80,11 +80,7 @@ static int is_tone_mark(utf8proc_int32_t cp)
 	return cp == 0x0300 || cp == 0x0301 || cp == 0x0303 || cp == 0x0309 || cp == 0x0323;
 }
 
-/*
- * A key that ignores case and where the tone mark sits (hòa / hoà) but not which tone it is
- * nor the other marks: the text decomposed without its tone marks, then the tones in order.
- */
-static char *tone_key(const char *s)
+char *so_tone_key(const char *s)
 {
 	utf8proc_uint8_t *d = NULL;
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &d,
@@ -129,7 +125,7 @@ static char *confusable(char *k)
  * equal but for marks (a recognition error), then by edit distance of the folded forms. */
 static double similarity(const char *a, const char *b)
 {
-	char *ta = tone_key(a), *tb = tone_key(b);
+	char *ta = so_tone_key(a), *tb = so_tone_key(b);
 	int same = ta && tb && strcmp(ta, tb) == 0;
 	free(ta);
 	free(tb);
@@ -509,6 +505,31 @@ static size_t place_parts(const char *clean, struct part *parts, size_t max)
 			n++;
 		}
 		s = e ? e + 1 : s + strlen(s);
+	}
+	/* a unit word cut from its name by a comma read for its dot ("P, Phước Ninh"): the word
+	 * of the part that follows */
+	static const struct { const char *folded, *official; enum unit_level level; } alone[] = {
+		{ "tp", "Thành phố", LEVEL_CITY }, { "tt", "Thị trấn", LEVEL_COMMUNE },
+		{ "tx", "Thị xã", LEVEL_DISTRICT }, { "p", "Phường", LEVEL_COMMUNE },
+		{ "q", "Quận", LEVEL_DISTRICT }, { "h", "Huyện", LEVEL_DISTRICT },
+		{ "x", "Xã", LEVEL_COMMUNE }, { "t", "Tỉnh", LEVEL_PROVINCE },
+	};
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (parts[i].type || parts[i + 1].type)
+			continue;
+		char *f = so_fold(parts[i].text, NULL);
+		size_t k = 0;
+		while (f && k < SO_ARRAY_SIZE(alone) && strcmp(f, alone[k].folded) != 0)
+			k++;
+		free(f);
+		if (!f || k == SO_ARRAY_SIZE(alone))
+			continue;
+		parts[i + 1].type = alone[k].official;
+		parts[i + 1].level = alone[k].level;
+		free(parts[i].text);
+		free(parts[i].name);
+		memmove(&parts[i], &parts[i + 1], (n - i - 1) * sizeof(*parts));
+		n--;
 	}
 	return n;
 }

@@ -139,6 +139,10 @@ static void test_places(void **state)
 		 "Số 251 Nguyễn Thị Minh Khai, Phường 3, Quận 3, Thành phố Hồ Chí Minh", "27154");
 	canon_is("place", "P Tây Tựu, Q. Bắc Từ Liêm, Tp Hà Nội", 20200305,
 		 "Phường Tây Tựu, Quận Bắc Từ Liêm, Thành phố Hà Nội", "00607");
+	canon_is("place", "94 Nguyễn Văn Cừ, P, Phước Ninh, Q. Hải Châu, Tp Đà Nẵng", 20220305,
+		 "Số 94 Nguyễn Văn Cừ, Phường Phước Ninh, Quận Hải Châu, Thành phố Đà Nẵng", NULL);
+	canon_is("place", "Số 208 Ngô Quyền, P. Ngọc Khánh, Q. Ba Đình, TP, Hà Nội", 20220305,
+		 "Số 208 Ngô Quyền, Phường Ngọc Khánh, Quận Ba Đình, Thành phố Hà Nội", NULL);
 	/* a hospital named alone */
 	canon_is("place", "Bệnh viện Từ Dũ", 20190305,
 		 "Bệnh viện Từ Dũ, Phường Phạm Ngũ Lão, Quận 1, Thành phố Hồ Chí Minh", "26749");
@@ -258,6 +262,14 @@ static void test_name_words(void **state)
 			fail_msg("'%s' should not be a name word", no[i]);
 	assert_true(so_is_family_name("Nguyễn"));
 	assert_true(so_is_family_name("ĐINH"));
+	/* one mark from another name word, or not (the other tone placement is the same word) */
+	assert_true(so_name_word_has_sibling("Khanh"));
+	assert_true(so_name_word_has_sibling("KHÁNH"));
+	assert_true(so_name_word_has_sibling("Thu"));
+	assert_true(so_name_word_has_sibling("Hòa"));
+	assert_false(so_name_word_has_sibling("Khỏe"));
+	assert_false(so_name_word_has_sibling("Tuấn"));
+	assert_false(so_name_word_has_sibling("Quỳnh"));
 }
 
 /* Every field of the sample truth normalizes to its truth value (and code). */
