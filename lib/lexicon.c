@@ -6,6 +6,7 @@
 #include "embed.h"
 #include "fields.h"
 #include "lexicon.h"
+#include "normalize.h"
 #include "text.h"
 #include "util.h"
 
@@ -94,10 +95,36 @@ int so_is_family_name(const char *word)
 	return contains(&family, FAMILY_NAMES, word);
 }
 
+static struct wordlist name_words;
+#define NAME_WORDS "ref/name-words.txt"
+
 int so_is_name_word(const char *word)
 {
-	static struct wordlist names;
-	return contains(&names, "ref/name-words.txt", word);
+	return contains(&name_words, NAME_WORDS, word);
+}
+
+int so_name_word_has_sibling(const char *word)
+{
+	if (!name_words.loaded)
+		load(&name_words, NAME_WORDS);
+	char *key = so_fold(word, NULL), *self = fold_case(word);
+	int sibling = 0;
+	for (size_t i = 0; key && self && i < name_words.n && !sibling; i++) {
+		if (strcmp(name_words.words[i], self) == 0)
+			continue;
+		char *f = so_fold(name_words.plain[i], NULL);
+		/* the same letters, other marks (not merely the other tone placement) */
+		if (f && strcmp(f, key) == 0) {
+			char *a = so_tone_key(name_words.plain[i]), *b = so_tone_key(word);
+			sibling = !a || !b || strcmp(a, b) != 0;
+			free(a);
+			free(b);
+		}
+		free(f);
+	}
+	free(key);
+	free(self);
+	return sibling;
 }
 
 static struct wordlist *phrase_list(const char *list)

@@ -16,6 +16,11 @@ char *so_family_name_unaccented(const char *word);
  * (schemas/ref/name-words.txt); case ignored, marks kept. */
 int so_is_name_word(const char *word);
 
+/* 1 when another name word has WORD's letters with other marks (Khanh / Khánh, Thu / Thư):
+ * a word recognition can turn into another name by one mark. The other tone placement of the
+ * same word (Hòa / Hoà) is not another word. */
+int so_name_word_has_sibling(const char *word);
+
 /* 1 when TEXT (NFC, white space collapsed) is exactly, case included, a line of the list
  * LIST ("ref/death-causes.txt"), where '#' in a line stands for a run of digits. */
 int so_phrase_listed(const char *list, const char *text);

@@ -192,7 +192,8 @@ static int scaled(PIX *page, int px300)
 }
 
 /* A cell with a little ink that the recognizer returns nothing for: a dash ("not
- * applicable") when the ink is one short flat stroke. */
+ * applicable") when the ink is one short flat stroke — a shape, sure at DASH_CONF. */
+#define DASH_CONF 0.99
 static int looks_like_dash(PIX *text, BOX *box)
 {
 	PIX *c = pixClipRectangle(text, box, NULL);
@@ -301,7 +302,7 @@ static int read_cell(struct worker *w, const struct so_table *t, int row, int co
 		if (r == 0 && !rd->text[0] && looks_like_dash(t->text, b)) {
 			free(rd->text);
 			rd->text = so_strdup("-");
-			rd->conf = 0.5;
+			rd->conf = DASH_CONF;
 			r = rd->text ? 0 : -1;
 		}
 	}
@@ -496,6 +497,8 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
  */
 #define NAME_AGREED_CONF 0.99
 #define NAME_LETTERS_AGREED_CONF 0.98
+#define NAME_SIBLING_CONF 0.97
+#define NAME_UNLISTED_CONF 0.9
 #define NAME_DISAGREED_CONF 0.5
 #define REREAD_MARGIN 3
 
@@ -657,6 +660,19 @@ static int span_is_common_name(const char *text, size_t start, size_t end)
 	return ok && words >= 2;
 }
 
+/* 1 when a word of the name in [start, end) of TEXT after its first has a sibling among the
+ * name words, the same letters with other marks (Khanh / Khánh). */
+static int span_has_sibling(const char *text, size_t start, size_t end)
+{
+	char *copy = strndup(text + start, end - start), *save = NULL;
+	int words = 0, sibling = !copy;
+	for (char *wd = copy ? strtok_r(copy, " \n", &save) : NULL; wd && !sibling;
+	     wd = strtok_r(NULL, " \n", &save))
+		sibling = words++ > 0 && so_name_word_has_sibling(wd);
+	free(copy);
+	return sibling;
+}
+
 /* 1 when a word of the name in [start, end) of RD could as well be another family name (its
  * first word) or name word (the others), by its letters' alternatives (Tân / Tấn). */
 static int span_ambiguous(const struct so_reading *rd, size_t start, size_t end)
@@ -705,8 +721,9 @@ static int names_agree(const char *a, const char *b)
 
 /* A name read again by the second Vietnamese model (and, when the two differ, a third time by it
  * at a larger size): two readings the same, of common name words, raise *CONF to
- * NAME_AGREED_CONF (NAME_LETTERS_AGREED_CONF when they agree on the letters only, see
- * names_agree); different readings lower it to NAME_DISAGREED_CONF,
+ * NAME_AGREED_CONF (less when they agree on the letters only, see names_agree, or when a word
+ * is one mark from another name word: tiers the calibration weighs); the same, of other words,
+ * cap it at NAME_UNLISTED_CONF; different readings lower it to NAME_DISAGREED_CONF,
  * and when only the second is a name of common words, *BETTER (if given) is set to it (the
  * caller frees). */
 static int corroborate_name(struct worker *w, PIX *page, const struct so_reading *rd,
@@ -741,10 +758,17 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 		free(third);
 	}
 	int agree = rc == 0 ? names_agree(a, b) : 0;
-	if (agree) {
-		double to = agree == 2 ? NAME_AGREED_CONF : NAME_LETTERS_AGREED_CONF;
-		if (common && *conf < to)
+	if (agree && common) {
+		/* the evidence in tiers, for the calibration to weigh */
+		int sibling = span_has_sibling(rd->text, start, end);
+		double to = agree == 2 ? (sibling ? NAME_SIBLING_CONF : NAME_AGREED_CONF)
+				       : (sibling ? NAME_SIBLING_CONF - 0.01 : NAME_LETTERS_AGREED_CONF);
+		if (*conf < to)
 			*conf = to;
+	} else if (agree) {
+		/* read alike, but not of the common names: an archivist looks */
+		if (*conf > NAME_UNLISTED_CONF)
+			*conf = NAME_UNLISTED_CONF;
 	} else if (rc == 0) {
 		if (*conf > NAME_DISAGREED_CONF)
 			*conf = NAME_DISAGREED_CONF;
@@ -868,6 +892,22 @@ static char *street_key(const char *text)
 	return k;
 }
 
+/* 1 when TEXT has a word with neither letter nor digit ("Trần Hưng __ Đạo", "Văn - Linh"):
+ * a speck or a stroke the readings may both skip, left in the value. */
+static int has_stray_token(const char *text)
+{
+	char *copy = so_strdup(text), *save = NULL;
+	int stray = 0;
+	for (char *t = copy ? strtok_r(copy, " ,", &save) : NULL; t && !stray;
+	     t = strtok_r(NULL, " ,", &save)) {
+		char *k = name_key_digits(t, strlen(t), 1);
+		stray = !k || !k[0];
+		free(k);
+	}
+	free(copy);
+	return stray || !copy;
+}
+
 /* The street part of a canonical place: what comes before its commune (Phường, Xã, Thị
  * trấn). Caller frees; "" when there is none, NULL when out of memory. */
 static char *street_of(const char *value)
@@ -921,7 +961,7 @@ static int corroborate_place(struct worker *w, PIX *page, const struct so_readin
 	}
 	char *again = NULL;
 	rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, NULL, &again);
-	if (rc == 0 && street[0]) {
+	if (rc == 0 && street[0] && !has_stray_token(street)) {
 		char *ka = street_key(street), *kb = street_key(again);
 		size_t la = ka ? strlen(ka) : 0;
 		if (!ka || !kb)
