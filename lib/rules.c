@@ -505,13 +505,23 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 			confirmed[i] = 1;
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct so_rule_field *fd = &r->fields[i];
-		if (!fd->raw || !*fd->raw || not_applicable(fd->raw))
+		if (!fd->raw || !*fd->raw)
 			continue;
 		const char *kind = so_field_kind(r->layout, fd->name);
 		if (!kind)
 			continue;
 		const char *f[] = { fd->name };
 		label(r->layout, fd->name, lab, sizeof(lab));
+		if (not_applicable(fd->raw)) {
+			/* "not applicable" is a value too: a dash the recognizer doubts may be a
+			 * word it could not read */
+			if (!confirmed[i] && fd->conf >= 0 && fd->conf < so_confidence_threshold(kind) &&
+			    flag(out, "LOW_CONFIDENCE", "error", f, 1,
+				 "%s đọc như gạch ngang (không áp dụng) nhưng máy không chắc chắn "
+				 "(độ tin cậy %.0f%%): hãy đối chiếu với ảnh", lab, fd->conf * 100) < 0)
+				goto done;
+			continue;
+		}
 		struct so_canon c;
 		if (so_normalize(kind, fd->raw, &ctx, &c) < 0)
 			goto done;

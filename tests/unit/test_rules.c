@@ -265,6 +265,26 @@ static void test_confirmed_pairs(void **state)
 	}
 }
 
+/* A dash ("not applicable") is judged by its confidence like any reading. */
+static void test_dash(void **state)
+{
+	(void)state;
+	struct rec r;
+	struct so_flag_list l;
+	double confs[] = { 0.99, 0.11 };
+	for (int k = 0; k < 2; k++) {
+		birth_with(&r, "father.full_name", "-");
+		for (size_t i = 0; i < r.v.nfields; i++)
+			if (strcmp(r.f[i].name, "father.full_name") == 0)
+				r.f[i].conf = confs[k];
+		rules_of(&r, &l);
+		assert_int_equal(has_on(&l, "LOW_CONFIDENCE", "father.full_name"), k == 1);
+		assert_false(has_on(&l, "NAME_CHARS", "father.full_name"));
+		so_flag_list_release(&l);
+		so_layout_free(r.layout);
+	}
+}
+
 static void test_book_rules(void **state)
 {
 	const char *numbers[] = { "10", "11", "11", "14", "15" };
@@ -392,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_record_rules),
 		cmocka_unit_test(test_edge_cases),
 		cmocka_unit_test(test_confirmed_pairs),
+		cmocka_unit_test(test_dash),
 		cmocka_unit_test(test_book_rules),
 		cmocka_unit_test(test_planted_anomalies),
 	};
