@@ -53,7 +53,7 @@ rm -f "$SHOTS"/*.png
 B="$WORK/batch"
 g="$WORK/gen"
 gen "$g" --seed 51 --pages 1 \
-	--book birth --year 2019 --volume 01 --authority 26740 --anomalies \
+	--book birth --year 2019 --volume 01 --authority 26740 --anomalies --pages 2 \
 	--book marriage --year 2020 --volume 01 --authority 26740 --anomalies \
 	--book death --year 2021 --volume 02 --authority 26740 --anomalies \
 	--book parentage --year 2022 --volume 01 --authority 26740 --anomalies 2>/dev/null
