@@ -337,15 +337,21 @@ static int check_index_row(struct worker *w, const struct so_table *t, char *why
 	return 0;
 }
 
-/* How well the header row reads as the layout's column titles: mean similarity 0..1. */
+/* How well the header row reads as the layout's column titles: mean similarity 0..1 over
+ * HEADER_SAMPLE of them. */
+#define HEADER_SAMPLE 5
 static double header_score(struct worker *w, const struct so_table *t, const struct so_layout *l)
 {
 	double sum = 0;
-	for (int c = 0; c < t->ncols; c++) {
+	/* a sample of the titles, spread over the row, tells one layout from another as well as
+	 * all of them and costs a third */
+	int step = t->ncols > HEADER_SAMPLE ? (t->ncols + HEADER_SAMPLE - 1) / HEADER_SAMPLE : 1;
+	int read = 0;
+	for (int c = 0; c < t->ncols; c += step, read++) {
 		struct so_reading rd;
 		struct so_bbox box;
 		int marks;
-		if (read_cell(w, t, 0, c, "block", &rd, &box, &marks) < 0)
+		if (read_cell(w, t, 0, c, "header", &rd, &box, &marks) < 0)
 			return 0;
 		char *got = so_fold(rd.text, NULL), *want = so_fold(l->columns[c].title, NULL);
 		so_reading_release(&rd);
@@ -362,7 +368,7 @@ static double header_score(struct worker *w, const struct so_table *t, const str
 		free(got);
 		free(want);
 	}
-	return t->ncols ? sum / t->ncols : 0;
+	return read ? sum / read : 0;
 }
 
 static int store_field(struct pending_row *r, const char *name, const char *raw, size_t len,
@@ -514,7 +520,8 @@ static int word_has_digit(const char *text, const struct so_word *wd)
 typedef void (*respell_fn)(struct so_reading *rd, int line);
 
 /* The words of RD overlapping [start, end) (only those with a digit when DIGITS), read again
- * by MODEL line by line (HOLDS: "line", or "line_large" at half as large again), each line
+ * by MODEL line by line (HOLDS: "line", or "name_line" and "name_line_large" keeping letters'
+ * alternatives, the latter at half as large again), each line
  * respelt by FIX when given, into *out ("" when no word is in the span). 0 or -1. */
 static int reread_span(struct worker *w, PIX *page, const struct so_reading *rd, size_t start,
 		       size_t end, enum so_model model, const char *holds, int digits,
@@ -734,7 +741,7 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 	if (end <= start)
 		return 0;
 	char *again = NULL;
-	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, name_respell,
+	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "name_line", 0, name_respell,
 			&again) < 0)
 		return -1;
 	char *a = name_key(rd->text + start, end - start), *b = name_key(again, strlen(again));
@@ -745,7 +752,7 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 		/* a tie broken by a third reading: the second model on the name half as large
 		 * again, whose mistakes are not those it makes at its first size */
 		char *third = NULL, *c = NULL;
-		if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line_large", 0,
+		if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "name_line_large", 0,
 				name_respell, &third) < 0 ||
 		    !(c = name_key(third, strlen(third)))) {
 			rc = -1;

@@ -22,22 +22,30 @@ struct holds_config {
 	const char *whitelist;   /* NULL: every character */
 	int model;
 	double scale;            /* relative to 300 dpi */
+	int choices;             /* keep each letter's alternatives (names: so_reading_respell);
+	                            they cost about a sixth more time */
 };
 
 static const char digits[] = "0123456789";
 static const struct holds_config configs[] = {
-	{ "number", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
-	{ "date", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
-	{ "datetime", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
-	{ "id_number", PSM_SINGLE_BLOCK, digits, MODEL_VIE, 1 },
-	{ "sex", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1 },
-	{ "ethnicity", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
-	{ "nationality", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
-	{ "relationship", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
-	{ "index", PSM_SINGLE_LINE, "()0123456789", MODEL_LATIN, 1 },
-	{ "line", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1 },
-	{ "line_large", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1.5 },
-	{ "block", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1 },
+	{ "number", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	{ "date", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	{ "datetime", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	{ "id_number", PSM_SINGLE_BLOCK, digits, MODEL_VIE, 1, 0 },
+	{ "sex", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 0 },
+	{ "ethnicity", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	{ "nationality", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	{ "relationship", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	{ "index", PSM_SINGLE_LINE, "()0123456789", MODEL_LATIN, 1, 0 },
+	{ "id_document", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	{ "place", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	{ "text", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	{ "header", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	{ "line", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 0 },
+	{ "name_line", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 1 },
+	{ "name_line_large", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1.5, 1 },
+	/* names, and the composite cells that hold them; anything else */
+	{ "block", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 1 },
 };
 
 static const struct holds_config *config_for(const char *holds)
@@ -78,8 +86,6 @@ int so_recognizer_new(const char *lang, struct so_recognizer **out)
 			return -1;
 		}
 		TessBaseAPISetVariable(r->api[m], "debug_file", "/dev/null");
-		/* keep each letter's alternatives (see so_reading_respell) */
-		TessBaseAPISetVariable(r->api[m], "lstm_choice_mode", "2");
 	}
 	*out = r;
 	return 0;
@@ -240,6 +246,8 @@ static int recognize(struct so_recognizer *r, PIX *page, BOX *box, const char *h
 	TessBaseAPI *api = r->api[model < 0 ? c->model : model];
 	TessBaseAPISetPageSegMode(api, c->psm);
 	TessBaseAPISetVariable(api, "tessedit_char_whitelist", c->whitelist ? c->whitelist : "");
+	/* each letter's alternatives, where names are read (see so_reading_respell) */
+	TessBaseAPISetVariable(api, "lstm_choice_mode", c->choices ? "2" : "0");
 	TessBaseAPISetImage2(api, img);
 	TessBaseAPISetSourceResolution(api, (int)(300 * c->scale));
 	int rc = 0;
