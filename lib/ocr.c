@@ -428,10 +428,14 @@ static int family_name_first(struct so_reading *rd, size_t k)
  * strong evidence (the confidence rises to AGREED_CONF); two different values mean one is
  * wrong (it falls to DISAGREED_CONF). When the second reading gives no value, nothing is
  * learnt; when only it gives a value, or only it gives a date of a plausible year, it replaces
- * the first reading (still at DISAGREED_CONF, for an archivist to look). Returns 0 or -1.
+ * the first reading (still at DISAGREED_CONF, for an archivist to look). When the two differ,
+ * the second Vietnamese model reads the cell a third time: siding with one of them, it makes
+ * that one the reading at TIE_CONF (a tier the calibration weighs). Returns 0 or -1.
  */
 #define AGREED_CONF 0.99
 #define DISAGREED_CONF 0.4
+/* two of three models agreeing, the first two having differed */
+#define TIE_CONF 0.97
 
 /* A canonical date (or date-time) of a year that can be in a register: 1850 to this year. */
 static int plausible_date(const char *value)
@@ -444,6 +448,27 @@ static int plausible_date(const char *value)
 	}
 	int y = atoi(value);
 	return y >= 1850 && y <= this_year;
+}
+
+/* The canonical value of cell (ROW, COL) read by the second Vietnamese model, into *D (no
+ * value when it reads none). 0 or -1. */
+static int third_opinion(struct worker *w, const struct so_table *t, int row, int col,
+			 const char *holds, struct so_canon *d)
+{
+	memset(d, 0, sizeof(*d));
+	BOX *b = so_table_cell_box(t, row, col);
+	if (!b)
+		return 0;
+	struct so_reading third;
+	int r = so_recognize_with(w->rec, SO_MODEL_SECOND, t->text, b, holds, &third);
+	boxDestroy(&b);
+	if (r < 0)
+		return -1;
+	if (strcmp(holds, "id_number") == 0)
+		squeeze_digits(&third);
+	r = so_normalize(holds, third.text, NULL, d);
+	so_reading_release(&third);
+	return r;
 }
 
 static int second_opinion(struct worker *w, const struct so_table *t, int row, int col,
@@ -476,11 +501,32 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 	int is_date = strcmp(holds, "id_number") != 0;
 	int take = c.value && (!a.value || (is_date && !plausible_date(a.value) &&
 					      plausible_date(c.value)));
+	int tie = 0;   /* 1: the third reading sides with the first, 2: with the Latin one */
 	if (a.value && c.value) {
 		if (strcmp(a.value, c.value) == 0)
 			*conf = *conf > AGREED_CONF ? *conf : AGREED_CONF;
 		else
 			*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
+	}
+	if (c.value && (!a.value || strcmp(a.value, c.value) != 0)) {
+		/* a tie broken by a third model, the second Vietnamese one */
+		struct so_canon d;
+		if (third_opinion(w, t, row, col, holds, &d) < 0) {
+			so_canon_release(&a);
+			so_canon_release(&c);
+			so_reading_release(&other);
+			return -1;
+		}
+		if (d.value && a.value && strcmp(d.value, a.value) == 0)
+			tie = 1;
+		else if (d.value && strcmp(d.value, c.value) == 0)
+			tie = 2;
+		so_canon_release(&d);
+	}
+	if (tie == 1) {
+		take = 0;
+	} else if (tie == 2) {
+		take = 1;
 	}
 	if (take) {
 		/* the Latin reading, whole, in place of the first */
@@ -489,6 +535,8 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 		memset(&other, 0, sizeof(other));
 		*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
 	}
+	if (tie)
+		*conf = TIE_CONF;
 	so_canon_release(&a);
 	so_canon_release(&c);
 	so_reading_release(&other);
