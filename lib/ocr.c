@@ -18,6 +18,7 @@
 #include "recognize.h"
 #include "normalize.h"
 #include "records.h"
+#include "rules.h"
 #include "stage.h"
 #include "table.h"
 #include "util.h"
@@ -27,6 +28,9 @@
 /* Ink (pixels at 300 dpi) under which a cell is empty; marks (letters, digits) under which a
  * row holds no entry — specks and stains leave a few marks, an entry dozens. */
 #define CELL_EMPTY_INK 20
+/* Ink (pixels at 300 dpi) of a few letters: a cell with this much is written in, whatever
+ * its marks (a smudge joins them into one). */
+#define CELL_WRITTEN_INK 400
 #define ROW_MIN_MARKS 8
 /* Share of the index row that must read as (1)...(n). */
 #define INDEX_MIN_MATCH 0.6
@@ -304,6 +308,11 @@ static int read_cell(struct worker *w, const struct so_table *t, int row, int co
 			rd->text = so_strdup("-");
 			rd->conf = DASH_CONF;
 			r = rd->text ? 0 : -1;
+		} else if (r == 0 && !rd->text[0] && *marks < SO_WRITTEN_MARKS &&
+			   so_table_ink(t, b) >= scaled(t->text, CELL_WRITTEN_INK)) {
+			/* ink enough for a word in few marks (a smudge over the writing), and
+			 * nothing read: as written in, so that the rules call it unreadable */
+			*marks = SO_WRITTEN_MARKS;
 		}
 	}
 	boxDestroy(&b);

@@ -14,9 +14,6 @@
 #include "rules.h"
 #include "util.h"
 
-/* A cell with at least this many marks was written in. */
-#define WRITTEN_MARKS 3
-
 void so_flag_list_release(struct so_flag_list *l)
 {
 	SO_FREE(l->v);
@@ -298,7 +295,7 @@ static int rule_unreadable(const struct so_record_view *r, struct so_flag_list *
 			if (f && f->raw && *f->raw && (usable(f->raw) || not_applicable(f->raw)))
 				empty = 0;
 		}
-		if (!empty || marks < WRITTEN_MARKS)
+		if (!empty || marks < SO_WRITTEN_MARKS)
 			continue;
 		snprintf(lab, sizeof(lab), "“%s” (cột %d)", col->title, col->index);
 		if (flag(out, "UNREADABLE", "error", names, n,

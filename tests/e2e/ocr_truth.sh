@@ -113,4 +113,8 @@ gen "$WORK/anomalies" --seed 79 --anomalies \
 	--book birth --year 2019 --volume 01 --pages 2 \
 	--book death --year 2021 --volume 01 --pages 1
 check_set anomalies "$WORK/anomalies" 0
+
+# the committed sample batch: old books, a blank page, a handwritten row, a smudged cell; every
+# record with a planted anomaly goes to review here too
+check_set sample "$SOHOA_SOURCE/samples/batch" 0
 done_ok
