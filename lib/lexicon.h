@@ -1,6 +1,7 @@
 /*
- * Word lists of the domain, from schemas/ref: Vietnamese family names and name words. Comparisons ignore case
- * and Unicode composition (NFC, case-folded), not diacritics.
+ * Word lists of the domain, from schemas/ref: Vietnamese family names, name words, kinship
+ * terms, syllables, and the phrase lists of free-text fields. Comparisons ignore case and
+ * Unicode composition (NFC, case-folded), not diacritics, unless said otherwise.
  */
 #ifndef SO_LEXICON_H
 #define SO_LEXICON_H

@@ -689,7 +689,8 @@ static int canon_place(const char *raw, const struct so_norm_ctx *ctx, struct so
 		known_before = strcmp(parts[0].text, rd->hospitals[hospital].name) == 0;
 	} else if (first_unit == 1) {
 		for (size_t i = 0; i < rd->nhospitals && hospital < 0; i++) {
-			long hc = new_list ? rd->hospitals[i].new_commune : rd->hospitals[i].old_commune;
+			const struct so_hospital *h = &rd->hospitals[i];
+			long hc = new_list ? h->new_commune : h->old_commune;
 			if (hc == m.commune &&
 			    similarity(parts[0].text, rd->hospitals[i].name) >= PLACE_SURE)
 				hospital = (int)i;

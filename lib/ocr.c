@@ -558,11 +558,11 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
  * joined by spaces, are compared with the span as first read. Two readings by models that
  * make different mistakes agreeing is evidence the confidence of one reading cannot give.
  */
-#define NAME_AGREED_CONF 0.99
+#define CORROBORATED_CONF 0.99
 #define NAME_LETTERS_AGREED_CONF 0.98
 #define NAME_SIBLING_CONF 0.97
 #define NAME_UNLISTED_CONF 0.9
-#define NAME_DISAGREED_CONF 0.5
+#define CONTRADICTED_CONF 0.5
 #define REREAD_MARGIN 3
 
 static int word_has_digit(const char *text, const struct so_word *wd)
@@ -610,7 +610,9 @@ static int reread_span(struct worker *w, PIX *page, const struct so_reading *rd,
 				if (fix)
 					fix(&line, lines);
 				lines++;
-				if ((b.len && so_buf_add(&b, " ", 1) < 0) || so_buf_adds(&b, line.text) < 0)
+				if (b.len && so_buf_add(&b, " ", 1) < 0)
+					rc = -1;
+				if (rc == 0 && so_buf_adds(&b, line.text) < 0)
 					rc = -1;
 				so_reading_release(&line);
 			}
@@ -785,9 +787,9 @@ static int names_agree(const char *a, const char *b)
 
 /* A name read again by the second Vietnamese model (and, when the two differ, a third time by it
  * at a larger size): two readings the same, of common name words, raise *CONF to
- * NAME_AGREED_CONF (less when they agree on the letters only, see names_agree, or when a word
+ * CORROBORATED_CONF (less when they agree on the letters only, see names_agree, or when a word
  * is one mark from another name word: tiers the calibration weighs); the same, of other words,
- * cap it at NAME_UNLISTED_CONF; different readings lower it to NAME_DISAGREED_CONF,
+ * cap it at NAME_UNLISTED_CONF; different readings lower it to CONTRADICTED_CONF,
  * and when only the second is a name of common words, *BETTER (if given) is set to it (the
  * caller frees). */
 static int corroborate_name(struct worker *w, PIX *page, const struct so_reading *rd,
@@ -825,8 +827,9 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 	if (agree && common) {
 		/* the evidence in tiers, for the calibration to weigh */
 		int sibling = span_has_sibling(rd->text, start, end);
-		double to = agree == 2 ? (sibling ? NAME_SIBLING_CONF : NAME_AGREED_CONF)
-				       : (sibling ? NAME_SIBLING_CONF - 0.01 : NAME_LETTERS_AGREED_CONF);
+		double to = agree == 2 ? CORROBORATED_CONF : NAME_LETTERS_AGREED_CONF;
+		if (sibling)
+			to = agree == 2 ? NAME_SIBLING_CONF : NAME_SIBLING_CONF - 0.01;
 		if (*conf < to)
 			*conf = to;
 	} else if (agree) {
@@ -834,8 +837,8 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 		if (*conf > NAME_UNLISTED_CONF)
 			*conf = NAME_UNLISTED_CONF;
 	} else if (rc == 0) {
-		if (*conf > NAME_DISAGREED_CONF)
-			*conf = NAME_DISAGREED_CONF;
+		if (*conf > CONTRADICTED_CONF)
+			*conf = CONTRADICTED_CONF;
 		/* the second reading is the better guess when only it is a name of common words */
 		if (better && !span_is_common_name(rd->text, start, end) &&
 		    span_is_common_name(again, 0, strlen(again))) {
@@ -884,7 +887,7 @@ static int corroborate_digits(struct worker *w, PIX *page, const struct so_readi
 }
 
 /* A free text that is one of those known for FIELD (so_text_listed) stands on the list: its
- * confidence rises to NAME_AGREED_CONF, once its digits, if any, are read alike by the Latin
+ * confidence rises to CORROBORATED_CONF, once its digits, if any, are read alike by the Latin
  * model. */
 static int corroborate_listed(struct worker *w, PIX *page, const struct so_reading *rd,
 			      const char *field, size_t start, size_t end, double *conf)
@@ -902,8 +905,8 @@ static int corroborate_listed(struct worker *w, PIX *page, const struct so_readi
 		return 0;
 	if (digits)
 		return corroborate_digits(w, page, rd, start, end, conf);
-	if (*conf < NAME_AGREED_CONF)
-		*conf = NAME_AGREED_CONF;
+	if (*conf < CORROBORATED_CONF)
+		*conf = CORROBORATED_CONF;
 	return 0;
 }
 
@@ -929,10 +932,6 @@ static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const 
 	return 0;
 }
 
-/* A place with a part before its units (a street, a house number) read again by the second
- * Vietnamese model: both readings giving the same canonical place, matched exactly, raise
- * *CONF to NAME_AGREED_CONF. A place that is its units alone stands on the lists already; one
- * that names no unit falls to NAME_DISAGREED_CONF. */
 /* A place made canonical with the units of either list (the ocr stage does not judge dates:
  * the old list first, then the new). 0 or -1. */
 static int place_canon(const char *text, struct so_canon *out)
@@ -990,8 +989,8 @@ static char *street_of(const char *value)
  * A place read again by the second Vietnamese model. Its units are checked by the lists; what
  * the second reading speaks for is the rest: a street before exactly matched units read alike
  * (letters and digits), or units matched inexactly (a mark misread) giving the same canonical
- * place. Either raises *CONF to NAME_AGREED_CONF. A place that is its units alone, matched
- * exactly, stands on the lists already; one that names no unit falls to NAME_DISAGREED_CONF.
+ * place. Either raises *CONF to CORROBORATED_CONF. A place that is its units alone, matched
+ * exactly, stands on the lists already; one that names no unit falls to CONTRADICTED_CONF.
  */
 static int corroborate_place(struct worker *w, PIX *page, const struct so_reading *rd,
 			     size_t start, size_t end, double *conf)
@@ -1006,12 +1005,12 @@ static int corroborate_place(struct worker *w, PIX *page, const struct so_readin
 		return -1;
 	if (!a.value || a.problem) {
 		/* no unit found, or not surely: abroad, or a unit misread; an archivist looks */
-		if (*conf > NAME_DISAGREED_CONF)
-			*conf = NAME_DISAGREED_CONF;
+		if (*conf > CONTRADICTED_CONF)
+			*conf = CONTRADICTED_CONF;
 		so_canon_release(&a);
 		return 0;
 	}
-	if (a.verified || *conf >= NAME_AGREED_CONF) {
+	if (a.verified || *conf >= CORROBORATED_CONF) {
 		so_canon_release(&a);
 		return 0;
 	}
@@ -1031,7 +1030,7 @@ static int corroborate_place(struct worker *w, PIX *page, const struct so_readin
 		if (!ka || !kb)
 			rc = -1;
 		else if (la && strncmp(ka, kb, la) == 0 && (kb[la] == ' ' || !kb[la]))
-			*conf = NAME_AGREED_CONF;
+			*conf = CORROBORATED_CONF;
 		free(ka);
 		free(kb);
 	} else if (rc == 0) {
@@ -1040,7 +1039,7 @@ static int corroborate_place(struct worker *w, PIX *page, const struct so_readin
 		} else {
 			if (b.value && !b.problem && strcmp(a.value, b.value) == 0 &&
 			    b.code && a.code && strcmp(a.code, b.code) == 0)
-				*conf = NAME_AGREED_CONF;
+				*conf = CORROBORATED_CONF;
 			so_canon_release(&b);
 		}
 	}
@@ -1051,7 +1050,7 @@ static int corroborate_place(struct worker *w, PIX *page, const struct so_readin
 }
 
 /* A name cell: corroborated, or replaced by the second reading when only that one is a name of
- * common words (as one word at NAME_DISAGREED_CONF, for an archivist to confirm). */
+ * common words (as one word at CONTRADICTED_CONF, for an archivist to confirm). */
 static int name_field(struct worker *w, PIX *page, struct so_reading *rd, double *conf)
 {
 	char *better = NULL;
@@ -1100,6 +1099,51 @@ static size_t word_at(const struct so_reading *rd, size_t start)
 	while (k < rd->nwords && rd->words[k].start < start)
 		k++;
 	return k;
+}
+
+/*
+ * Stores sub-field NAME (SUB: "full_name", ...) of a composite cell read as RD, the span SP of
+ * its text, after its second reading: names by the second model (a name only that one reads as
+ * common words is stored instead, for review), dates and documents by the Latin model, issuers
+ * by their lists (a misspelt one takes its listed spelling, for review), residences by their
+ * canonical place. 0 or -1.
+ */
+static int subfield(struct worker *w, const struct so_table *t, struct pending_row *record,
+		    struct so_reading *rd, const char *name, const char *sub,
+		    const struct so_span *sp, const struct so_bbox *cell)
+{
+	struct so_bbox fb = *cell;
+	double fc = so_reading_span(rd, sp->start, sp->end, &fb.x0, &fb.y0, &fb.x1, &fb.y1);
+	char *spelled = NULL;
+	int r = 0;
+	if (fc < 0)
+		r = 0;
+	else if (strcmp(sub, "full_name") == 0)
+		r = corroborate_name(w, t->text, rd, sp->start, sp->end, &fc, &spelled);
+	else if (strcmp(sub, "birth_date") == 0 || strcmp(sub, "id_document") == 0 ||
+		 strcmp(sub, "date") == 0)
+		r = corroborate_digits(w, t->text, rd, sp->start, sp->end, &fc);
+	else if (strcmp(sub, "issuer") == 0)
+		r = corroborate_listed(w, t->text, rd, name, sp->start, sp->end, &fc);
+	else if (strcmp(sub, "residence") == 0)
+		r = corroborate_place(w, t->text, rd, sp->start, sp->end, &fc);
+	if (r < 0) {
+		free(spelled);
+		return -1;
+	}
+	if (strcmp(sub, "issuer") == 0) {
+		char *span = strndup(rd->text + sp->start, sp->end - sp->start);
+		spelled = span ? so_text_spelled(name, span) : NULL;
+		free(span);
+	}
+	if (spelled) {
+		fc = fc >= 0 && fc < DISAGREED_CONF ? fc : DISAGREED_CONF;
+		r = store_field(record, name, spelled, strlen(spelled), fc, &fb);
+		free(spelled);
+		return r;
+	}
+	return store_field(record, name, rd->text + sp->start, sp->end - sp->start,
+			   fc >= 0 ? fc : rd->conf, &fb);
 }
 
 /* Reads one entry row into a record (in the caller's transaction). */
@@ -1180,42 +1224,7 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 					r = store_field(record, name, NULL, 0, -1, NULL);
 					continue;
 				}
-				struct so_bbox fb = box;
-				double fc = so_reading_span(&rd, sp->start, sp->end, &fb.x0, &fb.y0,
-							    &fb.x1, &fb.y1);
-				const char *sub = col->subfields[k];
-				char *spelled = NULL;
-				if (fc >= 0 && strcmp(sub, "full_name") == 0)
-					r = corroborate_name(w, t->text, &rd, sp->start, sp->end, &fc,
-							     &spelled);
-				else if (fc >= 0 && (strcmp(sub, "birth_date") == 0 ||
-						     strcmp(sub, "id_document") == 0 ||
-						     strcmp(sub, "date") == 0))
-					r = corroborate_digits(w, t->text, &rd, sp->start, sp->end, &fc);
-				else if (fc >= 0 && strcmp(sub, "issuer") == 0)
-					r = corroborate_listed(w, t->text, &rd, name, sp->start, sp->end,
-							       &fc);
-				else if (fc >= 0 && strcmp(sub, "residence") == 0)
-					r = corroborate_place(w, t->text, &rd, sp->start, sp->end, &fc);
-				if (r < 0) {
-					free(spelled);
-					continue;
-				}
-				/* an issuer misread by a mark: the known spelling, for review (and a name
-				 * only the second model read as one: its reading) */
-				if (r == 0 && strcmp(sub, "issuer") == 0) {
-					char *span = strndup(rd.text + sp->start, sp->end - sp->start);
-					spelled = span ? so_text_spelled(name, span) : NULL;
-					free(span);
-				}
-				if (spelled) {
-					fc = fc >= 0 && fc < DISAGREED_CONF ? fc : DISAGREED_CONF;
-					r = store_field(record, name, spelled, strlen(spelled), fc, &fb);
-					free(spelled);
-				} else {
-					r = store_field(record, name, rd.text + sp->start,
-							sp->end - sp->start, fc >= 0 ? fc : rd.conf, &fb);
-				}
+				r = subfield(w, t, record, &rd, name, col->subfields[k], sp, &box);
 			}
 		}
 		so_reading_release(&rd);

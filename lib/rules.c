@@ -512,10 +512,12 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 		if (not_applicable(fd->raw)) {
 			/* "not applicable" is a value too: a dash the recognizer doubts may be a
 			 * word it could not read */
-			if (!confirmed[i] && fd->conf >= 0 && fd->conf < so_confidence_threshold(kind) &&
+			double na_th = so_confidence_threshold(kind);
+			if (!confirmed[i] && fd->conf >= 0 && fd->conf < na_th &&
 			    flag(out, "LOW_CONFIDENCE", "error", f, 1,
-				 "%s đọc như gạch ngang (không áp dụng) nhưng máy không chắc chắn "
-				 "(độ tin cậy %.0f%%): hãy đối chiếu với ảnh", lab, fd->conf * 100) < 0)
+				 "%s đọc như gạch ngang (không áp dụng) nhưng máy không "
+				 "chắc chắn (độ tin cậy %.0f%%): hãy đối chiếu với ảnh", lab,
+				 fd->conf * 100) < 0)
 				goto done;
 			continue;
 		}
