@@ -888,7 +888,7 @@ static int corroborate_digits(struct worker *w, PIX *page, const struct so_readi
 
 /* A free text that is one of those known for FIELD (so_text_listed) stands on the list: its
  * confidence rises to CORROBORATED_CONF, once its digits, if any, are read alike by the Latin
- * model. */
+ * model. Returns 1 when the text is listed, 0 when not, -1 on failure. */
 static int corroborate_listed(struct worker *w, PIX *page, const struct so_reading *rd,
 			      const char *field, size_t start, size_t end, double *conf)
 {
@@ -904,10 +904,10 @@ static int corroborate_listed(struct worker *w, PIX *page, const struct so_readi
 	if (!listed)
 		return 0;
 	if (digits)
-		return corroborate_digits(w, page, rd, start, end, conf);
+		return corroborate_digits(w, page, rd, start, end, conf) < 0 ? -1 : 1;
 	if (*conf < CORROBORATED_CONF)
 		*conf = CORROBORATED_CONF;
-	return 0;
+	return 1;
 }
 
 /* A free-text cell: corroborated by its list, or, when it spells a listed text but for case
@@ -915,11 +915,9 @@ static int corroborate_listed(struct worker *w, PIX *page, const struct so_readi
 static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const char *field,
 		      double *conf)
 {
-	double before = *conf;
-	if (corroborate_listed(w, page, rd, field, 0, strlen(rd->text), conf) < 0)
-		return -1;
-	if (*conf != before)
-		return 0;
+	int listed = corroborate_listed(w, page, rd, field, 0, strlen(rd->text), conf);
+	if (listed != 0)
+		return listed < 0 ? -1 : 0;
 	char *spelled = so_text_spelled(field, rd->text);
 	if (spelled) {
 		free(rd->text);
@@ -1115,7 +1113,7 @@ static int subfield(struct worker *w, const struct so_table *t, struct pending_r
 	struct so_bbox fb = *cell;
 	double fc = so_reading_span(rd, sp->start, sp->end, &fb.x0, &fb.y0, &fb.x1, &fb.y1);
 	char *spelled = NULL;
-	int r = 0;
+	int r = 0, listed = 0;
 	if (fc < 0)
 		r = 0;
 	else if (strcmp(sub, "full_name") == 0)
@@ -1124,14 +1122,14 @@ static int subfield(struct worker *w, const struct so_table *t, struct pending_r
 		 strcmp(sub, "date") == 0)
 		r = corroborate_digits(w, t->text, rd, sp->start, sp->end, &fc);
 	else if (strcmp(sub, "issuer") == 0)
-		r = corroborate_listed(w, t->text, rd, name, sp->start, sp->end, &fc);
+		r = listed = corroborate_listed(w, t->text, rd, name, sp->start, sp->end, &fc);
 	else if (strcmp(sub, "residence") == 0)
 		r = corroborate_place(w, t->text, rd, sp->start, sp->end, &fc);
 	if (r < 0) {
 		free(spelled);
 		return -1;
 	}
-	if (strcmp(sub, "issuer") == 0) {
+	if (strcmp(sub, "issuer") == 0 && !listed) {
 		char *span = strndup(rd->text + sp->start, sp->end - sp->start);
 		spelled = span ? so_text_spelled(name, span) : NULL;
 		free(span);
