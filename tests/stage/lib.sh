@@ -119,7 +119,7 @@ registry_start() {
 	out=$(mktemp "$WORK/registry-XXXXXX.out")
 	sohoa-registryd --db "$db" "$@" >"$out" 2>&1 &
 	server=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 600); do
 		grep -q listening "$out" && break
 		sleep 0.05
 	done

@@ -10,6 +10,9 @@ cd "$WORK"
 printf 'writer-token write\nreader-token read\n' >tokens
 
 start() { # ARGS...: starts the server, sets $server and $url
+	# the last server's output goes first: the new one truncates the file only once it runs,
+	# and its "listening" line must not be the old one's
+	rm -f "$WORK/server.out"
 	sohoa-registryd --db "$WORK/registry.db" --listen 127.0.0.1:0 --tokens tokens \
 		--cert server.pem --key server.key "$@" >"$WORK/server.out" 2>&1 &
 	server=$!
