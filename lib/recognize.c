@@ -3,6 +3,7 @@
 #include <string.h>
 #include <tesseract/capi.h>
 
+#include "normalize.h"
 #include "recognize.h"
 #include "util.h"
 
@@ -44,6 +45,8 @@ static const struct holds_config configs[] = {
 	{ "line", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 0 },
 	{ "name_line", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 1 },
 	{ "name_line_large", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1.5, 1 },
+	/* a cell read again half as large again (dates, numbers) */
+	{ "cell_large", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1.5, 0 },
 	/* names, and the composite cells that hold them; anything else */
 	{ "block", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 1 },
 };
@@ -325,9 +328,21 @@ done:
 	return out->text ? 0 : -1;
 }
 
-/* The likeliest spelling of word I, other than as read, that ACCEPT approves, from its letters'
- * alternatives at least RATIO as likely as a letter's best and at least FLOOR: into BEST (256
- * bytes), with the confidence of its weakest letter in *MINC. 1 when there is one. */
+/* 1 when A and B are one spelling but for case and where the tone mark sits (ThỊ / Thị,
+ * Thủy / Thuỷ): not two words to choose between. */
+static int same_spelling(const char *a, const char *b)
+{
+	char *ka = so_tone_key(a), *kb = so_tone_key(b);
+	int same = ka && kb && strcmp(ka, kb) == 0;
+	free(ka);
+	free(kb);
+	return same;
+}
+
+/* The likeliest spelling of word I, other than as read (see same_spelling), that ACCEPT
+ * approves, from its letters' alternatives at least RATIO as likely as a letter's best and at
+ * least FLOOR: into BEST (256 bytes), with the confidence of its weakest letter in *MINC. 1 when
+ * there is one. */
 static int other_spelling(const struct so_reading *rd, size_t i, int (*accept)(const char *word),
 			  float ratio, float floor, char *best, float *minc_out)
 {
@@ -381,7 +396,7 @@ static int other_spelling(const struct so_reading *rd, size_t i, int (*accept)(c
 		if (!fits)
 			continue;
 		cand[used] = 0;
-		if (score > best_score && strcmp(cand, current) != 0 && accept(cand)) {
+		if (score > best_score && accept(cand) && !same_spelling(cand, current)) {
 			best_score = score;
 			*minc_out = minc;
 			memcpy(best, cand, used + 1);
