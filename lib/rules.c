@@ -521,12 +521,20 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 				goto done;
 			continue;
 		}
+		int misfit = r->number_expected > 0 &&
+			     strcmp(fd->name, "registration_number") == 0;
+		if (misfit &&
+		    flag(out, "LOW_CONFIDENCE", "error", f, 1,
+			 "Máy đọc %s là “%s”, nhưng mục trước và mục sau mang số %ld và %ld: có "
+			 "thể là số %ld, hãy đối chiếu với ảnh", lab, fd->raw,
+			 r->number_expected - 1, r->number_expected + 1, r->number_expected) < 0)
+			goto done;
 		struct so_canon c;
 		if (so_normalize(kind, fd->raw, &ctx, &c) < 0)
 			goto done;
 		/* a value found exactly in a closed list stands on the list, not on the confidence */
 		double th = so_confidence_threshold(kind);
-		if (!c.verified && !confirmed[i] && fd->conf >= 0 && fd->conf < th &&
+		if (!misfit && !c.verified && !confirmed[i] && fd->conf >= 0 && fd->conf < th &&
 		    flag(out, "LOW_CONFIDENCE", "error", f, 1,
 			 "Máy đọc %s không chắc chắn (độ tin cậy %.0f%%, cần %.0f%%): hãy đối chiếu "
 			 "với ảnh", lab, fd->conf * 100, th * 100) < 0) {
@@ -719,10 +727,15 @@ int so_rules_sequence(struct so_record_view *records, size_t n)
 		v[i] = num ? strtol(num, NULL, 10) : -1;
 		free(num);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		records[i].number_in_sequence = v[i] >= 0 &&
 			((i > 0 && v[i - 1] >= 0 && v[i - 1] + 1 == v[i]) ||
 			 (i + 1 < n && v[i + 1] >= 0 && v[i] + 1 == v[i + 1]));
+		records[i].number_expected = 0;
+		if (i > 0 && i + 1 < n && v[i - 1] >= 0 && v[i + 1] == v[i - 1] + 2 &&
+		    v[i] != v[i - 1] + 1)
+			records[i].number_expected = v[i - 1] + 1;
+	}
 	free(v);
 	return 0;
 }

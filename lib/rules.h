@@ -29,6 +29,8 @@ struct so_record_view {
 	struct so_rule_field *fields;
 	size_t nfields;
 	int number_in_sequence; /* its registration number follows or precedes a neighbour's */
+	long number_expected;   /* > 0: its neighbours' numbers leave room for this one only, and
+				   its own is another (139, 1440, 141): a misreading, likely */
 };
 
 struct so_flag_spec {
@@ -71,7 +73,8 @@ char *so_record_number(const struct so_record_view *r);
 char *so_entry_key(const struct so_record_view *r);
 /* Sets number_in_sequence of each of the N records of a book in register order: its number
  * is one more than the one before or one less than the one after — the register itself
- * confirms the reading. 0 or -1. */
+ * confirms the reading; and number_expected, when the number before and the one after are two
+ * apart and its own is not the one between. 0 or -1. */
 int so_rules_sequence(struct so_record_view *records, size_t n);
 
 #endif

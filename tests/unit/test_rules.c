@@ -322,6 +322,45 @@ static void test_book_rules(void **state)
 	}
 }
 
+/* A number its neighbours leave no room for (139, 1440, 141) is a likely misreading: it goes to
+ * review whatever its confidence; a number that fits its neighbours is confirmed by them. */
+static void test_sequence_misfit(void **state)
+{
+	(void)state;
+	const char *numbers[] = { "139", "1440", "141", "142" };
+	struct rec r[4];
+	struct so_record_view v[4];
+	for (int i = 0; i < 4; i++) {
+		birth_with(&r[i], "registration_number", numbers[i]);
+		v[i] = r[i].v;
+	}
+	assert_int_equal(so_rules_sequence(v, 4), 0);
+	assert_int_equal(v[1].number_expected, 140);
+	assert_int_equal(v[0].number_expected, 0);
+	assert_int_equal(v[2].number_expected, 0);
+	assert_true(v[2].number_in_sequence);
+	assert_false(v[1].number_in_sequence);
+	for (int i = 0; i < 4; i++) {
+		struct so_flag_list l;
+		memset(&l, 0, sizeof(l));
+		assert_int_equal(so_rules_record(&v[i], &l), 0);
+		assert_int_equal(has_on(&l, "LOW_CONFIDENCE", "registration_number"), i == 1);
+		so_flag_list_release(&l);
+		so_layout_free(r[i].layout);
+	}
+	/* a real gap (139, 150, 151) is a warning of the book, not a misreading */
+	const char *gap[] = { "139", "150", "151" };
+	for (int i = 0; i < 3; i++) {
+		birth_with(&r[i], "registration_number", gap[i]);
+		v[i] = r[i].v;
+	}
+	assert_int_equal(so_rules_sequence(v, 3), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(v[i].number_expected, 0);
+		so_layout_free(r[i].layout);
+	}
+}
+
 /* Every anomaly planted in the sample batch raises one of its flags on the truth's text. */
 static void test_planted_anomalies(void **state)
 {
@@ -414,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_confirmed_pairs),
 		cmocka_unit_test(test_dash),
 		cmocka_unit_test(test_book_rules),
+		cmocka_unit_test(test_sequence_misfit),
 		cmocka_unit_test(test_planted_anomalies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
