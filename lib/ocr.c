@@ -432,18 +432,20 @@ static int family_name_first(struct so_reading *rd, size_t k)
 }
 
 /*
- * Digits read twice: a date or an identity number is read again with the Latin model,
- * whose mistakes are not those of the Vietnamese one. Both giving the same canonical value is
- * strong evidence (the confidence rises to AGREED_CONF); two different values mean one is
- * wrong (it falls to DISAGREED_CONF). When the second reading gives no value, nothing is
- * learnt; when only it gives a value, or only it gives a date of a plausible year, it replaces
- * the first reading (still at DISAGREED_CONF, for an archivist to look). When the two differ,
- * the second Vietnamese model reads the cell a third time: siding with one of them, it makes
- * that one the reading at TIE_CONF (a tier the calibration weighs). Returns 0 or -1.
+ * Digits read again: a date, a date-time, an identity number or a registration number is read
+ * again by other models until two readings agree on its canonical value (for dates, of a
+ * plausible year). Two readings agreeing, none giving another value, is strong evidence (the
+ * confidence rises to AGREED_CONF); two agreeing against another makes that one the reading
+ * at TIE_CONF (a tier the calibration weighs). No two alike: the
+ * confidence falls to DISAGREED_CONF, and when the first gives no value (or a date of an
+ * impossible year) the first later one that does replaces it, for an archivist to look. Other
+ * readings giving no value at all teach nothing. A registration number read again never
+ * rises: readings alike of a blurred number were seen wrong (151 for 131), and the register's
+ * sequence is the better witness. Returns 0 or -1.
  */
 #define AGREED_CONF 0.99
 #define DISAGREED_CONF 0.4
-/* two of three models agreeing, the first two having differed */
+/* two readings of three or four agreeing, the first two having differed */
 #define TIE_CONF 0.97
 
 /* A canonical date (or date-time) of a year that can be in a register: 1850 to this year. */
@@ -459,97 +461,150 @@ static int plausible_date(const char *value)
 	return y >= 1850 && y <= this_year;
 }
 
-/* The canonical value of cell (ROW, COL) read by the second Vietnamese model, into *D (no
- * value when it reads none). 0 or -1. */
-static int third_opinion(struct worker *w, const struct so_table *t, int row, int col,
-			 const char *holds, struct so_canon *d)
+/* The readings after the first, in order: the Latin model (better at digits), the second
+ * Vietnamese model, and the first model again at half as large again (cell_large). The Latin
+ * model is not asked for registration numbers, whose "Số" it reads as digits (S6 178); those
+ * are read again only when not cleanly written (see second_opinion). */
+struct opinion {
+	enum so_model model;
+	int same_holds;   /* 0: "cell_large" */
+};
+
+static size_t opinions_for(const char *holds, const struct opinion **out)
 {
-	memset(d, 0, sizeof(*d));
-	BOX *b = so_table_cell_box(t, row, col);
-	if (!b)
-		return 0;
-	struct so_reading third;
-	int r = so_recognize_with(w->rec, SO_MODEL_SECOND, t->text, b, holds, &third);
-	boxDestroy(&b);
-	if (r < 0)
-		return -1;
+	static const struct opinion dates[] = { { SO_MODEL_LATIN, 1 }, { SO_MODEL_SECOND, 1 },
+						{ SO_MODEL_MAIN, 0 } };
+	static const struct opinion ids[] = { { SO_MODEL_LATIN, 1 }, { SO_MODEL_SECOND, 1 } };
+	static const struct opinion numbers[] = { { SO_MODEL_SECOND, 1 }, { SO_MODEL_MAIN, 0 } };
+	if (strcmp(holds, "date") == 0 || strcmp(holds, "datetime") == 0)
+		return *out = dates, SO_ARRAY_SIZE(dates);
 	if (strcmp(holds, "id_number") == 0)
-		squeeze_digits(&third);
-	r = so_normalize(holds, third.text, NULL, d);
-	so_reading_release(&third);
-	return r;
+		return *out = ids, SO_ARRAY_SIZE(ids);
+	if (strcmp(holds, "number") == 0)
+		return *out = numbers, SO_ARRAY_SIZE(numbers);
+	*out = NULL;
+	return 0;
+}
+
+#define OPINIONS_MAX 4
+
+/* 1 when TEXT is a registration number as written, and nothing else: "Số" (or "số"), one to
+ * five digits, perhaps "/" and a year ("Z1", "G7" or "1912022" are not). */
+static int clean_number(const char *text)
+{
+	const char *p = text;
+	while (*p == ' ' || *p == '\n')
+		p++;
+	if (strncmp(p, "Số", strlen("Số")) == 0 || strncmp(p, "số", strlen("số")) == 0)
+		p += strlen("Số");
+	while (*p == ' ' || *p == '\n' || *p == ':')
+		p++;
+	size_t n = 0;
+	while (is_digit(p[n]))
+		n++;
+	if (n == 0 || n > 5)
+		return 0;
+	p += n;
+	while (*p == ' ')
+		p++;
+	if (*p == '/') {
+		p++;
+		while (*p == ' ')
+			p++;
+		for (n = 0; is_digit(p[n]); n++)
+			;
+		if (n != 4)
+			return 0;
+		p += n;
+	}
+	while (*p == ' ' || *p == '\n')
+		p++;
+	return *p == 0;
+}
+
+/* The canonical value of READING as a cell of HOLDS, into *OUT; for dates, a value of an
+ * impossible year counts as none, for registration numbers one not written cleanly
+ * (clean_number). 0 or -1. */
+static int opinion_value(const char *holds, struct so_reading *reading, struct so_canon *out)
+{
+	if (strcmp(holds, "id_number") == 0)
+		squeeze_digits(reading);
+	memset(out, 0, sizeof(*out));
+	if (strcmp(holds, "number") == 0 && !clean_number(reading->text))
+		return 0;
+	if (so_normalize(holds, reading->text, NULL, out) < 0)
+		return -1;
+	if (out->value && (strcmp(holds, "date") == 0 || strcmp(holds, "datetime") == 0) &&
+	    !plausible_date(out->value)) {
+		so_canon_release(out);
+		memset(out, 0, sizeof(*out));
+	}
+	return 0;
 }
 
 static int second_opinion(struct worker *w, const struct so_table *t, int row, int col,
 			  const char *holds, struct so_reading *rd, double *conf)
 {
-	const char *text = rd->text;
-	if (strcmp(holds, "date") != 0 &&
-	    strcmp(holds, "datetime") != 0 && strcmp(holds, "id_number") != 0)
+	const struct opinion *ops;
+	size_t nops = opinions_for(holds, &ops);
+	/* a registration number is confirmed by the register's sequence (validate); it is only
+	 * read again when not cleanly written, to give a better guess for review */
+	int number = strcmp(holds, "number") == 0;
+	if (nops == 0 || (number && clean_number(rd->text)))
 		return 0;
 	BOX *b = so_table_cell_box(t, row, col);
 	if (!b)
 		return 0;
-	struct so_reading other;
-	int r = so_recognize_cell_latin(w->rec, t->text, b, holds, &other);
-	boxDestroy(&b);
-	if (r < 0)
-		return -1;
-	if (strcmp(holds, "id_number") == 0)
-		squeeze_digits(&other);
-	struct so_canon a, c;
-	if (so_normalize(holds, text, NULL, &a) < 0) {
-		so_reading_release(&other);
+	struct so_reading readings[OPINIONS_MAX] = { 0 };
+	struct so_canon values[OPINIONS_MAX] = { 0 };
+	int rc = 0, won = -1, valued = 0;
+	size_t n = 1;
+	if (so_normalize(holds, rd->text, NULL, &values[0]) < 0) {
+		boxDestroy(&b);
 		return -1;
 	}
-	if (so_normalize(holds, other.text, NULL, &c) < 0) {
-		so_canon_release(&a);
-		so_reading_release(&other);
-		return -1;
-	}
-	int is_date = strcmp(holds, "id_number") != 0;
-	int take = c.value && (!a.value || (is_date && !plausible_date(a.value) &&
-					      plausible_date(c.value)));
-	int tie = 0;   /* 1: the third reading sides with the first, 2: with the Latin one */
-	if (a.value && c.value) {
-		if (strcmp(a.value, c.value) == 0)
-			*conf = *conf > AGREED_CONF ? *conf : AGREED_CONF;
-		else
-			*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
-	}
-	if (c.value && (!a.value || strcmp(a.value, c.value) != 0)) {
-		/* a tie broken by a third model, the second Vietnamese one */
-		struct so_canon d;
-		if (third_opinion(w, t, row, col, holds, &d) < 0) {
-			so_canon_release(&a);
-			so_canon_release(&c);
-			so_reading_release(&other);
-			return -1;
+	for (size_t i = 0; i < nops && won < 0 && rc == 0; i++, n++) {
+		const char *h = ops[i].same_holds ? holds : "cell_large";
+		if (so_recognize_with(w->rec, ops[i].model, t->text, b, h, &readings[n]) < 0 ||
+		    opinion_value(holds, &readings[n], &values[n]) < 0) {
+			rc = -1;
+			break;
 		}
-		if (d.value && a.value && strcmp(d.value, a.value) == 0)
-			tie = 1;
-		else if (d.value && strcmp(d.value, c.value) == 0)
-			tie = 2;
-		so_canon_release(&d);
+		valued |= values[n].value != NULL;
+		for (size_t k = 0; k < n && won < 0; k++)
+			if (values[n].value && values[k].value &&
+			    strcmp(values[n].value, values[k].value) == 0)
+				won = (int)k;
 	}
-	if (tie == 1) {
-		take = 0;
-	} else if (tie == 2) {
-		take = 1;
-	}
-	if (take) {
-		/* the Latin reading, whole, in place of the first */
-		so_reading_release(rd);
-		*rd = other;
-		memset(&other, 0, sizeof(other));
+	boxDestroy(&b);
+	if (rc == 0 && won >= 0 && number) {
 		*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
+	} else if (rc == 0 && won >= 0) {
+		/* agreed when no reading gave another value: readings with none are silent */
+		int dissent = 0;
+		for (size_t k = 0; k < n; k++)
+			dissent |= values[k].value && strcmp(values[k].value, values[won].value) != 0;
+		*conf = dissent ? TIE_CONF : (*conf > AGREED_CONF ? *conf : AGREED_CONF);
+	} else if (rc == 0 && valued) {
+		*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
+		int first_ok = values[0].value &&
+			       (strcmp(holds, "date") != 0 && strcmp(holds, "datetime") != 0 ?
+				1 : plausible_date(values[0].value));
+		for (size_t k = 1; k < n && !first_ok && won < 0; k++)
+			if (values[k].value)
+				won = (int)k;
 	}
-	if (tie)
-		*conf = TIE_CONF;
-	so_canon_release(&a);
-	so_canon_release(&c);
-	so_reading_release(&other);
-	return 0;
+	if (won > 0) {
+		/* a later reading, whole, in place of the first */
+		so_reading_release(rd);
+		*rd = readings[won];
+		memset(&readings[won], 0, sizeof(readings[won]));
+	}
+	for (size_t k = 0; k < OPINIONS_MAX; k++) {
+		so_reading_release(&readings[k]);
+		so_canon_release(&values[k]);
+	}
+	return rc;
 }
 
 /*
@@ -562,6 +617,7 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 #define NAME_LETTERS_AGREED_CONF 0.98
 #define NAME_SIBLING_CONF 0.97
 #define NAME_UNLISTED_CONF 0.9
+#define NAME_TWO_OF_THREE_CONF 0.97
 #define CONTRADICTED_CONF 0.5
 #define REREAD_MARGIN 3
 
@@ -785,13 +841,34 @@ static int names_agree(const char *a, const char *b)
 	return agree;
 }
 
-/* A name read again by the second Vietnamese model (and, when the two differ, a third time by it
- * at a larger size): two readings the same, of common name words, raise *CONF to
- * CORROBORATED_CONF (less when they agree on the letters only, see names_agree, or when a word
- * is one mark from another name word: tiers the calibration weighs); the same, of other words,
- * cap it at NAME_UNLISTED_CONF; different readings lower it to CONTRADICTED_CONF,
- * and when only the second is a name of common words, *BETTER (if given) is set to it (the
- * caller frees). */
+/* 1 when, at some word where names (name_key form) LOSER and WINNER differ, LOSER's word is a
+ * name word or family name too (Khanh / Khánh, Võ / Vũ): two readings against one do not
+ * settle between two names. Words that differ in number count as such a word. */
+static int loses_a_name(const char *loser, const char *winner)
+{
+	char *x = so_strdup(loser), *y = so_strdup(winner), *sx = NULL, *sy = NULL;
+	int named = !x || !y;
+	char *u = named ? NULL : strtok_r(x, " ", &sx), *v = named ? NULL : strtok_r(y, " ", &sy);
+	for (; !named && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy))
+		named = !u || !v || (strcmp(u, v) != 0 && name_or_family(u));
+	free(x);
+	free(y);
+	return named;
+}
+
+/*
+ * A name read again by the second Vietnamese model. Two readings the same, of common name
+ * words, raise *CONF to CORROBORATED_CONF (less when they agree on the letters only, see
+ * names_agree, or when a word is one mark from another name word: tiers the calibration
+ * weighs); the same, of other words, cap it at NAME_UNLISTED_CONF. When they differ, the main
+ * model reads the name a third time, line by line (its first reading, of the whole cell, is
+ * the one most often astray): two readings of three that agree on a name of common words
+ * give NAME_TWO_OF_THREE_CONF, unless the odd one out reads another name there (Khanh /
+ * Khánh), which leaves CONTRADICTED_CONF. A name whose letters' alternatives spell another
+ * name (Thuỷ / Thuý, Tân / Tấn) is not common here: three readings alike were seen wrong on
+ * blurred pages. When the second reading wins, or is alone a name of common words, *BETTER (if
+ * given) is set to it (the caller frees).
+ */
 static int corroborate_name(struct worker *w, PIX *page, const struct so_reading *rd,
 			    size_t start, size_t end, double *conf, char **better)
 {
@@ -799,7 +876,7 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 		*better = NULL;
 	if (end <= start)
 		return 0;
-	char *again = NULL;
+	char *again = NULL, *third = NULL, *c = NULL;
 	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "name_line", 0, name_respell,
 			&again) < 0)
 		return -1;
@@ -807,24 +884,13 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 	int rc = a && b ? 0 : -1;
 	int common = rc == 0 && span_is_common_name(rd->text, start, end) &&
 		     !span_ambiguous(rd, start, end);
-	if (rc == 0 && strcmp(a, b) != 0 && common) {
-		/* a tie broken by a third reading: the second model on the name half as large
-		 * again, whose mistakes are not those it makes at its first size */
-		char *third = NULL, *c = NULL;
-		if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "name_line_large", 0,
-				name_respell, &third) < 0 ||
-		    !(c = name_key(third, strlen(third)))) {
-			rc = -1;
-		} else if (names_agree(a, c) > names_agree(a, b)) {
-			free(b);
-			b = c;
-			c = NULL;
-		}
-		free(c);
-		free(third);
-	}
 	int agree = rc == 0 ? names_agree(a, b) : 0;
-	if (agree && common) {
+	if (rc == 0 && !agree &&
+	    (reread_span(w, page, rd, start, end, SO_MODEL_MAIN, "name_line", 0, name_respell,
+			 &third) < 0 ||
+	     !(c = name_key(third, strlen(third)))))
+		rc = -1;
+	if (rc == 0 && agree && common) {
 		/* the evidence in tiers, for the calibration to weigh */
 		int sibling = span_has_sibling(rd->text, start, end);
 		double to = agree == 2 ? CORROBORATED_CONF : NAME_LETTERS_AGREED_CONF;
@@ -832,22 +898,31 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 			to = agree == 2 ? NAME_SIBLING_CONF : NAME_SIBLING_CONF - 0.01;
 		if (*conf < to)
 			*conf = to;
-	} else if (agree) {
+	} else if (rc == 0 && agree) {
 		/* read alike, but not of the common names: an archivist looks */
 		if (*conf > NAME_UNLISTED_CONF)
 			*conf = NAME_UNLISTED_CONF;
 	} else if (rc == 0) {
-		if (*conf > CONTRADICTED_CONF)
+		int first = common && strcmp(a, c) == 0;
+		int second = !first && strcmp(b, c) == 0 &&
+			     span_is_common_name(again, 0, strlen(again));
+		second = second && !loses_a_name(a, b);
+		if ((first && !loses_a_name(b, a)) || second)
+			*conf = NAME_TWO_OF_THREE_CONF;
+		else if (*conf > CONTRADICTED_CONF)
 			*conf = CONTRADICTED_CONF;
-		/* the second reading is the better guess when only it is a name of common words */
-		if (better && !span_is_common_name(rd->text, start, end) &&
-		    span_is_common_name(again, 0, strlen(again))) {
+		/* the second reading is the better guess when it wins, or when only it is a
+		 * name of common words */
+		if (better && (second || (!first && !span_is_common_name(rd->text, start, end) &&
+					  span_is_common_name(again, 0, strlen(again))))) {
 			*better = again;
 			again = NULL;
 		}
 	}
 	free(a);
 	free(b);
+	free(c);
+	free(third);
 	free(again);
 	return rc;
 }
@@ -910,8 +985,27 @@ static int corroborate_listed(struct worker *w, PIX *page, const struct so_readi
 	return 1;
 }
 
-/* A free-text cell: corroborated by its list, or, when it spells a listed text but for case
- * and marks, that text in place of the reading (at DISAGREED_CONF, for review). */
+/* 1 when the span [start, end) of RD, read again by the second Vietnamese model, gives SPELLED
+ * (letters and digits, case aside): the listed spelling a misread mark or letter case was taken
+ * for is then what the page says. 0 when not, -1 on failure. */
+static int spelled_read_again(struct worker *w, PIX *page, const struct so_reading *rd,
+			      size_t start, size_t end, const char *spelled)
+{
+	char *again = NULL;
+	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, NULL, &again) < 0)
+		return -1;
+	char *a = name_key_digits(spelled, strlen(spelled), 1);
+	char *b = name_key_digits(again, strlen(again), 1);
+	int rc = a && b ? strcmp(a, b) == 0 : -1;
+	free(a);
+	free(b);
+	free(again);
+	return rc;
+}
+
+/* A free-text cell: corroborated by its list; when it spells a listed text but for case and
+ * marks, that text in place of the reading, corroborated as listed when the second model reads
+ * it so, else at DISAGREED_CONF, for review. */
 static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const char *field,
 		      double *conf)
 {
@@ -919,14 +1013,20 @@ static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const 
 	if (listed != 0)
 		return listed < 0 ? -1 : 0;
 	char *spelled = so_text_spelled(field, rd->text);
-	if (spelled) {
-		free(rd->text);
-		rd->text = spelled;
-		as_one_word(rd);
-		*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
-		if (rd->nwords)
-			rd->words[0].conf = (float)*conf;
-	}
+	if (!spelled)
+		return 0;
+	int again = spelled_read_again(w, page, rd, 0, strlen(rd->text), spelled);
+	free(rd->text);
+	rd->text = spelled;
+	as_one_word(rd);
+	if (again < 0)
+		return -1;
+	if (again)
+		return corroborate_listed(w, page, rd, field, 0, strlen(rd->text), conf) < 0 ? -1
+											       : 0;
+	*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
+	if (rd->nwords)
+		rd->words[0].conf = (float)*conf;
 	return 0;
 }
 
@@ -991,8 +1091,9 @@ static char *street_of(const char *value)
  * exactly, stands on the lists already; one that names no unit falls to CONTRADICTED_CONF.
  */
 static int corroborate_place(struct worker *w, PIX *page, const struct so_reading *rd,
-			     size_t start, size_t end, double *conf)
+			     size_t start, size_t end, double *conf, char **better)
 {
+	*better = NULL;
 	char *text = strndup(rd->text + start, end - start);
 	if (!text)
 		return so_error("out of memory");
@@ -1002,11 +1103,35 @@ static int corroborate_place(struct worker *w, PIX *page, const struct so_readin
 	if (rc < 0)
 		return -1;
 	if (!a.value || a.problem) {
-		/* no unit found, or not surely: abroad, or a unit misread; an archivist looks */
+		/* no unit found, or not surely: abroad, or a unit misread. The second model's
+		 * reading, when it names its units exactly, is the better guess; it confirms the
+		 * first when both name the same commune with the same street. */
 		if (*conf > CONTRADICTED_CONF)
 			*conf = CONTRADICTED_CONF;
+		char *again = NULL;
+		rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, NULL, &again);
+		if (rc == 0 && place_canon(again, &b) < 0)
+			rc = -1;
+		else if (rc == 0) {
+			if (b.value && !b.problem && b.match >= 0.999 && !has_stray_token(b.value)) {
+				char *sa = a.value ? street_of(a.value) : NULL;
+				char *sb = street_of(b.value);
+				char *ka = sa ? street_key(sa) : NULL, *kb = sb ? street_key(sb) : NULL;
+				if (a.value && a.code && b.code && strcmp(a.code, b.code) == 0 && ka &&
+				    kb && strcmp(ka, kb) == 0)
+					*conf = CORROBORATED_CONF;
+				*better = again;
+				again = NULL;
+				free(sa);
+				free(sb);
+				free(ka);
+				free(kb);
+			}
+			so_canon_release(&b);
+		}
+		free(again);
 		so_canon_release(&a);
-		return 0;
+		return rc;
 	}
 	if (a.verified || *conf >= CORROBORATED_CONF) {
 		so_canon_release(&a);
@@ -1047,20 +1172,35 @@ static int corroborate_place(struct worker *w, PIX *page, const struct so_readin
 	return rc;
 }
 
-/* A name cell: corroborated, or replaced by the second reading when only that one is a name of
- * common words (as one word at CONTRADICTED_CONF, for an archivist to confirm). */
+/* RD replaced by BETTER (when given; taken over), as one word at CONF. */
+static void take_better(struct so_reading *rd, char *better, double conf)
+{
+	if (!better)
+		return;
+	free(rd->text);
+	rd->text = better;
+	as_one_word(rd);
+	if (rd->nwords)
+		rd->words[0].conf = (float)conf;
+}
+
+/* A name cell: corroborated, or replaced by a better second reading (see corroborate_name). */
 static int name_field(struct worker *w, PIX *page, struct so_reading *rd, double *conf)
 {
 	char *better = NULL;
 	if (corroborate_name(w, page, rd, 0, strlen(rd->text), conf, &better) < 0)
 		return -1;
-	if (better) {
-		free(rd->text);
-		rd->text = better;
-		as_one_word(rd);
-		if (rd->nwords)
-			rd->words[0].conf = (float)*conf;
-	}
+	take_better(rd, better, *conf);
+	return 0;
+}
+
+/* A place cell: corroborated, or replaced by a better second reading (see corroborate_place). */
+static int place_field(struct worker *w, PIX *page, struct so_reading *rd, double *conf)
+{
+	char *better = NULL;
+	if (corroborate_place(w, page, rd, 0, strlen(rd->text), conf, &better) < 0)
+		return -1;
+	take_better(rd, better, *conf);
 	return 0;
 }
 
@@ -1124,18 +1264,27 @@ static int subfield(struct worker *w, const struct so_table *t, struct pending_r
 	else if (strcmp(sub, "issuer") == 0)
 		r = listed = corroborate_listed(w, t->text, rd, name, sp->start, sp->end, &fc);
 	else if (strcmp(sub, "residence") == 0)
-		r = corroborate_place(w, t->text, rd, sp->start, sp->end, &fc);
+		r = corroborate_place(w, t->text, rd, sp->start, sp->end, &fc, &spelled);
 	if (r < 0) {
 		free(spelled);
 		return -1;
 	}
+	int again = 0;
 	if (strcmp(sub, "issuer") == 0 && !listed) {
 		char *span = strndup(rd->text + sp->start, sp->end - sp->start);
 		spelled = span ? so_text_spelled(name, span) : NULL;
 		free(span);
+		if (spelled &&
+		    (again = spelled_read_again(w, t->text, rd, sp->start, sp->end, spelled)) < 0) {
+			free(spelled);
+			return -1;
+		}
 	}
 	if (spelled) {
-		fc = fc >= 0 && fc < DISAGREED_CONF ? fc : DISAGREED_CONF;
+		if (again)
+			fc = CORROBORATED_CONF;
+		else if (strcmp(sub, "full_name") != 0 && strcmp(sub, "residence") != 0)
+			fc = fc >= 0 && fc < DISAGREED_CONF ? fc : DISAGREED_CONF;
 		r = store_field(record, name, spelled, strlen(spelled), fc, &fb);
 		free(spelled);
 		return r;
@@ -1202,7 +1351,7 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 		     (strcmp(col->holds, "text") == 0 &&
 		      text_field(w, t->text, &rd, col->field, &conf) < 0) ||
 		     (strcmp(col->holds, "place") == 0 &&
-		      corroborate_place(w, t->text, &rd, 0, strlen(rd.text), &conf) < 0))) {
+		      place_field(w, t->text, &rd, &conf) < 0))) {
 			so_reading_release(&rd);
 			return -1;
 		}
