@@ -618,6 +618,7 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 #define NAME_SIBLING_CONF 0.97
 #define NAME_UNLISTED_CONF 0.9
 #define NAME_TWO_OF_THREE_CONF 0.97
+#define SPELLED_CONF 0.97
 #define CONTRADICTED_CONF 0.5
 #define REREAD_MARGIN 3
 
@@ -1005,7 +1006,8 @@ static int spelled_read_again(struct worker *w, PIX *page, const struct so_readi
 
 /* A free-text cell: corroborated by its list; when it spells a listed text but for case and
  * marks, that text in place of the reading, corroborated as listed when the second model reads
- * it so, else at DISAGREED_CONF, for review. */
+ * it so, else at most SPELLED_CONF: the letters of a closed list's entry, its marks misread (Ưng
+ * thư gan, Đột quy), a tier the calibration weighs. */
 static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const char *field,
 		      double *conf)
 {
@@ -1021,10 +1023,10 @@ static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const 
 	as_one_word(rd);
 	if (again < 0)
 		return -1;
-	if (again)
-		return corroborate_listed(w, page, rd, field, 0, strlen(rd->text), conf) < 0 ? -1
-											       : 0;
-	*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
+	if (corroborate_listed(w, page, rd, field, 0, strlen(rd->text), conf) < 0)
+		return -1;
+	if (!again && *conf > SPELLED_CONF)
+		*conf = SPELLED_CONF;
 	if (rd->nwords)
 		rd->words[0].conf = (float)*conf;
 	return 0;
@@ -1281,8 +1283,17 @@ static int subfield(struct worker *w, const struct so_table *t, struct pending_r
 		}
 	}
 	if (spelled) {
+		/* a spelt issuer stands as a spelt text does (text_field), unless digits or a
+		 * commune named by a letter or two (Phường I) could as well be a misread digit */
+		int digits = 0;
+		for (const char *q = spelled; *q && !digits; q++)
+			digits = is_digit(*q);
+		const char *last = strrchr(spelled, ' ');
+		int short_name = last && strlen(last + 1) <= 2;
 		if (again)
 			fc = CORROBORATED_CONF;
+		else if (strcmp(sub, "issuer") == 0 && !digits && !short_name)
+			fc = SPELLED_CONF;
 		else if (strcmp(sub, "full_name") != 0 && strcmp(sub, "residence") != 0)
 			fc = fc >= 0 && fc < DISAGREED_CONF ? fc : DISAGREED_CONF;
 		r = store_field(record, name, spelled, strlen(spelled), fc, &fb);
