@@ -618,9 +618,10 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 #define NAME_SIBLING_CONF 0.97
 #define NAME_UNLISTED_CONF 0.9
 #define NAME_TWO_OF_THREE_CONF 0.97
+#define NAME_MARKS_THIRD_CONF 0.965
 #define SPELLED_CONF 0.97
 #define CONTRADICTED_CONF 0.5
-#define REREAD_MARGIN 3
+#define REREAD_MARGIN 8
 
 static int word_has_digit(const char *text, const struct so_word *wd)
 {
@@ -857,6 +858,22 @@ static int loses_a_name(const char *loser, const char *winner)
 	return named;
 }
 
+/* 1 when, at some word where names (name_key form) LOSER and WINNER differ, WINNER's word is
+ * one mark from another name word (Thuỷ / Thuỳ): the readings disagree where the marks decide.
+ * Words that differ in number count as such a word. */
+static int disputed_sibling(const char *loser, const char *winner)
+{
+	char *x = so_strdup(loser), *y = so_strdup(winner), *sx = NULL, *sy = NULL;
+	int disputed = !x || !y;
+	char *u = disputed ? NULL : strtok_r(x, " ", &sx);
+	char *v = disputed ? NULL : strtok_r(y, " ", &sy);
+	for (; !disputed && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy))
+		disputed = !u || !v || (strcmp(u, v) != 0 && so_name_word_has_sibling(v));
+	free(x);
+	free(y);
+	return disputed;
+}
+
 /*
  * A name read again by the second Vietnamese model. Two readings the same, of common name
  * words, raise *CONF to CORROBORATED_CONF (less when they agree on the letters only, see
@@ -867,8 +884,10 @@ static int loses_a_name(const char *loser, const char *winner)
  * give NAME_TWO_OF_THREE_CONF, unless the odd one out reads another name there (Khanh /
  * Khánh), which leaves CONTRADICTED_CONF. A name whose letters' alternatives spell another
  * name (Thuỷ / Thuý, Tân / Tấn) is not common here: three readings alike were seen wrong on
- * blurred pages. When the second reading wins, or is alone a name of common words, *BETTER (if
- * given) is set to it (the caller frees).
+ * blurred pages. Two readings alike of words no name is made of are read a third time too:
+ * when the third gives common name words of the same letters (HOANG -> HOÀNG), it is the
+ * reading at NAME_MARKS_THIRD_CONF. When the second or third reading wins, or the second is
+ * alone a name of common words, *BETTER (if given) is set to it (the caller frees).
  */
 static int corroborate_name(struct worker *w, PIX *page, const struct so_reading *rd,
 			    size_t start, size_t end, double *conf, char **better)
@@ -883,10 +902,10 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 		return -1;
 	char *a = name_key(rd->text + start, end - start), *b = name_key(again, strlen(again));
 	int rc = a && b ? 0 : -1;
-	int common = rc == 0 && span_is_common_name(rd->text, start, end) &&
-		     !span_ambiguous(rd, start, end);
+	int listed = rc == 0 && span_is_common_name(rd->text, start, end);
+	int common = listed && !span_ambiguous(rd, start, end);
 	int agree = rc == 0 ? names_agree(a, b) : 0;
-	if (rc == 0 && !agree &&
+	if (rc == 0 && (!agree || !listed) &&
 	    (reread_span(w, page, rd, start, end, SO_MODEL_MAIN, "name_line", 0, name_respell,
 			 &third) < 0 ||
 	     !(c = name_key(third, strlen(third)))))
@@ -899,6 +918,15 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 			to = agree == 2 ? NAME_SIBLING_CONF : NAME_SIBLING_CONF - 0.01;
 		if (*conf < to)
 			*conf = to;
+	} else if (rc == 0 && agree && !listed && span_is_common_name(third, 0, strlen(third)) &&
+		   !disputed_sibling(a, c) && names_agree(c, a) && names_agree(c, b)) {
+		/* read alike but for marks both lost on words that are no names (HOANG, HAI),
+		 * which the third reading gives as a name of common words (HOÀNG, HẢI) */
+		*conf = NAME_MARKS_THIRD_CONF;
+		if (better) {
+			*better = third;
+			third = NULL;
+		}
 	} else if (rc == 0 && agree) {
 		/* read alike, but not of the common names: an archivist looks */
 		if (*conf > NAME_UNLISTED_CONF)
@@ -907,8 +935,10 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 		int first = common && strcmp(a, c) == 0;
 		int second = !first && strcmp(b, c) == 0 &&
 			     span_is_common_name(again, 0, strlen(again));
-		second = second && !loses_a_name(a, b);
-		if ((first && !loses_a_name(b, a)) || second)
+		/* two of three do not settle a word one mark from another name (Thuỷ / Thuỳ) */
+		first = first && !loses_a_name(b, a) && !disputed_sibling(b, a);
+		second = second && !loses_a_name(a, b) && !disputed_sibling(a, b);
+		if (first || second)
 			*conf = NAME_TWO_OF_THREE_CONF;
 		else if (*conf > CONTRADICTED_CONF)
 			*conf = CONTRADICTED_CONF;
