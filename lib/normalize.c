@@ -787,14 +787,14 @@ char *so_text_spelled(const char *field, const char *raw)
 		}
 		if (rd && key && !hit && strncmp(key, station, sizeof(station) - 1) == 0) {
 			/* a commune's health station: the commune's spelling, when all communes
-			 * written with those letters are spelt alike */
-			const char *unit = key + sizeof(station) - 1;
+			 * written with those letters (l, 1 and I alike: Ia Pal) are spelt alike */
+			char *unit = confusable(key + sizeof(station) - 1);
 			const struct so_unit_list *lists[] = { &rd->old_units, &rd->new_units };
 			for (size_t l = 0; l < 2; l++) {
 				for (size_t i = 0; i < lists[l]->ncommunes; i++) {
 					const char *name = lists[l]->communes[i].name;
 					char *f = so_fold(name, NULL);
-					if (f && strcmp(f, unit) == 0) {
+					if (f && strcmp(confusable(f), unit) == 0) {
 						several |= hit && strcmp(hit, name) != 0;
 						hit = name;
 					}
