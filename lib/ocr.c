@@ -462,7 +462,8 @@ static int plausible_date(const char *value)
 }
 
 /* The readings after the first, in order: the Latin model (better at digits), the second
- * Vietnamese model, and the first model again at half as large again (cell_large). The Latin
+ * Vietnamese model, and the first model again at half as large again (cell_large), then (for
+ * dates) the second model so too. The Latin
  * model is not asked for registration numbers, whose "Số" it reads as digits (S6 178); those
  * are read again only when not cleanly written (see second_opinion). */
 struct opinion {
@@ -473,7 +474,7 @@ struct opinion {
 static size_t opinions_for(const char *holds, const struct opinion **out)
 {
 	static const struct opinion dates[] = { { SO_MODEL_LATIN, 1 }, { SO_MODEL_SECOND, 1 },
-						{ SO_MODEL_MAIN, 0 } };
+						{ SO_MODEL_MAIN, 0 }, { SO_MODEL_SECOND, 0 } };
 	static const struct opinion ids[] = { { SO_MODEL_LATIN, 1 }, { SO_MODEL_SECOND, 1 } };
 	static const struct opinion numbers[] = { { SO_MODEL_SECOND, 1 }, { SO_MODEL_MAIN, 0 } };
 	if (strcmp(holds, "date") == 0 || strcmp(holds, "datetime") == 0)
@@ -486,7 +487,7 @@ static size_t opinions_for(const char *holds, const struct opinion **out)
 	return 0;
 }
 
-#define OPINIONS_MAX 4
+#define OPINIONS_MAX 5
 
 /* 1 when TEXT is a registration number as written, and nothing else: "Số" (or "số"), one to
  * five digits, perhaps "/" and a year ("Z1", "G7" or "1912022" are not). */
@@ -620,6 +621,7 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 #define NAME_TWO_OF_THREE_CONF 0.97
 #define NAME_MARKS_THIRD_CONF 0.965
 #define SPELLED_CONF 0.97
+#define STREET_LETTERS_AGREED_CONF 0.95
 #define CONTRADICTED_CONF 0.5
 #define REREAD_MARGIN 8
 
@@ -843,14 +845,36 @@ static int names_agree(const char *a, const char *b)
 	return agree;
 }
 
+/* 1 when A and B are the same letters but for the spaces between words (LÊHỮU / LÊ HỮU): a
+ * space lost, not another name. */
+static int same_but_spacing(const char *a, const char *b)
+{
+	while (*a || *b) {
+		if (*a == ' ') {
+			a++;
+		} else if (*b == ' ') {
+			b++;
+		} else if (*a != *b) {
+			return 0;
+		} else {
+			a++;
+			b++;
+		}
+	}
+	return 1;
+}
+
 /* 1 when, at some word where names (name_key form) LOSER and WINNER differ, LOSER's word is a
  * name word or family name too (Khanh / Khánh, Võ / Vũ): two readings against one do not
  * settle between two names. Words that differ in number count as such a word. */
 static int loses_a_name(const char *loser, const char *winner)
 {
+	if (same_but_spacing(loser, winner))
+		return 0;
 	char *x = so_strdup(loser), *y = so_strdup(winner), *sx = NULL, *sy = NULL;
 	int named = !x || !y;
-	char *u = named ? NULL : strtok_r(x, " ", &sx), *v = named ? NULL : strtok_r(y, " ", &sy);
+	char *u = named ? NULL : strtok_r(x, " ", &sx);
+	char *v = named ? NULL : strtok_r(y, " ", &sy);
 	for (; !named && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy))
 		named = !u || !v || (strcmp(u, v) != 0 && name_or_family(u));
 	free(x);
@@ -863,6 +887,8 @@ static int loses_a_name(const char *loser, const char *winner)
  * Words that differ in number count as such a word. */
 static int disputed_sibling(const char *loser, const char *winner)
 {
+	if (same_but_spacing(loser, winner))
+		return 0;
 	char *x = so_strdup(loser), *y = so_strdup(winner), *sx = NULL, *sy = NULL;
 	int disputed = !x || !y;
 	char *u = disputed ? NULL : strtok_r(x, " ", &sx);
@@ -970,24 +996,70 @@ static char *digits_of(const char *s, size_t len)
 	return d;
 }
 
-/* The digits of a span (a date or an identity document inside a composite cell) read again by
- * the Latin model, as second_opinion does for whole cells. */
-static int corroborate_digits(struct worker *w, PIX *page, const struct so_reading *rd,
-			      size_t start, size_t end, double *conf)
+/* TEXT with its runs of digits replaced by DIGITS: run by run when they are as many in all,
+ * the one run whole when there is one. Caller frees; NULL when neither fits. */
+static char *with_digits(const char *text, size_t len, const char *digits)
 {
-	char *again = NULL;
+	size_t have = 0, runs = 0;
+	for (size_t i = 0; i < len; i++) {
+		have += is_digit(text[i]);
+		runs += is_digit(text[i]) && (i == 0 || !is_digit(text[i - 1]));
+	}
+	int whole = have != strlen(digits);
+	if (whole && runs != 1)
+		return NULL;
+	struct so_buf b = SO_BUF_INIT(256);
+	int rc = 0;
+	for (size_t i = 0; i < len && rc == 0; i++) {
+		if (!is_digit(text[i]))
+			rc = so_buf_add(&b, &text[i], 1);
+		else if (whole)
+			rc = i == 0 || !is_digit(text[i - 1]) ? so_buf_adds(&b, digits) : 0;
+		else
+			rc = so_buf_add(&b, digits++, 1);
+	}
+	if (rc < 0) {
+		so_buf_release(&b);
+		return NULL;
+	}
+	return so_buf_detach(&b, NULL);
+}
+
+/*
+ * The digits of a span (a date or an identity document inside a composite cell) read again by
+ * the Latin model, as second_opinion does for whole cells: alike, AGREED_CONF. When they
+ * differ, the second Vietnamese model reads them a third time: siding with the first, TIE_CONF;
+ * with the Latin reading, TIE_CONF and that reading's digits in the span's text into *BETTER
+ * (when given and they fit, see with_digits; the caller frees); with neither, DISAGREED_CONF.
+ */
+static int corroborate_digits(struct worker *w, PIX *page, const struct so_reading *rd,
+			      size_t start, size_t end, double *conf, char **better)
+{
+	if (better)
+		*better = NULL;
+	char *again = NULL, *third = NULL, *c = NULL;
 	if (reread_span(w, page, rd, start, end, SO_MODEL_LATIN, "line", 1, NULL, &again) < 0)
 		return -1;
 	char *a = digits_of(rd->text + start, end - start), *b = digits_of(again, strlen(again));
 	int rc = a && b ? 0 : -1;
-	if (rc == 0 && a[0] && b[0]) {
-		if (strcmp(a, b) == 0)
-			*conf = *conf > AGREED_CONF ? *conf : AGREED_CONF;
+	if (rc == 0 && a[0] && b[0] && strcmp(a, b) == 0) {
+		*conf = *conf > AGREED_CONF ? *conf : AGREED_CONF;
+	} else if (rc == 0 && a[0] && b[0]) {
+		if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 1, NULL,
+				&third) < 0 || !(c = digits_of(third, strlen(third))))
+			rc = -1;
+		else if (strcmp(c, a) == 0)
+			*conf = TIE_CONF;
+		else if (strcmp(c, b) == 0 && better &&
+			 (*better = with_digits(rd->text + start, end - start, b)))
+			*conf = TIE_CONF;
 		else
 			*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
 	}
 	free(a);
 	free(b);
+	free(c);
+	free(third);
 	free(again);
 	return rc;
 }
@@ -1010,7 +1082,7 @@ static int corroborate_listed(struct worker *w, PIX *page, const struct so_readi
 	if (!listed)
 		return 0;
 	if (digits)
-		return corroborate_digits(w, page, rd, start, end, conf) < 0 ? -1 : 1;
+		return corroborate_digits(w, page, rd, start, end, conf, NULL) < 0 ? -1 : 1;
 	if (*conf < CORROBORATED_CONF)
 		*conf = CORROBORATED_CONF;
 	return 1;
@@ -1115,12 +1187,37 @@ static char *street_of(const char *value)
 	return cut ? strndup(value, (size_t)(cut - value)) : so_strdup("");
 }
 
+/* 1 when street A (street_key form) and the start of B, as many words, are the same letters,
+ * B with fewer marks (bytes): the second reading lost marks the first has (Trân / Trần), the
+ * usual mistake, rather than the first making them up. */
+static int street_marks_lost(const char *a, const char *b)
+{
+	size_t words = 1, n = 0;
+	for (const char *p = a; *p; p++)
+		words += *p == ' ';
+	const char *e = b;
+	for (; *e && n < words; e++)
+		if (*e == ' ' && ++n == words)
+			break;
+	char *prefix = strndup(b, (size_t)(e - b));
+	char *fa = so_fold(a, NULL), *fb = prefix ? so_fold(prefix, NULL) : NULL;
+	int lost = fa && fb && strcmp(fa, fb) == 0 && strlen(prefix) < strlen(a);
+	free(prefix);
+	free(fa);
+	free(fb);
+	return lost;
+}
+
 /*
  * A place read again by the second Vietnamese model. Its units are checked by the lists; what
  * the second reading speaks for is the rest: a street before exactly matched units read alike
  * (letters and digits), or units matched inexactly (a mark misread) giving the same canonical
- * place. Either raises *CONF to CORROBORATED_CONF. A place that is its units alone, matched
- * exactly, stands on the lists already; one that names no unit falls to CONTRADICTED_CONF.
+ * place. Either raises *CONF to CORROBORATED_CONF; a street whose marks only the second
+ * reading lost, to STREET_LETTERS_AGREED_CONF (a tier the calibration weighs). A place that is
+ * its units alone, matched exactly, stands on the lists already. One that names no unit, or
+ * not surely, falls to CONTRADICTED_CONF, and when the second reading names its units exactly,
+ * *BETTER is set to that reading (the caller frees): corroborated when it gives the same commune
+ * and street as the first.
  */
 static int corroborate_place(struct worker *w, PIX *page, const struct so_reading *rd,
 			     size_t start, size_t end, double *conf, char **better)
@@ -1186,6 +1283,8 @@ static int corroborate_place(struct worker *w, PIX *page, const struct so_readin
 			rc = -1;
 		else if (la && strncmp(ka, kb, la) == 0 && (kb[la] == ' ' || !kb[la]))
 			*conf = CORROBORATED_CONF;
+		else if (la && street_marks_lost(ka, kb) && *conf < STREET_LETTERS_AGREED_CONF)
+			*conf = STREET_LETTERS_AGREED_CONF;
 		free(ka);
 		free(kb);
 	} else if (rc == 0) {
@@ -1216,21 +1315,18 @@ static void take_better(struct so_reading *rd, char *better, double conf)
 		rd->words[0].conf = (float)conf;
 }
 
-/* A name cell: corroborated, or replaced by a better second reading (see corroborate_name). */
-static int name_field(struct worker *w, PIX *page, struct so_reading *rd, double *conf)
-{
-	char *better = NULL;
-	if (corroborate_name(w, page, rd, 0, strlen(rd->text), conf, &better) < 0)
-		return -1;
-	take_better(rd, better, *conf);
-	return 0;
-}
+/* A corroboration of the span [start, end) of a reading: *CONF raised or lowered, and *BETTER
+ * set to a better reading of the span when there is one (corroborate_name, _digits, _place). */
+typedef int (*corroborate_fn)(struct worker *w, PIX *page, const struct so_reading *rd,
+			      size_t start, size_t end, double *conf, char **better);
 
-/* A place cell: corroborated, or replaced by a better second reading (see corroborate_place). */
-static int place_field(struct worker *w, PIX *page, struct so_reading *rd, double *conf)
+/* A whole cell (a name, an identity document, a place): corroborated by FN, or replaced by the
+ * better reading it found. 0 or -1. */
+static int whole_cell(struct worker *w, PIX *page, struct so_reading *rd, double *conf,
+		      corroborate_fn fn)
 {
 	char *better = NULL;
-	if (corroborate_place(w, page, rd, 0, strlen(rd->text), conf, &better) < 0)
+	if (fn(w, page, rd, 0, strlen(rd->text), conf, &better) < 0)
 		return -1;
 	take_better(rd, better, *conf);
 	return 0;
@@ -1292,7 +1388,7 @@ static int subfield(struct worker *w, const struct so_table *t, struct pending_r
 		r = corroborate_name(w, t->text, rd, sp->start, sp->end, &fc, &spelled);
 	else if (strcmp(sub, "birth_date") == 0 || strcmp(sub, "id_document") == 0 ||
 		 strcmp(sub, "date") == 0)
-		r = corroborate_digits(w, t->text, rd, sp->start, sp->end, &fc);
+		r = corroborate_digits(w, t->text, rd, sp->start, sp->end, &fc, &spelled);
 	else if (strcmp(sub, "issuer") == 0)
 		r = listed = corroborate_listed(w, t->text, rd, name, sp->start, sp->end, &fc);
 	else if (strcmp(sub, "residence") == 0)
@@ -1324,7 +1420,9 @@ static int subfield(struct worker *w, const struct so_table *t, struct pending_r
 			fc = CORROBORATED_CONF;
 		else if (strcmp(sub, "issuer") == 0 && !digits && !short_name)
 			fc = SPELLED_CONF;
-		else if (strcmp(sub, "full_name") != 0 && strcmp(sub, "residence") != 0)
+		else if (strcmp(sub, "full_name") != 0 && strcmp(sub, "residence") != 0 &&
+			 strcmp(sub, "birth_date") != 0 && strcmp(sub, "id_document") != 0 &&
+			 strcmp(sub, "date") != 0)
 			fc = fc >= 0 && fc < DISAGREED_CONF ? fc : DISAGREED_CONF;
 		r = store_field(record, name, spelled, strlen(spelled), fc, &fb);
 		free(spelled);
@@ -1386,13 +1484,13 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 		if (col->kind == SO_COLUMN_FIELD && rd.text[0] &&
 		    (second_opinion(w, t, row, c, col->holds, &rd, &conf) < 0 ||
 		     (strcmp(col->holds, "name") == 0 &&
-		      name_field(w, t->text, &rd, &conf) < 0) ||
+		      whole_cell(w, t->text, &rd, &conf, corroborate_name) < 0) ||
 		     (strcmp(col->holds, "id_document") == 0 &&
-		      corroborate_digits(w, t->text, &rd, 0, strlen(rd.text), &conf) < 0) ||
+		      whole_cell(w, t->text, &rd, &conf, corroborate_digits) < 0) ||
 		     (strcmp(col->holds, "text") == 0 &&
 		      text_field(w, t->text, &rd, col->field, &conf) < 0) ||
 		     (strcmp(col->holds, "place") == 0 &&
-		      place_field(w, t->text, &rd, &conf) < 0))) {
+		      whole_cell(w, t->text, &rd, &conf, corroborate_place) < 0))) {
 			so_reading_release(&rd);
 			return -1;
 		}
