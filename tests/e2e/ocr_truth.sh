@@ -88,10 +88,10 @@ right = 100.0 * f["right"] / f["fields"]
 silent = 100.0 * f["silent_wrong"] / max(f["silent_fields"], 1)
 print("canonical: %.2f%% right; automation %d/%d records; silent errors %.3f%% (%d of %d)" % (
     right, f["valid_records"], f["records"], silent, f["silent_wrong"], f["silent_fields"]))
-# the corroborated readings (names, documents, listed texts, places read again by a second
-# model) let most records through; measured about 65% on clean pages, the floor is well under
+# the corroborated readings (names, documents, listed texts, places read again by other
+# models) let most records through; measured 92% (35 of 38) on these pages, the floor is under
 automation = 100.0 * f["valid_records"] / f["records"]
-sys.exit(0 if right >= 97 and automation >= 40 and silent <= 1.0 else 1)
+sys.exit(0 if right >= 97 and automation >= 70 and silent <= 1.0 else 1)
 PY
 checks=$((checks + 1))
 

@@ -8,7 +8,8 @@
 
 B="$WORK/batch"
 g="$WORK/gen"
-gen "$g" --seed 51 --pages 1 \
+# planted anomalies: clean pages now mostly pass, and the report must show flags
+gen "$g" --seed 51 --pages 1 --anomalies \
 	--book birth --year 2019 --volume 01 --authority 26740 --blank-pages 1 \
 	--book marriage --year 2020 --volume 01 --authority 26740 \
 	--book death --year 2021 --volume 02 --authority 26740 \
@@ -42,6 +43,7 @@ run_status sohoa ocr --batch "$B"
 expect_eq "ocr exit (one page's table is not its book's)" "$status" 2
 sohoa validate --batch "$B" >/dev/null 2>&1 || fail "validate"
 sohoa normalize --batch "$B" >/dev/null 2>&1 || fail "normalize"
+[ "$(sql "$B" "SELECT count(*) FROM flags")" -gt 0 ] || fail "the fixture raises no flags"
 
 # what an archivist and a sync run would have done: one record approved, one rejected, one
 # delivered, one refused; a flag verified, one resolved
