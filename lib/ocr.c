@@ -637,9 +637,8 @@ static int word_has_digit(const char *text, const struct so_word *wd)
 typedef void (*respell_fn)(struct so_reading *rd, int line);
 
 /* The words of RD overlapping [start, end) (only those with a digit when DIGITS), read again
- * by MODEL line by line (HOLDS: "line", or "name_line" and "name_line_large" keeping letters'
- * alternatives, the latter at half as large again), each line
- * respelt by FIX when given, into *out ("" when no word is in the span). 0 or -1. */
+ * by MODEL line by line (HOLDS: "line", or "name_line" keeping letters' alternatives), each
+ * line respelt by FIX when given, into *out ("" when no word is in the span). 0 or -1. */
 static int reread_span(struct worker *w, PIX *page, const struct so_reading *rd, size_t start,
 		       size_t end, enum so_model model, const char *holds, int digits,
 		       respell_fn fix, char **out)

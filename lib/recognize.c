@@ -44,7 +44,6 @@ static const struct holds_config configs[] = {
 	{ "header", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
 	{ "line", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 0 },
 	{ "name_line", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 1 },
-	{ "name_line_large", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1.5, 1 },
 	/* a cell read again half as large again (dates, numbers) */
 	{ "cell_large", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1.5, 0 },
 	/* names, and the composite cells that hold them; anything else */
