@@ -863,40 +863,49 @@ static int same_but_spacing(const char *a, const char *b)
 	return 1;
 }
 
-/* 1 when, at some word where names (name_key form) LOSER and WINNER differ, LOSER's word is a
- * name word or family name too (Khanh / Khánh, Võ / Vũ): two readings against one do not
- * settle between two names. Words that differ in number count as such a word. */
-static int loses_a_name(const char *loser, const char *winner)
+/* 1 when names (name_key form) LOSER and WINNER differ at some word where DECISIVE(loser's
+ * word, winner's word) holds, or in their number of words; never when they differ only by
+ * spaces (same_but_spacing). */
+static int differs_where(const char *loser, const char *winner,
+			 int (*decisive)(const char *lw, const char *ww))
 {
 	if (same_but_spacing(loser, winner))
 		return 0;
 	char *x = so_strdup(loser), *y = so_strdup(winner), *sx = NULL, *sy = NULL;
-	int named = !x || !y;
-	char *u = named ? NULL : strtok_r(x, " ", &sx);
-	char *v = named ? NULL : strtok_r(y, " ", &sy);
-	for (; !named && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy))
-		named = !u || !v || (strcmp(u, v) != 0 && name_or_family(u));
+	int hit = !x || !y;
+	char *u = hit ? NULL : strtok_r(x, " ", &sx);
+	char *v = hit ? NULL : strtok_r(y, " ", &sy);
+	for (; !hit && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy))
+		hit = !u || !v || (strcmp(u, v) != 0 && decisive(u, v));
 	free(x);
 	free(y);
-	return named;
+	return hit;
 }
 
-/* 1 when, at some word where names (name_key form) LOSER and WINNER differ, WINNER's word is
- * one mark from another name word (Thuỷ / Thuỳ): the readings disagree where the marks decide.
- * Words that differ in number count as such a word. */
+static int loser_word_is_name(const char *lw, const char *ww)
+{
+	(void)ww;
+	return name_or_family(lw);
+}
+
+static int winner_word_has_sibling(const char *lw, const char *ww)
+{
+	(void)lw;
+	return so_name_word_has_sibling(ww);
+}
+
+/* 1 when, where LOSER and WINNER differ, LOSER's word is a name word or family name too
+ * (Khanh / Khánh, Võ / Vũ): two readings against one do not settle between two names. */
+static int loses_a_name(const char *loser, const char *winner)
+{
+	return differs_where(loser, winner, loser_word_is_name);
+}
+
+/* 1 when, where LOSER and WINNER differ, WINNER's word is one mark from another name word
+ * (Thuỷ / Thuỳ): the readings disagree where the marks decide. */
 static int disputed_sibling(const char *loser, const char *winner)
 {
-	if (same_but_spacing(loser, winner))
-		return 0;
-	char *x = so_strdup(loser), *y = so_strdup(winner), *sx = NULL, *sy = NULL;
-	int disputed = !x || !y;
-	char *u = disputed ? NULL : strtok_r(x, " ", &sx);
-	char *v = disputed ? NULL : strtok_r(y, " ", &sy);
-	for (; !disputed && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy))
-		disputed = !u || !v || (strcmp(u, v) != 0 && so_name_word_has_sibling(v));
-	free(x);
-	free(y);
-	return disputed;
+	return differs_where(loser, winner, winner_word_has_sibling);
 }
 
 /*
@@ -1366,12 +1375,29 @@ static size_t word_at(const struct so_reading *rd, size_t start)
 	return k;
 }
 
+/* The confidence of an issuer spelt to its listed text (SPELLED, read so by the second model
+ * when AGAIN): as a spelt text (text_field), unless digits or a commune named by a letter or
+ * two (Phường I) could as well be a misread digit; then at most DISAGREED_CONF. */
+static double spelled_issuer_conf(const char *spelled, int again, double fc)
+{
+	int digits = 0;
+	for (const char *q = spelled; *q && !digits; q++)
+		digits = is_digit(*q);
+	const char *last = strrchr(spelled, ' ');
+	int short_name = last && strlen(last + 1) <= 2;
+	if (again)
+		return CORROBORATED_CONF;
+	if (!digits && !short_name)
+		return SPELLED_CONF;
+	return fc >= 0 && fc < DISAGREED_CONF ? fc : DISAGREED_CONF;
+}
+
 /*
  * Stores sub-field NAME (SUB: "full_name", ...) of a composite cell read as RD, the span SP of
- * its text, after its second reading: names by the second model (a name only that one reads as
- * common words is stored instead, for review), dates and documents by the Latin model, issuers
- * by their lists (a misspelt one takes its listed spelling, for review), residences by their
- * canonical place. 0 or -1.
+ * its text, after its other readings: names (corroborate_name), dates and documents
+ * (corroborate_digits), residences (corroborate_place), each stored as the better reading one
+ * of those found when it found one; issuers by their lists (a misspelt one takes its listed
+ * spelling, see spelled_issuer_conf). 0 or -1.
  */
 static int subfield(struct worker *w, const struct so_table *t, struct pending_row *record,
 		    struct so_reading *rd, const char *name, const char *sub,
@@ -1406,23 +1432,11 @@ static int subfield(struct worker *w, const struct so_table *t, struct pending_r
 			free(spelled);
 			return -1;
 		}
+		if (spelled)
+			fc = spelled_issuer_conf(spelled, again, fc);
 	}
 	if (spelled) {
-		/* a spelt issuer stands as a spelt text does (text_field), unless digits or a
-		 * commune named by a letter or two (Phường I) could as well be a misread digit */
-		int digits = 0;
-		for (const char *q = spelled; *q && !digits; q++)
-			digits = is_digit(*q);
-		const char *last = strrchr(spelled, ' ');
-		int short_name = last && strlen(last + 1) <= 2;
-		if (again)
-			fc = CORROBORATED_CONF;
-		else if (strcmp(sub, "issuer") == 0 && !digits && !short_name)
-			fc = SPELLED_CONF;
-		else if (strcmp(sub, "full_name") != 0 && strcmp(sub, "residence") != 0 &&
-			 strcmp(sub, "birth_date") != 0 && strcmp(sub, "id_document") != 0 &&
-			 strcmp(sub, "date") != 0)
-			fc = fc >= 0 && fc < DISAGREED_CONF ? fc : DISAGREED_CONF;
+		/* the better reading a corroboration found, at the confidence it gave */
 		r = store_field(record, name, spelled, strlen(spelled), fc, &fb);
 		free(spelled);
 		return r;
