@@ -1,13 +1,13 @@
-/* sohoa-export: write a batch's records as JSON lines or CSV (see lib/export.h), or the
- * Ministry of Justice's import package (see lib/moj.h). */
+/* sohoa-export: write a batch's records as JSON lines or CSV (see lib/deliver/export.h), or the
+ * Ministry of Justice's import package (see lib/deliver/moj.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "export.h"
-#include "moj.h"
-#include "store.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "deliver/export.h"
+#include "deliver/moj.h"
+#include "batch/store.h"
+#include "base/util.h"
 
 static const char usage[] =
 	"usage: sohoa export --batch DIR --format jsonl|csv [--out PATH]\n"

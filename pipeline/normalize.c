@@ -1,7 +1,7 @@
-/* sohoa-normalize: canonical values over a batch, book by book (see lib/records.h). */
+/* sohoa-normalize: canonical values over a batch, book by book (see lib/check/records.h). */
 #include <stdio.h>
 
-#include "records.h"
+#include "check/records.h"
 
 static const char usage[] =
 	"usage: sohoa normalize --batch DIR [--jobs N] [--again]\n"

@@ -1,12 +1,12 @@
-/* sohoa-ocr: find the table of every prepared page and read its entries (see lib/ocr.h). */
+/* sohoa-ocr: find the table of every prepared page and read its entries (see lib/read/ocr.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "ocr.h"
-#include "stage.h"
-#include "store.h"
+#include "cli/cli.h"
+#include "read/ocr.h"
+#include "batch/stage.h"
+#include "batch/store.h"
 
 static const char usage[] =
 	"usage: sohoa ocr --batch DIR [--jobs N] [--page-timeout S] [--lang L]\n"

@@ -1,13 +1,13 @@
-/* sohoa-registryd: the reference national civil-status database (see lib/registry.h). */
+/* sohoa-registryd: the reference national civil-status database (see lib/deliver/registry.h). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "registry.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "deliver/registry.h"
+#include "base/util.h"
 
 static const char usage[] =
 	"usage: sohoa-registryd --db FILE [--listen 127.0.0.1:PORT] [--tokens FILE]\n"

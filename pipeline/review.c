@@ -1,5 +1,5 @@
-/* sohoa-review: the archivists' review from the shell and on the web (see lib/review.h and
- * lib/reviewweb.h). */
+/* sohoa-review: the archivists' review from the shell and on the web (see lib/review/review.h and
+ * lib/review/reviewweb.h). */
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,11 +7,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "review.h"
-#include "reviewweb.h"
-#include "store.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "review/review.h"
+#include "review/reviewweb.h"
+#include "batch/store.h"
+#include "base/util.h"
 
 static const char usage[] =
 	"usage: sohoa review serve --batch DIR [--listen 127.0.0.1:8080] [--session-ttl SECONDS]\n"

@@ -1,11 +1,11 @@
-/* sohoa-run: the operator's command — every stage over a batch (see lib/run.h). */
+/* sohoa-run: the operator's command — every stage over a batch (see lib/batch/run.h). */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "run.h"
+#include "cli/cli.h"
+#include "batch/run.h"
 
 static const char usage[] =
 	"usage: sohoa run --batch DIR [--jobs N] [--no-sync] [SYNC OPTIONS] [BOOKSPEC...]\n"

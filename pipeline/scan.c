@@ -1,12 +1,12 @@
-/* sohoa-scan: register books and scan files, prepare every page (see lib/scan.h). */
+/* sohoa-scan: register books and scan files, prepare every page (see lib/ingest/scan.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "scan.h"
-#include "stage.h"
-#include "store.h"
+#include "cli/cli.h"
+#include "ingest/scan.h"
+#include "batch/stage.h"
+#include "batch/store.h"
 
 static const char usage[] =
 	"usage: sohoa scan --batch DIR [--jobs N] [BOOKSPEC...]\n"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static const char *const stages[][2] = {
 	{ "run", "run every stage over a batch (the operator's command)" },

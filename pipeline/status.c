@@ -1,14 +1,14 @@
 /* sohoa-status: where a batch stands — stage progress, records by status, flags by code and
  * the sync outbox, as aligned text or as the JSON summary, and the operator's report (see
- * lib/report.h). */
+ * lib/batch/report.h). */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "report.h"
-#include "store.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "batch/report.h"
+#include "batch/store.h"
+#include "base/util.h"
 
 static const char usage[] =
 	"usage: sohoa status --batch DIR [--json] [--report PATH]\n"
@@ -18,7 +18,7 @@ static const char usage[] =
 	"records of the outbox), the pages in and what became of them, records by status, flags\n"
 	"by code (open, verified, resolved) and the sync outbox.\n"
 	"\n"
-	"  --json         print the batch summary as JSON instead (its shape: lib/report.h)\n"
+	"  --json         print the batch summary as JSON instead (its shape: lib/batch/report.h)\n"
 	"  --report PATH  also write the operator's report, a self-contained HTML page with\n"
 	"                 charts and the failures with their reasons (complete or not at all)\n"
 	"\n"

@@ -1,11 +1,11 @@
-/* sohoa-sync: deliver valid and approved records to the national database (see lib/sync.h). */
+/* sohoa-sync: deliver valid and approved records to the national database (see lib/deliver/sync.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "store.h"
-#include "sync.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "batch/store.h"
+#include "deliver/sync.h"
+#include "base/util.h"
 
 static const char usage[] =
 	"usage: sohoa sync --batch DIR --endpoint URL [--token-file F]\n"

@@ -1,7 +1,7 @@
-/* sohoa-validate: the rule catalogue over a batch, book by book (see lib/records.h). */
+/* sohoa-validate: the rule catalogue over a batch, book by book (see lib/check/records.h). */
 #include <stdio.h>
 
-#include "records.h"
+#include "check/records.h"
 
 static const char usage[] =
 	"usage: sohoa validate --batch DIR [--jobs N] [--again] [--index FILE]\n"

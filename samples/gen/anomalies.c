@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "book.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char *const kind_names[ANOMALY_COUNT] = {
 	"impossible_date", "id_sex_mismatch", "duplicate_number", "handwriting", "smudge",

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "book.h"
-#include "text.h"
-#include "util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 int entry_number_write(struct book_gen *bg, struct entry *e)
 {

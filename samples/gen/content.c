@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "book.h"
-#include "text.h"
-#include "util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 /* ---- fields of an entry ---- */
 

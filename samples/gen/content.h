@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "layout.h"
-#include "refdata.h"
+#include "register/layout.h"
+#include "register/refdata.h"
 
 #define FIELD_NAME_MAX 48
 #define ANOMALY_FIELDS_MAX 64

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "defects.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char *const defect_names[DEFECT_COUNT] = {
 	"skew", "speckle", "blur", "lowcontrast", "yellow", "border",

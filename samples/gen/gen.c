@@ -18,13 +18,13 @@
 #include "config.h"
 #include "content.h"
 #include "defects.h"
-#include "layout.h"
-#include "refdata.h"
+#include "register/layout.h"
+#include "register/refdata.h"
 #include "render.h"
 #include "rng.h"
 #include "tiffout.h"
 #include "truth.h"
-#include "util.h"
+#include "base/util.h"
 
 #define EXIT_USAGE 1
 #define EXIT_ERROR 3

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "people.h"
-#include "text.h"
-#include "util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 struct weighted_name {
 	const char *name;       /* "Hòa|Hoà": old|new tone placement */

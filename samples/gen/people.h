@@ -8,7 +8,7 @@
 #define GEN_PEOPLE_H
 
 #include "calendar.h"
-#include "refdata.h"
+#include "register/refdata.h"
 #include "rng.h"
 
 /* How the clerk of a book writes; drawn once per book, deviated from now and then. */

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "people.h"
-#include "text.h"
-#include "util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 /* The big cities most registers come from, with their share among them. */
 static const struct { const char *code; double weight; } main_provinces[] = {

@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "render.h"
-#include "util.h"
+#include "base/util.h"
 
 #define HANDWRITING_FONT "Dancing Script"
 #define ENTRY_PT 10.0

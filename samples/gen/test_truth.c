@@ -13,9 +13,9 @@
 #include <tiffio.h>
 
 #include "calendar.h"
-#include "layout.h"
+#include "register/layout.h"
 #include "testutil.h"
-#include "text.h"
+#include "base/text.h"
 
 static const char *const books[] = {
 	"--anomalies", "--dpi", "100", "--pages", "4",

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "tiffout.h"
-#include "util.h"
+#include "base/util.h"
 
 #define STRIP_ROWS 64
 #define TILE_SIZE 256

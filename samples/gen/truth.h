@@ -12,7 +12,7 @@
 
 #include "content.h"
 #include "render.h"
-#include "util.h"
+#include "base/util.h"
 
 struct book_ident {
 	const char *type;

@@ -94,7 +94,7 @@ def main():
                 i += 1
             if wrong <= target * i:
                 best = conf
-        # a reading another model contradicted (confidence 0.4 to 0.5, see lib/ocr.c) is never
+        # a reading another model contradicted (confidence 0.4 to 0.5, see lib/read/ocr.c) is never
         # taken without review, however few of those were wrong
         thresholds[kind] = round(min(max(best, FLOOR), 1.0), 4)
         accepted = sum(1 for c, _ in pts if c >= thresholds[kind])

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "image.h"
-#include "tiffin.h"
+#include "ingest/image.h"
+#include "ingest/tiffin.h"
 
 /* Pages larger than this are only decoded up to their header checks: preparing a page of many
  * million pixels is slow and would hide the fuzzer's real work. */

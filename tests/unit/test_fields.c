@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "config.h"
-#include "fields.h"
-#include "layout.h"
+#include "register/fields.h"
+#include "register/layout.h"
 
 static void test_clean(void **state)
 {

@@ -1,4 +1,4 @@
-/* Unit tests of the JSON Schema checker (lib/jschema.c): each keyword accepting and refusing,
+/* Unit tests of the JSON Schema checker (lib/deliver/jschema.c): each keyword accepting and refusing,
  * with the field and reason it reports; the record schemas of schemas/records/ (as compiled into
  * the library) on a fixture record of each book type and on mutations of them; the depth and
  * reason caps; and failing allocations.
@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "embed.h"
-#include "jschema.h"
-#include "util.h"
+#include "base/embed.h"
+#include "deliver/jschema.h"
+#include "base/util.h"
 
 /* Helpers ------------------------------------------------------------------------------------ */
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "layout.h"
-#include "util.h"
+#include "register/layout.h"
+#include "base/util.h"
 
 static void test_v1_books(void **state)
 {

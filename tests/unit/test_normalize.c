@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "config.h"
-#include "layout.h"
-#include "lexicon.h"
-#include "normalize.h"
+#include "register/layout.h"
+#include "register/lexicon.h"
+#include "register/normalize.h"
 
 /* KIND RAW -> VALUE (and CODE when not NULL); VALUE NULL means no value. */
 static void canon_is(const char *kind, const char *raw, long date, const char *value,

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "batch/report.h"
 #include "scratch.h"
-#include "store.h"
-#include "util.h"
+#include "batch/store.h"
+#include "base/util.h"
 
 #define HOSTILE "under 150 dpi <script>alert(1)</script> \"q\" & <b>x</b>"
 

@@ -1,4 +1,4 @@
-/* Unit tests of the archivists' review (lib/review.c) on a real batch store: accounts and
+/* Unit tests of the archivists' review (lib/review/review.c) on a real batch store: accounts and
  * their hashes, sessions, the queue and its filters, one record as shown, every change with
  * its version check, rules run again and audit rows, and the images cut from a prepared page. */
 #include <setjmp.h>
@@ -15,11 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "records.h"
-#include "review.h"
+#include "base/error.h"
+#include "check/records.h"
+#include "review/review.h"
 #include "scratch.h"
-#include "store.h"
+#include "batch/store.h"
 
 /* One value of the store. */
 static char *q1(struct so_store *s, const char *sql)

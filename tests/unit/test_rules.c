@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "config.h"
-#include "layout.h"
-#include "rules.h"
+#include "register/layout.h"
+#include "check/rules.h"
 
 #define MAXF 64
 

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "scratch.h"
-#include "store.h"
-#include "util.h"
+#include "batch/store.h"
+#include "base/util.h"
 
 static void test_open_missing_refused(void **state)
 {

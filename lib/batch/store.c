@@ -1,0 +1,1131 @@
+/* The batch store (see store.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "base/embed.h"
+#include "batch/store.h"
+#include "base/util.h"
+
+#define STORE_BUSY_MS 60000
+#define STMT_CACHE 96
+#define LEASE_OTHER_HOST_S 3600
+/* How long a dead worker's unit waits for its living supervisor to report the crash. */
+#define SUPERVISOR_GRACE_S 60
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+struct so_store {
+	sqlite3 *db;
+	char *dir;
+	char *path;
+	struct stmt_slot cache[STMT_CACHE];
+	int ncache;
+};
+
+int so_store_error(struct so_store *s, const char *what)
+{
+	return so_error("%s: %s", what, s && s->db ? sqlite3_errmsg(s->db) : "no database");
+}
+
+const char *so_store_dir(const struct so_store *s)
+{
+	return s->dir;
+}
+
+sqlite3 *so_store_db(struct so_store *s)
+{
+	return s->db;
+}
+
+sqlite3_stmt *so_store_stmt(struct so_store *s, const char *sql)
+{
+	for (int i = 0; i < s->ncache; i++) {
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			return s->cache[i].st;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		so_store_error(s, "cannot prepare a statement");
+		return NULL;
+	}
+	if (s->ncache < STMT_CACHE) {
+		s->cache[s->ncache].sql = sql;
+		s->cache[s->ncache].st = st;
+		s->ncache++;
+	} else {
+		/* the cache is sized for every statement of the library; never evict silently */
+		sqlite3_finalize(st);
+		so_error("statement cache is full");
+		return NULL;
+	}
+	return st;
+}
+
+int so_store_step_done(struct so_store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		so_store_error(s, "database write failed");
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int exec(struct so_store *s, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		so_error("%s", msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int so_store_begin(struct so_store *s)
+{
+	if (exec(s, "BEGIN IMMEDIATE") < 0)
+		return so_error_context("cannot start a transaction on '%s'", s->path);
+	return 0;
+}
+
+int so_store_commit(struct so_store *s)
+{
+	if (exec(s, "COMMIT") < 0) {
+		so_error_context("cannot commit to '%s'", s->path);
+		so_store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+void so_store_rollback(struct so_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Migrations --------------------------------------------------------------------------------- */
+
+/* The number of a migration file name "migrations/0007-…sql", or 0. */
+static int migration_number(const char *name)
+{
+	if (strncmp(name, "migrations/", 11) != 0)
+		return 0;
+	const char *p = name + 11;
+	int n = 0;
+	for (int i = 0; i < 4; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		n = n * 10 + (p[i] - '0');
+	}
+	return p[4] == '-' ? n : 0;
+}
+
+static const struct so_embedded *migration(int number)
+{
+	for (size_t i = 0; i < so_embedded_count; i++)
+		if (migration_number(so_embedded_files[i].name) == number)
+			return &so_embedded_files[i];
+	return NULL;
+}
+
+int so_store_schema_latest(void)
+{
+	int latest = 0;
+	while (migration(latest + 1))
+		latest++;
+	return latest;
+}
+
+int so_store_schema_version(struct so_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v < 0)
+		so_store_error(s, "cannot read the schema version");
+	return v;
+}
+
+static int migrate(struct so_store *s)
+{
+	int latest = so_store_schema_latest();
+	int v = so_store_schema_version(s);
+	if (v < 0)
+		return -1;
+	if (v > latest)
+		return so_error("batch store '%s' has schema version %d, newer than this sohoa "
+				"(%s) understands (%d): use a newer sohoa", s->path, v, SO_VERSION,
+				latest);
+	while (v < latest) {
+		if (so_store_begin(s) < 0)
+			return -1;
+		/* another process may have migrated while we waited for the lock */
+		v = so_store_schema_version(s);
+		if (v < 0 || v >= latest) {
+			so_store_rollback(s);
+			return v < 0 ? -1 : 0;
+		}
+		const struct so_embedded *m = migration(v + 1);
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if (exec(s, (const char *)m->data) < 0 || exec(s, pragma) < 0) {
+			so_error_context("cannot apply %s to '%s'", m->name, s->path);
+			so_store_rollback(s);
+			return -1;
+		}
+		if (so_store_commit(s) < 0)
+			return -1;
+		v++;
+	}
+	return 0;
+}
+
+/* Opening ------------------------------------------------------------------------------------ */
+
+/* Every batch gets an identity when it is made (for indexes shared between batches). */
+static int batch_identity(struct so_store *s)
+{
+	char id[40];
+	int got = so_meta_get(s, "batch_id", id, sizeof(id));
+	if (got != 0)
+		return got < 0 ? -1 : 0;
+	unsigned char raw[8] = { 0 };
+	FILE *f = fopen("/dev/urandom", "rb");
+	size_t n = f ? fread(raw, 1, sizeof(raw), f) : 0;
+	if (f)
+		fclose(f);
+	if (n != sizeof(raw))
+		return so_error("cannot read /dev/urandom for the batch's identity");
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(id + 2 * i, 3, "%02x", raw[i]);
+	/* INSERT OR IGNORE: two processes making the store at once keep the first identity */
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO batch_meta (key, value) VALUES "
+					    "('batch_id', ?1) ON CONFLICT DO NOTHING");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	return so_store_step_done(s, st);
+}
+
+int so_store_open(const char *dir, int create, struct so_store **out)
+{
+	*out = NULL;
+	struct so_store *s = so_calloc(1, sizeof(*s));
+	if (!s)
+		return -1;
+	s->dir = so_strdup(dir);
+	s->path = so_asprintf("%s/batch.db", dir);
+	if (!s->dir || !s->path)
+		goto error;
+	struct stat st;
+	if (create) {
+		if (so_mkdir_p(dir, 0755) < 0)
+			goto error;
+	} else if (stat(s->path, &st) < 0) {
+		so_error("no batch at '%s' (no batch.db): run 'sohoa scan' first", dir);
+		goto error;
+	}
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+		    SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
+		so_store_error(s, "cannot open the batch store");
+		so_error_context("'%s'", s->path);
+		goto error;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (exec(s, "PRAGMA journal_mode = WAL") < 0 ||
+	    exec(s, "PRAGMA synchronous = FULL") < 0 ||
+	    exec(s, "PRAGMA foreign_keys = ON") < 0 ||
+	    exec(s, "PRAGMA cache_size = -8192") < 0) {
+		so_error_context("cannot set up the batch store '%s'", s->path);
+		goto error;
+	}
+	if (migrate(s) < 0 || batch_identity(s) < 0)
+		goto error;
+	*out = s;
+	return 0;
+error:
+	so_store_close(s);
+	return -1;
+}
+
+void so_store_close(struct so_store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].st);
+	if (s->db)
+		sqlite3_close(s->db);
+	free(s->dir);
+	free(s->path);
+	free(s);
+}
+
+/* Small binding helpers ---------------------------------------------------------------------- */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Binds an optional text: empty strings are stored as NULL. */
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_text(st, i, v && *v ? v : NULL);
+}
+
+static void bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(st, i, id);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void copy_col(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+static void bind_now(sqlite3_stmt *st, int i)
+{
+	char now[SO_TIME_LEN];
+	so_now_iso(now);
+	sqlite3_bind_text(st, i, now, -1, SQLITE_TRANSIENT);
+}
+
+/* Steps a bound statement expected to give at most one row; FILL copies it into OUT.
+ * Returns 1 with the row copied, 0 for no row, -1 (error set, naming WHAT) on failure. */
+static int fetch_row(struct so_store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *),
+		     void *out, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	char msg[96];
+	snprintf(msg, sizeof(msg), "cannot read %s", what);
+	return so_store_error(s, msg);
+}
+
+/* A fetched row that must exist: 0, or -1 with "no WHAT ID". */
+static int must_exist(int fetched, const char *what, int64_t id)
+{
+	if (fetched == 0)
+		return so_error("no %s %lld", what, (long long)id);
+	return fetched < 0 ? -1 : 0;
+}
+
+struct text_out {
+	char *buf;
+	size_t size;
+};
+
+static void fill_text(sqlite3_stmt *st, void *out)
+{
+	struct text_out *t = out;
+	copy_col(st, 0, t->buf, t->size);
+}
+
+/* Meta --------------------------------------------------------------------------------------- */
+
+int so_meta_set(struct so_store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO batch_meta (key, value) VALUES (?1, ?2) "
+					    "ON CONFLICT (key) DO UPDATE SET value = ?2");
+	if (!st)
+		return -1;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return so_store_step_done(s, st);
+}
+
+int so_meta_get(struct so_store *s, const char *key, char *buf, size_t size)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT value FROM batch_meta WHERE key = ?1");
+	if (!st)
+		return -1;
+	bind_text(st, 1, key);
+	struct text_out out = { buf, size };
+	return fetch_row(s, st, fill_text, &out, "batch metadata");
+}
+
+/* Books -------------------------------------------------------------------------------------- */
+
+void so_book_describe(const struct so_book *b, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s %d/%s (%s)", b->type, b->year, b->volume, b->authority_code);
+}
+
+static void book_from_row(sqlite3_stmt *st, void *out)
+{
+	struct so_book *b = out;
+	b->id = sqlite3_column_int64(st, 0);
+	copy_col(st, 1, b->type, sizeof(b->type));
+	b->year = sqlite3_column_int(st, 2);
+	copy_col(st, 3, b->volume, sizeof(b->volume));
+	copy_col(st, 4, b->authority_code, sizeof(b->authority_code));
+	copy_col(st, 5, b->layout, sizeof(b->layout));
+}
+
+#define BOOK_COLS "id, type, year, volume, authority_code, layout"
+
+int so_book_register(struct so_store *s, struct so_book *b)
+{
+	char desc[128];
+	so_book_describe(b, desc, sizeof(desc));
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT " BOOK_COLS " FROM books WHERE type = ?1 AND "
+					    "year = ?2 AND volume = ?3 AND authority_code = ?4");
+	if (!st)
+		return -1;
+	bind_text(st, 1, b->type);
+	sqlite3_bind_int(st, 2, b->year);
+	bind_text(st, 3, b->volume);
+	bind_text(st, 4, b->authority_code);
+	struct so_book found;
+	int got = fetch_row(s, st, book_from_row, &found, "a book");
+	if (got < 0)
+		return -1;
+	if (got) {
+		if (strcmp(found.layout, b->layout) != 0)
+			return so_error("book %s is registered with layout '%s', not '%s'", desc,
+					found.layout, b->layout);
+		b->id = found.id;
+		return 0;
+	}
+	st = so_store_stmt(s, "INSERT INTO books (type, year, volume, authority_code, layout, "
+			      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (!st)
+		return -1;
+	bind_text(st, 1, b->type);
+	sqlite3_bind_int(st, 2, b->year);
+	bind_text(st, 3, b->volume);
+	bind_text(st, 4, b->authority_code);
+	bind_text(st, 5, b->layout);
+	bind_now(st, 6);
+	if (so_store_step_done(s, st) < 0)
+		return so_error_context("cannot add book %s", desc);
+	b->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int so_book_get(struct so_store *s, int64_t id, struct so_book *b)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT " BOOK_COLS " FROM books WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return must_exist(fetch_row(s, st, book_from_row, b, "a book"), "book", id);
+}
+
+/* Scan files --------------------------------------------------------------------------------- */
+
+#define FILE_COLS "id, book_id, path, name, size, sha256, page_count, duplicate_of"
+
+static void file_from_row(sqlite3_stmt *st, void *out)
+{
+	struct so_scan_file *f = out;
+	f->id = sqlite3_column_int64(st, 0);
+	f->book_id = sqlite3_column_int64(st, 1);
+	copy_col(st, 2, f->path, sizeof(f->path));
+	copy_col(st, 3, f->name, sizeof(f->name));
+	f->size = sqlite3_column_int64(st, 4);
+	copy_col(st, 5, f->sha256, sizeof(f->sha256));
+	f->page_count = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
+	f->duplicate_of = sqlite3_column_int64(st, 7);
+}
+
+int so_scan_file_register(struct so_store *s, struct so_scan_file *f)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT " FILE_COLS " FROM scan_files "
+					    "WHERE book_id = ?1 AND path = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, f->book_id);
+	bind_text(st, 2, f->path);
+	struct so_scan_file old;
+	int got = fetch_row(s, st, file_from_row, &old, "a scan file");
+	if (got < 0)
+		return -1;
+	if (got) {
+		if (old.sha256[0] && f->sha256[0] && strcmp(old.sha256, f->sha256) != 0)
+			return so_error("scan file '%s' has changed since it was registered "
+					"(checksum differs): give the new scan another name", f->path);
+		*f = old;
+		return 0;
+	}
+	/* the same content under another path or book is a duplicate */
+	f->duplicate_of = 0;
+	if (f->sha256[0]) {
+		st = so_store_stmt(s, "SELECT id FROM scan_files WHERE sha256 = ?1 AND "
+				      "duplicate_of IS NULL ORDER BY id LIMIT 1");
+		if (!st)
+			return -1;
+		bind_text(st, 1, f->sha256);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			f->duplicate_of = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return so_store_error(s, "cannot look up a scan file");
+	}
+	st = so_store_stmt(s, "INSERT INTO scan_files (book_id, path, name, size, sha256, "
+			      "page_count, duplicate_of, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+			      "?7, ?8)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, f->book_id);
+	bind_text(st, 2, f->path);
+	bind_text(st, 3, f->name);
+	sqlite3_bind_int64(st, 4, f->size);
+	bind_opt(st, 5, f->sha256);
+	if (f->page_count >= 0)
+		sqlite3_bind_int(st, 6, f->page_count);
+	else
+		sqlite3_bind_null(st, 6);
+	bind_id(st, 7, f->duplicate_of);
+	bind_now(st, 8);
+	if (so_store_step_done(s, st) < 0)
+		return so_error_context("cannot add scan file '%s'", f->path);
+	f->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int so_scan_file_get(struct so_store *s, int64_t id, struct so_scan_file *f)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT " FILE_COLS " FROM scan_files WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return must_exist(fetch_row(s, st, file_from_row, f, "a scan file"), "scan file", id);
+}
+
+int so_scan_file_set_page_count(struct so_store *s, int64_t id, int count)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE scan_files SET page_count = ?2 WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, count);
+	return so_store_step_done(s, st);
+}
+
+/* Pages -------------------------------------------------------------------------------------- */
+
+#define PAGE_COLS "id, scan_file_id, page_index, sha256, width, height, dpi, dpi_source, bits, " \
+		  "color, compression, orientation, orientation_conf, skew, skew_conf, ink, " \
+		  "state, reason, image, duplicate_of"
+
+static void page_from_row(sqlite3_stmt *st, void *out)
+{
+	struct so_page *p = out;
+	memset(p, 0, sizeof(*p));
+	p->id = sqlite3_column_int64(st, 0);
+	p->scan_file_id = sqlite3_column_int64(st, 1);
+	p->page_index = sqlite3_column_int(st, 2);
+	copy_col(st, 3, p->sha256, sizeof(p->sha256));
+	p->width = sqlite3_column_int(st, 4);
+	p->height = sqlite3_column_int(st, 5);
+	p->dpi = sqlite3_column_int(st, 6);
+	copy_col(st, 7, p->dpi_source, sizeof(p->dpi_source));
+	p->bits = sqlite3_column_int(st, 8);
+	copy_col(st, 9, p->color, sizeof(p->color));
+	copy_col(st, 10, p->compression, sizeof(p->compression));
+	p->orientation = sqlite3_column_int(st, 11);
+	p->orientation_conf = sqlite3_column_double(st, 12);
+	p->skew = sqlite3_column_double(st, 13);
+	p->skew_conf = sqlite3_column_double(st, 14);
+	p->ink = sqlite3_column_double(st, 15);
+	copy_col(st, 16, p->state, sizeof(p->state));
+	copy_col(st, 17, p->reason, sizeof(p->reason));
+	copy_col(st, 18, p->image, sizeof(p->image));
+	p->duplicate_of = sqlite3_column_int64(st, 19);
+}
+
+int so_page_find(struct so_store *s, int64_t scan_file_id, int page_index, struct so_page *p)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT " PAGE_COLS " FROM pages "
+					    "WHERE scan_file_id = ?1 AND page_index = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, scan_file_id);
+	sqlite3_bind_int(st, 2, page_index);
+	return fetch_row(s, st, page_from_row, p, "a page");
+}
+
+int so_page_get(struct so_store *s, int64_t id, struct so_page *p)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT " PAGE_COLS " FROM pages WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return must_exist(fetch_row(s, st, page_from_row, p, "a page"), "page", id);
+}
+
+int64_t so_page_find_sha256(struct so_store *s, const char *sha256)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT id FROM pages WHERE sha256 = ?1 AND "
+					    "state <> 'duplicate' ORDER BY id LIMIT 1");
+	if (!st)
+		return -1;
+	bind_text(st, 1, sha256);
+	int rc = sqlite3_step(st);
+	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return so_store_error(s, "cannot look up a page checksum");
+	return id;
+}
+
+int so_page_put(struct so_store *s, struct so_page *p)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO pages (scan_file_id, page_index, sha256, width, height, dpi, dpi_source, "
+		"bits, color, compression, orientation, orientation_conf, skew, skew_conf, ink, state, "
+		"reason, image, duplicate_of, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
+		"ON CONFLICT (scan_file_id, page_index) DO UPDATE SET sha256 = ?3, width = ?4, "
+		"height = ?5, dpi = ?6, dpi_source = ?7, bits = ?8, color = ?9, compression = ?10, "
+		"orientation = ?11, orientation_conf = ?12, skew = ?13, skew_conf = ?14, ink = ?15, "
+		"state = ?16, reason = ?17, image = ?18, duplicate_of = ?19 RETURNING id");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->scan_file_id);
+	sqlite3_bind_int(st, 2, p->page_index);
+	bind_opt(st, 3, p->sha256);
+	sqlite3_bind_int(st, 4, p->width);
+	sqlite3_bind_int(st, 5, p->height);
+	sqlite3_bind_int(st, 6, p->dpi);
+	bind_opt(st, 7, p->dpi_source);
+	sqlite3_bind_int(st, 8, p->bits);
+	bind_opt(st, 9, p->color);
+	bind_opt(st, 10, p->compression);
+	sqlite3_bind_int(st, 11, p->orientation);
+	sqlite3_bind_double(st, 12, p->orientation_conf);
+	sqlite3_bind_double(st, 13, p->skew);
+	sqlite3_bind_double(st, 14, p->skew_conf);
+	sqlite3_bind_double(st, 15, p->ink);
+	bind_text(st, 16, p->state);
+	bind_opt(st, 17, p->reason);
+	bind_opt(st, 18, p->image);
+	bind_id(st, 19, p->duplicate_of);
+	bind_now(st, 20);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		p->id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return so_store_error(s, "cannot store a page");
+	return 0;
+}
+
+/* Stage progress ------------------------------------------------------------------------------ */
+
+int so_unit_add(struct so_store *s, const char *stage, int64_t unit_id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO stage_units (stage, unit_id, state) "
+					    "VALUES (?1, ?2, 'pending') ON CONFLICT DO NOTHING");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	sqlite3_bind_int64(st, 2, unit_id);
+	return so_store_step_done(s, st);
+}
+
+/* Inside a transaction: running units whose owner is gone go back to pending — unless the
+ * owner's supervisor still runs: it saw the worker die and reports the crash itself
+ * (so_unit_crashed), which a claim here would race with and lose. */
+static int units_take_back(struct so_store *s, const char *stage)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id, owner, "
+					    "CAST(strftime('%s', 'now') - strftime('%s', claimed_at) "
+					    "AS INTEGER) FROM stage_units "
+					    "WHERE stage = ?1 AND state = 'running'");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	int64_t ids[64];
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+		const char *owner = (const char *)sqlite3_column_text(st, 1);
+		int alive = so_owner_alive(owner);
+		if (alive == -1 && sqlite3_column_int64(st, 2) > LEASE_OTHER_HOST_S)
+			alive = 0;
+		if (alive == 0 && so_owner_parent_alive(owner) == 1 &&
+		    sqlite3_column_int64(st, 2) < SUPERVISOR_GRACE_S)
+			alive = 1;
+		if (alive == 0)
+			ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return so_store_error(s, "cannot read stage progress");
+	for (int i = 0; i < n; i++)
+		if (so_unit_release(s, stage, ids[i]) < 0)
+			return -1;
+	return 0;
+}
+
+int so_unit_release(struct so_store *s, const char *stage, int64_t unit_id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', owner = NULL "
+					    "WHERE stage = ?1 AND unit_id = ?2 AND state = 'running'");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	sqlite3_bind_int64(st, 2, unit_id);
+	return so_store_step_done(s, st);
+}
+
+int so_unit_claim(struct so_store *s, const char *stage, int64_t *unit_id, int *crashes)
+{
+	if (so_store_begin(s) < 0)
+		return -1;
+	if (units_take_back(s, stage) < 0)
+		goto error;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id, crashes FROM stage_units "
+					    "WHERE stage = ?1 AND state = 'pending' "
+					    "ORDER BY unit_id LIMIT 1");
+	if (!st)
+		goto error;
+	bind_text(st, 1, stage);
+	int rc = sqlite3_step(st);
+	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		/* nothing to claim; keep what was taken back */
+		return so_store_commit(s) < 0 ? -1 : 0;
+	}
+	if (rc != SQLITE_ROW) {
+		so_store_error(s, "cannot claim work");
+		goto error;
+	}
+	st = so_store_stmt(s, "UPDATE stage_units SET state = 'running', owner = ?3, "
+			      "claimed_at = ?4, attempts = attempts + 1 "
+			      "WHERE stage = ?1 AND unit_id = ?2");
+	if (!st)
+		goto error;
+	bind_text(st, 1, stage);
+	sqlite3_bind_int64(st, 2, id);
+	bind_text(st, 3, so_owner_self());
+	bind_now(st, 4);
+	if (so_store_step_done(s, st) < 0 || so_store_commit(s) < 0)
+		goto error;
+	*unit_id = id;
+	if (crashes)
+		*crashes = n;
+	return 1;
+error:
+	so_store_rollback(s);
+	return -1;
+}
+
+int so_unit_crashed(struct so_store *s, const char *stage, long pid, const char *reason)
+{
+	char host[256] = "", pattern[320];
+	gethostname(host, sizeof(host) - 1);
+	snprintf(pattern, sizeof(pattern), "%s:%ld:*", host, pid);
+	/* the owner string holds more after the pid (start time, supervisor) */
+	if (so_store_begin(s) < 0)
+		return -1;
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', owner = NULL, "
+					    "crashes = crashes + 1, error = ?3 "
+					    "WHERE stage = ?1 AND state = 'running' AND owner GLOB ?2");
+	if (!st) {
+		so_store_rollback(s);
+		return -1;
+	}
+	bind_text(st, 1, stage);
+	bind_text(st, 2, pattern);
+	bind_text(st, 3, reason);
+	if (so_store_step_done(s, st) < 0) {
+		so_store_rollback(s);
+		return -1;
+	}
+	int n = sqlite3_changes(s->db);
+	return so_store_commit(s) < 0 ? -1 : n;
+}
+
+int so_unit_progress(struct so_store *s, const char *stage, int64_t unit_id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET crashes = 0 "
+					    "WHERE stage = ?1 AND unit_id = ?2 AND crashes <> 0");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	sqlite3_bind_int64(st, 2, unit_id);
+	return so_store_step_done(s, st);
+}
+
+int so_unit_crashes(struct so_store *s, const char *stage, int64_t unit_id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT crashes FROM stage_units "
+					    "WHERE stage = ?1 AND unit_id = ?2");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	sqlite3_bind_int64(st, 2, unit_id);
+	int rc = sqlite3_step(st);
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? so_error("no %s unit %lld", stage, (long long)unit_id)
+					 : so_store_error(s, "cannot read stage progress");
+	return n;
+}
+
+int so_unit_finish(struct so_store *s, const char *stage, int64_t unit_id, const char *error)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = ?3, error = ?4, "
+					    "owner = NULL, finished_at = ?5 "
+					    "WHERE stage = ?1 AND unit_id = ?2");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	sqlite3_bind_int64(st, 2, unit_id);
+	bind_text(st, 3, error ? "failed" : "done");
+	bind_text(st, 4, error);
+	bind_now(st, 5);
+	return so_store_step_done(s, st);
+}
+
+int64_t so_unit_retry_failed(struct so_store *s, const char *stage)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', attempts = 0, "
+					    "crashes = 0, error = NULL WHERE stage = ?1 AND state = 'failed'");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	return sqlite3_changes64(s->db);
+}
+
+int64_t so_unit_redo_all(struct so_store *s, const char *stage)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', attempts = 0, "
+					    "crashes = 0, error = NULL WHERE stage = ?1 AND "
+					    "state IN ('done', 'failed')");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	return sqlite3_changes64(s->db);
+}
+
+int so_unit_counts(struct so_store *s, const char *stage, struct so_stage_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT state, count(*) FROM stage_units "
+					    "WHERE stage = ?1 GROUP BY state");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *state = (const char *)sqlite3_column_text(st, 0);
+		int64_t n = sqlite3_column_int64(st, 1);
+		if (strcmp(state, "pending") == 0)
+			c->pending = n;
+		else if (strcmp(state, "running") == 0)
+			c->running = n;
+		else if (strcmp(state, "done") == 0)
+			c->done = n;
+		else if (strcmp(state, "failed") == 0)
+			c->failed = n;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot count stage progress");
+}
+
+int so_unit_state(struct so_store *s, const char *stage, int64_t unit_id, char *state,
+		  size_t size, char *error, size_t esize)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT state, error FROM stage_units "
+					    "WHERE stage = ?1 AND unit_id = ?2");
+	if (!st)
+		return -1;
+	bind_text(st, 1, stage);
+	sqlite3_bind_int64(st, 2, unit_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		copy_col(st, 0, state, size);
+		if (error)
+			copy_col(st, 1, error, esize);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot read stage progress");
+}
+
+/* Records, fields, flags, audit, outbox, events ---------------------------------------------- */
+
+static void bind_box(sqlite3_stmt *st, int first, const struct so_bbox *b)
+{
+	for (int i = 0; i < 4; i++) {
+		if (b) {
+			int v = i == 0 ? b->x0 : i == 1 ? b->y0 : i == 2 ? b->x1 : b->y1;
+			sqlite3_bind_int(st, first + i, v);
+		} else {
+			sqlite3_bind_null(st, first + i);
+		}
+	}
+}
+
+int so_record_add(struct so_store *s, int64_t book_id, int64_t page_id, int row,
+		  const struct so_bbox *box, int64_t *id)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO records (book_id, page_id, row, x0, y0, x1, y1, status, created_at, "
+		"updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'extracted', ?8, ?8) "
+		"ON CONFLICT (page_id, row) DO UPDATE SET x0 = ?4, y0 = ?5, x1 = ?6, y1 = ?7, "
+		"updated_at = ?8 RETURNING id");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book_id);
+	sqlite3_bind_int64(st, 2, page_id);
+	sqlite3_bind_int(st, 3, row);
+	bind_box(st, 4, box);
+	bind_now(st, 8);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : so_store_error(s, "cannot store a record");
+}
+
+int so_record_set_status(struct so_store *s, int64_t record_id, const char *status)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE records SET status = ?2, updated_at = ?3, "
+					    "version = version + 1 WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	bind_text(st, 2, status);
+	bind_now(st, 3);
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) != 1)
+		return so_error("no record %lld", (long long)record_id);
+	return 0;
+}
+
+int so_record_status(struct so_store *s, int64_t record_id, char *buf, size_t size)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT status FROM records WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	struct text_out out = { buf, size };
+	return fetch_row(s, st, fill_text, &out, "a record");
+}
+
+int so_field_put(struct so_store *s, int64_t record_id, const char *name, const char *raw,
+		 const char *value, const char *code, double confidence, const struct so_bbox *box,
+		 const char *source)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO fields (record_id, name, raw, value, code, confidence, x0, y0, x1, y1, "
+		"source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+		"ON CONFLICT (record_id, name) DO UPDATE SET raw = ?3, value = ?4, code = ?5, "
+		"confidence = ?6, x0 = ?7, y0 = ?8, x1 = ?9, y1 = ?10, source = ?11");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	bind_text(st, 2, name);
+	bind_text(st, 3, raw);
+	bind_text(st, 4, value);
+	bind_text(st, 5, code);
+	if (confidence >= 0)
+		sqlite3_bind_double(st, 6, confidence);
+	else
+		sqlite3_bind_null(st, 6);
+	bind_box(st, 7, box);
+	bind_text(st, 11, source ? source : "ocr");
+	return so_store_step_done(s, st);
+}
+
+int so_field_canon(struct so_store *s, int64_t record_id, const char *name, const char *value,
+		   const char *code, const char *successor)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE fields SET value = ?3, code = ?4, successor = ?5 "
+					    "WHERE record_id = ?1 AND name = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	bind_text(st, 2, name);
+	bind_text(st, 3, value);
+	bind_text(st, 4, code);
+	bind_text(st, 5, successor);
+	return so_store_step_done(s, st);
+}
+
+int so_cell_put(struct so_store *s, int64_t record_id, int col, const char *text,
+		double confidence, int marks, const struct so_bbox *box)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO cells (record_id, col, text, confidence, marks, x0, y0, x1, y1) "
+		"VALUES (?1, ?2, ?3, ?4, ?9, ?5, ?6, ?7, ?8) ON CONFLICT (record_id, col) DO UPDATE SET "
+		"text = ?3, confidence = ?4, marks = ?9, x0 = ?5, y0 = ?6, x1 = ?7, y1 = ?8");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	sqlite3_bind_int(st, 2, col);
+	bind_text(st, 3, text);
+	if (confidence >= 0)
+		sqlite3_bind_double(st, 4, confidence);
+	else
+		sqlite3_bind_null(st, 4);
+	bind_box(st, 5, box);
+	sqlite3_bind_int(st, 9, marks);
+	return so_store_step_done(s, st);
+}
+
+int so_flag_add(struct so_store *s, int64_t record_id, const char *code, const char *severity,
+		const char *fields_json, const char *message, const char *source, int64_t *id)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO flags (record_id, code, severity, fields, state, message, source, "
+		"created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?7)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	bind_text(st, 2, code);
+	bind_text(st, 3, severity);
+	bind_text(st, 4, fields_json ? fields_json : "[]");
+	bind_text(st, 5, message);
+	bind_text(st, 6, source ? source : "validate");
+	bind_now(st, 7);
+	if (so_store_step_done(s, st) < 0)
+		return so_error_context("cannot add flag %s", code);
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int so_flag_set_state(struct so_store *s, int64_t flag_id, const char *state)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE flags SET state = ?2, updated_at = ?3 "
+					    "WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, flag_id);
+	bind_text(st, 2, state);
+	bind_now(st, 3);
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 : so_error("no flag %lld", (long long)flag_id);
+}
+
+int so_audit_add(struct so_store *s, const char *actor, int64_t record_id, const char *action,
+		 const char *field, const char *before, const char *after)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO audit (at, actor, record_id, action, field, "
+					    "before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	if (!st)
+		return -1;
+	bind_now(st, 1);
+	bind_text(st, 2, actor);
+	bind_id(st, 3, record_id);
+	bind_text(st, 4, action);
+	bind_text(st, 5, field);
+	bind_text(st, 6, before);
+	bind_text(st, 7, after);
+	return so_store_step_done(s, st);
+}
+
+int so_outbox_enqueue(struct so_store *s, int64_t record_id, const char *idempotency_key)
+{
+	/* a row refused or held at an older version of the record is queued again */
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO outbox (record_id, idempotency_key, version, state, created_at) "
+		"SELECT id, ?2, version, 'queued', ?3 FROM records WHERE id = ?1 "
+		"ON CONFLICT (record_id) DO UPDATE SET idempotency_key = excluded.idempotency_key, "
+		"version = excluded.version, state = 'queued', owner = NULL, lease_until = NULL, "
+		"attempts = 0, last_status = NULL, last_error = NULL "
+		"WHERE outbox.state IN ('refused', 'held') AND outbox.version < excluded.version");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	bind_text(st, 2, idempotency_key);
+	bind_now(st, 3);
+	return so_store_step_done(s, st);
+}
+
+int so_outbox_ack(struct so_store *s, int64_t record_id, const char *remote_id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE outbox SET state = 'acked', remote_id = ?2, "
+					    "acked_at = ?3, last_error = NULL, owner = NULL, "
+					    "lease_until = NULL WHERE record_id = ?1 AND state = 'queued'");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	bind_text(st, 2, remote_id);
+	bind_now(st, 3);
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 1)
+		return so_record_set_status(s, record_id, "synced");
+	/* acknowledged already (by another sync process): nothing to do */
+	st = so_store_stmt(s, "SELECT 1 FROM outbox WHERE record_id = ?1 AND state = 'acked'");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return so_error("record %lld is not queued in the outbox", (long long)record_id);
+}
+
+int so_event_add(struct so_store *s, const char *stage, const char *level, const char *unit,
+		 const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO events (at, stage, level, unit, message) "
+					    "VALUES (?1, ?2, ?3, ?4, ?5)");
+	if (!st)
+		return -1;
+	bind_now(st, 1);
+	bind_text(st, 2, stage);
+	bind_text(st, 3, level);
+	bind_text(st, 4, unit);
+	bind_text(st, 5, msg);
+	return so_store_step_done(s, st);
+}

@@ -1,0 +1,540 @@
+/* The reference national-database server (see registry.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/embed.h"
+#include "deliver/jschema.h"
+#include "deliver/registry.h"
+#include "base/util.h"
+
+#define TOKENS_MAX 64
+
+struct token {
+	char value[128];
+	int write;
+};
+
+struct so_registry {
+	struct so_registry_options o;
+	struct MHD_Daemon *daemon;
+	sqlite3 *db;
+	pthread_mutex_t lock;     /* the database connection and the fault draws */
+	struct token tokens[TOKENS_MAX];
+	int ntokens, auth;
+	char *cert, *key, *trust;
+	json_t *schemas;          /* the record schemas by file name, parsed at start */
+	uint64_t rng;
+	int port;
+};
+
+struct request {
+	struct so_buf body;
+	int too_big;
+};
+
+/* Faults ------------------------------------------------------------------------------------- */
+
+static double draw(struct so_registry *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->rng ^= r->rng << 13;
+	r->rng ^= r->rng >> 7;
+	r->rng ^= r->rng << 17;
+	double v = (double)(r->rng >> 11) / (double)(1ULL << 53);
+	pthread_mutex_unlock(&r->lock);
+	return v;
+}
+
+/* Answers ---------------------------------------------------------------------------------- */
+
+static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, json_t *body,
+			      int retry_after)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!text)
+		return MHD_NO;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text,
+								    MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", "application/json");
+	if (retry_after > 0) {
+		char v[16];
+		snprintf(v, sizeof(v), "%d", retry_after);
+		MHD_add_response_header(resp, "Retry-After", v);
+	}
+	enum MHD_Result ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result problem(struct MHD_Connection *c, unsigned status, const char *message)
+{
+	return answer(c, status, json_pack("{s:s}", "error", message), 0);
+}
+
+/* Validation ------------------------------------------------------------------------------ */
+
+/* A record is checked against the schema of its type, schemas/records/TYPE.schema.json, compiled
+ * into the library; the schemas refer to schemas/records/common.schema.json by its file name. */
+static const char *const record_types[] = { "birth", "marriage", "death", "parentage" };
+
+/* Parses the record schemas into r->schemas, by file name ("birth.schema.json"). */
+static int schemas_load(struct so_registry *r)
+{
+	const char *const names[] = { "common", "birth", "marriage", "death", "parentage" };
+	r->schemas = json_object();
+	if (!r->schemas)
+		return so_error("out of memory");
+	for (size_t i = 0; i < SO_ARRAY_SIZE(names); i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "records/%s.schema.json", names[i]);
+		const struct so_embedded *e = so_embedded_find(path);
+		if (!e)
+			return so_error("the schema '%s' is not compiled in", path);
+		json_error_t err;
+		json_t *doc = json_loadb((const char *)e->data, e->size, 0, &err);
+		if (!doc)
+			return so_error("cannot parse the schema '%s': %s (line %d)", path, err.text,
+					err.line);
+		if (json_object_set_new(r->schemas, path + strlen("records/"), doc) < 0)
+			return so_error("out of memory");
+	}
+	return 0;
+}
+
+/* The schema document a $ref names: by its file name, whatever path or URL precedes it. */
+static json_t *schema_resolve(const char *document, void *ctx)
+{
+	struct so_registry *r = ctx;
+	const char *slash = strrchr(document, '/');
+	return json_object_get(r->schemas, slash ? slash + 1 : document);
+}
+
+static void reason(json_t *errors, const char *field, const char *why)
+{
+	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "reason", why));
+}
+
+/* The per-field reasons a record is refused for (an empty array when it is acceptable), or NULL
+ * when memory runs out. */
+static json_t *validate(struct so_registry *r, json_t *rec)
+{
+	json_t *errors;
+	if (!json_is_object(rec)) {
+		if ((errors = json_array()))
+			reason(errors, "", "the record must be a JSON object");
+		return errors;
+	}
+	const char *type = json_string_value(json_object_get(rec, "type"));
+	const json_t *schema = NULL;
+	for (size_t i = 0; type && i < SO_ARRAY_SIZE(record_types); i++)
+		if (strcmp(type, record_types[i]) == 0) {
+			char name[64];
+			snprintf(name, sizeof(name), "%s.schema.json", record_types[i]);
+			schema = json_object_get(r->schemas, name);
+			break;
+		}
+	if (!schema) {
+		if ((errors = json_array()))
+			reason(errors, "type", "must be birth, marriage, death or parentage");
+		return errors;
+	}
+	return so_jschema_check(schema, rec, schema_resolve, r);
+}
+
+/* Storing ------------------------------------------------------------------------------------ */
+
+/* The content a record is compared by: everything but its delivery status. */
+static int content_hash(json_t *rec, char hex[SO_SHA256_HEX])
+{
+	json_t *copy = json_deep_copy(rec);
+	if (!copy)
+		return -1;
+	json_object_del(copy, "status");
+	char *text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(copy);
+	if (!text)
+		return -1;
+	struct so_sha256 h;
+	int r = so_sha256_init(&h) == 0 && so_sha256_update(&h, text, strlen(text)) == 0 &&
+		so_sha256_final(&h, hex) == 0 ? 0 : -1;
+	free(text);
+	return r;
+}
+
+/* Creates or finds the record of KEY. *status gets 201, 200 or 409; *id its id. */
+static int store(struct so_registry *r, const char *key, json_t *rec, unsigned *status,
+		 long long *id)
+{
+	char hash[SO_SHA256_HEX];
+	if (content_hash(rec, hash) < 0)
+		return -1;
+	char *text = json_dumps(rec, JSON_COMPACT);
+	if (!text)
+		return -1;
+	int rc = -1;
+	pthread_mutex_lock(&r->lock);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	if (sqlite3_prepare_v2(r->db, "SELECT id, sha256 FROM records WHERE idempotency_key = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*status = strcmp((const char *)sqlite3_column_text(st, 1), hash) == 0 ? 200 : 409;
+		sqlite3_finalize(st);
+		st = NULL;
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		rc = 0;
+		goto done;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(r->db, "INSERT INTO records (idempotency_key, type, body, sha256, "
+			       "created_at) VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', "
+			       "'now'))", -1, &st, NULL) != SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, json_string_value(json_object_get(rec, "type")), -1,
+			  SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto rollback;
+	*id = sqlite3_last_insert_rowid(r->db);
+	*status = 201;
+	if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto rollback;
+	rc = 0;
+	goto done;
+rollback:
+	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+done:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&r->lock);
+	free(text);
+	return rc;
+}
+
+/* One record: its answer as (status, body). */
+static json_t *create_one(struct so_registry *r, const char *key, json_t *rec, unsigned *status)
+{
+	if (!key || !*key || strlen(key) > 512) {
+		*status = 400;
+		return json_pack("{s:s}", "error", "an Idempotency-Key is required");
+	}
+	json_t *errors = validate(r, rec);
+	if (!errors) {
+		*status = 500;
+		return json_pack("{s:s}", "error", "the record could not be checked");
+	}
+	if (json_array_size(errors)) {
+		*status = 422;
+		return json_pack("{s:s, s:o}", "error", "the record is refused", "errors", errors);
+	}
+	json_decref(errors);
+	long long id = 0;
+	if (store(r, key, rec, status, &id) < 0) {
+		*status = 500;
+		return json_pack("{s:s}", "error", "the database failed");
+	}
+	char rid[32];
+	snprintf(rid, sizeof(rid), "R%08lld", id);
+	if (*status == 409)
+		return json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "id", rid, "error",
+				 "a record with this key exists with other content", "errors",
+				 "field", "", "reason", "a record with this business key was delivered "
+				 "with different content");
+	return json_pack("{s:s, s:s}", "id", rid, "result", *status == 201 ? "created" : "exists");
+}
+
+/* Requests --------------------------------------------------------------------------------- */
+
+/* 1 when the client presented a certificate that verifies against the client CA. */
+static int client_certified(struct so_registry *r, struct MHD_Connection *c)
+{
+	if (!r->trust)
+		return 0;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session)
+		return 0;
+	gnutls_session_t session = (gnutls_session_t)ci->tls_session;
+	unsigned n = 0, status = 0;
+	if (!gnutls_certificate_get_peers(session, &n) || n == 0)
+		return 0;
+	return gnutls_certificate_verify_peers2(session, &status) == 0 && status == 0;
+}
+
+static int authorized(struct so_registry *r, struct MHD_Connection *c, int write)
+{
+	if (!r->auth)
+		return 200;
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	if (!h && client_certified(r, c))
+		return 200;
+	if (!h || strncmp(h, "Bearer ", 7) != 0)
+		return 401;
+	for (int i = 0; i < r->ntokens; i++)
+		if (strcmp(r->tokens[i].value, h + 7) == 0)
+			return !write || r->tokens[i].write ? 200 : 403;
+	return 401;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	struct so_registry *r = cls;
+	struct request *q = *con_cls;
+	if (!q) {
+		q = calloc(1, sizeof(*q));
+		if (!q)
+			return MHD_NO;
+		so_buf_init(&q->body, r->o.max_body);
+		*con_cls = q;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!q->too_big && so_buf_add(&q->body, upload, *upload_size) < 0)
+			q->too_big = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	/* the faults asked for, before any work */
+	if (r->o.fault_drop > 0 && draw(r) < r->o.fault_drop)
+		return MHD_NO;
+	if (r->o.fault_delay_ms > 0)
+		usleep((useconds_t)r->o.fault_delay_ms * 1000);
+	if (r->o.fault_500 > 0 && draw(r) < r->o.fault_500)
+		return problem(c, 500, "injected failure");
+	if (r->o.fault_busy > 0 && draw(r) < r->o.fault_busy)
+		return answer(c, draw(r) < 0.5 ? 429 : 503,
+			      json_pack("{s:s}", "error", "busy: retry later"), 1);
+
+	if (strcmp(method, "GET") == 0 && strcmp(url, "/v1/health") == 0)
+		return answer(c, 200, json_pack("{s:s}", "status", "ok"), 0);
+	int write = strcmp(method, "POST") == 0;
+	int auth = authorized(r, c, write);
+	if (auth == 401)
+		return problem(c, 401, r->trust ? "a valid bearer token or client certificate is "
+					   "required" : "a valid bearer token is required");
+	if (auth == 403)
+		return problem(c, 403, "this token may not deliver records");
+	if (q->too_big)
+		return problem(c, 413, "the request body is too large");
+	if (write && (strcmp(url, "/v1/records") == 0 || strcmp(url, "/v1/records:batch") == 0)) {
+		json_error_t err;
+		json_t *body = json_loadb(q->body.data ? q->body.data : "", q->body.len, 0, &err);
+		if (!body)
+			return problem(c, 400, "the body is not JSON");
+		unsigned status = 200;
+		json_t *out;
+		if (strcmp(url, "/v1/records") == 0) {
+			const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								      "Idempotency-Key");
+			out = create_one(r, key, body, &status);
+		} else {
+			json_t *items = json_object_get(body, "records");
+			if (!json_is_array(items) || json_array_size(items) == 0 ||
+			    json_array_size(items) > (size_t)r->o.batch_max) {
+				json_decref(body);
+				char msg[96];
+				snprintf(msg, sizeof(msg), "'records' must hold 1 to %d items",
+					 r->o.batch_max);
+				return problem(c, 422, msg);
+			}
+			json_t *results = json_array();
+			size_t i;
+			json_t *it;
+			json_array_foreach(items, i, it) {
+				unsigned s = 0;
+				json_t *res = create_one(r, json_string_value(json_object_get(it,
+							 "idempotency_key")), json_object_get(it, "record"), &s);
+				json_object_set_new(res, "status", json_integer(s));
+				json_array_append_new(results, res);
+			}
+			out = json_pack("{s:o}", "results", results);
+		}
+		json_decref(body);
+		return answer(c, status, out, 0);
+	}
+	if (strcmp(method, "GET") == 0 && strncmp(url, "/v1/records/R", 13) == 0) {
+		long long id = strtoll(url + 13, NULL, 10);
+		pthread_mutex_lock(&r->lock);
+		sqlite3_stmt *st = NULL;
+		json_t *rec = NULL;
+		if (sqlite3_prepare_v2(r->db, "SELECT body FROM records WHERE id = ?1", -1, &st,
+				       NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, id);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				rec = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+		}
+		sqlite3_finalize(st);
+		pthread_mutex_unlock(&r->lock);
+		return rec ? answer(c, 200, rec, 0) : problem(c, 404, "no such record");
+	}
+	return problem(c, 404, "no such resource");
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct request *q = *con_cls;
+	if (q) {
+		so_buf_release(&q->body);
+		free(q);
+		*con_cls = NULL;
+	}
+}
+
+/* Starting and stopping ---------------------------------------------------------------------- */
+
+static int load_tokens(struct so_registry *r, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return so_error("cannot open the tokens file '%s': %s", path, strerror(errno));
+	char line[512];
+	while (fgets(line, sizeof(line), f) && r->ntokens < TOKENS_MAX) {
+		char tok[128], scope[16] = "write";
+		if (line[0] == '#' || sscanf(line, "%127s %15s", tok, scope) < 1)
+			continue;
+		snprintf(r->tokens[r->ntokens].value, sizeof(r->tokens[0].value), "%s", tok);
+		r->tokens[r->ntokens].write = strcmp(scope, "read") != 0;
+		r->ntokens++;
+	}
+	fclose(f);
+	if (!r->ntokens)
+		return so_error("the tokens file '%s' holds no token", path);
+	r->auth = 1;
+	return 0;
+}
+
+int so_registry_start(const struct so_registry_options *o, struct so_registry **out)
+{
+	*out = NULL;
+	struct so_registry *r = so_calloc(1, sizeof(*r));
+	if (!r)
+		return -1;
+	r->o = *o;
+	if (!r->o.max_body)
+		r->o.max_body = 1 << 20;
+	if (!r->o.batch_max)
+		r->o.batch_max = 100;
+	r->rng = o->seed ? o->seed : (uint64_t)time(NULL) | 1;
+	pthread_mutex_init(&r->lock, NULL);
+	char host[64] = "127.0.0.1";
+	int port = 0;
+	const char *colon = o->listen ? strrchr(o->listen, ':') : NULL;
+	if (!colon || colon - o->listen >= (long)sizeof(host) ||
+	    sscanf(colon + 1, "%d", &port) != 1 || port < 0 || port > 65535) {
+		so_error("--listen must be HOST:PORT (e.g. 127.0.0.1:8443)");
+		goto error;
+	}
+	memcpy(host, o->listen, (size_t)(colon - o->listen));
+	host[colon - o->listen] = 0;
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
+		so_error("cannot listen on '%s': an IPv4 address is needed", host);
+		goto error;
+	}
+	if (o->tokens && load_tokens(r, o->tokens) < 0)
+		goto error;
+	if (schemas_load(r) < 0)
+		goto error;
+	if (sqlite3_open(o->db, &r->db) != SQLITE_OK ||
+	    sqlite3_exec(r->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+			 "CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, "
+			 "idempotency_key TEXT NOT NULL UNIQUE, type TEXT NOT NULL, body TEXT NOT NULL, "
+			 "sha256 TEXT NOT NULL, created_at TEXT NOT NULL)", NULL, NULL, NULL) != SQLITE_OK) {
+		so_error("cannot open the registry database '%s': %s", o->db,
+			 r->db ? sqlite3_errmsg(r->db) : "no memory");
+		goto error;
+	}
+	sqlite3_busy_timeout(r->db, 30000);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			 MHD_USE_ERROR_LOG;
+	size_t len;
+	if (o->cert || o->key) {
+		if (!o->cert || !o->key) {
+			so_error("HTTPS needs both --cert and --key");
+			goto error;
+		}
+		if (so_read_file(o->cert, 1 << 20, &r->cert, &len) < 0 ||
+		    so_read_file(o->key, 1 << 20, &r->key, &len) < 0)
+			goto error;
+		flags |= MHD_USE_TLS;
+	}
+	if (o->client_ca) {
+		if (!r->cert) {
+			so_error("client certificates need HTTPS (--cert and --key)");
+			goto error;
+		}
+		if (so_read_file(o->client_ca, 1 << 20, &r->trust, &len) < 0)
+			goto error;
+		r->auth = 1;
+	}
+	struct MHD_OptionItem opts[8];
+	int n = 0;
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &addr };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, r };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL };
+	if (r->cert) {
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, r->cert };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, r->key };
+	}
+	if (r->trust)
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, r->trust };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	r->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, r,
+				     MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (!r->daemon) {
+		so_error("cannot listen on %s (in use, or a bad certificate)", o->listen);
+		goto error;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(r->daemon,
+							       MHD_DAEMON_INFO_BIND_PORT);
+	r->port = info ? info->port : port;
+	*out = r;
+	return 0;
+error:
+	so_registry_stop(r);
+	return -1;
+}
+
+int so_registry_port(const struct so_registry *r)
+{
+	return r->port;
+}
+
+void so_registry_stop(struct so_registry *r)
+{
+	if (!r)
+		return;
+	if (r->daemon)
+		MHD_stop_daemon(r->daemon);
+	if (r->db)
+		sqlite3_close(r->db);
+	pthread_mutex_destroy(&r->lock);
+	free(r->cert);
+	free(r->key);
+	free(r->trust);
+	json_decref(r->schemas);
+	free(r);
+}

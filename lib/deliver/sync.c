@@ -1,0 +1,1094 @@
+/* Delivery to the national civil-status database (see sync.h). */
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "config.h"
+#include "deliver/export.h"
+#include "deliver/sync.h"
+#include "base/util.h"
+
+#define SO_SYNC_STAGE "sync"
+#define MAX_BATCH 100
+#define MAX_RESPONSE (4u << 20)
+
+void so_sync_defaults(struct so_sync_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->inflight = 8;
+	o->batch = 1;
+	o->timeout = 30;
+	o->retry_for = 300;
+	o->backoff = 0.5;
+	o->backoff_max = 60;
+}
+
+/* Keys and the queue ---------------------------------------------------------------------- */
+
+int so_sync_key(struct so_store *s, int64_t record_id, char *key, size_t size)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"SELECT b.authority_code, b.type, b.year, b.volume, "
+		"       coalesce(f.value, trim(f.raw)) "
+		"FROM records r JOIN books b ON b.id = r.book_id "
+		"LEFT JOIN fields f ON f.record_id = r.id AND f.name = 'registration_number' "
+		"WHERE r.id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, record_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? so_error("no record %lld", (long long)record_id)
+					 : so_store_error(s, "cannot read a record's book");
+	}
+	const char *number = (const char *)sqlite3_column_text(st, 4);
+	int found = 0;
+	if (number && *number) {
+		/* the number as the register gives it, without characters a header cannot carry */
+		char clean[64];
+		size_t n = 0;
+		for (const char *p = number; *p && n + 1 < sizeof(clean); p++)
+			if ((unsigned char)*p > ' ' && *p != '/' && (unsigned char)*p < 0x7f)
+				clean[n++] = *p;
+		clean[n] = '\0';
+		if (n) {
+			snprintf(key, size, "%s/%s/%d/%s/%s", sqlite3_column_text(st, 0),
+				 sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
+				 sqlite3_column_text(st, 3), clean);
+			found = 1;
+		}
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+/* Holds a record that cannot be delivered as it is: back to review with a flag. */
+static int hold(struct so_store *s, int64_t id, const char *key, const char *code,
+		const char *fields, const char *message)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO outbox (record_id, idempotency_key, version, state, last_error, "
+		"created_at) VALUES (?1, ?2, 0, 'held', ?3, ?4) ON CONFLICT (record_id) DO UPDATE "
+		"SET state = 'held', idempotency_key = ?2, last_error = ?3, owner = NULL, "
+		"lease_until = NULL");
+	if (!st)
+		return -1;
+	char now[SO_TIME_LEN];
+	so_now_iso(now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, message, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+	if (so_store_step_done(s, st) < 0 || so_record_set_status(s, id, "needs_review") < 0 ||
+	    so_flag_add(s, id, code, "error", fields, message, SO_SYNC_STAGE, NULL) < 0 ||
+	    so_audit_add(s, SO_SYNC_STAGE, id, "hold", NULL, NULL, code) < 0)
+		return -1;
+	/* the version the hold was made at: a later approval queues it again */
+	st = so_store_stmt(s, "UPDATE outbox SET version = (SELECT version FROM records "
+			      "WHERE id = ?1) WHERE record_id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return so_store_step_done(s, st);
+}
+
+/* Queues every deliverable record not queued yet (or refused at an older version). Returns
+ * the number newly queued, held in *held, or -1. */
+static int64_t enqueue(struct so_store *s, int64_t *held)
+{
+	if (so_store_begin(s) < 0)
+		return -1;
+	/* (a record queued but reopened for review since stays queued and is not sent) */
+	sqlite3_stmt *st = so_store_stmt(s,
+		"SELECT r.id FROM records r LEFT JOIN outbox o ON o.record_id = r.id "
+		"WHERE r.status IN ('valid', 'approved') AND (o.record_id IS NULL OR "
+		"(o.state IN ('refused', 'held') AND o.version < r.version)) ORDER BY r.id");
+	if (!st)
+		goto fail;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			int64_t *v = so_realloc(ids, cap * sizeof(*v));
+			if (!v) {
+				free(ids);
+				sqlite3_reset(st);
+				goto fail;
+			}
+			ids = v;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		so_store_error(s, "cannot list the records to deliver");
+		goto fail;
+	}
+	int64_t queued = 0;
+	int bad = 0;
+	for (size_t i = 0; !bad && i < n; i++) {
+		char key[256];
+		int k = so_sync_key(s, ids[i], key, sizeof(key));
+		if (k < 0) {
+			bad = 1;
+			break;
+		}
+		if (k == 0) {
+			if (hold(s, ids[i], "", "SYNC_NO_KEY", "[\"registration_number\"]",
+				 "Không có số đăng ký: không thể gửi bản ghi lên cơ sở dữ liệu hộ "
+				 "tịch (the record has no registration number, the key of its "
+				 "delivery)") < 0)
+				bad = 1;
+			(*held)++;
+			continue;
+		}
+		/* the same business key on another record of the batch, queued or delivered */
+		st = so_store_stmt(s, "SELECT record_id FROM outbox WHERE idempotency_key = ?1 AND "
+				      "record_id <> ?2 AND state IN ('queued', 'acked') LIMIT 1");
+		if (!st) {
+			bad = 1;
+			break;
+		}
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, ids[i]);
+		int other = sqlite3_step(st) == SQLITE_ROW;
+		int64_t other_id = other ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (other) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "Bản ghi %lld đã được gửi với cùng khóa %s (another "
+				 "record of this batch is delivered under the same key)",
+				 (long long)other_id, key);
+			if (hold(s, ids[i], key, "SYNC_DUPLICATE_KEY", "[\"registration_number\"]",
+				 msg) < 0)
+				bad = 1;
+			(*held)++;
+			continue;
+		}
+		if (so_outbox_enqueue(s, ids[i], key) < 0)
+			bad = 1;
+		else
+			queued++;
+	}
+	free(ids);
+	if (bad)
+		goto fail;
+	if (so_store_commit(s) < 0)
+		goto fail;
+	return queued;
+fail:
+	so_store_rollback(s);
+	return -1;
+}
+
+/* Gives back the leases of sync processes on this host that are gone. */
+static int release_dead(struct so_store *s)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT DISTINCT owner FROM outbox WHERE owner IS NOT "
+					    "NULL AND state = 'queued'");
+	if (!st)
+		return -1;
+	char dead[16][160];
+	int ndead = 0;
+	while (sqlite3_step(st) == SQLITE_ROW && ndead < 16) {
+		const char *owner = (const char *)sqlite3_column_text(st, 0);
+		if (owner && so_owner_alive(owner) == 0)
+			snprintf(dead[ndead++], sizeof(dead[0]), "%s", owner);
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < ndead; i++) {
+		st = so_store_stmt(s, "UPDATE outbox SET owner = NULL, lease_until = NULL "
+				      "WHERE owner = ?1 AND state = 'queued'");
+		if (!st)
+			return -1;
+		sqlite3_bind_text(st, 1, dead[i], -1, SQLITE_TRANSIENT);
+		if (so_store_step_done(s, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void iso_in(double seconds, char buf[SO_TIME_LEN])
+{
+	time_t t = time(NULL) + (time_t)ceil(seconds);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, SO_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Releases this process's leases on what it did not finish. */
+static void release_own(struct so_store *s)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE outbox SET owner = NULL, lease_until = NULL "
+					    "WHERE owner = ?1 AND state = 'queued'");
+	if (st) {
+		sqlite3_bind_text(st, 1, so_owner_self(), -1, SQLITE_STATIC);
+		so_store_step_done(s, st);
+	}
+}
+
+/* Requests -------------------------------------------------------------------------------- */
+
+struct slot {
+	int64_t id;
+	char key[256];
+};
+
+struct item {
+	struct slot v[MAX_BATCH];
+	int n;
+	char *body;
+	size_t len;
+	int attempts;
+	double first, next;       /* monotonic seconds: first try of this run, next try */
+	struct item *link;        /* in the waiting list */
+};
+
+struct ack {
+	struct slot sl;
+	char remote[64];
+	int created;
+};
+
+struct sync {
+	struct so_store *s;
+	const struct so_sync_options *o;
+	struct so_sync_result *res;
+	char url_one[1024], url_batch[1024];
+	char auth[1100];
+	CURLM *multi;
+	struct {
+		CURL *easy;
+		struct item *item;
+		struct so_buf response;
+		struct curl_slist *headers;
+		char error[CURL_ERROR_SIZE];
+	} *active;
+	int nactive;
+	struct item *waiting;     /* claimed, not in flight: ready or backing off */
+	int nwaiting;
+	int exhausted;            /* nothing more to claim */
+	int failed_errors;        /* records left with an error this run */
+	int fatal;
+	struct so_progress progress;
+	int64_t done;
+	unsigned rng;
+	struct ack *acks;         /* acknowledged, to be stored */
+	size_t nacks, acks_cap;
+};
+
+static double jitter(struct sync *y)
+{
+	y->rng = y->rng * 1103515245u + 12345u;
+	return ((y->rng >> 8) & 0xffff) / 65536.0;
+}
+
+static void item_free(struct item *it)
+{
+	if (it) {
+		free(it->body);
+		free(it);
+	}
+}
+
+/* Builds the request body of IT. 0 or -1. */
+static int item_body(struct sync *y, struct item *it)
+{
+	json_t *out = NULL;
+	json_t *list = it->n > 1 || y->o->batch > 1 ? json_array() : NULL;
+	for (int i = 0; i < it->n; i++) {
+		json_t *rec = so_export_record(y->s, it->v[i].id);
+		if (!rec) {
+			json_decref(list);
+			return -1;
+		}
+		if (!list) {
+			out = rec;
+			break;
+		}
+		json_array_append_new(list, json_pack("{s:s, s:o}", "idempotency_key",
+						      it->v[i].key, "record", rec));
+	}
+	if (list)
+		out = json_pack("{s:o}", "records", list);
+	free(it->body);
+	it->body = out ? json_dumps(out, SO_EXPORT_DUMP_FLAGS) : NULL;
+	json_decref(out);
+	if (!it->body)
+		return so_error("cannot build the request body");
+	it->len = strlen(it->body);
+	return 0;
+}
+
+/* Claims up to N queued records for this process, as items of the batch size. */
+static int claim(struct sync *y, int n)
+{
+	char now[SO_TIME_LEN], until[SO_TIME_LEN];
+	so_now_iso(now);
+	iso_in(y->o->retry_for + 2 * y->o->timeout + 60, until);
+	if (so_store_begin(y->s) < 0)
+		return -1;
+	sqlite3_stmt *st = so_store_stmt(y->s,
+		"UPDATE outbox SET owner = ?1, lease_until = ?2 WHERE record_id IN ("
+		"SELECT o.record_id FROM outbox o JOIN records r ON r.id = o.record_id "
+		"WHERE o.state = 'queued' AND r.status IN ('valid', 'approved') AND "
+		"(o.owner IS NULL OR (o.owner <> ?1 AND o.lease_until < ?3)) "
+		"ORDER BY o.record_id LIMIT ?4) RETURNING record_id, idempotency_key");
+	if (!st) {
+		so_store_rollback(y->s);
+		return -1;
+	}
+	/* (what this process holds, it holds until it ends: never claimed twice) */
+	sqlite3_bind_text(st, 1, so_owner_self(), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, until, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, n);
+	struct item *it = NULL, *head = NULL, **tail = &head;
+	int rc, got = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!it) {
+			it = so_calloc(1, sizeof(*it));
+			if (!it)
+				break;
+		}
+		it->v[it->n].id = sqlite3_column_int64(st, 0);
+		snprintf(it->v[it->n].key, sizeof(it->v[0].key), "%s", sqlite3_column_text(st, 1));
+		got++;
+		if (++it->n == y->o->batch) {
+			*tail = it;
+			tail = &it->link;
+			it = NULL;
+		}
+	}
+	sqlite3_reset(st);
+	if (it) {
+		*tail = it;
+		tail = &it->link;
+	}
+	if ((rc != SQLITE_DONE && rc != SQLITE_ROW) || so_store_commit(y->s) < 0) {
+		so_store_rollback(y->s);
+		while (head) {
+			struct item *next = head->link;
+			item_free(head);
+			head = next;
+		}
+		return so_store_error(y->s, "cannot claim records of the outbox");
+	}
+	if (got == 0)
+		y->exhausted = 1;
+	double now_m = so_monotonic();
+	while (head) {
+		struct item *next = head->link;
+		if (item_body(y, head) < 0) {
+			item_free(head);
+			while (next) {
+				head = next->link;
+				item_free(next);
+				next = head;
+			}
+			return -1;
+		}
+		head->first = head->next = now_m;
+		head->link = y->waiting;
+		y->waiting = head;
+		y->nwaiting++;
+		head = next;
+	}
+	return got;
+}
+
+/* Outcomes -------------------------------------------------------------------------------- */
+
+static void log_record(struct sync *y, const struct slot *sl, const char *fmt, ...)
+	SO_PRINTF(3, 4);
+static void log_record(struct sync *y, const struct slot *sl, const char *fmt, ...)
+{
+	if (y->o->quiet)
+		return;
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	so_progress_log(&y->progress, "record %lld (%s): %s", (long long)sl->id, sl->key, msg);
+}
+
+/* The server's reasons as text and as the list of fields they name. */
+static void reasons(json_t *answer, struct so_buf *text, json_t *fields)
+{
+	json_t *errors = json_object_get(answer, "errors"), *e;
+	size_t i;
+	json_array_foreach(errors, i, e) {
+		const char *field = json_string_value(json_object_get(e, "field"));
+		const char *why = json_string_value(json_object_get(e, "reason"));
+		if (text->len)
+			so_buf_adds(text, "; ");
+		if (field && *field) {
+			so_buf_addf(text, "%s: ", field);
+			json_array_append_new(fields, json_string(field));
+		}
+		so_buf_adds(text, why ? why : "(no reason given)");
+	}
+	if (!text->len) {
+		const char *msg = json_string_value(json_object_get(answer, "error"));
+		so_buf_adds(text, msg ? msg : "(no reason given)");
+	}
+}
+
+/* Notes an attempt on a queued record: its answer (STATUS, 0 for none) and error; with STATE
+ * ("refused") it also leaves the queue and this process's hold. */
+static int attempted(struct sync *y, int64_t id, const char *state, int status, const char *error)
+{
+	sqlite3_stmt *st = so_store_stmt(y->s,
+		"UPDATE outbox SET state = coalesce(?5, state), last_status = ?2, last_error = ?3, "
+		"attempts = attempts + 1, last_attempt_at = ?4, "
+		"owner = CASE WHEN ?5 IS NULL THEN owner END, "
+		"lease_until = CASE WHEN ?5 IS NULL THEN lease_until END "
+		"WHERE record_id = ?1 AND state = 'queued'");
+	if (!st)
+		return -1;
+	char now[SO_TIME_LEN];
+	so_now_iso(now);
+	sqlite3_bind_int64(st, 1, id);
+	if (status)
+		sqlite3_bind_int(st, 2, status);
+	sqlite3_bind_text(st, 3, error, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+	if (state)
+		sqlite3_bind_text(st, 5, state, -1, SQLITE_STATIC);
+	return so_store_step_done(y->s, st);
+}
+
+/* 409/422: the record goes back to review with the server's reasons. */
+static int refuse(struct sync *y, const struct slot *sl, int status, json_t *answer)
+{
+	struct so_buf text = SO_BUF_INIT(4096);
+	json_t *fields = json_array();
+	reasons(answer, &text, fields);
+	char *fields_text = json_dumps(fields, JSON_COMPACT);
+	json_decref(fields);
+	const char *code = status == 409 ? "REGISTRY_CONFLICT" : "REGISTRY_REFUSED";
+	char *message = so_asprintf("%s (HTTP %d): %s", status == 409
+				    ? "Cơ sở dữ liệu hộ tịch đã có bản ghi với khóa này nhưng nội "
+				      "dung khác"
+				    : "Cơ sở dữ liệu hộ tịch từ chối bản ghi", status,
+				    text.data ? text.data : "");
+	int rc = -1;
+	sqlite3_stmt *st;
+	if (!fields_text || !message || so_store_begin(y->s) < 0)
+		goto out;
+	if (attempted(y, sl->id, "refused", status, message) < 0)
+		goto rollback;
+	if (sqlite3_changes(so_store_db(y->s)) == 1) {
+		if (so_record_set_status(y->s, sl->id, "needs_review") < 0 ||
+		    so_flag_add(y->s, sl->id, code, "error", fields_text, message, SO_SYNC_STAGE,
+				NULL) < 0 ||
+		    so_audit_add(y->s, SO_SYNC_STAGE, sl->id, "refused", NULL, NULL, code) < 0 ||
+		    so_event_add(y->s, SO_SYNC_STAGE, "warning", sl->key, "%s", message) < 0)
+			goto rollback;
+		st = so_store_stmt(y->s, "UPDATE outbox SET version = (SELECT version FROM "
+					 "records WHERE id = ?1) WHERE record_id = ?1");
+		if (!st)
+			goto rollback;
+		sqlite3_bind_int64(st, 1, sl->id);
+		if (so_store_step_done(y->s, st) < 0)
+			goto rollback;
+	}
+	if (so_store_commit(y->s) < 0)
+		goto rollback;
+	if (status == 409)
+		y->res->conflicts++;
+	else
+		y->res->refused++;
+	log_record(y, sl, "%s", message);
+	rc = 0;
+	goto out;
+rollback:
+	so_store_rollback(y->s);
+out:
+	free(fields_text);
+	free(message);
+	so_buf_release(&text);
+	return rc;
+}
+
+/* A record left queued with its error (not retried again in this run). */
+static int leave(struct sync *y, const struct slot *sl, int status, const char *why)
+{
+	if (so_store_begin(y->s) < 0)
+		return -1;
+	if (attempted(y, sl->id, NULL, status, why) < 0 ||
+	    so_event_add(y->s, SO_SYNC_STAGE, "error", sl->key, "left queued: %s", why) < 0 ||
+	    so_store_commit(y->s) < 0)
+		goto rollback;
+	y->failed_errors++;
+	log_record(y, sl, "left queued: %s", why);
+	return 0;
+rollback:
+	so_store_rollback(y->s);
+	return -1;
+}
+
+/* The acknowledgements of the answers received together are stored in one transaction. */
+static int ack_add(struct sync *y, const struct slot *sl, const char *remote, int created)
+{
+	if (y->nacks == y->acks_cap) {
+		size_t cap = y->acks_cap ? y->acks_cap * 2 : 64;
+		struct ack *v = so_realloc(y->acks, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		y->acks = v;
+		y->acks_cap = cap;
+	}
+	struct ack *a = &y->acks[y->nacks++];
+	a->sl = *sl;
+	snprintf(a->remote, sizeof(a->remote), "%s", remote);
+	a->created = created;
+	return 0;
+}
+
+static int acks_flush(struct sync *y)
+{
+	if (y->nacks == 0)
+		return 0;
+	if (so_store_begin(y->s) < 0)
+		return -1;
+	for (size_t i = 0; i < y->nacks; i++)
+		if (so_outbox_ack(y->s, y->acks[i].sl.id, y->acks[i].remote) < 0) {
+			so_store_rollback(y->s);
+			return -1;
+		}
+	if (so_store_commit(y->s) < 0) {
+		so_store_rollback(y->s);
+		return -1;
+	}
+	for (size_t i = 0; i < y->nacks; i++) {
+		if (y->acks[i].created)
+			y->res->created++;
+		else
+			y->res->existed++;
+		log_record(y, &y->acks[i].sl, "%s as %s",
+			   y->acks[i].created ? "delivered" : "already there", y->acks[i].remote);
+	}
+	y->done += (int64_t)y->nacks;
+	y->nacks = 0;
+	return 0;
+}
+
+static int retryable(long status)
+{
+	return status == 408 || status == 429 || status >= 500;
+}
+
+/* Puts the records of IT that are still to do back in the waiting list, to be tried after
+ * the backoff (or the server's Retry-After); those whose time is up are left queued. */
+static int retry(struct sync *y, struct item *it, const int *again, long status,
+		 double retry_after, const char *why)
+{
+	double now = so_monotonic();
+	struct item *next = so_calloc(1, sizeof(*next));
+	if (!next)
+		return -1;
+	for (int i = 0; i < it->n; i++)
+		if (again[i])
+			next->v[next->n++] = it->v[i];
+	if (next->n == 0) {
+		item_free(next);
+		return 0;
+	}
+	next->attempts = it->attempts;
+	next->first = it->first;
+	if (now - it->first + y->o->backoff >= y->o->retry_for) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "no delivery after %d attempts in %.0f s; last: %s",
+			 it->attempts, now - it->first, why);
+		for (int i = 0; i < next->n; i++)
+			if (leave(y, &next->v[i], (int)status, msg) < 0) {
+				item_free(next);
+				return -1;
+			}
+		item_free(next);
+		return 0;
+	}
+	if (next->n == it->n) {
+		next->body = it->body;
+		next->len = it->len;
+		it->body = NULL;
+	} else if (item_body(y, next) < 0) {
+		item_free(next);
+		return -1;
+	}
+	double delay = y->o->backoff * pow(2, it->attempts - 1);
+	if (delay > y->o->backoff_max)
+		delay = y->o->backoff_max;
+	delay = delay / 2 + delay / 2 * jitter(y);
+	if (retry_after > delay)
+		delay = retry_after < y->o->backoff_max * 5 ? retry_after : y->o->backoff_max * 5;
+	next->next = now + delay;
+	next->link = y->waiting;
+	y->waiting = next;
+	y->nwaiting++;
+	y->res->retries += next->n;
+	if (!y->o->quiet)
+		so_progress_log(&y->progress, "%d record%s to retry in %.1f s: %s", next->n,
+				next->n == 1 ? "" : "s", delay, why);
+	return 0;
+}
+
+/* One record's answer (a whole response, or an item of a batch response): acknowledged (to
+ * be stored with the others of this round), refused, left, or *again set to retry it. */
+static int outcome(struct sync *y, const struct slot *sl, long status, json_t *answer,
+		   int *again)
+{
+	*again = 0;
+	if (status == 200 || status == 201) {
+		const char *id = json_string_value(json_object_get(answer, "id"));
+		if (!id || !*id || strlen(id) >= sizeof(((struct ack *)0)->remote))
+			return leave(y, sl, (int)status, "the server acknowledged the record without "
+				     "a usable id");
+		return ack_add(y, sl, id, status == 201);
+	}
+	if (status == 409 || status == 422)
+		return refuse(y, sl, (int)status, answer);
+	if (retryable(status)) {
+		*again = 1;
+		return 0;
+	}
+	const char *msg = json_string_value(json_object_get(answer, "error"));
+	char why[600];
+	snprintf(why, sizeof(why), "HTTP %ld: %s", status, msg ? msg : "(no message)");
+	return leave(y, sl, (int)status, why);
+}
+
+static void stop_fatal(struct sync *y, const char *fmt, ...) SO_PRINTF(2, 3);
+static void stop_fatal(struct sync *y, const char *fmt, ...)
+{
+	if (y->fatal)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(y->res->fatal, sizeof(y->res->fatal), fmt, ap);
+	va_end(ap);
+	y->fatal = 1;
+}
+
+/* A finished transfer. */
+static int finished(struct sync *y, int a, CURLcode result)
+{
+	struct item *it = y->active[a].item;
+	CURL *easy = y->active[a].easy;
+	long status = 0;
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_off_t retry_after = 0;
+	curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
+	int again[MAX_BATCH] = { 0 };
+	int rc = 0;
+	char why[CURL_ERROR_SIZE + 96];
+	json_t *answer = NULL;
+	y->res->requests++;
+
+	if (result != CURLE_OK) {
+		const char *detail = y->active[a].error[0] ? y->active[a].error
+							   : curl_easy_strerror(result);
+		snprintf(why, sizeof(why), "%s", detail);
+		switch (result) {
+		case CURLE_PEER_FAILED_VERIFICATION:
+		case CURLE_SSL_CACERT_BADFILE:
+		case CURLE_SSL_CERTPROBLEM:
+		case CURLE_SSL_CIPHER:
+		case CURLE_SSL_ENGINE_NOTFOUND:
+		case CURLE_SSL_CRL_BADFILE:
+		case CURLE_SSL_ISSUER_ERROR:
+		case CURLE_UNSUPPORTED_PROTOCOL:
+		case CURLE_URL_MALFORMAT:
+			stop_fatal(y, "cannot deliver to %s: %s", y->o->endpoint, detail);
+			goto release;
+		default:
+			break;
+		}
+		for (int i = 0; i < it->n; i++)
+			again[i] = 1;
+		rc = retry(y, it, again, 0, 0, why);
+		goto done;
+	}
+	json_error_t jerr;
+	answer = json_loadb(y->active[a].response.data ? y->active[a].response.data : "",
+			    y->active[a].response.len, 0, &jerr);
+	if (status == 401 || status == 403) {
+		const char *msg = json_string_value(json_object_get(answer, "error"));
+		stop_fatal(y, "the national database refused the credentials (HTTP %ld: %s): %s",
+			   status, msg ? msg : "no message",
+			   status == 401 ? "check the token file (or client certificate) given "
+					   "to sync"
+					 : "this token or certificate may not deliver records");
+		goto release;
+	}
+	snprintf(why, sizeof(why), "HTTP %ld", status);
+	if (it->n == 1 && y->o->batch == 1) {
+		rc = outcome(y, &it->v[0], status, answer, &again[0]);
+	} else if (status == 200 && json_is_array(json_object_get(answer, "results")) &&
+		   json_array_size(json_object_get(answer, "results")) == (size_t)it->n) {
+		json_t *results = json_object_get(answer, "results");
+		for (int i = 0; rc == 0 && i < it->n; i++) {
+			json_t *r = json_array_get(results, (size_t)i);
+			long s = (long)json_integer_value(json_object_get(r, "status"));
+			rc = outcome(y, &it->v[i], s, r, &again[i]);
+			if (again[i])
+				snprintf(why, sizeof(why), "HTTP %ld for a record of the batch", s);
+		}
+	} else if (retryable(status)) {
+		for (int i = 0; i < it->n; i++)
+			again[i] = 1;
+	} else {
+		const char *msg = json_string_value(json_object_get(answer, "error"));
+		snprintf(why, sizeof(why), "HTTP %ld for the batch request: %s", status,
+			 msg ? msg : "(an unexpected answer)");
+		for (int i = 0; rc == 0 && i < it->n; i++)
+			rc = leave(y, &it->v[i], (int)status, why);
+	}
+	if (rc == 0)
+		rc = retry(y, it, again, status, (double)retry_after, why);
+	goto done;
+release:
+	/* a fatal stop: the item stays queued, released at the end */
+	rc = 0;
+done:
+	json_decref(answer);
+	return rc;
+}
+
+/* Transfers ------------------------------------------------------------------------------- */
+
+static size_t on_data(char *data, size_t size, size_t n, void *ctx)
+{
+	struct so_buf *b = ctx;
+	return so_buf_add(b, data, size * n) < 0 ? 0 : size * n;
+}
+
+static int start(struct sync *y, struct item *it)
+{
+	int a = 0;
+	while (y->active[a].item)
+		a++;
+	CURL *easy = y->active[a].easy;
+	if (!easy) {
+		easy = y->active[a].easy = curl_easy_init();
+		if (!easy)
+			return so_error("cannot make a transfer (libcurl)");
+	}
+	so_buf_reset(&y->active[a].response);
+	y->active[a].error[0] = '\0';
+	curl_slist_free_all(y->active[a].headers);
+	struct curl_slist *h = NULL;
+	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, "Accept: application/json");
+	h = curl_slist_append(h, "Expect:");
+	if (y->auth[0])
+		h = curl_slist_append(h, y->auth);
+	if (it->n == 1 && y->o->batch == 1) {
+		char header[300];
+		snprintf(header, sizeof(header), "Idempotency-Key: %s", it->v[0].key);
+		h = curl_slist_append(h, header);
+	}
+	y->active[a].headers = h;
+	if (!h)
+		return so_error("out of memory");
+	curl_easy_setopt(easy, CURLOPT_URL, it->n == 1 && y->o->batch == 1 ? y->url_one
+									      : y->url_batch);
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(easy, CURLOPT_POST, 1L);
+	curl_easy_setopt(easy, CURLOPT_POSTFIELDS, it->body);
+	curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)it->len);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, &y->active[a].response);
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, y->active[a].error);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(y->o->timeout * 1000));
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+			 (long)(y->o->timeout * 1000 < 10000 ? y->o->timeout * 1000 : 10000));
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(easy, CURLOPT_USERAGENT, "sohoa-sync/" SO_VERSION);
+	/* verification is never turned off */
+	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (y->o->cacert)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, y->o->cacert);
+	if (y->o->cert)
+		curl_easy_setopt(easy, CURLOPT_SSLCERT, y->o->cert);
+	if (y->o->key)
+		curl_easy_setopt(easy, CURLOPT_SSLKEY, y->o->key);
+	curl_easy_setopt(easy, CURLOPT_PRIVATE, (void *)(intptr_t)a);
+	if (curl_multi_add_handle(y->multi, easy) != CURLM_OK)
+		return so_error("cannot start a transfer (libcurl)");
+	y->active[a].item = it;
+	it->attempts++;
+	y->nactive++;
+	return 0;
+}
+
+/* Ends transfer A: out of the multi handle, its item freed, the slot free again. */
+static void drop_active(struct sync *y, int a)
+{
+	curl_multi_remove_handle(y->multi, y->active[a].easy);
+	item_free(y->active[a].item);
+	y->active[a].item = NULL;
+	y->nactive--;
+}
+
+/* The waiting item due first that is ready now, taken off the list; NULL when none. */
+static struct item *take_ready(struct sync *y, double now, double *next_due)
+{
+	struct item **best = NULL;
+	for (struct item **p = &y->waiting; *p; p = &(*p)->link) {
+		if ((*p)->next <= now && (!best || (*p)->next < (*best)->next))
+			best = p;
+		if ((*p)->next > now && (*p)->next < *next_due)
+			*next_due = (*p)->next;
+	}
+	if (!best)
+		return NULL;
+	struct item *it = *best;
+	*best = it->link;
+	it->link = NULL;
+	y->nwaiting--;
+	return it;
+}
+
+static int read_token(const char *path, char *auth, size_t size)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return so_error("cannot read the token file %s: %s", path, strerror(errno));
+	if (st.st_mode & 077)
+		so_cli_msg("warning: the token file %s can be read by others (chmod 600 it)", path);
+	char *data = NULL;
+	size_t len = 0;
+	if (so_read_file(path, 8192, &data, &len) < 0)
+		return -1;
+	char *p = data;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	size_t n = strcspn(p, " \t\r\n");
+	int rc = 0;
+	if (n == 0)
+		rc = so_error("the token file %s is empty", path);
+	else if (n + 24 > size)
+		rc = so_error("the token in %s is too long", path);
+	else
+		snprintf(auth, size, "Authorization: Bearer %.*s", (int)n, p);
+	free(data);
+	return rc;
+}
+
+/* "http://" is only for the loopback interface (tests, a registry on this machine). */
+static int check_endpoint(const char *e, char *one, char *batch, size_t size)
+{
+	CURLU *u = curl_url();
+	if (!u)
+		return so_error("out of memory");
+	char *scheme = NULL, *host = NULL;
+	int rc = 0;
+	if (curl_url_set(u, CURLUPART_URL, e, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		rc = so_error("the endpoint '%s' is not a URL", e);
+	} else if (strcmp(scheme, "https") != 0 &&
+		   !(strcmp(scheme, "http") == 0 &&
+		     (strcmp(host, "127.0.0.1") == 0 || strcmp(host, "localhost") == 0 ||
+		      strcmp(host, "[::1]") == 0))) {
+		rc = so_error("the endpoint '%s' must be https:// (http:// only on the loopback "
+			      "interface)", e);
+	} else {
+		size_t n = strlen(e);
+		while (n && e[n - 1] == '/')
+			n--;
+		snprintf(one, size, "%.*s/v1/records", (int)n, e);
+		snprintf(batch, size, "%.*s/v1/records:batch", (int)n, e);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_start(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static int64_t count_queued(struct so_store *s)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT count(*) FROM outbox o JOIN records r ON "
+					    "r.id = o.record_id WHERE o.state = 'queued' AND "
+					    "r.status IN ('valid', 'approved')");
+	if (!st)
+		return -1;
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return n;
+}
+
+int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_sync_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (o->inflight < 1 || o->batch < 1 || o->batch > MAX_BATCH) {
+		so_error("in flight must be at least 1 and the batch 1 to %d", MAX_BATCH);
+		return SO_EXIT_USAGE;
+	}
+	double t0 = so_monotonic();
+	struct sync y = { .s = s, .o = o, .res = res };
+	y.rng = (unsigned)(getpid() ^ (unsigned)(t0 * 1000));
+	if (check_endpoint(o->endpoint, y.url_one, y.url_batch, sizeof(y.url_one)) < 0)
+		return SO_EXIT_USAGE;
+	if (o->token_file && read_token(o->token_file, y.auth, sizeof(y.auth)) < 0)
+		return SO_EXIT_ENV;
+	if ((o->cert && !o->key) || (o->key && !o->cert)) {
+		so_error("a client certificate needs both --cert and --key");
+		return SO_EXIT_USAGE;
+	}
+	pthread_once(&curl_once, curl_start);
+
+	if (so_store_begin(s) < 0)
+		return SO_EXIT_ENV;
+	if (release_dead(s) < 0 || so_store_commit(s) < 0) {
+		so_store_rollback(s);
+		return SO_EXIT_ENV;
+	}
+	res->queued = enqueue(s, &res->held);
+	if (res->queued < 0)
+		return SO_EXIT_ENV;
+	int64_t total = count_queued(s);
+	if (total < 0)
+		return SO_EXIT_ENV;
+
+	int code = SO_EXIT_OK;
+	y.multi = curl_multi_init();
+	y.active = so_calloc((size_t)o->inflight, sizeof(*y.active));
+	if (!y.multi || !y.active) {
+		so_error("cannot set up the transfers (libcurl)");
+		code = SO_EXIT_ENV;
+		goto out;
+	}
+	for (int a = 0; a < o->inflight; a++)
+		so_buf_init(&y.active[a].response, MAX_RESPONSE);
+	curl_multi_setopt(y.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)o->inflight);
+	curl_multi_setopt(y.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)o->inflight);
+	so_progress_init(&y.progress, SO_SYNC_STAGE, "records");
+
+	double stop_at = 0;
+	for (;;) {
+		int sig = so_signal_received();
+		if (sig && !stop_at)
+			stop_at = so_monotonic() + 2;   /* in-flight answers get two seconds */
+		if (!sig && !y.fatal && !y.exhausted &&
+		    y.nwaiting < o->inflight * 2 && claim(&y, o->inflight * o->batch * 2) < 0) {
+			code = SO_EXIT_ENV;
+			break;
+		}
+		double now = so_monotonic(), next_due = now + 0.25;
+		while (!sig && !y.fatal && y.nactive < o->inflight) {
+			struct item *it = take_ready(&y, now, &next_due);
+			if (!it)
+				break;
+			if (start(&y, it) < 0) {
+				item_free(it);
+				code = SO_EXIT_ENV;
+				goto out;
+			}
+		}
+		if (y.nactive == 0 && (sig || y.fatal || (y.exhausted && !y.waiting)))
+			break;
+		if (sig && stop_at && so_monotonic() > stop_at)
+			break;
+		int running = 0;
+		curl_multi_perform(y.multi, &running);
+		CURLMsg *m;
+		int left, completed = 0;
+		while ((m = curl_multi_info_read(y.multi, &left))) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			void *priv = NULL;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+			int a = (int)(intptr_t)priv;
+			CURLcode result = m->data.result;
+			int rc = finished(&y, a, result);
+			drop_active(&y, a);
+			if (rc < 0) {
+				code = SO_EXIT_ENV;
+				goto out;
+			}
+			completed++;
+		}
+		if (completed) {
+			if (acks_flush(&y) < 0) {
+				code = SO_EXIT_ENV;
+				goto out;
+			}
+			so_progress_update(&y.progress, y.done, y.failed_errors, total);
+			continue;   /* free slots: start the next requests at once */
+		}
+		int wait_ms = (int)((next_due - so_monotonic()) * 1000);
+		if (wait_ms < 1)
+			wait_ms = 1;
+		if (wait_ms > 250)
+			wait_ms = 250;
+		if (y.nactive)
+			curl_multi_poll(y.multi, NULL, 0, wait_ms, NULL);
+		else
+			usleep((useconds_t)wait_ms * 1000);
+	}
+out:
+	/* what was acknowledged is stored even when the run ends early */
+	if (acks_flush(&y) < 0 && code == SO_EXIT_OK)
+		code = SO_EXIT_ENV;
+	free(y.acks);
+	so_progress_end(&y.progress);
+	for (int a = 0; y.active && a < o->inflight; a++)
+		if (y.active[a].item)
+			drop_active(&y, a);
+	while (y.waiting) {
+		struct item *next = y.waiting->link;
+		item_free(y.waiting);
+		y.waiting = next;
+	}
+	release_own(s);
+	if (y.active)
+		for (int a = 0; a < o->inflight; a++) {
+			if (y.active[a].easy)
+				curl_easy_cleanup(y.active[a].easy);
+			curl_slist_free_all(y.active[a].headers);
+			so_buf_release(&y.active[a].response);
+		}
+	free(y.active);
+	if (y.multi)
+		curl_multi_cleanup(y.multi);
+	res->left = count_queued(s);
+	res->seconds = so_monotonic() - t0;
+	if (code != SO_EXIT_OK)
+		return code;
+	if (y.fatal) {
+		so_event_add(s, SO_SYNC_STAGE, "error", NULL, "%s", res->fatal);
+		return SO_EXIT_ENV;
+	}
+	if (so_signal_received())
+		return so_signal_exit_code(so_signal_received());
+	return res->left || res->conflicts || res->refused || res->held ? SO_EXIT_PARTIAL
+									: SO_EXIT_OK;
+}

@@ -1,0 +1,338 @@
+/* Table detection from ruling lines (see table.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "read/table.h"
+#include "base/util.h"
+
+static int dpi_of(PIX *pix)
+{
+	l_int32 x = 0, y = 0;
+	pixGetResolution(pix, &x, &y);
+	return x >= 50 ? x : 300;
+}
+
+/* Edges from a projection profile: runs of positions whose count reaches MIN, merged when
+ * closer than GAP; each edge is the weighted centre of its run. Returns the count (at most
+ * MAX) written to OUT, and the mean run width in *WIDTH. */
+static int profile_edges(const l_int32 *count, int n, int min, int gap, int *out, int max,
+			 int *width)
+{
+	int k = 0, wsum = 0;
+	int i = 0;
+	while (i < n) {
+		if (count[i] < min) {
+			i++;
+			continue;
+		}
+		int start = i, last = i;
+		double mass = 0, moment = 0;
+		while (i < n && (count[i] >= min || i - last <= gap)) {
+			if (count[i] >= min) {
+				mass += count[i];
+				moment += (double)count[i] * i;
+				last = i;
+			}
+			i++;
+		}
+		if (k < max) {
+			out[k++] = (int)lround(moment / mass);
+			wsum += last - start + 1;
+		}
+	}
+	*width = k ? wsum / k : 0;
+	return k;
+}
+
+/* Column (vertical = 1) or row sums of a 1-bit mask within [from, to) of the other axis. */
+static l_int32 *sums(PIX *mask, int vertical, int from, int to, int *n)
+{
+	l_int32 w = pixGetWidth(mask), h = pixGetHeight(mask);
+	*n = vertical ? w : h;
+	l_int32 *c = so_calloc((size_t)*n, sizeof(*c));
+	if (!c)
+		return NULL;
+	l_int32 wpl = pixGetWpl(mask);
+	l_uint32 *data = pixGetData(mask);
+	if (vertical) {
+		for (int y = from < 0 ? 0 : from; y < (to > h ? h : to); y++) {
+			l_uint32 *line = data + (size_t)y * wpl;
+			for (int x = 0; x < w; x++)
+				if (GET_DATA_BIT(line, x))
+					c[x]++;
+		}
+	} else {
+		for (int y = 0; y < h; y++) {
+			l_uint32 *line = data + (size_t)y * wpl;
+			for (int x = from < 0 ? 0 : from; x < (to > w ? w : to); x++)
+				if (GET_DATA_BIT(line, x))
+					c[y]++;
+		}
+	}
+	return c;
+}
+
+/*
+ * More column edges than the layout has: keep the first and last and choose the inner edges
+ * whose widths best fit the layout's (dynamic programming over the candidates). Accepted only
+ * when every column is within a third of its expected width.
+ */
+static int fit_columns(const int *cand, int ncand, const struct so_layout *l, int *out)
+{
+	int need = (int)l->ncolumns + 1;
+	double total = cand[ncand - 1] - cand[0];
+	if (ncand < need || total <= 0)
+		return -1;
+	/* cost[i][j]: best cost with edge j at candidate i */
+	size_t cells = (size_t)ncand * need;
+	double *cost = malloc(cells * sizeof(double));
+	int *from = malloc(cells * sizeof(int));
+	if (!cost || !from) {
+		free(cost);
+		free(from);
+		return -1;
+	}
+	for (size_t i = 0; i < cells; i++)
+		cost[i] = INFINITY;
+	cost[0] = 0;
+	for (int j = 1; j < need; j++) {
+		double want = l->columns[j - 1].width * total;
+		for (int i = j; i < ncand; i++) {
+			for (int p = j - 1; p < i; p++) {
+				double prev = cost[(size_t)p * need + j - 1];
+				if (!isfinite(prev))
+					continue;
+				double d = (cand[i] - cand[p] - want) / want;
+				double c = prev + d * d;
+				if (c < cost[(size_t)i * need + j]) {
+					cost[(size_t)i * need + j] = c;
+					from[(size_t)i * need + j] = p;
+				}
+			}
+		}
+	}
+	int ok = isfinite(cost[(size_t)(ncand - 1) * need + need - 1]);
+	if (ok) {
+		int i = ncand - 1;
+		for (int j = need - 1; j >= 0; j--) {
+			out[j] = cand[i];
+			if (j > 0)
+				i = from[(size_t)i * need + j];
+		}
+		for (int j = 1; j < need && ok; j++) {
+			double want = l->columns[j - 1].width * total;
+			if (fabs(out[j] - out[j - 1] - want) > want / 3)
+				ok = 0;
+		}
+	}
+	free(cost);
+	free(from);
+	return ok ? 0 : -1;
+}
+
+int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (!page || pixGetDepth(page) != 1)
+		return so_error("table detection needs a 1-bit page");
+	int dpi = dpi_of(page);
+	l_int32 w = pixGetWidth(page), h = pixGetHeight(page);
+	PIX *hmask = NULL, *vmask = NULL, *lines = NULL, *grown = NULL;
+	l_int32 *hs = NULL, *vs = NULL;
+	int *yc = NULL, *xc = NULL;
+	int r = -1;
+
+	/* rules are long thin runs; text strokes are short. A small closing along the line
+	 * first bridges the breaks of faint or damaged rules. */
+	int hl = dpi / 5, vl = dpi / 6, bridge = dpi / 40 + 1;
+	PIX *hc = pixCloseBrick(NULL, page, bridge, 1);
+	PIX *vc = pixCloseBrick(NULL, page, 1, bridge);
+	hmask = hc ? pixOpenBrick(NULL, hc, hl, 1) : NULL;
+	vmask = vc ? pixOpenBrick(NULL, vc, 1, vl) : NULL;
+	pixDestroy(&hc);
+	pixDestroy(&vc);
+	if (!hmask || !vmask) {
+		so_error("out of memory finding the table");
+		goto done;
+	}
+
+	/* horizontal rules: rows whose line pixels cover a good part of the widest rule */
+	int nh;
+	hs = sums(hmask, 0, 0, w, &nh);
+	if (!hs)
+		goto done;
+	l_int32 hmax = 0;
+	for (int i = 0; i < nh; i++)
+		hmax = hs[i] > hmax ? hs[i] : hmax;
+	if (hmax < w / 4) {
+		so_error("no table found: no horizontal rule spans a quarter of the page");
+		goto done;
+	}
+	int maxe = 256, hw = 0, vw = 0;
+	yc = so_calloc((size_t)maxe, sizeof(int));
+	xc = so_calloc((size_t)maxe, sizeof(int));
+	if (!yc || !xc)
+		goto done;
+	int ny = profile_edges(hs, nh, hmax / 2, dpi / 60 + 1, yc, maxe, &hw);
+	if (ny < SO_TABLE_HEAD_ROWS + 2) {
+		so_error("no table found: %d horizontal rules, at least %d needed", ny,
+			 SO_TABLE_HEAD_ROWS + 2);
+		goto done;
+	}
+	int top = yc[0], bottom = yc[ny - 1];
+
+	/* vertical rules: within the table's height, covering most of it */
+	int nv;
+	vs = sums(vmask, 1, top, bottom + 1, &nv);
+	if (!vs)
+		goto done;
+	int nx = profile_edges(vs, nv, (bottom - top) / 2, dpi / 60 + 1, xc, maxe, &vw);
+	int need = (int)l->ncolumns + 1;
+	if (nx < 2) {
+		so_error("no table found: no vertical rule spans half the table");
+		goto done;
+	}
+	t->x = so_calloc((size_t)need, sizeof(int));
+	if (!t->x)
+		goto done;
+	if (nx == need) {
+		memcpy(t->x, xc, (size_t)need * sizeof(int));
+	} else if (nx > need && fit_columns(xc, nx, l, t->x) == 0) {
+		/* extra vertical strokes (damage, a long handwritten stroke) left out */
+	} else {
+		so_error("found %d columns, layout %s has %zu", nx - 1, l->name, l->ncolumns);
+		goto done;
+	}
+	t->ncols = (int)l->ncolumns;
+
+	/* keep only the horizontal rules that span most of the table's width */
+	int left = t->x[0], right = t->x[t->ncols];
+	t->y = so_calloc((size_t)ny, sizeof(int));
+	if (!t->y)
+		goto done;
+	int k = 0;
+	for (int i = 0; i < ny; i++) {
+		int y0 = yc[i] - hw, y1 = yc[i] + hw + 1;
+		if (y0 < 0)
+			y0 = 0;
+		if (y1 > h)
+			y1 = h;
+		BOX *b = boxCreate(left, y0, right - left, y1 - y0);
+		PIX *strip = b ? pixClipRectangle(hmask, b, NULL) : NULL;
+		boxDestroy(&b);
+		l_int32 *cs = NULL;
+		int ncs = 0, cover = 0;
+		if (strip && (cs = sums(strip, 1, 0, pixGetHeight(strip), &ncs))) {
+			for (int x = 0; x < ncs; x++)
+				cover += cs[x] > 0;
+		}
+		free(cs);
+		pixDestroy(&strip);
+		if (cover >= (right - left) / 2)
+			t->y[k++] = yc[i];
+	}
+	t->nrows = k - 1;
+	if (t->nrows < SO_TABLE_HEAD_ROWS + 1) {
+		so_error("no table found: %d rows under the frame, at least %d needed", t->nrows,
+			 SO_TABLE_HEAD_ROWS + 1);
+		goto done;
+	}
+	if (t->nrows - SO_TABLE_HEAD_ROWS > l->rows_max) {
+		so_error("found %d entry rows, layout %s has at most %d", t->nrows - SO_TABLE_HEAD_ROWS,
+			 l->name, l->rows_max);
+		goto done;
+	}
+	t->rule = (hw + vw) / 2 > 0 ? (hw + vw) / 2 : 1;
+
+	/* the text layer: the page without its rules. Only line pixels in a band around each
+	 * rule found are taken out, so that text (whose baselines and serifs also form long
+	 * runs) stays whole. */
+	lines = pixCreate(w, h, 1);
+	if (!lines)
+		goto done;
+	int band = t->rule + 3;
+	for (int i = 0; i <= t->nrows; i++)
+		pixRasterop(lines, left - band, t->y[i] - band, right - left + 2 * band, 2 * band + 1,
+			    PIX_SET, NULL, 0, 0);
+	PIX *hband = pixAnd(NULL, lines, hmask);
+	pixClearAll(lines);
+	for (int i = 0; i <= t->ncols; i++)
+		pixRasterop(lines, t->x[i] - band, t->y[0] - band, 2 * band + 1,
+			    t->y[t->nrows] - t->y[0] + 2 * band, PIX_SET, NULL, 0, 0);
+	PIX *vband = pixAnd(NULL, lines, vmask);
+	pixDestroy(&lines);
+	lines = hband && vband ? pixOr(NULL, hband, vband) : NULL;
+	pixDestroy(&hband);
+	pixDestroy(&vband);
+	grown = lines ? pixDilateBrick(NULL, lines, 3, 3) : NULL;
+	t->text = grown ? pixSubtract(NULL, page, grown) : NULL;
+	if (!t->text) {
+		so_error("out of memory finding the table");
+		goto done;
+	}
+	r = 0;
+done:
+	pixDestroy(&hmask);
+	pixDestroy(&vmask);
+	pixDestroy(&lines);
+	pixDestroy(&grown);
+	free(hs);
+	free(vs);
+	free(yc);
+	free(xc);
+	if (r < 0)
+		so_table_release(t);
+	return r;
+}
+
+void so_table_release(struct so_table *t)
+{
+	SO_FREE(t->x);
+	SO_FREE(t->y);
+	pixDestroy(&t->text);
+	t->ncols = t->nrows = 0;
+}
+
+BOX *so_table_cell_box(const struct so_table *t, int row, int col)
+{
+	if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
+		return NULL;
+	int inset = t->rule / 2 + 2;
+	int x0 = t->x[col] + inset, x1 = t->x[col + 1] - inset;
+	int y0 = t->y[row] + inset, y1 = t->y[row + 1] - inset;
+	if (x1 <= x0 || y1 <= y0)
+		return NULL;
+	return boxCreate(x0, y0, x1 - x0, y1 - y0);
+}
+
+/* The marks of the text inside a box: components of at least about 2 points. */
+static PIX *marks_in(const struct so_table *t, BOX *box)
+{
+	PIX *c = pixClipRectangle(t->text, box, NULL);
+	int k = dpi_of(t->text) / 32;
+	PIX *marks = c ? pixSelectBySize(c, k, k, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL)
+		       : NULL;
+	pixDestroy(&c);
+	return marks;
+}
+
+int so_table_ink(const struct so_table *t, BOX *box)
+{
+	PIX *marks = marks_in(t, box);
+	l_int32 n = 0;
+	if (marks)
+		pixCountPixels(marks, &n, NULL);
+	pixDestroy(&marks);
+	return n;
+}
+
+int so_table_marks(const struct so_table *t, BOX *box)
+{
+	PIX *marks = marks_in(t, box);
+	l_int32 n = 0;
+	if (marks)
+		pixCountConnComp(marks, 8, &n);
+	pixDestroy(&marks);
+	return n;
+}

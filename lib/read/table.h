@@ -1,0 +1,37 @@
+/*
+ * Finding the register table on a prepared page from its ruling lines (leptonica
+ * morphology): the column edges, checked against the page layout, and the row edges (header,
+ * index row, entry rows). Lines may be broken or faint and the page slightly skewed; a table
+ * that cannot be matched to the layout is reported with the reason, never guessed.
+ */
+#ifndef SO_TABLE_H
+#define SO_TABLE_H
+
+#include <leptonica/allheaders.h>
+
+#include "register/layout.h"
+
+#define SO_TABLE_HEAD_ROWS 2   /* the header row and the index row (1) ... (n) */
+
+struct so_table {
+	int ncols;     /* columns (= the layout's) */
+	int *x;        /* ncols + 1 column edges, left to right (pixels) */
+	int nrows;     /* rows, header and index row included */
+	int *y;        /* nrows + 1 row edges, top to bottom */
+	int rule;      /* typical rule thickness in pixels */
+	PIX *text;     /* the page without its ruling lines (1 bpp): what cells are cut from */
+};
+
+/* Finds the table of LAYOUT on a prepared 1-bit PAGE. Returns 0, or -1 with a reason an
+ * operator understands ("found 13 columns, layout birth-v1 has 14"). Release T after. */
+int so_table_find(PIX *page, const struct so_layout *layout, struct so_table *t);
+void so_table_release(struct so_table *t);
+/* The box of cell (ROW, COL) inside its rules (0-based, header rows counted), or NULL. */
+BOX *so_table_cell_box(const struct so_table *t, int row, int col);
+/* The ink of the text inside a box, counting only marks of at least about 2 points (specks
+ * and scanner noise do not make a cell written). */
+int so_table_ink(const struct so_table *t, BOX *box);
+/* The number of such marks (connected components) inside a box. */
+int so_table_marks(const struct so_table *t, BOX *box);
+
+#endif

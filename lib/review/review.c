@@ -1,0 +1,1230 @@
+/* The archivists' review: accounts, sessions, the queue, a record, changes, images (see
+ * review.h). */
+#include <crypt.h>
+#include <errno.h>
+#include <leptonica/allheaders.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "deliver/export.h"
+#include "register/fields.h"
+#include "register/layout.h"
+#include "register/normalize.h"
+#include "check/records.h"
+#include "review/review.h"
+#include "check/rules.h"
+#include "base/util.h"
+
+/* Accounts ------------------------------------------------------------------------------------ */
+
+#define PASSWORD_MIN 8
+#define PASSWORD_MAX 1024
+
+static int name_ok(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n < 1 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* The yescrypt hash of PASSWORD with SETTING (a fresh salt, or a stored hash to check against).
+ * Caller frees. NULL with the error set. */
+static char *hash_with(const char *password, const char *setting)
+{
+	struct crypt_data *cd = so_calloc(1, sizeof(*cd));
+	if (!cd)
+		return NULL;
+	const char *h = crypt_r(password, setting, cd);
+	char *out = NULL;
+	if (!h || h[0] == '*')
+		so_error("cannot hash a password: %s", strerror(errno ? errno : EINVAL));
+	else
+		out = so_strdup(h);
+	explicit_bzero(cd, sizeof(*cd));
+	free(cd);
+	return out;
+}
+
+static char *hash_new(const char *password)
+{
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	if (!crypt_gensalt_rn("$y$", 0, NULL, 0, salt, sizeof(salt))) {
+		so_error("cannot make a password salt: %s", strerror(errno));
+		return NULL;
+	}
+	return hash_with(password, salt);
+}
+
+int so_reviewer_add(struct so_store *s, const char *name, const char *password, int replace)
+{
+	if (!name_ok(name))
+		return so_error("a reviewer name is 1 to 64 letters, digits, '.', '_' or '-': '%s'",
+				name ? name : "");
+	size_t pl = password ? strlen(password) : 0;
+	if (pl < PASSWORD_MIN)
+		return so_error("a password has at least %d characters", PASSWORD_MIN);
+	if (pl > PASSWORD_MAX)
+		return so_error("a password has at most %d characters", PASSWORD_MAX);
+	char *hash = hash_new(password);
+	if (!hash)
+		return -1;
+	char now[SO_TIME_LEN];
+	so_now_iso(now);
+	int r = -1;
+	if (so_store_begin(s) < 0)
+		goto done;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT 1 FROM reviewers WHERE name = ?1");
+	if (!st)
+		goto rollback;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	int exists = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (exists && !replace) {
+		so_error("the reviewer '%s' exists already", name);
+		goto rollback;
+	}
+	st = so_store_stmt(s, "INSERT INTO reviewers (name, hash, created_at) VALUES (?1, ?2, ?3) "
+			      "ON CONFLICT (name) DO UPDATE SET hash = excluded.hash");
+	if (!st)
+		goto rollback;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+	if (so_store_step_done(s, st) < 0)
+		goto rollback;
+	/* a new password ends the sessions opened with the old one */
+	st = so_store_stmt(s, "DELETE FROM sessions WHERE reviewer = ?1");
+	if (!st)
+		goto rollback;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	if (so_store_step_done(s, st) < 0 ||
+	    so_audit_add(s, "sohoa", 0, exists ? "reviewer_rekey" : "reviewer_add", NULL, NULL,
+			 name) < 0 ||
+	    so_store_commit(s) < 0)
+		goto rollback;
+	r = 0;
+	goto done;
+rollback:
+	so_store_rollback(s);
+done:
+	free(hash);
+	return r;
+}
+
+int so_reviewer_remove(struct so_store *s, const char *name)
+{
+	if (so_store_begin(s) < 0)
+		return -1;
+	sqlite3_stmt *st = so_store_stmt(s, "DELETE FROM sessions WHERE reviewer = ?1");
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	if (so_store_step_done(s, st) < 0)
+		goto fail;
+	st = so_store_stmt(s, "DELETE FROM reviewers WHERE name = ?1");
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	if (so_store_step_done(s, st) < 0)
+		goto fail;
+	int removed = sqlite3_changes(so_store_db(s)) > 0;
+	if ((removed && so_audit_add(s, "sohoa", 0, "reviewer_remove", NULL, name, NULL) < 0) ||
+	    so_store_commit(s) < 0)
+		goto fail;
+	return removed;
+fail:
+	so_store_rollback(s);
+	return -1;
+}
+
+json_t *so_reviewer_list(struct so_store *s)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT name, created_at, last_login FROM reviewers "
+					    "ORDER BY name");
+	json_t *list = json_array();
+	if (!st || !list) {
+		json_decref(list);
+		return NULL;
+	}
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *last = (const char *)sqlite3_column_text(st, 2);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:o}",
+			"name", (const char *)sqlite3_column_text(st, 0),
+			"created_at", (const char *)sqlite3_column_text(st, 1),
+			"last_login", last ? json_string(last) : json_null()));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		so_store_error(s, "cannot list the reviewers");
+		return NULL;
+	}
+	return list;
+}
+
+int so_reviewer_check(struct so_store *s, const char *name, const char *password)
+{
+	/* a hash of a password nobody has, so that an unknown name costs what a known one does */
+	static char *decoy;
+	if (!decoy && !(decoy = hash_new("sohoa: no such reviewer")))
+		return -1;
+	if (!password || strlen(password) > PASSWORD_MAX)
+		return 0;
+	char stored[256] = "";
+	if (name_ok(name)) {
+		sqlite3_stmt *st = so_store_stmt(s, "SELECT hash FROM reviewers WHERE name = ?1");
+		if (!st)
+			return -1;
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(stored, sizeof(stored), "%s", sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+	}
+	char *h = hash_with(password, stored[0] ? stored : decoy);
+	if (!h)
+		return -1;
+	size_t n = strlen(h);
+	unsigned diff = stored[0] ? (unsigned)(n ^ strlen(stored)) : 1;
+	for (size_t i = 0; stored[0] && i < n && i < sizeof(stored); i++)
+		diff |= (unsigned char)h[i] ^ (unsigned char)stored[i];
+	free(h);
+	return diff == 0;
+}
+
+/* Sessions ------------------------------------------------------------------------------------ */
+
+/* 32 random bytes as base64url without padding (43 characters). */
+static int token_new(char out[SO_TOKEN_LEN])
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char r[33] = { 0 };
+	size_t got = 0;
+	while (got < 32) {
+		ssize_t n = getrandom(r + got, 32 - got, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return so_error("no randomness for a session: %s", strerror(errno));
+		}
+		got += (size_t)n;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < 33; i += 3) {
+		unsigned v = (unsigned)r[i] << 16 | (unsigned)r[i + 1] << 8 | r[i + 2];
+		for (int k = 3; k >= 0 && o < SO_TOKEN_LEN - 1; k--)
+			out[o++] = b64[(v >> (6 * k)) & 63];
+	}
+	out[SO_TOKEN_LEN - 1] = '\0';
+	explicit_bzero(r, sizeof(r));
+	return 0;
+}
+
+static int token_hash(const char *token, char hex[SO_SHA256_HEX])
+{
+	struct so_sha256 h;
+	if (so_sha256_init(&h) < 0)
+		return -1;
+	int r = so_sha256_update(&h, token, strlen(token));
+	if (r == 0)
+		r = so_sha256_final(&h, hex);
+	so_sha256_release(&h);
+	return r;
+}
+
+int so_session_open(struct so_store *s, const char *name, long ttl, char token[SO_TOKEN_LEN],
+		    char csrf[SO_TOKEN_LEN])
+{
+	char hex[SO_SHA256_HEX], now[SO_TIME_LEN];
+	if (token_new(token) < 0 || token_new(csrf) < 0 || token_hash(token, hex) < 0)
+		return -1;
+	so_now_iso(now);
+	if (so_store_begin(s) < 0)
+		return -1;
+	/* sessions that ended are forgotten */
+	sqlite3_stmt *st = so_store_stmt(s, "DELETE FROM sessions WHERE expires_at <= ?1");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+	if (so_store_step_done(s, st) < 0)
+		goto fail;
+	st = so_store_stmt(s, "INSERT INTO sessions (token_hash, reviewer, csrf, created_at, "
+			      "expires_at) SELECT ?1, name, ?3, ?4, ?5 FROM reviewers WHERE name = ?2");
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, csrf, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL) + (ttl > 0 ? ttl : 8 * 3600));
+	if (so_store_step_done(s, st) < 0)
+		goto fail;
+	if (sqlite3_changes(so_store_db(s)) != 1) {
+		so_error("no reviewer '%s'", name);
+		goto fail;
+	}
+	st = so_store_stmt(s, "UPDATE reviewers SET last_login = ?2 WHERE name = ?1");
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	if (so_store_step_done(s, st) < 0 || so_audit_add(s, name, 0, "login", NULL, NULL, NULL) < 0 ||
+	    so_store_commit(s) < 0)
+		goto fail;
+	return 0;
+fail:
+	so_store_rollback(s);
+	return -1;
+}
+
+int so_session_check(struct so_store *s, const char *token, char *name, size_t size,
+		     char csrf[SO_TOKEN_LEN])
+{
+	if (!token || strlen(token) != SO_TOKEN_LEN - 1)
+		return 0;
+	char hex[SO_SHA256_HEX];
+	if (token_hash(token, hex) < 0)
+		return -1;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT reviewer, csrf FROM sessions WHERE "
+					    "token_hash = ?1 AND expires_at > ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+	int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+	if (found) {
+		snprintf(name, size, "%s", sqlite3_column_text(st, 0));
+		snprintf(csrf, SO_TOKEN_LEN, "%s", sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (!found && rc != SQLITE_DONE)
+		return so_store_error(s, "cannot read a session");
+	return found;
+}
+
+int so_session_close(struct so_store *s, const char *token)
+{
+	char hex[SO_SHA256_HEX];
+	if (!token || token_hash(token, hex) < 0)
+		return -1;
+	sqlite3_stmt *st = so_store_stmt(s, "DELETE FROM sessions WHERE token_hash = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	return so_store_step_done(s, st);
+}
+
+/* The queue ----------------------------------------------------------------------------------- */
+
+/* The conditions of a filter, on records r joined with books b; ?1 status, ?2 book, ?3 flag. */
+#define QUEUE_FROM                                                                              \
+	" FROM records r JOIN books b ON b.id = r.book_id JOIN pages p ON p.id = r.page_id "  \
+	"JOIN scan_files f ON f.id = p.scan_file_id "
+#define BOOK_KEY " (b.type || '-' || b.year || '-' || b.volume || '-' || b.authority_code) "
+#define QUEUE_WHERE                                                                              \
+	" WHERE r.status = ?1 AND (?2 IS NULL OR" BOOK_KEY "= ?2) AND (?3 IS NULL OR EXISTS "     \
+	"(SELECT 1 FROM flags g WHERE g.record_id = r.id AND g.code = ?3 AND g.state = 'open')) "
+#define QUEUE_ORDER " ORDER BY b.id, f.id, p.page_index, r.row "
+
+static void bind_filter(sqlite3_stmt *st, const struct so_review_filter *f)
+{
+	sqlite3_bind_text(st, 1, f && f->status ? f->status : "needs_review", -1, SQLITE_TRANSIENT);
+	if (f && f->book && *f->book)
+		sqlite3_bind_text(st, 2, f->book, -1, SQLITE_TRANSIENT);
+	if (f && f->flag && *f->flag)
+		sqlite3_bind_text(st, 3, f->flag, -1, SQLITE_TRANSIENT);
+}
+
+static json_t *column_or_null(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? json_string((const char *)t) : json_null();
+}
+
+/* Splits "A,B,C" into a JSON array of strings. */
+static json_t *split_codes(const unsigned char *text)
+{
+	json_t *a = json_array();
+	if (!text)
+		return a;
+	const char *p = (const char *)text;
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		json_array_append_new(a, json_stringn(p, n));
+		p += n + (e ? 1 : 0);
+	}
+	return a;
+}
+
+json_t *so_review_queue(struct so_store *s, const struct so_review_filter *f)
+{
+	long limit = f && f->limit > 0 ? f->limit : 100, offset = f && f->offset > 0 ? f->offset : 0;
+	json_t *out = json_object(), *items = json_array(), *books = json_array(),
+	       *flags = json_array();
+	json_object_set_new(out, "items", items);
+	json_object_set_new(out, "books", books);
+	json_object_set_new(out, "flags", flags);
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT count(*)" QUEUE_FROM QUEUE_WHERE);
+	if (!st)
+		goto fail;
+	bind_filter(st, f);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		so_store_error(s, "cannot count the queue");
+		goto fail;
+	}
+	json_object_set_new(out, "total", json_integer(sqlite3_column_int64(st, 0)));
+	sqlite3_reset(st);
+	st = so_store_stmt(s,
+		"SELECT r.id," BOOK_KEY ", f.name, p.page_index, r.row, r.status, r.version, "
+		"(SELECT coalesce(value, raw) FROM fields WHERE record_id = r.id AND "
+		" name = 'registration_number'), "
+		"(SELECT group_concat(coalesce(value, raw), ' — ') FROM fields WHERE record_id = r.id "
+		" AND name IN ('child.full_name', 'deceased.full_name', 'husband.full_name', "
+		" 'wife.full_name', 'parent.full_name') AND NOT (b.type = 'parentage' AND "
+		" name = 'child.full_name')), "
+		"(SELECT group_concat(DISTINCT code) FROM (SELECT code FROM flags WHERE "
+		" record_id = r.id AND state = 'open' ORDER BY severity, code))"
+		QUEUE_FROM QUEUE_WHERE QUEUE_ORDER "LIMIT ?4 OFFSET ?5");
+	if (!st)
+		goto fail;
+	bind_filter(st, f);
+	sqlite3_bind_int64(st, 4, limit);
+	sqlite3_bind_int64(st, 5, offset);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:i, s:i, s:s, s:i, s:o, "
+						       "s:o, s:o}",
+			"id", (json_int_t)sqlite3_column_int64(st, 0),
+			"book", (const char *)sqlite3_column_text(st, 1),
+			"file", (const char *)sqlite3_column_text(st, 2),
+			"page_index", sqlite3_column_int(st, 3), "row", sqlite3_column_int(st, 4),
+			"status", (const char *)sqlite3_column_text(st, 5),
+			"version", sqlite3_column_int(st, 6),
+			"registration_number", column_or_null(st, 7), "name", column_or_null(st, 8),
+			"flags", split_codes(sqlite3_column_text(st, 9))));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		so_store_error(s, "cannot read the queue");
+		goto fail;
+	}
+	/* the choices of the filters: books and flag codes among records of this status */
+	st = so_store_stmt(s, "SELECT" BOOK_KEY ", b.type, b.year, b.volume, b.authority_code, "
+			      "count(*) FROM records r JOIN books b ON b.id = r.book_id WHERE "
+			      "r.status = ?1 GROUP BY b.id ORDER BY b.id");
+	if (!st)
+		goto fail;
+	bind_filter(st, f);
+	sqlite3_bind_null(st, 2);
+	sqlite3_bind_null(st, 3);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct so_book b = { 0 };
+		snprintf(b.type, sizeof(b.type), "%s", sqlite3_column_text(st, 1));
+		b.year = sqlite3_column_int(st, 2);
+		snprintf(b.volume, sizeof(b.volume), "%s", sqlite3_column_text(st, 3));
+		snprintf(b.authority_code, sizeof(b.authority_code), "%s", sqlite3_column_text(st, 4));
+		char label[128];
+		so_book_describe(&b, label, sizeof(label));
+		json_array_append_new(books, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I}",
+			"key", (const char *)sqlite3_column_text(st, 0), "label", label,
+			"type", b.type, "year", b.year, "volume", b.volume,
+			"authority_code", b.authority_code,
+			"count", (json_int_t)sqlite3_column_int64(st, 5)));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		so_store_error(s, "cannot count the books of the queue");
+		goto fail;
+	}
+	st = so_store_stmt(s, "SELECT g.code, count(DISTINCT r.id) FROM records r JOIN flags g ON "
+			      "g.record_id = r.id JOIN books b ON b.id = r.book_id WHERE "
+			      "r.status = ?1 AND g.state = 'open' AND (?2 IS NULL OR" BOOK_KEY "= ?2) "
+			      "GROUP BY g.code ORDER BY count(DISTINCT r.id) DESC, g.code");
+	if (!st)
+		goto fail;
+	bind_filter(st, f);
+	sqlite3_bind_null(st, 3);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(flags, json_pack("{s:s, s:I}",
+			"code", (const char *)sqlite3_column_text(st, 0),
+			"count", (json_int_t)sqlite3_column_int64(st, 1)));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		so_store_error(s, "cannot count the flags of the queue");
+		goto fail;
+	}
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}
+
+/* One record ---------------------------------------------------------------------------------- */
+
+/* The record's book, layout, status and version. */
+struct rec_info {
+	int64_t id, book_id, page_id;
+	struct so_book book;
+	char status[24];
+	int version;
+	struct so_bbox row;
+};
+
+/* 1 found, 0 no such record (error set), -1 error. */
+static int rec_info_get(struct so_store *s, int64_t id, struct rec_info *ri)
+{
+	memset(ri, 0, sizeof(*ri));
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT book_id, page_id, status, version, x0, y0, x1, y1 "
+					    "FROM records WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ri->id = id;
+		ri->book_id = sqlite3_column_int64(st, 0);
+		ri->page_id = sqlite3_column_int64(st, 1);
+		snprintf(ri->status, sizeof(ri->status), "%s", sqlite3_column_text(st, 2));
+		ri->version = sqlite3_column_int(st, 3);
+		ri->row = (struct so_bbox){ sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
+					    sqlite3_column_int(st, 6), sqlite3_column_int(st, 7) };
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return so_book_get(s, ri->book_id, &ri->book) < 0 ? -1 : 1;
+	if (rc != SQLITE_DONE)
+		return so_store_error(s, "cannot read a record");
+	so_error("Không có bản ghi %lld — no record %lld", (long long)id, (long long)id);
+	return 0;
+}
+
+/* The neighbours of ID in the queue of F (register order): prev and next ids, 0 when none. */
+static int neighbours(struct so_store *s, int64_t id, const struct so_review_filter *f,
+		      int64_t *prev, int64_t *next)
+{
+	*prev = *next = 0;
+	/* the record's place in register order */
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT b.id, f.id, p.page_index, r.row" QUEUE_FROM
+					    "WHERE r.id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	int64_t k[4] = { sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			 sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3) };
+	sqlite3_reset(st);
+	static const char *const sql[2] = {
+		"SELECT r.id" QUEUE_FROM QUEUE_WHERE "AND (b.id, f.id, p.page_index, r.row) < "
+		"(?4, ?5, ?6, ?7) ORDER BY b.id DESC, f.id DESC, p.page_index DESC, r.row DESC LIMIT 1",
+		"SELECT r.id" QUEUE_FROM QUEUE_WHERE "AND (b.id, f.id, p.page_index, r.row) > "
+		"(?4, ?5, ?6, ?7)" QUEUE_ORDER "LIMIT 1",
+	};
+	for (int i = 0; i < 2; i++) {
+		st = so_store_stmt(s, sql[i]);
+		if (!st)
+			return -1;
+		bind_filter(st, f);
+		for (int j = 0; j < 4; j++)
+			sqlite3_bind_int64(st, 4 + j, k[j]);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*(i ? next : prev) = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+static json_t *id_or_null(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_filter *f)
+{
+	struct rec_info ri;
+	if (rec_info_get(s, id, &ri) <= 0)
+		return NULL;
+	struct so_layout *layout = NULL;
+	if (so_layout_load(ri.book.layout, &layout) < 0)
+		return NULL;
+	json_t *rec = so_export_record(s, id);
+	if (!rec) {
+		so_layout_free(layout);
+		return NULL;
+	}
+	char key[128];
+	snprintf(key, sizeof(key), "%s-%d-%s-%s", ri.book.type, ri.book.year, ri.book.volume,
+		 ri.book.authority_code);
+	json_object_set_new(rec, "id", json_integer(id));
+	json_object_set_new(rec, "version", json_integer(ri.version));
+	json_object_set_new(rec, "book_key", json_string(key));
+	json_object_set_new(rec, "page_id", json_integer(ri.page_id));
+	json_object_set_new(rec, "row_box", json_pack("[i, i, i, i]", ri.row.x0, ri.row.y0,
+						      ri.row.x1, ri.row.y1));
+	/* each field: label, kind, source; the order of the columns */
+	json_t *fields = json_object_get(rec, "fields"), *order = json_array();
+	json_object_set_new(rec, "order", order);
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT source, x0, y0, x1, y1 FROM fields "
+					    "WHERE record_id = ?1 AND name = ?2");
+	if (!st)
+		goto fail;
+	const char *name;
+	json_t *fv;
+	json_object_foreach(fields, name, fv) {
+		json_array_append_new(order, json_string(name));
+		char label[256];
+		so_field_label(layout, name, 1, label, sizeof(label));
+		const char *kind = so_field_kind(layout, name);
+		if (json_is_null(fv)) {
+			fv = json_pack("{s:n, s:n, s:n, s:n, s:[]}", "value", "raw", "confidence",
+				       "bbox", "flags");
+			json_object_set_new(fields, name, fv);
+		}
+		json_object_set_new(fv, "label", json_string(label));
+		json_object_set_new(fv, "kind", json_string(kind ? kind : "text"));
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			json_object_set_new(fv, "source", column_or_null(st, 0));
+			/* an empty cell keeps its box: the archivist sees it is empty in the book */
+			if (json_is_null(json_object_get(fv, "bbox")) &&
+			    sqlite3_column_type(st, 1) != SQLITE_NULL)
+				json_object_set_new(fv, "bbox", json_pack("[i, i, i, i]",
+					sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+					sqlite3_column_int(st, 3), sqlite3_column_int(st, 4)));
+		} else {
+			json_object_set_new(fv, "source", json_null());
+		}
+	}
+	sqlite3_reset(st);
+	/* the flags with their ids and sources, every state */
+	json_t *flags = json_array();
+	json_object_set_new(rec, "flags", flags);
+	st = so_store_stmt(s, "SELECT id, code, severity, fields, state, message, source FROM flags "
+			      "WHERE record_id = ?1 ORDER BY state = 'open' DESC, "
+			      "severity = 'error' DESC, id");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *names = json_loads((const char *)sqlite3_column_text(st, 3), 0, NULL);
+		json_array_append_new(flags, json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s}",
+			"id", (json_int_t)sqlite3_column_int64(st, 0),
+			"code", (const char *)sqlite3_column_text(st, 1),
+			"severity", (const char *)sqlite3_column_text(st, 2),
+			"fields", names ? names : json_array(),
+			"state", (const char *)sqlite3_column_text(st, 4),
+			"message", (const char *)sqlite3_column_text(st, 5),
+			"source", (const char *)sqlite3_column_text(st, 6)));
+	}
+	sqlite3_reset(st);
+	json_t *reason = NULL;
+	st = so_store_stmt(s, "SELECT reject_reason FROM records WHERE id = ?1");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		reason = column_or_null(st, 0);
+	sqlite3_reset(st);
+	json_object_set_new(rec, "reject_reason", reason ? reason : json_null());
+	int64_t prev, next;
+	if (neighbours(s, id, f, &prev, &next) < 0)
+		goto fail;
+	json_object_set_new(rec, "prev", id_or_null(prev));
+	json_object_set_new(rec, "next", id_or_null(next));
+	json_t *audit = json_array();
+	json_object_set_new(rec, "audit", audit);
+	st = so_store_stmt(s, "SELECT at, actor, action, field, before, after FROM audit "
+			      "WHERE record_id = ?1 ORDER BY id DESC LIMIT 200");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(audit, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
+			"at", column_or_null(st, 0), "actor", column_or_null(st, 1),
+			"action", column_or_null(st, 2), "field", column_or_null(st, 3),
+			"before", column_or_null(st, 4), "after", column_or_null(st, 5)));
+	sqlite3_reset(st);
+	so_layout_free(layout);
+	return rec;
+fail:
+	so_layout_free(layout);
+	json_decref(rec);
+	return NULL;
+}
+
+/* Changes ------------------------------------------------------------------------------------- */
+
+/* Opens the change of record ID at VERSION: a transaction begun and *RI filled. Returns 0 to go
+ * on, or the outcome (a conflict, a refusal, -1) with the transaction closed. */
+static int change_begin(struct so_store *s, int64_t id, int version, struct rec_info *ri)
+{
+	if (so_store_begin(s) < 0)
+		return -1;
+	int found = rec_info_get(s, id, ri);
+	if (found <= 0) {
+		so_store_rollback(s);
+		return found < 0 ? -1 : SO_REVIEW_REFUSED;
+	}
+	if (ri->version != version) {
+		char who[128] = "?", at[SO_TIME_LEN] = "?";
+		sqlite3_stmt *st = so_store_stmt(s, "SELECT actor, at FROM audit WHERE record_id = ?1 "
+						    "ORDER BY id DESC LIMIT 1");
+		if (st) {
+			sqlite3_bind_int64(st, 1, id);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				snprintf(who, sizeof(who), "%s", sqlite3_column_text(st, 0));
+				snprintf(at, sizeof(at), "%s", sqlite3_column_text(st, 1));
+			}
+			sqlite3_reset(st);
+		}
+		so_store_rollback(s);
+		so_error("Bản ghi đã thay đổi từ khi bạn mở nó (lần sửa cuối: %s lúc %s); hãy tải lại "
+			 "và xem trước khi sửa — the record changed since you opened it (last change: "
+			 "%s at %s); reload it and look before changing it (version %d, yours %d)",
+			 who, at, who, at, ri->version, version);
+		return SO_REVIEW_CONFLICT;
+	}
+	if (strcmp(ri->status, "synced") == 0) {
+		so_store_rollback(s);
+		so_error("Bản ghi đã được gửi lên cơ sở dữ liệu quốc gia, không sửa ở đây được — the "
+			 "record was delivered to the national database already and cannot be "
+			 "changed here");
+		return SO_REVIEW_REFUSED;
+	}
+	return 0;
+}
+
+/* Ends a change: the version moved on, the book judged again when RULES, committed; the new
+ * version in *NEW_VERSION. */
+static int change_end(struct so_store *s, const struct rec_info *ri, int rules, int *new_version)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE records SET version = version + 1, "
+					    "updated_at = ?2 WHERE id = ?1");
+	if (!st)
+		goto fail;
+	char now[SO_TIME_LEN];
+	so_now_iso(now);
+	sqlite3_bind_int64(st, 1, ri->id);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	if (so_store_step_done(s, st) < 0 || (rules && so_validate_book(s, ri->book_id) < 0))
+		goto fail;
+	st = so_store_stmt(s, "SELECT version FROM records WHERE id = ?1");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, ri->id);
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	if (v < 0 || so_store_commit(s) < 0)
+		goto fail;
+	if (new_version)
+		*new_version = v;
+	return SO_REVIEW_DONE;
+fail:
+	so_store_rollback(s);
+	return -1;
+}
+
+static int refuse(struct so_store *s)
+{
+	so_store_rollback(s);
+	return SO_REVIEW_REFUSED;
+}
+
+/* An approved record changed goes back to the rules (its approval no longer holds). */
+static int unapprove(struct so_store *s, const char *actor, struct rec_info *ri)
+{
+	if (strcmp(ri->status, "approved") != 0)
+		return 0;
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE records SET status = 'needs_review' "
+					    "WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ri->id);
+	if (so_store_step_done(s, st) < 0 ||
+	    so_audit_add(s, actor, ri->id, "status", NULL, "approved", "needs_review") < 0)
+		return -1;
+	snprintf(ri->status, sizeof(ri->status), "needs_review");
+	return 0;
+}
+
+/* The reasons normalization gives, in the archivist's words. */
+static const char *problem_vi(const char *problem)
+{
+	static const struct { const char *en, *vi; } t[] = {
+		{ "no number", "không có số" },
+		{ "not a date", "không phải ngày tháng (ví dụ 15/01/2019)" },
+		{ "not a date and time", "không phải giờ và ngày (ví dụ 14 giờ 30 phút, ngày 05/03/2021)" },
+		{ "not a calendar date", "ngày không có trong lịch" },
+		{ "not Nam or Nữ", "không phải Nam hay Nữ" },
+		{ "not one of the 54 ethnic groups", "không thuộc 54 dân tộc" },
+		{ "not a known country", "không phải tên nước đã biết" },
+		{ "not a personal id number", "không phải số định danh cá nhân (12 chữ số)" },
+		{ "not a CCCD, CMND or passport", "không phải CCCD, CMND hay hộ chiếu" },
+		{ "the document number is unreadable", "số giấy tờ không đọc được" },
+		{ "not Cha - con or Mẹ - con", "không phải Cha - con hay Mẹ - con" },
+		{ "the unit is not certain", "không chắc là đơn vị hành chính nào" },
+	};
+	for (size_t i = 0; problem && i < SO_ARRAY_SIZE(t); i++)
+		if (strcmp(problem, t[i].en) == 0)
+			return t[i].vi;
+	return "không chuẩn hoá được";
+}
+
+/* The registration date of the record as yyyymmdd (0 when unknown), from its canonical value or
+ * from VALUE when that is what is being set. */
+static long registration_of(struct so_store *s, int64_t id, const char *field, const char *canon)
+{
+	char v[32] = "";
+	if (strcmp(field, "registration_date") == 0 && canon) {
+		snprintf(v, sizeof(v), "%s", canon);
+	} else {
+		sqlite3_stmt *st = so_store_stmt(s, "SELECT value FROM fields WHERE record_id = ?1 "
+						    "AND name = 'registration_date'");
+		if (!st)
+			return 0;
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			snprintf(v, sizeof(v), "%s", sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+	}
+	int y, m, d;
+	return strlen(v) == 10 && sscanf(v, "%4d-%2d-%2d", &y, &m, &d) == 3
+		? y * 10000L + m * 100L + d : 0;
+}
+
+/* Makes the archivist's VALUE canonical for FIELD of kind KIND. 0 with *C set (c->value NULL
+ * for an empty value), SO_REVIEW_REFUSED with the reason, -1 on error. */
+static int canon_of(struct so_store *s, int64_t id, const char *field, const char *kind,
+		    const char *value, struct so_canon *c)
+{
+	memset(c, 0, sizeof(*c));
+	char *clean = so_text_clean(value, strlen(value));
+	if (!clean)
+		return 0; /* empty: the field is cleared */
+	struct so_norm_ctx ctx = { registration_of(s, id, field, NULL) };
+	if (strcmp(kind, "date") == 0 && strcmp(field, "registration_date") == 0)
+		ctx.registration = 0;
+	if (so_normalize(kind, clean, &ctx, c) < 0) {
+		free(clean);
+		return -1;
+	}
+	int place = strcmp(kind, "place") == 0;
+	if (place && !c->value) {
+		/* a place outside the lists (abroad, a unit long gone): the archivist's words stand,
+		 * without a code; the rules still say it names no known unit, for the archivist to
+		 * confirm */
+		c->value = clean;
+		clean = NULL;
+		c->problem = NULL;
+	} else if (place && c->match < 0.9) {
+		so_error("“%s” không chắc là đơn vị hành chính nào (gần nhất: “%s”); hãy ghi đủ xã, "
+			 "huyện, tỉnh — “%s” does not name one unit for certain (nearest: “%s”); "
+			 "write out the commune, district and province", clean, c->value, clean,
+			 c->value);
+		free(clean);
+		so_canon_release(c);
+		return SO_REVIEW_REFUSED;
+	} else if (!c->value) {
+		so_error("“%s” %s — “%s”: %s", clean, problem_vi(c->problem), clean,
+			 c->problem ? c->problem : "cannot be made canonical");
+		free(clean);
+		so_canon_release(c);
+		return SO_REVIEW_REFUSED;
+	}
+	free(clean);
+	return 0;
+}
+
+int so_review_set(struct so_store *s, const char *actor, int64_t id, int version,
+		  const char *field, const char *value, int *new_version)
+{
+	struct rec_info ri;
+	struct so_layout *layout = NULL;
+	struct so_canon c = { 0 };
+	int r = change_begin(s, id, version, &ri);
+	if (r != 0)
+		return r;
+	if (so_layout_load(ri.book.layout, &layout) < 0)
+		goto fail;
+	const char *kind = field ? so_field_kind(layout, field) : NULL;
+	if (!kind) {
+		so_error("Sổ này không có trường “%s” — the book has no field '%s'", field ? field : "",
+			 field ? field : "");
+		r = refuse(s);
+		goto done;
+	}
+	if (strcmp(ri.status, "rejected") == 0) {
+		so_error("Bản ghi đã bị từ chối; hãy duyệt lại nó trước khi sửa — the record was "
+			 "rejected; approve it again before changing it");
+		r = refuse(s);
+		goto done;
+	}
+	r = canon_of(s, id, field, kind, value ? value : "", &c);
+	if (r != 0) {
+		so_store_rollback(s);
+		goto done;
+	}
+	/* the value before, as the archivist saw it */
+	char *before = NULL;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT coalesce(value, raw) FROM fields "
+					    "WHERE record_id = ?1 AND name = ?2");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, field, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		before = so_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	/* the reading stays; the value is the archivist's */
+	st = so_store_stmt(s, "INSERT INTO fields (record_id, name, value, code, successor, "
+			      "confidence, source) VALUES (?1, ?2, ?3, ?4, ?5, 1.0, 'archivist') "
+			      "ON CONFLICT (record_id, name) DO UPDATE SET value = excluded.value, "
+			      "code = excluded.code, successor = excluded.successor, "
+			      "confidence = 1.0, source = 'archivist'");
+	if (!st) {
+		free(before);
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, field, -1, SQLITE_TRANSIENT);
+	if (c.value)
+		sqlite3_bind_text(st, 3, c.value, -1, SQLITE_TRANSIENT);
+	if (c.code && c.match >= 0.9)
+		sqlite3_bind_text(st, 4, c.code, -1, SQLITE_TRANSIENT);
+	if (c.successor && c.match >= 0.9)
+		sqlite3_bind_text(st, 5, c.successor, -1, SQLITE_TRANSIENT);
+	int bad = so_store_step_done(s, st) < 0 ||
+		  so_audit_add(s, actor, id, "set", field, before, c.value) < 0;
+	free(before);
+	if (bad)
+		goto fail;
+	/* the open flags about this field are settled by the archivist's reading; the rules say
+	 * what still stands */
+	st = so_store_stmt(s, "UPDATE flags SET state = 'resolved', updated_at = ?3 WHERE "
+			      "record_id = ?1 AND state = 'open' AND EXISTS (SELECT 1 FROM "
+			      "json_each(flags.fields) WHERE value = ?2)");
+	if (!st)
+		goto fail;
+	char now[SO_TIME_LEN];
+	so_now_iso(now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, field, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+	if (so_store_step_done(s, st) < 0 || unapprove(s, actor, &ri) < 0)
+		goto fail;
+	r = change_end(s, &ri, 1, new_version);
+	goto done;
+fail:
+	so_store_rollback(s);
+	r = -1;
+done:
+	so_canon_release(&c);
+	so_layout_free(layout);
+	return r;
+}
+
+int so_review_verify(struct so_store *s, const char *actor, int64_t id, int version,
+		     int64_t flag_id, int *new_version)
+{
+	struct rec_info ri;
+	int r = change_begin(s, id, version, &ri);
+	if (r != 0)
+		return r;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT state, code, fields FROM flags WHERE id = ?1 AND "
+					    "record_id = ?2");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, flag_id);
+	sqlite3_bind_int64(st, 2, id);
+	char state[16] = "", code[64] = "", fields[512] = "";
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(state, sizeof(state), "%s", sqlite3_column_text(st, 0));
+		snprintf(code, sizeof(code), "%s", sqlite3_column_text(st, 1));
+		snprintf(fields, sizeof(fields), "%s", sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	if (!state[0]) {
+		so_error("Bản ghi không có cảnh báo %lld — the record has no flag %lld",
+			 (long long)flag_id, (long long)flag_id);
+		return refuse(s);
+	}
+	if (strcmp(state, "open") != 0) {
+		so_error("Cảnh báo %s đã được xử lý (%s) — the flag %s was settled already (%s)", code,
+			 state, code, state);
+		return refuse(s);
+	}
+	if (so_flag_set_state(s, flag_id, "verified") < 0 ||
+	    so_audit_add(s, actor, id, "verify", fields, code, "verified") < 0 ||
+	    unapprove(s, actor, &ri) < 0)
+		goto fail;
+	/* the status follows the flags left open */
+	st = so_store_stmt(s, "UPDATE records SET status = CASE WHEN EXISTS (SELECT 1 FROM flags "
+			      "WHERE record_id = ?1 AND state = 'open' AND severity = 'error') "
+			      "THEN 'needs_review' ELSE 'valid' END WHERE id = ?1 AND "
+			      "status IN ('extracted', 'needs_review', 'valid')");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	if (so_store_step_done(s, st) < 0)
+		goto fail;
+	return change_end(s, &ri, 0, new_version);
+fail:
+	so_store_rollback(s);
+	return -1;
+}
+
+int so_review_approve(struct so_store *s, const char *actor, int64_t id, int version,
+		      int *new_version)
+{
+	struct rec_info ri;
+	int r = change_begin(s, id, version, &ri);
+	if (r != 0)
+		return r;
+	if (strcmp(ri.status, "approved") == 0) {
+		so_error("Bản ghi đã được duyệt — the record is approved already");
+		return refuse(s);
+	}
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT group_concat(code, ', ') FROM flags WHERE "
+					    "record_id = ?1 AND state = 'open' AND severity = 'error'");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	char open[512] = "";
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(open, sizeof(open), "%s", sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (open[0] && strcmp(ri.status, "rejected") != 0) {
+		so_error("Còn lỗi chưa xử lý (%s): hãy sửa giá trị hoặc xác nhận đúng như trong sổ "
+			 "trước khi duyệt — errors are still open (%s): correct the value or confirm "
+			 "it as written in the book before approving", open, open);
+		return refuse(s);
+	}
+	st = so_store_stmt(s, "UPDATE records SET status = 'approved', reject_reason = NULL "
+			      "WHERE id = ?1");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	if (so_store_step_done(s, st) < 0 ||
+	    so_audit_add(s, actor, id, "approve", NULL, ri.status, "approved") < 0)
+		goto fail;
+	if (open[0]) {
+		/* a rejected record approved again: back to its rules first */
+		st = so_store_stmt(s, "UPDATE records SET status = 'needs_review' WHERE id = ?1");
+		if (!st)
+			goto fail;
+		sqlite3_bind_int64(st, 1, id);
+		if (so_store_step_done(s, st) < 0)
+			goto fail;
+		return change_end(s, &ri, 1, new_version);
+	}
+	return change_end(s, &ri, 0, new_version);
+fail:
+	so_store_rollback(s);
+	return -1;
+}
+
+int so_review_reject(struct so_store *s, const char *actor, int64_t id, int version,
+		     const char *reason, int *new_version)
+{
+	char *why = reason ? so_text_clean(reason, strlen(reason)) : NULL;
+	if (!why) {
+		so_error("Hãy ghi lý do từ chối — a reason for the rejection is required");
+		return SO_REVIEW_REFUSED;
+	}
+	if (strlen(why) > 2000) {
+		free(why);
+		so_error("Lý do quá dài (tối đa 2000 ký tự) — the reason is too long (2000 at most)");
+		return SO_REVIEW_REFUSED;
+	}
+	struct rec_info ri;
+	int r = change_begin(s, id, version, &ri);
+	if (r != 0) {
+		free(why);
+		return r;
+	}
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE records SET status = 'rejected', "
+					    "reject_reason = ?2 WHERE id = ?1");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, why, -1, SQLITE_TRANSIENT);
+	if (so_store_step_done(s, st) < 0 ||
+	    so_audit_add(s, actor, id, "reject", NULL, ri.status, why) < 0)
+		goto fail;
+	free(why);
+	return change_end(s, &ri, 0, new_version);
+fail:
+	free(why);
+	so_store_rollback(s);
+	return -1;
+}
+
+/* Images -------------------------------------------------------------------------------------- */
+
+/* A field name as a file name: letters, digits, '.' and '_' only, and no "..". */
+static int field_name_ok(const char *f)
+{
+	size_t n = strlen(f);
+	if (n == 0 || n > 64 || strstr(f, "..") || f[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((f[i] >= 'a' && f[i] <= 'z') || (f[i] >= '0' && f[i] <= '9') || f[i] == '.' ||
+		      f[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* Cuts BOX (grown by a margin, clipped to the page) from the prepared page PAGE as 8-bit grey,
+ * at half the resolution when HALF; PNG into *PNG. */
+static int cut(PIX *page, struct so_bbox box, int half, unsigned char **png, size_t *len)
+{
+	int w = pixGetWidth(page), h = pixGetHeight(page),
+	    m = half ? SO_REVIEW_ROW_MARGIN : SO_REVIEW_CELL_MARGIN;
+	int x0 = box.x0 - m < 0 ? 0 : box.x0 - m, y0 = box.y0 - m < 0 ? 0 : box.y0 - m;
+	int x1 = box.x1 + m > w ? w : box.x1 + m, y1 = box.y1 + m > h ? h : box.y1 + m;
+	if (x1 - x0 < 2 || y1 - y0 < 2)
+		return so_error("the box lies outside the page");
+	BOX *b = boxCreate(x0, y0, x1 - x0, y1 - y0);
+	PIX *clip = b ? pixClipRectangle(page, b, NULL) : NULL, *grey = NULL;
+	boxDestroy(&b);
+	if (clip && pixGetDepth(clip) == 1)
+		grey = half ? pixScaleToGray2(clip) : pixConvert1To8(NULL, clip, 255, 0);
+	else if (clip)
+		grey = half ? pixScale(clip, 0.5f, 0.5f) : pixClone(clip);
+	int r = grey && pixWriteMem(png, len, grey, IFF_PNG) == 0 && *png ? 0 : -1;
+	pixDestroy(&grey);
+	pixDestroy(&clip);
+	return r < 0 ? so_error("cannot cut an image from the page") : 0;
+}
+
+/* The cache file of an image: keyed by the page and the box, so that a page prepared again
+ * (newer than the file) is cut again. Caller frees. */
+static char *cache_name(const char *dir, int64_t page_id, struct so_bbox box, int half)
+{
+	return so_asprintf("%s/p%lld-%d-%d-%d-%d-%c.png", dir, (long long)page_id, box.x0, box.y0,
+			   box.x1, box.y1, half ? 'r' : 'c');
+}
+
+/* Cuts and caches every image of the record not cached yet (its row and its cells), so that
+ * the page is decoded once for all of them. Images that cannot be cut or kept are skipped. */
+static void cache_record(struct so_store *s, const struct rec_info *ri, PIX *page,
+			 const char *dir)
+{
+	if (so_mkdir_p(dir, 0755) < 0)
+		return;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT x0, y0, x1, y1, 0 FROM fields WHERE "
+					    "record_id = ?1 AND x0 IS NOT NULL UNION ALL SELECT x0, "
+					    "y0, x1, y1, 1 FROM records WHERE id = ?1 AND x0 IS NOT "
+					    "NULL");
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, ri->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct so_bbox box = { sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+				       sqlite3_column_int(st, 2), sqlite3_column_int(st, 3) };
+		int half = sqlite3_column_int(st, 4);
+		char *name = cache_name(dir, ri->page_id, box, half);
+		unsigned char *png = NULL;
+		size_t len = 0;
+		if (name && access(name, F_OK) != 0 && box.x1 > box.x0 && box.y1 > box.y0 &&
+		    cut(page, box, half, &png, &len) == 0)
+			so_write_file_atomic(name, png, len);
+		free(png);
+		free(name);
+	}
+	sqlite3_reset(st);
+}
+
+int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned char **png,
+		    size_t *len, double *scale)
+{
+	*png = NULL;
+	*len = 0;
+	*scale = field ? 1.0 : 0.5;
+	if (field && !field_name_ok(field)) {
+		so_error("no field '%s'", field);
+		return 0;
+	}
+	struct rec_info ri;
+	int found = rec_info_get(s, id, &ri);
+	if (found <= 0)
+		return found;
+	struct so_bbox box = ri.row;
+	if (field) {
+		sqlite3_stmt *st = so_store_stmt(s, "SELECT x0, y0, x1, y1 FROM fields WHERE "
+						    "record_id = ?1 AND name = ?2 AND x0 IS NOT NULL");
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, field, -1, SQLITE_TRANSIENT);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			box = (struct so_bbox){ sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+						sqlite3_column_int(st, 2), sqlite3_column_int(st, 3) };
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW) {
+			so_error("the record has no cell for '%s'", field);
+			return 0;
+		}
+	}
+	if (box.x1 <= box.x0 || box.y1 <= box.y0) {
+		so_error("the record has no box on its page");
+		return 0;
+	}
+	struct so_page p;
+	if (so_page_get(s, ri.page_id, &p) < 0)
+		return -1;
+	if (!p.image[0]) {
+		so_error("the page has no prepared image");
+		return 0;
+	}
+	char *dir = so_asprintf("%s/cache/review", so_store_dir(s));
+	char *cached = dir ? cache_name(dir, ri.page_id, box, !field) : NULL;
+	char *path = so_asprintf("%s/%s", so_store_dir(s), p.image);
+	PIX *page = NULL;
+	int r = -1;
+	if (!dir || !cached || !path)
+		goto done;
+	struct stat cs, ps;
+	if (stat(cached, &cs) == 0 && stat(path, &ps) == 0 && cs.st_mtime >= ps.st_mtime &&
+	    so_read_file(cached, 64u << 20, (char **)png, len) == 0) {
+		r = 1;
+		goto done;
+	}
+	if (!(page = pixRead(path))) {
+		so_error("cannot read the prepared page %s", path);
+		goto done;
+	}
+	if (cut(page, box, !field, png, len) < 0)
+		goto done;
+	/* a cache that cannot be written is no reason to fail the image */
+	if (so_mkdir_p(dir, 0755) == 0)
+		so_write_file_atomic(cached, *png, *len);
+	cache_record(s, &ri, page, dir);
+	r = 1;
+done:
+	pixDestroy(&page);
+	free(dir);
+	free(cached);
+	free(path);
+	return r;
+}

@@ -1,0 +1,123 @@
+/*
+ * The archivists' review: reviewer accounts and their sessions, the queue of records that need
+ * a human, one record as an archivist sees it (its fields with labels and cell boxes, its
+ * flags), and the changes an archivist makes — a value corrected, a value confirmed as written
+ * in the book (its flag verified), a record approved or rejected with a reason. Every change
+ * is checked against the version of the record the archivist saw (two archivists cannot
+ * overwrite each other silently), runs the book's rules again, and is written to the audit
+ * table (who, when, field, before, after). Used by `sohoa review` from the shell and by the
+ * web application (reviewweb.h).
+ */
+#ifndef SO_REVIEW_H
+#define SO_REVIEW_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch/store.h"
+
+/* Accounts --------------------------------------------------------------------------------- */
+
+/* Adds (or, with REPLACE, re-keys) a reviewer: NAME is 1-64 letters, digits, '.', '_' or '-';
+ * the password (at least 8 bytes) is kept only as a salted yescrypt hash. 0, or -1 with the
+ * error set (a name taken, a weak password). */
+int so_reviewer_add(struct so_store *s, const char *name, const char *password, int replace);
+/* Removes the reviewer and ends their sessions. 1 removed, 0 no such reviewer, -1 error. */
+int so_reviewer_remove(struct so_store *s, const char *name);
+/* [{"name", "created_at", "last_login"}] ordered by name; NULL with the error set. */
+json_t *so_reviewer_list(struct so_store *s);
+/* 1 when NAME and PASSWORD match a reviewer, 0 when not (the same time either way), -1 on
+ * error. */
+int so_reviewer_check(struct so_store *s, const char *name, const char *password);
+
+/* Sessions --------------------------------------------------------------------------------- */
+
+#define SO_TOKEN_LEN 44   /* 32 random bytes, base64url, and the NUL */
+
+/* Opens a session of NAME for TTL seconds: TOKEN (for the cookie) and CSRF (for every form and
+ * change) are filled with fresh random values. Only a hash of the token is stored. 0 or -1. */
+int so_session_open(struct so_store *s, const char *name, long ttl, char token[SO_TOKEN_LEN],
+		    char csrf[SO_TOKEN_LEN]);
+/* 1 when TOKEN is a live session (NAME and CSRF filled), 0 when unknown or expired, -1 error. */
+int so_session_check(struct so_store *s, const char *token, char *name, size_t size,
+		     char csrf[SO_TOKEN_LEN]);
+/* Ends the session (logout). 0 or -1. */
+int so_session_close(struct so_store *s, const char *token);
+
+/* The queue -------------------------------------------------------------------------------- */
+
+struct so_review_filter {
+	const char *status;      /* NULL: "needs_review" */
+	const char *book;        /* a book key ("birth-2019-01-26740") or NULL for all */
+	const char *flag;        /* a flag code: records with that flag open, or NULL */
+	long limit, offset;      /* limit 0: 100 */
+};
+
+/* {"total": N, "items": [{"id", "book", "file", "page_index", "row", "status", "version",
+ *   "registration_number", "name", "flags": ["CODE", ...]}],
+ *  "books": [{"key", "label", "type", "year", "volume", "authority_code", "count"}],
+ *  "flags": [{"code", "count"}]}
+ * — items in register order (book, page, row); "books" and "flags" count the records of the
+ * status asked for (for the filters). NULL with the error set. */
+json_t *so_review_queue(struct so_store *s, const struct so_review_filter *f);
+
+/* One record for review: the export object of so_export_record() plus
+ *   "id", "version", "book_key", "page_id",
+ *   "row_box": [x0, y0, x1, y1] (the row on the prepared page),
+ *   "flags": [{"id", "code", "severity", "fields", "state", "message", "source"}],
+ *   each field object gains "label" (Vietnamese, as the printed column says it), "kind",
+ *   "source" ("ocr", "normalize" or "archivist") and keeps "bbox" (on the prepared page),
+ *   "order": the field names in column order,
+ *   "prev", "next": the neighbouring record ids of the queue (same filter), or null,
+ *   "audit": [{"at", "actor", "action", "field", "before", "after"}] newest first.
+ * NULL with the error set (no such record: so_errmsg says so). */
+json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_filter *f);
+
+/* Changes ---------------------------------------------------------------------------------- */
+
+enum {
+	SO_REVIEW_DONE = 0,
+	SO_REVIEW_CONFLICT = 1,  /* the record changed since VERSION: reload it (message set) */
+	SO_REVIEW_REFUSED = 2,   /* not allowed as asked (message set: why) */
+};
+
+/* Each takes the record VERSION the archivist saw; returns SO_REVIEW_DONE with *NEW_VERSION
+ * set, SO_REVIEW_CONFLICT, SO_REVIEW_REFUSED, or -1 (store error). The message of a conflict or
+ * refusal is so_errmsg(), in Vietnamese with the English after it. */
+
+/* Sets FIELD to VALUE as the archivist reads the book (made canonical as normalize would: a
+ * date "15/1/2019" becomes 2019-01-15; a value that cannot be made canonical is refused with
+ * the reason). An empty VALUE clears the field. The field's open flags are resolved, the
+ * book's rules run again, and the record becomes valid or needs review by them. */
+int so_review_set(struct so_store *s, const char *actor, int64_t id, int version,
+		  const char *field, const char *value, int *new_version);
+/* Confirms the value a flag is about as written in the book: the flag becomes verified (it is
+ * not raised again), and the record's status follows the flags left. */
+int so_review_verify(struct so_store *s, const char *actor, int64_t id, int version,
+		     int64_t flag_id, int *new_version);
+/* Approves the record: refused while an error flag is open (correct or confirm it first) and
+ * for a record synced already. */
+int so_review_approve(struct so_store *s, const char *actor, int64_t id, int version,
+		      int *new_version);
+/* Rejects the record (it will not be delivered) with a REASON (required). */
+int so_review_reject(struct so_store *s, const char *actor, int64_t id, int version,
+		     const char *reason, int *new_version);
+
+/* Images ------------------------------------------------------------------------------------ */
+
+/* The margins, in page pixels, around the box an image is cut from (clipped to the page). */
+#define SO_REVIEW_ROW_MARGIN 6
+#define SO_REVIEW_CELL_MARGIN 4
+
+/* A PNG of the record's row (FIELD NULL) or of one field's cell, cut from the prepared page,
+ * in grey at half the page's resolution for the row and the full resolution for a cell; made
+ * once and kept under DIR/cache/review/. The box is grown by its margin above and clipped to
+ * the page; *SCALE is the image's pixels per page pixel (a field's bbox, less the origin of
+ * the row's grown and clipped box, times SCALE gives its outline on the row image).
+ * 1 with *PNG (caller frees) and *LEN, 0 when the record or field has no image (no such
+ * record, field or box: the reason in so_errmsg), -1 on error. */
+int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned char **png,
+		    size_t *len, double *scale);
+
+#endif

@@ -1,0 +1,1734 @@
+/*
+ * The archivists' review application (see reviewweb.h): a libmicrohttpd server over one batch
+ * store, run by one internal polling thread so that requests are handled one at a time and the
+ * store is only ever used from that thread. Pages are plain HTML written through one escaping
+ * formatter (page_put), with the stylesheet and script embedded from lib/web/; every answer
+ * carries a strict Content-Security-Policy (no inline script or style), so the data the script
+ * needs travels in data-* attributes. Changes are form POSTs carrying the session's CSRF token
+ * and the record version the archivist saw; the script sends the same forms with fetch and
+ * asks for JSON, and without the script they work as plain forms (redirect back to the page
+ * with a one-shot message kept in memory for the session).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "base/embed.h"
+#include "base/error.h"
+#include "review/review.h"
+#include "review/reviewweb.h"
+#include "check/rules.h"
+#include "batch/store.h"
+#include "base/util.h"
+
+#define BODY_MAX (64 * 1024)      /* a POST body */
+#define VALUE_MAX (16 * 1024)     /* one form value */
+#define URL_MAX 1024              /* the path of a request */
+#define PAGE_MAX (8 << 20)        /* an HTML page */
+#define QUEUE_PAGE 100            /* records per queue page */
+#define FLASH_MAX 64              /* one-shot messages kept (one per session) */
+#define NAME_MAX_LEN 64           /* a reviewer's name */
+#define PASSWORD_MAX 1024
+
+enum lang { VI = 0, EN = 1 };
+
+/* Interface strings ---------------------------------------------------------------------- */
+
+enum text {
+	T_APP, T_LOGIN_TITLE, T_USER, T_PASSWORD, T_SIGN_IN, T_BAD_LOGIN, T_LANG_OTHER,
+	T_LANG_OTHER_CODE, T_LOGOUT, T_SIGNED_IN_AS, T_QUEUE_TITLE, T_RECORDS, T_ALL_BOOKS,
+	T_ALL_FLAGS, T_BOOK, T_FLAG, T_FILTER, T_CLEAR, T_PLACE, T_NUMBER, T_NAME, T_FLAGS,
+	T_EMPTY_QUEUE, T_PAGE, T_PREV_PAGE, T_NEXT_PAGE, T_FILE_PAGE_ROW, T_ROW_IMAGE, T_FIELDS,
+	T_READ_AS, T_CONFIDENCE, T_EDIT, T_SAVE, T_CANCEL, T_VERIFY, T_APPROVE, T_REJECT,
+	T_REASON, T_REASON_HINT, T_PREV, T_NEXT, T_HISTORY, T_NO_HISTORY, T_WHEN, T_WHO,
+	T_ACTION, T_FIELD, T_CHANGE, T_NO_FLAGS, T_STATE_OPEN, T_STATE_VERIFIED,
+	T_STATE_RESOLVED, T_SEV_ERROR, T_SEV_WARNING, T_SHORTCUTS, T_KEYS_HELP, T_K_MOVE,
+	T_K_OPEN, T_K_EDIT, T_K_SAVE, T_K_CANCEL, T_K_VERIFY, T_K_APPROVE, T_K_REJECT,
+	T_K_NEXTPREV, T_K_ZOOM, T_K_HELP, T_SAVED, T_VERIFIED, T_APPROVED, T_REJECTED, T_CSRF,
+	T_NO_RECORD, T_NOT_FOUND, T_BAD_REQUEST, T_TOO_BIG, T_SERVER_ERROR, T_BAD_VALUE,
+	T_LOGIN_NEEDED, T_EMPTY, T_BY_ARCHIVIST, T_QUEUE_LINK, T_VERSION, T_FIELDS_OF_FLAG,
+	T_ARCHIVIST_SOURCE, T_REJECT_REASON_SHOWN, T_BACK_TO_QUEUE, T_LOW, T_NO_IMAGE,
+	T_ACTIONS, T_SUCCESSOR, T_CODE, T_SHOWING,
+	T_COUNT
+};
+
+/* Every string of the interface, Vietnamese then English. */
+static const char *const texts[T_COUNT][2] = {
+	[T_APP] = { "Duyệt hồ sơ hộ tịch", "Civil-status record review" },
+	[T_LOGIN_TITLE] = { "Đăng nhập", "Sign in" },
+	[T_USER] = { "Tên người duyệt", "Reviewer name" },
+	[T_PASSWORD] = { "Mật khẩu", "Password" },
+	[T_SIGN_IN] = { "Đăng nhập", "Sign in" },
+	[T_BAD_LOGIN] = { "Tên hoặc mật khẩu không đúng.", "Wrong name or password." },
+	[T_LANG_OTHER] = { "English", "Tiếng Việt" },
+	[T_LANG_OTHER_CODE] = { "en", "vi" },
+	[T_LOGOUT] = { "Đăng xuất", "Sign out" },
+	[T_SIGNED_IN_AS] = { "Người duyệt:", "Reviewer:" },
+	[T_QUEUE_TITLE] = { "Hồ sơ cần xem lại", "Records to review" },
+	[T_RECORDS] = { "hồ sơ", "records" },
+	[T_ALL_BOOKS] = { "Tất cả các sổ", "All books" },
+	[T_ALL_FLAGS] = { "Mọi loại cờ", "All flags" },
+	[T_BOOK] = { "Sổ", "Book" },
+	[T_FLAG] = { "Cờ", "Flag" },
+	[T_FILTER] = { "Lọc", "Filter" },
+	[T_CLEAR] = { "Bỏ lọc", "Clear" },
+	[T_PLACE] = { "Tệp / trang / dòng", "File / page / row" },
+	[T_NUMBER] = { "Số ĐK", "Reg. no." },
+	[T_NAME] = { "Họ tên", "Name" },
+	[T_FLAGS] = { "Cờ cần xử lý", "Flags" },
+	[T_EMPTY_QUEUE] = { "Không còn hồ sơ nào cần xem lại.", "Nothing left to review." },
+	[T_PAGE] = { "Trang", "Page" },
+	[T_PREV_PAGE] = { "← Trang trước", "← Previous page" },
+	[T_NEXT_PAGE] = { "Trang sau →", "Next page →" },
+	[T_FILE_PAGE_ROW] = { "trang %d, dòng %d", "page %d, row %d" },
+	[T_ROW_IMAGE] = { "Ảnh dòng trong sổ", "The row in the book" },
+	[T_FIELDS] = { "Các trường", "Fields" },
+	[T_READ_AS] = { "Máy đọc:", "Read as:" },
+	[T_CONFIDENCE] = { "độ tin cậy", "confidence" },
+	[T_EDIT] = { "Sửa", "Edit" },
+	[T_SAVE] = { "Lưu", "Save" },
+	[T_CANCEL] = { "Hủy", "Cancel" },
+	[T_VERIFY] = { "Đúng như trong sổ", "As written in the book" },
+	[T_APPROVE] = { "Duyệt hồ sơ", "Approve" },
+	[T_REJECT] = { "Từ chối", "Reject" },
+	[T_REASON] = { "Lý do từ chối", "Reason for rejecting" },
+	[T_REASON_HINT] = { "Bắt buộc. Enter để gửi.", "Required. Enter sends it." },
+	[T_PREV] = { "← Hồ sơ trước", "← Previous" },
+	[T_NEXT] = { "Hồ sơ sau →", "Next →" },
+	[T_HISTORY] = { "Lịch sử thay đổi", "History" },
+	[T_NO_HISTORY] = { "Chưa có thay đổi nào.", "No changes yet." },
+	[T_WHEN] = { "Thời điểm", "When" },
+	[T_WHO] = { "Người thực hiện", "Who" },
+	[T_ACTION] = { "Thao tác", "Action" },
+	[T_FIELD] = { "Trường", "Field" },
+	[T_CHANGE] = { "Trước → sau", "Before → after" },
+	[T_NO_FLAGS] = { "Không có cờ nào.", "No flags." },
+	[T_STATE_OPEN] = { "chưa xử lý", "open" },
+	[T_STATE_VERIFIED] = { "đã xác nhận đúng như sổ", "verified as written" },
+	[T_STATE_RESOLVED] = { "đã sửa", "resolved" },
+	[T_SEV_ERROR] = { "Lỗi", "Error" },
+	[T_SEV_WARNING] = { "Lưu ý", "Warning" },
+	[T_SHORTCUTS] = { "Phím tắt", "Keyboard shortcuts" },
+	[T_KEYS_HELP] = { "Phím tắt (?)", "Shortcuts (?)" },
+	[T_K_MOVE] = { "chọn trường (hoặc dòng) sau / trước", "next / previous field (or row)" },
+	[T_K_OPEN] = { "mở hồ sơ đang chọn", "open the selected record" },
+	[T_K_EDIT] = { "sửa trường đang chọn", "edit the selected field" },
+	[T_K_SAVE] = { "lưu giá trị đang sửa", "save the value being edited" },
+	[T_K_CANCEL] = { "hủy sửa", "cancel editing" },
+	[T_K_VERIFY] = { "xác nhận giá trị đúng như trong sổ", "confirm the value as written" },
+	[T_K_APPROVE] = { "duyệt hồ sơ", "approve the record" },
+	[T_K_REJECT] = { "từ chối (nhập lý do, Enter để gửi)", "reject (type a reason, Enter)" },
+	[T_K_NEXTPREV] = { "hồ sơ sau / trước", "next / previous record" },
+	[T_K_ZOOM] = { "ảnh dòng cỡ thật / thu nhỏ", "row image full size / smaller" },
+	[T_K_HELP] = { "hiện / ẩn bảng này", "show / hide this list" },
+	[T_SAVED] = { "Đã lưu.", "Saved." },
+	[T_VERIFIED] = { "Đã xác nhận giá trị đúng như trong sổ.", "Confirmed as written." },
+	[T_APPROVED] = { "Đã duyệt hồ sơ.", "Record approved." },
+	[T_REJECTED] = { "Đã từ chối hồ sơ.", "Record rejected." },
+	[T_CSRF] = { "Yêu cầu không hợp lệ (phiên làm việc đã thay đổi): hãy tải lại trang.",
+		     "Invalid request (the session changed): reload the page." },
+	[T_NO_RECORD] = { "Không có hồ sơ này.", "No such record." },
+	[T_NOT_FOUND] = { "Không tìm thấy trang.", "Page not found." },
+	[T_BAD_REQUEST] = { "Yêu cầu không hợp lệ.", "Bad request." },
+	[T_TOO_BIG] = { "Dữ liệu gửi lên quá lớn.", "The request is too large." },
+	[T_SERVER_ERROR] = { "Lỗi máy chủ:", "Server error:" },
+	[T_BAD_VALUE] = { "Giá trị không hợp lệ (quá dài hoặc không phải UTF-8).",
+			  "Invalid value (too long, or not UTF-8)." },
+	[T_LOGIN_NEEDED] = { "Cần đăng nhập.", "Please sign in." },
+	[T_EMPTY] = { "—", "—" },
+	[T_BY_ARCHIVIST] = { "người duyệt đã sửa", "set by a reviewer" },
+	[T_QUEUE_LINK] = { "Danh sách", "Queue" },
+	[T_VERSION] = { "phiên bản", "version" },
+	[T_FIELDS_OF_FLAG] = { "Trường:", "Fields:" },
+	[T_ARCHIVIST_SOURCE] = { "người duyệt", "reviewer" },
+	[T_REJECT_REASON_SHOWN] = { "Lý do từ chối:", "Rejected because:" },
+	[T_BACK_TO_QUEUE] = { "← Về danh sách", "← Back to the queue" },
+	[T_LOW] = { "thấp", "low" },
+	[T_NO_IMAGE] = { "Không có ảnh của dòng này.", "No image of this row." },
+	[T_ACTIONS] = { "Kết luận", "Decision" },
+	[T_SUCCESSOR] = { "nay là", "now" },
+	[T_CODE] = { "mã", "code" },
+	[T_SHOWING] = { "đang xem", "showing" },
+};
+
+/* Words for values of the store, by language. */
+struct word {
+	const char *key, *vi, *en;
+};
+
+static const struct word status_words[] = {
+	{ "extracted", "Mới đọc, chưa kiểm tra", "Read, not yet checked" },
+	{ "needs_review", "Cần xem lại", "Needs review" },
+	{ "valid", "Hợp lệ", "Valid" },
+	{ "approved", "Đã duyệt", "Approved" },
+	{ "rejected", "Đã từ chối", "Rejected" },
+	{ "synced", "Đã gửi lên cơ sở dữ liệu quốc gia", "Delivered to the national database" },
+};
+
+static const struct word book_words[] = {
+	{ "birth", "Khai sinh", "Birth" },
+	{ "marriage", "Kết hôn", "Marriage" },
+	{ "death", "Khai tử", "Death" },
+	{ "parentage", "Nhận cha, mẹ, con", "Parentage" },
+};
+
+static const struct word action_words[] = {
+	{ "set", "Sửa giá trị", "Value set" },
+	{ "verify", "Xác nhận đúng như sổ", "Confirmed as written" },
+	{ "approve", "Duyệt", "Approved" },
+	{ "reject", "Từ chối", "Rejected" },
+	{ "status", "Đổi trạng thái", "Status changed" },
+};
+
+/* What each flag code means, for the filter and the flag list. */
+static const struct word flag_words[] = {
+	{ "REQUIRED_MISSING", "thiếu thông tin bắt buộc", "required field empty" },
+	{ "UNREADABLE", "không đọc được", "unreadable" },
+	{ "LOW_CONFIDENCE", "máy đọc không chắc chắn", "low recognition confidence" },
+	{ "DATE_INVALID", "ngày không có thật", "not a calendar date" },
+	{ "DATE_IN_FUTURE", "ngày trong tương lai", "date in the future" },
+	{ "REGISTRATION_YEAR", "ngày đăng ký ngoài năm của sổ", "registration outside the book's year" },
+	{ "DATE_ORDER", "thứ tự ngày không hợp lý", "dates out of order" },
+	{ "ID_FORMAT", "số giấy tờ sai dạng", "malformed identity number" },
+	{ "ID_MISMATCH", "số định danh không khớp", "identity number disagrees" },
+	{ "SEX_VALUE", "giới tính không hợp lệ", "sex outside its list" },
+	{ "ETHNICITY_UNKNOWN", "dân tộc không có trong danh mục", "unknown ethnic group" },
+	{ "NATIONALITY_UNKNOWN", "quốc tịch không có trong danh mục", "unknown nationality" },
+	{ "NAME_CHARS", "họ tên có ký tự lạ", "name with odd characters" },
+	{ "SEQUENCE_DUPLICATE", "trùng số đăng ký", "registration number twice" },
+	{ "SEQUENCE_GAP", "số đăng ký không liên tục", "gap in registration numbers" },
+	{ "PLACE_UNMATCHED", "địa danh không khớp danh mục", "place not matched" },
+	{ "LATE_REGISTRATION", "đăng ký muộn", "late registration" },
+	{ "AGE_AT_MARRIAGE", "chưa đủ tuổi kết hôn", "under marriage age" },
+	{ "PARENT_AGE", "tuổi cha mẹ bất thường", "unusual parent age" },
+	{ "DUPLICATE_ENTRY", "trùng một hồ sơ khác", "same entry twice" },
+	{ "REGISTRY_CONFLICT", "cơ sở dữ liệu quốc gia đã có nội dung khác",
+	  "the national database holds other content" },
+	{ "REGISTRY_REFUSED", "cơ sở dữ liệu quốc gia từ chối", "refused by the national database" },
+	{ "SYNC_NO_KEY", "thiếu số đăng ký để gửi", "no key to deliver under" },
+	{ "SYNC_DUPLICATE_KEY", "trùng khóa với hồ sơ khác", "key of another record" },
+};
+
+static const char *word(const struct word *w, size_t n, const char *key, int lang)
+{
+	for (size_t i = 0; key && i < n; i++)
+		if (strcmp(w[i].key, key) == 0)
+			return lang == EN ? w[i].en : w[i].vi;
+	return NULL;
+}
+#define WORD(table, key, lang) word(table, SO_ARRAY_SIZE(table), key, lang)
+
+/* The server and one request ------------------------------------------------------------- */
+
+struct flash {
+	char key[SO_TOKEN_LEN];   /* the session's CSRF token: one message per session */
+	char text[1024];
+	int error;
+};
+
+struct web {
+	struct so_store *store;
+	long ttl;
+	struct flash flash[FLASH_MAX];
+	unsigned flash_next;
+};
+
+/* The form fields a POST may carry; anything else is ignored. */
+static const char *const form_keys[] = {
+	"user", "password", "csrf", "version", "field", "value", "flag", "reason", "q_book",
+	"q_flag",
+};
+#define FORM_KEYS SO_ARRAY_SIZE(form_keys)
+
+struct request {
+	struct MHD_PostProcessor *pp;
+	uint64_t body;            /* bytes of body received */
+	int too_big;              /* more than BODY_MAX */
+	int answered;             /* refused before its body was read */
+	int form_bad;             /* a value too long or a key twice */
+	struct so_buf form[FORM_KEYS];
+	int seen[FORM_KEYS];
+};
+
+/* A request being answered. */
+struct call {
+	struct web *w;
+	struct MHD_Connection *c;
+	struct request *rq;
+	const char *url;
+	int lang;
+	int lang_cookie;          /* ?lang= was given: remember it */
+	int session;              /* a live session */
+	char user[NAME_MAX_LEN + 8];
+	char csrf[SO_TOKEN_LEN];
+	char token[SO_TOKEN_LEN];
+	const char *clear_session; /* Set-Cookie that ends the session cookie, or NULL */
+	char session_cookie[160];  /* Set-Cookie of a new session, or "" */
+	struct so_buf out;
+	int oom;
+};
+
+static const char *tr(const struct call *k, enum text t)
+{
+	return texts[t][k->lang];
+}
+
+/* Strings from outside ----------------------------------------------------------------------- */
+
+/* 1 when S is well-formed UTF-8 without control characters other than tab and newline. */
+static int utf8_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p;
+		int n;
+		uint32_t cp;
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				return 0;
+			p++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		for (int i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+/* 1 when S is 1..MAX characters of letters, digits and the characters of EXTRA. */
+static int token_chars(const char *s, size_t max, const char *extra)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      (c && strchr(extra, c))))
+			return 0;
+	}
+	return 1;
+}
+
+/* A field name as layouts write them: "child.birth_date"; never "..", a slash or a dot at an
+ * end, so that it cannot name anything but a field. */
+static int field_name_ok(const char *s)
+{
+	if (!token_chars(s, 64, "._"))
+		return 0;
+	size_t n = strlen(s);
+	return s[0] != '.' && s[n - 1] != '.' && !strstr(s, "..");
+}
+
+/* Compares two secrets in time that depends only on their lengths. */
+static int secret_equal(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	volatile unsigned char d = na != nb;
+	size_t n = na < nb ? na : nb;
+	for (size_t i = 0; i < n; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+static const char *query(const struct call *k, const char *name)
+{
+	return MHD_lookup_connection_value(k->c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *form(const struct call *k, const char *name)
+{
+	for (size_t i = 0; i < FORM_KEYS; i++)
+		if (strcmp(form_keys[i], name) == 0)
+			return k->rq && k->rq->seen[i] ? (k->rq->form[i].data ? k->rq->form[i].data
+									     : "") : NULL;
+	return NULL;
+}
+
+/* The queue filter of a request: from the query (GET) or the form (POST); values that are
+ * not a book key or a flag code are ignored. */
+struct filter_text {
+	char book[100];
+	char flag[48];
+};
+
+static void filter_read(const struct call *k, int post, struct filter_text *ft)
+{
+	const char *book = post ? form(k, "q_book") : query(k, "book");
+	const char *flag = post ? form(k, "q_flag") : query(k, "flag");
+	ft->book[0] = ft->flag[0] = 0;
+	if (book && token_chars(book, sizeof(ft->book) - 1, "-_."))
+		snprintf(ft->book, sizeof(ft->book), "%s", book);
+	if (flag && token_chars(flag, sizeof(ft->flag) - 1, "_"))
+		snprintf(ft->flag, sizeof(ft->flag), "%s", flag);
+}
+
+static void filter_of(const struct filter_text *ft, struct so_review_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->book = ft->book[0] ? ft->book : NULL;
+	f->flag = ft->flag[0] ? ft->flag : NULL;
+}
+
+/* Writing pages -------------------------------------------------------------------------- */
+
+static void out_add(struct call *k, const char *s, size_t n)
+{
+	if (!k->oom && so_buf_add(&k->out, s, n) < 0)
+		k->oom = 1;
+}
+
+static void out_text(struct call *k, const char *s)
+{
+	static const char *const esc[256] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+		['\''] = "&#39;",
+	};
+	const char *run = s;
+	for (; s && *s; s++) {
+		const char *e = esc[(unsigned char)*s];
+		if (!e)
+			continue;
+		out_add(k, run, (size_t)(s - run));
+		out_add(k, e, strlen(e));
+		run = s + 1;
+	}
+	if (run && s)
+		out_add(k, run, (size_t)(s - run));
+}
+
+static void out_url_value(struct call *k, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			out_add(k, (const char *)&c, 1);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+			out_add(k, e, 3);
+		}
+	}
+}
+
+/*
+ * The one way text gets into a page. FMT is trusted markup; its directives take the values:
+ *   %s  text from anywhere (the store, the request): escaped for HTML text and attributes
+ *   %t  an interface string (enum text), escaped
+ *   %u  a value for a URL query: percent-encoded (so also safe in an attribute)
+ *   %d  int      %D int64_t      %f double, 3 decimals      %%  a percent sign
+ */
+static void page_put(struct call *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const char *run = fmt;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		out_add(k, run, (size_t)(p - run));
+		char num[64];
+		switch (*++p) {
+		case 's':
+			out_text(k, va_arg(ap, const char *));
+			break;
+		case 't':
+			out_text(k, tr(k, (enum text)va_arg(ap, int)));
+			break;
+		case 'u':
+			out_url_value(k, va_arg(ap, const char *));
+			break;
+		case 'd':
+			snprintf(num, sizeof(num), "%d", va_arg(ap, int));
+			out_add(k, num, strlen(num));
+			break;
+		case 'D':
+			snprintf(num, sizeof(num), "%lld", (long long)va_arg(ap, int64_t));
+			out_add(k, num, strlen(num));
+			break;
+		case 'f':
+			snprintf(num, sizeof(num), "%.3f", va_arg(ap, double));
+			out_add(k, num, strlen(num));
+			break;
+		case '%':
+			out_add(k, "%", 1);
+			break;
+		default:      /* a mistake in a format of this file: write nothing for it */
+			p--;
+			break;
+		}
+		run = p + 1;
+	}
+	out_add(k, run, strlen(run));
+	va_end(ap);
+}
+
+/* "?book=..&flag=.." (with LEAD '?' or '&'), or "" when no filter. */
+static void put_filter_query(struct call *k, const struct filter_text *ft, char lead)
+{
+	if (ft->book[0]) {
+		page_put(k, lead == '?' ? "?book=%u" : "&amp;book=%u", ft->book);
+		lead = '&';
+	}
+	if (ft->flag[0])
+		page_put(k, lead == '?' ? "?flag=%u" : "&amp;flag=%u", ft->flag);
+}
+
+struct query_ctx {
+	struct call *k;
+	int n;
+};
+
+static enum MHD_Result put_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct query_ctx *q = cls;
+	if (!key || strcmp(key, "lang") == 0 || strlen(key) > 32 || (value && strlen(value) > 200))
+		return MHD_YES;
+	page_put(q->k, q->n++ ? "&amp;%u=%u" : "%u=%u", key, value ? value : "");
+	return MHD_YES;
+}
+
+/* The link to this page in the other language. */
+static void put_lang_link(struct call *k)
+{
+	page_put(k, "<a id=\"lang\" href=\"%s?", k->url);
+	struct query_ctx q = { k, 0 };
+	if (strcmp(k->url, "/login") != 0)
+		MHD_get_connection_values(k->c, MHD_GET_ARGUMENT_KIND, put_query_arg, &q);
+	page_put(k, "%slang=%t\" lang=\"%t\">%t</a>", q.n ? "&" : "", T_LANG_OTHER_CODE,
+		 T_LANG_OTHER_CODE, T_LANG_OTHER);
+}
+
+static void put_head(struct call *k, const char *title, const char *body_class)
+{
+	page_put(k, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+		 k->lang == EN ? "en" : "vi");
+	if (k->session)
+		page_put(k, "<meta name=\"csrf\" content=\"%s\">\n", k->csrf);
+	page_put(k, "<title>%s — %t</title>\n"
+		 "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
+		 "<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
+		 "<script src=\"/static/app.js\" defer></script>\n</head>\n"
+		 "<body class=\"%s\">\n", title, T_APP, body_class);
+}
+
+/* The header of a logged-in page, the message of the last action, and the shortcut list. */
+static void put_top(struct call *k, const char *const *keys, const enum text *what, size_t n)
+{
+	page_put(k, "<header class=\"top\">\n<a class=\"brand\" href=\"/\">%t</a>\n"
+		 "<nav class=\"who\"><span class=\"user\">%t <strong id=\"user\">%s</strong></span>\n",
+		 T_APP, T_SIGNED_IN_AS, k->user);
+	page_put(k, "<button type=\"button\" id=\"help\" class=\"quiet\" aria-controls=\"shortcuts\">"
+		 "%t</button>\n", T_KEYS_HELP);
+	put_lang_link(k);
+	page_put(k, "\n<form id=\"logout\" method=\"post\" action=\"/logout\">"
+		 "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		 "<button type=\"submit\" class=\"quiet\">%t</button></form>\n</nav>\n</header>\n",
+		 k->csrf, T_LOGOUT);
+	/* the one-shot message of the session */
+	struct flash *fl = NULL;
+	for (size_t i = 0; i < FLASH_MAX; i++)
+		if (k->w->flash[i].key[0] && secret_equal(k->w->flash[i].key, k->csrf))
+			fl = &k->w->flash[i];
+	if (fl) {
+		page_put(k, "<p id=\"message\" class=\"%s\" role=\"status\">%s</p>\n",
+			 fl->error ? "error" : "ok", fl->text);
+		memset(fl, 0, sizeof(*fl));
+	} else {
+		page_put(k, "<p id=\"message\" role=\"status\" hidden></p>\n");
+	}
+	page_put(k, "<aside id=\"shortcuts\" hidden>\n<h2>%t</h2>\n<dl>\n", T_SHORTCUTS);
+	for (size_t i = 0; i < n; i++)
+		page_put(k, "<dt>%s</dt><dd>%t</dd>\n", keys[i], what[i]);
+	page_put(k, "<dt>?</dt><dd>%t</dd>\n</dl>\n</aside>\n", T_K_HELP);
+}
+
+static void flash_set(struct call *k, int error, const char *text)
+{
+	struct web *w = k->w;
+	struct flash *fl = NULL;
+	for (size_t i = 0; i < FLASH_MAX && !fl; i++)
+		if (w->flash[i].key[0] && strcmp(w->flash[i].key, k->csrf) == 0)
+			fl = &w->flash[i];
+	if (!fl)
+		fl = &w->flash[w->flash_next++ % FLASH_MAX];
+	snprintf(fl->key, sizeof(fl->key), "%s", k->csrf);
+	snprintf(fl->text, sizeof(fl->text), "%s", text);
+	fl->error = error;
+}
+
+/* Answers ------------------------------------------------------------------------------------- */
+
+enum cache { CACHE_NONE, CACHE_PRIVATE, CACHE_REVALIDATE };
+
+static enum MHD_Result respond(struct call *k, unsigned status, const char *type,
+			       const void *data, size_t len, enum MHD_ResponseMemoryMode mode,
+			       const char *location, enum cache cache)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, mode);
+	if (!r) {
+		if (mode == MHD_RESPMEM_MUST_FREE)
+			free((void *)data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'none'; img-src 'self'; style-src 'self'; "
+				"script-src 'self'; connect-src 'self'; form-action 'self'; "
+				"frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(r, "Cache-Control", cache == CACHE_PRIVATE ?
+				"private, max-age=600" : cache == CACHE_REVALIDATE ? "no-cache" :
+				"no-store");
+	if (type)
+		MHD_add_response_header(r, "Content-Type", type);
+	if (location)
+		MHD_add_response_header(r, "Location", location);
+	if (k->session_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", k->session_cookie);
+	if (k->clear_session)
+		MHD_add_response_header(r, "Set-Cookie", k->clear_session);
+	if (k->lang_cookie)
+		MHD_add_response_header(r, "Set-Cookie", k->lang == EN ?
+					"sohoa_lang=en; Path=/; Max-Age=31536000; SameSite=Strict" :
+					"sohoa_lang=vi; Path=/; Max-Age=31536000; SameSite=Strict");
+	enum MHD_Result ret = MHD_queue_response(k->c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Sends the page written into k->out. */
+static enum MHD_Result send_page(struct call *k, unsigned status)
+{
+	if (k->oom) {
+		static const char msg[] = "out of memory\n";
+		return respond(k, 500, "text/plain; charset=utf-8", msg, sizeof(msg) - 1,
+			       MHD_RESPMEM_PERSISTENT, NULL, CACHE_NONE);
+	}
+	size_t len = 0;
+	char *html = so_buf_detach(&k->out, &len);
+	if (!html)
+		html = so_strdup("");
+	if (!html)
+		return MHD_NO;
+	return respond(k, status, "text/html; charset=utf-8", html, len, MHD_RESPMEM_MUST_FREE,
+		       NULL, CACHE_NONE);
+}
+
+static enum MHD_Result redirect(struct call *k, const char *location)
+{
+	return respond(k, 303, "text/plain; charset=utf-8", "", 0, MHD_RESPMEM_PERSISTENT,
+		       location, CACHE_NONE);
+}
+
+static enum MHD_Result send_json(struct call *k, unsigned status, json_t *body)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text)
+		return MHD_NO;
+	return respond(k, status, "application/json; charset=utf-8", text, strlen(text),
+		       MHD_RESPMEM_MUST_FREE, NULL, CACHE_NONE);
+}
+
+static int wants_json(const struct call *k)
+{
+	const char *a = MHD_lookup_connection_value(k->c, MHD_HEADER_KIND, "Accept");
+	return a && strstr(a, "application/json");
+}
+
+/* A small page saying what went wrong (or JSON for the script). */
+static enum MHD_Result send_problem(struct call *k, unsigned status, const char *message)
+{
+	if (wants_json(k))
+		return send_json(k, status, json_pack("{s:b, s:b, s:s}", "ok", 0, "conflict", 0,
+						      "message", message));
+	so_buf_reset(&k->out);
+	k->oom = 0;
+	put_head(k, message, "page-problem");
+	if (k->session)
+		put_top(k, NULL, NULL, 0);
+	page_put(k, "<main id=\"problem\">\n<h1>%d</h1>\n<p class=\"error\">%s</p>\n"
+		 "<p><a href=\"/\">%t</a></p>\n</main>\n</body>\n</html>\n", (int)status, message,
+		 T_BACK_TO_QUEUE);
+	return send_page(k, status);
+}
+
+static enum MHD_Result send_store_error(struct call *k)
+{
+	char msg[1200];
+	snprintf(msg, sizeof(msg), "%s %s", tr(k, T_SERVER_ERROR), so_errmsg());
+	return send_problem(k, 500, msg);
+}
+
+/* Static files --------------------------------------------------------------------------- */
+
+static enum MHD_Result serve_static(struct call *k, const char *name)
+{
+	static const struct {
+		const char *url, *file, *type;
+	} files[] = {
+		{ "/static/app.css", "web/app.css", "text/css; charset=utf-8" },
+		{ "/static/app.js", "web/app.js", "text/javascript; charset=utf-8" },
+		{ "/static/icon.svg", "web/icon.svg", "image/svg+xml" },
+	};
+	for (size_t i = 0; i < SO_ARRAY_SIZE(files); i++) {
+		if (strcmp(files[i].url, name) != 0)
+			continue;
+		const struct so_embedded *e = so_embedded_find(files[i].file);
+		if (!e)
+			break;
+		return respond(k, 200, files[i].type, e->data, e->size, MHD_RESPMEM_PERSISTENT,
+			       NULL, CACHE_REVALIDATE);
+	}
+	return send_problem(k, 404, tr(k, T_NOT_FOUND));
+}
+
+/* Login and logout ------------------------------------------------------------------------- */
+
+static enum MHD_Result login_page(struct call *k, int failed)
+{
+	put_head(k, tr(k, T_LOGIN_TITLE), "page-login");
+	page_put(k, "<main id=\"login-box\">\n<h1>%t</h1>\n", T_APP);
+	if (failed)
+		page_put(k, "<p id=\"error\" class=\"error\" role=\"alert\">%t</p>\n", T_BAD_LOGIN);
+	page_put(k, "<form id=\"login\" method=\"post\" action=\"/login\">\n"
+		 "<label for=\"user\">%t</label>\n"
+		 "<input id=\"user\" name=\"user\" autocomplete=\"username\" required autofocus "
+		 "maxlength=\"64\" value=\"%s\">\n"
+		 "<label for=\"password\">%t</label>\n"
+		 "<input id=\"password\" name=\"password\" type=\"password\" required "
+		 "autocomplete=\"current-password\">\n"
+		 "<button type=\"submit\">%t</button>\n</form>\n<p class=\"lang\">",
+		 T_USER, failed && form(k, "user") ? form(k, "user") : "", T_PASSWORD, T_SIGN_IN);
+	put_lang_link(k);
+	page_put(k, "</p>\n</main>\n</body>\n</html>\n");
+	return send_page(k, failed ? 401 : 200);
+}
+
+static enum MHD_Result login(struct call *k)
+{
+	const char *user = form(k, "user"), *password = form(k, "password");
+	if (!user || !password || strlen(user) > NAME_MAX_LEN || strlen(password) > PASSWORD_MAX)
+		return login_page(k, 1);
+	int ok = so_reviewer_check(k->w->store, user, password);
+	if (ok < 0)
+		return send_store_error(k);
+	if (ok == 0)
+		return login_page(k, 1);
+	char token[SO_TOKEN_LEN], csrf[SO_TOKEN_LEN];
+	if (so_session_open(k->w->store, user, k->w->ttl, token, csrf) < 0)
+		return send_store_error(k);
+	snprintf(k->session_cookie, sizeof(k->session_cookie),
+		 "sohoa_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%ld", token,
+		 k->w->ttl);
+	return redirect(k, "/");
+}
+
+static const char clear_cookie[] = "sohoa_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0";
+
+static enum MHD_Result logout(struct call *k)
+{
+	if (so_session_close(k->w->store, k->token) < 0)
+		return send_store_error(k);
+	for (size_t i = 0; i < FLASH_MAX; i++)
+		if (strcmp(k->w->flash[i].key, k->csrf) == 0)
+			memset(&k->w->flash[i], 0, sizeof(k->w->flash[i]));
+	k->clear_session = clear_cookie;
+	return redirect(k, "/login");
+}
+
+/* The queue ------------------------------------------------------------------------------- */
+
+static const char *const queue_keys[] = { "j / k", "Enter" };
+static const enum text queue_key_texts[] = { T_K_MOVE, T_K_OPEN };
+
+/* "Khai sinh 2019/01 (26740)" for the book key "birth-2019-01-26740" (type, year, volume,
+ * authority); the key itself when it is not of that form. */
+static void book_label(const struct call *k, const char *key, char *buf, size_t size)
+{
+	char type[16];
+	int year, n = 0;
+	const char *last = key ? strrchr(key, '-') : NULL;
+	snprintf(buf, size, "%s", key ? key : "");
+	if (!last || sscanf(key, "%15[a-z]-%4d-%n", type, &year, &n) != 2 || n == 0 ||
+	    key + n >= last)
+		return;
+	const char *type_word = WORD(book_words, type, k->lang);
+	if (type_word)
+		snprintf(buf, size, "%s %d/%.*s (%s)", type_word, year, (int)(last - key - n), key + n,
+			 last + 1);
+}
+
+static void put_flag_code(struct call *k, const char *code, const char *extra_class)
+{
+	const char *meaning = WORD(flag_words, code, k->lang);
+	if (meaning)
+		page_put(k, "<span class=\"badge code%s\" title=\"%s\">%s</span>", extra_class, meaning,
+			 code);
+	else
+		page_put(k, "<span class=\"badge code%s\">%s</span>", extra_class, code);
+}
+
+static enum MHD_Result queue_page(struct call *k)
+{
+	struct filter_text ft;
+	filter_read(k, 0, &ft);
+	struct so_review_filter f;
+	filter_of(&ft, &f);
+	long page = 1;
+	const char *pg = query(k, "page");
+	if (pg && so_parse_long(pg, 1, 1000000, &page) < 0)
+		page = 1;
+	f.limit = QUEUE_PAGE;
+	f.offset = (page - 1) * QUEUE_PAGE;
+	json_t *q = so_review_queue(k->w->store, &f);
+	if (!q)
+		return send_store_error(k);
+	long long total = json_integer_value(json_object_get(q, "total"));
+	json_t *books = json_object_get(q, "books"), *flags = json_object_get(q, "flags");
+	json_t *items = json_object_get(q, "items");
+
+	put_head(k, tr(k, T_QUEUE_TITLE), "page-queue");
+	put_top(k, queue_keys, queue_key_texts, SO_ARRAY_SIZE(queue_keys));
+	page_put(k, "<main id=\"queue-page\">\n<div class=\"queue-head\">\n<h1>%t</h1>\n"
+		 "<p class=\"count\"><span id=\"total\">%D</span> %t</p>\n", T_QUEUE_TITLE,
+		 (int64_t)total, T_RECORDS);
+
+	/* the filters: a GET form the script submits on change */
+	page_put(k, "<form id=\"filters\" method=\"get\" action=\"/\">\n"
+		 "<label for=\"book\">%t</label>\n<select id=\"book\" name=\"book\">\n"
+		 "<option value=\"\">%t</option>\n", T_BOOK, T_ALL_BOOKS);
+	size_t i;
+	json_t *it;
+	json_array_foreach(books, i, it) {
+		const char *key = json_string_value(json_object_get(it, "key"));
+		if (!key)
+			continue;
+		char label[160];
+		book_label(k, key, label, sizeof(label));
+		page_put(k, "<option value=\"%s\"%s>%s — %D</option>\n", key,
+			 strcmp(key, ft.book) == 0 ? " selected" : "", label,
+			 (int64_t)json_integer_value(json_object_get(it, "count")));
+	}
+	page_put(k, "</select>\n<label for=\"flag\">%t</label>\n<select id=\"flag\" name=\"flag\">\n"
+		 "<option value=\"\">%t</option>\n", T_FLAG, T_ALL_FLAGS);
+	json_array_foreach(flags, i, it) {
+		const char *code = json_string_value(json_object_get(it, "code"));
+		if (!code)
+			continue;
+		const char *meaning = WORD(flag_words, code, k->lang);
+		page_put(k, "<option value=\"%s\"%s>%s%s%s — %D</option>\n", code,
+			 strcmp(code, ft.flag) == 0 ? " selected" : "", code, meaning ? " — " : "",
+			 meaning ? meaning : "",
+			 (int64_t)json_integer_value(json_object_get(it, "count")));
+	}
+	page_put(k, "</select>\n<button type=\"submit\" id=\"filter-submit\">%t</button>\n", T_FILTER);
+	if (ft.book[0] || ft.flag[0])
+		page_put(k, "<a id=\"clear-filter\" href=\"/\">%t</a>\n", T_CLEAR);
+	page_put(k, "</form>\n</div>\n");
+
+	if (json_array_size(items) == 0) {
+		page_put(k, "<p id=\"empty\" class=\"empty\">%t</p>\n", T_EMPTY_QUEUE);
+	} else {
+		page_put(k, "<table id=\"queue\">\n<thead><tr><th class=\"num\">#</th><th>%t</th>"
+			 "<th>%t</th><th class=\"num\">%t</th><th>%t</th><th>%t</th></tr></thead>\n"
+			 "<tbody>\n", T_BOOK, T_PLACE, T_NUMBER, T_NAME, T_FLAGS);
+		json_array_foreach(items, i, it) {
+			int64_t id = json_integer_value(json_object_get(it, "id"));
+			const char *number = json_string_value(json_object_get(it,
+						"registration_number"));
+			const char *name = json_string_value(json_object_get(it, "name"));
+			char label[160];
+			book_label(k, json_string_value(json_object_get(it, "book")), label,
+				   sizeof(label));
+			page_put(k, "<tr data-record=\"%D\"><td class=\"num\">%D</td><td>%s</td>", id,
+				 (int64_t)(f.offset + (long)i + 1), label);
+			page_put(k, "<td class=\"place\">%s · ", json_string_value(json_object_get(it,
+				 "file")));
+			char where[96];
+			snprintf(where, sizeof(where), tr(k, T_FILE_PAGE_ROW),
+				 (int)json_integer_value(json_object_get(it, "page_index")) + 1,
+				 (int)json_integer_value(json_object_get(it, "row")));
+			page_put(k, "%s</td><td class=\"num\">%s</td><td class=\"name\">"
+				 "<a href=\"/records/%D", where, number ? number : "", id);
+			put_filter_query(k, &ft, '?');
+			page_put(k, "\">%s</a></td><td class=\"flags\">", name && *name ? name :
+				 tr(k, T_EMPTY));
+			size_t j;
+			json_t *code;
+			json_array_foreach(json_object_get(it, "flags"), j, code)
+				put_flag_code(k, json_string_value(code), "");
+			page_put(k, "</td></tr>\n");
+		}
+		page_put(k, "</tbody>\n</table>\n");
+	}
+	long pages = (long)((total + QUEUE_PAGE - 1) / QUEUE_PAGE);
+	if (pages > 1) {
+		page_put(k, "<nav class=\"pager\">");
+		if (page > 1) {
+			page_put(k, "<a id=\"prev-page\" href=\"/?page=%d", (int)page - 1);
+			put_filter_query(k, &ft, '&');
+			page_put(k, "\">%t</a> ", T_PREV_PAGE);
+		}
+		page_put(k, "<span>%t %d / %d</span>", T_PAGE, (int)page, (int)pages);
+		if (page < pages) {
+			page_put(k, " <a id=\"next-page\" href=\"/?page=%d", (int)page + 1);
+			put_filter_query(k, &ft, '&');
+			page_put(k, "\">%t</a>", T_NEXT_PAGE);
+		}
+		page_put(k, "</nav>\n");
+	}
+	page_put(k, "</main>\n</body>\n</html>\n");
+	json_decref(q);
+	return send_page(k, 200);
+}
+
+/* One record ------------------------------------------------------------------------------ */
+
+static const char *const record_keys[] = { "j / k, ↓ / ↑", "e, Enter", "Enter", "Esc", "v",
+					   "a", "r", "n / p", "z" };
+static const enum text record_key_texts[] = { T_K_MOVE, T_K_EDIT, T_K_SAVE, T_K_CANCEL,
+					      T_K_VERIFY, T_K_APPROVE, T_K_REJECT, T_K_NEXTPREV,
+					      T_K_ZOOM };
+
+/* 1 when the JSON array of strings ARR holds S. */
+static int holds(json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *field_label(json_t *fields, const char *name)
+{
+	const char *label = json_string_value(json_object_get(json_object_get(fields, name),
+							      "label"));
+	return label ? label : name;
+}
+
+/* The hidden inputs every change form of the record carries. */
+static void put_change_inputs(struct call *k, int version, const struct filter_text *ft)
+{
+	page_put(k, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		 "<input type=\"hidden\" name=\"version\" value=\"%d\">", k->csrf, version);
+	if (ft->book[0])
+		page_put(k, "<input type=\"hidden\" name=\"q_book\" value=\"%s\">", ft->book);
+	if (ft->flag[0])
+		page_put(k, "<input type=\"hidden\" name=\"q_flag\" value=\"%s\">", ft->flag);
+}
+
+static void put_record_link(struct call *k, const char *id_attr, json_t *target,
+			    const struct filter_text *ft, enum text label)
+{
+	if (json_is_integer(target)) {
+		page_put(k, "<a id=\"%s\" class=\"button quiet\" href=\"/records/%D", id_attr,
+			 (int64_t)json_integer_value(target));
+		put_filter_query(k, ft, '?');
+		page_put(k, "\">%t</a>", label);
+	} else {
+		page_put(k, "<a id=\"%s\" class=\"button quiet disabled\" aria-disabled=\"true\">"
+			 "%t</a>", id_attr, label);
+	}
+}
+
+/* S on one line: every run of white space (the line breaks of a cell) one space, none at the
+ * ends. Caller frees; NULL when memory runs out. */
+static char *one_line(const char *s)
+{
+	char *out = so_malloc(strlen(s) + 1), *o = out;
+	if (!out)
+		return NULL;
+	int space = 0;
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t') {
+			space = o > out;
+			continue;
+		}
+		if (space)
+			*o++ = ' ';
+		space = 0;
+		*o++ = *s;
+	}
+	*o = 0;
+	return out;
+}
+
+static void put_field(struct call *k, int64_t id, int version, json_t *rec, const char *name,
+		      const struct filter_text *ft)
+{
+	json_t *fields = json_object_get(rec, "fields");
+	json_t *fo = json_object_get(fields, name);
+	const char *label = field_label(fields, name);
+	const char *value = json_string_value(json_object_get(fo, "value"));
+	const char *raw = json_string_value(json_object_get(fo, "raw"));
+	const char *code = json_string_value(json_object_get(fo, "code"));
+	const char *successor = json_string_value(json_object_get(fo, "successor"));
+	const char *kind = json_string_value(json_object_get(fo, "kind"));
+	const char *source = json_string_value(json_object_get(fo, "source"));
+	json_t *conf = json_object_get(fo, "confidence");
+	json_t *bbox = json_object_get(fo, "bbox");
+
+	/* the open flags naming this field */
+	struct so_buf ids = SO_BUF_INIT(4096);
+	int open_error = 0, open_any = 0;
+	size_t i;
+	json_t *fl;
+	json_array_foreach(json_object_get(rec, "flags"), i, fl) {
+		const char *state = json_string_value(json_object_get(fl, "state"));
+		if (!state || strcmp(state, "open") != 0 ||
+		    !holds(json_object_get(fl, "fields"), name))
+			continue;
+		open_any = 1;
+		const char *sev = json_string_value(json_object_get(fl, "severity"));
+		if (sev && strcmp(sev, "error") == 0)
+			open_error = 1;
+		so_buf_addf(&ids, "%s%lld", ids.len ? " " : "",
+			    (long long)json_integer_value(json_object_get(fl, "id")));
+	}
+	page_put(k, "<li class=\"field%s%s\" data-field=\"%s\" data-open-flags=\"%s\" "
+		 "tabindex=\"-1\">\n", open_any ? " doubtful" : "", open_error ? " error" : "", name,
+		 ids.data ? ids.data : "");
+	so_buf_release(&ids);
+	page_put(k, "<div class=\"label\">%s", label);
+	if (k->lang == EN)
+		page_put(k, " <span class=\"name\">%s</span>", name);
+	page_put(k, "</div>\n<div class=\"crop\">");
+	if (json_array_size(bbox) == 4)
+		page_put(k, "<img class=\"cell\" src=\"/img/%D/cell/%u.png\" alt=\"%s\" "
+			 "loading=\"lazy\">", id, name, label);
+	page_put(k, "</div>\n<div class=\"reading\">\n");
+	if (value && *value) {
+		page_put(k, "<div class=\"value\">%s", value);
+		if (code && strcmp(code, value) != 0)
+			page_put(k, " <span class=\"code\">%t %s</span>", T_CODE, code);
+		if (successor)
+			page_put(k, " <span class=\"code\">%t %s</span>", T_SUCCESSOR, successor);
+		page_put(k, "</div>\n");
+	} else if (raw && *raw) {
+		page_put(k, "<div class=\"value raw-only\">%s</div>\n", raw);
+	} else {
+		page_put(k, "<div class=\"value empty\">%t</div>\n", T_EMPTY);
+	}
+	if (raw && *raw && value && *value && strcmp(raw, value) != 0)
+		page_put(k, "<div class=\"raw\"><span class=\"muted\">%t</span> %s</div>\n",
+			 T_READ_AS, raw);
+	page_put(k, "<div class=\"meta\">");
+	if (json_is_number(conf)) {
+		double c = json_number_value(conf);
+		double threshold = kind ? so_confidence_threshold(kind) : 0;
+		int by_archivist = source && strcmp(source, "archivist") == 0;
+		if (!by_archivist)
+			page_put(k, "<span class=\"confidence%s\">%t %d%%</span>",
+				 threshold > 0 && c < threshold ? " low" : "", T_CONFIDENCE,
+				 (int)(c * 100 + 0.5));
+	}
+	if (source && strcmp(source, "archivist") == 0)
+		page_put(k, "<span class=\"badge archivist\">%t</span>", T_BY_ARCHIVIST);
+	page_put(k, "</div>\n");
+	/* the edit form: visible without the script, opened by it on demand */
+	page_put(k, "<form class=\"edit\" method=\"post\" action=\"/records/%D/set\">", id);
+	put_change_inputs(k, version, ft);
+	/* the input starts from what the book says (the reading, its lines joined), or from
+	 * the archivist's own value */
+	char *prefill = one_line(source && strcmp(source, "archivist") == 0 && value ? value :
+				 raw && *raw ? raw : value ? value : "");
+	page_put(k, "<input type=\"hidden\" name=\"field\" value=\"%s\">"
+		 "<input class=\"edit\" name=\"value\" value=\"%s\" aria-label=\"%s\" "
+		 "autocomplete=\"off\" spellcheck=\"false\"", name, prefill ? prefill : "", label);
+	free(prefill);
+	if (kind && strcmp(kind, "date") == 0)
+		page_put(k, " placeholder=\"dd/mm/yyyy\"");
+	page_put(k, "><button type=\"submit\" class=\"save\">%t</button>"
+		 "<button type=\"button\" class=\"cancel quiet\">%t</button></form>\n", T_SAVE,
+		 T_CANCEL);
+	page_put(k, "<button type=\"button\" class=\"start-edit quiet\">%t</button>\n", T_EDIT);
+	page_put(k, "</div>\n</li>\n");
+}
+
+/* The row image is cut with SO_REVIEW_ROW_MARGIN around the row box, clipped to the page: the
+ * outlines are placed on that box. */
+static void put_outlines(struct call *k, json_t *rec)
+{
+	json_t *row = json_object_get(rec, "row_box");
+	if (json_array_size(row) != 4)
+		return;
+	double rx0 = json_number_value(json_array_get(row, 0)) - SO_REVIEW_ROW_MARGIN;
+	double ry0 = json_number_value(json_array_get(row, 1)) - SO_REVIEW_ROW_MARGIN;
+	double rx1 = json_number_value(json_array_get(row, 2)) + SO_REVIEW_ROW_MARGIN;
+	double ry1 = json_number_value(json_array_get(row, 3)) + SO_REVIEW_ROW_MARGIN;
+	struct so_page pg;
+	if (so_page_get(k->w->store, json_integer_value(json_object_get(rec, "page_id")), &pg) == 0) {
+		rx1 = rx1 > pg.width ? pg.width : rx1;
+		ry1 = ry1 > pg.height ? pg.height : ry1;
+	}
+	rx0 = rx0 < 0 ? 0 : rx0;
+	ry0 = ry0 < 0 ? 0 : ry0;
+	double rw = rx1 - rx0, rh = ry1 - ry0;
+	if (rw <= 0 || rh <= 0)
+		return;
+	json_t *fields = json_object_get(rec, "fields"), *flags = json_object_get(rec, "flags");
+	size_t i;
+	json_t *n;
+	json_array_foreach(json_object_get(rec, "order"), i, n) {
+		const char *name = json_string_value(n);
+		json_t *bbox = json_object_get(json_object_get(fields, name ? name : ""), "bbox");
+		if (!name || json_array_size(bbox) != 4)
+			continue;
+		double x0 = json_number_value(json_array_get(bbox, 0)) - rx0;
+		double y0 = json_number_value(json_array_get(bbox, 1)) - ry0;
+		double x1 = json_number_value(json_array_get(bbox, 2)) - rx0;
+		double y1 = json_number_value(json_array_get(bbox, 3)) - ry0;
+		int doubtful = 0;
+		size_t j;
+		json_t *fl;
+		json_array_foreach(flags, j, fl) {
+			const char *state = json_string_value(json_object_get(fl, "state"));
+			if (state && strcmp(state, "open") == 0 &&
+			    holds(json_object_get(fl, "fields"), name))
+				doubtful = 1;
+		}
+		/* percentages of the row image, placed by the script (no inline styles) */
+		page_put(k, "<div class=\"outline%s\" data-field=\"%s\" title=\"%s\" data-x=\"%f\" "
+			 "data-y=\"%f\" data-w=\"%f\" data-h=\"%f\"></div>\n",
+			 doubtful ? " doubtful" : "", name, field_label(fields, name),
+			 100.0 * x0 / rw, 100.0 * y0 / rh, 100.0 * (x1 - x0) / rw,
+			 100.0 * (y1 - y0) / rh);
+	}
+}
+
+static void put_flags(struct call *k, int64_t id, int version, json_t *rec,
+		      const struct filter_text *ft)
+{
+	json_t *flags = json_object_get(rec, "flags"), *fields = json_object_get(rec, "fields");
+	page_put(k, "<section id=\"flags\">\n<h2>%t</h2>\n", T_FLAGS);
+	if (json_array_size(flags) == 0) {
+		page_put(k, "<p class=\"muted\">%t</p>\n</section>\n", T_NO_FLAGS);
+		return;
+	}
+	page_put(k, "<ul class=\"flags\">\n");
+	/* open ones first, errors before warnings */
+	for (int pass = 0; pass < 3; pass++) {
+		size_t i;
+		json_t *fl;
+		json_array_foreach(flags, i, fl) {
+			const char *state = json_string_value(json_object_get(fl, "state"));
+			const char *sev = json_string_value(json_object_get(fl, "severity"));
+			const char *code = json_string_value(json_object_get(fl, "code"));
+			int open = state && strcmp(state, "open") == 0;
+			int error = sev && strcmp(sev, "error") == 0;
+			if ((pass == 0) != (open && error) || (pass == 1) != (open && !error) ||
+			    (pass == 2) != !open)
+				continue;
+			int64_t fid = json_integer_value(json_object_get(fl, "id"));
+			page_put(k, "<li class=\"flag %s %s\" data-flag=\"%D\" data-code=\"%s\">\n"
+				 "<div class=\"flag-head\"><span class=\"badge %s\">%t</span> ",
+				 error ? "error" : "warning", state ? state : "", fid, code,
+				 error ? "error" : "warning", error ? T_SEV_ERROR : T_SEV_WARNING);
+			put_flag_code(k, code, " plain");
+			page_put(k, " <span class=\"state\">%t</span></div>\n"
+				 "<p class=\"flag-message\">%s</p>\n", !state ? T_STATE_OPEN :
+				 strcmp(state, "verified") == 0 ? T_STATE_VERIFIED :
+				 strcmp(state, "resolved") == 0 ? T_STATE_RESOLVED : T_STATE_OPEN,
+				 json_string_value(json_object_get(fl, "message")));
+			json_t *names = json_object_get(fl, "fields");
+			if (json_array_size(names)) {
+				page_put(k, "<p class=\"flag-fields\"><span class=\"muted\">%t</span> ",
+					 T_FIELDS_OF_FLAG);
+				size_t j;
+				json_t *nm;
+				json_array_foreach(names, j, nm) {
+					const char *fname = json_string_value(nm);
+					if (!fname)
+						continue;
+					page_put(k, "%s<a href=\"#f-%s\" class=\"flag-field\" "
+						 "data-field=\"%s\">%s</a>", j ? ", " : "", fname,
+						 fname, field_label(fields, fname));
+				}
+				page_put(k, "</p>\n");
+			}
+			if (open) {
+				page_put(k, "<form class=\"verify-form\" method=\"post\" "
+					 "action=\"/records/%D/verify\">", id);
+				put_change_inputs(k, version, ft);
+				page_put(k, "<input type=\"hidden\" name=\"flag\" value=\"%D\">"
+					 "<button type=\"submit\" class=\"verify\">%t</button></form>\n",
+					 fid, T_VERIFY);
+			}
+			page_put(k, "</li>\n");
+		}
+	}
+	page_put(k, "</ul>\n</section>\n");
+}
+
+static void put_audit(struct call *k, json_t *rec)
+{
+	json_t *audit = json_object_get(rec, "audit"), *fields = json_object_get(rec, "fields");
+	page_put(k, "<section id=\"history\">\n<h2>%t</h2>\n", T_HISTORY);
+	if (json_array_size(audit) == 0) {
+		page_put(k, "<p class=\"muted\">%t</p>\n</section>\n", T_NO_HISTORY);
+		return;
+	}
+	page_put(k, "<table id=\"audit\">\n<thead><tr><th>%t</th><th>%t</th><th>%t</th><th>%t</th>"
+		 "<th>%t</th></tr></thead>\n<tbody>\n", T_WHEN, T_WHO, T_ACTION, T_FIELD, T_CHANGE);
+	size_t i;
+	json_t *a;
+	json_array_foreach(audit, i, a) {
+		const char *action = json_string_value(json_object_get(a, "action"));
+		const char *field = json_string_value(json_object_get(a, "field"));
+		const char *before = json_string_value(json_object_get(a, "before"));
+		const char *after = json_string_value(json_object_get(a, "after"));
+		const char *aw = WORD(action_words, action, k->lang);
+		page_put(k, "<tr data-action=\"%s\"><td class=\"when\">%s</td><td>%s</td><td>%s</td>"
+			 "<td>", action, json_string_value(json_object_get(a, "at")),
+			 json_string_value(json_object_get(a, "actor")), aw ? aw : action);
+		/* one field's name, or the JSON list of the fields a verified flag was about */
+		json_t *names = field && field[0] == '[' ? json_loads(field, 0, NULL) : NULL;
+		if (json_is_array(names)) {
+			size_t j;
+			json_t *nm;
+			json_array_foreach(names, j, nm)
+				if (json_is_string(nm))
+					page_put(k, "%s%s", j ? ", " : "",
+						 field_label(fields, json_string_value(nm)));
+		} else if (field) {
+			page_put(k, "%s", field_label(fields, field));
+		}
+		json_decref(names);
+		page_put(k, "</td><td class=\"change\">");
+		if (before || after)
+			page_put(k, "<span class=\"before\">%s</span> → <span class=\"after\">%s</span>",
+				 before ? before : tr(k, T_EMPTY), after ? after : tr(k, T_EMPTY));
+		page_put(k, "</td></tr>\n");
+	}
+	page_put(k, "</tbody>\n</table>\n</section>\n");
+}
+
+static enum MHD_Result record_page(struct call *k, int64_t id)
+{
+	struct filter_text ft;
+	filter_read(k, 0, &ft);
+	struct so_review_filter f;
+	filter_of(&ft, &f);
+	json_t *rec = so_review_record(k->w->store, id, &f);
+	if (!rec) {
+		/* no such record, or the store failed */
+		char msg[1200];
+		snprintf(msg, sizeof(msg), "%s (%s)", tr(k, T_NO_RECORD), so_errmsg());
+		return send_problem(k, 404, msg);
+	}
+	int version = (int)json_integer_value(json_object_get(rec, "version"));
+	const char *status = json_string_value(json_object_get(rec, "status"));
+	json_t *book = json_object_get(rec, "book");
+	const char *type = json_string_value(json_object_get(book, "type"));
+	const char *type_word = WORD(book_words, type, k->lang);
+	const char *status_word = WORD(status_words, status, k->lang);
+	char title[160];
+	snprintf(title, sizeof(title), "#%lld", (long long)id);
+
+	put_head(k, title, "page-record");
+	put_top(k, record_keys, record_key_texts, SO_ARRAY_SIZE(record_keys));
+	page_put(k, "<main id=\"record\" data-id=\"%D\" data-version=\"%d\">\n"
+		 "<div class=\"record-head\">\n<div class=\"where\">\n<a class=\"back\" href=\"/",
+		 id, version);
+	put_filter_query(k, &ft, '?');
+	page_put(k, "\">%t</a>\n<h1>%s %d/%s <span class=\"authority\">(%s)</span>", T_QUEUE_LINK,
+		 type_word ? type_word : type ? type : "",
+		 (int)json_integer_value(json_object_get(book, "year")),
+		 json_string_value(json_object_get(book, "volume")),
+		 json_string_value(json_object_get(book, "authority_code")));
+	json_t *source = json_object_get(rec, "source");
+	char where[96];
+	snprintf(where, sizeof(where), tr(k, T_FILE_PAGE_ROW),
+		 (int)json_integer_value(json_object_get(source, "page_index")) + 1,
+		 (int)json_integer_value(json_object_get(rec, "row")));
+	page_put(k, " <span class=\"place\">%s · %s</span></h1>\n",
+		 json_string_value(json_object_get(source, "file")), where);
+	page_put(k, "<span id=\"status\" class=\"status status-%s\" data-status=\"%s\">%s</span>"
+		 " <span class=\"version muted\">%t %d</span>\n", status, status,
+		 status_word ? status_word : status ? status : "", T_VERSION, version);
+	const char *reason = json_string_value(json_object_get(rec, "reject_reason"));
+	if (reason && status && strcmp(status, "rejected") == 0)
+		page_put(k, "<span class=\"reject-reason\">%t %s</span>\n", T_REJECT_REASON_SHOWN,
+			 reason);
+	page_put(k, "</div>\n<nav class=\"steps\">");
+	put_record_link(k, "prev", json_object_get(rec, "prev"), &ft, T_PREV);
+	put_record_link(k, "next", json_object_get(rec, "next"), &ft, T_NEXT);
+	page_put(k, "</nav>\n</div>\n");
+
+	/* the row as the book has it, with the cells outlined */
+	page_put(k, "<section id=\"row\" aria-label=\"%t\">\n<div class=\"row-strip\">\n"
+		 "<div class=\"row-wrap\">\n<img id=\"row-image\" src=\"/img/%D/row.png\" alt=\"%t\">\n",
+		 T_ROW_IMAGE, id, T_ROW_IMAGE);
+	put_outlines(k, rec);
+	page_put(k, "</div>\n</div>\n</section>\n");
+
+	page_put(k, "<div class=\"columns\">\n<section id=\"fields\">\n<h2>%t</h2>\n<ol class=\"fields\">\n",
+		 T_FIELDS);
+	size_t i;
+	json_t *n;
+	json_array_foreach(json_object_get(rec, "order"), i, n)
+		if (json_string_value(n))
+			put_field(k, id, version, rec, json_string_value(n), &ft);
+	page_put(k, "</ol>\n</section>\n<div class=\"side\">\n");
+	put_flags(k, id, version, rec, &ft);
+
+	page_put(k, "<section id=\"decide\">\n<h2>%t</h2>\n"
+		 "<form id=\"approve-form\" method=\"post\" action=\"/records/%D/approve\">", T_ACTIONS,
+		 id);
+	put_change_inputs(k, version, &ft);
+	page_put(k, "<button type=\"submit\" id=\"approve\">%t <kbd>a</kbd></button></form>\n"
+		 "<form id=\"reject-form\" method=\"post\" action=\"/records/%D/reject\">", T_APPROVE,
+		 id);
+	put_change_inputs(k, version, &ft);
+	page_put(k, "<div class=\"reason\"><label for=\"reason\">%t</label>"
+		 "<textarea id=\"reason\" name=\"reason\" rows=\"2\" maxlength=\"2000\"></textarea>"
+		 "<small class=\"muted\">%t</small></div>"
+		 "<button type=\"submit\" id=\"reject\" class=\"danger\">%t <kbd>r</kbd></button>"
+		 "</form>\n</section>\n</div>\n</div>\n", T_REASON, T_REASON_HINT, T_REJECT);
+	put_audit(k, rec);
+	page_put(k, "</main>\n</body>\n</html>\n");
+	json_decref(rec);
+	return send_page(k, 200);
+}
+
+/* Changes --------------------------------------------------------------------------------- */
+
+enum change { CHANGE_SET, CHANGE_VERIFY, CHANGE_APPROVE, CHANGE_REJECT };
+
+static enum MHD_Result change(struct call *k, int64_t id, enum change what)
+{
+	const char *csrf = form(k, "csrf");
+	if (!csrf || !secret_equal(csrf, k->csrf))
+		return send_problem(k, 403, tr(k, T_CSRF));
+	long version;
+	const char *v = form(k, "version");
+	if (!v || so_parse_long(v, 1, INT_MAX, &version) < 0)
+		return send_problem(k, 400, tr(k, T_BAD_REQUEST));
+	struct web *w = k->w;
+	int rc = -1, new_version = 0;
+	enum text done = T_SAVED;
+	switch (what) {
+	case CHANGE_SET: {
+		const char *field = form(k, "field"), *value = form(k, "value");
+		if (!field || !field_name_ok(field) || !value)
+			return send_problem(k, 400, tr(k, T_BAD_REQUEST));
+		if (strlen(value) > 2000 || !utf8_clean(value))
+			return send_problem(k, 422, tr(k, T_BAD_VALUE));
+		rc = so_review_set(w->store, k->user, id, (int)version, field, value, &new_version);
+		break;
+	}
+	case CHANGE_VERIFY: {
+		long flag;
+		const char *fl = form(k, "flag");
+		if (!fl || so_parse_long(fl, 1, LONG_MAX, &flag) < 0)
+			return send_problem(k, 400, tr(k, T_BAD_REQUEST));
+		rc = so_review_verify(w->store, k->user, id, (int)version, flag, &new_version);
+		done = T_VERIFIED;
+		break;
+	}
+	case CHANGE_APPROVE:
+		rc = so_review_approve(w->store, k->user, id, (int)version, &new_version);
+		done = T_APPROVED;
+		break;
+	case CHANGE_REJECT: {
+		const char *reason = form(k, "reason");
+		if (reason && (strlen(reason) > 2000 || !utf8_clean(reason)))
+			return send_problem(k, 422, tr(k, T_BAD_VALUE));
+		rc = so_review_reject(w->store, k->user, id, (int)version, reason ? reason : "",
+				      &new_version);
+		done = T_REJECTED;
+		break;
+	}
+	}
+	if (rc < 0)
+		return send_store_error(k);
+	char message[1024];
+	snprintf(message, sizeof(message), "%s", rc == SO_REVIEW_DONE ? tr(k, done) : so_errmsg());
+	if (wants_json(k)) {
+		if (rc == SO_REVIEW_DONE) {
+			/* the script reloads the page, which shows it */
+			flash_set(k, 0, message);
+			return send_json(k, 200, json_pack("{s:b, s:i}", "ok", 1, "version",
+							   new_version));
+		}
+		/* the script shows the message itself and changes nothing */
+		return send_json(k, rc == SO_REVIEW_CONFLICT ? 409 : 422,
+				 json_pack("{s:b, s:b, s:s}", "ok", 0, "conflict",
+					   rc == SO_REVIEW_CONFLICT, "message", message));
+	}
+	flash_set(k, rc != SO_REVIEW_DONE, message);
+	/* back to the record, in the same queue */
+	struct filter_text ft;
+	filter_read(k, 1, &ft);
+	so_buf_reset(&k->out);
+	page_put(k, "/records/%D", id);
+	put_filter_query(k, &ft, '?');
+	if (k->oom)
+		return MHD_NO;
+	/* put_filter_query writes "&amp;" for HTML: a Location header wants a plain '&' */
+	char location[512];
+	size_t o = 0;
+	for (const char *p = k->out.data; p && *p && o + 1 < sizeof(location); p++) {
+		location[o++] = *p;
+		if (strncmp(p, "&amp;", 5) == 0)
+			p += 4;
+	}
+	location[o] = 0;
+	return redirect(k, location);
+}
+
+/* Images ---------------------------------------------------------------------------------- */
+
+static enum MHD_Result image(struct call *k, int64_t id, const char *field)
+{
+	unsigned char *png = NULL;
+	size_t len = 0;
+	double scale = 0;
+	int rc = so_review_image(k->w->store, id, field, &png, &len, &scale);
+	if (rc < 0)
+		return send_store_error(k);
+	if (rc == 0)
+		return send_problem(k, 404, tr(k, T_NO_IMAGE));
+	return respond(k, 200, "image/png", png, len, MHD_RESPMEM_MUST_FREE, NULL, CACHE_PRIVATE);
+}
+
+/* Routing --------------------------------------------------------------------------------- */
+
+/* Reads a record id (decimal digits, no sign, no leading zero) at *P and moves past it. */
+static int parse_id(const char **p, int64_t *id)
+{
+	const char *s = *p;
+	int64_t v = 0;
+	size_t n = 0;
+	if (*s == '0')
+		return -1;
+	while (s[n] >= '0' && s[n] <= '9') {
+		if (n >= 15)
+			return -1;
+		v = v * 10 + (s[n] - '0');
+		n++;
+	}
+	if (n == 0)
+		return -1;
+	*id = v;
+	*p = s + n;
+	return 0;
+}
+
+static enum MHD_Result route(struct call *k, const char *method)
+{
+	const char *url = k->url;
+	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	int post = strcmp(method, "POST") == 0;
+	if (!get && !post)
+		return send_problem(k, 405, tr(k, T_BAD_REQUEST));
+	if (k->rq->too_big)
+		return send_problem(k, 413, tr(k, T_TOO_BIG));
+	if (k->rq->form_bad)
+		return send_problem(k, 400, tr(k, T_BAD_REQUEST));
+
+	/* public: the stylesheet, the script, the login form */
+	if (get && strncmp(url, "/static/", 8) == 0)
+		return serve_static(k, url);
+	if (strcmp(url, "/login") == 0)
+		return get ? login_page(k, 0) : login(k);
+
+	/* everything else needs a session */
+	if (!k->session) {
+		if (k->token[0])
+			k->clear_session = clear_cookie;
+		if (get && strncmp(url, "/img/", 5) != 0)
+			return redirect(k, "/login");
+		if (post && !wants_json(k))
+			return redirect(k, "/login");
+		return send_problem(k, 401, tr(k, T_LOGIN_NEEDED));
+	}
+	if (strcmp(url, "/logout") == 0) {
+		if (!post)
+			return send_problem(k, 405, tr(k, T_BAD_REQUEST));
+		const char *csrf = form(k, "csrf");
+		if (!csrf || !secret_equal(csrf, k->csrf))
+			return send_problem(k, 403, tr(k, T_CSRF));
+		return logout(k);
+	}
+	if (strcmp(url, "/") == 0 && get)
+		return queue_page(k);
+
+	const char *p;
+	int64_t id;
+	if (strncmp(url, "/records/", 9) == 0) {
+		p = url + 9;
+		if (parse_id(&p, &id) < 0)
+			return send_problem(k, 404, tr(k, T_NOT_FOUND));
+		if (*p == 0 && get)
+			return record_page(k, id);
+		if (!post)
+			return send_problem(k, 404, tr(k, T_NOT_FOUND));
+		if (strcmp(p, "/set") == 0)
+			return change(k, id, CHANGE_SET);
+		if (strcmp(p, "/verify") == 0)
+			return change(k, id, CHANGE_VERIFY);
+		if (strcmp(p, "/approve") == 0)
+			return change(k, id, CHANGE_APPROVE);
+		if (strcmp(p, "/reject") == 0)
+			return change(k, id, CHANGE_REJECT);
+		return send_problem(k, 404, tr(k, T_NOT_FOUND));
+	}
+	if (strncmp(url, "/img/", 5) == 0 && get) {
+		p = url + 5;
+		if (parse_id(&p, &id) < 0)
+			return send_problem(k, 404, tr(k, T_NOT_FOUND));
+		if (strcmp(p, "/row.png") == 0)
+			return image(k, id, NULL);
+		if (strncmp(p, "/cell/", 6) == 0) {
+			p += 6;
+			size_t n = strlen(p);
+			char field[72];
+			if (n <= 4 || n - 4 >= sizeof(field) || strcmp(p + n - 4, ".png") != 0)
+				return send_problem(k, 404, tr(k, T_NOT_FOUND));
+			memcpy(field, p, n - 4);
+			field[n - 4] = 0;
+			if (!field_name_ok(field))
+				return send_problem(k, 400, tr(k, T_BAD_REQUEST));
+			return image(k, id, field);
+		}
+	}
+	return send_problem(k, 404, tr(k, T_NOT_FOUND));
+}
+
+/* The request's session and language, from its cookies and query. */
+static void call_identify(struct call *k)
+{
+	const char *lang = query(k, "lang");
+	const char *cookie_lang = MHD_lookup_connection_value(k->c, MHD_COOKIE_KIND, "sohoa_lang");
+	if (lang && (strcmp(lang, "en") == 0 || strcmp(lang, "vi") == 0)) {
+		k->lang = strcmp(lang, "en") == 0 ? EN : VI;
+		k->lang_cookie = 1;
+	} else {
+		k->lang = cookie_lang && strcmp(cookie_lang, "en") == 0 ? EN : VI;
+	}
+	const char *token = MHD_lookup_connection_value(k->c, MHD_COOKIE_KIND, "sohoa_session");
+	if (!token || !token_chars(token, SO_TOKEN_LEN - 1, "-_"))
+		return;
+	snprintf(k->token, sizeof(k->token), "%s", token);
+	int rc = so_session_check(k->w->store, k->token, k->user, sizeof(k->user), k->csrf);
+	if (rc == 1)
+		k->session = 1;
+	else if (rc < 0)
+		fprintf(stderr, "review: cannot check a session: %s\n", so_errmsg());
+}
+
+static enum MHD_Result form_part(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *filename, const char *content_type,
+				 const char *transfer_encoding, const char *data, uint64_t off,
+				 size_t size)
+{
+	struct request *rq = cls;
+	for (size_t i = 0; key && i < FORM_KEYS; i++) {
+		if (strcmp(form_keys[i], key) != 0)
+			continue;
+		if (off == 0 && rq->seen[i] && rq->form[i].len)
+			rq->form_bad = 1;        /* the same key twice */
+		rq->seen[i] = 1;
+		if (size && so_buf_add(&rq->form[i], data, size) < 0)
+			rq->form_bad = 1;        /* longer than any value may be */
+		break;
+	}
+	return MHD_YES;
+}
+
+static void request_free(struct request *rq)
+{
+	if (!rq)
+		return;
+	if (rq->pp)
+		MHD_destroy_post_processor(rq->pp);
+	for (size_t i = 0; i < FORM_KEYS; i++)
+		so_buf_release(&rq->form[i]);
+	free(rq);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	struct web *w = cls;
+	struct request *rq = *con_cls;
+	if (!rq) {
+		rq = calloc(1, sizeof(*rq));
+		if (!rq)
+			return MHD_NO;
+		for (size_t i = 0; i < FORM_KEYS; i++)
+			so_buf_init(&rq->form[i], VALUE_MAX);
+		*con_cls = rq;
+		if (strcmp(method, "POST") == 0) {
+			const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								      "Content-Length");
+			long n;
+			if (len && (so_parse_long(len, 0, LONG_MAX, &n) < 0 || n > BODY_MAX)) {
+				/* refused before reading it: the connection closes after */
+				struct call k = { .w = w, .c = c, .rq = rq, .url = url };
+				k.out = (struct so_buf)SO_BUF_INIT(PAGE_MAX);
+				rq->too_big = rq->answered = 1;
+				call_identify(&k);
+				enum MHD_Result ret = send_problem(&k, 413, tr(&k, T_TOO_BIG));
+				so_buf_release(&k.out);
+				return ret;
+			}
+			rq->pp = MHD_create_post_processor(c, 4096, form_part, rq);
+		}
+		return MHD_YES;
+	}
+	if (rq->answered) {
+		*upload_size = 0;           /* already answered 413: nothing more to read */
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		rq->body += *upload_size;
+		if (rq->body > BODY_MAX) {
+			/* a body that goes on past its limit is not read any further */
+			if (rq->body > 16 * BODY_MAX)
+				return MHD_NO;
+			rq->too_big = 1;
+		} else if (rq->pp && MHD_post_process(rq->pp, upload, *upload_size) != MHD_YES) {
+			rq->form_bad = 1;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	struct call k = { .w = w, .c = c, .rq = rq, .url = url };
+	k.out = (struct so_buf)SO_BUF_INIT(PAGE_MAX);
+	enum MHD_Result ret;
+	if (strlen(url) > URL_MAX || url[0] != '/') {
+		call_identify(&k);
+		ret = send_problem(&k, 414, tr(&k, T_BAD_REQUEST));
+	} else {
+		call_identify(&k);
+		ret = route(&k, method);
+	}
+	so_buf_release(&k.out);
+	return ret;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	request_free(*con_cls);
+	*con_cls = NULL;
+}
+
+/* Serving --------------------------------------------------------------------------------- */
+
+int so_review_serve(const struct so_review_serve_options *o)
+{
+	const char *listen = o->listen ? o->listen : "127.0.0.1:8080";
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	long port;
+	if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof(host) ||
+	    so_parse_long(colon + 1, 0, 65535, &port) < 0) {
+		so_error("--listen must be ADDRESS:PORT (e.g. 127.0.0.1:8080), not '%s'", listen);
+		return SO_EXIT_ENV;
+	}
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = 0;
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
+		so_error("cannot listen on '%s': an IPv4 address is needed", host);
+		return SO_EXIT_ENV;
+	}
+	if (!o->batch) {
+		so_error("no batch directory given");
+		return SO_EXIT_ENV;
+	}
+	struct web *w = so_calloc(1, sizeof(*w));
+	if (!w)
+		return SO_EXIT_ENV;
+	w->ttl = o->session_ttl > 0 ? o->session_ttl : 8 * 3600;
+	if (so_store_open(o->batch, 0, &w->store) < 0) {
+		free(w);
+		return SO_EXIT_ENV;
+	}
+
+	/* the stop signals are taken by this thread only: the server's thread is started with
+	 * them blocked */
+	so_signals_install();
+	signal(SIGPIPE, SIG_IGN);
+	sigset_t stop, old;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	/* one internal thread polls every connection: requests are handled one at a time */
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
+		handle, w,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, w,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_END);
+	int err = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!d) {
+		so_error("cannot listen on %s: %s", listen,
+			 err == EADDRINUSE ? "the address is in use" : err ? strerror(err) :
+			 "the server did not start");
+		so_store_close(w->store);
+		free(w);
+		return SO_EXIT_ENV;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (o->announce) {
+		fprintf(o->announce, "listening on http://%s:%d/\n", host,
+			info ? (int)info->port : (int)port);
+		fflush(o->announce);
+	}
+	int sig;
+	while (!(sig = so_signal_received()))
+		usleep(100 * 1000);
+	MHD_stop_daemon(d);
+	so_store_close(w->store);
+	free(w);
+	return so_signal_exit_code(sig);
+}
