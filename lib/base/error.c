@@ -36,8 +36,3 @@ const char *so_errmsg(void)
 {
 	return errbuf;
 }
-
-void so_error_clear(void)
-{
-	errbuf[0] = 0;
-}

@@ -15,6 +15,5 @@ int so_error(const char *fmt, ...) SO_PRINTF(1, 2);
 int so_error_context(const char *fmt, ...) SO_PRINTF(1, 2);
 /* The last recorded message, or "" when none; valid until the next so_error on this thread. */
 const char *so_errmsg(void);
-void so_error_clear(void);
 
 #endif

@@ -119,3 +119,36 @@ int so_text_is_nfc(const char *s)
 	free(n);
 	return same;
 }
+
+static int is_tone_mark(utf8proc_int32_t cp)
+{
+	return cp == 0x0300 || cp == 0x0301 || cp == 0x0303 || cp == 0x0309 || cp == 0x0323;
+}
+
+char *so_text_tone_key(const char *s)
+{
+	utf8proc_uint8_t *d = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &d,
+					  UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD);
+	if (n < 0)
+		return NULL;
+	struct so_buf base = SO_BUF_INIT(4096), tones = SO_BUF_INIT(256);
+	utf8proc_int32_t cp;
+	for (utf8proc_ssize_t i = 0, k; i < n; i += k) {
+		k = utf8proc_iterate(d + i, n - i, &cp);
+		if (k <= 0)
+			break;
+		if (is_tone_mark(cp))
+			so_buf_add(&tones, d + i, (size_t)k);
+		else if (cp == ' ' || cp == '\t' || cp == '\n')
+			so_buf_adds(&base, base.len && base.data[base.len - 1] != ' ' ? " " : "");
+		else
+			so_buf_add(&base, d + i, (size_t)k);
+	}
+	free(d);
+	so_buf_adds(&base, "|");
+	if (tones.data)
+		so_buf_adds(&base, tones.data);
+	so_buf_release(&tones);
+	return so_buf_detach(&base, NULL);
+}

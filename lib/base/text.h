@@ -19,5 +19,9 @@ char *so_text_title(const char *s);
 char *so_text_collapse(const char *s);
 /* 1 when S is valid UTF-8 and already NFC. */
 int so_text_is_nfc(const char *s);
+/* A key that ignores case and where the tone mark sits (hòa / hoà) but not which tone it is
+ * nor the other marks: the text decomposed without its tone marks, then the tones in order.
+ * NULL when out of memory. */
+char *so_text_tone_key(const char *s);
 
 #endif

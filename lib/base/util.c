@@ -31,7 +31,7 @@ void *so_calloc(size_t n, size_t size)
 	return p;
 }
 
-void *so_realloc(void *p, size_t n)
+static void *so_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)

@@ -19,7 +19,6 @@
 /* Allocation that records "out of memory" on failure and returns NULL. */
 void *so_malloc(size_t n);
 void *so_calloc(size_t n, size_t size);
-void *so_realloc(void *p, size_t n);
 /* Returns 0 and stores a*b, or -1 (with error) when it overflows or exceeds max. */
 int so_mul_size(size_t a, size_t b, size_t max, size_t *out);
 /* Caller frees. NULL on failure. */

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <utf8proc.h>
 
+#include "base/array.h"
 #include "config.h"
 #include "batch/report.h"
 #include "base/util.h"
@@ -643,23 +644,15 @@ static int minutes_read(struct so_store *s, const char *sql, struct minutes *m)
 		long long minute = iso_minute((const char *)sqlite3_column_text(st, 0));
 		if (minute < 0)
 			continue;
-		if (m->n == m->cap) {
-			size_t cap = m->cap ? 2 * m->cap : 64;
-			if (cap > MINUTES_MAX) {
-				r = so_error("more than %u minutes of activity in the batch",
-					     MINUTES_MAX);
-				break;
-			}
-			long long *mm = so_realloc(m->minute, cap * sizeof(*mm));
-			if (mm)
-				m->minute = mm;
-			int64_t *cc = mm ? so_realloc(m->count, cap * sizeof(*cc)) : NULL;
-			if (!cc) {
-				r = -1;
-				break;
-			}
-			m->count = cc;
-			m->cap = cap;
+		if (m->n >= MINUTES_MAX) {
+			r = so_error("more than %u minutes of activity in the batch", MINUTES_MAX);
+			break;
+		}
+		size_t count_cap = m->cap;
+		if (SO_ARRAY_GROW(m->minute, m->n, m->cap) < 0 ||
+		    SO_ARRAY_GROW(m->count, m->n, count_cap) < 0) {
+			r = -1;
+			break;
 		}
 		m->minute[m->n] = minute;
 		m->count[m->n] = sqlite3_column_int64(st, 1);

@@ -12,12 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "batch/report.h"
 #include "batch/run.h"
 #include "batch/store.h"
 #include "base/util.h"
 
-int so_run_lock(const char *batch, int *fd)
+/* Takes the lock of the batch: 0 held (keep *FD open for the run), 1 another run holds it
+ * (the error says which process), -1 error. */
+static int run_lock(const char *batch, int *fd)
 {
 	*fd = -1;
 	if (so_mkdir_p(batch, 0755) < 0)
@@ -124,15 +127,10 @@ static int args_take(struct args *a, char *s)
 {
 	if (!s)
 		return -1;
-	if (a->n + 2 > a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 32;
-		char **v = so_realloc(a->v, cap * sizeof(char *));
-		if (!v) {
-			free(s);
-			return -1;
-		}
-		a->v = v;
-		a->cap = cap;
+	/* room for S and the NULL after it */
+	if (SO_ARRAY_GROW(a->v, a->n + 1, a->cap) < 0) {
+		free(s);
+		return -1;
 	}
 	a->v[a->n++] = s;
 	a->v[a->n] = NULL;
@@ -274,7 +272,7 @@ static void finish(const struct so_run_options *o, double started, int code)
 int so_run(const struct so_run_options *o)
 {
 	int lock = -1;
-	int held = so_run_lock(o->batch, &lock);
+	int held = run_lock(o->batch, &lock);
 	if (held != 0) {
 		so_cli_err("%s", so_errmsg());
 		return SO_EXIT_ENV;

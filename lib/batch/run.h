@@ -22,10 +22,6 @@ struct so_run_options {
 	int report;                         /* write DIR/report.html at the end */
 };
 
-/* Takes the lock of the batch: 0 held (keep *FD open for the run), 1 another run holds it
- * (the error says which process), -1 error. */
-int so_run_lock(const char *batch, int *fd);
-
 /* Runs every stage; returns the exit code: 0 all done; 2 some units failed and were
  * recorded, or records are left undelivered; 3 a stage could not run (its message on
  * stderr), another run holds the batch; 130/143 stopped by a signal after a clean stop. */

@@ -977,21 +977,6 @@ int so_field_put(struct so_store *s, int64_t record_id, const char *name, const 
 	return so_store_step_done(s, st);
 }
 
-int so_field_canon(struct so_store *s, int64_t record_id, const char *name, const char *value,
-		   const char *code, const char *successor)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE fields SET value = ?3, code = ?4, successor = ?5 "
-					    "WHERE record_id = ?1 AND name = ?2");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, record_id);
-	bind_text(st, 2, name);
-	bind_text(st, 3, value);
-	bind_text(st, 4, code);
-	bind_text(st, 5, successor);
-	return so_store_step_done(s, st);
-}
-
 int so_cell_put(struct so_store *s, int64_t record_id, int col, const char *text,
 		double confidence, int marks, const struct so_bbox *box)
 {

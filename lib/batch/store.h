@@ -153,9 +153,6 @@ int so_field_put(struct so_store *s, int64_t record_id, const char *name, const 
  * seen in the cell (ink with no reading is unreadable, not empty). */
 int so_cell_put(struct so_store *s, int64_t record_id, int col, const char *text,
 		double confidence, int marks, const struct so_bbox *box);
-/* Sets the canonical value of a field without touching its reading. */
-int so_field_canon(struct so_store *s, int64_t record_id, const char *name, const char *value,
-		   const char *code, const char *successor);
 int so_flag_add(struct so_store *s, int64_t record_id, const char *code, const char *severity,
 		const char *fields_json, const char *message, const char *source, int64_t *id);
 int so_flag_set_state(struct so_store *s, int64_t flag_id, const char *state);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "cli/cli.h"
 #include "register/layout.h"
 #include "register/normalize.h"
@@ -11,7 +12,9 @@
 #include "batch/stage.h"
 #include "base/util.h"
 
-int64_t so_records_seed(struct so_store *s, const char *stage)
+/* Adds a pending unit of STAGE for every book with records whose pages are all read. Returns
+ * the number added or -1. */
+static int64_t records_seed(struct so_store *s, const char *stage)
 {
 	sqlite3_stmt *st = so_store_stmt(s,
 		"INSERT INTO stage_units (stage, unit_id, state) "
@@ -72,7 +75,7 @@ static int record_load(struct so_store *s, int64_t id, const struct so_layout *l
 	if (!st)
 		return -1;
 	/* every field of the layout, in layout order */
-	size_t cap = 0;
+	size_t cap = 0, strings_cap = 0;
 	for (size_t c = 0; c < l->ncolumns; c++) {
 		const struct so_column *col = &l->columns[c];
 		size_t k = col->kind == SO_COLUMN_FIELD ? 1 : col->nsubfields;
@@ -82,17 +85,11 @@ static int record_load(struct so_store *s, int64_t id, const struct so_layout *l
 				snprintf(name, sizeof(name), "%s", col->field);
 			else
 				snprintf(name, sizeof(name), "%s.%s", col->prefix, col->subfields[j]);
-			if (out->view.nfields == cap) {
-				cap = cap ? cap * 2 : 32;
-				void *nv = so_realloc(out->view.fields, cap * sizeof(*out->view.fields));
-				void *ns = so_realloc(out->strings, cap * 2 * sizeof(char *));
-				if (!nv || !ns) {
-					free(nv == out->view.fields ? NULL : nv);
-					loaded_release(out);
-					return -1;
-				}
-				out->view.fields = nv;
-				out->strings = ns;
+			if (SO_ARRAY_GROW(out->view.fields, out->view.nfields, cap) < 0 ||
+			    SO_ARRAY_GROW(out->strings, out->nstrings, strings_cap) < 0 ||
+			    SO_ARRAY_GROW(out->strings, out->nstrings + 1, strings_cap) < 0) {
+				loaded_release(out);
+				return -1;
 			}
 			struct so_rule_field *f = &out->view.fields[out->view.nfields++];
 			char *nm = so_strdup(name);
@@ -172,14 +169,9 @@ static int book_load(struct so_store *s, int64_t book_id, int judged_only, struc
 		if (judged_only && (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0 ||
 				    strcmp(status, "synced") == 0))
 			continue;
-		if (b->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			int64_t *v = so_realloc(b->ids, cap * sizeof(*v));
-			if (!v) {
-				sqlite3_reset(st);
-				return -1;
-			}
-			b->ids = v;
+		if (SO_ARRAY_GROW(b->ids, b->n, cap) < 0) {
+			sqlite3_reset(st);
+			return -1;
 		}
 		b->ids[b->n++] = sqlite3_column_int64(st, 0);
 	}
@@ -229,13 +221,8 @@ static int flags_same(struct so_store *s, int64_t id, const struct so_flag_list 
 	size_t ocap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (no == ocap) {
-			ocap = ocap ? ocap * 2 : 8;
-			char **v = so_realloc(ov, ocap * sizeof(char *));
-			if (!v)
-				break;
-			ov = v;
-		}
+		if (SO_ARRAY_GROW(ov, no, ocap) < 0)
+			break;
 		if (!(ov[no] = flag_line((const char *)sqlite3_column_text(st, 0),
 					 (const char *)sqlite3_column_text(st, 1),
 					 (const char *)sqlite3_column_text(st, 2),
@@ -392,14 +379,8 @@ static int seen_elsewhere(struct worker *w, const struct book_ctx *b, int64_t id
 	for (size_t i = 0; i < out->n; i++)
 		if (strcmp(out->v[i].code, "DUPLICATE_ENTRY") == 0)
 			return 0;
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 4;
-		struct so_flag_spec *v = so_realloc(out->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		out->v = v;
-		out->cap = cap;
-	}
+	if (SO_ARRAY_GROW(out->v, out->n, out->cap) < 0)
+		return -1;
 	struct so_flag_spec *f = &out->v[out->n++];
 	memset(f, 0, sizeof(*f));
 	snprintf(f->code, sizeof(f->code), "DUPLICATE_ENTRY");
@@ -758,7 +739,7 @@ int so_records_main(const struct so_records_command *cmd, int argc, char **argv)
 	}
 	so_signals_install();
 	if (so_store_open(run.batch, 0, &run.store) < 0 ||
-	    so_records_seed(run.store, cmd->stage) < 0 ||
+	    records_seed(run.store, cmd->stage) < 0 ||
 	    (again && so_unit_redo_all(run.store, cmd->stage) < 0)) {
 		so_cli_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;

@@ -16,9 +16,6 @@
 #define SO_VALIDATE_STAGE "validate"
 #define SO_NORMALIZE_STAGE "normalize"
 
-/* Adds a pending unit of STAGE for every book with records whose pages are all read. Returns
- * the number added or -1. */
-int64_t so_records_seed(struct so_store *s, const char *stage);
 /* Workers of the two stages: claim books until none is left. Return an exit code. */
 int so_validate_worker(const char *batch_dir);
 int so_normalize_worker(const char *batch_dir);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/embed.h"
 #include "register/fields.h"
 #include "register/lexicon.h"
@@ -27,14 +28,8 @@ static int flag(struct so_flag_list *l, const char *code, const char *severity,
 static int flag(struct so_flag_list *l, const char *code, const char *severity,
 		const char *const *fields, size_t nfields, const char *fmt, ...)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct so_flag_spec *v = so_realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (SO_ARRAY_GROW(l->v, l->n, l->cap) < 0)
+		return -1;
 	struct so_flag_spec *f = &l->v[l->n++];
 	memset(f, 0, sizeof(*f));
 	snprintf(f->code, sizeof(f->code), "%s", code);
@@ -679,7 +674,8 @@ done:
 
 /* Rules across a book ---------------------------------------------------------------------- */
 
-char *so_record_number(const struct so_record_view *r)
+/* The canonical registration number of a record, or NULL. Caller frees. */
+static char *record_number(const struct so_record_view *r)
 {
 	const char *raw = raw_of(r, "registration_number");
 	if (!raw)
@@ -723,7 +719,7 @@ int so_rules_sequence(struct so_record_view *records, size_t n)
 	if (!v)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		char *num = so_record_number(&records[i]);
+		char *num = record_number(&records[i]);
 		v[i] = num ? strtol(num, NULL, 10) : -1;
 		free(num);
 	}
@@ -746,7 +742,7 @@ int so_rules_book(const struct so_record_view *records, size_t n, struct so_flag
 	char **keys = so_calloc(n ? n : 1, sizeof(char *));
 	int r = numbers && keys ? 0 : -1;
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		numbers[i] = so_record_number(&records[i]);
+		numbers[i] = record_number(&records[i]);
 		keys[i] = so_entry_key(&records[i]);
 	}
 	const char *nf[] = { "registration_number" };

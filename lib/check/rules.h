@@ -66,8 +66,6 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out);
  * of record i (sequence duplicates and gaps, the same entry twice). 0 or -1. */
 int so_rules_book(const struct so_record_view *records, size_t n, struct so_flag_list *out);
 
-/* The canonical registration number of a record, or NULL. Caller frees. */
-char *so_record_number(const struct so_record_view *r);
 /* The person and event of an entry ("nguyen van an|2019-..." by book type), for finding the
  * same entry twice; NULL when its key fields are missing. Caller frees. */
 char *so_entry_key(const struct so_record_view *r);

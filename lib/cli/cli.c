@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "cli/cli.h"
 #include "config.h"
 #include "ingest/image.h"
@@ -117,12 +118,10 @@ int so_bookspecs_option(struct so_bookspecs *b, int opt, const char *arg)
 					   arg);
 			return -1;
 		}
-		struct so_bookspec *v = realloc(b->v, (b->n + 1) * sizeof(*v));
-		if (!v) {
-			so_cli_err("out of memory");
+		if (SO_ARRAY_GROW(b->v, b->n, b->cap) < 0) {
+			so_cli_err("%s", so_errmsg());
 			return -1;
 		}
-		b->v = v;
 		cur = &b->v[b->n++];
 		memset(cur, 0, sizeof(*cur));
 		snprintf(cur->type, sizeof(cur->type), "%s", arg);
@@ -166,13 +165,11 @@ int so_bookspecs_option(struct so_bookspecs *b, int opt, const char *arg)
 		snprintf(cur->layout, sizeof(cur->layout), "%s", arg);
 		return 1;
 	default: {
-		char **files = realloc(cur->files, (cur->nfiles + 1) * sizeof(*files));
-		if (!files || !(files[cur->nfiles] = strdup(arg))) {
-			free(files == cur->files ? NULL : files);
-			so_cli_err("out of memory");
+		if (SO_ARRAY_GROW(cur->files, cur->nfiles, cur->files_cap) < 0 ||
+		    !(cur->files[cur->nfiles] = so_strdup(arg))) {
+			so_cli_err("%s", so_errmsg());
 			return -1;
 		}
-		cur->files = files;
 		cur->nfiles++;
 		return 1;
 	}
@@ -268,14 +265,12 @@ int so_manifest_read(const char *path, struct so_bookspecs *b, struct so_sync_se
 			if (strncmp(name, "book", 4) == 0 && (name[4] == '\0' || name[4] == ' ')) {
 				section = BOOK;
 				/* a book without a type yet: the type line opens the spec */
-				struct so_bookspec *v = realloc(b->v, (b->n + 1) * sizeof(*v));
-				if (!v) {
-					so_cli_err("out of memory");
+				if (SO_ARRAY_GROW(b->v, b->n, b->cap) < 0) {
+					so_cli_err("%s", so_errmsg());
 					r = -1;
 					break;
 				}
-				b->v = v;
-				memset(&b->v[b->n++], 0, sizeof(*v));
+				memset(&b->v[b->n++], 0, sizeof(b->v[0]));
 			} else if (strcmp(name, "sync") == 0) {
 				section = SYNC;
 			} else {
@@ -407,7 +402,7 @@ void so_bookspecs_release(struct so_bookspecs *b)
 		free(b->v[i].files);
 	}
 	SO_FREE(b->v);
-	b->n = 0;
+	b->n = b->cap = 0;
 }
 
 /* Signals ---------------------------------------------------------------------------------- */

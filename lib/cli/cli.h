@@ -53,11 +53,11 @@ struct so_bookspec {
 	char authority[16];
 	char layout[72];
 	char **files;
-	size_t nfiles;
+	size_t nfiles, files_cap;
 };
 struct so_bookspecs {
 	struct so_bookspec *v;
-	size_t n;
+	size_t n, cap;
 };
 
 /* Long options of a book spec, for a stage's option table; the values are the SO_OPT_*. */

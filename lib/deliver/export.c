@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "deliver/export.h"
 #include "register/layout.h"
 #include "base/util.h"
@@ -18,13 +19,8 @@ static int names_add(struct names *ns, const char *name)
 	for (size_t i = 0; i < ns->n; i++)
 		if (strcmp(ns->v[i], name) == 0)
 			return 0;
-	if (ns->n == ns->cap) {
-		ns->cap = ns->cap ? ns->cap * 2 : 32;
-		char **v = so_realloc(ns->v, ns->cap * sizeof(*v));
-		if (!v)
-			return -1;
-		ns->v = v;
-	}
+	if (SO_ARRAY_GROW(ns->v, ns->n, ns->cap) < 0)
+		return -1;
 	return (ns->v[ns->n++] = so_strdup(name)) ? 0 : -1;
 }
 
@@ -270,13 +266,8 @@ long so_export(struct so_store *s, enum so_export_format format, FILE *out)
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			int64_t *v = so_realloc(ids, cap * sizeof(*v));
-			if (!v)
-				break;
-			ids = v;
-		}
+		if (SO_ARRAY_GROW(ids, n, cap) < 0)
+			break;
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);

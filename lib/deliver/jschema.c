@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "deliver/jschema.h"
 #include "base/util.h"
 
@@ -284,15 +285,9 @@ static const regex_t *pattern_get(struct check *c, const json_t *p)
 	for (size_t i = 0; i < c->npatterns; i++)
 		if (c->patterns[i].source == source)
 			return c->patterns[i].ok ? &c->patterns[i].re : NULL;
-	if (c->npatterns == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct pattern *v = so_realloc(c->patterns, cap * sizeof(*v));
-		if (!v) {
-			c->failed = 1;
-			return NULL;
-		}
-		c->patterns = v;
-		c->cap = cap;
+	if (SO_ARRAY_GROW(c->patterns, c->npatterns, c->cap) < 0) {
+		c->failed = 1;
+		return NULL;
 	}
 	struct pattern *pt = &c->patterns[c->npatterns++];
 	pt->source = source;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "base/array.h"
 #include "config.h"
 #include "deliver/moj.h"
 #include "base/util.h"
@@ -463,15 +464,10 @@ static int entries_load(struct package *pkg, const struct so_book *b, struct ent
 	size_t cap = 0, k = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct entry *v = so_realloc(e, cap * sizeof(*v));
-			if (!v) {
-				sqlite3_reset(st);
-				entries_free(e, k);
-				return -1;
-			}
-			e = v;
+		if (SO_ARRAY_GROW(e, k, cap) < 0) {
+			sqlite3_reset(st);
+			entries_free(e, k);
+			return -1;
 		}
 		struct entry *x = &e[k];
 		memset(x, 0, sizeof(*x));
@@ -1269,13 +1265,8 @@ static int books_export(struct package *pkg)
 		return -1;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct listed *nv = so_realloc(v, cap * sizeof(*nv));
-			if (!nv)
-				break;
-			v = nv;
-		}
+		if (SO_ARRAY_GROW(v, n, cap) < 0)
+			break;
 		v[n].id = sqlite3_column_int64(st, 0);
 		snprintf(v[n].created, sizeof(v[n].created), "%s", sqlite3_column_text(st, 1));
 		n++;

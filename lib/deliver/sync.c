@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "cli/cli.h"
 #include "config.h"
 #include "deliver/export.h"
@@ -36,7 +37,9 @@ void so_sync_defaults(struct so_sync_options *o)
 
 /* Keys and the queue ---------------------------------------------------------------------- */
 
-int so_sync_key(struct so_store *s, int64_t record_id, char *key, size_t size)
+/* The Idempotency-Key of a record: "AUTHORITY/TYPE/YEAR/VOLUME/NUMBER". 1 with KEY set, 0 when
+ * the record has no registration number (it cannot be delivered), -1 on error. */
+static int sync_key(struct so_store *s, int64_t record_id, char *key, size_t size)
 {
 	sqlite3_stmt *st = so_store_stmt(s,
 		"SELECT b.authority_code, b.type, b.year, b.volume, "
@@ -121,15 +124,10 @@ static int64_t enqueue(struct so_store *s, int64_t *held)
 	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			int64_t *v = so_realloc(ids, cap * sizeof(*v));
-			if (!v) {
-				free(ids);
-				sqlite3_reset(st);
-				goto fail;
-			}
-			ids = v;
+		if (SO_ARRAY_GROW(ids, n, cap) < 0) {
+			free(ids);
+			sqlite3_reset(st);
+			goto fail;
 		}
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
@@ -143,7 +141,7 @@ static int64_t enqueue(struct so_store *s, int64_t *held)
 	int bad = 0;
 	for (size_t i = 0; !bad && i < n; i++) {
 		char key[256];
-		int k = so_sync_key(s, ids[i], key, sizeof(key));
+		int k = sync_key(s, ids[i], key, sizeof(key));
 		if (k < 0) {
 			bad = 1;
 			break;
@@ -547,14 +545,8 @@ rollback:
 /* The acknowledgements of the answers received together are stored in one transaction. */
 static int ack_add(struct sync *y, const struct slot *sl, const char *remote, int created)
 {
-	if (y->nacks == y->acks_cap) {
-		size_t cap = y->acks_cap ? y->acks_cap * 2 : 64;
-		struct ack *v = so_realloc(y->acks, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		y->acks = v;
-		y->acks_cap = cap;
-	}
+	if (SO_ARRAY_GROW(y->acks, y->nacks, y->acks_cap) < 0)
+		return -1;
 	struct ack *a = &y->acks[y->nacks++];
 	a->sl = *sl;
 	snprintf(a->remote, sizeof(a->remote), "%s", remote);

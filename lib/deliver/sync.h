@@ -54,8 +54,5 @@ struct so_sync_result {
  * files, the store) with RESULT->fatal or the error set; 130/143 stopped by a signal. */
 int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_sync_result *res);
 
-/* The Idempotency-Key of a record: "AUTHORITY/TYPE/YEAR/VOLUME/NUMBER". 1 with KEY set, 0 when
- * the record has no registration number (it cannot be delivered), -1 on error. */
-int so_sync_key(struct so_store *s, int64_t record_id, char *key, size_t size);
 
 #endif

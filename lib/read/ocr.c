@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "base/array.h"
 #include "cli/cli.h"
 #include "base/fault.h"
 #include "register/fields.h"
@@ -88,14 +89,8 @@ static void pending_release(struct pending_page *pp)
 static struct pending_row *pending_row_add(struct pending_page *pp, int row,
 					   const struct so_bbox *box)
 {
-	if (pp->n == pp->cap) {
-		size_t cap = pp->cap ? pp->cap * 2 : 8;
-		struct pending_row *v = so_realloc(pp->rows, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		pp->rows = v;
-		pp->cap = cap;
-	}
+	if (SO_ARRAY_GROW(pp->rows, pp->n, pp->cap) < 0)
+		return NULL;
 	struct pending_row *r = &pp->rows[pp->n++];
 	memset(r, 0, sizeof(*r));
 	r->row = row;
@@ -105,14 +100,8 @@ static struct pending_row *pending_row_add(struct pending_page *pp, int row,
 
 static struct pending_put *pending_put_add(struct pending_row *r)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 32;
-		struct pending_put *v = so_realloc(r->v, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		r->v = v;
-		r->cap = cap;
-	}
+	if (SO_ARRAY_GROW(r->v, r->n, r->cap) < 0)
+		return NULL;
 	struct pending_put *p = &r->v[r->n++];
 	memset(p, 0, sizeof(*p));
 	return p;

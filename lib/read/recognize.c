@@ -3,7 +3,8 @@
 #include <string.h>
 #include <tesseract/capi.h>
 
-#include "register/normalize.h"
+#include "base/array.h"
+#include "base/text.h"
 #include "read/recognize.h"
 #include "base/util.h"
 
@@ -166,13 +167,8 @@ static void word_symbols(const TessResultIterator *it, struct so_word *w)
 	TessPageIterator *pc = TessResultIteratorGetPageIterator(c);
 	size_t cap = 0;
 	for (int guard = 0; guard < 64; guard++) {
-		if (w->nsyms == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct so_symbol *ns = realloc(w->syms, cap * sizeof(*ns));
-			if (!ns)
-				break;
-			w->syms = ns;
-		}
+		if (SO_ARRAY_GROW(w->syms, w->nsyms, cap) < 0)
+			break;
 		struct so_symbol *sym = &w->syms[w->nsyms++];
 		memset(sym, 0, sizeof(*sym));
 		TessChoiceIterator *ci = TessResultIteratorGetChoiceIterator(c);
@@ -281,15 +277,10 @@ static int recognize(struct so_recognizer *r, PIX *page, BOX *box, const char *h
 				break;
 			}
 		}
-		if (out->nwords == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct so_word *nw = so_realloc(out->words, cap * sizeof(*nw));
-			if (!nw) {
-				TessDeleteText(word);
-				rc = -1;
-				break;
-			}
-			out->words = nw;
+		if (SO_ARRAY_GROW(out->words, out->nwords, cap) < 0) {
+			TessDeleteText(word);
+			rc = -1;
+			break;
 		}
 		struct so_word *w = &out->words[out->nwords++];
 		w->start = text.len;
@@ -331,7 +322,7 @@ done:
  * Thủy / Thuỷ): not two words to choose between. */
 static int same_spelling(const char *a, const char *b)
 {
-	char *ka = so_tone_key(a), *kb = so_tone_key(b);
+	char *ka = so_text_tone_key(a), *kb = so_text_tone_key(b);
 	int same = ka && kb && strcmp(ka, kb) == 0;
 	free(ka);
 	free(kb);
@@ -482,12 +473,6 @@ int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *
 		      struct so_reading *out)
 {
 	return recognize(r, page, box, holds, -1, out);
-}
-
-int so_recognize_cell_latin(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
-			    struct so_reading *out)
-{
-	return recognize(r, page, box, holds, MODEL_LATIN, out);
 }
 
 int so_recognize_with(struct so_recognizer *r, enum so_model model, PIX *page, BOX *box,

@@ -50,9 +50,6 @@ void so_recognizer_free(struct so_recognizer *r);
 int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
 		      struct so_reading *out);
 void so_reading_release(struct so_reading *rd);
-/* The same read by the Latin model, a second opinion on digits (numbers, dates, ids). */
-int so_recognize_cell_latin(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
-			    struct so_reading *out);
 
 /* The same read by MODEL; HOLDS "line" reads one line. */
 int so_recognize_with(struct so_recognizer *r, enum so_model model, PIX *page, BOX *box,

@@ -128,7 +128,8 @@ static int column_parse(json_t *jc, struct so_column *c, const char *origin)
 	return 0;
 }
 
-int so_layout_parse(const char *text, size_t len, const char *origin, struct so_layout **out)
+/* Parses a layout from JSON text; ORIGIN names it in messages. */
+static int layout_parse(const char *text, size_t len, const char *origin, struct so_layout **out)
 {
 	*out = NULL;
 	json_error_t jerr;
@@ -222,7 +223,7 @@ int so_layout_load(const char *name, struct so_layout **out)
 			char *text = NULL;
 			size_t len = 0;
 			if (file && so_read_file(file, LAYOUT_MAX_BYTES, &text, &len) == 0) {
-				int r = so_layout_parse(text, len, file, out);
+				int r = layout_parse(text, len, file, out);
 				free(text);
 				free(file);
 				free(dirs);
@@ -237,5 +238,5 @@ int so_layout_load(const char *name, struct so_layout **out)
 	const struct so_embedded *e = so_embedded_find(key);
 	if (!e)
 		return so_error("unknown layout '%s'", name);
-	return so_layout_parse((const char *)e->data, e->size, key, out);
+	return layout_parse((const char *)e->data, e->size, key, out);
 }

@@ -37,8 +37,6 @@ struct so_layout {
 
 /* Loads layout NAME. Returns 0, or -1 with the error set. The caller frees with so_layout_free. */
 int so_layout_load(const char *name, struct so_layout **out);
-/* Parses a layout from JSON text; ORIGIN names it in messages. */
-int so_layout_parse(const char *json, size_t len, const char *origin, struct so_layout **out);
 void so_layout_free(struct so_layout *l);
 /* "birth-v1" for "birth"; NULL for an unknown book type. */
 const char *so_layout_default(const char *book_type);

@@ -3,10 +3,10 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "base/array.h"
 #include "base/embed.h"
 #include "register/fields.h"
 #include "register/lexicon.h"
-#include "register/normalize.h"
 #include "base/text.h"
 #include "base/util.h"
 
@@ -40,17 +40,10 @@ static void load(struct wordlist *l, const char *name)
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!*line || *line == '#')
 			continue;
-		if (l->n == cap) {
-			cap = cap ? cap * 2 : 128;
-			char **nw = realloc(l->words, cap * sizeof(*nw));
-			if (!nw)
-				break;
-			l->words = nw;
-			char **np = realloc(l->plain, cap * sizeof(*np));
-			if (!np)
-				break;
-			l->plain = np;
-		}
+		size_t plain_cap = cap;
+		if (SO_ARRAY_GROW(l->words, l->n, cap) < 0 ||
+		    SO_ARRAY_GROW(l->plain, l->n, plain_cap) < 0)
+			break;
 		char *f = fold_case(line);
 		char *p = so_strdup(line);
 		if (f && p) {
@@ -115,7 +108,7 @@ int so_name_word_has_sibling(const char *word)
 		char *f = so_fold(name_words.plain[i], NULL);
 		/* the same letters, other marks (not merely the other tone placement) */
 		if (f && strcmp(f, key) == 0) {
-			char *a = so_tone_key(name_words.plain[i]), *b = so_tone_key(word);
+			char *a = so_text_tone_key(name_words.plain[i]), *b = so_text_tone_key(word);
 			sibling = !a || !b || strcmp(a, b) != 0;
 			free(a);
 			free(b);
@@ -296,13 +289,8 @@ static void parts_load(struct parts *p)
 		if (!list)
 			continue;
 		size_t *cap = &caps[list == &p->rhymes];
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 64;
-			char **nl = realloc(*list, *cap * sizeof(**list));
-			if (!nl)
-				break;
-			*list = nl;
-		}
+		if (SO_ARRAY_GROW(*list, *n, *cap) < 0)
+			break;
 		(*list)[(*n)++] = so_strdup(line);
 	}
 	free(copy);

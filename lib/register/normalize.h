@@ -49,11 +49,6 @@ int so_text_listed(const char *field, const char *raw);
  * no text or several spell it. Caller frees. */
 char *so_text_spelled(const char *field, const char *raw);
 
-/* A key that ignores case and where the tone mark sits (hòa / hoà) but not which tone it is
- * nor the other marks: the text decomposed without its tone marks, then the tones in order.
- * Caller frees; NULL when out of memory. */
-char *so_tone_key(const char *s);
-
 /* The kind of a field of layout L ("child.birth_date" -> "date", "mother.residence" ->
  * "place"), or NULL when the layout has no such field. */
 const char *so_field_kind(const struct so_layout *l, const char *field);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/embed.h"
 #include "register/refdata.h"
 #include "base/text.h"
@@ -96,17 +97,8 @@ static char *field_clean(const char *s)
 /* Appends to a growable array of elements of SIZE; returns the new element or NULL. */
 static void *array_push(void **arr, size_t *n, size_t *cap, size_t size)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		size_t bytes;
-		if (so_mul_size(ncap, size, (size_t)1 << 30, &bytes) < 0)
-			return NULL;
-		void *p = so_realloc(*arr, bytes);
-		if (!p)
-			return NULL;
-		*arr = p;
-		*cap = ncap;
-	}
+	if (so_array_grow(arr, *n, cap, size) < 0)
+		return NULL;
 	void *el = (char *)*arr + *n * size;
 	memset(el, 0, size);
 	(*n)++;
@@ -541,24 +533,10 @@ const struct so_coded_name *so_country_find(const struct so_refdata *rd, const c
 	return NULL;
 }
 
-const struct so_coded_name *ethnic_find(const struct so_refdata *rd, const char *code)
+const struct so_coded_name *so_ethnic_find(const struct so_refdata *rd, const char *code)
 {
 	for (size_t i = 0; i < rd->nethnic; i++)
 		if (strcmp(rd->ethnic[i].code, code) == 0)
 			return &rd->ethnic[i];
 	return NULL;
-}
-
-size_t unit_kind_length(const char *name)
-{
-	static const char *const kinds[] = {
-		"Thành phố ", "Tỉnh ", "Quận ", "Huyện ", "Thị xã ", "Phường ", "Xã ",
-		"Thị trấn ", "Đặc khu ",
-	};
-	for (size_t i = 0; i < SO_ARRAY_SIZE(kinds); i++) {
-		size_t n = strlen(kinds[i]);
-		if (strncmp(name, kinds[i], n) == 0)
-			return n;
-	}
-	return 0;
 }

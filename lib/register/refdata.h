@@ -82,10 +82,6 @@ long so_unit_find_province(const struct so_unit_list *list, const char *code);
 /* The country with alpha-2 CODE, or NULL. */
 const struct so_coded_name *so_country_find(const struct so_refdata *rd, const char *code);
 /* The ethnic group with GSO code CODE, or NULL. */
-const struct so_coded_name *ethnic_find(const struct so_refdata *rd, const char *code);
-
-/* Splits a unit name into its kind ("Phường", "Quận", "Tỉnh", ...) and the bare name; returns
- * the length of the kind prefix including the space, or 0 when none is recognized. */
-size_t unit_kind_length(const char *name);
+const struct so_coded_name *so_ethnic_find(const struct so_refdata *rd, const char *code);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "book.h"
 #include "base/text.h"
 #include "base/util.h"
@@ -21,18 +22,12 @@ struct field_value *field_slot(struct entry *e, const char *name)
 	for (size_t i = 0; i < e->nfields; i++)
 		if (strcmp(e->fields[i].name, name) == 0)
 			return &e->fields[i];
-	if (e->nfields == e->capfields) {
-		size_t cap = e->capfields ? e->capfields * 2 : 16;
-		if (cap > ENTRY_MAX_FIELDS) {
-			so_error("too many fields in an entry");
-			return NULL;
-		}
-		struct field_value *f = so_realloc(e->fields, cap * sizeof(*f));
-		if (!f)
-			return NULL;
-		e->fields = f;
-		e->capfields = cap;
+	if (e->nfields >= ENTRY_MAX_FIELDS) {
+		so_error("too many fields in an entry");
+		return NULL;
 	}
+	if (SO_ARRAY_GROW(e->fields, e->nfields, e->capfields) < 0)
+		return NULL;
 	struct field_value *f = &e->fields[e->nfields++];
 	memset(f, 0, sizeof(*f));
 	snprintf(f->name, sizeof(f->name), "%s", name);

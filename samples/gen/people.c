@@ -123,7 +123,7 @@ static const struct so_coded_name *ethnic_draw(struct gen_ctx *g)
 	for (size_t i = 0; i < SO_ARRAY_SIZE(ethnic_weights); i++)
 		w[i] = ethnic_weights[i].weight;
 	size_t k = rng_weighted(g->rng, w, SO_ARRAY_SIZE(w));
-	const struct so_coded_name *e = ethnic_find(g->rd, ethnic_weights[k].code);
+	const struct so_coded_name *e = so_ethnic_find(g->rd, ethnic_weights[k].code);
 	return e ? e : &g->rd->ethnic[0];
 }
 
