@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/util.h"
+#include "batch/store.h"
 #include "cli/cli.h"
 #include "deliver/export.h"
 #include "deliver/moj.h"
-#include "batch/store.h"
-#include "base/util.h"
 
 static const char usage[] =
 	"usage: sohoa export --batch DIR --format jsonl|csv [--out PATH]\n"

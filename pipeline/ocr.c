@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "read/ocr.h"
 #include "batch/stage.h"
 #include "batch/store.h"
+#include "cli/cli.h"
+#include "read/ocr.h"
 
 static const char usage[] =
 	"usage: sohoa ocr --batch DIR [--jobs N] [--page-timeout S] [--lang L]\n"

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "cli/cli.h"
 #include "deliver/registry.h"
-#include "base/util.h"
 
 static const char usage[] =
 	"usage: sohoa-registryd --db FILE [--listen 127.0.0.1:PORT] [--tokens FILE]\n"

@@ -7,11 +7,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/util.h"
+#include "batch/store.h"
 #include "cli/cli.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
-#include "batch/store.h"
-#include "base/util.h"
 
 static const char usage[] =
 	"usage: sohoa review serve --batch DIR [--listen 127.0.0.1:8080] [--session-ttl SECONDS]\n"

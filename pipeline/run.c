@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "batch/run.h"
+#include "cli/cli.h"
 
 static const char usage[] =
 	"usage: sohoa run --batch DIR [--jobs N] [--no-sync] [SYNC OPTIONS] [BOOKSPEC...]\n"

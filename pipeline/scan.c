@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "ingest/scan.h"
 #include "batch/stage.h"
 #include "batch/store.h"
+#include "cli/cli.h"
+#include "ingest/scan.h"
 
 static const char usage[] =
 	"usage: sohoa scan --batch DIR [--jobs N] [BOOKSPEC...]\n"

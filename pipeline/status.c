@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "base/util.h"
 #include "batch/report.h"
 #include "batch/store.h"
-#include "base/util.h"
+#include "cli/cli.h"
 
 static const char usage[] =
 	"usage: sohoa status --batch DIR [--json] [--report PATH]\n"

@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "batch/store.h"
-#include "deliver/sync.h"
 #include "base/util.h"
+#include "batch/store.h"
+#include "cli/cli.h"
+#include "deliver/sync.h"
 
 static const char usage[] =
 	"usage: sohoa sync --batch DIR --endpoint URL [--token-file F]\n"

@@ -13,9 +13,9 @@
 #include <utf8proc.h>
 
 #include "base/array.h"
-#include "config.h"
-#include "batch/report.h"
 #include "base/util.h"
+#include "batch/report.h"
+#include "config.h"
 
 #define TEXT_MAX (1u << 20)        /* longest text taken from the store */
 #define MINUTES_MAX (1u << 22)     /* distinct minutes with activity looked at (8 years) */

@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 #include "base/array.h"
+#include "base/util.h"
 #include "batch/report.h"
 #include "batch/run.h"
 #include "batch/store.h"
-#include "base/util.h"
 
 /* Takes the lock of the batch: 0 held (keep *FD open for the run), 1 another run holds it
  * (the error says which process), -1 error. */

@@ -1,8 +1,8 @@
 /* The stage loop and its supervisor (see stage.h). */
 #include <stdio.h>
 
-#include "cli/cli.h"
 #include "batch/stage.h"
+#include "cli/cli.h"
 
 int so_stage_work(struct so_store *s, const char *stage,
 		  int (*unit)(void *ctx, int64_t id, int crashes), void *ctx)

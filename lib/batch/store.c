@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "base/embed.h"
-#include "batch/store.h"
 #include "base/util.h"
+#include "batch/store.h"
+#include "config.h"
 
 #define STORE_BUSY_MS 60000
 #define STMT_CACHE 96

@@ -4,13 +4,13 @@
 #include <string.h>
 
 #include "base/array.h"
+#include "base/util.h"
+#include "batch/stage.h"
+#include "check/records.h"
+#include "check/rules.h"
 #include "cli/cli.h"
 #include "register/layout.h"
 #include "register/normalize.h"
-#include "check/records.h"
-#include "check/rules.h"
-#include "batch/stage.h"
-#include "base/util.h"
 
 /* Adds a pending unit of STAGE for every book with records whose pages are all read. Returns
  * the number added or -1. */
@@ -571,7 +571,7 @@ static int normalize_unit(void *ctx, int64_t book_id, int crashes)
 		for (size_t k = 0; k < rec.view.nfields; k++)
 			if (strcmp(rec.view.fields[k].name, "registration_date") == 0)
 				rd = &rec.view.fields[k];
-		if (rd && rd->raw && so_normalize("date", rd->raw, NULL, &c) == 0) {
+		if (rd && rd->raw && so_normalize(SO_KIND_DATE, rd->raw, NULL, &c) == 0) {
 			if (c.value && strlen(c.value) == 10)
 				reg = strtol(c.value, NULL, 10) * 10000 + strtol(c.value + 5, NULL, 10) * 100 +
 				      strtol(c.value + 8, NULL, 10);
@@ -581,15 +581,15 @@ static int normalize_unit(void *ctx, int64_t book_id, int crashes)
 		int bad = 0;
 		for (size_t k = 0; !bad && k < rec.view.nfields; k++) {
 			const struct so_rule_field *f = &rec.view.fields[k];
-			const char *kind = so_field_kind(b.layout, f->name);
-			if (!kind || !f->raw)
+			enum so_kind kind = so_field_kind(b.layout, f->name);
+			if (kind == SO_KIND_NONE || !f->raw)
 				continue;
 			if (so_normalize(kind, f->raw, &nctx, &c) < 0) {
 				bad = 1;
 				break;
 			}
 			/* an unsure place keeps no value: it is flagged, not forced */
-			int unsure = strcmp(kind, "place") == 0 && c.value && c.match < 0.9;
+			int unsure = kind == SO_KIND_PLACE && c.value && c.match < 0.9;
 			sqlite3_stmt *st = so_store_stmt(w->s, "UPDATE fields SET value = ?3, code = ?4, "
 							      "successor = ?5 WHERE record_id = ?1 AND "
 							      "name = ?2 AND source <> 'archivist'");

@@ -8,12 +8,12 @@
 
 #include "base/array.h"
 #include "base/embed.h"
+#include "base/util.h"
+#include "check/rules.h"
 #include "register/fields.h"
 #include "register/lexicon.h"
 #include "register/normalize.h"
 #include "register/refdata.h"
-#include "check/rules.h"
-#include "base/util.h"
 
 void so_flag_list_release(struct so_flag_list *l)
 {
@@ -50,7 +50,7 @@ static int flag(struct so_flag_list *l, const char *code, const char *severity,
 
 /* Thresholds ---------------------------------------------------------------------------------- */
 
-double so_confidence_threshold(const char *kind)
+double so_confidence_threshold(enum so_kind kind)
 {
 	static json_t *t;
 	static int loaded;
@@ -60,7 +60,7 @@ double so_confidence_threshold(const char *kind)
 		if (e)
 			t = json_loadb((const char *)e->data, e->size, 0, NULL);
 	}
-	json_t *th = json_object_get(json_object_get(t, "thresholds"), kind);
+	json_t *th = json_object_get(json_object_get(t, "thresholds"), so_kind_name(kind));
 	if (json_is_number(th))
 		return json_number_value(th);
 	json_t *def = json_object_get(t, "default");
@@ -315,7 +315,7 @@ static void owner_of(const struct so_record_view *r, const char *field_name, con
 	snprintf(name, sizeof(name), "%s.sex", prefix);
 	const char *raw = raw_of(r, name);
 	struct so_canon c;
-	if (raw && so_normalize("sex", raw, NULL, &c) == 0) {
+	if (raw && so_normalize(SO_KIND_SEX, raw, NULL, &c) == 0) {
 		*sex = c.value && strcmp(c.value, "male") == 0 ? "male"
 		     : c.value && strcmp(c.value, "female") == 0 ? "female" : NULL;
 		so_canon_release(&c);
@@ -326,7 +326,7 @@ static void owner_of(const struct so_record_view *r, const char *field_name, con
 		else if (strcmp(prefix, "father") == 0 || strcmp(prefix, "husband") == 0)
 			*sex = "male";
 		else if (strcmp(prefix, "parent") == 0 && raw_of(r, "relationship") &&
-			 so_normalize("relationship", raw_of(r, "relationship"), NULL, &c) == 0) {
+			 so_normalize(SO_KIND_RELATIONSHIP, raw_of(r, "relationship"), NULL, &c) == 0) {
 			*sex = c.value && strcmp(c.value, "father") == 0 ? "male"
 			     : c.value && strcmp(c.value, "mother") == 0 ? "female" : NULL;
 			so_canon_release(&c);
@@ -402,7 +402,7 @@ static int nationality_not_vn(const struct so_record_view *r, const char *name_f
 		return 0;
 	struct so_canon c;
 	int foreign = 0;
-	if (so_normalize("nationality", raw, NULL, &c) == 0) {
+	if (so_normalize(SO_KIND_NATIONALITY, raw, NULL, &c) == 0) {
 		foreign = c.value && strcmp(c.value, "VN") != 0;
 		so_canon_release(&c);
 	}
@@ -445,7 +445,7 @@ static int confirm_pairs(const struct so_record_view *r, const struct so_norm_ct
 			 int *confirmed)
 {
 	char **values = so_calloc(r->nfields ? r->nfields : 1, sizeof(char *));
-	const char **kinds = so_calloc(r->nfields ? r->nfields : 1, sizeof(char *));
+	enum so_kind *kinds = so_calloc(r->nfields ? r->nfields : 1, sizeof(*kinds));
 	if (!values || !kinds) {
 		free(values);
 		free(kinds);
@@ -454,7 +454,7 @@ static int confirm_pairs(const struct so_record_view *r, const struct so_norm_ct
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct so_rule_field *f = &r->fields[i];
 		kinds[i] = so_field_kind(r->layout, f->name);
-		if (!f->raw || !kinds[i] || not_applicable(f->raw))
+		if (!f->raw || kinds[i] == SO_KIND_NONE || not_applicable(f->raw))
 			continue;
 		struct so_canon c;
 		if (so_normalize(kinds[i], f->raw, ctx, &c) == 0) {
@@ -469,7 +469,7 @@ static int confirm_pairs(const struct so_record_view *r, const struct so_norm_ct
 	}
 	for (size_t i = 0; i < r->nfields; i++)
 		for (size_t j = i + 1; values[i] && j < r->nfields; j++)
-			if (values[j] && strcmp(kinds[i], kinds[j]) == 0 &&
+			if (values[j] && kinds[i] == kinds[j] &&
 			    strcmp(values[i], values[j]) == 0)
 				confirmed[i] = confirmed[j] = 1;
 	for (size_t i = 0; i < r->nfields; i++)
@@ -499,8 +499,8 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 		const struct so_rule_field *fd = &r->fields[i];
 		if (!fd->raw || !*fd->raw)
 			continue;
-		const char *kind = so_field_kind(r->layout, fd->name);
-		if (!kind)
+		enum so_kind kind = so_field_kind(r->layout, fd->name);
+		if (kind == SO_KIND_NONE)
 			continue;
 		const char *f[] = { fd->name };
 		label(r->layout, fd->name, lab, sizeof(lab));
@@ -537,7 +537,7 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 			goto done;
 		}
 		int rc = 0;
-		int is_date = strcmp(kind, "date") == 0 || strcmp(kind, "datetime") == 0;
+		int is_date = kind == SO_KIND_DATE || kind == SO_KIND_DATETIME;
 		if (is_date && !c.value) {
 			rc = flag(out, "DATE_INVALID", "error", f, 1,
 				  "%s không phải là một ngày có thật: “%s”", lab, fd->raw);
@@ -547,28 +547,28 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 			if (ymd > r->scan_date)
 				rc = flag(out, "DATE_IN_FUTURE", "error", f, 1,
 					  "%s (%s) ở sau ngày quét sổ", lab, fd->raw);
-		} else if (strcmp(kind, "sex") == 0 && !c.value) {
+		} else if (kind == SO_KIND_SEX && !c.value) {
 			rc = flag(out, "SEX_VALUE", "error", f, 1,
 				  "%s phải là “Nam” hoặc “Nữ”: “%s”", lab, fd->raw);
-		} else if (strcmp(kind, "ethnicity") == 0 && !c.value) {
+		} else if (kind == SO_KIND_ETHNICITY && !c.value) {
 			rc = flag(out, "ETHNICITY_UNKNOWN", "error", f, 1,
 				  "%s không có trong danh mục 54 dân tộc: “%s”", lab, fd->raw);
-		} else if (strcmp(kind, "nationality") == 0 && !c.value) {
+		} else if (kind == SO_KIND_NATIONALITY && !c.value) {
 			rc = flag(out, "NATIONALITY_UNKNOWN", "error", f, 1,
 				  "%s không phải là một quốc gia đã biết: “%s”", lab, fd->raw);
-		} else if (strcmp(kind, "place") == 0 && (!c.value || c.match < 0.9)) {
+		} else if (kind == SO_KIND_PLACE && (!c.value || c.match < 0.9)) {
 			rc = flag(out, "PLACE_UNMATCHED", "warning", f, 1,
 				  "%s không khớp chắc chắn với đơn vị hành chính nào: “%s”", lab,
 				  fd->raw);
-		} else if (strcmp(kind, "name") == 0) {
+		} else if (kind == SO_KIND_NAME) {
 			rc = rule_name_chars(r, fd->name, fd->raw, out);
-		} else if (strcmp(kind, "id_number") == 0) {
+		} else if (kind == SO_KIND_ID_NUMBER) {
 			if (!c.value || strlen(c.value) != 12)
 				rc = flag(out, "ID_FORMAT", "error", f, 1,
 					  "%s phải có 12 chữ số: “%s”", lab, fd->raw);
 			else
 				rc = cccd_check(r, fd->name, c.value, out);
-		} else if (strcmp(kind, "id_document") == 0) {
+		} else if (kind == SO_KIND_ID_DOCUMENT) {
 			const char *v = c.value;
 			if (!v)
 				rc = flag(out, "ID_FORMAT", "error", f, 1,
@@ -681,7 +681,7 @@ static char *record_number(const struct so_record_view *r)
 	if (!raw)
 		return NULL;
 	struct so_canon c;
-	if (so_normalize("number", raw, NULL, &c) < 0)
+	if (so_normalize(SO_KIND_NUMBER, raw, NULL, &c) < 0)
 		return NULL;
 	char *v = c.value;
 	c.value = NULL;

@@ -51,7 +51,7 @@ void so_flag_list_release(struct so_flag_list *l);
 #define SO_WRITTEN_MARKS 3
 
 /* Confidence thresholds per field kind, from schemas/confidence-thresholds.json. */
-double so_confidence_threshold(const char *kind);
+double so_confidence_threshold(enum so_kind kind);
 
 /* How an archivist knows field NAME of layout L: "“Ngày, tháng, năm sinh” (cột 4)" or
  * "họ tên của “Người mẹ” (cột 11)" in a flag's message; with PLAIN, the column's title alone

@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "base/array.h"
+#include "base/util.h"
 #include "cli/cli.h"
 #include "config.h"
 #include "ingest/image.h"
 #include "register/layout.h"
-#include "base/util.h"
 
 static char prog[64] = "sohoa";
 

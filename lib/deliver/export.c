@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "base/array.h"
+#include "base/util.h"
 #include "deliver/export.h"
 #include "register/layout.h"
-#include "base/util.h"
 
 /* The field names of a layout in column order, composite sub-fields expanded. */
 struct names {

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "base/array.h"
-#include "deliver/jschema.h"
 #include "base/util.h"
+#include "deliver/jschema.h"
 
 struct segment {
 	const char *key;          /* a member's name, or NULL for an item */

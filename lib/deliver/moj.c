@@ -14,9 +14,10 @@
 #include <xlsxwriter.h>
 
 #include "base/array.h"
+#include "base/util.h"
 #include "config.h"
 #include "deliver/moj.h"
-#include "base/util.h"
+#include "register/kind.h"
 
 #define MOJ_FORMAT "sohoa-moj"
 #define MOJ_MANIFEST_MAX (64u << 20)
@@ -25,12 +26,6 @@
 #define MOJ_HEADER_BANDS_MAX 256    /* ruling lines looked at above an entry */
 
 /* The columns ------------------------------------------------------------------------------ */
-
-/* What a column holds: says how it is described, and how wide it is. */
-enum holds {
-	H_NUMBER, H_DATE, H_DATETIME, H_NAME, H_SEX, H_ETHNICITY, H_NATIONALITY, H_PLACE,
-	H_ID_NUMBER, H_ID_DOC, H_RELATIONSHIP, H_TEXT,
-};
 
 /* What a cell of the column is made of. */
 enum cell {
@@ -43,48 +38,48 @@ struct column {
 	const char *title;   /* row 1: what the Ministry's keyers call it */
 	const char *field;   /* the field (row 2 shows FIELD, or FIELD.code for C_CODE) */
 	enum cell cell;
-	enum holds holds;
+	enum so_kind holds;      /* says how it is described, and how wide it is */
 };
 
 #define V(t, f, h) { t, f, C_VALUE, h }
 #define CODE(t, f, h) { t, f, C_CODE, h }
 #define REGISTRATION \
-	V("Số", "registration_number", H_NUMBER), \
-	V("Ngày đăng ký", "registration_date", H_DATE)
+	V("Số", "registration_number", SO_KIND_NUMBER), \
+	V("Ngày đăng ký", "registration_date", SO_KIND_DATE)
 #define PERSON(p, who) \
-	V("Họ, chữ đệm, tên " who, p ".full_name", H_NAME), \
-	V("Ngày, tháng, năm sinh của " who, p ".birth_date", H_DATE), \
-	V("Dân tộc của " who, p ".ethnicity", H_ETHNICITY), \
-	CODE("Mã dân tộc của " who, p ".ethnicity", H_ETHNICITY), \
-	V("Quốc tịch của " who, p ".nationality", H_NATIONALITY), \
-	V("Nơi cư trú của " who, p ".residence", H_PLACE), \
-	CODE("Mã ĐVHC nơi cư trú của " who, p ".residence", H_PLACE), \
-	V("Giấy tờ tùy thân của " who, p ".id_document", H_ID_DOC)
+	V("Họ, chữ đệm, tên " who, p ".full_name", SO_KIND_NAME), \
+	V("Ngày, tháng, năm sinh của " who, p ".birth_date", SO_KIND_DATE), \
+	V("Dân tộc của " who, p ".ethnicity", SO_KIND_ETHNICITY), \
+	CODE("Mã dân tộc của " who, p ".ethnicity", SO_KIND_ETHNICITY), \
+	V("Quốc tịch của " who, p ".nationality", SO_KIND_NATIONALITY), \
+	V("Nơi cư trú của " who, p ".residence", SO_KIND_PLACE), \
+	CODE("Mã ĐVHC nơi cư trú của " who, p ".residence", SO_KIND_PLACE), \
+	V("Giấy tờ tùy thân của " who, p ".id_document", SO_KIND_ID_DOCUMENT)
 #define DECLARANT(whom) \
-	V("Họ, chữ đệm, tên người đi đăng ký", "declarant.full_name", H_NAME), \
-	V("Giấy tờ tùy thân của người đi đăng ký", "declarant.id_document", H_ID_DOC), \
-	V("Quan hệ với " whom, "declarant.relationship", H_TEXT)
+	V("Họ, chữ đệm, tên người đi đăng ký", "declarant.full_name", SO_KIND_NAME), \
+	V("Giấy tờ tùy thân của người đi đăng ký", "declarant.id_document", SO_KIND_ID_DOCUMENT), \
+	V("Quan hệ với " whom, "declarant.relationship", SO_KIND_TEXT)
 #define TRAILER \
-	V("Ghi chú", "notes", H_TEXT), \
-	{ "Trạng thái", "status", C_STATUS, H_TEXT }, \
-	{ "Cảnh báo chưa xử lý", "flags", C_FLAGS, H_TEXT }, \
-	{ "Ghi chú kỹ thuật", "note", C_NOTE, H_TEXT }, \
-	{ "Tệp ảnh (PDF)", "pdf", C_PDF, H_TEXT }, \
-	{ NULL, NULL, C_VALUE, H_TEXT }
+	V("Ghi chú", "notes", SO_KIND_TEXT), \
+	{ "Trạng thái", "status", C_STATUS, SO_KIND_TEXT }, \
+	{ "Cảnh báo chưa xử lý", "flags", C_FLAGS, SO_KIND_TEXT }, \
+	{ "Ghi chú kỹ thuật", "note", C_NOTE, SO_KIND_TEXT }, \
+	{ "Tệp ảnh (PDF)", "pdf", C_PDF, SO_KIND_TEXT }, \
+	{ NULL, NULL, C_VALUE, SO_KIND_TEXT }
 
 static const struct column birth_columns[] = {
 	REGISTRATION,
-	V("Họ, chữ đệm, tên người được khai sinh", "child.full_name", H_NAME),
-	V("Ngày, tháng, năm sinh", "child.birth_date", H_DATE),
-	V("Giới tính", "child.sex", H_SEX),
-	V("Dân tộc", "child.ethnicity", H_ETHNICITY),
-	CODE("Mã dân tộc", "child.ethnicity", H_ETHNICITY),
-	V("Quốc tịch", "child.nationality", H_NATIONALITY),
-	V("Nơi sinh", "child.birth_place", H_PLACE),
-	CODE("Mã ĐVHC nơi sinh", "child.birth_place", H_PLACE),
-	V("Quê quán", "child.hometown", H_PLACE),
-	CODE("Mã ĐVHC quê quán", "child.hometown", H_PLACE),
-	V("Số định danh cá nhân", "child.id_number", H_ID_NUMBER),
+	V("Họ, chữ đệm, tên người được khai sinh", "child.full_name", SO_KIND_NAME),
+	V("Ngày, tháng, năm sinh", "child.birth_date", SO_KIND_DATE),
+	V("Giới tính", "child.sex", SO_KIND_SEX),
+	V("Dân tộc", "child.ethnicity", SO_KIND_ETHNICITY),
+	CODE("Mã dân tộc", "child.ethnicity", SO_KIND_ETHNICITY),
+	V("Quốc tịch", "child.nationality", SO_KIND_NATIONALITY),
+	V("Nơi sinh", "child.birth_place", SO_KIND_PLACE),
+	CODE("Mã ĐVHC nơi sinh", "child.birth_place", SO_KIND_PLACE),
+	V("Quê quán", "child.hometown", SO_KIND_PLACE),
+	CODE("Mã ĐVHC quê quán", "child.hometown", SO_KIND_PLACE),
+	V("Số định danh cá nhân", "child.id_number", SO_KIND_ID_NUMBER),
 	PERSON("mother", "người mẹ"),
 	PERSON("father", "người cha"),
 	DECLARANT("người được khai sinh"),
@@ -100,22 +95,22 @@ static const struct column marriage_columns[] = {
 
 static const struct column death_columns[] = {
 	REGISTRATION,
-	V("Họ, chữ đệm, tên người chết", "deceased.full_name", H_NAME),
-	V("Ngày, tháng, năm sinh", "deceased.birth_date", H_DATE),
-	V("Giới tính", "deceased.sex", H_SEX),
-	V("Dân tộc", "deceased.ethnicity", H_ETHNICITY),
-	CODE("Mã dân tộc", "deceased.ethnicity", H_ETHNICITY),
-	V("Quốc tịch", "deceased.nationality", H_NATIONALITY),
-	V("Số định danh cá nhân", "deceased.id_number", H_ID_NUMBER),
-	V("Nơi cư trú cuối cùng", "deceased.residence", H_PLACE),
-	CODE("Mã ĐVHC nơi cư trú cuối cùng", "deceased.residence", H_PLACE),
-	V("Giờ, phút, ngày, tháng, năm chết", "death.datetime", H_DATETIME),
-	V("Nơi chết", "death.place", H_PLACE),
-	CODE("Mã ĐVHC nơi chết", "death.place", H_PLACE),
-	V("Nguyên nhân chết", "death.cause", H_TEXT),
-	V("Số Giấy báo tử", "death_notice.number", H_TEXT),
-	V("Ngày cấp Giấy báo tử", "death_notice.date", H_DATE),
-	V("Nơi cấp Giấy báo tử", "death_notice.issuer", H_TEXT),
+	V("Họ, chữ đệm, tên người chết", "deceased.full_name", SO_KIND_NAME),
+	V("Ngày, tháng, năm sinh", "deceased.birth_date", SO_KIND_DATE),
+	V("Giới tính", "deceased.sex", SO_KIND_SEX),
+	V("Dân tộc", "deceased.ethnicity", SO_KIND_ETHNICITY),
+	CODE("Mã dân tộc", "deceased.ethnicity", SO_KIND_ETHNICITY),
+	V("Quốc tịch", "deceased.nationality", SO_KIND_NATIONALITY),
+	V("Số định danh cá nhân", "deceased.id_number", SO_KIND_ID_NUMBER),
+	V("Nơi cư trú cuối cùng", "deceased.residence", SO_KIND_PLACE),
+	CODE("Mã ĐVHC nơi cư trú cuối cùng", "deceased.residence", SO_KIND_PLACE),
+	V("Giờ, phút, ngày, tháng, năm chết", "death.datetime", SO_KIND_DATETIME),
+	V("Nơi chết", "death.place", SO_KIND_PLACE),
+	CODE("Mã ĐVHC nơi chết", "death.place", SO_KIND_PLACE),
+	V("Nguyên nhân chết", "death.cause", SO_KIND_TEXT),
+	V("Số Giấy báo tử", "death_notice.number", SO_KIND_TEXT),
+	V("Ngày cấp Giấy báo tử", "death_notice.date", SO_KIND_DATE),
+	V("Nơi cấp Giấy báo tử", "death_notice.issuer", SO_KIND_TEXT),
 	DECLARANT("người chết"),
 	TRAILER,
 };
@@ -124,7 +119,7 @@ static const struct column parentage_columns[] = {
 	REGISTRATION,
 	PERSON("parent", "người nhận"),
 	PERSON("child", "người được nhận"),
-	V("Quan hệ (cha - con, mẹ - con)", "relationship", H_RELATIONSHIP),
+	V("Quan hệ (cha - con, mẹ - con)", "relationship", SO_KIND_RELATIONSHIP),
 	TRAILER,
 };
 
@@ -185,18 +180,19 @@ static double column_width(const struct column *c)
 	default: break;
 	}
 	switch (c->holds) {
-	case H_NUMBER: return 7;
-	case H_DATE: return 12;
-	case H_DATETIME: return 17;
-	case H_NAME: return 26;
-	case H_SEX: return 8;
-	case H_ETHNICITY: return 11;
-	case H_NATIONALITY: return 9;
-	case H_PLACE: return 44;
-	case H_ID_NUMBER: return 15;
-	case H_ID_DOC: return 20;
-	case H_RELATIONSHIP: return 10;
-	case H_TEXT: return 24;
+	case SO_KIND_NUMBER: return 7;
+	case SO_KIND_DATE: return 12;
+	case SO_KIND_DATETIME: return 17;
+	case SO_KIND_NAME: return 26;
+	case SO_KIND_SEX: return 8;
+	case SO_KIND_ETHNICITY: return 11;
+	case SO_KIND_NATIONALITY: return 9;
+	case SO_KIND_PLACE: return 44;
+	case SO_KIND_ID_NUMBER: return 15;
+	case SO_KIND_ID_DOCUMENT: return 20;
+	case SO_KIND_RELATIONSHIP: return 10;
+	case SO_KIND_TEXT: return 24;
+	default: break;
 	}
 	return 16;
 }
@@ -205,7 +201,7 @@ static const char *column_description(const struct column *c)
 {
 	switch (c->cell) {
 	case C_CODE:
-		return c->holds == H_PLACE
+		return c->holds == SO_KIND_PLACE
 			? "commune code valid at the registration date, when the place was matched"
 			: "GSO code of the ethnic group (`01` Kinh … `54` Rơ-măm)";
 	case C_STATUS:
@@ -221,21 +217,22 @@ static const char *column_description(const struct column *c)
 		break;
 	}
 	switch (c->holds) {
-	case H_NUMBER: return "registration number, digits (`125`); else the reading";
-	case H_DATE: return "date as ISO text (`2019-03-05`; partial `1985`, `1985-03`); else the "
+	case SO_KIND_NUMBER: return "registration number, digits (`125`); else the reading";
+	case SO_KIND_DATE: return "date as ISO text (`2019-03-05`; partial `1985`, `1985-03`); else the "
 			    "reading";
-	case H_DATETIME: return "date and time as ISO text (`2021-03-05T14:30`); else the reading";
-	case H_NAME: return "name in Title Case, NFC (`Nguyễn Văn An`); else the reading";
-	case H_SEX: return "`male` or `female`; else the reading";
-	case H_ETHNICITY: return "official name of the ethnic group (`Kinh`); else the reading";
-	case H_NATIONALITY: return "ISO 3166-1 alpha-2 code (`VN`); else the reading";
-	case H_PLACE: return "place with abbreviations expanded to official unit names; else the "
+	case SO_KIND_DATETIME: return "date and time as ISO text (`2021-03-05T14:30`); else the reading";
+	case SO_KIND_NAME: return "name in Title Case, NFC (`Nguyễn Văn An`); else the reading";
+	case SO_KIND_SEX: return "`male` or `female`; else the reading";
+	case SO_KIND_ETHNICITY: return "official name of the ethnic group (`Kinh`); else the reading";
+	case SO_KIND_NATIONALITY: return "ISO 3166-1 alpha-2 code (`VN`); else the reading";
+	case SO_KIND_PLACE: return "place with abbreviations expanded to official unit names; else the "
 			     "reading";
-	case H_ID_NUMBER: return "personal id, digits only (12, or 9 for an old CMND); else the "
+	case SO_KIND_ID_NUMBER: return "personal id, digits only (12, or 9 for an old CMND); else the "
 				 "reading";
-	case H_ID_DOC: return "`CCCD N`, `CMND N` or `HO_CHIEU N`; else the reading";
-	case H_RELATIONSHIP: return "`father` or `mother`; else the reading";
-	case H_TEXT: return "text, NFC, whitespace collapsed; else the reading";
+	case SO_KIND_ID_DOCUMENT: return "`CCCD N`, `CMND N` or `HO_CHIEU N`; else the reading";
+	case SO_KIND_RELATIONSHIP: return "`father` or `mother`; else the reading";
+	case SO_KIND_TEXT: return "text, NFC, whitespace collapsed; else the reading";
+	default: break;
 	}
 	return "";
 }

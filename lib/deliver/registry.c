@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "base/embed.h"
+#include "base/util.h"
 #include "deliver/jschema.h"
 #include "deliver/registry.h"
-#include "base/util.h"
 
 #define TOKENS_MAX 64
 

@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "base/array.h"
+#include "base/util.h"
 #include "cli/cli.h"
 #include "config.h"
 #include "deliver/export.h"
 #include "deliver/sync.h"
-#include "base/util.h"
 
 #define SO_SYNC_STAGE "sync"
 #define MAX_BATCH 100

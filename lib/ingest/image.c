@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest/image.h"
 #include "base/util.h"
+#include "ingest/image.h"
 
 /* Under this contrast (grey levels) or this share of ink a page is blank. */
 #define SO_BLANK_CONTRAST 40.0

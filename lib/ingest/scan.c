@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "base/fault.h"
+#include "base/util.h"
+#include "batch/stage.h"
 #include "ingest/image.h"
 #include "ingest/scan.h"
-#include "batch/stage.h"
 #include "ingest/tiffin.h"
-#include "base/util.h"
 
 /* A page that has stopped this many workers is recorded as failed and passed over. */
 #define SCAN_MAX_CRASHES 2

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <tiffio.h>
 
-#include "ingest/tiffin.h"
 #include "base/util.h"
+#include "ingest/tiffin.h"
 
 #define A3_LONG_SIDE_INCHES (420.0 / 25.4)
 

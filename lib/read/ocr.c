@@ -10,19 +10,19 @@
 #include <utf8proc.h>
 
 #include "base/array.h"
-#include "cli/cli.h"
 #include "base/fault.h"
+#include "base/util.h"
+#include "batch/stage.h"
+#include "check/records.h"
+#include "check/rules.h"
+#include "cli/cli.h"
+#include "read/ocr.h"
+#include "read/recognize.h"
+#include "read/table.h"
 #include "register/fields.h"
 #include "register/layout.h"
 #include "register/lexicon.h"
-#include "read/ocr.h"
-#include "read/recognize.h"
 #include "register/normalize.h"
-#include "check/records.h"
-#include "check/rules.h"
-#include "batch/stage.h"
-#include "read/table.h"
-#include "base/util.h"
 
 /* A page that has stopped this many workers is failed without another try. */
 #define OCR_MAX_CRASHES 2
@@ -266,9 +266,31 @@ static void squeeze_separators(struct so_reading *rd)
 		as_one_word(rd);
 }
 
-/* Reads one cell into RD; an empty cell gives "" without running the recognizer. */
+/* How the recognizer reads a cell of each kind. */
+static const enum so_read_mode read_mode_of[SO_KINDS] = {
+	[SO_KIND_NONE] = SO_READ_NAMES,
+	[SO_KIND_NUMBER] = SO_READ_CELL,
+	[SO_KIND_DATE] = SO_READ_CELL,
+	[SO_KIND_DATETIME] = SO_READ_CELL,
+	[SO_KIND_NAME] = SO_READ_NAMES,
+	[SO_KIND_TEXT] = SO_READ_CELL,
+	[SO_KIND_SEX] = SO_READ_LINE,
+	[SO_KIND_ETHNICITY] = SO_READ_CELL,
+	[SO_KIND_NATIONALITY] = SO_READ_CELL,
+	[SO_KIND_PLACE] = SO_READ_CELL,
+	[SO_KIND_ID_NUMBER] = SO_READ_DIGITS,
+	[SO_KIND_ID_DOCUMENT] = SO_READ_CELL,
+	[SO_KIND_RELATIONSHIP] = SO_READ_CELL,
+	[SO_KIND_BLOCK] = SO_READ_NAMES,
+	[SO_KIND_KINSHIP] = SO_READ_NAMES,
+	[SO_KIND_CODE] = SO_READ_NAMES,
+};
+
+/* Reads one cell of KIND into RD in MODE; an empty cell gives "" without running the
+ * recognizer. */
 static int read_cell(struct worker *w, const struct so_table *t, int row, int col,
-		     const char *holds, struct so_reading *rd, struct so_bbox *box, int *marks)
+		     enum so_kind kind, enum so_read_mode mode, struct so_reading *rd,
+		     struct so_bbox *box, int *marks)
 {
 	memset(rd, 0, sizeof(*rd));
 	*marks = 0;
@@ -287,10 +309,10 @@ static int read_cell(struct worker *w, const struct so_table *t, int row, int co
 		rd->text = so_strdup("");
 		r = rd->text ? 0 : -1;
 	} else {
-		r = so_recognize_cell(w->rec, t->text, b, holds, rd);
-		if (r == 0 && strcmp(holds, "id_number") == 0)
+		r = so_recognize_cell(w->rec, t->text, b, mode, rd);
+		if (r == 0 && kind == SO_KIND_ID_NUMBER)
 			squeeze_digits(rd);
-		else if (r == 0 && (strcmp(holds, "number") == 0 || strcmp(holds, "date") == 0))
+		else if (r == 0 && (kind == SO_KIND_NUMBER || kind == SO_KIND_DATE))
 			squeeze_separators(rd);
 		if (r == 0 && !rd->text[0] && looks_like_dash(t->text, b)) {
 			free(rd->text);
@@ -316,7 +338,7 @@ static int check_index_row(struct worker *w, const struct so_table *t, char *why
 		struct so_reading rd;
 		struct so_bbox box;
 		int marks;
-		if (read_cell(w, t, 1, c, "index", &rd, &box, &marks) < 0)
+		if (read_cell(w, t, 1, c, SO_KIND_NONE, SO_READ_INDEX, &rd, &box, &marks) < 0)
 			return -1;
 		long n = -1;
 		const char *p = rd.text;
@@ -349,7 +371,7 @@ static double header_score(struct worker *w, const struct so_table *t, const str
 		struct so_reading rd;
 		struct so_bbox box;
 		int marks;
-		if (read_cell(w, t, 0, c, "header", &rd, &box, &marks) < 0)
+		if (read_cell(w, t, 0, c, SO_KIND_NONE, SO_READ_CELL, &rd, &box, &marks) < 0)
 			return 0;
 		char *got = so_fold(rd.text, NULL), *want = so_fold(l->columns[c].title, NULL);
 		so_reading_release(&rd);
@@ -457,21 +479,26 @@ static int plausible_date(const char *value)
  * are read again only when not cleanly written (see second_opinion). */
 struct opinion {
 	enum so_model model;
-	int same_holds;   /* 0: "cell_large" */
+	int same_mode;    /* 0: SO_READ_LARGE */
 };
 
-static size_t opinions_for(const char *holds, const struct opinion **out)
+static size_t opinions_for(enum so_kind kind, const struct opinion **out)
 {
 	static const struct opinion dates[] = { { SO_MODEL_LATIN, 1 }, { SO_MODEL_SECOND, 1 },
 						{ SO_MODEL_MAIN, 0 }, { SO_MODEL_SECOND, 0 } };
 	static const struct opinion ids[] = { { SO_MODEL_LATIN, 1 }, { SO_MODEL_SECOND, 1 } };
 	static const struct opinion numbers[] = { { SO_MODEL_SECOND, 1 }, { SO_MODEL_MAIN, 0 } };
-	if (strcmp(holds, "date") == 0 || strcmp(holds, "datetime") == 0)
+	switch (kind) {
+	case SO_KIND_DATE:
+	case SO_KIND_DATETIME:
 		return *out = dates, SO_ARRAY_SIZE(dates);
-	if (strcmp(holds, "id_number") == 0)
+	case SO_KIND_ID_NUMBER:
 		return *out = ids, SO_ARRAY_SIZE(ids);
-	if (strcmp(holds, "number") == 0)
+	case SO_KIND_NUMBER:
 		return *out = numbers, SO_ARRAY_SIZE(numbers);
+	default:
+		break;
+	}
 	*out = NULL;
 	return 0;
 }
@@ -515,16 +542,16 @@ static int clean_number(const char *text)
 /* The canonical value of READING as a cell of HOLDS, into *OUT; for dates, a value of an
  * impossible year counts as none, for registration numbers one not written cleanly
  * (clean_number). 0 or -1. */
-static int opinion_value(const char *holds, struct so_reading *reading, struct so_canon *out)
+static int opinion_value(enum so_kind kind, struct so_reading *reading, struct so_canon *out)
 {
-	if (strcmp(holds, "id_number") == 0)
+	if (kind == SO_KIND_ID_NUMBER)
 		squeeze_digits(reading);
 	memset(out, 0, sizeof(*out));
-	if (strcmp(holds, "number") == 0 && !clean_number(reading->text))
+	if (kind == SO_KIND_NUMBER && !clean_number(reading->text))
 		return 0;
-	if (so_normalize(holds, reading->text, NULL, out) < 0)
+	if (so_normalize(kind, reading->text, NULL, out) < 0)
 		return -1;
-	if (out->value && (strcmp(holds, "date") == 0 || strcmp(holds, "datetime") == 0) &&
+	if (out->value && (kind == SO_KIND_DATE || kind == SO_KIND_DATETIME) &&
 	    !plausible_date(out->value)) {
 		so_canon_release(out);
 		memset(out, 0, sizeof(*out));
@@ -533,13 +560,13 @@ static int opinion_value(const char *holds, struct so_reading *reading, struct s
 }
 
 static int second_opinion(struct worker *w, const struct so_table *t, int row, int col,
-			  const char *holds, struct so_reading *rd, double *conf)
+			  enum so_kind kind, struct so_reading *rd, double *conf)
 {
 	const struct opinion *ops;
-	size_t nops = opinions_for(holds, &ops);
+	size_t nops = opinions_for(kind, &ops);
 	/* a registration number is confirmed by the register's sequence (validate); it is only
 	 * read again when not cleanly written, to give a better guess for review */
-	int number = strcmp(holds, "number") == 0;
+	int number = kind == SO_KIND_NUMBER;
 	if (nops == 0 || (number && clean_number(rd->text)))
 		return 0;
 	BOX *b = so_table_cell_box(t, row, col);
@@ -549,14 +576,14 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 	struct so_canon values[OPINIONS_MAX] = { 0 };
 	int rc = 0, won = -1, valued = 0;
 	size_t n = 1;
-	if (so_normalize(holds, rd->text, NULL, &values[0]) < 0) {
+	if (so_normalize(kind, rd->text, NULL, &values[0]) < 0) {
 		boxDestroy(&b);
 		return -1;
 	}
 	for (size_t i = 0; i < nops && won < 0 && rc == 0; i++, n++) {
-		const char *h = ops[i].same_holds ? holds : "cell_large";
+		enum so_read_mode h = ops[i].same_mode ? read_mode_of[kind] : SO_READ_LARGE;
 		if (so_recognize_with(w->rec, ops[i].model, t->text, b, h, &readings[n]) < 0 ||
-		    opinion_value(holds, &readings[n], &values[n]) < 0) {
+		    opinion_value(kind, &readings[n], &values[n]) < 0) {
 			rc = -1;
 			break;
 		}
@@ -578,7 +605,7 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 	} else if (rc == 0 && valued) {
 		*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
 		int first_ok = values[0].value &&
-			       (strcmp(holds, "date") != 0 && strcmp(holds, "datetime") != 0 ?
+			       (kind != SO_KIND_DATE && kind != SO_KIND_DATETIME ?
 				1 : plausible_date(values[0].value));
 		for (size_t k = 1; k < n && !first_ok && won < 0; k++)
 			if (values[k].value)
@@ -626,10 +653,11 @@ static int word_has_digit(const char *text, const struct so_word *wd)
 typedef void (*respell_fn)(struct so_reading *rd, int line);
 
 /* The words of RD overlapping [start, end) (only those with a digit when DIGITS), read again
- * by MODEL line by line (HOLDS: "line", or "name_line" keeping letters' alternatives), each
+ * by MODEL line by line (in MODE: SO_READ_LINE, or SO_READ_NAME_LINE keeping letters'
+ * alternatives), each
  * line respelt by FIX when given, into *out ("" when no word is in the span). 0 or -1. */
 static int reread_span(struct worker *w, PIX *page, const struct so_reading *rd, size_t start,
-		       size_t end, enum so_model model, const char *holds, int digits,
+		       size_t end, enum so_model model, enum so_read_mode mode, int digits,
 		       respell_fn fix, char **out)
 {
 	int lines = 0;
@@ -652,7 +680,7 @@ static int reread_span(struct worker *w, PIX *page, const struct so_reading *rd,
 			int by1 = y1 + REREAD_MARGIN < ph ? y1 + REREAD_MARGIN : ph;
 			BOX *box = boxCreate(bx, by, bx1 - bx, by1 - by);
 			struct so_reading line;
-			if (!box || so_recognize_with(w->rec, model, page, box, holds, &line) < 0) {
+			if (!box || so_recognize_with(w->rec, model, page, box, mode, &line) < 0) {
 				rc = -1;
 			} else {
 				if (fix)
@@ -920,7 +948,7 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 	if (end <= start)
 		return 0;
 	char *again = NULL, *third = NULL, *c = NULL;
-	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "name_line", 0, name_respell,
+	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_NAME_LINE, 0, name_respell,
 			&again) < 0)
 		return -1;
 	char *a = name_key(rd->text + start, end - start), *b = name_key(again, strlen(again));
@@ -929,7 +957,7 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 	int common = listed && !span_ambiguous(rd, start, end);
 	int agree = rc == 0 ? names_agree(a, b) : 0;
 	if (rc == 0 && (!agree || !listed) &&
-	    (reread_span(w, page, rd, start, end, SO_MODEL_MAIN, "name_line", 0, name_respell,
+	    (reread_span(w, page, rd, start, end, SO_MODEL_MAIN, SO_READ_NAME_LINE, 0, name_respell,
 			 &third) < 0 ||
 	     !(c = name_key(third, strlen(third)))))
 		rc = -1;
@@ -1035,14 +1063,14 @@ static int corroborate_digits(struct worker *w, PIX *page, const struct so_readi
 	if (better)
 		*better = NULL;
 	char *again = NULL, *third = NULL, *c = NULL;
-	if (reread_span(w, page, rd, start, end, SO_MODEL_LATIN, "line", 1, NULL, &again) < 0)
+	if (reread_span(w, page, rd, start, end, SO_MODEL_LATIN, SO_READ_LINE, 1, NULL, &again) < 0)
 		return -1;
 	char *a = digits_of(rd->text + start, end - start), *b = digits_of(again, strlen(again));
 	int rc = a && b ? 0 : -1;
 	if (rc == 0 && a[0] && b[0] && strcmp(a, b) == 0) {
 		*conf = *conf > AGREED_CONF ? *conf : AGREED_CONF;
 	} else if (rc == 0 && a[0] && b[0]) {
-		if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 1, NULL,
+		if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 1, NULL,
 				&third) < 0 || !(c = digits_of(third, strlen(third))))
 			rc = -1;
 		else if (strcmp(c, a) == 0)
@@ -1092,7 +1120,7 @@ static int spelled_read_again(struct worker *w, PIX *page, const struct so_readi
 			      size_t start, size_t end, const char *spelled)
 {
 	char *again = NULL;
-	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, NULL, &again) < 0)
+	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 0, NULL, &again) < 0)
 		return -1;
 	char *a = name_key_digits(spelled, strlen(spelled), 1);
 	char *b = name_key_digits(again, strlen(again), 1);
@@ -1135,13 +1163,13 @@ static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const 
  * the old list first, then the new). 0 or -1. */
 static int place_canon(const char *text, struct so_canon *out)
 {
-	if (so_normalize("place", text, NULL, out) < 0)
+	if (so_normalize(SO_KIND_PLACE, text, NULL, out) < 0)
 		return -1;
 	if (out->value)
 		return 0;
 	so_canon_release(out);
 	struct so_norm_ctx reform = { SO_UNITS_REFORM_DATE };
-	return so_normalize("place", text, &reform, out);
+	return so_normalize(SO_KIND_PLACE, text, &reform, out);
 }
 
 /* Letters and digits of TEXT, case-folded, words split by one space, without a leading "số"
@@ -1235,7 +1263,7 @@ static int corroborate_place(struct worker *w, PIX *page, const struct so_readin
 		if (*conf > CONTRADICTED_CONF)
 			*conf = CONTRADICTED_CONF;
 		char *again = NULL;
-		rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, NULL, &again);
+		rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 0, NULL, &again);
 		if (rc == 0 && place_canon(again, &b) < 0)
 			rc = -1;
 		else if (rc == 0) {
@@ -1272,7 +1300,7 @@ static int corroborate_place(struct worker *w, PIX *page, const struct so_readin
 		return rc;
 	}
 	char *again = NULL;
-	rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, "line", 0, NULL, &again);
+	rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 0, NULL, &again);
 	if (rc == 0 && street[0] && !has_stray_token(street)) {
 		char *ka = street_key(street), *kb = street_key(again);
 		size_t la = ka ? strlen(ka) : 0;
@@ -1447,7 +1475,7 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 		struct so_reading rd;
 		struct so_bbox box;
 		int marks;
-		if (read_cell(w, t, row, c, col->holds, &rd, &box, &marks) < 0)
+		if (read_cell(w, t, row, c, col->holds, read_mode_of[col->holds], &rd, &box, &marks) < 0)
 			return -1;
 		struct so_parsed p;
 		if (col->kind == SO_COLUMN_COMPOSITE &&
@@ -1457,7 +1485,7 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 		}
 		/* a name starts with its family name, and goes on with name words; marks with
 		 * no letter between its words are specks, not writing */
-		if (col->kind == SO_COLUMN_FIELD && strcmp(col->holds, "name") == 0) {
+		if (col->kind == SO_COLUMN_FIELD && col->holds == SO_KIND_NAME) {
 			drop_letterless(&rd, 0, rd.nwords, 0);
 			family_name_first(&rd, 0);
 			name_words_respell(&rd, 1, rd.nwords);
@@ -1485,13 +1513,13 @@ static int read_row(struct worker *w, const struct so_table *t, const struct so_
 			conf = rd.conf;
 		if (col->kind == SO_COLUMN_FIELD && rd.text[0] &&
 		    (second_opinion(w, t, row, c, col->holds, &rd, &conf) < 0 ||
-		     (strcmp(col->holds, "name") == 0 &&
+		     (col->holds == SO_KIND_NAME &&
 		      whole_cell(w, t->text, &rd, &conf, corroborate_name) < 0) ||
-		     (strcmp(col->holds, "id_document") == 0 &&
+		     (col->holds == SO_KIND_ID_DOCUMENT &&
 		      whole_cell(w, t->text, &rd, &conf, corroborate_digits) < 0) ||
-		     (strcmp(col->holds, "text") == 0 &&
+		     (col->holds == SO_KIND_TEXT &&
 		      text_field(w, t->text, &rd, col->field, &conf) < 0) ||
-		     (strcmp(col->holds, "place") == 0 &&
+		     (col->holds == SO_KIND_PLACE &&
 		      whole_cell(w, t->text, &rd, &conf, corroborate_place) < 0))) {
 			so_reading_release(&rd);
 			return -1;

@@ -5,8 +5,8 @@
 
 #include "base/array.h"
 #include "base/text.h"
-#include "read/recognize.h"
 #include "base/util.h"
+#include "read/recognize.h"
 
 #define CELL_MAX_TEXT (64 * 1024)
 #define CELL_PAD 12
@@ -18,8 +18,7 @@ struct so_recognizer {
 	TessBaseAPI *api[MODELS];
 };
 
-struct holds_config {
-	const char *holds;
+struct mode_config {
 	TessPageSegMode psm;
 	const char *whitelist;   /* NULL: every character */
 	int model;
@@ -29,35 +28,15 @@ struct holds_config {
 };
 
 static const char digits[] = "0123456789";
-static const struct holds_config configs[] = {
-	{ "number", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
-	{ "date", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
-	{ "datetime", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
-	{ "id_number", PSM_SINGLE_BLOCK, digits, MODEL_VIE, 1, 0 },
-	{ "sex", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 0 },
-	{ "ethnicity", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
-	{ "nationality", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
-	{ "relationship", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
-	{ "index", PSM_SINGLE_LINE, "()0123456789", MODEL_LATIN, 1, 0 },
-	{ "id_document", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
-	{ "place", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
-	{ "text", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
-	{ "header", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
-	{ "line", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 0 },
-	{ "name_line", PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 1 },
-	/* a cell read again half as large again (dates, numbers) */
-	{ "cell_large", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1.5, 0 },
-	/* names, and the composite cells that hold them; anything else */
-	{ "block", PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 1 },
+static const struct mode_config configs[SO_READ_MODES] = {
+	[SO_READ_CELL] = { PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 0 },
+	[SO_READ_DIGITS] = { PSM_SINGLE_BLOCK, digits, MODEL_VIE, 1, 0 },
+	[SO_READ_INDEX] = { PSM_SINGLE_LINE, "()0123456789", MODEL_LATIN, 1, 0 },
+	[SO_READ_LINE] = { PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 0 },
+	[SO_READ_NAME_LINE] = { PSM_SINGLE_LINE, NULL, MODEL_VIE, 1, 1 },
+	[SO_READ_LARGE] = { PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1.5, 0 },
+	[SO_READ_NAMES] = { PSM_SINGLE_BLOCK, NULL, MODEL_VIE, 1, 1 },
 };
-
-static const struct holds_config *config_for(const char *holds)
-{
-	for (size_t i = 0; i < SO_ARRAY_SIZE(configs); i++)
-		if (strcmp(configs[i].holds, holds) == 0)
-			return &configs[i];
-	return &configs[SO_ARRAY_SIZE(configs) - 1];
-}
 
 int so_recognizer_new(const char *lang, struct so_recognizer **out)
 {
@@ -229,13 +208,14 @@ static void latin_fixups(char *w)
 	*o = 0;
 }
 
-static int recognize(struct so_recognizer *r, PIX *page, BOX *box, const char *holds, int model,
-		     struct so_reading *out)
+static int recognize(struct so_recognizer *r, PIX *page, BOX *box, enum so_read_mode mode,
+		     int model, struct so_reading *out)
 {
 	memset(out, 0, sizeof(*out));
 	int ox = 0, oy = 0;
 	double scale = 1;
-	const struct holds_config *c = config_for(holds);
+	const struct mode_config *c = &configs[mode >= 0 && mode < SO_READ_MODES ? mode
+										   : SO_READ_NAMES];
 	PIX *img = cell_image(page, box, c->scale, &ox, &oy, &scale);
 	if (!img) {
 		out->text = so_strdup("");
@@ -469,16 +449,16 @@ int so_reading_drop_word(struct so_reading *rd, size_t i)
 	return 0;
 }
 
-int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
+int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, enum so_read_mode mode,
 		      struct so_reading *out)
 {
-	return recognize(r, page, box, holds, -1, out);
+	return recognize(r, page, box, mode, -1, out);
 }
 
 int so_recognize_with(struct so_recognizer *r, enum so_model model, PIX *page, BOX *box,
-		      const char *holds, struct so_reading *out)
+		      enum so_read_mode mode, struct so_reading *out)
 {
-	return recognize(r, page, box, holds, (int)model, out);
+	return recognize(r, page, box, mode, (int)model, out);
 }
 
 double so_reading_span(const struct so_reading *rd, size_t start, size_t end, int *x0, int *y0,

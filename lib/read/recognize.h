@@ -41,19 +41,32 @@ struct so_reading {
 enum so_model { SO_MODEL_MAIN, SO_MODEL_LATIN, SO_MODEL_SECOND };
 #define SO_SECOND_MODEL "Vietnamese"
 
+/* How a cell is read: the recognizer's settings (one line or a block, a character whitelist, the
+ * model, the scale, each letter's alternatives), one row of a table in recognize.c. */
+enum so_read_mode {
+	SO_READ_CELL,       /* a cell of one value: a number, date, place, text, header ... */
+	SO_READ_DIGITS,     /* a cell of digits only (an identity number) */
+	SO_READ_INDEX,      /* a cell of the index row, "(1)" ... "(n)", by the Latin model */
+	SO_READ_LINE,       /* one line (a short cell: a sex) */
+	SO_READ_NAME_LINE,  /* one line of a name, with each letter's alternatives */
+	SO_READ_LARGE,      /* a cell read again half as large again (dates, numbers) */
+	SO_READ_NAMES,      /* a cell of names or of several facts, with letters' alternatives */
+	SO_READ_MODES
+};
+
 /* Starts tesseract for LANG ("vie"). Returns 0, or -1 (no language data, no memory). */
 int so_recognizer_new(const char *lang, struct so_recognizer **out);
 void so_recognizer_free(struct so_recognizer *r);
 
-/* Reads the part BOX of the 1-bit PAGE as a cell holding HOLDS (a layout "holds" value).
- * Fills *out (release with so_reading_release). 0, or -1 on failure. */
-int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, const char *holds,
+/* Reads the part BOX of the 1-bit PAGE in MODE. Fills *out (release with so_reading_release).
+ * 0, or -1 on failure. */
+int so_recognize_cell(struct so_recognizer *r, PIX *page, BOX *box, enum so_read_mode mode,
 		      struct so_reading *out);
 void so_reading_release(struct so_reading *rd);
 
-/* The same read by MODEL; HOLDS "line" reads one line. */
+/* The same read by MODEL instead of the mode's own. */
 int so_recognize_with(struct so_recognizer *r, enum so_model model, PIX *page, BOX *box,
-		      const char *holds, struct so_reading *out);
+		      enum so_read_mode mode, struct so_reading *out);
 
 /* Word I spelled anew from its letters' alternatives: the likeliest spelling that ACCEPT
  * approves, considering only alternatives at least a quarter as likely as a letter's best, when

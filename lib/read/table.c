@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "read/table.h"
 #include "base/util.h"
+#include "read/table.h"
 
 static int dpi_of(PIX *pix)
 {

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "register/fields.h"
 #include "base/util.h"
+#include "register/fields.h"
 
 /* Folding ------------------------------------------------------------------------------------ */
 

@@ -4,17 +4,13 @@
 #include <string.h>
 
 #include "base/embed.h"
-#include "register/layout.h"
 #include "base/util.h"
+#include "register/layout.h"
 
 #define LAYOUT_MAX_BYTES (1 << 20)
 #define LAYOUT_MAX_COLUMNS 64
 
 static const char *const book_types[] = { "birth", "marriage", "death", "parentage" };
-static const char *const holds_kinds[] = {
-	"number", "date", "datetime", "name", "text", "sex", "ethnicity", "nationality",
-	"place", "id_number", "id_document", "relationship", "block",
-};
 static const char *const parsers[] = { "person", "declarant", "death_notice" };
 
 static int in_list(const char *s, const char *const *list, size_t n)
@@ -47,12 +43,12 @@ void so_layout_free(struct so_layout *l)
 		struct so_column *c = &l->columns[i];
 		free(c->title);
 		free(c->field);
-		free(c->holds);
 		free(c->parser);
 		free(c->prefix);
 		for (size_t k = 0; k < c->nsubfields; k++)
 			free(c->subfields[k]);
 		free(c->subfields);
+		free(c->subkinds);
 	}
 	free(l->columns);
 	free(l->name);
@@ -101,14 +97,20 @@ static int column_parse(json_t *jc, struct so_column *c, const char *origin)
 			r = so_error("%s: 'fields' must list the sub-fields", where);
 		if (r == 0) {
 			c->subfields = so_calloc(json_array_size(sf), sizeof(char *));
-			if (!c->subfields)
+			c->subkinds = so_calloc(json_array_size(sf), sizeof(enum so_kind));
+			if (!c->subfields || !c->subkinds)
 				r = -1;
 			for (size_t k = 0; r == 0 && k < json_array_size(sf); k++) {
 				json_t *s = json_array_get(sf, k);
 				if (!json_is_string(s))
 					r = so_error("%s: sub-field %zu is not a string", where, k + 1);
-				else if (!(c->subfields[c->nsubfields++] = so_strdup(json_string_value(s))))
+				else if (!(c->subfields[c->nsubfields] = so_strdup(json_string_value(s))))
 					r = -1;
+				else
+					c->subkinds[c->nsubfields] =
+						so_subfield_kind(c->subfields[c->nsubfields]);
+				if (r == 0)
+					c->nsubfields++;
 			}
 		}
 	} else {
@@ -117,10 +119,15 @@ static int column_parse(json_t *jc, struct so_column *c, const char *origin)
 	free(kind);
 	if (r < 0)
 		return -1;
-	if (!(c->holds = member_str(jc, "holds", where)))
+	char *holds = member_str(jc, "holds", where);
+	if (!holds)
 		return -1;
-	if (!in_list(c->holds, holds_kinds, SO_ARRAY_SIZE(holds_kinds)))
-		return so_error("%s: unknown cell content '%s'", where, c->holds);
+	c->holds = so_kind_parse(holds);
+	if (!so_kind_in_layout(c->holds))
+		r = so_error("%s: unknown cell content '%s'", where, holds);
+	free(holds);
+	if (r < 0)
+		return -1;
 	json_t *w = json_object_get(jc, "width");
 	if (!json_is_number(w) || json_number_value(w) <= 0 || json_number_value(w) > 1000)
 		return so_error("%s: 'width' must be a positive number", where);
@@ -239,4 +246,23 @@ int so_layout_load(const char *name, struct so_layout **out)
 	if (!e)
 		return so_error("unknown layout '%s'", name);
 	return layout_parse((const char *)e->data, e->size, key, out);
+}
+
+enum so_kind so_field_kind(const struct so_layout *l, const char *field)
+{
+	for (size_t c = 0; c < l->ncolumns; c++) {
+		const struct so_column *col = &l->columns[c];
+		if (col->kind == SO_COLUMN_FIELD) {
+			if (strcmp(col->field, field) == 0)
+				return col->holds;
+			continue;
+		}
+		size_t pl = strlen(col->prefix);
+		if (strncmp(field, col->prefix, pl) != 0 || field[pl] != '.')
+			continue;
+		for (size_t k = 0; k < col->nsubfields; k++)
+			if (strcmp(field + pl + 1, col->subfields[k]) == 0)
+				return col->subkinds[k];
+	}
+	return SO_KIND_NONE;
 }

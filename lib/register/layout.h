@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "register/kind.h"
+
 enum so_column_kind { SO_COLUMN_FIELD, SO_COLUMN_COMPOSITE };
 
 struct so_column {
@@ -15,12 +17,11 @@ struct so_column {
 	char *title;            /* header text */
 	enum so_column_kind kind;
 	char *field;            /* FIELD: the record field it fills */
-	char *holds;            /* what the cell holds: number, date, datetime, name, text, sex,
-	                           ethnicity, nationality, place, id_number, id_document,
-	                           relationship, block */
+	enum so_kind holds;     /* what the cell holds (so_kind_in_layout): a composite, BLOCK */
 	char *parser;           /* COMPOSITE: person, declarant or death_notice */
 	char *prefix;           /* COMPOSITE: field prefix ("mother") */
 	char **subfields;       /* COMPOSITE: the sub-fields it may fill ("full_name", ...) */
+	enum so_kind *subkinds; /* COMPOSITE: the kind of each sub-field (so_subfield_kind) */
 	size_t nsubfields;
 	double width;           /* relative width; the widths of a layout sum to 1 */
 };
@@ -38,6 +39,9 @@ struct so_layout {
 /* Loads layout NAME. Returns 0, or -1 with the error set. The caller frees with so_layout_free. */
 int so_layout_load(const char *name, struct so_layout **out);
 void so_layout_free(struct so_layout *l);
+/* The kind of field FIELD of layout L ("child.birth_date" -> SO_KIND_DATE, "mother.residence"
+ * -> SO_KIND_PLACE), or SO_KIND_NONE when the layout has no such field. */
+enum so_kind so_field_kind(const struct so_layout *l, const char *field);
 /* "birth-v1" for "birth"; NULL for an unknown book type. */
 const char *so_layout_default(const char *book_type);
 /* 1 if TYPE is one of the four book types. */

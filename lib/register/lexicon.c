@@ -5,10 +5,10 @@
 
 #include "base/array.h"
 #include "base/embed.h"
-#include "register/fields.h"
-#include "register/lexicon.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "register/fields.h"
+#include "register/lexicon.h"
 
 struct wordlist {
 	char **words;   /* case-folded NFC, sorted */

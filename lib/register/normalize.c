@@ -5,12 +5,12 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "base/text.h"
+#include "base/util.h"
 #include "register/fields.h"
 #include "register/lexicon.h"
 #include "register/normalize.h"
 #include "register/refdata.h"
-#include "base/text.h"
-#include "base/util.h"
 
 /* A place match under this is not taken; between it and PLACE_SURE it is taken but marked. */
 #define PLACE_MIN 0.75
@@ -787,7 +787,7 @@ char *so_text_spelled(const char *field, const char *raw)
 
 /* Dispatch ---------------------------------------------------------------------------------- */
 
-int so_normalize(const char *kind, const char *raw, const struct so_norm_ctx *ctx,
+int so_normalize(enum so_kind kind, const char *raw, const struct so_norm_ctx *ctx,
 		 struct so_canon *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -797,66 +797,27 @@ int so_normalize(const char *kind, const char *raw, const struct so_norm_ctx *ct
 	if (!clean)
 		return 0; /* empty or "not applicable": no value, no problem */
 	int r;
-	if (strcmp(kind, "number") == 0)
-		r = canon_number(clean, out);
-	else if (strcmp(kind, "date") == 0)
-		r = canon_date(clean, 0, out);
-	else if (strcmp(kind, "datetime") == 0)
-		r = canon_date(clean, 1, out);
-	else if (strcmp(kind, "name") == 0)
-		r = canon_name(clean, out);
-	else if (strcmp(kind, "sex") == 0)
-		r = canon_sex(clean, out);
-	else if (strcmp(kind, "ethnicity") == 0)
-		r = canon_ethnicity(clean, out);
-	else if (strcmp(kind, "nationality") == 0)
-		r = canon_nationality(clean, out);
-	else if (strcmp(kind, "id_number") == 0)
-		r = canon_id_number(clean, out);
-	else if (strcmp(kind, "id_document") == 0)
-		r = canon_id_document(clean, out);
-	else if (strcmp(kind, "relationship") == 0)
-		r = canon_relationship(clean, out);
-	else if (strcmp(kind, "place") == 0)
-		r = canon_place(clean, ctx, out);
-	else if (strcmp(kind, "code") == 0)
-		r = canon_code(clean, out);
-	else if (strcmp(kind, "kinship") == 0)
-		r = canon_kinship(clean, out);
-	else
-		r = canon_text(clean, out);
+	switch (kind) {
+	case SO_KIND_NUMBER: r = canon_number(clean, out); break;
+	case SO_KIND_DATE: r = canon_date(clean, 0, out); break;
+	case SO_KIND_DATETIME: r = canon_date(clean, 1, out); break;
+	case SO_KIND_NAME: r = canon_name(clean, out); break;
+	case SO_KIND_SEX: r = canon_sex(clean, out); break;
+	case SO_KIND_ETHNICITY: r = canon_ethnicity(clean, out); break;
+	case SO_KIND_NATIONALITY: r = canon_nationality(clean, out); break;
+	case SO_KIND_ID_NUMBER: r = canon_id_number(clean, out); break;
+	case SO_KIND_ID_DOCUMENT: r = canon_id_document(clean, out); break;
+	case SO_KIND_RELATIONSHIP: r = canon_relationship(clean, out); break;
+	case SO_KIND_PLACE: r = canon_place(clean, ctx, out); break;
+	case SO_KIND_CODE: r = canon_code(clean, out); break;
+	case SO_KIND_KINSHIP: r = canon_kinship(clean, out); break;
+	case SO_KIND_TEXT:
+	case SO_KIND_BLOCK:
+	case SO_KIND_NONE:
+	default: r = canon_text(clean, out); break;
+	}
 	free(clean);
 	if (r < 0)
 		so_canon_release(out);
 	return r;
-}
-
-const char *so_field_kind(const struct so_layout *l, const char *field)
-{
-	static const struct { const char *sub, *kind; } subs[] = {
-		{ "full_name", "name" }, { "birth_date", "date" }, { "ethnicity", "ethnicity" },
-		{ "nationality", "nationality" }, { "residence", "place" },
-		{ "id_document", "id_document" }, { "relationship", "kinship" }, { "number", "code" },
-		{ "date", "date" }, { "issuer", "text" },
-	};
-	for (size_t c = 0; c < l->ncolumns; c++) {
-		const struct so_column *col = &l->columns[c];
-		if (col->kind == SO_COLUMN_FIELD) {
-			if (strcmp(col->field, field) == 0)
-				return col->holds;
-			continue;
-		}
-		size_t pl = strlen(col->prefix);
-		if (strncmp(field, col->prefix, pl) != 0 || field[pl] != '.')
-			continue;
-		for (size_t k = 0; k < col->nsubfields; k++) {
-			if (strcmp(field + pl + 1, col->subfields[k]) != 0)
-				continue;
-			for (size_t i = 0; i < SO_ARRAY_SIZE(subs); i++)
-				if (strcmp(subs[i].sub, col->subfields[k]) == 0)
-					return subs[i].kind;
-			return "text";
-		}
-	}
-	return NULL;
 }

@@ -31,10 +31,9 @@ struct so_norm_ctx {
 	long registration;
 };
 
-/* Makes RAW (a field of kind KIND: a layout "holds" value or a composite sub-field kind)
- * canonical. Returns 0 (value or problem set), -1 on a hard error (no memory, no reference
+/* Makes RAW (a field of kind KIND) canonical. Returns 0 (value or problem set), -1 on a hard error (no memory, no reference
  * data). Release OUT with so_canon_release. */
-int so_normalize(const char *kind, const char *raw, const struct so_norm_ctx *ctx,
+int so_normalize(enum so_kind kind, const char *raw, const struct so_norm_ctx *ctx,
 		 struct so_canon *out);
 void so_canon_release(struct so_canon *c);
 
@@ -48,9 +47,5 @@ int so_text_listed(const char *field, const char *raw);
  * "Đột quỵ", "Bệnh viện Chợ Rây" -> "Bệnh viện Chợ Rẫy"); NULL when RAW is listed already, or
  * no text or several spell it. Caller frees. */
 char *so_text_spelled(const char *field, const char *raw);
-
-/* The kind of a field of layout L ("child.birth_date" -> "date", "mother.residence" ->
- * "place"), or NULL when the layout has no such field. */
-const char *so_field_kind(const struct so_layout *l, const char *field);
 
 #endif

@@ -8,9 +8,9 @@
 
 #include "base/array.h"
 #include "base/embed.h"
-#include "register/refdata.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "register/refdata.h"
 
 #define CSV_MAX_FIELDS 16
 #define CSV_RECORD_MAX 4096

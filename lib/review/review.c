@@ -12,14 +12,14 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/util.h"
+#include "check/records.h"
+#include "check/rules.h"
 #include "deliver/export.h"
 #include "register/fields.h"
 #include "register/layout.h"
 #include "register/normalize.h"
-#include "check/records.h"
 #include "review/review.h"
-#include "check/rules.h"
-#include "base/util.h"
 
 /* Accounts ------------------------------------------------------------------------------------ */
 
@@ -591,14 +591,14 @@ json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_
 		json_array_append_new(order, json_string(name));
 		char label[256];
 		so_field_label(layout, name, 1, label, sizeof(label));
-		const char *kind = so_field_kind(layout, name);
+		enum so_kind kind = so_field_kind(layout, name);
 		if (json_is_null(fv)) {
 			fv = json_pack("{s:n, s:n, s:n, s:n, s:[]}", "value", "raw", "confidence",
 				       "bbox", "flags");
 			json_object_set_new(fields, name, fv);
 		}
 		json_object_set_new(fv, "label", json_string(label));
-		json_object_set_new(fv, "kind", json_string(kind ? kind : "text"));
+		json_object_set_new(fv, "kind", json_string(so_kind_name(kind == SO_KIND_NONE ? SO_KIND_TEXT : kind)));
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
@@ -813,7 +813,7 @@ static long registration_of(struct so_store *s, int64_t id, const char *field, c
 
 /* Makes the archivist's VALUE canonical for FIELD of kind KIND. 0 with *C set (c->value NULL
  * for an empty value), SO_REVIEW_REFUSED with the reason, -1 on error. */
-static int canon_of(struct so_store *s, int64_t id, const char *field, const char *kind,
+static int canon_of(struct so_store *s, int64_t id, const char *field, enum so_kind kind,
 		    const char *value, struct so_canon *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -821,13 +821,13 @@ static int canon_of(struct so_store *s, int64_t id, const char *field, const cha
 	if (!clean)
 		return 0; /* empty: the field is cleared */
 	struct so_norm_ctx ctx = { registration_of(s, id, field, NULL) };
-	if (strcmp(kind, "date") == 0 && strcmp(field, "registration_date") == 0)
+	if (kind == SO_KIND_DATE && strcmp(field, "registration_date") == 0)
 		ctx.registration = 0;
 	if (so_normalize(kind, clean, &ctx, c) < 0) {
 		free(clean);
 		return -1;
 	}
-	int place = strcmp(kind, "place") == 0;
+	int place = kind == SO_KIND_PLACE;
 	if (place && !c->value) {
 		/* a place outside the lists (abroad, a unit long gone): the archivist's words stand,
 		 * without a code; the rules still say it names no known unit, for the archivist to
@@ -865,8 +865,8 @@ int so_review_set(struct so_store *s, const char *actor, int64_t id, int version
 		return r;
 	if (so_layout_load(ri.book.layout, &layout) < 0)
 		goto fail;
-	const char *kind = field ? so_field_kind(layout, field) : NULL;
-	if (!kind) {
+	enum so_kind kind = field ? so_field_kind(layout, field) : SO_KIND_NONE;
+	if (kind == SO_KIND_NONE) {
 		so_error("Sổ này không có trường “%s” — the book has no field '%s'", field ? field : "",
 			 field ? field : "");
 		r = refuse(s);

@@ -23,14 +23,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "base/embed.h"
 #include "base/error.h"
+#include "base/util.h"
+#include "batch/store.h"
+#include "check/rules.h"
+#include "cli/cli.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
-#include "check/rules.h"
-#include "batch/store.h"
-#include "base/util.h"
 
 #define BODY_MAX (64 * 1024)      /* a POST body */
 #define VALUE_MAX (16 * 1024)     /* one form value */
@@ -1002,7 +1002,8 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 	const char *raw = json_string_value(json_object_get(fo, "raw"));
 	const char *code = json_string_value(json_object_get(fo, "code"));
 	const char *successor = json_string_value(json_object_get(fo, "successor"));
-	const char *kind = json_string_value(json_object_get(fo, "kind"));
+	const char *kind_name = json_string_value(json_object_get(fo, "kind"));
+	enum so_kind kind = kind_name ? so_kind_parse(kind_name) : SO_KIND_NONE;
 	const char *source = json_string_value(json_object_get(fo, "source"));
 	json_t *conf = json_object_get(fo, "confidence");
 	json_t *bbox = json_object_get(fo, "bbox");
@@ -1054,7 +1055,7 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 	page_put(k, "<div class=\"meta\">");
 	if (json_is_number(conf)) {
 		double c = json_number_value(conf);
-		double threshold = kind ? so_confidence_threshold(kind) : 0;
+		double threshold = kind != SO_KIND_NONE ? so_confidence_threshold(kind) : 0;
 		int by_archivist = source && strcmp(source, "archivist") == 0;
 		if (!by_archivist)
 			page_put(k, "<span class=\"confidence%s\">%t %d%%</span>",
@@ -1075,7 +1076,7 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 		 "<input class=\"edit\" name=\"value\" value=\"%s\" aria-label=\"%s\" "
 		 "autocomplete=\"off\" spellcheck=\"false\"", name, prefill ? prefill : "", label);
 	free(prefill);
-	if (kind && strcmp(kind, "date") == 0)
+	if (kind == SO_KIND_DATE)
 		page_put(k, " placeholder=\"dd/mm/yyyy\"");
 	page_put(k, "><button type=\"submit\" class=\"save\">%t</button>"
 		 "<button type=\"button\" class=\"cancel quiet\">%t</button></form>\n", T_SAVE,

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "book.h"
 #include "base/util.h"
+#include "book.h"
 
 static const char *const kind_names[ANOMALY_COUNT] = {
 	"impossible_date", "id_sex_mismatch", "duplicate_number", "handwriting", "smudge",

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "book.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "book.h"
 
 int entry_number_write(struct book_gen *bg, struct entry *e)
 {
@@ -204,7 +204,7 @@ int entry_order_fields(const struct so_layout *l, struct entry *e)
 			} else {
 				snprintf(sorted[n].name, sizeof(sorted[n].name), "%s", key);
 			}
-			const char *holds = sub ? sub : c->holds;
+			const char *holds = sub ? sub : so_kind_name(c->holds);
 			sorted[n].coded = strcmp(holds, "place") == 0 || strcmp(holds, "ethnicity") == 0 ||
 			                  strcmp(holds, "residence") == 0;
 			n++;

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "base/array.h"
-#include "book.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "book.h"
 
 /* ---- fields of an entry ---- */
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "defects.h"
 #include "base/util.h"
+#include "defects.h"
 
 static const char *const defect_names[DEFECT_COUNT] = {
 	"skew", "speckle", "blur", "lowcontrast", "yellow", "border",

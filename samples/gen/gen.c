@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "config.h"
 #include "content.h"
 #include "defects.h"
@@ -24,7 +25,6 @@
 #include "rng.h"
 #include "tiffout.h"
 #include "truth.h"
-#include "base/util.h"
 
 #define EXIT_USAGE 1
 #define EXIT_ERROR 3

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "people.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "people.h"
 
 struct weighted_name {
 	const char *name;       /* "Hòa|Hoà": old|new tone placement */

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "people.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "people.h"
 
 /* The big cities most registers come from, with their share among them. */
 static const struct { const char *code; double weight; } main_provinces[] = {

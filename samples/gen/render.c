@@ -12,8 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "render.h"
 #include "base/util.h"
+#include "render.h"
 
 #define HANDWRITING_FONT "Dancing Script"
 #define ENTRY_PT 10.0

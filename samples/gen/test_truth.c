@@ -12,10 +12,10 @@
 #include <math.h>
 #include <tiffio.h>
 
+#include "base/text.h"
 #include "calendar.h"
 #include "register/layout.h"
 #include "testutil.h"
-#include "base/text.h"
 
 static const char *const books[] = {
 	"--anomalies", "--dpi", "100", "--pages", "4",
@@ -275,7 +275,7 @@ static void check_record(json_t *rec, const struct so_layout *l, int year)
 			json_t *f = json_object_get(fields, key);
 			CHECK(json_is_object(f) && json_object_get(f, "value") && json_object_get(f, "raw"),
 			      "%s: field %s missing", id, key);
-			const char *holds = c->kind == SO_COLUMN_COMPOSITE ? c->subfields[k] : c->holds;
+			const char *holds = c->kind == SO_COLUMN_COMPOSITE ? c->subfields[k] : so_kind_name(c->holds);
 			int coded = strcmp(holds, "place") == 0 || strcmp(holds, "ethnicity") == 0 ||
 			            strcmp(holds, "residence") == 0;
 			CHECK(!coded || json_object_get(f, "code"), "%s: %s has no code", id, key);

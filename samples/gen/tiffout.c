@@ -13,8 +13,8 @@
 #include <tiffio.h>
 #include <unistd.h>
 
-#include "tiffout.h"
 #include "base/util.h"
+#include "tiffout.h"
 
 #define STRIP_ROWS 64
 #define TILE_SIZE 256

@@ -10,9 +10,9 @@
 
 #include <stddef.h>
 
+#include "base/util.h"
 #include "content.h"
 #include "render.h"
-#include "base/util.h"
 
 struct book_ident {
 	const char *type;

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <tiffio.h>
 
+#include "base/util.h"
 #include "ingest/image.h"
 #include "ingest/tiffin.h"
 #include "tiffwrite.h"
-#include "base/util.h"
 
 static uint8_t ruled(uint32_t x, uint32_t y)
 {

@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "base/embed.h"
-#include "deliver/jschema.h"
 #include "base/util.h"
+#include "deliver/jschema.h"
 
 /* Helpers ------------------------------------------------------------------------------------ */
 

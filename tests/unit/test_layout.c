@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "register/layout.h"
 #include "base/util.h"
+#include "register/layout.h"
 
 static void test_v1_books(void **state)
 {
@@ -45,6 +45,42 @@ static void test_v1_books(void **state)
 		so_layout_free(l);
 	}
 	assert_null(so_layout_default("census"));
+}
+
+/* Every kind has a name that parses back to it; fields get their kind when a layout loads. */
+static void test_kinds(void **state)
+{
+	for (int k = SO_KIND_NONE + 1; k < SO_KINDS; k++) {
+		assert_true(so_kind_name(k)[0] != 0);
+		assert_int_equal(so_kind_parse(so_kind_name(k)), k);
+	}
+	assert_int_equal(so_kind_parse("colour"), SO_KIND_NONE);
+	assert_int_equal(so_kind_parse(""), SO_KIND_NONE);
+	assert_false(so_kind_in_layout(SO_KIND_KINSHIP));
+	assert_false(so_kind_in_layout(SO_KIND_NONE));
+	assert_true(so_kind_in_layout(SO_KIND_BLOCK));
+	const struct { const char *layout, *field; enum so_kind kind; } fields[] = {
+		{ "birth-v1", "registration_number", SO_KIND_NUMBER },
+		{ "birth-v1", "child.birth_date", SO_KIND_DATE },
+		{ "birth-v1", "child.full_name", SO_KIND_NAME },
+		{ "birth-v1", "mother.residence", SO_KIND_PLACE },
+		{ "birth-v1", "mother.id_document", SO_KIND_ID_DOCUMENT },
+		{ "birth-v1", "declarant.relationship", SO_KIND_KINSHIP },
+		{ "birth-v1", "no.such_field", SO_KIND_NONE },
+		{ "death-v1", "death.datetime", SO_KIND_DATETIME },
+		{ "death-v1", "death_notice.number", SO_KIND_CODE },
+		{ "death-v1", "death_notice.issuer", SO_KIND_TEXT },
+		{ "parentage-v1", "relationship", SO_KIND_RELATIONSHIP },
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		struct so_layout *l = NULL;
+		assert_int_equal(so_layout_load(fields[i].layout, &l), 0);
+		if (so_field_kind(l, fields[i].field) != fields[i].kind)
+			fail_msg("%s %s: kind '%s', want '%s'", fields[i].layout, fields[i].field,
+				 so_kind_name(so_field_kind(l, fields[i].field)),
+				 so_kind_name(fields[i].kind));
+		so_layout_free(l);
+	}
 }
 
 static void write_text(const char *path, const char *text)
@@ -120,6 +156,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v1_books),
+		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_new_version_is_a_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

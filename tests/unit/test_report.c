@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "batch/report.h"
-#include "scratch.h"
-#include "batch/store.h"
 #include "base/util.h"
+#include "batch/report.h"
+#include "batch/store.h"
+#include "scratch.h"
 
 #define HOSTILE "under 150 dpi <script>alert(1)</script> \"q\" & <b>x</b>"
 

@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "batch/store.h"
 #include "check/records.h"
 #include "review/review.h"
 #include "scratch.h"
-#include "batch/store.h"
 
 /* One value of the store. */
 static char *q1(struct so_store *s, const char *sql)

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/rules.h"
 #include "config.h"
 #include "register/layout.h"
-#include "check/rules.h"
 
 #define MAXF 64
 

@@ -12,9 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "scratch.h"
-#include "batch/store.h"
 #include "base/util.h"
+#include "batch/store.h"
+#include "scratch.h"
 
 static void test_open_missing_refused(void **state)
 {

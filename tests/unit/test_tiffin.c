@@ -11,9 +11,9 @@
 #include <tiffio.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "ingest/tiffin.h"
 #include "tiffwrite.h"
-#include "base/util.h"
 
 #define W 301
 #define H 203
