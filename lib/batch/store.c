@@ -844,6 +844,17 @@ int64_t so_unit_redo_all(struct so_store *s, const char *stage)
 	return sqlite3_changes64(s->db);
 }
 
+int so_unit_book_changed(struct so_store *s, int64_t book_id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', error = NULL "
+					    "WHERE stage IN ('validate', 'normalize') AND unit_id = ?1 "
+					    "AND state <> 'running'");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book_id);
+	return so_store_step_done(s, st);
+}
+
 int so_unit_counts(struct so_store *s, const char *stage, struct so_stage_counts *c)
 {
 	memset(c, 0, sizeof(*c));

@@ -129,6 +129,9 @@ int64_t so_unit_retry_failed(struct so_store *s, const char *stage);
 /* Puts every finished unit of STAGE back to pending (to do the stage again, e.g. after new
  * thresholds); returns the number reset or -1. */
 int64_t so_unit_redo_all(struct so_store *s, const char *stage);
+/* Marks the units of the book-by-book stages (validate, normalize) of BOOK_ID pending again:
+ * new records arrived. Use in the transaction that adds them. */
+int so_unit_book_changed(struct so_store *s, int64_t book_id);
 int so_unit_counts(struct so_store *s, const char *stage, struct so_stage_counts *c);
 /* State of one unit: "pending", ...; 1 found, 0 not found, -1 error. */
 int so_unit_state(struct so_store *s, const char *stage, int64_t unit_id, char *state,

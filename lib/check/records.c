@@ -32,17 +32,6 @@ static int64_t records_seed(struct so_store *s, const char *stage)
 	return sqlite3_changes64(so_store_db(s));
 }
 
-int so_records_changed(struct so_store *s, int64_t book_id)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', error = NULL "
-					    "WHERE stage IN ('validate', 'normalize') AND unit_id = ?1 "
-					    "AND state <> 'running'");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, book_id);
-	return so_store_step_done(s, st);
-}
-
 /* One record as the rules see it, with storage for its strings. */
 struct loaded {
 	struct so_record_view view;

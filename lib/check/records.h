@@ -19,9 +19,6 @@
 /* Workers of the two stages: claim books until none is left. Return an exit code. */
 int so_validate_worker(const char *batch_dir);
 int so_normalize_worker(const char *batch_dir);
-/* Marks the book's validate and normalize units pending again (new records arrived). Use in
- * the transaction that adds them. */
-int so_records_changed(struct so_store *s, int64_t book_id);
 
 /* Runs the rules over the book again (its records not approved, rejected or synced) and
  * stores the flags and statuses, in the caller's transaction — after an archivist's change.

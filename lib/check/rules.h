@@ -46,10 +46,6 @@ struct so_flag_list {
 };
 void so_flag_list_release(struct so_flag_list *l);
 
-/* A cell with at least this many marks was written in (a few specks are not writing); one the
- * recognizer reads nothing in is UNREADABLE. */
-#define SO_WRITTEN_MARKS 3
-
 /* Confidence thresholds per field kind, from schemas/confidence-thresholds.json. */
 double so_confidence_threshold(enum so_kind kind);
 

@@ -13,8 +13,6 @@
 #include "base/fault.h"
 #include "base/util.h"
 #include "batch/stage.h"
-#include "check/records.h"
-#include "check/rules.h"
 #include "cli/cli.h"
 #include "read/ocr.h"
 #include "read/recognize.h"
@@ -1633,7 +1631,7 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 	    (header < 0.5 && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
 					  "the header row reads unlike layout %s (%.0f%% of its "
 					  "words found)", l->name, header * 100) < 0) ||
-	    so_records_changed(w->s, file.book_id) < 0 ||
+	    so_unit_book_changed(w->s, file.book_id) < 0 ||
 	    so_unit_finish(w->s, SO_OCR_STAGE, page_id, NULL) < 0 || so_store_commit(w->s) < 0) {
 		so_store_rollback(w->s);
 		r = -1;

@@ -12,6 +12,10 @@
 
 #define SO_FIELD_MAX 16
 
+/* A cell with at least this many marks was written in (a few specks are not writing); one the
+ * recognizer reads nothing in is UNREADABLE. */
+#define SO_WRITTEN_MARKS 3
+
 struct so_span {
 	const char *sub;      /* sub-field name: "full_name", "birth_date", ... */
 	size_t start, end;    /* byte span of the value in the cell text (end exclusive) */
