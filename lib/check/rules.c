@@ -1,6 +1,14 @@
-/* The validation catalogue (see rules.h). */
+/*
+ * The validation catalogue of REGISTERS.md as data: one table of rules (the flag each raises,
+ * its severity, the books it applies to, the fields or field kinds it looks at, the legal
+ * limits it applies and the check that decides), one table of the legal deadlines and age
+ * limits, and the loops that run them — within a record (so_rules_record) and across a book
+ * (so_rules_book). A rule's flags come out in table order, field rules field by field, so the
+ * order of the rows is the order of the flags an archivist reads.
+ */
 #include <ctype.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,25 +23,276 @@
 #include "register/normalize.h"
 #include "register/refdata.h"
 
+/* The law ------------------------------------------------------------------------------------ */
+
+static const struct so_legal_limit legal_limits[SO_LIMITS] = {
+	[SO_LIMIT_BIRTH_REGISTRATION] = {
+		"birth registered, days after the birth", "birth", 0, 60, SO_UNIT_DAYS,
+		"Luật Hộ tịch 2014, Điều 15: “Trong thời hạn 60 ngày kể từ ngày sinh con, cha hoặc "
+		"mẹ có trách nhiệm đăng ký khai sinh cho con”" },
+	[SO_LIMIT_DEATH_REGISTRATION] = {
+		"death registered, days after the death", "death", 0, 15, SO_UNIT_DAYS,
+		"Luật Hộ tịch 2014, Điều 33: “Trong thời hạn 15 ngày kể từ ngày có người chết thì "
+		"vợ, chồng hoặc con, cha, mẹ hoặc người thân thích khác của người chết có trách "
+		"nhiệm đi đăng ký khai tử”" },
+	[SO_LIMIT_PARENT_AGE_MIN] = {
+		"a parent's age at the child's birth", "birth", 1, 12, SO_UNIT_YEARS,
+		"no law: a plausibility bound of REGISTERS.md (a younger parent is a misreading, "
+		"likely)" },
+	[SO_LIMIT_PARENT_AGE_MAX] = {
+		"a parent's age at the child's birth", "birth", 0, 65, SO_UNIT_YEARS,
+		"no law: a plausibility bound of REGISTERS.md (an older parent is a misreading, "
+		"likely)" },
+	[SO_LIMIT_HUSBAND_AGE] = {
+		"the husband's age at the registration of the marriage", "marriage", 1, 20,
+		SO_UNIT_YEARS,
+		"Luật Hôn nhân và gia đình 2014, Điều 8, khoản 1, điểm a: “Nam từ đủ 20 tuổi trở lên, "
+		"nữ từ đủ 18 tuổi trở lên”" },
+	[SO_LIMIT_WIFE_AGE] = {
+		"the wife's age at the registration of the marriage", "marriage", 1, 18, SO_UNIT_YEARS,
+		"Luật Hôn nhân và gia đình 2014, Điều 8, khoản 1, điểm a: “Nam từ đủ 20 tuổi trở lên, "
+		"nữ từ đủ 18 tuổi trở lên”" },
+};
+
+/* The catalogue --------------------------------------------------------------------------------- */
+
+/* What a check is given. */
+struct so_rule_call {
+	const struct so_record_view *r;
+	struct so_flag_list *out;
+	/* FIELD rules: the field judged */
+	const struct so_rule_field *fd;
+	enum so_kind kind;
+	const char *label;              /* how an archivist knows it (so_field_label) */
+	int dash;                       /* its reading is a dash: "not applicable" */
+	int confirmed;                  /* another cell or the register's sequence confirms it */
+	const struct so_canon *canon;   /* its canonical value; empty for a dash */
+	/* BOOK rules: record I of the book */
+	const struct book *book;
+	size_t i;
+};
+
+static int required_each(const struct so_rule *, const struct so_rule_call *);
+static int required_any(const struct so_rule *, const struct so_rule_call *);
+static int cell_unread(const struct so_rule *, const struct so_rule_call *);
+static int low_confidence(const struct so_rule *, const struct so_rule_call *);
+static int no_value(const struct so_rule *, const struct so_rule_call *);
+static int date_in_future(const struct so_rule *, const struct so_rule_call *);
+static int place_unsure(const struct so_rule *, const struct so_rule_call *);
+static int name_chars(const struct so_rule *, const struct so_rule_call *);
+static int id_number_format(const struct so_rule *, const struct so_rule_call *);
+static int id_number_owner(const struct so_rule *, const struct so_rule_call *);
+static int id_document_format(const struct so_rule *, const struct so_rule_call *);
+static int id_document_owner(const struct so_rule *, const struct so_rule_call *);
+static int registration_year(const struct so_rule *, const struct so_rule_call *);
+static int date_not_after(const struct so_rule *, const struct so_rule_call *);
+static int date_not_before(const struct so_rule *, const struct so_rule_call *);
+static int registered_late(const struct so_rule *, const struct so_rule_call *);
+static int parent_age(const struct so_rule *, const struct so_rule_call *);
+static int marriage_age(const struct so_rule *, const struct so_rule_call *);
+static int number_twice(const struct so_rule *, const struct so_rule_call *);
+static int number_gap(const struct so_rule *, const struct so_rule_call *);
+static int entry_twice(const struct so_rule *, const struct so_rule_call *);
+
+#define DATES (SO_KIND_BIT(SO_KIND_DATE) | SO_KIND_BIT(SO_KIND_DATETIME))
+#define ALL_KINDS (((1u << SO_KINDS) - 1) & ~SO_KIND_BIT(SO_KIND_NONE))
+
+/*
+ * The rules, in the order their flags are raised for a record: the required fields and the
+ * unreadable cells; then field by field, in the record's order, its confidence and what its
+ * kind must be; then the dates against each other and the law's limits. The book's rules run
+ * after, record by record. A row's WORDS go into its message as its check says.
+ */
+static const struct so_rule catalogue[] = {
+	/* required fields: the registration everywhere, then the book's own */
+	{ "REQUIRED_MISSING", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0,
+	  { "registration_number", "registration_date" }, { 0 }, { 0 }, required_each },
+	{ "REQUIRED_MISSING", "error", SO_BOOKS_BIRTH, SO_RULE_RECORD, 0, 0,
+	  { "child.full_name", "child.birth_date", "child.sex" }, { 0 }, { 0 }, required_each },
+	{ "REQUIRED_MISSING", "error", SO_BOOKS_MARRIAGE, SO_RULE_RECORD, 0, 0,
+	  { "husband.full_name", "wife.full_name", "husband.birth_date", "wife.birth_date" },
+	  { 0 }, { 0 }, required_each },
+	{ "REQUIRED_MISSING", "error", SO_BOOKS_DEATH, SO_RULE_RECORD, 0, 0,
+	  { "deceased.full_name", "death.datetime" }, { 0 }, { 0 }, required_each },
+	{ "REQUIRED_MISSING", "error", SO_BOOKS_PARENTAGE, SO_RULE_RECORD, 0, 0,
+	  { "parent.full_name", "child.full_name", "relationship" }, { 0 }, { 0 }, required_each },
+	{ "REQUIRED_MISSING", "error", SO_BOOKS_BIRTH, SO_RULE_RECORD, 0, 0,
+	  { "mother.full_name", "father.full_name" }, { 0 },
+	  { "Thiếu họ tên của cả người mẹ và người cha" }, required_any },
+	/* every cell of the layout */
+	{ "UNREADABLE", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0, { 0 }, { 0 }, { 0 },
+	  cell_unread },
+
+	/* field by field */
+	{ "LOW_CONFIDENCE", "error", SO_BOOKS_ALL, SO_RULE_FIELD, ALL_KINDS, 1, { 0 }, { 0 }, { 0 },
+	  low_confidence },
+	{ "DATE_INVALID", "error", SO_BOOKS_ALL, SO_RULE_FIELD, DATES, 0, { 0 }, { 0 },
+	  { "không phải là một ngày có thật" }, no_value },
+	{ "DATE_IN_FUTURE", "error", SO_BOOKS_ALL, SO_RULE_FIELD, DATES, 0, { 0 }, { 0 }, { 0 },
+	  date_in_future },
+	{ "SEX_VALUE", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_SEX), 0, { 0 },
+	  { 0 }, { "phải là “Nam” hoặc “Nữ”" }, no_value },
+	{ "ETHNICITY_UNKNOWN", "error", SO_BOOKS_ALL, SO_RULE_FIELD,
+	  SO_KIND_BIT(SO_KIND_ETHNICITY), 0, { 0 }, { 0 }, { "không có trong danh mục 54 dân tộc" },
+	  no_value },
+	{ "NATIONALITY_UNKNOWN", "error", SO_BOOKS_ALL, SO_RULE_FIELD,
+	  SO_KIND_BIT(SO_KIND_NATIONALITY), 0, { 0 }, { 0 },
+	  { "không phải là một quốc gia đã biết" }, no_value },
+	{ "PLACE_UNMATCHED", "warning", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_PLACE), 0,
+	  { 0 }, { 0 }, { "không khớp chắc chắn với đơn vị hành chính nào" }, place_unsure },
+	{ "NAME_CHARS", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_NAME), 0, { 0 },
+	  { 0 }, { 0 }, name_chars },
+	{ "ID_FORMAT", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_ID_NUMBER), 0,
+	  { 0 }, { 0 }, { 0 }, id_number_format },
+	{ "ID_MISMATCH", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_ID_NUMBER), 0,
+	  { 0 }, { 0 }, { 0 }, id_number_owner },
+	{ "ID_FORMAT", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_ID_DOCUMENT), 0,
+	  { 0 }, { 0 }, { 0 }, id_document_format },
+	{ "ID_MISMATCH", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_ID_DOCUMENT), 0,
+	  { 0 }, { 0 }, { 0 }, id_document_owner },
+
+	/* dates against each other: births before the registration, in every book */
+	{ "REGISTRATION_YEAR", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0, { "registration_date" },
+	  { 0 }, { 0 }, registration_year },
+	{ "DATE_ORDER", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0,
+	  { "child.birth_date", "registration_date" }, { 0 }, { " ở sau ngày đăng ký" },
+	  date_not_after },
+	{ "DATE_ORDER", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0,
+	  { "husband.birth_date", "registration_date" }, { 0 }, { " ở sau ngày đăng ký" },
+	  date_not_after },
+	{ "DATE_ORDER", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0,
+	  { "wife.birth_date", "registration_date" }, { 0 }, { " ở sau ngày đăng ký" },
+	  date_not_after },
+	{ "DATE_ORDER", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0,
+	  { "deceased.birth_date", "registration_date" }, { 0 }, { " ở sau ngày đăng ký" },
+	  date_not_after },
+	{ "DATE_ORDER", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0,
+	  { "mother.birth_date", "registration_date" }, { 0 }, { " ở sau ngày đăng ký" },
+	  date_not_after },
+	{ "DATE_ORDER", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0,
+	  { "father.birth_date", "registration_date" }, { 0 }, { " ở sau ngày đăng ký" },
+	  date_not_after },
+	{ "DATE_ORDER", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0,
+	  { "parent.birth_date", "registration_date" }, { 0 }, { " ở sau ngày đăng ký" },
+	  date_not_after },
+	/* a death: born, died, notified, registered */
+	{ "DATE_ORDER", "error", SO_BOOKS_DEATH, SO_RULE_RECORD, 0, 0,
+	  { "death.datetime", "deceased.birth_date" }, { 0 }, { "Ngày chết ở trước ngày sinh" },
+	  date_not_before },
+	{ "DATE_ORDER", "error", SO_BOOKS_DEATH, SO_RULE_RECORD, 0, 0,
+	  { "death_notice.date", "death.datetime" }, { 0 },
+	  { "Giấy báo tử được cấp trước ngày chết" }, date_not_before },
+	{ "DATE_ORDER", "error", SO_BOOKS_DEATH, SO_RULE_RECORD, 0, 0,
+	  { "registration_date", "death.datetime" }, { 0 },
+	  { "Ngày đăng ký khai tử ở trước ngày chết" }, date_not_before },
+	/* the law's limits */
+	{ "LATE_REGISTRATION", "warning", SO_BOOKS_DEATH, SO_RULE_RECORD, 0, 0,
+	  { "registration_date", "death.datetime" }, { SO_LIMIT_DEATH_REGISTRATION },
+	  { "khai tử", "ngày chết" }, registered_late },
+	{ "LATE_REGISTRATION", "warning", SO_BOOKS_BIRTH, SO_RULE_RECORD, 0, 0,
+	  { "registration_date", "child.birth_date" }, { SO_LIMIT_BIRTH_REGISTRATION },
+	  { "khai sinh", "ngày sinh" }, registered_late },
+	{ "PARENT_AGE", "warning", SO_BOOKS_BIRTH, SO_RULE_RECORD, 0, 0,
+	  { "mother.birth_date", "child.birth_date" },
+	  { SO_LIMIT_PARENT_AGE_MIN, SO_LIMIT_PARENT_AGE_MAX }, { "Người mẹ" }, parent_age },
+	{ "PARENT_AGE", "warning", SO_BOOKS_BIRTH, SO_RULE_RECORD, 0, 0,
+	  { "father.birth_date", "child.birth_date" },
+	  { SO_LIMIT_PARENT_AGE_MIN, SO_LIMIT_PARENT_AGE_MAX }, { "Người cha" }, parent_age },
+	{ "AGE_AT_MARRIAGE", "warning", SO_BOOKS_MARRIAGE, SO_RULE_RECORD, 0, 0,
+	  { "husband.birth_date", "registration_date" }, { SO_LIMIT_HUSBAND_AGE },
+	  { "Người chồng" }, marriage_age },
+	{ "AGE_AT_MARRIAGE", "warning", SO_BOOKS_MARRIAGE, SO_RULE_RECORD, 0, 0,
+	  { "wife.birth_date", "registration_date" }, { SO_LIMIT_WIFE_AGE }, { "Người vợ" },
+	  marriage_age },
+
+	/* across the book, record by record */
+	{ "SEQUENCE_DUPLICATE", "error", SO_BOOKS_ALL, SO_RULE_BOOK, 0, 0,
+	  { "registration_number" }, { 0 }, { 0 }, number_twice },
+	{ "SEQUENCE_GAP", "warning", SO_BOOKS_ALL, SO_RULE_BOOK, 0, 0, { "registration_number" },
+	  { 0 }, { 0 }, number_gap },
+	{ "DUPLICATE_ENTRY", "error", SO_BOOKS_ALL, SO_RULE_BOOK, 0, 0, { "registration_number" },
+	  { 0 }, { 0 }, entry_twice },
+};
+
+/* The person and event of an entry, by book type, for finding the same entry twice. */
+static const struct {
+	const char *book;
+	const char *fields[2];
+} entry_keys[] = {
+	{ "birth", { "child.full_name", "child.birth_date" } },
+	{ "marriage", { "husband.full_name", "wife.full_name" } },
+	{ "death", { "deceased.full_name", "death.datetime" } },
+	{ "parentage", { "parent.full_name", "child.full_name" } },
+};
+
+static const struct {
+	const char *type;
+	unsigned bit;
+} book_bits[] = {
+	{ "birth", SO_BOOKS_BIRTH },
+	{ "marriage", SO_BOOKS_MARRIAGE },
+	{ "death", SO_BOOKS_DEATH },
+	{ "parentage", SO_BOOKS_PARENTAGE },
+};
+
+/* A place matched at least this surely is the unit named. */
+#define PLACE_MATCH_SURE 0.9
+/* The digits of a personal id (CCCD) and of the old identity card (CMND). */
+enum { CCCD_DIGITS = 12, CMND_DIGITS = 9 };
+
+const struct so_rule *so_rules_catalogue(size_t *n)
+{
+	*n = SO_ARRAY_SIZE(catalogue);
+	return catalogue;
+}
+
+const struct so_legal_limit *so_legal_limit(enum so_limit id)
+{
+	if ((unsigned)id >= SO_LIMITS || id == SO_LIMIT_NONE)
+		return NULL;
+	return &legal_limits[id];
+}
+
+/* 1 when RULE applies to a book of type TYPE. */
+static int rule_applies(const struct so_rule *rule, const char *type)
+{
+	if (rule->books == SO_BOOKS_ALL)
+		return 1;
+	for (size_t i = 0; i < SO_ARRAY_SIZE(book_bits); i++)
+		if (strcmp(book_bits[i].type, type) == 0)
+			return (rule->books & book_bits[i].bit) != 0;
+	return 0;
+}
+
+static size_t rule_nfields(const struct so_rule *rule)
+{
+	size_t n = 0;
+	while (n < SO_ARRAY_SIZE(rule->fields) && rule->fields[n])
+		n++;
+	return n;
+}
+
+/* Flags --------------------------------------------------------------------------------------- */
+
 void so_flag_list_release(struct so_flag_list *l)
 {
 	SO_FREE(l->v);
 	l->n = l->cap = 0;
 }
 
-static int flag(struct so_flag_list *l, const char *code, const char *severity,
-		const char *const *fields, size_t nfields, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+/* Appends a flag of RULE on the NFIELDS FIELDS to L. 0, or -1 (no memory). */
+static int flag(struct so_flag_list *l, const struct so_rule *rule, const char *const *fields,
+		size_t nfields, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int flag(struct so_flag_list *l, const char *code, const char *severity,
-		const char *const *fields, size_t nfields, const char *fmt, ...)
+static int flag(struct so_flag_list *l, const struct so_rule *rule, const char *const *fields,
+		size_t nfields, const char *fmt, ...)
 {
 	if (SO_ARRAY_GROW(l->v, l->n, l->cap) < 0)
 		return -1;
 	struct so_flag_spec *f = &l->v[l->n++];
 	memset(f, 0, sizeof(*f));
-	snprintf(f->code, sizeof(f->code), "%s", code);
-	f->severity = severity;
+	snprintf(f->code, sizeof(f->code), "%s", rule->code);
+	f->severity = rule->severity;
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < nfields; i++)
 		json_array_append_new(a, json_string(fields[i]));
@@ -48,23 +307,38 @@ static int flag(struct so_flag_list *l, const char *code, const char *severity,
 	return 0;
 }
 
+/* A flag of a FIELD rule on the field judged. */
+#define field_flag(rule, call, ...) flag((call)->out, (rule), &(call)->fd->name, 1, __VA_ARGS__)
+
 /* Thresholds ---------------------------------------------------------------------------------- */
+
+/* The threshold of each kind, and at SO_KINDS the one of a kind out of range: written once by
+ * thresholds_load under thresholds_once, read only after. */
+static pthread_once_t thresholds_once = PTHREAD_ONCE_INIT;
+static double thresholds[SO_KINDS + 1];
+
+static void thresholds_load(void)
+{
+	json_t *t = NULL;
+	const struct so_embedded *e = so_embedded_find("confidence-thresholds.json");
+	if (e)
+		t = json_loadb((const char *)e->data, e->size, 0, NULL);
+	json_t *def = json_object_get(t, "default");
+	double fallback = json_is_number(def) ? json_number_value(def) : 0.6;
+	for (int k = 0; k < SO_KINDS; k++) {
+		json_t *th = json_object_get(json_object_get(t, "thresholds"), so_kind_name(k));
+		thresholds[k] = json_is_number(th) ? json_number_value(th) : fallback;
+	}
+	/* so_kind_name gives "" out of range: the default, unless the file names "" */
+	json_t *none = json_object_get(json_object_get(t, "thresholds"), "");
+	thresholds[SO_KINDS] = json_is_number(none) ? json_number_value(none) : fallback;
+	json_decref(t);
+}
 
 double so_confidence_threshold(enum so_kind kind)
 {
-	static json_t *t;
-	static int loaded;
-	if (!loaded) {
-		loaded = 1;
-		const struct so_embedded *e = so_embedded_find("confidence-thresholds.json");
-		if (e)
-			t = json_loadb((const char *)e->data, e->size, 0, NULL);
-	}
-	json_t *th = json_object_get(json_object_get(t, "thresholds"), so_kind_name(kind));
-	if (json_is_number(th))
-		return json_number_value(th);
-	json_t *def = json_object_get(t, "default");
-	return json_is_number(def) ? json_number_value(def) : 0.6;
+	pthread_once(&thresholds_once, thresholds_load);
+	return (unsigned)kind < SO_KINDS ? thresholds[kind] : thresholds[SO_KINDS];
 }
 
 /* Record helpers ------------------------------------------------------------------------------ */
@@ -139,11 +413,13 @@ static int when_cmp(struct when a, struct when b)
 	return a.m < b.m ? -1 : 1;
 }
 
-/* Whole years from A to B (on what is written), or -1000 when unknown. */
+#define AGE_UNKNOWN (-1000)
+
+/* Whole years from A to B (on what is written), or AGE_UNKNOWN. */
 static int years_between(struct when a, struct when b)
 {
 	if (!a.set || !b.set)
-		return -1000;
+		return AGE_UNKNOWN;
 	int years = b.y - a.y;
 	if (a.m && b.m && (b.m < a.m || (b.m == a.m && a.d && b.d && b.d < a.d)))
 		years--;
@@ -197,51 +473,6 @@ static long registration_ymd(const struct so_record_view *r)
 	return w.set ? w.y * 10000L + w.m * 100L + w.d : 0;
 }
 
-/* Rules within a record ------------------------------------------------------------------------ */
-
-static const char *const required[][8] = {
-	{ "birth", "child.full_name", "child.birth_date", "child.sex", NULL },
-	{ "marriage", "husband.full_name", "wife.full_name", "husband.birth_date",
-	  "wife.birth_date", NULL },
-	{ "death", "deceased.full_name", "death.datetime", NULL },
-	{ "parentage", "parent.full_name", "child.full_name", "relationship", NULL },
-};
-
-static int rule_required(const struct so_record_view *r, struct so_flag_list *out)
-{
-	const char *type = r->layout->book_type;
-	const char *common[] = { "registration_number", "registration_date" };
-	char lab[256];
-	for (size_t i = 0; i < 2; i++) {
-		if (!raw_of(r, common[i])) {
-			label(r->layout, common[i], lab, sizeof(lab));
-			if (flag(out, "REQUIRED_MISSING", "error", &common[i], 1,
-				 "Thiếu thông tin bắt buộc: %s", lab) < 0)
-				return -1;
-		}
-	}
-	for (size_t t = 0; t < SO_ARRAY_SIZE(required); t++) {
-		if (strcmp(required[t][0], type) != 0)
-			continue;
-		for (size_t k = 1; k < 8 && required[t][k]; k++) {
-			if (raw_of(r, required[t][k]))
-				continue;
-			label(r->layout, required[t][k], lab, sizeof(lab));
-			if (flag(out, "REQUIRED_MISSING", "error", &required[t][k], 1,
-				 "Thiếu thông tin bắt buộc: %s", lab) < 0)
-				return -1;
-		}
-	}
-	if (strcmp(type, "birth") == 0 && !raw_of(r, "mother.full_name") &&
-	    !raw_of(r, "father.full_name")) {
-		const char *f[] = { "mother.full_name", "father.full_name" };
-		if (flag(out, "REQUIRED_MISSING", "error", f, 2,
-			 "Thiếu họ tên của cả người mẹ và người cha") < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* Text that holds no letter or digit is nothing usable. */
 static int usable(const char *s)
 {
@@ -261,44 +492,6 @@ static int not_applicable(const char *s)
 	int na = ink && !clean;
 	free(clean);
 	return na;
-}
-
-static int rule_unreadable(const struct so_record_view *r, struct so_flag_list *out)
-{
-	const struct so_layout *l = r->layout;
-	char lab[256];
-	for (size_t c = 0; c < l->ncolumns; c++) {
-		const struct so_column *col = &l->columns[c];
-		const char *names[32];
-		size_t n = 0;
-		int empty = 1, marks = 0;
-		if (col->kind == SO_COLUMN_FIELD) {
-			names[n++] = col->field;
-		} else {
-			for (size_t k = 0; k < col->nsubfields && n < 32; k++) {
-				static char buf[32][160];
-				snprintf(buf[n], sizeof(buf[n]), "%s.%s", col->prefix, col->subfields[k]);
-				names[n] = buf[n];
-				n++;
-			}
-		}
-		for (size_t k = 0; k < n; k++) {
-			const struct so_rule_field *f = field(r, names[k]);
-			if (f && f->marks > marks)
-				marks = f->marks;
-			/* a dash or a cross is a reading too: "not applicable" */
-			if (f && f->raw && *f->raw && (usable(f->raw) || not_applicable(f->raw)))
-				empty = 0;
-		}
-		if (!empty || marks < SO_WRITTEN_MARKS)
-			continue;
-		snprintf(lab, sizeof(lab), "“%s” (cột %d)", col->title, col->index);
-		if (flag(out, "UNREADABLE", "error", names, n,
-			 "Ô %s có chữ nhưng máy không đọc được (chữ viết tay, mờ hoặc bị hỏng): "
-			 "cần đọc từ ảnh", lab) < 0)
-			return -1;
-	}
-	return 0;
 }
 
 /* The sex and birth of the person an identity number belongs to. */
@@ -351,43 +544,6 @@ static int province_code_known(const char *three)
 	return 0;
 }
 
-/* Checks a 12-digit CCCD against its owner. */
-static int cccd_check(const struct so_record_view *r, const char *name, const char *digits,
-		      struct so_flag_list *out)
-{
-	const char *sex;
-	struct when birth;
-	owner_of(r, name, &sex, &birth);
-	char lab[256];
-	label(r->layout, name, lab, sizeof(lab));
-	const char *f[] = { name };
-	if (!province_code_known(digits))
-		return flag(out, "ID_MISMATCH", "error", f, 1,
-			    "Số CCCD %s ở %s có mã tỉnh %.3s không có trong danh mục", digits, lab,
-			    digits);
-	int g = digits[3] - '0';
-	int yy = (digits[4] - '0') * 10 + (digits[5] - '0');
-	if (g > 5)
-		return flag(out, "ID_MISMATCH", "error", f, 1,
-			    "Số CCCD %s ở %s có chữ số thứ 4 (%d) không hợp lệ", digits, lab, g);
-	const char *id_sex = g % 2 ? "female" : "male";
-	int century = 1900 + (g / 2) * 100;
-	if (sex && strcmp(sex, id_sex) != 0)
-		return flag(out, "ID_MISMATCH", "error", f, 1,
-			    "Số CCCD %s ở %s ghi giới tính %s, nhưng người này là %s", digits, lab,
-			    strcmp(id_sex, "male") == 0 ? "nam" : "nữ",
-			    strcmp(sex, "male") == 0 ? "nam" : "nữ");
-	if (birth.set && (birth.y / 100) * 100 == century - 0 && birth.y % 100 != yy)
-		return flag(out, "ID_MISMATCH", "error", f, 1,
-			    "Số CCCD %s ở %s ghi năm sinh %d%02d, nhưng năm sinh là %d", digits, lab,
-			    century / 100, yy, birth.y);
-	if (birth.set && (birth.y / 100) * 100 != century)
-		return flag(out, "ID_MISMATCH", "error", f, 1,
-			    "Số CCCD %s ở %s ghi thế kỷ sinh %d, nhưng năm sinh là %d", digits, lab,
-			    century / 100 + 1, birth.y);
-	return 0;
-}
-
 static int nationality_not_vn(const struct so_record_view *r, const char *name_field)
 {
 	char prefix[64], nat[96];
@@ -409,19 +565,154 @@ static int nationality_not_vn(const struct so_record_view *r, const char *name_f
 	return foreign;
 }
 
-static int rule_name_chars(const struct so_record_view *r, const char *name, const char *raw,
-			   struct so_flag_list *out)
+/* Rules within a record ------------------------------------------------------------------------ */
+
+/* REQUIRED_MISSING: one flag for each field of the row that is empty. */
+static int required_each(const struct so_rule *rule, const struct so_rule_call *call)
 {
 	char lab[256];
-	label(r->layout, name, lab, sizeof(lab));
-	const char *f[] = { name };
+	for (size_t k = 0; k < rule_nfields(rule); k++) {
+		if (raw_of(call->r, rule->fields[k]))
+			continue;
+		label(call->r->layout, rule->fields[k], lab, sizeof(lab));
+		if (flag(call->out, rule, &rule->fields[k], 1, "Thiếu thông tin bắt buộc: %s", lab) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* REQUIRED_MISSING: one flag on all the fields of the row when every one is empty; WORDS[0]
+ * is its message. */
+static int required_any(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	size_t n = rule_nfields(rule);
+	for (size_t k = 0; k < n; k++)
+		if (raw_of(call->r, rule->fields[k]))
+			return 0;
+	return flag(call->out, rule, rule->fields, n, "%s", rule->words[0]);
+}
+
+/* UNREADABLE: each cell of the layout with ink (SO_WRITTEN_MARKS) in which no field has a usable
+ * reading; the flag names every field of the cell. */
+static int cell_unread(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_record_view *r = call->r;
+	const struct so_layout *l = r->layout;
+	char lab[256];
+	char subnames[32][160];
+	for (size_t c = 0; c < l->ncolumns; c++) {
+		const struct so_column *col = &l->columns[c];
+		const char *names[32];
+		size_t n = 0;
+		int empty = 1, marks = 0;
+		if (col->kind == SO_COLUMN_FIELD) {
+			names[n++] = col->field;
+		} else {
+			for (size_t k = 0; k < col->nsubfields && n < 32; k++) {
+				snprintf(subnames[n], sizeof(subnames[n]), "%s.%s", col->prefix,
+					 col->subfields[k]);
+				names[n] = subnames[n];
+				n++;
+			}
+		}
+		for (size_t k = 0; k < n; k++) {
+			const struct so_rule_field *f = field(r, names[k]);
+			if (f && f->marks > marks)
+				marks = f->marks;
+			/* a dash or a cross is a reading too: "not applicable" */
+			if (f && f->raw && *f->raw && (usable(f->raw) || not_applicable(f->raw)))
+				empty = 0;
+		}
+		if (!empty || marks < SO_WRITTEN_MARKS)
+			continue;
+		snprintf(lab, sizeof(lab), "“%s” (cột %d)", col->title, col->index);
+		if (flag(call->out, rule, names, n,
+			 "Ô %s có chữ nhưng máy không đọc được (chữ viết tay, mờ hoặc bị hỏng): "
+			 "cần đọc từ ảnh", lab) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * LOW_CONFIDENCE: a reading not sure enough to stand. A dash read under its kind's threshold;
+ * a registration number its neighbours leave no room for, whatever its confidence; any other
+ * reading under the threshold, unless a closed list holds its value exactly or another cell
+ * confirms it. Under means conf < threshold: a confidence equal to the threshold passes, and
+ * an unknown one (-1) raises nothing.
+ */
+static int low_confidence(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_rule_field *fd = call->fd;
+	const struct so_record_view *r = call->r;
+	double th = so_confidence_threshold(call->kind);
+	if (call->dash) {
+		/* "not applicable" is a value too: a dash the recognizer doubts may be a word it
+		 * could not read */
+		if (!call->confirmed && fd->conf >= 0 && fd->conf < th)
+			return field_flag(rule, call,
+					  "%s đọc như gạch ngang (không áp dụng) nhưng máy không "
+					  "chắc chắn (độ tin cậy %.0f%%): hãy đối chiếu với ảnh",
+					  call->label, fd->conf * 100);
+		return 0;
+	}
+	if (r->number_expected > 0 && strcmp(fd->name, "registration_number") == 0)
+		return field_flag(rule, call,
+				  "Máy đọc %s là “%s”, nhưng mục trước và mục sau mang số %ld và %ld: "
+				  "có thể là số %ld, hãy đối chiếu với ảnh", call->label, fd->raw,
+				  r->number_expected - 1, r->number_expected + 1, r->number_expected);
+	/* a value found exactly in a closed list stands on the list, not on the confidence */
+	if (!call->canon->verified && !call->confirmed && fd->conf >= 0 && fd->conf < th)
+		return field_flag(rule, call,
+				  "Máy đọc %s không chắc chắn (độ tin cậy %.0f%%, cần %.0f%%): hãy đối "
+				  "chiếu với ảnh", call->label, fd->conf * 100, th * 100);
+	return 0;
+}
+
+/* The field has no canonical value (not a date, not a sex, not in its list): "LABEL WORDS[0]:
+ * “reading”". */
+static int no_value(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	if (call->canon->value)
+		return 0;
+	return field_flag(rule, call, "%s %s: “%s”", call->label, rule->words[0], call->fd->raw);
+}
+
+/* DATE_IN_FUTURE: a date after the scan of the book (the parts not written taken as 1). */
+static int date_in_future(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_record_view *r = call->r;
+	if (!call->canon->value || !r->scan_date)
+		return 0;
+	struct when w = when_of(r, call->fd->name);
+	long ymd = w.set ? w.y * 10000L + (w.m ? w.m : 1) * 100L + (w.d ? w.d : 1) : 0;
+	if (ymd <= r->scan_date)
+		return 0;
+	return field_flag(rule, call, "%s (%s) ở sau ngày quét sổ", call->label, call->fd->raw);
+}
+
+/* PLACE_UNMATCHED: no unit matched, or not surely: "LABEL WORDS[0]: “reading”". */
+static int place_unsure(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_canon *c = call->canon;
+	if (!c->value || c->match < PLACE_MATCH_SURE)
+		return field_flag(rule, call, "%s %s: “%s”", call->label, rule->words[0],
+				  call->fd->raw);
+	return 0;
+}
+
+/* NAME_CHARS: digits or symbols in a name, or (for a Vietnamese) a word that is no syllable:
+ * a flag for each such word. */
+static int name_chars(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const char *raw = call->fd->raw;
 	for (const unsigned char *p = (const unsigned char *)raw; *p; p++) {
 		if (isdigit(*p) || (*p < 0x80 && !isalpha(*p) && *p != ' ' && *p != '-' &&
 				    *p != '\'' && *p != '\n'))
-			return flag(out, "NAME_CHARS", "error", f, 1,
-				    "%s có chữ số hoặc ký hiệu: %s", lab, raw);
+			return field_flag(rule, call, "%s có chữ số hoặc ký hiệu: %s", call->label,
+					  raw);
 	}
-	if (nationality_not_vn(r, name))
+	if (nationality_not_vn(call->r, call->fd->name))
 		return 0; /* a foreign name need not be Vietnamese syllables */
 	char *copy = so_strdup(raw), *save = NULL;
 	if (!copy)
@@ -429,10 +720,156 @@ static int rule_name_chars(const struct so_record_view *r, const char *name, con
 	int r2 = 0;
 	for (char *w = strtok_r(copy, " \n-", &save); w && r2 == 0; w = strtok_r(NULL, " \n-", &save))
 		if (!so_is_syllable(w))
-			r2 = flag(out, "NAME_CHARS", "error", f, 1,
-				  "%s có tiếng “%s” không phải tiếng Việt: %s", lab, w, raw);
+			r2 = field_flag(rule, call, "%s có tiếng “%s” không phải tiếng Việt: %s",
+					call->label, w, raw);
 	free(copy);
 	return r2;
+}
+
+/* ID_MISMATCH: the CCCD DIGITS (12) of the field judged against its owner: the province code,
+ * the sex and century of digit 4, the year of digits 5-6. */
+static int cccd_check(const struct so_rule *rule, const struct so_rule_call *call,
+		      const char *digits)
+{
+	const char *sex;
+	struct when birth;
+	owner_of(call->r, call->fd->name, &sex, &birth);
+	const char *lab = call->label;
+	if (!province_code_known(digits))
+		return field_flag(rule, call, "Số CCCD %s ở %s có mã tỉnh %.3s không có trong danh mục",
+				  digits, lab, digits);
+	int g = digits[3] - '0';
+	int yy = (digits[4] - '0') * 10 + (digits[5] - '0');
+	if (g > 5)
+		return field_flag(rule, call, "Số CCCD %s ở %s có chữ số thứ 4 (%d) không hợp lệ",
+				  digits, lab, g);
+	const char *id_sex = g % 2 ? "female" : "male";
+	int century = 1900 + (g / 2) * 100;
+	if (sex && strcmp(sex, id_sex) != 0)
+		return field_flag(rule, call, "Số CCCD %s ở %s ghi giới tính %s, nhưng người này là %s",
+				  digits, lab, strcmp(id_sex, "male") == 0 ? "nam" : "nữ",
+				  strcmp(sex, "male") == 0 ? "nam" : "nữ");
+	if (birth.set && (birth.y / 100) * 100 == century && birth.y % 100 != yy)
+		return field_flag(rule, call, "Số CCCD %s ở %s ghi năm sinh %d%02d, nhưng năm sinh là %d",
+				  digits, lab, century / 100, yy, birth.y);
+	if (birth.set && (birth.y / 100) * 100 != century)
+		return field_flag(rule, call, "Số CCCD %s ở %s ghi thế kỷ sinh %d, nhưng năm sinh là %d",
+				  digits, lab, century / 100 + 1, birth.y);
+	return 0;
+}
+
+/* ID_FORMAT of a personal id: not 12 digits. */
+static int id_number_format(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const char *v = call->canon->value;
+	if (v && strlen(v) == CCCD_DIGITS)
+		return 0;
+	return field_flag(rule, call, "%s phải có %d chữ số: “%s”", call->label, CCCD_DIGITS,
+			  call->fd->raw);
+}
+
+/* ID_MISMATCH of a personal id of 12 digits. */
+static int id_number_owner(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const char *v = call->canon->value;
+	return v && strlen(v) == CCCD_DIGITS ? cccd_check(rule, call, v) : 0;
+}
+
+/* ID_FORMAT of a document ("CCCD 0791…", "CMND 0251…"): no type and number read, or a CCCD
+ * not of 12 digits, or a CMND not of 9. */
+static int id_document_format(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const char *v = call->canon->value, *lab = call->label, *raw = call->fd->raw;
+	if (!v)
+		return field_flag(rule, call, "%s không đọc được loại và số giấy tờ: “%s”", lab, raw);
+	if (strncmp(v, "CCCD ", 5) == 0 && strlen(v + 5) != CCCD_DIGITS)
+		return field_flag(rule, call, "Số CCCD ở %s phải có %d chữ số: “%s”", lab,
+				  CCCD_DIGITS, raw);
+	if (strncmp(v, "CMND ", 5) == 0 && strlen(v + 5) != CMND_DIGITS)
+		return field_flag(rule, call, "Số CMND ở %s phải có %d chữ số: “%s”", lab,
+				  CMND_DIGITS, raw);
+	return 0;
+}
+
+/* ID_MISMATCH of a document that is a CCCD of 12 digits. */
+static int id_document_owner(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const char *v = call->canon->value;
+	if (v && strncmp(v, "CCCD ", 5) == 0 && strlen(v + 5) == CCCD_DIGITS)
+		return cccd_check(rule, call, v + 5);
+	return 0;
+}
+
+/* REGISTRATION_YEAR: the registration date (FIELDS[0]) in another year than the book's. */
+static int registration_year(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_record_view *r = call->r;
+	struct when regd = when_of(r, rule->fields[0]);
+	if (!regd.set || !r->book_year || regd.y == r->book_year)
+		return 0;
+	return flag(call->out, rule, rule->fields, 1, "Ngày đăng ký %s không thuộc năm của sổ (%d)",
+		    raw_of(r, rule->fields[0]), r->book_year);
+}
+
+/* DATE_ORDER: FIELDS[0] after FIELDS[1] (on what both have written): "LABEL0WORDS[0]". */
+static int date_not_after(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_record_view *r = call->r;
+	if (when_cmp(when_of(r, rule->fields[0]), when_of(r, rule->fields[1])) <= 0)
+		return 0;
+	char lab[256];
+	label(r->layout, rule->fields[0], lab, sizeof(lab));
+	return flag(call->out, rule, rule->fields, 2, "%s%s", lab, rule->words[0]);
+}
+
+/* DATE_ORDER: FIELDS[0] before FIELDS[1]: WORDS[0]. */
+static int date_not_before(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_record_view *r = call->r;
+	if (when_cmp(when_of(r, rule->fields[0]), when_of(r, rule->fields[1])) >= 0)
+		return 0;
+	return flag(call->out, rule, rule->fields, 2, "%s", rule->words[0]);
+}
+
+/* LATE_REGISTRATION: the registration (FIELDS[0]) more days after the event (FIELDS[1]) than
+ * LIMITS[0] allows; WORDS: the registration ("khai sinh") and the event's day ("ngày sinh"). */
+static int registered_late(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_record_view *r = call->r;
+	const struct so_legal_limit *lim = so_legal_limit(rule->limits[0]);
+	struct when reg = when_of(r, rule->fields[0]), event = when_of(r, rule->fields[1]);
+	if (!reg.days || !event.days || reg.days - event.days <= lim->limit)
+		return 0;
+	return flag(call->out, rule, rule->fields, 2,
+		    "Đăng ký %s muộn: %ld ngày sau %s (hạn %d ngày)", rule->words[0],
+		    reg.days - event.days, rule->words[1], lim->limit);
+}
+
+/* PARENT_AGE: the parent born on FIELDS[0] younger than LIMITS[0] or older than LIMITS[1] at
+ * the birth (FIELDS[1]); WORDS[0] names the parent. */
+static int parent_age(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_record_view *r = call->r;
+	int min = so_legal_limit(rule->limits[0])->limit;
+	int max = so_legal_limit(rule->limits[1])->limit;
+	int age = years_between(when_of(r, rule->fields[0]), when_of(r, rule->fields[1]));
+	if (age == AGE_UNKNOWN || (age >= min && age <= max))
+		return 0;
+	return flag(call->out, rule, rule->fields, 2, "%s %d tuổi khi sinh con", rule->words[0],
+		    age);
+}
+
+/* AGE_AT_MARRIAGE: the spouse born on FIELDS[0] younger than LIMITS[0] at the registration
+ * (FIELDS[1]); WORDS[0] names the spouse. */
+static int marriage_age(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_record_view *r = call->r;
+	int min = so_legal_limit(rule->limits[0])->limit;
+	int age = years_between(when_of(r, rule->fields[0]), when_of(r, rule->fields[1]));
+	if (age == AGE_UNKNOWN || age >= min)
+		return 0;
+	return flag(call->out, rule, rule->fields, 2,
+		    "%s mới %d tuổi khi đăng ký kết hôn (tối thiểu %d)", rule->words[0], age, min);
 }
 
 /*
@@ -479,22 +916,14 @@ static int confirm_pairs(const struct so_record_view *r, const struct so_norm_ct
 	return 0;
 }
 
-int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
+/* Runs the consecutive FIELD rules RULES[0..NRULES) field by field over the read fields of R,
+ * in its order: each field's kind, label and canonical value found once, then every rule of
+ * its kind. 0, or -1 (no memory). */
+static int fields_judge(const struct so_record_view *r, const struct so_norm_ctx *norm,
+			const int *confirmed, const struct so_rule *rules, size_t nrules,
+			struct so_flag_list *out)
 {
-	if (rule_required(r, out) < 0 || rule_unreadable(r, out) < 0)
-		return -1;
-	long reg = registration_ymd(r);
-	struct so_norm_ctx ctx = { reg };
 	char lab[256];
-	int *confirmed = so_calloc(r->nfields ? r->nfields : 1, sizeof(int));
-	if (!confirmed || confirm_pairs(r, &ctx, confirmed) < 0) {
-		free(confirmed);
-		return -1;
-	}
-	int result = -1;
-	for (size_t i = 0; r->number_in_sequence && i < r->nfields; i++)
-		if (strcmp(r->fields[i].name, "registration_number") == 0)
-			confirmed[i] = 1;
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct so_rule_field *fd = &r->fields[i];
 		if (!fd->raw || !*fd->raw)
@@ -502,169 +931,56 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 		enum so_kind kind = so_field_kind(r->layout, fd->name);
 		if (kind == SO_KIND_NONE)
 			continue;
-		const char *f[] = { fd->name };
 		label(r->layout, fd->name, lab, sizeof(lab));
-		if (not_applicable(fd->raw)) {
-			/* "not applicable" is a value too: a dash the recognizer doubts may be a
-			 * word it could not read */
-			double na_th = so_confidence_threshold(kind);
-			if (!confirmed[i] && fd->conf >= 0 && fd->conf < na_th &&
-			    flag(out, "LOW_CONFIDENCE", "error", f, 1,
-				 "%s đọc như gạch ngang (không áp dụng) nhưng máy không "
-				 "chắc chắn (độ tin cậy %.0f%%): hãy đối chiếu với ảnh", lab,
-				 fd->conf * 100) < 0)
-				goto done;
-			continue;
-		}
-		int misfit = r->number_expected > 0 &&
-			     strcmp(fd->name, "registration_number") == 0;
-		if (misfit &&
-		    flag(out, "LOW_CONFIDENCE", "error", f, 1,
-			 "Máy đọc %s là “%s”, nhưng mục trước và mục sau mang số %ld và %ld: có "
-			 "thể là số %ld, hãy đối chiếu với ảnh", lab, fd->raw,
-			 r->number_expected - 1, r->number_expected + 1, r->number_expected) < 0)
-			goto done;
-		struct so_canon c;
-		if (so_normalize(kind, fd->raw, &ctx, &c) < 0)
-			goto done;
-		/* a value found exactly in a closed list stands on the list, not on the confidence */
-		double th = so_confidence_threshold(kind);
-		if (!misfit && !c.verified && !confirmed[i] && fd->conf >= 0 && fd->conf < th &&
-		    flag(out, "LOW_CONFIDENCE", "error", f, 1,
-			 "Máy đọc %s không chắc chắn (độ tin cậy %.0f%%, cần %.0f%%): hãy đối chiếu "
-			 "với ảnh", lab, fd->conf * 100, th * 100) < 0) {
-			so_canon_release(&c);
-			goto done;
-		}
+		struct so_canon c = { 0 };
+		struct so_rule_call call = {
+			.r = r, .out = out, .fd = fd, .kind = kind, .label = lab,
+			.dash = not_applicable(fd->raw), .confirmed = confirmed[i], .canon = &c,
+		};
+		if (!call.dash && so_normalize(kind, fd->raw, norm, &c) < 0)
+			return -1;
 		int rc = 0;
-		int is_date = kind == SO_KIND_DATE || kind == SO_KIND_DATETIME;
-		if (is_date && !c.value) {
-			rc = flag(out, "DATE_INVALID", "error", f, 1,
-				  "%s không phải là một ngày có thật: “%s”", lab, fd->raw);
-		} else if (is_date && r->scan_date) {
-			struct when w = when_of(r, fd->name);
-			long ymd = w.set ? w.y * 10000L + (w.m ? w.m : 1) * 100L + (w.d ? w.d : 1) : 0;
-			if (ymd > r->scan_date)
-				rc = flag(out, "DATE_IN_FUTURE", "error", f, 1,
-					  "%s (%s) ở sau ngày quét sổ", lab, fd->raw);
-		} else if (kind == SO_KIND_SEX && !c.value) {
-			rc = flag(out, "SEX_VALUE", "error", f, 1,
-				  "%s phải là “Nam” hoặc “Nữ”: “%s”", lab, fd->raw);
-		} else if (kind == SO_KIND_ETHNICITY && !c.value) {
-			rc = flag(out, "ETHNICITY_UNKNOWN", "error", f, 1,
-				  "%s không có trong danh mục 54 dân tộc: “%s”", lab, fd->raw);
-		} else if (kind == SO_KIND_NATIONALITY && !c.value) {
-			rc = flag(out, "NATIONALITY_UNKNOWN", "error", f, 1,
-				  "%s không phải là một quốc gia đã biết: “%s”", lab, fd->raw);
-		} else if (kind == SO_KIND_PLACE && (!c.value || c.match < 0.9)) {
-			rc = flag(out, "PLACE_UNMATCHED", "warning", f, 1,
-				  "%s không khớp chắc chắn với đơn vị hành chính nào: “%s”", lab,
-				  fd->raw);
-		} else if (kind == SO_KIND_NAME) {
-			rc = rule_name_chars(r, fd->name, fd->raw, out);
-		} else if (kind == SO_KIND_ID_NUMBER) {
-			if (!c.value || strlen(c.value) != 12)
-				rc = flag(out, "ID_FORMAT", "error", f, 1,
-					  "%s phải có 12 chữ số: “%s”", lab, fd->raw);
-			else
-				rc = cccd_check(r, fd->name, c.value, out);
-		} else if (kind == SO_KIND_ID_DOCUMENT) {
-			const char *v = c.value;
-			if (!v)
-				rc = flag(out, "ID_FORMAT", "error", f, 1,
-					  "%s không đọc được loại và số giấy tờ: “%s”", lab, fd->raw);
-			else if (strncmp(v, "CCCD ", 5) == 0 && strlen(v + 5) != 12)
-				rc = flag(out, "ID_FORMAT", "error", f, 1,
-					  "Số CCCD ở %s phải có 12 chữ số: “%s”", lab, fd->raw);
-			else if (strncmp(v, "CMND ", 5) == 0 && strlen(v + 5) != 9)
-				rc = flag(out, "ID_FORMAT", "error", f, 1,
-					  "Số CMND ở %s phải có 9 chữ số: “%s”", lab, fd->raw);
-			else if (strncmp(v, "CCCD ", 5) == 0)
-				rc = cccd_check(r, fd->name, v + 5, out);
+		for (size_t k = 0; rc == 0 && k < nrules; k++) {
+			const struct so_rule *rule = &rules[k];
+			if (!(rule->kinds & SO_KIND_BIT(kind)) || (call.dash && !rule->dash) ||
+			    !rule_applies(rule, r->layout->book_type))
+				continue;
+			rc = rule->check(rule, &call);
 		}
 		so_canon_release(&c);
 		if (rc < 0)
-			goto done;
+			return -1;
 	}
+	return 0;
+}
 
-	/* dates against each other */
-	struct when regd = when_of(r, "registration_date");
-	if (regd.set && r->book_year && regd.y != r->book_year) {
-		const char *f[] = { "registration_date" };
-		if (flag(out, "REGISTRATION_YEAR", "error", f, 1,
-			 "Ngày đăng ký %s không thuộc năm của sổ (%d)", raw_of(r, "registration_date"),
-			 r->book_year) < 0)
+int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
+{
+	struct so_norm_ctx norm = { registration_ymd(r) };
+	int result = -1;
+	int *confirmed = so_calloc(r->nfields ? r->nfields : 1, sizeof(int));
+	if (!confirmed || confirm_pairs(r, &norm, confirmed) < 0)
+		goto done;
+	/* the register's sequence confirms a registration number that follows a neighbour's */
+	for (size_t i = 0; r->number_in_sequence && i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, "registration_number") == 0)
+			confirmed[i] = 1;
+	struct so_rule_call call = { .r = r, .out = out };
+	for (size_t k = 0; k < SO_ARRAY_SIZE(catalogue);) {
+		const struct so_rule *rule = &catalogue[k];
+		if (rule->scope == SO_RULE_FIELD) {
+			size_t end = k;
+			while (end < SO_ARRAY_SIZE(catalogue) && catalogue[end].scope == SO_RULE_FIELD)
+				end++;
+			if (fields_judge(r, &norm, confirmed, rule, end - k, out) < 0)
+				goto done;
+			k = end;
+			continue;
+		}
+		if (rule->scope == SO_RULE_RECORD && rule_applies(rule, r->layout->book_type) &&
+		    rule->check(rule, &call) < 0)
 			goto done;
-	}
-	const char *births[] = { "child.birth_date", "husband.birth_date", "wife.birth_date",
-				 "deceased.birth_date", "mother.birth_date", "father.birth_date",
-				 "parent.birth_date" };
-	for (size_t i = 0; i < SO_ARRAY_SIZE(births); i++) {
-		struct when b = when_of(r, births[i]);
-		if (when_cmp(b, regd) > 0) {
-			const char *f[] = { births[i], "registration_date" };
-			label(r->layout, births[i], lab, sizeof(lab));
-			if (flag(out, "DATE_ORDER", "error", f, 2,
-				 "%s ở sau ngày đăng ký", lab) < 0)
-				goto done;
-		}
-	}
-	const char *type = r->layout->book_type;
-	if (strcmp(type, "death") == 0) {
-		struct when born = when_of(r, "deceased.birth_date");
-		struct when died = when_of(r, "death.datetime");
-		struct when notice = when_of(r, "death_notice.date");
-		const char *f1[] = { "death.datetime", "deceased.birth_date" };
-		const char *f2[] = { "death_notice.date", "death.datetime" };
-		const char *f3[] = { "registration_date", "death.datetime" };
-		if ((when_cmp(died, born) < 0 &&
-		     flag(out, "DATE_ORDER", "error", f1, 2, "Ngày chết ở trước ngày sinh") < 0) ||
-		    (when_cmp(notice, died) < 0 &&
-		     flag(out, "DATE_ORDER", "error", f2, 2,
-			  "Giấy báo tử được cấp trước ngày chết") < 0) ||
-		    (when_cmp(regd, died) < 0 &&
-		     flag(out, "DATE_ORDER", "error", f3, 2,
-			  "Ngày đăng ký khai tử ở trước ngày chết") < 0))
-			goto done;
-		if (regd.days && died.days && regd.days - died.days > 15) {
-			if (flag(out, "LATE_REGISTRATION", "warning", f3, 2,
-				 "Đăng ký khai tử muộn: %ld ngày sau ngày chết (hạn 15 ngày)",
-				 regd.days - died.days) < 0)
-				goto done;
-		}
-	}
-	if (strcmp(type, "birth") == 0) {
-		struct when born = when_of(r, "child.birth_date");
-		const char *f[] = { "registration_date", "child.birth_date" };
-		if (regd.days && born.days && regd.days - born.days > 60 &&
-		    flag(out, "LATE_REGISTRATION", "warning", f, 2,
-			 "Đăng ký khai sinh muộn: %ld ngày sau ngày sinh (hạn 60 ngày)",
-			 regd.days - born.days) < 0)
-			goto done;
-		const char *parents[] = { "mother.birth_date", "father.birth_date" };
-		for (size_t i = 0; i < 2; i++) {
-			int age = years_between(when_of(r, parents[i]), born);
-			if (age == -1000 || (age >= 12 && age <= 65))
-				continue;
-			const char *pf[] = { parents[i], "child.birth_date" };
-			if (flag(out, "PARENT_AGE", "warning", pf, 2,
-				 "%s %d tuổi khi sinh con", i == 0 ? "Người mẹ" : "Người cha", age) < 0)
-				goto done;
-		}
-	}
-	if (strcmp(type, "marriage") == 0) {
-		const char *who[] = { "husband.birth_date", "wife.birth_date" };
-		const int min[] = { 20, 18 };
-		for (size_t i = 0; i < 2; i++) {
-			int age = years_between(when_of(r, who[i]), regd);
-			if (age == -1000 || age >= min[i])
-				continue;
-			const char *f[] = { who[i], "registration_date" };
-			if (flag(out, "AGE_AT_MARRIAGE", "warning", f, 2,
-				 "%s mới %d tuổi khi đăng ký kết hôn (tối thiểu %d)",
-				 i == 0 ? "Người chồng" : "Người vợ", age, min[i]) < 0)
-				goto done;
-		}
+		k++;
 	}
 	result = 0;
 done:
@@ -673,6 +989,54 @@ done:
 }
 
 /* Rules across a book ---------------------------------------------------------------------- */
+
+/* What the book rules know of the records of a book, found once. */
+struct book {
+	char **numbers;         /* canonical registration numbers, NULL when not read */
+	char **keys;            /* so_entry_key, NULL when its fields are missing */
+	int *repeated;          /* its number is an earlier record's too */
+	long *before;           /* the last number before it that repeats none, -1 when none */
+};
+
+/* SEQUENCE_DUPLICATE: the number of an earlier record of the book. */
+static int number_twice(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct book *b = call->book;
+	if (!b->numbers[call->i] || !b->repeated[call->i])
+		return 0;
+	return flag(call->out, rule, rule->fields, 1,
+		    "Số đăng ký %s đã có ở một mục khác của sổ này", b->numbers[call->i]);
+}
+
+/* SEQUENCE_GAP: a number (repeating none) that does not follow the one before it. */
+static int number_gap(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct book *b = call->book;
+	size_t i = call->i;
+	if (!b->numbers[i] || b->repeated[i] || b->before[i] < 0)
+		return 0;
+	long v = strtol(b->numbers[i], NULL, 10);
+	if (v == b->before[i] + 1)
+		return 0;
+	return flag(call->out, rule, rule->fields, 1,
+		    "Số đăng ký không liên tục: sau số %ld là số %ld (thiếu trang hoặc mục?)",
+		    b->before[i], v);
+}
+
+/* DUPLICATE_ENTRY: a numbered record with the person and event of an earlier one. */
+static int entry_twice(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct book *b = call->book;
+	size_t i = call->i;
+	if (!b->numbers[i] || !b->keys[i])
+		return 0;
+	for (size_t j = 0; j < i; j++)
+		if (b->keys[j] && strcmp(b->keys[i], b->keys[j]) == 0)
+			return flag(call->out, rule, rule->fields, 1,
+				    "Trùng người và sự kiện với mục số %s của sổ này",
+				    b->numbers[j] ? b->numbers[j] : "?");
+	return 0;
+}
 
 /* The canonical registration number of a record, or NULL. Caller frees. */
 static char *record_number(const struct so_record_view *r)
@@ -692,16 +1056,11 @@ static char *record_number(const struct so_record_view *r)
 /* The person and event of an entry, for finding the same entry twice. */
 char *so_entry_key(const struct so_record_view *r)
 {
-	static const char *const keys[][3] = {
-		{ "birth", "child.full_name", "child.birth_date" },
-		{ "marriage", "husband.full_name", "wife.full_name" },
-		{ "death", "deceased.full_name", "death.datetime" },
-		{ "parentage", "parent.full_name", "child.full_name" },
-	};
-	for (size_t i = 0; i < SO_ARRAY_SIZE(keys); i++) {
-		if (strcmp(keys[i][0], r->layout->book_type) != 0)
+	for (size_t i = 0; i < SO_ARRAY_SIZE(entry_keys); i++) {
+		if (strcmp(entry_keys[i].book, r->layout->book_type) != 0)
 			continue;
-		const char *a = raw_of(r, keys[i][1]), *b = raw_of(r, keys[i][2]);
+		const char *a = raw_of(r, entry_keys[i].fields[0]);
+		const char *b = raw_of(r, entry_keys[i].fields[1]);
 		if (!a || !b)
 			return NULL;
 		char *fa = so_fold(a, NULL), *fb = so_fold(b, NULL);
@@ -738,45 +1097,42 @@ int so_rules_sequence(struct so_record_view *records, size_t n)
 
 int so_rules_book(const struct so_record_view *records, size_t n, struct so_flag_list *out)
 {
-	char **numbers = so_calloc(n ? n : 1, sizeof(char *));
-	char **keys = so_calloc(n ? n : 1, sizeof(char *));
-	int r = numbers && keys ? 0 : -1;
+	size_t m = n ? n : 1;
+	struct book b = {
+		so_calloc(m, sizeof(char *)), so_calloc(m, sizeof(char *)), so_calloc(m, sizeof(int)),
+		so_calloc(m, sizeof(long)),
+	};
+	int r = b.numbers && b.keys && b.repeated && b.before ? 0 : -1;
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		numbers[i] = record_number(&records[i]);
-		keys[i] = so_entry_key(&records[i]);
+		b.numbers[i] = record_number(&records[i]);
+		b.keys[i] = so_entry_key(&records[i]);
 	}
-	const char *nf[] = { "registration_number" };
 	long prev = -1;
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		if (!numbers[i])
+		if (!b.numbers[i])
 			continue;
-		int dup = 0;
-		for (size_t j = 0; j < i && !dup; j++)
-			if (numbers[j] && strcmp(numbers[j], numbers[i]) == 0)
-				dup = 1;
-		long v = strtol(numbers[i], NULL, 10);
-		if (dup)
-			r = flag(&out[i], "SEQUENCE_DUPLICATE", "error", nf, 1,
-				 "Số đăng ký %s đã có ở một mục khác của sổ này", numbers[i]);
-		else if (prev >= 0 && v != prev + 1)
-			r = flag(&out[i], "SEQUENCE_GAP", "warning", nf, 1,
-				 "Số đăng ký không liên tục: sau số %ld là số %ld (thiếu trang hoặc "
-				 "mục?)", prev, v);
-		if (!dup)
-			prev = v;
-		for (size_t j = 0; r == 0 && j < i && keys[i]; j++)
-			if (keys[j] && strcmp(keys[i], keys[j]) == 0) {
-				r = flag(&out[i], "DUPLICATE_ENTRY", "error", nf, 1,
-					 "Trùng người và sự kiện với mục số %s của sổ này",
-					 numbers[j] ? numbers[j] : "?");
-				break;
-			}
+		for (size_t j = 0; j < i && !b.repeated[i]; j++)
+			if (b.numbers[j] && strcmp(b.numbers[j], b.numbers[i]) == 0)
+				b.repeated[i] = 1;
+		b.before[i] = prev;
+		if (!b.repeated[i])
+			prev = strtol(b.numbers[i], NULL, 10);
 	}
-	for (size_t i = 0; numbers && i < n; i++)
-		free(numbers[i]);
-	for (size_t i = 0; keys && i < n; i++)
-		free(keys[i]);
-	free(numbers);
-	free(keys);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		struct so_rule_call call = { .r = &records[i], .out = &out[i], .book = &b, .i = i };
+		for (size_t k = 0; r == 0 && k < SO_ARRAY_SIZE(catalogue); k++) {
+			const struct so_rule *rule = &catalogue[k];
+			if (rule->scope == SO_RULE_BOOK && rule_applies(rule, records[i].layout->book_type))
+				r = rule->check(rule, &call);
+		}
+	}
+	for (size_t i = 0; b.numbers && i < n; i++)
+		free(b.numbers[i]);
+	for (size_t i = 0; b.keys && i < n; i++)
+		free(b.keys[i]);
+	free(b.numbers);
+	free(b.keys);
+	free(b.repeated);
+	free(b.before);
 	return r;
 }

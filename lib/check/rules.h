@@ -4,7 +4,9 @@
  * numbers against sex and birth year, values outside their lists, names that are not
  * Vietnamese, unmatched places, late registration, ages) and across a book (duplicate and
  * missing registration numbers, the same entry twice). Each broken rule is a flag with its
- * stable code, severity, fields and a message in Vietnamese an archivist understands.
+ * stable code, severity, fields and a message in Vietnamese an archivist understands. The
+ * rules are rows of one table (so_rules_catalogue) and the legal deadlines and age limits rows
+ * of another (so_legal_limit).
  */
 #ifndef SO_RULES_H
 #define SO_RULES_H
@@ -46,7 +48,11 @@ struct so_flag_list {
 };
 void so_flag_list_release(struct so_flag_list *l);
 
-/* Confidence thresholds per field kind, from schemas/confidence-thresholds.json. */
+/* The calibrated confidence threshold of field kind KIND (schemas/confidence-thresholds.json,
+ * its "default" for a kind it does not list, 0.6 when the file cannot be read). A reading goes
+ * to review when its confidence is BELOW the threshold (conf < threshold): a confidence equal
+ * to the threshold passes. The file is read once, by the first caller, under pthread_once:
+ * safe from any thread. Never fails. */
 double so_confidence_threshold(enum so_kind kind);
 
 /* How an archivist knows field NAME of layout L: "“Ngày, tháng, năm sinh” (cột 4)" or
@@ -70,5 +76,73 @@ char *so_entry_key(const struct so_record_view *r);
  * confirms the reading; and number_expected, when the number before and the one after are two
  * apart and its own is not the one between. 0 or -1. */
 int so_rules_sequence(struct so_record_view *records, size_t n);
+
+/* The catalogue ------------------------------------------------------------------------------ */
+
+/* The books a rule applies to (bits). */
+enum {
+	SO_BOOKS_BIRTH = 1 << 0,
+	SO_BOOKS_MARRIAGE = 1 << 1,
+	SO_BOOKS_DEATH = 1 << 2,
+	SO_BOOKS_PARENTAGE = 1 << 3,
+	SO_BOOKS_ALL = 0xf,     /* every book, a book of a type not listed here too */
+};
+
+/* The bit of field kind K in a rule's kinds. */
+#define SO_KIND_BIT(k) (1u << (k))
+
+enum so_rule_scope {
+	SO_RULE_RECORD,         /* once per record, on the fields the row names */
+	SO_RULE_FIELD,          /* on each read field of the row's kinds; consecutive FIELD rows run
+				   field by field in the record's order, each field through them all */
+	SO_RULE_BOOK,           /* once per record, against the records before it in its book */
+};
+
+/* The legal deadlines and age limits, the only place their numbers are written. */
+enum so_limit {
+	SO_LIMIT_NONE,
+	SO_LIMIT_BIRTH_REGISTRATION,    /* days from the birth to its registration, at most */
+	SO_LIMIT_DEATH_REGISTRATION,    /* days from the death to its registration, at most */
+	SO_LIMIT_PARENT_AGE_MIN,        /* a parent's age at the child's birth, at least */
+	SO_LIMIT_PARENT_AGE_MAX,        /* a parent's age at the child's birth, at most */
+	SO_LIMIT_HUSBAND_AGE,           /* the husband's age at the marriage, at least */
+	SO_LIMIT_WIFE_AGE,              /* the wife's age at the marriage, at least */
+	SO_LIMITS
+};
+
+enum so_limit_unit { SO_UNIT_DAYS, SO_UNIT_YEARS };
+
+struct so_legal_limit {
+	const char *what;       /* what is measured, in English */
+	const char *book;       /* the book type it concerns */
+	int at_least;           /* 1: the measure must be at least LIMIT; 0: at most LIMIT */
+	int limit;
+	enum so_limit_unit unit;
+	const char *law;        /* where it comes from, in the law's words when it is a law's */
+};
+
+/* The row of limit ID; NULL for SO_LIMIT_NONE or a value out of range. Static data. */
+const struct so_legal_limit *so_legal_limit(enum so_limit id);
+
+struct so_rule_call;    /* what a check is given: the record, the field, the book (rules.c) */
+
+/* One rule of the catalogue: which flag it raises, where, on what, and how it decides. */
+struct so_rule {
+	const char *code;               /* the flag's code: "LATE_REGISTRATION" */
+	const char *severity;           /* "error" or "warning" */
+	unsigned books;                 /* SO_BOOKS_* bits */
+	enum so_rule_scope scope;
+	unsigned kinds;                 /* FIELD: SO_KIND_BIT of each kind of field it judges */
+	int dash;                       /* FIELD: it judges a dash ("not applicable") too */
+	const char *fields[4];          /* RECORD, BOOK: the fields it looks at, in its flag's
+					   order (the required ones, the two dates compared) */
+	enum so_limit limits[2];        /* the legal limits it applies */
+	const char *words[2];           /* the words its message is made of (see its check) */
+	/* appends the flag(s) of RULE broken by CALL's record or field; 0, or -1 (no memory) */
+	int (*check)(const struct so_rule *rule, const struct so_rule_call *call);
+};
+
+/* The catalogue, in the order its flags are raised; *N its number of rows. Static data. */
+const struct so_rule *so_rules_catalogue(size_t *n);
 
 #endif
