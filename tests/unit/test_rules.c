@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,17 +74,89 @@ static const char *const good_birth[] = {
 	NULL,
 };
 
+static const char *const good_marriage[] = {
+	"registration_number", "7", "registration_date", "05/03/2024",
+	"husband.full_name", "LÊ VĂN TÁM", "husband.birth_date", "1999",
+	"wife.full_name", "PHẠM THỊ LAN", "wife.birth_date", "12/01/2005",
+	"wife.id_document", "CCCD số 079305001234", NULL,
+};
+
+static const char *const good_death[] = {
+	"registration_number", "3", "registration_date", "12/05/1985",
+	"deceased.full_name", "VŨ VĂN HAI", "deceased.birth_date", "1920",
+	"death.datetime", "14 giờ 30 phút, ngày 05/05/1985",
+	"death_notice.date", "06/05/1985", NULL,
+};
+
+static const char *const good_parentage[] = {
+	"registration_number", "9", "registration_date", "10/06/2019",
+	"parent.full_name", "TRẦN VĂN NAM", "parent.birth_date", "1980",
+	"child.full_name", "TRẦN THỊ MAI", "child.birth_date", "02/02/2005",
+	"relationship", "Cha - con", NULL,
+};
+
+/* A record that breaks no rule, of each book, and its book's year. */
+static const struct {
+	const char *book;
+	const char *const *pairs;
+	int year;
+} goods[] = {
+	{ "birth", good_birth, 2019 },
+	{ "marriage", good_marriage, 2024 },
+	{ "death", good_death, 1985 },
+	{ "parentage", good_parentage, 2019 },
+};
+
+/* A change to a good record: field NAME read RAW (NULL: nothing read), with confidence CONF (0:
+ * 0.99) and MARKS written marks in its cell (0: 10 when read, none when not). */
+struct change {
+	const char *name;
+	const char *raw;
+	double conf;
+	int marks;
+};
+
+#define MAXCHANGES 6
+
+/* The good record of BOOK with CHANGES (NAME NULL ends them; a field it lacks is added). */
+static void good_with(struct rec *r, const char *book, const struct change *changes)
+{
+	size_t g = 0;
+	while (strcmp(goods[g].book, book) != 0)
+		g++;
+	const char *pairs[2 * MAXF + 1];
+	size_t k = 0;
+	for (size_t i = 0; goods[g].pairs[i]; i += 2) {
+		pairs[k++] = goods[g].pairs[i];
+		pairs[k++] = goods[g].pairs[i + 1];
+	}
+	for (size_t c = 0; c < MAXCHANGES && changes[c].name; c++) {
+		size_t i = 0;
+		while (i < k && strcmp(pairs[i], changes[c].name) != 0)
+			i += 2;
+		if (i == k) {
+			pairs[k++] = changes[c].name;
+			k++;
+		}
+		pairs[i + 1] = changes[c].raw;
+	}
+	pairs[k] = NULL;
+	rec_make(r, goods[g].book, goods[g].year, pairs);
+	for (size_t c = 0; c < MAXCHANGES && changes[c].name; c++)
+		for (size_t i = 0; i < r->v.nfields; i++)
+			if (strcmp(r->f[i].name, changes[c].name) == 0) {
+				if (changes[c].conf)
+					r->f[i].conf = changes[c].conf;
+				if (changes[c].marks)
+					r->f[i].marks = changes[c].marks;
+			}
+}
+
 /* A copy of good_birth with one field changed (VALUE NULL: emptied). */
 static void birth_with(struct rec *r, const char *name, const char *value)
 {
-	static const char *pairs[128];
-	size_t k = 0;
-	for (size_t i = 0; good_birth[i]; i += 2) {
-		pairs[k++] = good_birth[i];
-		pairs[k++] = strcmp(good_birth[i], name) == 0 ? value : good_birth[i + 1];
-	}
-	pairs[k] = NULL;
-	rec_make(r, "birth", 2019, pairs);
+	const struct change c[] = { { name, value, 0, 0 }, { NULL, NULL, 0, 0 } };
+	good_with(r, "birth", c);
 }
 
 static void expect(const char *name, const char *value, const char *code, int raised)
@@ -102,17 +175,21 @@ static void expect(const char *name, const char *value, const char *code, int ra
 	so_layout_free(r.layout);
 }
 
-static void test_good_birth_is_clean(void **state)
+static void test_good_records_are_clean(void **state)
 {
-	struct rec r;
-	struct so_flag_list l;
-	rec_make(&r, "birth", 2019, good_birth);
-	rules_of(&r, &l);
-	for (size_t i = 0; i < l.n; i++)
-		print_message("  %s %s %s\n", l.v[i].code, l.v[i].fields, l.v[i].message);
-	assert_int_equal(l.n, 0);
-	so_flag_list_release(&l);
-	so_layout_free(r.layout);
+	(void)state;
+	for (size_t g = 0; g < sizeof(goods) / sizeof(goods[0]); g++) {
+		struct rec r;
+		struct so_flag_list l;
+		rec_make(&r, goods[g].book, goods[g].year, goods[g].pairs);
+		rules_of(&r, &l);
+		for (size_t i = 0; i < l.n; i++)
+			print_message("  %s: %s %s %s\n", goods[g].book, l.v[i].code, l.v[i].fields,
+				      l.v[i].message);
+		assert_int_equal(l.n, 0);
+		so_flag_list_release(&l);
+		so_layout_free(r.layout);
+	}
 }
 
 static void test_record_rules(void **state)
@@ -444,10 +521,380 @@ static void test_planted_anomalies(void **state)
 	assert_true(planted >= 3);
 }
 
+/* The catalogue, row by row ------------------------------------------------------------------ */
+
+/* A record built to break a row of the catalogue and one built to keep it, from a good record
+ * of BOOK: the broken one raises CODE on the FLAGGED fields, the kept one does not. A book row
+ * is judged on the third record of a book of three (numbers 10, 11, 12). */
+struct rule_case {
+	const char *code;
+	const char *book;
+	const char *flagged[6];
+	struct change breaks[MAXCHANGES];
+	struct change keeps[MAXCHANGES];   /* none: the good record itself */
+	long number_expected;              /* of the broken record (a number that misfits) */
+};
+
+#define C(name, raw) { name, raw, 0, 0 }
+
+static const struct rule_case rule_cases[] = {
+	/* required fields */
+	{ "REQUIRED_MISSING", "birth", { "registration_number" },
+	  { C("registration_number", NULL) }, { { 0 } }, 0 },
+	{ "REQUIRED_MISSING", "death", { "registration_date" }, { C("registration_date", NULL) },
+	  { { 0 } }, 0 },
+	{ "REQUIRED_MISSING", "birth", { "child.sex" }, { C("child.sex", NULL) }, { { 0 } }, 0 },
+	{ "REQUIRED_MISSING", "marriage", { "wife.birth_date" }, { C("wife.birth_date", NULL) },
+	  { { 0 } }, 0 },
+	{ "REQUIRED_MISSING", "death", { "death.datetime" }, { C("death.datetime", NULL) },
+	  { { 0 } }, 0 },
+	{ "REQUIRED_MISSING", "parentage", { "relationship" }, { C("relationship", NULL) },
+	  { { 0 } }, 0 },
+	{ "REQUIRED_MISSING", "birth", { "mother.full_name", "father.full_name" },
+	  { C("mother.full_name", NULL), C("father.full_name", NULL) },
+	  { C("mother.full_name", NULL) }, 0 },
+	/* a cell with ink and no reading; a blank one is no flag */
+	{ "UNREADABLE", "birth", { "child.sex" }, { { "child.sex", NULL, 0, 12 } },
+	  { C("child.sex", NULL) }, 0 },
+	{ "UNREADABLE", "birth",
+	  { "mother.full_name", "mother.birth_date", "mother.ethnicity", "mother.nationality",
+	    "mother.residence", "mother.id_document" },
+	  { { "mother.full_name", NULL, 0, 12 }, C("mother.birth_date", NULL),
+	    C("mother.ethnicity", NULL), C("mother.nationality", NULL),
+	    C("mother.id_document", NULL) },
+	  { { "mother.full_name", NULL, 0, 12 }, C("mother.birth_date", NULL),
+	    C("mother.ethnicity", NULL), C("mother.nationality", NULL) }, 0 },
+	/* under the threshold; a dash under it; a number its neighbours leave no room for */
+	{ "LOW_CONFIDENCE", "birth", { "child.full_name" }, { { "child.full_name", "NGUYỄN VĂN AN", 0.2, 0 } },
+	  { { "child.full_name", "NGUYỄN VĂN AN", 0.99, 0 } }, 0 },
+	{ "LOW_CONFIDENCE", "birth", { "father.full_name" }, { { "father.full_name", "-", 0.11, 0 } },
+	  { { "father.full_name", "-", 0.99, 0 } }, 0 },
+	{ "LOW_CONFIDENCE", "birth", { "registration_number" }, { C("registration_number", "1440") },
+	  { C("registration_number", "1440") }, 140 },
+	/* what a field's kind must be */
+	{ "DATE_INVALID", "birth", { "child.birth_date" }, { C("child.birth_date", "30/02/2019") },
+	  { C("child.birth_date", "28/02/2019") }, 0 },
+	{ "DATE_INVALID", "death", { "death.datetime" },
+	  { C("death.datetime", "14 giờ 30 phút, ngày 31/04/1985") }, { { 0 } }, 0 },
+	{ "DATE_IN_FUTURE", "birth", { "child.birth_date" }, { C("child.birth_date", "28/11/2026") },
+	  { C("child.birth_date", "27/11/2026") }, 0 },     /* scanned 27/11/2026 */
+	{ "SEX_VALUE", "birth", { "child.sex" }, { C("child.sex", "Nữa") }, { { 0 } }, 0 },
+	{ "ETHNICITY_UNKNOWN", "birth", { "child.ethnicity" }, { C("child.ethnicity", "Klingon") },
+	  { C("child.ethnicity", "Khmer") }, 0 },
+	{ "NATIONALITY_UNKNOWN", "birth", { "child.nationality" },
+	  { C("child.nationality", "Atlantis") }, { { 0 } }, 0 },
+	{ "PLACE_UNMATCHED", "birth", { "child.hometown" },
+	  { C("child.hometown", "Phường Không Có, Quận Chín Chín, Tỉnh Mây") }, { { 0 } }, 0 },
+	{ "NAME_CHARS", "birth", { "child.full_name" }, { C("child.full_name", "NGUYỄN VĂN 4N") },
+	  { C("child.full_name", "NGUYỄN VĂN KHOẺ") }, 0 },
+	{ "NAME_CHARS", "birth", { "child.full_name" }, { C("child.full_name", "NGUYỄN VĂN QWRT") },
+	  { { 0 } }, 0 },
+	{ "ID_FORMAT", "birth", { "child.id_number" }, { C("child.id_number", "07921900123") },
+	  { { 0 } }, 0 },
+	{ "ID_MISMATCH", "birth", { "child.id_number" }, { C("child.id_number", "079319001234") },
+	  { { 0 } }, 0 },                                     /* a girl's digit, a boy */
+	{ "ID_FORMAT", "birth", { "mother.id_document" },
+	  { C("mother.id_document", "CMND số 02512345") },
+	  { C("mother.id_document", "CMND số 025123456") }, 0 },
+	{ "ID_MISMATCH", "birth", { "mother.id_document" },
+	  { C("mother.id_document", "CCCD số 079090001234") }, { { 0 } }, 0 },
+	/* dates against each other */
+	{ "REGISTRATION_YEAR", "birth", { "registration_date" },
+	  { C("registration_date", "05/03/2018") }, { { 0 } }, 0 },
+	{ "DATE_ORDER", "birth", { "child.birth_date", "registration_date" },
+	  { C("child.birth_date", "06/03/2019") }, { C("child.birth_date", "05/03/2019") }, 0 },
+	{ "DATE_ORDER", "marriage", { "husband.birth_date", "registration_date" },
+	  { C("husband.birth_date", "2025") }, { C("husband.birth_date", "2024") }, 0 },
+	{ "DATE_ORDER", "marriage", { "wife.birth_date", "registration_date" },
+	  { C("wife.birth_date", "06/03/2024") }, { C("wife.birth_date", "05/03/2024") }, 0 },
+	{ "DATE_ORDER", "death", { "deceased.birth_date", "registration_date" },
+	  { C("deceased.birth_date", "13/05/1985") }, { { 0 } }, 0 },
+	{ "DATE_ORDER", "birth", { "mother.birth_date", "registration_date" },
+	  { C("mother.birth_date", "2020") }, { C("mother.birth_date", "2019") }, 0 },
+	{ "DATE_ORDER", "birth", { "father.birth_date", "registration_date" },
+	  { C("father.birth_date", "12/03/2019") }, { { 0 } }, 0 },
+	{ "DATE_ORDER", "parentage", { "parent.birth_date", "registration_date" },
+	  { C("parent.birth_date", "2020") }, { { 0 } }, 0 },
+	{ "DATE_ORDER", "death", { "death.datetime", "deceased.birth_date" },
+	  { C("deceased.birth_date", "10/05/1985") }, { C("deceased.birth_date", "05/05/1985") }, 0 },
+	{ "DATE_ORDER", "death", { "death_notice.date", "death.datetime" },
+	  { C("death_notice.date", "04/05/1985") }, { C("death_notice.date", "05/05/1985") }, 0 },
+	{ "DATE_ORDER", "death", { "registration_date", "death.datetime" },
+	  { C("registration_date", "04/05/1985") }, { C("registration_date", "05/05/1985") }, 0 },
+	/* the law's limits, one day or one year either side */
+	{ "LATE_REGISTRATION", "death", { "registration_date", "death.datetime" },
+	  { C("registration_date", "21/05/1985") }, { C("registration_date", "20/05/1985") }, 0 },
+	{ "LATE_REGISTRATION", "birth", { "registration_date", "child.birth_date" },
+	  { C("registration_date", "22/04/2019") }, { C("registration_date", "21/04/2019") }, 0 },
+	{ "PARENT_AGE", "birth", { "mother.birth_date", "child.birth_date" },
+	  { C("mother.birth_date", "21/02/2007") }, { C("mother.birth_date", "20/02/2007") }, 0 },
+	{ "PARENT_AGE", "birth", { "mother.birth_date", "child.birth_date" },
+	  { C("mother.birth_date", "1953") }, { C("mother.birth_date", "1954") }, 0 },
+	{ "PARENT_AGE", "birth", { "father.birth_date", "child.birth_date" },
+	  { C("father.birth_date", "1953") }, { C("father.birth_date", "1954") }, 0 },
+	{ "AGE_AT_MARRIAGE", "marriage", { "husband.birth_date", "registration_date" },
+	  { C("husband.birth_date", "06/03/2004") }, { C("husband.birth_date", "05/03/2004") }, 0 },
+	{ "AGE_AT_MARRIAGE", "marriage", { "wife.birth_date", "registration_date" },
+	  { C("wife.birth_date", "06/03/2006") }, { C("wife.birth_date", "05/03/2006") }, 0 },
+	/* across the book: the third of 10 (LÊ VĂN MỘT), 11 (LÊ VĂN HAI), 12 (good_birth) */
+	{ "SEQUENCE_DUPLICATE", "birth", { "registration_number" },
+	  { C("registration_number", "11") }, { C("registration_number", "12") }, 0 },
+	{ "SEQUENCE_GAP", "birth", { "registration_number" }, { C("registration_number", "14") },
+	  { C("registration_number", "12") }, 0 },
+	{ "DUPLICATE_ENTRY", "birth", { "registration_number" },
+	  { C("registration_number", "12"), C("child.full_name", "LÊ VĂN MỘT") },
+	  { C("registration_number", "12") }, 0 },
+};
+
+static unsigned book_bit(const char *book)
+{
+	static const char *const books[] = { "birth", "marriage", "death", "parentage" };
+	const unsigned bits[] = { SO_BOOKS_BIRTH, SO_BOOKS_MARRIAGE, SO_BOOKS_DEATH,
+				  SO_BOOKS_PARENTAGE };
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(books[i], book) == 0)
+			return bits[i];
+	fail_msg("no book '%s'", book);
+	return 0;
+}
+
+static size_t nflagged(const struct rule_case *c)
+{
+	size_t n = 0;
+	while (n < 6 && c->flagged[n])
+		n++;
+	return n;
+}
+
+/* The row of the catalogue a case is about: its code and book, and the kind of the field it
+ * flags (a FIELD row), or the fields it flags (all of them, or one it requires). Exactly one. */
+static size_t row_of(const struct rule_case *c, const struct so_layout *l)
+{
+	size_t n, found = 0, row = 0;
+	const struct so_rule *rules = so_rules_catalogue(&n);
+	size_t nf = nflagged(c);
+	for (size_t i = 0; i < n; i++) {
+		const struct so_rule *rule = &rules[i];
+		if (strcmp(rule->code, c->code) != 0 || !(rule->books & book_bit(c->book)))
+			continue;
+		int match;
+		if (rule->scope == SO_RULE_FIELD) {
+			match = (rule->kinds & SO_KIND_BIT(so_field_kind(l, c->flagged[0]))) != 0;
+		} else if (!rule->fields[0]) {
+			match = 1;
+		} else {
+			size_t rn = 0, same = 0;
+			while (rn < 4 && rule->fields[rn])
+				rn++;
+			for (size_t k = 0; k < rn && k < nf; k++)
+				same += strcmp(rule->fields[k], c->flagged[k]) == 0;
+			match = rn == nf && same == nf;
+			for (size_t k = 0; nf == 1 && k < rn; k++)
+				match |= strcmp(rule->fields[k], c->flagged[0]) == 0;
+		}
+		if (match) {
+			found++;
+			row = i;
+		}
+	}
+	if (found != 1)
+		fail_msg("%s on %s in %s: %zu rows of the catalogue", c->code, c->flagged[0], c->book,
+			 found);
+	return row;
+}
+
+/* The flags of the record CHANGES make of case C's good record (the third of a book for a
+ * book row). */
+static void case_flags(const struct rule_case *c, const struct so_rule *rule,
+		       const struct change *changes, long number_expected, struct so_flag_list *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (rule->scope != SO_RULE_BOOK) {
+		struct rec r;
+		good_with(&r, c->book, changes);
+		r.v.number_expected = number_expected;
+		assert_int_equal(so_rules_record(&r.v, out), 0);
+		so_layout_free(r.layout);
+		return;
+	}
+	const struct change before[2][3] = {
+		{ C("registration_number", "10"), C("child.full_name", "LÊ VĂN MỘT") },
+		{ C("registration_number", "11"), C("child.full_name", "LÊ VĂN HAI") },
+	};
+	struct rec r[3];
+	struct so_record_view v[3];
+	good_with(&r[0], c->book, before[0]);
+	good_with(&r[1], c->book, before[1]);
+	good_with(&r[2], c->book, changes);
+	for (int i = 0; i < 3; i++)
+		v[i] = r[i].v;
+	struct so_flag_list l[3];
+	memset(l, 0, sizeof(l));
+	assert_int_equal(so_rules_book(v, 3, l), 0);
+	*out = l[2];
+	for (int i = 0; i < 3; i++) {
+		if (i < 2)
+			so_flag_list_release(&l[i]);
+		so_layout_free(r[i].layout);
+	}
+}
+
+/* The flag of OUT with CODE on exactly the fields WANT (a JSON array), or NULL. */
+static const struct so_flag_spec *flag_on(const struct so_flag_list *out, const char *code,
+					  const char *want)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (strcmp(out->v[i].code, code) == 0 && strcmp(out->v[i].fields, want) == 0)
+			return &out->v[i];
+	return NULL;
+}
+
+/* Every row of the catalogue raises its flag on a record built to break it, with the row's
+ * severity, and stays quiet on a record built to keep it (at the limit, where it has one). */
+static void test_catalogue_rows(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct so_rule *rules = so_rules_catalogue(&n);
+	assert_true(n > 0 && n <= 64);
+	int covered[64] = { 0 };
+	for (size_t k = 0; k < sizeof(rule_cases) / sizeof(rule_cases[0]); k++) {
+		const struct rule_case *c = &rule_cases[k];
+		struct so_layout *l;
+		char lname[32];
+		snprintf(lname, sizeof(lname), "%s-v1", c->book);
+		assert_int_equal(so_layout_load(lname, &l), 0);
+		size_t row = row_of(c, l);
+		so_layout_free(l);
+		covered[row] = 1;
+		char want[512] = "[";
+		for (size_t f = 0; f < nflagged(c); f++)
+			snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s\"%s\"",
+				 f ? "," : "", c->flagged[f]);
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "]");
+		struct so_flag_list broken, kept;
+		case_flags(c, &rules[row], c->breaks, c->number_expected, &broken);
+		case_flags(c, &rules[row], c->keeps, 0, &kept);
+		const struct so_flag_spec *fb = flag_on(&broken, c->code, want);
+		const struct so_flag_spec *fk = flag_on(&kept, c->code, want);
+		if (!fb || fk) {
+			for (size_t i = 0; i < broken.n; i++)
+				print_message("  broken: %s %s %s\n", broken.v[i].code,
+					      broken.v[i].fields, broken.v[i].message);
+			for (size_t i = 0; i < kept.n; i++)
+				print_message("  kept: %s %s %s\n", kept.v[i].code, kept.v[i].fields,
+					      kept.v[i].message);
+			fail_msg("case %zu (%s %s in %s): %s", k, c->code, want, c->book,
+				 !fb ? "not raised when broken" : "raised when kept");
+		}
+		assert_string_equal(fb->severity, rules[row].severity);
+		so_flag_list_release(&broken);
+		so_flag_list_release(&kept);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!covered[i])
+			fail_msg("row %zu of the catalogue (%s on %s) has no case", i, rules[i].code,
+				 rules[i].fields[0] ? rules[i].fields[0] : "a field kind");
+}
+
+/* The catalogue is well formed: a code and severity for every row, field rows on kinds, the
+ * others on fields (but the cell rule), a check, and the limits it names exist. */
+static void test_catalogue_shape(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct so_rule *rules = so_rules_catalogue(&n);
+	int field_rows = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct so_rule *r = &rules[i];
+		assert_non_null(r->check);
+		assert_true(strlen(r->code) > 0 && strlen(r->code) < sizeof(((struct so_flag_spec *)0)->code));
+		assert_true(strcmp(r->severity, "error") == 0 || strcmp(r->severity, "warning") == 0);
+		assert_true(r->books != 0 && (r->books & ~(unsigned)SO_BOOKS_ALL) == 0);
+		if (r->scope == SO_RULE_FIELD) {
+			assert_true(r->kinds != 0 && !(r->kinds & SO_KIND_BIT(SO_KIND_NONE)));
+			assert_null(r->fields[0]);
+			field_rows++;
+		} else {
+			assert_int_equal(r->kinds, 0);
+			assert_true(r->fields[0] || strcmp(r->code, "UNREADABLE") == 0);
+		}
+		for (size_t k = 0; k < 2; k++)
+			if (r->limits[k] != SO_LIMIT_NONE)
+				assert_non_null(so_legal_limit(r->limits[k]));
+	}
+	assert_true(field_rows > 0);
+}
+
+/* The deadlines and age limits of the law, as REGISTERS.md gives them. */
+static void test_legal_limits(void **state)
+{
+	(void)state;
+	const struct {
+		enum so_limit id;
+		const char *book;
+		int at_least, limit;
+		enum so_limit_unit unit;
+	} want[] = {
+		{ SO_LIMIT_BIRTH_REGISTRATION, "birth", 0, 60, SO_UNIT_DAYS },
+		{ SO_LIMIT_DEATH_REGISTRATION, "death", 0, 15, SO_UNIT_DAYS },
+		{ SO_LIMIT_PARENT_AGE_MIN, "birth", 1, 12, SO_UNIT_YEARS },
+		{ SO_LIMIT_PARENT_AGE_MAX, "birth", 0, 65, SO_UNIT_YEARS },
+		{ SO_LIMIT_HUSBAND_AGE, "marriage", 1, 20, SO_UNIT_YEARS },
+		{ SO_LIMIT_WIFE_AGE, "marriage", 1, 18, SO_UNIT_YEARS },
+	};
+	assert_int_equal(sizeof(want) / sizeof(want[0]), SO_LIMITS - 1);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct so_legal_limit *l = so_legal_limit(want[i].id);
+		assert_non_null(l);
+		assert_string_equal(l->book, want[i].book);
+		assert_int_equal(l->at_least, want[i].at_least);
+		assert_int_equal(l->limit, want[i].limit);
+		assert_int_equal(l->unit, want[i].unit);
+		assert_non_null(l->what);
+		assert_non_null(l->law);
+	}
+	assert_null(so_legal_limit(SO_LIMIT_NONE));
+	assert_null(so_legal_limit(SO_LIMITS));
+}
+
+/* The thresholds are those of schemas/confidence-thresholds.json (its default for a kind it does
+ * not list), and a confidence equal to its field's threshold passes: only under it goes to
+ * review. */
+static void test_thresholds(void **state)
+{
+	(void)state;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/schemas/confidence-thresholds.json", SO_SOURCE_DIR);
+	json_t *t = json_load_file(path, 0, NULL);
+	assert_non_null(t);
+	double def = json_number_value(json_object_get(t, "default"));
+	for (int k = SO_KIND_NONE; k < SO_KINDS; k++) {
+		json_t *th = json_object_get(json_object_get(t, "thresholds"), so_kind_name(k));
+		double want = json_is_number(th) ? json_number_value(th) : def;
+		assert_true(so_confidence_threshold(k) == want);
+	}
+	assert_true(so_confidence_threshold((enum so_kind)(SO_KINDS + 3)) == def);
+	json_decref(t);
+	double th = so_confidence_threshold(SO_KIND_NAME);
+	const double confs[] = { th, nextafter(th, 0) };
+	for (int k = 0; k < 2; k++) {
+		struct rec r;
+		struct so_flag_list l;
+		const struct change c[] = { { "child.full_name", "NGUYỄN VĂN AN", confs[k], 0 },
+					    { NULL, NULL, 0, 0 } };
+		good_with(&r, "birth", c);
+		rules_of(&r, &l);
+		assert_int_equal(has_on(&l, "LOW_CONFIDENCE", "child.full_name"), k == 1);
+		so_flag_list_release(&l);
+		so_layout_free(r.layout);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_birth_is_clean),
+		cmocka_unit_test(test_good_records_are_clean),
 		cmocka_unit_test(test_record_rules),
 		cmocka_unit_test(test_edge_cases),
 		cmocka_unit_test(test_confirmed_pairs),
@@ -455,6 +902,10 @@ int main(void)
 		cmocka_unit_test(test_book_rules),
 		cmocka_unit_test(test_sequence_misfit),
 		cmocka_unit_test(test_planted_anomalies),
+		cmocka_unit_test(test_catalogue_shape),
+		cmocka_unit_test(test_catalogue_rows),
+		cmocka_unit_test(test_legal_limits),
+		cmocka_unit_test(test_thresholds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
