@@ -14,6 +14,7 @@
 
 #include "base/util.h"
 #include "batch/store.h"
+#include "deliver/deliver_store.h"
 #include "scratch.h"
 
 static void test_open_missing_refused(void **state)
