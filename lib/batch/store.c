@@ -13,7 +13,7 @@
 #include "config.h"
 
 #define STORE_BUSY_MS 60000
-#define STMT_CACHE 96
+#define STMT_CACHE 128
 
 struct stmt_slot {
 	const char *sql;
