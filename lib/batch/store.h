@@ -9,8 +9,9 @@
  * This module holds the statements on what every stage shares (books, files, pages, records,
  * fields, flags, audit, events); stage progress is batch/units.h (included here). Each
  * subsystem keeps its own statements in a store file of its own (review/review_store.h,
- * deliver/outbox.h, check/records_store.h), built on the statement, binding and stepping
- * helpers below; no other file runs SQL on the store.
+ * deliver/deliver_store.h, check/records_store.h), built on the statement, binding and stepping
+ * helpers below; other files call those functions, not SQL (the one reader of its own is the
+ * report, batch/report.c: one read-only snapshot with statements it prepares and finalizes).
  */
 #ifndef SO_STORE_H
 #define SO_STORE_H
