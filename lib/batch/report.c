@@ -151,12 +151,7 @@ static sqlite3_stmt *prepare(struct so_store *s, const char *sql)
 /* 1 with a row, 0 at the end, -1 with the error set. */
 static int next_row(struct so_store *s, sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return so_store_error(s, "cannot read the batch store");
+	return so_store_step(s, st, "cannot read the batch store");
 }
 
 /* The integer the query SQL gives (0 when it gives no row). */
@@ -252,6 +247,24 @@ error:
 	return NULL;
 }
 
+/* The units of STAGE in STATE, into the object of the stage in STAGES. */
+static int stage_count(const char *stage, const char *state, int64_t n, void *stages)
+{
+	if (!stage || strcmp(stage, "sync") == 0)
+		return 0;   /* sync is counted from its outbox */
+	json_t *key = str_json(stage);
+	if (!key)
+		return oom();
+	int r = 0;
+	json_t *o = json_object_get(stages, json_string_value(key));
+	if (!o && jput(stages, json_string_value(key), o = stage_counts("units")) < 0)
+		r = -1;
+	json_decref(key);
+	if (r < 0 || count_set(o, state, n) < 0)
+		return -1;
+	return 0;
+}
+
 static int stages_part(struct so_store *s, json_t *root, const char *now)
 {
 	json_t *stages = json_object();
@@ -264,36 +277,11 @@ static int stages_part(struct so_store *s, json_t *root, const char *now)
 	if (jput(stages, "sync", sync) < 0)
 		return -1;
 
-	sqlite3_stmt *st = prepare(s, "SELECT stage, state, count(*) FROM stage_units "
-				      "GROUP BY stage, state ORDER BY stage");
-	if (!st)
-		return -1;
-	int r;
-	while ((r = next_row(s, st)) == 1) {
-		const char *stage = (const char *)sqlite3_column_text(st, 0);
-		const char *state = (const char *)sqlite3_column_text(st, 1);
-		if (!stage || strcmp(stage, "sync") == 0)
-			continue;   /* sync is counted from its outbox */
-		json_t *key = str_json(stage);
-		if (!key) {
-			r = oom();
-			break;
-		}
-		json_t *o = json_object_get(stages, json_string_value(key));
-		if (!o && jput(stages, json_string_value(key), o = stage_counts("units")) < 0)
-			r = -1;
-		json_decref(key);
-		if (r < 0 || count_set(o, state, sqlite3_column_int64(st, 2)) < 0) {
-			r = -1;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (r < 0)
+	if (so_unit_counts_each(s, stage_count, stages) < 0)
 		return -1;
 
 	/* the outbox: a queued record is running while a live sync process holds its lease */
-	st = prepare(s, "SELECT coalesce(sum(state = 'queued' AND (owner IS NULL OR "
+	sqlite3_stmt *st = prepare(s, "SELECT coalesce(sum(state = 'queued' AND (owner IS NULL OR "
 			"lease_until IS NULL OR lease_until < ?1)), 0), "
 			"coalesce(sum(state = 'queued' AND owner IS NOT NULL AND lease_until >= ?1), 0), "
 			"coalesce(sum(state = 'acked'), 0), "
@@ -301,7 +289,7 @@ static int stages_part(struct so_store *s, json_t *root, const char *now)
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-	r = next_row(s, st);
+	int r = next_row(s, st);
 	if (r == 1)
 		for (int i = 0; i < 4 && r == 1; i++)
 			if (jput_int(sync, unit_states[i], sqlite3_column_int64(st, i)) < 0)

@@ -13,10 +13,7 @@
 #include "config.h"
 
 #define STORE_BUSY_MS 60000
-#define STMT_CACHE 96
-#define LEASE_OTHER_HOST_S 3600
-/* How long a dead worker's unit waits for its living supervisor to report the crash. */
-#define SUPERVISOR_GRACE_S 60
+#define STMT_CACHE 128
 
 struct stmt_slot {
 	const char *sql;
@@ -71,6 +68,36 @@ sqlite3_stmt *so_store_stmt(struct so_store *s, const char *sql)
 		return NULL;
 	}
 	return st;
+}
+
+int so_store_step(struct so_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	so_store_error(s, what);
+	sqlite3_reset(st);
+	return -1;
+}
+
+int so_store_stop(sqlite3_stmt *st, int v)
+{
+	sqlite3_reset(st);
+	return v < 0 ? -1 : 0;
+}
+
+int64_t so_store_changes(struct so_store *s)
+{
+	return sqlite3_changes64(s->db);
+}
+
+int64_t so_store_last_id(struct so_store *s)
+{
+	return sqlite3_last_insert_rowid(s->db);
 }
 
 int so_store_step_done(struct so_store *s, sqlite3_stmt *st)
@@ -282,9 +309,9 @@ void so_store_close(struct so_store *s)
 	free(s);
 }
 
-/* Small binding helpers ---------------------------------------------------------------------- */
+/* Binding and reading helpers ---------------------------------------------------------------- */
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void so_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
@@ -292,13 +319,17 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-/* Binds an optional text: empty strings are stored as NULL. */
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+void so_bind_opt(sqlite3_stmt *st, int i, const char *v)
 {
-	bind_text(st, i, v && *v ? v : NULL);
+	so_bind_text(st, i, v && *v ? v : NULL);
 }
 
-static void bind_id(sqlite3_stmt *st, int i, int64_t id)
+void so_bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(st, i, v);
+}
+
+void so_bind_id(sqlite3_stmt *st, int i, int64_t id)
 {
 	if (id)
 		sqlite3_bind_int64(st, i, id);
@@ -306,17 +337,53 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t id)
 		sqlite3_bind_null(st, i);
 }
 
-static void copy_col(sqlite3_stmt *st, int i, char *buf, size_t size)
+void so_bind_real(sqlite3_stmt *st, int i, double v)
+{
+	sqlite3_bind_double(st, i, v);
+}
+
+void so_bind_conf(sqlite3_stmt *st, int i, double confidence)
+{
+	if (confidence >= 0)
+		sqlite3_bind_double(st, i, confidence);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+void so_bind_now(sqlite3_stmt *st, int i)
+{
+	char now[SO_TIME_LEN];
+	so_now_iso(now);
+	sqlite3_bind_text(st, i, now, -1, SQLITE_TRANSIENT);
+}
+
+void so_bind_box(sqlite3_stmt *st, int first, const struct so_bbox *b)
+{
+	for (int i = 0; i < 4; i++) {
+		if (b) {
+			int v = i == 0 ? b->x0 : i == 1 ? b->y0 : i == 2 ? b->x1 : b->y1;
+			sqlite3_bind_int(st, first + i, v);
+		} else {
+			sqlite3_bind_null(st, first + i);
+		}
+	}
+}
+
+void so_column_copy(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	snprintf(buf, size, "%s", t ? (const char *)t : "");
 }
 
-static void bind_now(sqlite3_stmt *st, int i)
+const char *so_column_text(sqlite3_stmt *st, int i)
 {
-	char now[SO_TIME_LEN];
-	so_now_iso(now);
-	sqlite3_bind_text(st, i, now, -1, SQLITE_TRANSIENT);
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+char *so_column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? so_strdup((const char *)t) : NULL;
 }
 
 /* Steps a bound statement expected to give at most one row; FILL copies it into OUT.
@@ -324,17 +391,14 @@ static void bind_now(sqlite3_stmt *st, int i)
 static int fetch_row(struct so_store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *),
 		     void *out, const char *what)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
 	char msg[96];
 	snprintf(msg, sizeof(msg), "cannot read %s", what);
-	return so_store_error(s, msg);
+	int r = so_store_step(s, st, msg);
+	if (r == 1) {
+		fill(st, out);
+		sqlite3_reset(st);
+	}
+	return r;
 }
 
 /* A fetched row that must exist: 0, or -1 with "no WHAT ID". */
@@ -353,7 +417,7 @@ struct text_out {
 static void fill_text(sqlite3_stmt *st, void *out)
 {
 	struct text_out *t = out;
-	copy_col(st, 0, t->buf, t->size);
+	so_column_copy(st, 0, t->buf, t->size);
 }
 
 /* Meta --------------------------------------------------------------------------------------- */
@@ -364,8 +428,8 @@ int so_meta_set(struct so_store *s, const char *key, const char *value)
 					    "ON CONFLICT (key) DO UPDATE SET value = ?2");
 	if (!st)
 		return -1;
-	bind_text(st, 1, key);
-	bind_text(st, 2, value);
+	so_bind_text(st, 1, key);
+	so_bind_text(st, 2, value);
 	return so_store_step_done(s, st);
 }
 
@@ -374,7 +438,7 @@ int so_meta_get(struct so_store *s, const char *key, char *buf, size_t size)
 	sqlite3_stmt *st = so_store_stmt(s, "SELECT value FROM batch_meta WHERE key = ?1");
 	if (!st)
 		return -1;
-	bind_text(st, 1, key);
+	so_bind_text(st, 1, key);
 	struct text_out out = { buf, size };
 	return fetch_row(s, st, fill_text, &out, "batch metadata");
 }
@@ -390,11 +454,11 @@ static void book_from_row(sqlite3_stmt *st, void *out)
 {
 	struct so_book *b = out;
 	b->id = sqlite3_column_int64(st, 0);
-	copy_col(st, 1, b->type, sizeof(b->type));
+	so_column_copy(st, 1, b->type, sizeof(b->type));
 	b->year = sqlite3_column_int(st, 2);
-	copy_col(st, 3, b->volume, sizeof(b->volume));
-	copy_col(st, 4, b->authority_code, sizeof(b->authority_code));
-	copy_col(st, 5, b->layout, sizeof(b->layout));
+	so_column_copy(st, 3, b->volume, sizeof(b->volume));
+	so_column_copy(st, 4, b->authority_code, sizeof(b->authority_code));
+	so_column_copy(st, 5, b->layout, sizeof(b->layout));
 }
 
 #define BOOK_COLS "id, type, year, volume, authority_code, layout"
@@ -407,10 +471,10 @@ int so_book_register(struct so_store *s, struct so_book *b)
 					    "year = ?2 AND volume = ?3 AND authority_code = ?4");
 	if (!st)
 		return -1;
-	bind_text(st, 1, b->type);
-	sqlite3_bind_int(st, 2, b->year);
-	bind_text(st, 3, b->volume);
-	bind_text(st, 4, b->authority_code);
+	so_bind_text(st, 1, b->type);
+	so_bind_int(st, 2, b->year);
+	so_bind_text(st, 3, b->volume);
+	so_bind_text(st, 4, b->authority_code);
 	struct so_book found;
 	int got = fetch_row(s, st, book_from_row, &found, "a book");
 	if (got < 0)
@@ -426,15 +490,15 @@ int so_book_register(struct so_store *s, struct so_book *b)
 			      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!st)
 		return -1;
-	bind_text(st, 1, b->type);
-	sqlite3_bind_int(st, 2, b->year);
-	bind_text(st, 3, b->volume);
-	bind_text(st, 4, b->authority_code);
-	bind_text(st, 5, b->layout);
-	bind_now(st, 6);
+	so_bind_text(st, 1, b->type);
+	so_bind_int(st, 2, b->year);
+	so_bind_text(st, 3, b->volume);
+	so_bind_text(st, 4, b->authority_code);
+	so_bind_text(st, 5, b->layout);
+	so_bind_now(st, 6);
 	if (so_store_step_done(s, st) < 0)
 		return so_error_context("cannot add book %s", desc);
-	b->id = sqlite3_last_insert_rowid(s->db);
+	b->id = so_store_last_id(s);
 	return 0;
 }
 
@@ -443,7 +507,7 @@ int so_book_get(struct so_store *s, int64_t id, struct so_book *b)
 	sqlite3_stmt *st = so_store_stmt(s, "SELECT " BOOK_COLS " FROM books WHERE id = ?1");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	so_bind_int(st, 1, id);
 	return must_exist(fetch_row(s, st, book_from_row, b, "a book"), "book", id);
 }
 
@@ -456,10 +520,10 @@ static void file_from_row(sqlite3_stmt *st, void *out)
 	struct so_scan_file *f = out;
 	f->id = sqlite3_column_int64(st, 0);
 	f->book_id = sqlite3_column_int64(st, 1);
-	copy_col(st, 2, f->path, sizeof(f->path));
-	copy_col(st, 3, f->name, sizeof(f->name));
+	so_column_copy(st, 2, f->path, sizeof(f->path));
+	so_column_copy(st, 3, f->name, sizeof(f->name));
 	f->size = sqlite3_column_int64(st, 4);
-	copy_col(st, 5, f->sha256, sizeof(f->sha256));
+	so_column_copy(st, 5, f->sha256, sizeof(f->sha256));
 	f->page_count = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
 	f->duplicate_of = sqlite3_column_int64(st, 7);
 }
@@ -470,8 +534,8 @@ int so_scan_file_register(struct so_store *s, struct so_scan_file *f)
 					    "WHERE book_id = ?1 AND path = ?2");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, f->book_id);
-	bind_text(st, 2, f->path);
+	so_bind_int(st, 1, f->book_id);
+	so_bind_text(st, 2, f->path);
 	struct so_scan_file old;
 	int got = fetch_row(s, st, file_from_row, &old, "a scan file");
 	if (got < 0)
@@ -490,33 +554,34 @@ int so_scan_file_register(struct so_store *s, struct so_scan_file *f)
 				      "duplicate_of IS NULL ORDER BY id LIMIT 1");
 		if (!st)
 			return -1;
-		bind_text(st, 1, f->sha256);
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
+		so_bind_text(st, 1, f->sha256);
+		int r = so_store_step(s, st, "cannot look up a scan file");
+		if (r < 0)
+			return -1;
+		if (r == 1) {
 			f->duplicate_of = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return so_store_error(s, "cannot look up a scan file");
+			sqlite3_reset(st);
+		}
 	}
 	st = so_store_stmt(s, "INSERT INTO scan_files (book_id, path, name, size, sha256, "
 			      "page_count, duplicate_of, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 			      "?7, ?8)");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, f->book_id);
-	bind_text(st, 2, f->path);
-	bind_text(st, 3, f->name);
-	sqlite3_bind_int64(st, 4, f->size);
-	bind_opt(st, 5, f->sha256);
+	so_bind_int(st, 1, f->book_id);
+	so_bind_text(st, 2, f->path);
+	so_bind_text(st, 3, f->name);
+	so_bind_int(st, 4, f->size);
+	so_bind_opt(st, 5, f->sha256);
 	if (f->page_count >= 0)
-		sqlite3_bind_int(st, 6, f->page_count);
+		so_bind_int(st, 6, f->page_count);
 	else
 		sqlite3_bind_null(st, 6);
-	bind_id(st, 7, f->duplicate_of);
-	bind_now(st, 8);
+	so_bind_id(st, 7, f->duplicate_of);
+	so_bind_now(st, 8);
 	if (so_store_step_done(s, st) < 0)
 		return so_error_context("cannot add scan file '%s'", f->path);
-	f->id = sqlite3_last_insert_rowid(s->db);
+	f->id = so_store_last_id(s);
 	return 0;
 }
 
@@ -525,7 +590,7 @@ int so_scan_file_get(struct so_store *s, int64_t id, struct so_scan_file *f)
 	sqlite3_stmt *st = so_store_stmt(s, "SELECT " FILE_COLS " FROM scan_files WHERE id = ?1");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	so_bind_int(st, 1, id);
 	return must_exist(fetch_row(s, st, file_from_row, f, "a scan file"), "scan file", id);
 }
 
@@ -534,8 +599,8 @@ int so_scan_file_set_page_count(struct so_store *s, int64_t id, int count)
 	sqlite3_stmt *st = so_store_stmt(s, "UPDATE scan_files SET page_count = ?2 WHERE id = ?1");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, count);
+	so_bind_int(st, 1, id);
+	so_bind_int(st, 2, count);
 	return so_store_step_done(s, st);
 }
 
@@ -552,22 +617,22 @@ static void page_from_row(sqlite3_stmt *st, void *out)
 	p->id = sqlite3_column_int64(st, 0);
 	p->scan_file_id = sqlite3_column_int64(st, 1);
 	p->page_index = sqlite3_column_int(st, 2);
-	copy_col(st, 3, p->sha256, sizeof(p->sha256));
+	so_column_copy(st, 3, p->sha256, sizeof(p->sha256));
 	p->width = sqlite3_column_int(st, 4);
 	p->height = sqlite3_column_int(st, 5);
 	p->dpi = sqlite3_column_int(st, 6);
-	copy_col(st, 7, p->dpi_source, sizeof(p->dpi_source));
+	so_column_copy(st, 7, p->dpi_source, sizeof(p->dpi_source));
 	p->bits = sqlite3_column_int(st, 8);
-	copy_col(st, 9, p->color, sizeof(p->color));
-	copy_col(st, 10, p->compression, sizeof(p->compression));
+	so_column_copy(st, 9, p->color, sizeof(p->color));
+	so_column_copy(st, 10, p->compression, sizeof(p->compression));
 	p->orientation = sqlite3_column_int(st, 11);
 	p->orientation_conf = sqlite3_column_double(st, 12);
 	p->skew = sqlite3_column_double(st, 13);
 	p->skew_conf = sqlite3_column_double(st, 14);
 	p->ink = sqlite3_column_double(st, 15);
-	copy_col(st, 16, p->state, sizeof(p->state));
-	copy_col(st, 17, p->reason, sizeof(p->reason));
-	copy_col(st, 18, p->image, sizeof(p->image));
+	so_column_copy(st, 16, p->state, sizeof(p->state));
+	so_column_copy(st, 17, p->reason, sizeof(p->reason));
+	so_column_copy(st, 18, p->image, sizeof(p->image));
 	p->duplicate_of = sqlite3_column_int64(st, 19);
 }
 
@@ -577,8 +642,8 @@ int so_page_find(struct so_store *s, int64_t scan_file_id, int page_index, struc
 					    "WHERE scan_file_id = ?1 AND page_index = ?2");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, scan_file_id);
-	sqlite3_bind_int(st, 2, page_index);
+	so_bind_int(st, 1, scan_file_id);
+	so_bind_int(st, 2, page_index);
 	return fetch_row(s, st, page_from_row, p, "a page");
 }
 
@@ -587,7 +652,7 @@ int so_page_get(struct so_store *s, int64_t id, struct so_page *p)
 	sqlite3_stmt *st = so_store_stmt(s, "SELECT " PAGE_COLS " FROM pages WHERE id = ?1");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	so_bind_int(st, 1, id);
 	return must_exist(fetch_row(s, st, page_from_row, p, "a page"), "page", id);
 }
 
@@ -597,12 +662,12 @@ int64_t so_page_find_sha256(struct so_store *s, const char *sha256)
 					    "state <> 'duplicate' ORDER BY id LIMIT 1");
 	if (!st)
 		return -1;
-	bind_text(st, 1, sha256);
-	int rc = sqlite3_step(st);
-	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	so_bind_text(st, 1, sha256);
+	int r = so_store_step(s, st, "cannot look up a page checksum");
+	if (r < 0)
+		return -1;
+	int64_t id = r == 1 ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return so_store_error(s, "cannot look up a page checksum");
 	return id;
 }
 
@@ -619,301 +684,60 @@ int so_page_put(struct so_store *s, struct so_page *p)
 		"state = ?16, reason = ?17, image = ?18, duplicate_of = ?19 RETURNING id");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, p->scan_file_id);
-	sqlite3_bind_int(st, 2, p->page_index);
-	bind_opt(st, 3, p->sha256);
-	sqlite3_bind_int(st, 4, p->width);
-	sqlite3_bind_int(st, 5, p->height);
-	sqlite3_bind_int(st, 6, p->dpi);
-	bind_opt(st, 7, p->dpi_source);
-	sqlite3_bind_int(st, 8, p->bits);
-	bind_opt(st, 9, p->color);
-	bind_opt(st, 10, p->compression);
-	sqlite3_bind_int(st, 11, p->orientation);
-	sqlite3_bind_double(st, 12, p->orientation_conf);
-	sqlite3_bind_double(st, 13, p->skew);
-	sqlite3_bind_double(st, 14, p->skew_conf);
-	sqlite3_bind_double(st, 15, p->ink);
-	bind_text(st, 16, p->state);
-	bind_opt(st, 17, p->reason);
-	bind_opt(st, 18, p->image);
-	bind_id(st, 19, p->duplicate_of);
-	bind_now(st, 20);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		p->id = sqlite3_column_int64(st, 0);
+	so_bind_int(st, 1, p->scan_file_id);
+	so_bind_int(st, 2, p->page_index);
+	so_bind_opt(st, 3, p->sha256);
+	so_bind_int(st, 4, p->width);
+	so_bind_int(st, 5, p->height);
+	so_bind_int(st, 6, p->dpi);
+	so_bind_opt(st, 7, p->dpi_source);
+	so_bind_int(st, 8, p->bits);
+	so_bind_opt(st, 9, p->color);
+	so_bind_opt(st, 10, p->compression);
+	so_bind_int(st, 11, p->orientation);
+	so_bind_real(st, 12, p->orientation_conf);
+	so_bind_real(st, 13, p->skew);
+	so_bind_real(st, 14, p->skew_conf);
+	so_bind_real(st, 15, p->ink);
+	so_bind_text(st, 16, p->state);
+	so_bind_opt(st, 17, p->reason);
+	so_bind_opt(st, 18, p->image);
+	so_bind_id(st, 19, p->duplicate_of);
+	so_bind_now(st, 20);
+	int r = so_store_step(s, st, "cannot store a page");
+	if (r != 1)
+		return r == 0 ? so_store_error(s, "cannot store a page") : -1;
+	p->id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return so_store_error(s, "cannot store a page");
 	return 0;
 }
 
-/* Stage progress ------------------------------------------------------------------------------ */
-
-int so_unit_add(struct so_store *s, const char *stage, int64_t unit_id)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO stage_units (stage, unit_id, state) "
-					    "VALUES (?1, ?2, 'pending') ON CONFLICT DO NOTHING");
-	if (!st)
-		return -1;
-	bind_text(st, 1, stage);
-	sqlite3_bind_int64(st, 2, unit_id);
-	return so_store_step_done(s, st);
-}
-
-/* Inside a transaction: running units whose owner is gone go back to pending — unless the
- * owner's supervisor still runs: it saw the worker die and reports the crash itself
- * (so_unit_crashed), which a claim here would race with and lose. */
-static int units_take_back(struct so_store *s, const char *stage)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id, owner, "
-					    "CAST(strftime('%s', 'now') - strftime('%s', claimed_at) "
-					    "AS INTEGER) FROM stage_units "
-					    "WHERE stage = ?1 AND state = 'running'");
-	if (!st)
-		return -1;
-	bind_text(st, 1, stage);
-	int64_t ids[64];
-	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
-		const char *owner = (const char *)sqlite3_column_text(st, 1);
-		int alive = so_owner_alive(owner);
-		if (alive == -1 && sqlite3_column_int64(st, 2) > LEASE_OTHER_HOST_S)
-			alive = 0;
-		if (alive == 0 && so_owner_parent_alive(owner) == 1 &&
-		    sqlite3_column_int64(st, 2) < SUPERVISOR_GRACE_S)
-			alive = 1;
-		if (alive == 0)
-			ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return so_store_error(s, "cannot read stage progress");
-	for (int i = 0; i < n; i++)
-		if (so_unit_release(s, stage, ids[i]) < 0)
-			return -1;
-	return 0;
-}
-
-int so_unit_release(struct so_store *s, const char *stage, int64_t unit_id)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', owner = NULL "
-					    "WHERE stage = ?1 AND unit_id = ?2 AND state = 'running'");
-	if (!st)
-		return -1;
-	bind_text(st, 1, stage);
-	sqlite3_bind_int64(st, 2, unit_id);
-	return so_store_step_done(s, st);
-}
-
-int so_unit_claim(struct so_store *s, const char *stage, int64_t *unit_id, int *crashes)
-{
-	if (so_store_begin(s) < 0)
-		return -1;
-	if (units_take_back(s, stage) < 0)
-		goto error;
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id, crashes FROM stage_units "
-					    "WHERE stage = ?1 AND state = 'pending' "
-					    "ORDER BY unit_id LIMIT 1");
-	if (!st)
-		goto error;
-	bind_text(st, 1, stage);
-	int rc = sqlite3_step(st);
-	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE) {
-		/* nothing to claim; keep what was taken back */
-		return so_store_commit(s) < 0 ? -1 : 0;
-	}
-	if (rc != SQLITE_ROW) {
-		so_store_error(s, "cannot claim work");
-		goto error;
-	}
-	st = so_store_stmt(s, "UPDATE stage_units SET state = 'running', owner = ?3, "
-			      "claimed_at = ?4, attempts = attempts + 1 "
-			      "WHERE stage = ?1 AND unit_id = ?2");
-	if (!st)
-		goto error;
-	bind_text(st, 1, stage);
-	sqlite3_bind_int64(st, 2, id);
-	bind_text(st, 3, so_owner_self());
-	bind_now(st, 4);
-	if (so_store_step_done(s, st) < 0 || so_store_commit(s) < 0)
-		goto error;
-	*unit_id = id;
-	if (crashes)
-		*crashes = n;
-	return 1;
-error:
-	so_store_rollback(s);
-	return -1;
-}
-
-int so_unit_crashed(struct so_store *s, const char *stage, long pid, const char *reason)
-{
-	char host[256] = "", pattern[320];
-	gethostname(host, sizeof(host) - 1);
-	snprintf(pattern, sizeof(pattern), "%s:%ld:*", host, pid);
-	/* the owner string holds more after the pid (start time, supervisor) */
-	if (so_store_begin(s) < 0)
-		return -1;
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', owner = NULL, "
-					    "crashes = crashes + 1, error = ?3 "
-					    "WHERE stage = ?1 AND state = 'running' AND owner GLOB ?2");
-	if (!st) {
-		so_store_rollback(s);
-		return -1;
-	}
-	bind_text(st, 1, stage);
-	bind_text(st, 2, pattern);
-	bind_text(st, 3, reason);
-	if (so_store_step_done(s, st) < 0) {
-		so_store_rollback(s);
-		return -1;
-	}
-	int n = sqlite3_changes(s->db);
-	return so_store_commit(s) < 0 ? -1 : n;
-}
-
-int so_unit_progress(struct so_store *s, const char *stage, int64_t unit_id)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET crashes = 0 "
-					    "WHERE stage = ?1 AND unit_id = ?2 AND crashes <> 0");
-	if (!st)
-		return -1;
-	bind_text(st, 1, stage);
-	sqlite3_bind_int64(st, 2, unit_id);
-	return so_store_step_done(s, st);
-}
-
-int so_unit_crashes(struct so_store *s, const char *stage, int64_t unit_id)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT crashes FROM stage_units "
-					    "WHERE stage = ?1 AND unit_id = ?2");
-	if (!st)
-		return -1;
-	bind_text(st, 1, stage);
-	sqlite3_bind_int64(st, 2, unit_id);
-	int rc = sqlite3_step(st);
-	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? so_error("no %s unit %lld", stage, (long long)unit_id)
-					 : so_store_error(s, "cannot read stage progress");
-	return n;
-}
-
-int so_unit_finish(struct so_store *s, const char *stage, int64_t unit_id, const char *error)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = ?3, error = ?4, "
-					    "owner = NULL, finished_at = ?5 "
-					    "WHERE stage = ?1 AND unit_id = ?2");
-	if (!st)
-		return -1;
-	bind_text(st, 1, stage);
-	sqlite3_bind_int64(st, 2, unit_id);
-	bind_text(st, 3, error ? "failed" : "done");
-	bind_text(st, 4, error);
-	bind_now(st, 5);
-	return so_store_step_done(s, st);
-}
-
-int64_t so_unit_retry_failed(struct so_store *s, const char *stage)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', attempts = 0, "
-					    "crashes = 0, error = NULL WHERE stage = ?1 AND state = 'failed'");
-	if (!st)
-		return -1;
-	bind_text(st, 1, stage);
-	if (so_store_step_done(s, st) < 0)
-		return -1;
-	return sqlite3_changes64(s->db);
-}
-
-int64_t so_unit_redo_all(struct so_store *s, const char *stage)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', attempts = 0, "
-					    "crashes = 0, error = NULL WHERE stage = ?1 AND "
-					    "state IN ('done', 'failed')");
-	if (!st)
-		return -1;
-	bind_text(st, 1, stage);
-	if (so_store_step_done(s, st) < 0)
-		return -1;
-	return sqlite3_changes64(s->db);
-}
-
-int so_unit_book_changed(struct so_store *s, int64_t book_id)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE stage_units SET state = 'pending', error = NULL "
-					    "WHERE stage IN ('validate', 'normalize') AND unit_id = ?1 "
-					    "AND state <> 'running'");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, book_id);
-	return so_store_step_done(s, st);
-}
-
-int so_unit_counts(struct so_store *s, const char *stage, struct so_stage_counts *c)
+int so_page_counts(struct so_store *s, struct so_page_counts *c)
 {
 	memset(c, 0, sizeof(*c));
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT state, count(*) FROM stage_units "
-					    "WHERE stage = ?1 GROUP BY state");
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT state, count(*) FROM pages GROUP BY state");
 	if (!st)
 		return -1;
-	bind_text(st, 1, stage);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *state = (const char *)sqlite3_column_text(st, 0);
+	int r;
+	while ((r = so_store_step(s, st, "cannot count pages")) == 1) {
+		const char *state = so_column_text(st, 0);
 		int64_t n = sqlite3_column_int64(st, 1);
-		if (strcmp(state, "pending") == 0)
-			c->pending = n;
-		else if (strcmp(state, "running") == 0)
-			c->running = n;
-		else if (strcmp(state, "done") == 0)
-			c->done = n;
+		c->total += n;
+		if (strcmp(state, "prepared") == 0)
+			c->prepared = n;
+		else if (strcmp(state, "blank") == 0)
+			c->blank = n;
+		else if (strcmp(state, "rejected") == 0)
+			c->rejected = n;
 		else if (strcmp(state, "failed") == 0)
 			c->failed = n;
+		else if (strcmp(state, "duplicate") == 0)
+			c->duplicate = n;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot count stage progress");
+	return r;
 }
 
-int so_unit_state(struct so_store *s, const char *stage, int64_t unit_id, char *state,
-		  size_t size, char *error, size_t esize)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT state, error FROM stage_units "
-					    "WHERE stage = ?1 AND unit_id = ?2");
-	if (!st)
-		return -1;
-	bind_text(st, 1, stage);
-	sqlite3_bind_int64(st, 2, unit_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		copy_col(st, 0, state, size);
-		if (error)
-			copy_col(st, 1, error, esize);
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot read stage progress");
-}
-
-/* Records, fields, flags, audit, outbox, events ---------------------------------------------- */
-
-static void bind_box(sqlite3_stmt *st, int first, const struct so_bbox *b)
-{
-	for (int i = 0; i < 4; i++) {
-		if (b) {
-			int v = i == 0 ? b->x0 : i == 1 ? b->y0 : i == 2 ? b->x1 : b->y1;
-			sqlite3_bind_int(st, first + i, v);
-		} else {
-			sqlite3_bind_null(st, first + i);
-		}
-	}
-}
+/* Records, fields, flags, audit, events ---------------------------------------------- */
 
 int so_record_add(struct so_store *s, int64_t book_id, int64_t page_id, int row,
 		  const struct so_bbox *box, int64_t *id)
@@ -925,16 +749,17 @@ int so_record_add(struct so_store *s, int64_t book_id, int64_t page_id, int row,
 		"updated_at = ?8 RETURNING id");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, book_id);
-	sqlite3_bind_int64(st, 2, page_id);
-	sqlite3_bind_int(st, 3, row);
-	bind_box(st, 4, box);
-	bind_now(st, 8);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
+	so_bind_int(st, 1, book_id);
+	so_bind_int(st, 2, page_id);
+	so_bind_int(st, 3, row);
+	so_bind_box(st, 4, box);
+	so_bind_now(st, 8);
+	int r = so_store_step(s, st, "cannot store a record");
+	if (r != 1)
+		return r == 0 ? so_store_error(s, "cannot store a record") : -1;
+	*id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : so_store_error(s, "cannot store a record");
+	return 0;
 }
 
 int so_record_set_status(struct so_store *s, int64_t record_id, const char *status)
@@ -943,12 +768,12 @@ int so_record_set_status(struct so_store *s, int64_t record_id, const char *stat
 					    "version = version + 1 WHERE id = ?1");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, record_id);
-	bind_text(st, 2, status);
-	bind_now(st, 3);
+	so_bind_int(st, 1, record_id);
+	so_bind_text(st, 2, status);
+	so_bind_now(st, 3);
 	if (so_store_step_done(s, st) < 0)
 		return -1;
-	if (sqlite3_changes(s->db) != 1)
+	if (so_store_changes(s) != 1)
 		return so_error("no record %lld", (long long)record_id);
 	return 0;
 }
@@ -958,9 +783,53 @@ int so_record_status(struct so_store *s, int64_t record_id, char *buf, size_t si
 	sqlite3_stmt *st = so_store_stmt(s, "SELECT status FROM records WHERE id = ?1");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, record_id);
+	so_bind_int(st, 1, record_id);
 	struct text_out out = { buf, size };
 	return fetch_row(s, st, fill_text, &out, "a record");
+}
+
+int64_t so_record_count(struct so_store *s)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT count(*) FROM records");
+	if (!st)
+		return -1;
+	int r = so_store_step(s, st, "cannot count records");
+	if (r != 1)
+		return r == 0 ? so_store_error(s, "cannot count records") : -1;
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+int so_record_count_each(struct so_store *s,
+			 int (*each)(const char *status, int64_t n, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT status, count(*) FROM records "
+					    "GROUP BY status ORDER BY status");
+	if (!st)
+		return -1;
+	int r;
+	while ((r = so_store_step(s, st, "cannot count records")) == 1) {
+		int v = each(so_column_text(st, 0), sqlite3_column_int64(st, 1), ctx);
+		if (v != 0)
+			return so_store_stop(st, v);
+	}
+	return r;
+}
+
+int so_field_counts(struct so_store *s, int64_t *read, int64_t *valued)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT count(*), count(value) FROM fields "
+					    "WHERE raw IS NOT NULL");
+	if (!st)
+		return -1;
+	int r = so_store_step(s, st, "cannot count fields");
+	if (r != 1)
+		return r == 0 ? so_store_error(s, "cannot count fields") : -1;
+	*read = sqlite3_column_int64(st, 0);
+	*valued = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return 0;
 }
 
 int so_field_put(struct so_store *s, int64_t record_id, const char *name, const char *raw,
@@ -974,17 +843,14 @@ int so_field_put(struct so_store *s, int64_t record_id, const char *name, const 
 		"confidence = ?6, x0 = ?7, y0 = ?8, x1 = ?9, y1 = ?10, source = ?11");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, record_id);
-	bind_text(st, 2, name);
-	bind_text(st, 3, raw);
-	bind_text(st, 4, value);
-	bind_text(st, 5, code);
-	if (confidence >= 0)
-		sqlite3_bind_double(st, 6, confidence);
-	else
-		sqlite3_bind_null(st, 6);
-	bind_box(st, 7, box);
-	bind_text(st, 11, source ? source : "ocr");
+	so_bind_int(st, 1, record_id);
+	so_bind_text(st, 2, name);
+	so_bind_text(st, 3, raw);
+	so_bind_text(st, 4, value);
+	so_bind_text(st, 5, code);
+	so_bind_conf(st, 6, confidence);
+	so_bind_box(st, 7, box);
+	so_bind_text(st, 11, source ? source : "ocr");
 	return so_store_step_done(s, st);
 }
 
@@ -997,15 +863,12 @@ int so_cell_put(struct so_store *s, int64_t record_id, int col, const char *text
 		"text = ?3, confidence = ?4, marks = ?9, x0 = ?5, y0 = ?6, x1 = ?7, y1 = ?8");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, record_id);
-	sqlite3_bind_int(st, 2, col);
-	bind_text(st, 3, text);
-	if (confidence >= 0)
-		sqlite3_bind_double(st, 4, confidence);
-	else
-		sqlite3_bind_null(st, 4);
-	bind_box(st, 5, box);
-	sqlite3_bind_int(st, 9, marks);
+	so_bind_int(st, 1, record_id);
+	so_bind_int(st, 2, col);
+	so_bind_text(st, 3, text);
+	so_bind_conf(st, 4, confidence);
+	so_bind_box(st, 5, box);
+	so_bind_int(st, 9, marks);
 	return so_store_step_done(s, st);
 }
 
@@ -1017,17 +880,17 @@ int so_flag_add(struct so_store *s, int64_t record_id, const char *code, const c
 		"created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?7)");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, record_id);
-	bind_text(st, 2, code);
-	bind_text(st, 3, severity);
-	bind_text(st, 4, fields_json ? fields_json : "[]");
-	bind_text(st, 5, message);
-	bind_text(st, 6, source ? source : "validate");
-	bind_now(st, 7);
+	so_bind_int(st, 1, record_id);
+	so_bind_text(st, 2, code);
+	so_bind_text(st, 3, severity);
+	so_bind_text(st, 4, fields_json ? fields_json : "[]");
+	so_bind_text(st, 5, message);
+	so_bind_text(st, 6, source ? source : "validate");
+	so_bind_now(st, 7);
 	if (so_store_step_done(s, st) < 0)
 		return so_error_context("cannot add flag %s", code);
 	if (id)
-		*id = sqlite3_last_insert_rowid(s->db);
+		*id = so_store_last_id(s);
 	return 0;
 }
 
@@ -1037,12 +900,12 @@ int so_flag_set_state(struct so_store *s, int64_t flag_id, const char *state)
 					    "WHERE id = ?1");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, flag_id);
-	bind_text(st, 2, state);
-	bind_now(st, 3);
+	so_bind_int(st, 1, flag_id);
+	so_bind_text(st, 2, state);
+	so_bind_now(st, 3);
 	if (so_store_step_done(s, st) < 0)
 		return -1;
-	return sqlite3_changes(s->db) == 1 ? 0 : so_error("no flag %lld", (long long)flag_id);
+	return so_store_changes(s) == 1 ? 0 : so_error("no flag %lld", (long long)flag_id);
 }
 
 int so_audit_add(struct so_store *s, const char *actor, int64_t record_id, const char *action,
@@ -1052,58 +915,14 @@ int so_audit_add(struct so_store *s, const char *actor, int64_t record_id, const
 					    "before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!st)
 		return -1;
-	bind_now(st, 1);
-	bind_text(st, 2, actor);
-	bind_id(st, 3, record_id);
-	bind_text(st, 4, action);
-	bind_text(st, 5, field);
-	bind_text(st, 6, before);
-	bind_text(st, 7, after);
+	so_bind_now(st, 1);
+	so_bind_text(st, 2, actor);
+	so_bind_id(st, 3, record_id);
+	so_bind_text(st, 4, action);
+	so_bind_text(st, 5, field);
+	so_bind_text(st, 6, before);
+	so_bind_text(st, 7, after);
 	return so_store_step_done(s, st);
-}
-
-int so_outbox_enqueue(struct so_store *s, int64_t record_id, const char *idempotency_key)
-{
-	/* a row refused or held at an older version of the record is queued again */
-	sqlite3_stmt *st = so_store_stmt(s,
-		"INSERT INTO outbox (record_id, idempotency_key, version, state, created_at) "
-		"SELECT id, ?2, version, 'queued', ?3 FROM records WHERE id = ?1 "
-		"ON CONFLICT (record_id) DO UPDATE SET idempotency_key = excluded.idempotency_key, "
-		"version = excluded.version, state = 'queued', owner = NULL, lease_until = NULL, "
-		"attempts = 0, last_status = NULL, last_error = NULL "
-		"WHERE outbox.state IN ('refused', 'held') AND outbox.version < excluded.version");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, record_id);
-	bind_text(st, 2, idempotency_key);
-	bind_now(st, 3);
-	return so_store_step_done(s, st);
-}
-
-int so_outbox_ack(struct so_store *s, int64_t record_id, const char *remote_id)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE outbox SET state = 'acked', remote_id = ?2, "
-					    "acked_at = ?3, last_error = NULL, owner = NULL, "
-					    "lease_until = NULL WHERE record_id = ?1 AND state = 'queued'");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, record_id);
-	bind_text(st, 2, remote_id);
-	bind_now(st, 3);
-	if (so_store_step_done(s, st) < 0)
-		return -1;
-	if (sqlite3_changes(s->db) == 1)
-		return so_record_set_status(s, record_id, "synced");
-	/* acknowledged already (by another sync process): nothing to do */
-	st = so_store_stmt(s, "SELECT 1 FROM outbox WHERE record_id = ?1 AND state = 'acked'");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, record_id);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return so_error("record %lld is not queued in the outbox", (long long)record_id);
 }
 
 int so_event_add(struct so_store *s, const char *stage, const char *level, const char *unit,
@@ -1118,10 +937,10 @@ int so_event_add(struct so_store *s, const char *stage, const char *level, const
 					    "VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (!st)
 		return -1;
-	bind_now(st, 1);
-	bind_text(st, 2, stage);
-	bind_text(st, 3, level);
-	bind_text(st, 4, unit);
-	bind_text(st, 5, msg);
+	so_bind_now(st, 1);
+	so_bind_text(st, 2, stage);
+	so_bind_text(st, 3, level);
+	so_bind_text(st, 4, unit);
+	so_bind_text(st, 5, msg);
 	return so_store_step_done(s, st);
 }

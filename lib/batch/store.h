@@ -5,14 +5,29 @@
  * from the numbered SQL files of schemas/migrations; a store made by a newer sohoa is refused.
  * A unit of work is one so_store_begin()/so_store_commit() (BEGIN IMMEDIATE) transaction.
  * Several processes may use one store at once: work is shared by claiming stage units.
+ *
+ * This module holds the statements on what every stage shares (books, files, pages, records,
+ * fields, flags, audit, events); stage progress is batch/units.h (included here). Each
+ * subsystem keeps its own statements in a store file of its own (review/review_store.h,
+ * deliver/deliver_store.h, check/records_store.h), built on the statement, binding and stepping
+ * helpers below; other files call those functions, not SQL (the one reader of its own is the
+ * report, batch/report.c: one read-only snapshot with statements it prepares and finalizes).
  */
 #ifndef SO_STORE_H
 #define SO_STORE_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "batch/units.h"
+
 struct so_store;
+
+/* A box on a prepared page, in pixels. */
+struct so_bbox {
+	int x0, y0, x1, y1;
+};
 
 /* Opens DIR/batch.db, creating DIR and the database when CREATE is set. Returns 0, or -1 with
  * the error set (a missing batch, a newer schema, a locked or corrupt database). */
@@ -29,13 +44,49 @@ int so_store_begin(struct so_store *s);
 int so_store_commit(struct so_store *s);
 void so_store_rollback(struct so_store *s);
 
+/* Statements, for the store files of the subsystems ----------------------------------------- */
+
 /* A prepared statement for SQL (a string literal: cached by its address); reset and with
  * bindings cleared. NULL with the error set. Owned by the store. */
 sqlite3_stmt *so_store_stmt(struct so_store *s, const char *sql);
+/* Steps ST once: 1 with a row to read, 0 when the statement is done, -1 with the error
+ * "WHAT: <the database's message>" set. ST is reset when it returns 0 or -1; a caller that
+ * stops reading rows before the end resets it (sqlite3_reset). A loop over rows is
+ *     while ((r = so_store_step(s, st, "cannot read ...")) == 1) { ... }
+ * and ends with r 0 (all rows read) or -1 (a failure, not the end). */
+int so_store_step(struct so_store *s, sqlite3_stmt *st, const char *what);
 /* Runs a cached statement to completion; 0 or -1 with the error set. */
 int so_store_step_done(struct so_store *s, sqlite3_stmt *st);
 /* Records the database's error message for WHAT; returns -1. */
 int so_store_error(struct so_store *s, const char *what);
+/* The rows the last INSERT, UPDATE or DELETE changed; the id of the last row inserted. */
+int64_t so_store_changes(struct so_store *s);
+int64_t so_store_last_id(struct so_store *s);
+
+/* Bind parameter I of ST. Text is copied; NULL text binds NULL. so_bind_opt binds "" as NULL
+ * too, so_bind_id binds the id 0 (none) as NULL, so_bind_conf binds a negative confidence
+ * (none) as NULL, so_bind_now the current time (UTC ISO 8601), so_bind_box the box into
+ * FIRST..FIRST+3 (x0, y0, x1, y1; NULL binds four NULLs). */
+void so_bind_text(sqlite3_stmt *st, int i, const char *v);
+void so_bind_opt(sqlite3_stmt *st, int i, const char *v);
+void so_bind_int(sqlite3_stmt *st, int i, int64_t v);
+void so_bind_id(sqlite3_stmt *st, int i, int64_t id);
+void so_bind_real(sqlite3_stmt *st, int i, double v);
+void so_bind_conf(sqlite3_stmt *st, int i, double confidence);
+void so_bind_now(sqlite3_stmt *st, int i);
+void so_bind_box(sqlite3_stmt *st, int first, const struct so_bbox *b);
+
+/* Column I of the row ST stands on: copied into BUF ("" for NULL); its text or NULL (valid
+ * until the next step); a copy the caller frees, or NULL for NULL (and out of memory). */
+void so_column_copy(sqlite3_stmt *st, int i, char *buf, size_t size);
+const char *so_column_text(sqlite3_stmt *st, int i);
+char *so_column_dup(sqlite3_stmt *st, int i);
+
+/* A function given a query's rows one by one (EACH: its strings valid during the call)
+ * returns 0 to go on, 1 to stop early (not an error) or -1 to stop with the error set; the
+ * query then returns 0, or -1. so_store_stop(ST, V) ends such a loop when EACH returned V
+ * (not 0): ST is reset, and it returns what the query returns. */
+int so_store_stop(sqlite3_stmt *st, int v);
 
 int so_meta_set(struct so_store *s, const char *key, const char *value);
 /* Copies the value into buf; 1 found, 0 not found, -1 error. */
@@ -99,55 +150,26 @@ int64_t so_page_find_sha256(struct so_store *s, const char *sha256);
 /* Inserts or replaces the page (file, index); p->id is set. */
 int so_page_put(struct so_store *s, struct so_page *p);
 int so_page_get(struct so_store *s, int64_t id, struct so_page *p);
-
-/* Stage progress ------------------------------------------------------------------------------ */
-struct so_stage_counts {
-	int64_t pending, running, done, failed;
+/* The stored pages by state (all of them in TOTAL). 0, or -1 with the error set. */
+struct so_page_counts {
+	int64_t total, prepared, blank, rejected, failed, duplicate;
 };
-/* Adds a pending unit unless it exists. */
-int so_unit_add(struct so_store *s, const char *stage, int64_t unit_id);
-/* Claims the next pending unit for this process (BEGIN IMMEDIATE inside; call outside a
- * transaction). First takes back units whose owner process is gone (pending again). Returns
- * 1 with *unit_id and *crashes (workers seen to die on it since its last progress) set, 0
- * when none is left, -1 on error. What to do with a unit that crashes workers is the
- * stage's decision. */
-int so_unit_claim(struct so_store *s, const char *stage, int64_t *unit_id, int *crashes);
-/* Called by the parent of a worker process PID that died abnormally (REASON: "killed by
- * SIGSEGV"): the unit it held is pending again with one more crash. Returns the number of
- * units given back (0 or 1) or -1. */
-int so_unit_crashed(struct so_store *s, const char *stage, long pid, const char *reason);
-/* A unit made progress (a part of it committed): its crash count starts again. Use inside the
- * transaction of that progress. */
-int so_unit_progress(struct so_store *s, const char *stage, int64_t unit_id);
-/* Gives a claimed unit back unfinished (a clean stop): pending, this claim not counted. */
-int so_unit_release(struct so_store *s, const char *stage, int64_t unit_id);
-/* Marks a claimed unit done (error NULL) or failed with the reason. Use inside the unit's
- * transaction so that its result and its state commit together. */
-int so_unit_finish(struct so_store *s, const char *stage, int64_t unit_id, const char *error);
-/* Puts failed units back to pending (for a retry run); returns the number reset or -1. */
-int64_t so_unit_retry_failed(struct so_store *s, const char *stage);
-/* Puts every finished unit of STAGE back to pending (to do the stage again, e.g. after new
- * thresholds); returns the number reset or -1. */
-int64_t so_unit_redo_all(struct so_store *s, const char *stage);
-/* Marks the units of the book-by-book stages (validate, normalize) of BOOK_ID pending again:
- * new records arrived. Use in the transaction that adds them. */
-int so_unit_book_changed(struct so_store *s, int64_t book_id);
-int so_unit_counts(struct so_store *s, const char *stage, struct so_stage_counts *c);
-/* State of one unit: "pending", ...; 1 found, 0 not found, -1 error. */
-int so_unit_state(struct so_store *s, const char *stage, int64_t unit_id, char *state,
-		  size_t size, char *error, size_t esize);
-/* The crash count of a unit, or -1. */
-int so_unit_crashes(struct so_store *s, const char *stage, int64_t unit_id);
+int so_page_counts(struct so_store *s, struct so_page_counts *c);
 
 /* Records, fields, flags ------------------------------------------------------------------- */
-struct so_bbox {
-	int x0, y0, x1, y1;
-};
 int so_record_add(struct so_store *s, int64_t book_id, int64_t page_id, int row,
 		  const struct so_bbox *box, int64_t *id);
 int so_record_set_status(struct so_store *s, int64_t record_id, const char *status);
 /* Status into buf; 1 found, 0 not found, -1 error. */
 int so_record_status(struct so_store *s, int64_t record_id, char *buf, size_t size);
+/* The number of records in the batch, or -1 with the error set. */
+int64_t so_record_count(struct so_store *s);
+/* Calls EACH with every status records have and their number, in the order of the status
+ * names (see the visitor's contract above). 0 or -1. */
+int so_record_count_each(struct so_store *s,
+			 int (*each)(const char *status, int64_t n, void *ctx), void *ctx);
+/* The fields with a reading, and how many of them have a canonical value. 0 or -1. */
+int so_field_counts(struct so_store *s, int64_t *read, int64_t *valued);
 /* Sets a field's reading and value; NULL strings store NULL; confidence < 0 stores NULL. */
 int so_field_put(struct so_store *s, int64_t record_id, const char *name, const char *raw,
 		 const char *value, const char *code, double confidence, const struct so_bbox *box,
@@ -163,14 +185,6 @@ int so_flag_set_state(struct so_store *s, int64_t flag_id, const char *state);
 /* The audit trail: who did what to which record's field. */
 int so_audit_add(struct so_store *s, const char *actor, int64_t record_id, const char *action,
 		 const char *field, const char *before, const char *after);
-
-/* The outbox ------------------------------------------------------------------------------ */
-/* Queues the record for delivery under its business key (again, when it was refused or held
- * at an older version); a record queued or delivered already is left as it is. */
-int so_outbox_enqueue(struct so_store *s, int64_t record_id, const char *idempotency_key);
-/* Marks the queued record acknowledged with its remote id, and the record synced (in the
- * caller's transaction). Acknowledging it again is a no-op; a record not queued an error. */
-int so_outbox_ack(struct so_store *s, int64_t record_id, const char *remote_id);
 
 /* Events for the report: a failure or notable outcome of a unit. */
 int so_event_add(struct so_store *s, const char *stage, const char *level, const char *unit,

@@ -7,30 +7,11 @@
 #include "base/util.h"
 #include "batch/stage.h"
 #include "check/records.h"
+#include "check/records_store.h"
 #include "check/rules.h"
 #include "cli/cli.h"
 #include "register/layout.h"
 #include "register/normalize.h"
-
-/* Adds a pending unit of STAGE for every book with records whose pages are all read. Returns
- * the number added or -1. */
-static int64_t records_seed(struct so_store *s, const char *stage)
-{
-	sqlite3_stmt *st = so_store_stmt(s,
-		"INSERT INTO stage_units (stage, unit_id, state) "
-		"SELECT ?1, b.id, 'pending' FROM books b "
-		"WHERE EXISTS (SELECT 1 FROM records r WHERE r.book_id = b.id) "
-		"AND NOT EXISTS (SELECT 1 FROM stage_units u JOIN pages p ON p.id = u.unit_id "
-		"  JOIN scan_files f ON f.id = p.scan_file_id "
-		"  WHERE u.stage = 'ocr' AND u.state IN ('pending', 'running') AND f.book_id = b.id) "
-		"ON CONFLICT DO NOTHING");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, stage, -1, SQLITE_STATIC);
-	if (so_store_step_done(s, st) < 0)
-		return -1;
-	return sqlite3_changes64(so_store_db(s));
-}
 
 /* One record as the rules see it, with storage for its strings. */
 struct loaded {
@@ -49,6 +30,29 @@ static void loaded_release(struct loaded *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Where a field's reading goes: the rule field F of the record L. */
+struct reading_to {
+	struct loaded *l;
+	struct so_rule_field *f;
+};
+
+static int reading_take(const struct so_field_reading *rd, void *ctx)
+{
+	struct reading_to *to = ctx;
+	/* an archivist's value stands in for the reading */
+	int archivist = rd->source && strcmp(rd->source, "archivist") == 0;
+	const char *raw = archivist ? rd->value : rd->raw;
+	if (raw) {
+		char *r = so_strdup(raw);
+		to->l->strings[to->l->nstrings++] = r;
+		to->f->raw = r;
+	}
+	if (rd->has_confidence)
+		to->f->conf = archivist ? 1.0 : rd->confidence;
+	to->f->marks = rd->marks;
+	return 0;
+}
+
 static int record_load(struct so_store *s, int64_t id, const struct so_layout *l, int book_year,
 		       long scan_date, struct loaded *out)
 {
@@ -57,12 +61,6 @@ static int record_load(struct so_store *s, int64_t id, const struct so_layout *l
 	out->view.layout = l;
 	out->view.book_year = book_year;
 	out->view.scan_date = scan_date;
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT f.name, f.raw, f.confidence, "
-					    "coalesce(c.marks, 0), f.source, f.value FROM fields f "
-					    "LEFT JOIN cells c ON c.record_id = f.record_id AND c.col = ?2 "
-					    "WHERE f.record_id = ?1 AND f.name = ?3");
-	if (!st)
-		return -1;
 	/* every field of the layout, in layout order */
 	size_t cap = 0, strings_cap = 0;
 	for (size_t c = 0; c < l->ncolumns; c++) {
@@ -87,27 +85,13 @@ static int record_load(struct so_store *s, int64_t id, const struct so_layout *l
 			f->raw = NULL;
 			f->conf = -1;
 			f->marks = 0;
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, id);
-			sqlite3_bind_int(st, 2, col->index);
-			sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				/* an archivist's value stands in for the reading */
-				const char *src = (const char *)sqlite3_column_text(st, 4);
-				int col_raw = src && strcmp(src, "archivist") == 0 ? 5 : 1;
-				const unsigned char *raw = sqlite3_column_text(st, col_raw);
-				if (raw) {
-					char *r = so_strdup((const char *)raw);
-					out->strings[out->nstrings++] = r;
-					f->raw = r;
-				}
-				if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-					f->conf = col_raw == 5 ? 1.0 : sqlite3_column_double(st, 2);
-				f->marks = sqlite3_column_int(st, 3);
+			struct reading_to r = { out, f };
+			if (so_field_reading_get(s, id, col->index, name, reading_take, &r) < 0) {
+				loaded_release(out);
+				return -1;
 			}
 		}
 	}
-	sqlite3_reset(st);
 	return 0;
 }
 
@@ -127,6 +111,26 @@ static void book_release(struct book_ctx *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* Gathers the records of a book (with JUDGED_ONLY, not those an archivist or the delivery
+ * settled). */
+struct book_records {
+	struct book_ctx *b;
+	int judged_only;
+	size_t cap;
+};
+
+static int book_record_add(int64_t id, const char *status, void *ctx)
+{
+	struct book_records *r = ctx;
+	if (r->judged_only && (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0 ||
+			       strcmp(status, "synced") == 0))
+		return 0;
+	if (SO_ARRAY_GROW(r->b->ids, r->b->n, r->cap) < 0)
+		return -1;
+	r->b->ids[r->b->n++] = id;
+	return 0;
+}
+
 /* The book, its layout, its scan date and its records in register order. */
 static int book_load(struct so_store *s, int64_t book_id, int judged_only, struct book_ctx *b)
 {
@@ -134,38 +138,15 @@ static int book_load(struct so_store *s, int64_t book_id, int judged_only, struc
 	b->s = s;
 	if (so_book_get(s, book_id, &b->book) < 0 || so_layout_load(b->book.layout, &b->layout) < 0)
 		return -1;
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT min(created_at) FROM scan_files "
-					    "WHERE book_id = ?1");
-	if (!st)
+	char t[64];
+	int found = so_book_first_scan(s, book_id, t, sizeof(t));
+	if (found < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, book_id);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		int y, m, d;
-		if (sscanf(t, "%d-%d-%d", &y, &m, &d) == 3)
-			b->scan_date = y * 10000L + m * 100L + d;
-	}
-	sqlite3_reset(st);
-	st = so_store_stmt(s, "SELECT r.id, r.status FROM records r JOIN pages p ON p.id = r.page_id "
-			      "WHERE r.book_id = ?1 ORDER BY p.scan_file_id, p.page_index, r.row");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, book_id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *status = (const char *)sqlite3_column_text(st, 1);
-		if (judged_only && (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0 ||
-				    strcmp(status, "synced") == 0))
-			continue;
-		if (SO_ARRAY_GROW(b->ids, b->n, cap) < 0) {
-			sqlite3_reset(st);
-			return -1;
-		}
-		b->ids[b->n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot read the records of a book");
+	int y, m, d;
+	if (found && sscanf(t, "%d-%d-%d", &y, &m, &d) == 3)
+		b->scan_date = y * 10000L + m * 100L + d;
+	struct book_records r = { b, judged_only, 0 };
+	return so_book_records_each(s, book_id, book_record_add, &r);
 }
 
 /* "code\x1fseverity\x1ffields\x1fmessage" of a flag, to compare sets of flags. */
@@ -187,6 +168,24 @@ static void lines_free(char **v, size_t n)
 	free(v);
 }
 
+/* The flag lines of a record's open flags. */
+struct lines {
+	char **v;
+	size_t n, cap;
+};
+
+static int line_add(const char *code, const char *severity, const char *fields,
+		    const char *message, void *ctx)
+{
+	struct lines *l = ctx;
+	if (SO_ARRAY_GROW(l->v, l->n, l->cap) < 0)
+		return -1;
+	if (!(l->v[l->n] = flag_line(code, severity, fields, message)))
+		return -1;
+	l->n++;
+	return 0;
+}
+
 /* 1 when the record's open flags from validation are exactly NEW (those of FLAGS marked in
  * RAISE), 0 when they differ, -1 on error. */
 static int flags_same(struct so_store *s, int64_t id, const struct so_flag_list *flags,
@@ -201,30 +200,12 @@ static int flags_same(struct so_store *s, int64_t id, const struct so_flag_list 
 		if (raise[i] && !(nv[nn++] = flag_line(flags->v[i].code, flags->v[i].severity,
 						       flags->v[i].fields, flags->v[i].message)))
 			goto done;
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT code, severity, fields, message FROM flags "
-					    "WHERE record_id = ?1 AND source = 'validate' AND "
-					    "state = 'open'");
-	if (!st)
+	struct lines old = { 0 };
+	int got = so_record_validate_flags_each(s, id, line_add, &old);
+	ov = old.v;
+	no = old.n;
+	if (got < 0)
 		goto done;
-	sqlite3_bind_int64(st, 1, id);
-	size_t ocap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (SO_ARRAY_GROW(ov, no, ocap) < 0)
-			break;
-		if (!(ov[no] = flag_line((const char *)sqlite3_column_text(st, 0),
-					 (const char *)sqlite3_column_text(st, 1),
-					 (const char *)sqlite3_column_text(st, 2),
-					 (const char *)sqlite3_column_text(st, 3))))
-			break;
-		no++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		if (rc != SQLITE_ROW)
-			so_store_error(s, "cannot read a record's flags");
-		goto done;
-	}
 	r = 0;
 	if (no != nn)
 		goto done;
@@ -251,29 +232,18 @@ static int record_judge(struct so_store *s, int64_t id, const struct so_flag_lis
 	char *raise = so_calloc(flags->n + 1, 1);
 	if (!raise)
 		return -1;
-	sqlite3_stmt *st;
 	for (size_t i = 0; i < flags->n; i++) {
 		const struct so_flag_spec *f = &flags->v[i];
-		st = so_store_stmt(s, "SELECT 1 FROM flags WHERE record_id = ?1 AND code = ?2 AND "
-				      "fields = ?3 AND state = 'verified'");
-		if (!st)
+		int verified = so_flag_is_verified(s, id, f->code, f->fields);
+		if (verified < 0)
 			goto fail;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, f->code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, f->fields, -1, SQLITE_STATIC);
-		raise[i] = sqlite3_step(st) != SQLITE_ROW;
-		sqlite3_reset(st);
+		raise[i] = !verified;
 	}
 	int same = flags_same(s, id, flags, raise);
 	if (same < 0)
 		goto fail;
 	if (!same) {
-		st = so_store_stmt(s, "DELETE FROM flags WHERE record_id = ?1 AND "
-				      "source = 'validate' AND state = 'open'");
-		if (!st)
-			goto fail;
-		sqlite3_bind_int64(st, 1, id);
-		if (so_store_step_done(s, st) < 0)
+		if (so_record_validate_flags_clear(s, id) < 0)
 			goto fail;
 		for (size_t i = 0; i < flags->n; i++) {
 			const struct so_flag_spec *f = &flags->v[i];
@@ -283,21 +253,7 @@ static int record_judge(struct so_store *s, int64_t id, const struct so_flag_lis
 		}
 	}
 	free(raise);
-	st = so_store_stmt(s, "UPDATE records SET status = CASE WHEN EXISTS (SELECT 1 FROM flags "
-			      "WHERE record_id = ?1 AND state = 'open' AND severity = 'error') "
-			      "THEN 'needs_review' ELSE 'valid' END, updated_at = ?2, "
-			      "version = version + 1 WHERE id = ?1 AND status IN ('extracted', "
-			      "'needs_review', 'valid') AND (?3 OR status <> CASE WHEN EXISTS "
-			      "(SELECT 1 FROM flags WHERE record_id = ?1 AND state = 'open' AND "
-			      "severity = 'error') THEN 'needs_review' ELSE 'valid' END)");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	char now[SO_TIME_LEN];
-	so_now_iso(now);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, !same);
-	return so_store_step_done(s, st);
+	return so_record_judge_status(s, id, !same);
 fail:
 	free(raise);
 	return -1;
@@ -306,22 +262,9 @@ fail:
 struct worker {
 	struct so_store *s;
 	struct so_progress progress;
-	sqlite3 *index;          /* the index shared between batches (SOHOA_INDEX), or NULL */
+	struct so_entry_index *index;  /* the index shared between batches (SOHOA_INDEX), or NULL */
 	char batch_id[40];
 };
-
-static int set_entry_key(struct so_store *s, int64_t id, const char *key)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE records SET entry_key = ?2 WHERE id = ?1");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (key)
-		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 2);
-	return so_store_step_done(s, st);
-}
 
 /* The same person and event in another book of this batch, or in an earlier batch of the
  * shared index: a DUPLICATE_ENTRY flag saying where. */
@@ -329,39 +272,22 @@ static int seen_elsewhere(struct worker *w, const struct book_ctx *b, int64_t id
 			  struct so_flag_list *out)
 {
 	static const char *const nf[] = { "registration_number" };
-	sqlite3_stmt *st = so_store_stmt(w->s, "SELECT bk.year, bk.volume, f.name, p.page_index, "
-					    "r.row FROM records r JOIN books bk ON bk.id = r.book_id "
-					    "JOIN pages p ON p.id = r.page_id JOIN scan_files f ON "
-					    "f.id = p.scan_file_id WHERE r.entry_key = ?1 AND bk.type = ?2 "
-					    "AND r.book_id <> ?3 AND r.id <> ?4 LIMIT 1");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, b->book.type, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, b->book.id);
-	sqlite3_bind_int64(st, 4, id);
 	char where[512] = "";
-	if (sqlite3_step(st) == SQLITE_ROW)
+	struct so_entry_place p;
+	int found = so_entry_elsewhere(w->s, key, b->book.type, b->book.id, id, &p);
+	if (found < 0)
+		return -1;
+	if (found)
 		snprintf(where, sizeof(where), "sổ năm %d quyển %s, tệp %s trang %d dòng %d của lô này",
-			 sqlite3_column_int(st, 0), sqlite3_column_text(st, 1),
-			 sqlite3_column_text(st, 2), sqlite3_column_int(st, 3) + 1,
-			 sqlite3_column_int(st, 4));
-	sqlite3_reset(st);
+			 p.year, p.volume, p.file, p.page_index + 1, p.row);
 	if (!where[0] && w->index) {
-		sqlite3_stmt *q = NULL;
-		/* only an earlier batch's entry: the later of two batches carries the flag */
-		if (sqlite3_prepare_v2(w->index, "SELECT batch, place FROM entries WHERE type = ?1 AND "
-				       "key = ?2 AND batch <> ?3 AND at < coalesce((SELECT min(at) "
-				       "FROM entries WHERE type = ?1 AND key = ?2 AND batch = ?3), "
-				       "'9999') ORDER BY at LIMIT 1", -1, &q, NULL) != SQLITE_OK)
-			return so_error("the entry index: %s", sqlite3_errmsg(w->index));
-		sqlite3_bind_text(q, 1, b->book.type, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(q, 2, key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(q, 3, w->batch_id, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			snprintf(where, sizeof(where), "%s của lô %s", sqlite3_column_text(q, 1),
-				 sqlite3_column_text(q, 0));
-		sqlite3_finalize(q);
+		char place[512], batch[128];
+		found = so_entry_index_find(w->index, b->book.type, key, w->batch_id, place,
+					    sizeof(place), batch, sizeof(batch));
+		if (found < 0)
+			return -1;
+		if (found)
+			snprintf(where, sizeof(where), "%s của lô %s", place, batch);
 	}
 	if (!where[0])
 		return 0;
@@ -384,22 +310,10 @@ static int index_add(struct worker *w, const struct book_ctx *b, int64_t id, con
 {
 	if (!w->index)
 		return 0;
-	sqlite3_stmt *q = NULL;
 	char place[256];
 	snprintf(place, sizeof(place), "sổ %s năm %d quyển %s (%s), bản ghi %lld", b->book.type,
 		 b->book.year, b->book.volume, b->book.authority_code, (long long)id);
-	if (sqlite3_prepare_v2(w->index, "INSERT INTO entries (type, key, batch, record, place, at) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%f', 'now')) "
-			       "ON CONFLICT DO NOTHING", -1, &q, NULL) != SQLITE_OK)
-		return so_error("the entry index: %s", sqlite3_errmsg(w->index));
-	sqlite3_bind_text(q, 1, b->book.type, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 2, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 3, w->batch_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(q, 4, id);
-	sqlite3_bind_text(q, 5, place, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : so_error("the entry index: %s", sqlite3_errmsg(w->index));
+	return so_entry_index_add(w->index, b->book.type, key, w->batch_id, id, place);
 }
 
 /* Opens the index named by SOHOA_INDEX (made when missing). */
@@ -410,22 +324,7 @@ static int index_open(struct worker *w)
 		return 0;
 	if (so_meta_get(w->s, "batch_id", w->batch_id, sizeof(w->batch_id)) != 1)
 		return so_error("the batch has no identity");
-	if (sqlite3_open_v2(path, &w->index, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK)
-		return so_error("cannot open the entry index '%s': %s", path,
-				w->index ? sqlite3_errmsg(w->index) : "no memory");
-	sqlite3_busy_timeout(w->index, 60000);
-	char *msg = NULL;
-	if (sqlite3_exec(w->index, "PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS entries "
-			 "(type TEXT NOT NULL, key TEXT NOT NULL, batch TEXT NOT NULL, record INTEGER "
-			 "NOT NULL, place TEXT, at TEXT NOT NULL, PRIMARY KEY (type, key, batch, "
-			 "record))", NULL, NULL,
-			 &msg) != SQLITE_OK) {
-		so_error("cannot set up the entry index '%s': %s", path, msg ? msg : "");
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
+	return so_entry_index_open(path, &w->index);
 }
 
 /* A book judged: its records, their flags and entry keys. */
@@ -495,7 +394,7 @@ static int judgement_store(struct worker *w, const struct judgement *j)
 {
 	for (size_t i = 0; i < j->b.n; i++)
 		if (record_judge(w->s, j->b.ids[i], &j->flags[i]) < 0 ||
-		    set_entry_key(w->s, j->b.ids[i], j->keys[i]) < 0)
+		    so_record_entry_key_set(w->s, j->b.ids[i], j->keys[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -536,8 +435,7 @@ int so_validate_book(struct so_store *s, int64_t book_id)
 	    judgement_store(&w, &j) == 0)
 		r = 0;
 	judgement_release(&j);
-	if (w.index)
-		sqlite3_close(w.index);
+	so_entry_index_close(w.index);
 	return r;
 }
 
@@ -579,28 +477,9 @@ static int normalize_unit(void *ctx, int64_t book_id, int crashes)
 			}
 			/* an unsure place keeps no value: it is flagged, not forced */
 			int unsure = kind == SO_KIND_PLACE && c.value && c.match < 0.9;
-			sqlite3_stmt *st = so_store_stmt(w->s, "UPDATE fields SET value = ?3, code = ?4, "
-							      "successor = ?5 WHERE record_id = ?1 AND "
-							      "name = ?2 AND source <> 'archivist'");
-			if (!st) {
-				bad = 1;
-			} else {
-				sqlite3_bind_int64(st, 1, b.ids[i]);
-				sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
-				if (unsure || !c.value)
-					sqlite3_bind_null(st, 3);
-				else
-					sqlite3_bind_text(st, 3, c.value, -1, SQLITE_STATIC);
-				if (unsure || !c.code)
-					sqlite3_bind_null(st, 4);
-				else
-					sqlite3_bind_text(st, 4, c.code, -1, SQLITE_STATIC);
-				if (unsure || !c.successor)
-					sqlite3_bind_null(st, 5);
-				else
-					sqlite3_bind_text(st, 5, c.successor, -1, SQLITE_STATIC);
-				bad = so_store_step_done(w->s, st) < 0;
-			}
+			bad = so_field_canon_set(w->s, b.ids[i], f->name, unsure ? NULL : c.value,
+						 unsure ? NULL : c.code,
+						 unsure ? NULL : c.successor) < 0;
 			so_canon_release(&c);
 		}
 		loaded_release(&rec);
@@ -629,14 +508,12 @@ static int worker_run(const char *batch_dir, const char *stage,
 	    (strcmp(stage, SO_VALIDATE_STAGE) == 0 && index_open(&w) < 0)) {
 		so_cli_err("%s", so_errmsg());
 		so_store_close(w.s);
-		if (w.index)
-			sqlite3_close(w.index);
+		so_entry_index_close(w.index);
 		return SO_EXIT_ENV;
 	}
 	so_progress_init(&w.progress, stage, "books");
 	int code = so_stage_work(w.s, stage, unit, &w);
-	if (w.index)
-		sqlite3_close(w.index);
+	so_entry_index_close(w.index);
 	so_store_close(w.s);
 	return code;
 }
@@ -728,7 +605,7 @@ int so_records_main(const struct so_records_command *cmd, int argc, char **argv)
 	}
 	so_signals_install();
 	if (so_store_open(run.batch, 0, &run.store) < 0 ||
-	    records_seed(run.store, cmd->stage) < 0 ||
+	    so_unit_seed_books(run.store, cmd->stage) < 0 ||
 	    (again && so_unit_redo_all(run.store, cmd->stage) < 0)) {
 		so_cli_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;

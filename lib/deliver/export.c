@@ -5,6 +5,7 @@
 
 #include "base/array.h"
 #include "base/util.h"
+#include "deliver/deliver_store.h"
 #include "deliver/export.h"
 #include "register/layout.h"
 
@@ -54,86 +55,91 @@ static int layout_names(const char *layout, struct names *ns)
 	return r;
 }
 
-static json_t *text_or_null(sqlite3_stmt *st, int i)
+static json_t *text_or_null(const char *t)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? json_string((const char *)t) : json_null();
+	return t ? json_string(t) : json_null();
+}
+
+struct flags_ctx {
+	json_t *flags, *by_field;
+};
+
+static int flag_add(const struct so_export_flag *g, void *ctx)
+{
+	struct flags_ctx *c = ctx;
+	json_t *fields = json_loads(g->fields, 0, NULL);
+	if (!json_is_array(fields)) {
+		json_decref(fields);
+		fields = json_array();
+	}
+	size_t i;
+	json_t *f;
+	json_array_foreach(fields, i, f) {
+		if (!json_is_string(f))
+			continue;
+		json_t *codes = json_object_get(c->by_field, json_string_value(f));
+		if (!codes) {
+			codes = json_array();
+			json_object_set_new(c->by_field, json_string_value(f), codes);
+		}
+		json_array_append_new(codes, text_or_null(g->code));
+	}
+	json_array_append_new(c->flags, json_pack("{s:o, s:o, s:o, s:o, s:o}",
+		"code", text_or_null(g->code), "severity", text_or_null(g->severity),
+		"fields", fields, "state", text_or_null(g->state),
+		"message", text_or_null(g->message)));
+	return 0;
 }
 
 /* The flags of a record as export objects; the codes naming each field are collected too. */
 static json_t *record_flags(struct so_store *s, int64_t record, json_t *by_field)
 {
-	json_t *flags = json_array();
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT code, severity, fields, state, message FROM flags "
-					    "WHERE record_id = ?1 ORDER BY id");
-	if (!st || !flags) {
-		json_decref(flags);
+	struct flags_ctx c = { json_array(), by_field };
+	if (!c.flags || so_export_flags_each(s, record, flag_add, &c) < 0) {
+		json_decref(c.flags);
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, record);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *fields = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
-		if (!json_is_array(fields)) {
-			json_decref(fields);
-			fields = json_array();
-		}
-		size_t i;
-		json_t *f;
-		json_array_foreach(fields, i, f) {
-			if (!json_is_string(f))
-				continue;
-			json_t *codes = json_object_get(by_field, json_string_value(f));
-			if (!codes) {
-				codes = json_array();
-				json_object_set_new(by_field, json_string_value(f), codes);
-			}
-			json_array_append_new(codes, text_or_null(st, 0));
-		}
-		json_array_append_new(flags, json_pack("{s:o, s:o, s:o, s:o, s:o}",
-			"code", text_or_null(st, 0), "severity", text_or_null(st, 1), "fields", fields,
-			"state", text_or_null(st, 3), "message", text_or_null(st, 4)));
-	}
-	sqlite3_reset(st);
-	return flags;
+	return c.flags;
+}
+
+struct fields_ctx {
+	json_t *fields, *by_field;
+};
+
+static int field_add(const struct so_export_field *g, void *ctx)
+{
+	struct fields_ctx *c = ctx;
+	if (!g->raw && !g->value)
+		return 0; /* an empty field is null */
+	json_t *f = json_object();
+	json_object_set_new(f, "value", text_or_null(g->value));
+	if (g->code)
+		json_object_set_new(f, "code", text_or_null(g->code));
+	if (g->successor)
+		json_object_set_new(f, "successor", text_or_null(g->successor));
+	json_object_set_new(f, "raw", text_or_null(g->raw));
+	json_object_set_new(f, "confidence", !g->has_confidence
+		? json_null() : json_real(g->confidence));
+	json_object_set_new(f, "bbox", !g->has_box
+		? json_null() : json_pack("[i, i, i, i]", g->box.x0, g->box.y0, g->box.x1,
+					  g->box.y1));
+	json_t *codes = json_object_get(c->by_field, g->name);
+	json_object_set_new(f, "flags", codes ? json_incref(codes) : json_array());
+	json_object_set_new(c->fields, g->name, f);
+	return 0;
 }
 
 static json_t *record_fields(struct so_store *s, int64_t record, const struct names *ns,
 			     json_t *by_field)
 {
-	json_t *fields = json_object();
+	struct fields_ctx c = { json_object(), by_field };
 	for (size_t i = 0; i < ns->n; i++)
-		json_object_set_new(fields, ns->v[i], json_null());
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT name, raw, value, code, confidence, x0, y0, x1, "
-					    "y1, successor FROM fields WHERE record_id = ?1");
-	if (!st) {
-		json_decref(fields);
+		json_object_set_new(c.fields, ns->v[i], json_null());
+	if (so_export_fields_each(s, record, field_add, &c) < 0) {
+		json_decref(c.fields);
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, record);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL &&
-		    sqlite3_column_type(st, 2) == SQLITE_NULL)
-			continue; /* an empty field is null */
-		json_t *f = json_object();
-		json_object_set_new(f, "value", text_or_null(st, 2));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			json_object_set_new(f, "code", text_or_null(st, 3));
-		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-			json_object_set_new(f, "successor", text_or_null(st, 9));
-		json_object_set_new(f, "raw", text_or_null(st, 1));
-		json_object_set_new(f, "confidence", sqlite3_column_type(st, 4) == SQLITE_NULL
-			? json_null() : json_real(sqlite3_column_double(st, 4)));
-		json_object_set_new(f, "bbox", sqlite3_column_type(st, 5) == SQLITE_NULL
-			? json_null() : json_pack("[i, i, i, i]", sqlite3_column_int(st, 5),
-						  sqlite3_column_int(st, 6), sqlite3_column_int(st, 7),
-						  sqlite3_column_int(st, 8)));
-		json_t *codes = json_object_get(by_field, name);
-		json_object_set_new(f, "flags", codes ? json_incref(codes) : json_array());
-		json_object_set_new(fields, name, f);
-	}
-	sqlite3_reset(st);
-	return fields;
+	return c.fields;
 }
 
 /* CSV: quotes a value when it must be (RFC 4180). */
@@ -176,32 +182,18 @@ static const struct names *names_of(const char *layout)
 
 json_t *so_export_record(struct so_store *s, int64_t id)
 {
-	sqlite3_stmt *rs = so_store_stmt(s,
-		"SELECT r.id, b.type, b.year, b.volume, b.authority_code, b.layout, f.name, "
-		"p.page_index, p.sha256, r.row, r.status FROM records r "
-		"JOIN pages p ON p.id = r.page_id JOIN scan_files f ON f.id = p.scan_file_id "
-		"JOIN books b ON b.id = r.book_id WHERE r.id = ?1");
-	if (!rs)
-		return NULL;
-	sqlite3_bind_int64(rs, 1, id);
-	if (sqlite3_step(rs) != SQLITE_ROW) {
-		sqlite3_reset(rs);
-		so_error("no record %lld", (long long)id);
+	struct so_export_place pl;
+	int found = so_export_place_get(s, id, &pl);
+	if (found <= 0) {
+		if (found == 0)
+			so_error("no record %lld", (long long)id);
 		return NULL;
 	}
-	char type[16], volume[32], authority[16], layout[72], file[256], status[24];
-	snprintf(type, sizeof(type), "%s", sqlite3_column_text(rs, 1));
-	int year = sqlite3_column_int(rs, 2);
-	snprintf(volume, sizeof(volume), "%s", sqlite3_column_text(rs, 3));
-	snprintf(authority, sizeof(authority), "%s", sqlite3_column_text(rs, 4));
-	snprintf(layout, sizeof(layout), "%s", sqlite3_column_text(rs, 5));
-	snprintf(file, sizeof(file), "%s", sqlite3_column_text(rs, 6));
-	int page = sqlite3_column_int(rs, 7);
-	json_t *sha = text_or_null(rs, 8);
-	int row = sqlite3_column_int(rs, 9);
-	snprintf(status, sizeof(status), "%s", sqlite3_column_text(rs, 10));
-	sqlite3_reset(rs);
-	const struct names *ns = names_of(layout);
+	const char *type = pl.type, *volume = pl.volume, *authority = pl.authority_code,
+		   *file = pl.file, *status = pl.status;
+	int year = pl.year, page = pl.page_index, row = pl.row;
+	json_t *sha = pl.has_sha256 ? json_string(pl.sha256) : json_null();
+	const struct names *ns = names_of(pl.layout);
 	if (!ns) {
 		json_decref(sha);
 		return NULL;
@@ -230,6 +222,11 @@ json_t *so_export_record(struct so_store *s, int64_t id)
 	return rec;
 }
 
+static int layout_add(const char *layout, void *ctx)
+{
+	return layout_names(layout, ctx);
+}
+
 static const char *const csv_fixed[] = { "record_id", "type", "year", "volume", "authority_code",
 					 "file", "page_index", "row", "status", "flags" };
 
@@ -238,17 +235,10 @@ long so_export(struct so_store *s, enum so_export_format format, FILE *out)
 	struct names all = { 0 };
 	long count = 0;
 	/* field names of every layout in the batch (the CSV columns) */
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT DISTINCT layout FROM books ORDER BY id");
-	if (!st)
+	if (so_export_layouts_each(s, layout_add, &all) < 0) {
+		names_release(&all);
 		return -1;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (layout_names((const char *)sqlite3_column_text(st, 0), &all) < 0) {
-			sqlite3_reset(st);
-			names_release(&all);
-			return -1;
-		}
-	sqlite3_reset(st);
+	}
 	if (format == SO_EXPORT_CSV) {
 		for (size_t i = 0; i < SO_ARRAY_SIZE(csv_fixed); i++)
 			csv_put(out, csv_fixed[i], 0);
@@ -257,24 +247,10 @@ long so_export(struct so_store *s, enum so_export_format format, FILE *out)
 	}
 	/* record ids first: building a record runs its own queries */
 	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
-	st = so_store_stmt(s, "SELECT r.id FROM records r JOIN pages p ON p.id = r.page_id "
-			      "JOIN books b ON b.id = r.book_id "
-			      "ORDER BY b.id, p.scan_file_id, p.page_index, r.row");
-	if (!st) {
+	size_t n = 0;
+	if (so_export_record_ids(s, &ids, &n) < 0) {
 		names_release(&all);
 		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (SO_ARRAY_GROW(ids, n, cap) < 0)
-			break;
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		names_release(&all);
-		return so_store_error(s, "cannot list the records");
 	}
 	for (size_t k = 0; k < n; k++) {
 		json_t *rec = so_export_record(s, ids[k]);

@@ -16,6 +16,7 @@
 #include "base/array.h"
 #include "base/util.h"
 #include "config.h"
+#include "deliver/deliver_store.h"
 #include "deliver/moj.h"
 #include "register/kind.h"
 
@@ -439,60 +440,47 @@ static int by_seq(const void *a, const void *b)
 	return (*x)->seq < (*y)->seq ? -1 : (*x)->seq > (*y)->seq;
 }
 
+struct entries_ctx {
+	struct entry *e;
+	size_t k, cap;
+};
+
+static int entry_add(const struct so_moj_entry_row *row, void *ctx)
+{
+	struct entries_ctx *c = ctx;
+	if (SO_ARRAY_GROW(c->e, c->k, c->cap) < 0)
+		return -1;
+	struct entry *x = &c->e[c->k];
+	memset(x, 0, sizeof(*x));
+	x->id = row->id;
+	x->page_id = row->page_id;
+	x->row = row->row;
+	x->has_box = row->has_box;
+	x->box = row->box;
+	snprintf(x->status, sizeof(x->status), "%s", row->status);
+	snprintf(x->image, sizeof(x->image), "%s", row->image ? row->image : "");
+	x->page_dpi = row->page_dpi;
+	x->number = number_of(row->number);
+	x->seq = c->k++;
+	return 0;
+}
+
 /* The eligible entries of book B in registration-number order (numberless ones last, in page
  * order); *n set. -1 on error. */
 static int entries_load(struct package *pkg, const struct so_book *b, struct entry **out,
 			size_t *n)
 {
-	sqlite3_stmt *st = so_store_stmt(pkg->s,
-		"SELECT r.id, r.page_id, r.row, r.x0, r.y0, r.x1, r.y1, r.status, p.image, p.dpi, "
-		"f.value FROM records r JOIN pages p ON p.id = r.page_id "
-		"LEFT JOIN fields f ON f.record_id = r.id AND f.name = 'registration_number' "
-		"WHERE r.book_id = ?1 AND (r.status IN ('valid', 'approved', 'synced') OR "
-		"(?2 AND r.status IN ('needs_review', 'rejected'))) "
-		"ORDER BY p.scan_file_id, p.page_index, r.row");
+	struct entries_ctx c = { 0 };
 	*out = NULL;
 	*n = 0;
-	if (!st)
+	if (so_moj_entries_each(pkg->s, b->id, pkg->o->all, entry_add, &c) < 0) {
+		entries_free(c.e, c.k);
 		return -1;
-	sqlite3_bind_int64(st, 1, b->id);
-	sqlite3_bind_int(st, 2, pkg->o->all ? 1 : 0);
-	struct entry *e = NULL;
-	size_t cap = 0, k = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (SO_ARRAY_GROW(e, k, cap) < 0) {
-			sqlite3_reset(st);
-			entries_free(e, k);
-			return -1;
-		}
-		struct entry *x = &e[k];
-		memset(x, 0, sizeof(*x));
-		x->id = sqlite3_column_int64(st, 0);
-		x->page_id = sqlite3_column_int64(st, 1);
-		x->row = sqlite3_column_int(st, 2);
-		x->has_box = sqlite3_column_type(st, 3) != SQLITE_NULL &&
-			     sqlite3_column_type(st, 6) != SQLITE_NULL;
-		x->box.x0 = sqlite3_column_int(st, 3);
-		x->box.y0 = sqlite3_column_int(st, 4);
-		x->box.x1 = sqlite3_column_int(st, 5);
-		x->box.y1 = sqlite3_column_int(st, 6);
-		snprintf(x->status, sizeof(x->status), "%s", sqlite3_column_text(st, 7));
-		const unsigned char *img = sqlite3_column_text(st, 8);
-		snprintf(x->image, sizeof(x->image), "%s", img ? (const char *)img : "");
-		x->page_dpi = sqlite3_column_int(st, 9);
-		x->number = number_of((const char *)sqlite3_column_text(st, 10));
-		x->seq = k++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		entries_free(e, k);
-		return so_store_error(pkg->s, "cannot list the entries of a book");
-	}
-	if (k)
-		qsort(e, k, sizeof(*e), by_number);
-	*out = e;
-	*n = k;
+	if (c.k)
+		qsort(c.e, c.k, sizeof(*c.e), by_number);
+	*out = c.e;
+	*n = c.k;
 	return 0;
 }
 
@@ -642,16 +630,12 @@ static int page_cache_load(struct package *pkg, struct page_cache *pc, const str
 	 * the scan's */
 	int res = pixGetXRes(pc->pix);
 	pc->dpi = res >= 50 && res <= 2400 ? res : e->page_dpi >= 50 ? e->page_dpi : 300;
-	sqlite3_stmt *st = so_store_stmt(pkg->s, "SELECT row, x0, y0, x1 FROM records "
-						 "WHERE page_id = ?1 AND y0 IS NOT NULL "
-						 "ORDER BY row LIMIT 1");
-	if (!st)
+	int row, x0, y0, x1;
+	int found = so_moj_page_first_row(pkg->s, e->page_id, &row, &x0, &y0, &x1);
+	if (found < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, e->page_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		header_find(pc->pix, sqlite3_column_int(st, 1), sqlite3_column_int(st, 3),
-			    sqlite3_column_int(st, 2), sqlite3_column_int(st, 0), pc->dpi, &pc->head);
-	sqlite3_reset(st);
+	if (found)
+		header_find(pc->pix, x0, x1, y0, row, pc->dpi, &pc->head);
 	return 0;
 }
 
@@ -864,35 +848,40 @@ struct record_fields {
 	size_t n;
 };
 
-static char *dup_or_null(sqlite3_stmt *st, int i)
+static char *dup_or_null(const char *t)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? so_strdup((const char *)t) : NULL;
+	return t ? so_strdup(t) : NULL;
+}
+
+struct fields_ctx {
+	struct record_fields *rf;
+	int bad;
+};
+
+static int field_add(const char *name, const char *raw, const char *value, const char *code,
+		     void *ctx)
+{
+	struct fields_ctx *c = ctx;
+	if (c->rf->n >= MOJ_FIELDS_MAX)
+		return 1;
+	struct field_value *f = &c->rf->v[c->rf->n++];
+	char *nm = dup_or_null(name);
+	f->name = nm;
+	f->raw = dup_or_null(raw);
+	f->value = dup_or_null(value);
+	f->code = dup_or_null(code);
+	if (!nm)
+		c->bad = 1;
+	return 0;
 }
 
 static int record_fields_load(struct so_store *s, int64_t id, struct record_fields *rf)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT name, raw, value, code FROM fields "
-					    "WHERE record_id = ?1 ORDER BY name");
+	struct fields_ctx c = { rf, 0 };
 	rf->n = 0;
-	if (!st)
+	if (so_moj_fields_each(s, id, field_add, &c) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc, r = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && rf->n < MOJ_FIELDS_MAX) {
-		struct field_value *f = &rf->v[rf->n++];
-		char *name = dup_or_null(st, 0);
-		f->name = name;
-		f->raw = dup_or_null(st, 1);
-		f->value = dup_or_null(st, 2);
-		f->code = dup_or_null(st, 3);
-		if (!name)
-			r = -1;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		r = so_store_error(s, "cannot read the fields of a record");
-	return r;
+	return c.bad ? -1 : 0;
 }
 
 static void record_fields_free(struct record_fields *rf)
@@ -914,25 +903,21 @@ static const struct field_value *field_find(const struct record_fields *rf, cons
 	return NULL;
 }
 
+static int flag_code_add(const char *code, void *ctx)
+{
+	struct so_buf *b = ctx;
+	if (b->len)
+		so_buf_adds(b, "; ");
+	so_buf_adds(b, code);
+	return 0;
+}
+
 /* "CODE; CODE" of the record's open flags, in the order they were raised. */
 static char *open_flags(struct so_store *s, int64_t id)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT code FROM flags WHERE record_id = ?1 AND "
-					    "state = 'open' GROUP BY code ORDER BY min(id)");
-	if (!st)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
 	struct so_buf b = SO_BUF_INIT(64 * 1024);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (b.len)
-			so_buf_adds(&b, "; ");
-		so_buf_adds(&b, (const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (so_moj_open_flags_each(s, id, flag_code_add, &b) < 0) {
 		so_buf_release(&b);
-		so_store_error(s, "cannot read the flags of a record");
 		return NULL;
 	}
 	return so_buf_detach(&b, NULL);
@@ -1250,36 +1235,37 @@ static int package_commit(const char *tmp, const char *out, const char *parent, 
 	return r;
 }
 
-static int books_export(struct package *pkg)
-{
-	struct listed {
+/* The books, listed first: exporting one runs queries of its own. */
+struct books_listed {
+	struct {
 		int64_t id;
 		char created[SO_TIME_LEN];
-	} *v = NULL;
-	size_t n = 0, cap = 0;
-	sqlite3_stmt *st = so_store_stmt(pkg->s, "SELECT id, created_at FROM books ORDER BY id");
-	if (!st)
+	} *v;
+	size_t n, cap;
+};
+
+static int book_listed_add(int64_t id, const char *created_at, void *ctx)
+{
+	struct books_listed *l = ctx;
+	if (SO_ARRAY_GROW(l->v, l->n, l->cap) < 0)
 		return -1;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (SO_ARRAY_GROW(v, n, cap) < 0)
-			break;
-		v[n].id = sqlite3_column_int64(st, 0);
-		snprintf(v[n].created, sizeof(v[n].created), "%s", sqlite3_column_text(st, 1));
-		n++;
-	}
-	sqlite3_reset(st);
-	int r = 0;
-	if (rc == SQLITE_ROW)
-		r = -1;
-	else if (rc != SQLITE_DONE)
-		r = so_store_error(pkg->s, "cannot list the books");
-	for (size_t i = 0; r == 0 && i < n; i++) {
+	l->v[l->n].id = id;
+	snprintf(l->v[l->n].created, sizeof(l->v[0].created), "%s", created_at);
+	l->n++;
+	return 0;
+}
+
+static int books_export(struct package *pkg)
+{
+	struct books_listed l = { 0 };
+	int r = so_moj_books_each(pkg->s, book_listed_add, &l);
+	for (size_t i = 0; r == 0 && i < l.n; i++) {
 		struct so_book b;
-		if (so_book_get(pkg->s, v[i].id, &b) < 0 || book_export(pkg, &b, v[i].created) < 0)
+		if (so_book_get(pkg->s, l.v[i].id, &b) < 0 ||
+		    book_export(pkg, &b, l.v[i].created) < 0)
 			r = -1;
 	}
-	free(v);
+	free(l.v);
 	return r;
 }
 

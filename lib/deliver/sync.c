@@ -17,6 +17,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "config.h"
+#include "deliver/deliver_store.h"
 #include "deliver/export.h"
 #include "deliver/sync.h"
 
@@ -41,22 +42,10 @@ void so_sync_defaults(struct so_sync_options *o)
  * the record has no registration number (it cannot be delivered), -1 on error. */
 static int sync_key(struct so_store *s, int64_t record_id, char *key, size_t size)
 {
-	sqlite3_stmt *st = so_store_stmt(s,
-		"SELECT b.authority_code, b.type, b.year, b.volume, "
-		"       coalesce(f.value, trim(f.raw)) "
-		"FROM records r JOIN books b ON b.id = r.book_id "
-		"LEFT JOIN fields f ON f.record_id = r.id AND f.name = 'registration_number' "
-		"WHERE r.id = ?1");
-	if (!st)
+	struct so_book b;
+	char *number = NULL;
+	if (so_outbox_key_parts(s, record_id, &b, &number) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, record_id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? so_error("no record %lld", (long long)record_id)
-					 : so_store_error(s, "cannot read a record's book");
-	}
-	const char *number = (const char *)sqlite3_column_text(st, 4);
 	int found = 0;
 	if (number && *number) {
 		/* the number as the register gives it, without characters a header cannot carry */
@@ -67,13 +56,12 @@ static int sync_key(struct so_store *s, int64_t record_id, char *key, size_t siz
 				clean[n++] = *p;
 		clean[n] = '\0';
 		if (n) {
-			snprintf(key, size, "%s/%s/%d/%s/%s", sqlite3_column_text(st, 0),
-				 sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
-				 sqlite3_column_text(st, 3), clean);
+			snprintf(key, size, "%s/%s/%d/%s/%s", b.authority_code, b.type, b.year,
+				 b.volume, clean);
 			found = 1;
 		}
 	}
-	sqlite3_reset(st);
+	free(number);
 	return found;
 }
 
@@ -81,30 +69,13 @@ static int sync_key(struct so_store *s, int64_t record_id, char *key, size_t siz
 static int hold(struct so_store *s, int64_t id, const char *key, const char *code,
 		const char *fields, const char *message)
 {
-	sqlite3_stmt *st = so_store_stmt(s,
-		"INSERT INTO outbox (record_id, idempotency_key, version, state, last_error, "
-		"created_at) VALUES (?1, ?2, 0, 'held', ?3, ?4) ON CONFLICT (record_id) DO UPDATE "
-		"SET state = 'held', idempotency_key = ?2, last_error = ?3, owner = NULL, "
-		"lease_until = NULL");
-	if (!st)
-		return -1;
-	char now[SO_TIME_LEN];
-	so_now_iso(now);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, message, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(s, st) < 0 || so_record_set_status(s, id, "needs_review") < 0 ||
+	if (so_outbox_hold(s, id, key, message) < 0 ||
+	    so_record_set_status(s, id, "needs_review") < 0 ||
 	    so_flag_add(s, id, code, "error", fields, message, SO_SYNC_STAGE, NULL) < 0 ||
 	    so_audit_add(s, SO_SYNC_STAGE, id, "hold", NULL, NULL, code) < 0)
 		return -1;
 	/* the version the hold was made at: a later approval queues it again */
-	st = so_store_stmt(s, "UPDATE outbox SET version = (SELECT version FROM records "
-			      "WHERE id = ?1) WHERE record_id = ?1");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	return so_store_step_done(s, st);
+	return so_outbox_take_version(s, id);
 }
 
 /* Queues every deliverable record not queued yet (or refused at an older version). Returns
@@ -113,30 +84,10 @@ static int64_t enqueue(struct so_store *s, int64_t *held)
 {
 	if (so_store_begin(s) < 0)
 		return -1;
-	/* (a record queued but reopened for review since stays queued and is not sent) */
-	sqlite3_stmt *st = so_store_stmt(s,
-		"SELECT r.id FROM records r LEFT JOIN outbox o ON o.record_id = r.id "
-		"WHERE r.status IN ('valid', 'approved') AND (o.record_id IS NULL OR "
-		"(o.state IN ('refused', 'held') AND o.version < r.version)) ORDER BY r.id");
-	if (!st)
-		goto fail;
 	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (SO_ARRAY_GROW(ids, n, cap) < 0) {
-			free(ids);
-			sqlite3_reset(st);
-			goto fail;
-		}
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		so_store_error(s, "cannot list the records to deliver");
+	size_t n = 0;
+	if (so_outbox_deliverable(s, &ids, &n) < 0)
 		goto fail;
-	}
 	int64_t queued = 0;
 	int bad = 0;
 	for (size_t i = 0; !bad && i < n; i++) {
@@ -156,17 +107,12 @@ static int64_t enqueue(struct so_store *s, int64_t *held)
 			continue;
 		}
 		/* the same business key on another record of the batch, queued or delivered */
-		st = so_store_stmt(s, "SELECT record_id FROM outbox WHERE idempotency_key = ?1 AND "
-				      "record_id <> ?2 AND state IN ('queued', 'acked') LIMIT 1");
-		if (!st) {
+		int64_t other_id = 0;
+		int other = so_outbox_key_taken(s, key, ids[i], &other_id);
+		if (other < 0) {
 			bad = 1;
 			break;
 		}
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, ids[i]);
-		int other = sqlite3_step(st) == SQLITE_ROW;
-		int64_t other_id = other ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
 		if (other) {
 			char msg[512];
 			snprintf(msg, sizeof(msg), "Bản ghi %lld đã được gửi với cùng khóa %s (another "
@@ -194,50 +140,12 @@ fail:
 	return -1;
 }
 
-/* Gives back the leases of sync processes on this host that are gone. */
-static int release_dead(struct so_store *s)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT DISTINCT owner FROM outbox WHERE owner IS NOT "
-					    "NULL AND state = 'queued'");
-	if (!st)
-		return -1;
-	char dead[16][160];
-	int ndead = 0;
-	while (sqlite3_step(st) == SQLITE_ROW && ndead < 16) {
-		const char *owner = (const char *)sqlite3_column_text(st, 0);
-		if (owner && so_owner_alive(owner) == 0)
-			snprintf(dead[ndead++], sizeof(dead[0]), "%s", owner);
-	}
-	sqlite3_reset(st);
-	for (int i = 0; i < ndead; i++) {
-		st = so_store_stmt(s, "UPDATE outbox SET owner = NULL, lease_until = NULL "
-				      "WHERE owner = ?1 AND state = 'queued'");
-		if (!st)
-			return -1;
-		sqlite3_bind_text(st, 1, dead[i], -1, SQLITE_TRANSIENT);
-		if (so_store_step_done(s, st) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static void iso_in(double seconds, char buf[SO_TIME_LEN])
 {
 	time_t t = time(NULL) + (time_t)ceil(seconds);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(buf, SO_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Releases this process's leases on what it did not finish. */
-static void release_own(struct so_store *s)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE outbox SET owner = NULL, lease_until = NULL "
-					    "WHERE owner = ?1 AND state = 'queued'");
-	if (st) {
-		sqlite3_bind_text(st, 1, so_owner_self(), -1, SQLITE_STATIC);
-		so_store_step_done(s, st);
-	}
 }
 
 /* Requests -------------------------------------------------------------------------------- */
@@ -333,6 +241,29 @@ static int item_body(struct sync *y, struct item *it)
 	return 0;
 }
 
+/* The records claimed, gathered into items of the batch size. */
+struct claimed {
+	int batch;
+	struct item *it, *head, **tail;
+	int got;
+};
+
+static int claimed_add(int64_t id, const char *key, void *ctx)
+{
+	struct claimed *c = ctx;
+	if (!c->it && !(c->it = so_calloc(1, sizeof(*c->it))))
+		return -1;
+	c->it->v[c->it->n].id = id;
+	snprintf(c->it->v[c->it->n].key, sizeof(c->it->v[0].key), "%s", key);
+	c->got++;
+	if (++c->it->n == c->batch) {
+		*c->tail = c->it;
+		c->tail = &c->it->link;
+		c->it = NULL;
+	}
+	return 0;
+}
+
 /* Claims up to N queued records for this process, as items of the batch size. */
 static int claim(struct sync *y, int n)
 {
@@ -341,52 +272,23 @@ static int claim(struct sync *y, int n)
 	iso_in(y->o->retry_for + 2 * y->o->timeout + 60, until);
 	if (so_store_begin(y->s) < 0)
 		return -1;
-	sqlite3_stmt *st = so_store_stmt(y->s,
-		"UPDATE outbox SET owner = ?1, lease_until = ?2 WHERE record_id IN ("
-		"SELECT o.record_id FROM outbox o JOIN records r ON r.id = o.record_id "
-		"WHERE o.state = 'queued' AND r.status IN ('valid', 'approved') AND "
-		"(o.owner IS NULL OR (o.owner <> ?1 AND o.lease_until < ?3)) "
-		"ORDER BY o.record_id LIMIT ?4) RETURNING record_id, idempotency_key");
-	if (!st) {
+	struct claimed c = { .batch = y->o->batch, .tail = &c.head };
+	int r = so_outbox_claim(y->s, until, now, n, claimed_add, &c);
+	if (c.it) {
+		*c.tail = c.it;
+		c.tail = &c.it->link;
+	}
+	if (r < 0 || so_store_commit(y->s) < 0) {
 		so_store_rollback(y->s);
-		return -1;
-	}
-	/* (what this process holds, it holds until it ends: never claimed twice) */
-	sqlite3_bind_text(st, 1, so_owner_self(), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, until, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 4, n);
-	struct item *it = NULL, *head = NULL, **tail = &head;
-	int rc, got = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!it) {
-			it = so_calloc(1, sizeof(*it));
-			if (!it)
-				break;
+		while (c.head) {
+			struct item *next = c.head->link;
+			item_free(c.head);
+			c.head = next;
 		}
-		it->v[it->n].id = sqlite3_column_int64(st, 0);
-		snprintf(it->v[it->n].key, sizeof(it->v[0].key), "%s", sqlite3_column_text(st, 1));
-		got++;
-		if (++it->n == y->o->batch) {
-			*tail = it;
-			tail = &it->link;
-			it = NULL;
-		}
+		return r < 0 ? -1 : so_store_error(y->s, "cannot claim records of the outbox");
 	}
-	sqlite3_reset(st);
-	if (it) {
-		*tail = it;
-		tail = &it->link;
-	}
-	if ((rc != SQLITE_DONE && rc != SQLITE_ROW) || so_store_commit(y->s) < 0) {
-		so_store_rollback(y->s);
-		while (head) {
-			struct item *next = head->link;
-			item_free(head);
-			head = next;
-		}
-		return so_store_error(y->s, "cannot claim records of the outbox");
-	}
+	struct item *head = c.head;
+	int got = c.got;
 	if (got == 0)
 		y->exhausted = 1;
 	double now_m = so_monotonic();
@@ -448,30 +350,6 @@ static void reasons(json_t *answer, struct so_buf *text, json_t *fields)
 	}
 }
 
-/* Notes an attempt on a queued record: its answer (STATUS, 0 for none) and error; with STATE
- * ("refused") it also leaves the queue and this process's hold. */
-static int attempted(struct sync *y, int64_t id, const char *state, int status, const char *error)
-{
-	sqlite3_stmt *st = so_store_stmt(y->s,
-		"UPDATE outbox SET state = coalesce(?5, state), last_status = ?2, last_error = ?3, "
-		"attempts = attempts + 1, last_attempt_at = ?4, "
-		"owner = CASE WHEN ?5 IS NULL THEN owner END, "
-		"lease_until = CASE WHEN ?5 IS NULL THEN lease_until END "
-		"WHERE record_id = ?1 AND state = 'queued'");
-	if (!st)
-		return -1;
-	char now[SO_TIME_LEN];
-	so_now_iso(now);
-	sqlite3_bind_int64(st, 1, id);
-	if (status)
-		sqlite3_bind_int(st, 2, status);
-	sqlite3_bind_text(st, 3, error, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	if (state)
-		sqlite3_bind_text(st, 5, state, -1, SQLITE_STATIC);
-	return so_store_step_done(y->s, st);
-}
-
 /* 409/422: the record goes back to review with the server's reasons. */
 static int refuse(struct sync *y, const struct slot *sl, int status, json_t *answer)
 {
@@ -487,24 +365,19 @@ static int refuse(struct sync *y, const struct slot *sl, int status, json_t *ans
 				    : "Cơ sở dữ liệu hộ tịch từ chối bản ghi", status,
 				    text.data ? text.data : "");
 	int rc = -1;
-	sqlite3_stmt *st;
 	if (!fields_text || !message || so_store_begin(y->s) < 0)
 		goto out;
-	if (attempted(y, sl->id, "refused", status, message) < 0)
+	int changed = so_outbox_attempt(y->s, sl->id, "refused", status, message);
+	if (changed < 0)
 		goto rollback;
-	if (sqlite3_changes(so_store_db(y->s)) == 1) {
+	if (changed == 1) {
 		if (so_record_set_status(y->s, sl->id, "needs_review") < 0 ||
 		    so_flag_add(y->s, sl->id, code, "error", fields_text, message, SO_SYNC_STAGE,
 				NULL) < 0 ||
 		    so_audit_add(y->s, SO_SYNC_STAGE, sl->id, "refused", NULL, NULL, code) < 0 ||
 		    so_event_add(y->s, SO_SYNC_STAGE, "warning", sl->key, "%s", message) < 0)
 			goto rollback;
-		st = so_store_stmt(y->s, "UPDATE outbox SET version = (SELECT version FROM "
-					 "records WHERE id = ?1) WHERE record_id = ?1");
-		if (!st)
-			goto rollback;
-		sqlite3_bind_int64(st, 1, sl->id);
-		if (so_store_step_done(y->s, st) < 0)
+		if (so_outbox_take_version(y->s, sl->id) < 0)
 			goto rollback;
 	}
 	if (so_store_commit(y->s) < 0)
@@ -530,7 +403,7 @@ static int leave(struct sync *y, const struct slot *sl, int status, const char *
 {
 	if (so_store_begin(y->s) < 0)
 		return -1;
-	if (attempted(y, sl->id, NULL, status, why) < 0 ||
+	if (so_outbox_attempt(y->s, sl->id, NULL, status, why) < 0 ||
 	    so_event_add(y->s, SO_SYNC_STAGE, "error", sl->key, "left queued: %s", why) < 0 ||
 	    so_store_commit(y->s) < 0)
 		goto rollback;
@@ -925,18 +798,6 @@ static void curl_start(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static int64_t count_queued(struct so_store *s)
-{
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT count(*) FROM outbox o JOIN records r ON "
-					    "r.id = o.record_id WHERE o.state = 'queued' AND "
-					    "r.status IN ('valid', 'approved')");
-	if (!st)
-		return -1;
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
-	return n;
-}
-
 int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_sync_result *res)
 {
 	memset(res, 0, sizeof(*res));
@@ -959,14 +820,14 @@ int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_s
 
 	if (so_store_begin(s) < 0)
 		return SO_EXIT_ENV;
-	if (release_dead(s) < 0 || so_store_commit(s) < 0) {
+	if (so_outbox_release_dead(s) < 0 || so_store_commit(s) < 0) {
 		so_store_rollback(s);
 		return SO_EXIT_ENV;
 	}
 	res->queued = enqueue(s, &res->held);
 	if (res->queued < 0)
 		return SO_EXIT_ENV;
-	int64_t total = count_queued(s);
+	int64_t total = so_outbox_count_queued(s);
 	if (total < 0)
 		return SO_EXIT_ENV;
 
@@ -1060,7 +921,7 @@ out:
 		item_free(y.waiting);
 		y.waiting = next;
 	}
-	release_own(s);
+	so_outbox_release_own(s);
 	if (y.active)
 		for (int a = 0; a < o->inflight; a++) {
 			if (y.active[a].easy)
@@ -1071,7 +932,7 @@ out:
 	free(y.active);
 	if (y.multi)
 		curl_multi_cleanup(y.multi);
-	res->left = count_queued(s);
+	res->left = so_outbox_count_queued(s);
 	res->seconds = so_monotonic() - t0;
 	if (code != SO_EXIT_OK)
 		return code;

@@ -410,41 +410,19 @@ int so_scan_worker(const char *batch_dir)
 int so_scan_totals(struct so_store *s, struct so_scan_totals *t)
 {
 	memset(t, 0, sizeof(*t));
-	sqlite3_stmt *st = so_store_stmt(s,
-		"SELECT count(*), coalesce(sum(f.duplicate_of IS NOT NULL), 0), "
-		"coalesce(sum(u.state = 'failed'), 0), "
-		"coalesce(sum(CASE WHEN f.duplicate_of IS NULL THEN f.page_count END), 0) "
-		"FROM scan_files f LEFT JOIN stage_units u ON u.stage = 'scan' AND u.unit_id = f.id");
-	if (!st)
+	struct so_scan_file_counts f;
+	struct so_page_counts p;
+	if (so_scan_file_counts(s, &f) < 0 || so_page_counts(s, &p) < 0)
 		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return so_store_error(s, "cannot count scan files");
-	}
-	t->files = sqlite3_column_int64(st, 0);
-	t->files_duplicate = sqlite3_column_int64(st, 1);
-	t->files_failed = sqlite3_column_int64(st, 2);
-	t->pages_expected = sqlite3_column_int64(st, 3);
-	sqlite3_reset(st);
-	st = so_store_stmt(s, "SELECT state, count(*) FROM pages GROUP BY state");
-	if (!st)
-		return -1;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *state = (const char *)sqlite3_column_text(st, 0);
-		int64_t n = sqlite3_column_int64(st, 1);
-		t->pages += n;
-		if (strcmp(state, "prepared") == 0)
-			t->prepared = n;
-		else if (strcmp(state, "blank") == 0)
-			t->blank = n;
-		else if (strcmp(state, "rejected") == 0)
-			t->rejected = n;
-		else if (strcmp(state, "failed") == 0)
-			t->failed = n;
-		else if (strcmp(state, "duplicate") == 0)
-			t->duplicate = n;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : so_store_error(s, "cannot count pages");
+	t->files = f.files;
+	t->files_duplicate = f.duplicate;
+	t->files_failed = f.failed;
+	t->pages_expected = f.pages_expected;
+	t->pages = p.total;
+	t->prepared = p.prepared;
+	t->blank = p.blank;
+	t->rejected = p.rejected;
+	t->failed = p.failed;
+	t->duplicate = p.duplicate;
+	return 0;
 }

@@ -149,14 +149,7 @@ static int pending_store(struct so_store *s, const struct pending_page *pp, int6
 
 int64_t so_ocr_seed(struct so_store *s)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO stage_units (stage, unit_id, state) "
-					    "SELECT 'ocr', id, 'pending' FROM pages "
-					    "WHERE state = 'prepared' ON CONFLICT DO NOTHING");
-	if (!st)
-		return -1;
-	if (so_store_step_done(s, st) < 0)
-		return -1;
-	return sqlite3_changes64(so_store_db(s));
+	return so_unit_seed_pages(s, SO_OCR_STAGE);
 }
 
 static const struct so_layout *layout_get(struct worker *w, const char *name)
@@ -1682,26 +1675,10 @@ int so_ocr_worker(const char *batch_dir, const char *lang)
 
 int so_ocr_watch(struct so_store *s, int timeout)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT unit_id, owner FROM stage_units "
-					    "WHERE stage = 'ocr' AND state = 'running' AND "
-					    "strftime('%s', 'now') - strftime('%s', claimed_at) > ?1");
-	if (!st)
-		return -1;
-	sqlite3_bind_int(st, 1, timeout);
 	long pids[64];
-	int n = 0, rc;
-	char host[256] = "";
-	gethostname(host, sizeof(host) - 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
-		const char *owner = (const char *)sqlite3_column_text(st, 1);
-		char h[256];
-		long pid;
-		if (owner && sscanf(owner, "%255[^:]:%ld:", h, &pid) == 2 && strcmp(h, host) == 0)
-			pids[n++] = pid;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return so_store_error(s, "cannot read stage progress");
+	int n = so_unit_overdue(s, SO_OCR_STAGE, timeout, pids, 64);
+	if (n < 0)
+		return -1;
 	char reason[96];
 	snprintf(reason, sizeof(reason), "took longer than %d s", timeout);
 	for (int i = 0; i < n; i++) {

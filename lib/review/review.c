@@ -20,6 +20,7 @@
 #include "register/layout.h"
 #include "register/normalize.h"
 #include "review/review.h"
+#include "review/review_store.h"
 
 /* Accounts ------------------------------------------------------------------------------------ */
 
@@ -86,31 +87,17 @@ int so_reviewer_add(struct so_store *s, const char *name, const char *password, 
 	int r = -1;
 	if (so_store_begin(s) < 0)
 		goto done;
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT 1 FROM reviewers WHERE name = ?1");
-	if (!st)
+	int exists = so_reviewer_exists(s, name);
+	if (exists < 0)
 		goto rollback;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	int exists = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
 	if (exists && !replace) {
 		so_error("the reviewer '%s' exists already", name);
 		goto rollback;
 	}
-	st = so_store_stmt(s, "INSERT INTO reviewers (name, hash, created_at) VALUES (?1, ?2, ?3) "
-			      "ON CONFLICT (name) DO UPDATE SET hash = excluded.hash");
-	if (!st)
-		goto rollback;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(s, st) < 0)
+	if (so_reviewer_save(s, name, hash, now) < 0)
 		goto rollback;
 	/* a new password ends the sessions opened with the old one */
-	st = so_store_stmt(s, "DELETE FROM sessions WHERE reviewer = ?1");
-	if (!st)
-		goto rollback;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(s, st) < 0 ||
+	if (so_sessions_end(s, name) < 0 ||
 	    so_audit_add(s, "sohoa", 0, exists ? "reviewer_rekey" : "reviewer_add", NULL, NULL,
 			 name) < 0 ||
 	    so_store_commit(s) < 0)
@@ -128,19 +115,11 @@ int so_reviewer_remove(struct so_store *s, const char *name)
 {
 	if (so_store_begin(s) < 0)
 		return -1;
-	sqlite3_stmt *st = so_store_stmt(s, "DELETE FROM sessions WHERE reviewer = ?1");
-	if (!st)
+	if (so_sessions_end(s, name) < 0)
 		goto fail;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(s, st) < 0)
+	int removed = so_reviewer_delete(s, name);
+	if (removed < 0)
 		goto fail;
-	st = so_store_stmt(s, "DELETE FROM reviewers WHERE name = ?1");
-	if (!st)
-		goto fail;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(s, st) < 0)
-		goto fail;
-	int removed = sqlite3_changes(so_store_db(s)) > 0;
 	if ((removed && so_audit_add(s, "sohoa", 0, "reviewer_remove", NULL, name, NULL) < 0) ||
 	    so_store_commit(s) < 0)
 		goto fail;
@@ -150,27 +129,24 @@ fail:
 	return -1;
 }
 
+static json_t *str_or_null(const char *t)
+{
+	return t ? json_string(t) : json_null();
+}
+
+static int reviewer_listed(const struct so_reviewer_row *r, void *ctx)
+{
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:o}", "name", r->name,
+					     "created_at", r->created_at,
+					     "last_login", str_or_null(r->last_login)));
+	return 0;
+}
+
 json_t *so_reviewer_list(struct so_store *s)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT name, created_at, last_login FROM reviewers "
-					    "ORDER BY name");
 	json_t *list = json_array();
-	if (!st || !list) {
+	if (!list || so_reviewer_each(s, reviewer_listed, list) < 0) {
 		json_decref(list);
-		return NULL;
-	}
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *last = (const char *)sqlite3_column_text(st, 2);
-		json_array_append_new(list, json_pack("{s:s, s:s, s:o}",
-			"name", (const char *)sqlite3_column_text(st, 0),
-			"created_at", (const char *)sqlite3_column_text(st, 1),
-			"last_login", last ? json_string(last) : json_null()));
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		so_store_error(s, "cannot list the reviewers");
 		return NULL;
 	}
 	return list;
@@ -185,15 +161,8 @@ int so_reviewer_check(struct so_store *s, const char *name, const char *password
 	if (!password || strlen(password) > PASSWORD_MAX)
 		return 0;
 	char stored[256] = "";
-	if (name_ok(name)) {
-		sqlite3_stmt *st = so_store_stmt(s, "SELECT hash FROM reviewers WHERE name = ?1");
-		if (!st)
-			return -1;
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(stored, sizeof(stored), "%s", sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
-	}
+	if (name_ok(name) && so_reviewer_hash(s, name, stored, sizeof(stored)) < 0)
+		return -1;
 	char *h = hash_with(password, stored[0] ? stored : decoy);
 	if (!h)
 		return -1;
@@ -256,33 +225,18 @@ int so_session_open(struct so_store *s, const char *name, long ttl, char token[S
 	if (so_store_begin(s) < 0)
 		return -1;
 	/* sessions that ended are forgotten */
-	sqlite3_stmt *st = so_store_stmt(s, "DELETE FROM sessions WHERE expires_at <= ?1");
-	if (!st)
+	if (so_sessions_expire(s, (int64_t)time(NULL)) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
-	if (so_store_step_done(s, st) < 0)
+	int added = so_session_add(s, hex, name, csrf, now,
+				   (int64_t)time(NULL) + (ttl > 0 ? ttl : 8 * 3600));
+	if (added < 0)
 		goto fail;
-	st = so_store_stmt(s, "INSERT INTO sessions (token_hash, reviewer, csrf, created_at, "
-			      "expires_at) SELECT ?1, name, ?3, ?4, ?5 FROM reviewers WHERE name = ?2");
-	if (!st)
-		goto fail;
-	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, csrf, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL) + (ttl > 0 ? ttl : 8 * 3600));
-	if (so_store_step_done(s, st) < 0)
-		goto fail;
-	if (sqlite3_changes(so_store_db(s)) != 1) {
+	if (!added) {
 		so_error("no reviewer '%s'", name);
 		goto fail;
 	}
-	st = so_store_stmt(s, "UPDATE reviewers SET last_login = ?2 WHERE name = ?1");
-	if (!st)
-		goto fail;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(s, st) < 0 || so_audit_add(s, name, 0, "login", NULL, NULL, NULL) < 0 ||
+	if (so_reviewer_logged_in(s, name, now) < 0 ||
+	    so_audit_add(s, name, 0, "login", NULL, NULL, NULL) < 0 ||
 	    so_store_commit(s) < 0)
 		goto fail;
 	return 0;
@@ -299,21 +253,7 @@ int so_session_check(struct so_store *s, const char *token, char *name, size_t s
 	char hex[SO_SHA256_HEX];
 	if (token_hash(token, hex) < 0)
 		return -1;
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT reviewer, csrf FROM sessions WHERE "
-					    "token_hash = ?1 AND expires_at > ?2");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
-	if (found) {
-		snprintf(name, size, "%s", sqlite3_column_text(st, 0));
-		snprintf(csrf, SO_TOKEN_LEN, "%s", sqlite3_column_text(st, 1));
-	}
-	sqlite3_reset(st);
-	if (!found && rc != SQLITE_DONE)
-		return so_store_error(s, "cannot read a session");
-	return found;
+	return so_session_find(s, hex, (int64_t)time(NULL), name, size, csrf);
 }
 
 int so_session_close(struct so_store *s, const char *token)
@@ -321,47 +261,18 @@ int so_session_close(struct so_store *s, const char *token)
 	char hex[SO_SHA256_HEX];
 	if (!token || token_hash(token, hex) < 0)
 		return -1;
-	sqlite3_stmt *st = so_store_stmt(s, "DELETE FROM sessions WHERE token_hash = ?1");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
-	return so_store_step_done(s, st);
+	return so_session_delete(s, hex);
 }
 
 /* The queue ----------------------------------------------------------------------------------- */
 
-/* The conditions of a filter, on records r joined with books b; ?1 status, ?2 book, ?3 flag. */
-#define QUEUE_FROM                                                                              \
-	" FROM records r JOIN books b ON b.id = r.book_id JOIN pages p ON p.id = r.page_id "  \
-	"JOIN scan_files f ON f.id = p.scan_file_id "
-#define BOOK_KEY " (b.type || '-' || b.year || '-' || b.volume || '-' || b.authority_code) "
-#define QUEUE_WHERE                                                                              \
-	" WHERE r.status = ?1 AND (?2 IS NULL OR" BOOK_KEY "= ?2) AND (?3 IS NULL OR EXISTS "     \
-	"(SELECT 1 FROM flags g WHERE g.record_id = r.id AND g.code = ?3 AND g.state = 'open')) "
-#define QUEUE_ORDER " ORDER BY b.id, f.id, p.page_index, r.row "
-
-static void bind_filter(sqlite3_stmt *st, const struct so_review_filter *f)
-{
-	sqlite3_bind_text(st, 1, f && f->status ? f->status : "needs_review", -1, SQLITE_TRANSIENT);
-	if (f && f->book && *f->book)
-		sqlite3_bind_text(st, 2, f->book, -1, SQLITE_TRANSIENT);
-	if (f && f->flag && *f->flag)
-		sqlite3_bind_text(st, 3, f->flag, -1, SQLITE_TRANSIENT);
-}
-
-static json_t *column_or_null(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? json_string((const char *)t) : json_null();
-}
-
 /* Splits "A,B,C" into a JSON array of strings. */
-static json_t *split_codes(const unsigned char *text)
+static json_t *split_codes(const char *text)
 {
 	json_t *a = json_array();
 	if (!text)
 		return a;
-	const char *p = (const char *)text;
+	const char *p = text;
 	while (*p) {
 		const char *e = strchr(p, ',');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
@@ -369,6 +280,39 @@ static json_t *split_codes(const unsigned char *text)
 		p += n + (e ? 1 : 0);
 	}
 	return a;
+}
+
+static int queue_item(const struct so_queue_row *r, void *ctx)
+{
+	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:i, s:i, s:s, s:i, s:o, s:o, s:o}",
+		"id", (json_int_t)r->id, "book", r->book, "file", r->file,
+		"page_index", r->page_index, "row", r->row, "status", r->status,
+		"version", r->version, "registration_number", str_or_null(r->registration_number),
+		"name", str_or_null(r->name), "flags", split_codes(r->flags)));
+	return 0;
+}
+
+static int queue_book(const struct so_queue_book *qb, void *ctx)
+{
+	struct so_book b = { 0 };
+	snprintf(b.type, sizeof(b.type), "%s", qb->type);
+	b.year = qb->year;
+	snprintf(b.volume, sizeof(b.volume), "%s", qb->volume);
+	snprintf(b.authority_code, sizeof(b.authority_code), "%s", qb->authority_code);
+	char label[128];
+	so_book_describe(&b, label, sizeof(label));
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I}",
+		"key", qb->key, "label", label, "type", b.type, "year", b.year,
+		"volume", b.volume, "authority_code", b.authority_code,
+		"count", (json_int_t)qb->count));
+	return 0;
+}
+
+static int queue_flag(const char *code, int64_t count, void *ctx)
+{
+	json_array_append_new(ctx, json_pack("{s:s, s:I}", "code", code,
+					     "count", (json_int_t)count));
+	return 0;
 }
 
 json_t *so_review_queue(struct so_store *s, const struct so_review_filter *f)
@@ -379,95 +323,15 @@ json_t *so_review_queue(struct so_store *s, const struct so_review_filter *f)
 	json_object_set_new(out, "items", items);
 	json_object_set_new(out, "books", books);
 	json_object_set_new(out, "flags", flags);
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT count(*)" QUEUE_FROM QUEUE_WHERE);
-	if (!st)
+	int64_t total;
+	if (so_queue_count(s, f, &total) < 0)
 		goto fail;
-	bind_filter(st, f);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		so_store_error(s, "cannot count the queue");
-		goto fail;
-	}
-	json_object_set_new(out, "total", json_integer(sqlite3_column_int64(st, 0)));
-	sqlite3_reset(st);
-	st = so_store_stmt(s,
-		"SELECT r.id," BOOK_KEY ", f.name, p.page_index, r.row, r.status, r.version, "
-		"(SELECT coalesce(value, raw) FROM fields WHERE record_id = r.id AND "
-		" name = 'registration_number'), "
-		"(SELECT group_concat(coalesce(value, raw), ' — ') FROM fields WHERE record_id = r.id "
-		" AND name IN ('child.full_name', 'deceased.full_name', 'husband.full_name', "
-		" 'wife.full_name', 'parent.full_name') AND NOT (b.type = 'parentage' AND "
-		" name = 'child.full_name')), "
-		"(SELECT group_concat(DISTINCT code) FROM (SELECT code FROM flags WHERE "
-		" record_id = r.id AND state = 'open' ORDER BY severity, code))"
-		QUEUE_FROM QUEUE_WHERE QUEUE_ORDER "LIMIT ?4 OFFSET ?5");
-	if (!st)
-		goto fail;
-	bind_filter(st, f);
-	sqlite3_bind_int64(st, 4, limit);
-	sqlite3_bind_int64(st, 5, offset);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:i, s:i, s:s, s:i, s:o, "
-						       "s:o, s:o}",
-			"id", (json_int_t)sqlite3_column_int64(st, 0),
-			"book", (const char *)sqlite3_column_text(st, 1),
-			"file", (const char *)sqlite3_column_text(st, 2),
-			"page_index", sqlite3_column_int(st, 3), "row", sqlite3_column_int(st, 4),
-			"status", (const char *)sqlite3_column_text(st, 5),
-			"version", sqlite3_column_int(st, 6),
-			"registration_number", column_or_null(st, 7), "name", column_or_null(st, 8),
-			"flags", split_codes(sqlite3_column_text(st, 9))));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		so_store_error(s, "cannot read the queue");
-		goto fail;
-	}
+	json_object_set_new(out, "total", json_integer(total));
 	/* the choices of the filters: books and flag codes among records of this status */
-	st = so_store_stmt(s, "SELECT" BOOK_KEY ", b.type, b.year, b.volume, b.authority_code, "
-			      "count(*) FROM records r JOIN books b ON b.id = r.book_id WHERE "
-			      "r.status = ?1 GROUP BY b.id ORDER BY b.id");
-	if (!st)
+	if (so_queue_each(s, f, limit, offset, queue_item, items) < 0 ||
+	    so_queue_books_each(s, f, queue_book, books) < 0 ||
+	    so_queue_flags_each(s, f, queue_flag, flags) < 0)
 		goto fail;
-	bind_filter(st, f);
-	sqlite3_bind_null(st, 2);
-	sqlite3_bind_null(st, 3);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct so_book b = { 0 };
-		snprintf(b.type, sizeof(b.type), "%s", sqlite3_column_text(st, 1));
-		b.year = sqlite3_column_int(st, 2);
-		snprintf(b.volume, sizeof(b.volume), "%s", sqlite3_column_text(st, 3));
-		snprintf(b.authority_code, sizeof(b.authority_code), "%s", sqlite3_column_text(st, 4));
-		char label[128];
-		so_book_describe(&b, label, sizeof(label));
-		json_array_append_new(books, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I}",
-			"key", (const char *)sqlite3_column_text(st, 0), "label", label,
-			"type", b.type, "year", b.year, "volume", b.volume,
-			"authority_code", b.authority_code,
-			"count", (json_int_t)sqlite3_column_int64(st, 5)));
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		so_store_error(s, "cannot count the books of the queue");
-		goto fail;
-	}
-	st = so_store_stmt(s, "SELECT g.code, count(DISTINCT r.id) FROM records r JOIN flags g ON "
-			      "g.record_id = r.id JOIN books b ON b.id = r.book_id WHERE "
-			      "r.status = ?1 AND g.state = 'open' AND (?2 IS NULL OR" BOOK_KEY "= ?2) "
-			      "GROUP BY g.code ORDER BY count(DISTINCT r.id) DESC, g.code");
-	if (!st)
-		goto fail;
-	bind_filter(st, f);
-	sqlite3_bind_null(st, 3);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(flags, json_pack("{s:s, s:I}",
-			"code", (const char *)sqlite3_column_text(st, 0),
-			"count", (json_int_t)sqlite3_column_int64(st, 1)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		so_store_error(s, "cannot count the flags of the queue");
-		goto fail;
-	}
 	return out;
 fail:
 	json_decref(out);
@@ -489,71 +353,45 @@ struct rec_info {
 static int rec_info_get(struct so_store *s, int64_t id, struct rec_info *ri)
 {
 	memset(ri, 0, sizeof(*ri));
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT book_id, page_id, status, version, x0, y0, x1, y1 "
-					    "FROM records WHERE id = ?1");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	struct so_review_head h;
+	int found = so_review_head_get(s, id, &h);
+	if (found == 1) {
 		ri->id = id;
-		ri->book_id = sqlite3_column_int64(st, 0);
-		ri->page_id = sqlite3_column_int64(st, 1);
-		snprintf(ri->status, sizeof(ri->status), "%s", sqlite3_column_text(st, 2));
-		ri->version = sqlite3_column_int(st, 3);
-		ri->row = (struct so_bbox){ sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
-					    sqlite3_column_int(st, 6), sqlite3_column_int(st, 7) };
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+		ri->book_id = h.book_id;
+		ri->page_id = h.page_id;
+		snprintf(ri->status, sizeof(ri->status), "%s", h.status);
+		ri->version = h.version;
+		ri->row = h.row;
 		return so_book_get(s, ri->book_id, &ri->book) < 0 ? -1 : 1;
-	if (rc != SQLITE_DONE)
-		return so_store_error(s, "cannot read a record");
-	so_error("Không có bản ghi %lld — no record %lld", (long long)id, (long long)id);
-	return 0;
-}
-
-/* The neighbours of ID in the queue of F (register order): prev and next ids, 0 when none. */
-static int neighbours(struct so_store *s, int64_t id, const struct so_review_filter *f,
-		      int64_t *prev, int64_t *next)
-{
-	*prev = *next = 0;
-	/* the record's place in register order */
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT b.id, f.id, p.page_index, r.row" QUEUE_FROM
-					    "WHERE r.id = ?1");
-	if (!st)
+	}
+	if (found < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return 0;
-	}
-	int64_t k[4] = { sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-			 sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3) };
-	sqlite3_reset(st);
-	static const char *const sql[2] = {
-		"SELECT r.id" QUEUE_FROM QUEUE_WHERE "AND (b.id, f.id, p.page_index, r.row) < "
-		"(?4, ?5, ?6, ?7) ORDER BY b.id DESC, f.id DESC, p.page_index DESC, r.row DESC LIMIT 1",
-		"SELECT r.id" QUEUE_FROM QUEUE_WHERE "AND (b.id, f.id, p.page_index, r.row) > "
-		"(?4, ?5, ?6, ?7)" QUEUE_ORDER "LIMIT 1",
-	};
-	for (int i = 0; i < 2; i++) {
-		st = so_store_stmt(s, sql[i]);
-		if (!st)
-			return -1;
-		bind_filter(st, f);
-		for (int j = 0; j < 4; j++)
-			sqlite3_bind_int64(st, 4 + j, k[j]);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			*(i ? next : prev) = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-	}
+	so_error("Không có bản ghi %lld — no record %lld", (long long)id, (long long)id);
 	return 0;
 }
 
 static json_t *id_or_null(int64_t id)
 {
 	return id ? json_integer(id) : json_null();
+}
+
+static int flag_shown(const struct so_review_flag *g, void *ctx)
+{
+	json_t *names = json_loads(g->fields, 0, NULL);
+	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s}",
+		"id", (json_int_t)g->id, "code", g->code, "severity", g->severity,
+		"fields", names ? names : json_array(), "state", g->state, "message", g->message,
+		"source", g->source));
+	return 0;
+}
+
+static int audit_shown(const struct so_audit_row *a, void *ctx)
+{
+	json_array_append_new(ctx, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
+		"at", str_or_null(a->at), "actor", str_or_null(a->actor),
+		"action", str_or_null(a->action), "field", str_or_null(a->field),
+		"before", str_or_null(a->before), "after", str_or_null(a->after)));
+	return 0;
 }
 
 json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_filter *f)
@@ -581,10 +419,6 @@ json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_
 	/* each field: label, kind, source; the order of the columns */
 	json_t *fields = json_object_get(rec, "fields"), *order = json_array();
 	json_object_set_new(rec, "order", order);
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT source, x0, y0, x1, y1 FROM fields "
-					    "WHERE record_id = ?1 AND name = ?2");
-	if (!st)
-		goto fail;
 	const char *name;
 	json_t *fv;
 	json_object_foreach(fields, name, fv) {
@@ -599,70 +433,40 @@ json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_
 		}
 		json_object_set_new(fv, "label", json_string(label));
 		json_object_set_new(fv, "kind", json_string(so_kind_name(kind == SO_KIND_NONE ? SO_KIND_TEXT : kind)));
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			json_object_set_new(fv, "source", column_or_null(st, 0));
+		struct so_field_origin o;
+		int stored = so_field_origin_get(s, id, name, &o);
+		if (stored < 0)
+			goto fail;
+		if (stored) {
+			json_object_set_new(fv, "source",
+					    o.has_source ? json_string(o.source) : json_null());
 			/* an empty cell keeps its box: the archivist sees it is empty in the book */
-			if (json_is_null(json_object_get(fv, "bbox")) &&
-			    sqlite3_column_type(st, 1) != SQLITE_NULL)
-				json_object_set_new(fv, "bbox", json_pack("[i, i, i, i]",
-					sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
-					sqlite3_column_int(st, 3), sqlite3_column_int(st, 4)));
+			if (json_is_null(json_object_get(fv, "bbox")) && o.has_box)
+				json_object_set_new(fv, "bbox", json_pack("[i, i, i, i]", o.box.x0,
+									  o.box.y0, o.box.x1, o.box.y1));
 		} else {
 			json_object_set_new(fv, "source", json_null());
 		}
 	}
-	sqlite3_reset(st);
 	/* the flags with their ids and sources, every state */
 	json_t *flags = json_array();
 	json_object_set_new(rec, "flags", flags);
-	st = so_store_stmt(s, "SELECT id, code, severity, fields, state, message, source FROM flags "
-			      "WHERE record_id = ?1 ORDER BY state = 'open' DESC, "
-			      "severity = 'error' DESC, id");
-	if (!st)
+	if (so_review_flags_each(s, id, flag_shown, flags) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *names = json_loads((const char *)sqlite3_column_text(st, 3), 0, NULL);
-		json_array_append_new(flags, json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s}",
-			"id", (json_int_t)sqlite3_column_int64(st, 0),
-			"code", (const char *)sqlite3_column_text(st, 1),
-			"severity", (const char *)sqlite3_column_text(st, 2),
-			"fields", names ? names : json_array(),
-			"state", (const char *)sqlite3_column_text(st, 4),
-			"message", (const char *)sqlite3_column_text(st, 5),
-			"source", (const char *)sqlite3_column_text(st, 6)));
-	}
-	sqlite3_reset(st);
-	json_t *reason = NULL;
-	st = so_store_stmt(s, "SELECT reject_reason FROM records WHERE id = ?1");
-	if (!st)
+	char *reason = NULL;
+	if (so_review_reject_reason(s, id, &reason) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		reason = column_or_null(st, 0);
-	sqlite3_reset(st);
-	json_object_set_new(rec, "reject_reason", reason ? reason : json_null());
+	json_object_set_new(rec, "reject_reason", str_or_null(reason));
+	free(reason);
 	int64_t prev, next;
-	if (neighbours(s, id, f, &prev, &next) < 0)
+	if (so_queue_neighbours(s, id, f, &prev, &next) < 0)
 		goto fail;
 	json_object_set_new(rec, "prev", id_or_null(prev));
 	json_object_set_new(rec, "next", id_or_null(next));
 	json_t *audit = json_array();
 	json_object_set_new(rec, "audit", audit);
-	st = so_store_stmt(s, "SELECT at, actor, action, field, before, after FROM audit "
-			      "WHERE record_id = ?1 ORDER BY id DESC LIMIT 200");
-	if (!st)
+	if (so_audit_each(s, id, audit_shown, audit) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(audit, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
-			"at", column_or_null(st, 0), "actor", column_or_null(st, 1),
-			"action", column_or_null(st, 2), "field", column_or_null(st, 3),
-			"before", column_or_null(st, 4), "after", column_or_null(st, 5)));
-	sqlite3_reset(st);
 	so_layout_free(layout);
 	return rec;
 fail:
@@ -686,16 +490,8 @@ static int change_begin(struct so_store *s, int64_t id, int version, struct rec_
 	}
 	if (ri->version != version) {
 		char who[128] = "?", at[SO_TIME_LEN] = "?";
-		sqlite3_stmt *st = so_store_stmt(s, "SELECT actor, at FROM audit WHERE record_id = ?1 "
-						    "ORDER BY id DESC LIMIT 1");
-		if (st) {
-			sqlite3_bind_int64(st, 1, id);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				snprintf(who, sizeof(who), "%s", sqlite3_column_text(st, 0));
-				snprintf(at, sizeof(at), "%s", sqlite3_column_text(st, 1));
-			}
-			sqlite3_reset(st);
-		}
+		/* (a failure to read them leaves them unknown: the conflict is what matters) */
+		so_audit_last(s, id, who, sizeof(who), at, sizeof(at));
 		so_store_rollback(s);
 		so_error("Bản ghi đã thay đổi từ khi bạn mở nó (lần sửa cuối: %s lúc %s); hãy tải lại "
 			 "và xem trước khi sửa — the record changed since you opened it (last change: "
@@ -717,22 +513,9 @@ static int change_begin(struct so_store *s, int64_t id, int version, struct rec_
  * version in *NEW_VERSION. */
 static int change_end(struct so_store *s, const struct rec_info *ri, int rules, int *new_version)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE records SET version = version + 1, "
-					    "updated_at = ?2 WHERE id = ?1");
-	if (!st)
+	if (so_review_touch(s, ri->id) < 0 || (rules && so_validate_book(s, ri->book_id) < 0))
 		goto fail;
-	char now[SO_TIME_LEN];
-	so_now_iso(now);
-	sqlite3_bind_int64(st, 1, ri->id);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(s, st) < 0 || (rules && so_validate_book(s, ri->book_id) < 0))
-		goto fail;
-	st = so_store_stmt(s, "SELECT version FROM records WHERE id = ?1");
-	if (!st)
-		goto fail;
-	sqlite3_bind_int64(st, 1, ri->id);
-	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_reset(st);
+	int v = so_review_version(s, ri->id);
 	if (v < 0 || so_store_commit(s) < 0)
 		goto fail;
 	if (new_version)
@@ -754,12 +537,7 @@ static int unapprove(struct so_store *s, const char *actor, struct rec_info *ri)
 {
 	if (strcmp(ri->status, "approved") != 0)
 		return 0;
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE records SET status = 'needs_review' "
-					    "WHERE id = ?1");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, ri->id);
-	if (so_store_step_done(s, st) < 0 ||
+	if (so_review_reopen(s, ri->id) < 0 ||
 	    so_audit_add(s, actor, ri->id, "status", NULL, "approved", "needs_review") < 0)
 		return -1;
 	snprintf(ri->status, sizeof(ri->status), "needs_review");
@@ -796,15 +574,9 @@ static long registration_of(struct so_store *s, int64_t id, const char *field, c
 	char v[32] = "";
 	if (strcmp(field, "registration_date") == 0 && canon) {
 		snprintf(v, sizeof(v), "%s", canon);
-	} else {
-		sqlite3_stmt *st = so_store_stmt(s, "SELECT value FROM fields WHERE record_id = ?1 "
-						    "AND name = 'registration_date'");
-		if (!st)
-			return 0;
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			snprintf(v, sizeof(v), "%s", sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
+	} else if (so_field_value_get(s, id, "registration_date", v, sizeof(v)) <= 0) {
+		/* (unknown, as when it cannot be read) */
+		v[0] = '\0';
 	}
 	int y, m, d;
 	return strlen(v) == 10 && sscanf(v, "%4d-%2d-%2d", &y, &m, &d) == 3
@@ -885,51 +657,19 @@ int so_review_set(struct so_store *s, const char *actor, int64_t id, int version
 	}
 	/* the value before, as the archivist saw it */
 	char *before = NULL;
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT coalesce(value, raw) FROM fields "
-					    "WHERE record_id = ?1 AND name = ?2");
-	if (!st)
+	if (so_field_shown_get(s, id, field, &before) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, field, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		before = so_strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
 	/* the reading stays; the value is the archivist's */
-	st = so_store_stmt(s, "INSERT INTO fields (record_id, name, value, code, successor, "
-			      "confidence, source) VALUES (?1, ?2, ?3, ?4, ?5, 1.0, 'archivist') "
-			      "ON CONFLICT (record_id, name) DO UPDATE SET value = excluded.value, "
-			      "code = excluded.code, successor = excluded.successor, "
-			      "confidence = 1.0, source = 'archivist'");
-	if (!st) {
-		free(before);
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, field, -1, SQLITE_TRANSIENT);
-	if (c.value)
-		sqlite3_bind_text(st, 3, c.value, -1, SQLITE_TRANSIENT);
-	if (c.code && c.match >= 0.9)
-		sqlite3_bind_text(st, 4, c.code, -1, SQLITE_TRANSIENT);
-	if (c.successor && c.match >= 0.9)
-		sqlite3_bind_text(st, 5, c.successor, -1, SQLITE_TRANSIENT);
-	int bad = so_store_step_done(s, st) < 0 ||
+	int sure = c.match >= 0.9;
+	int bad = so_field_set_by_archivist(s, id, field, c.value, sure ? c.code : NULL,
+					    sure ? c.successor : NULL) < 0 ||
 		  so_audit_add(s, actor, id, "set", field, before, c.value) < 0;
 	free(before);
 	if (bad)
 		goto fail;
 	/* the open flags about this field are settled by the archivist's reading; the rules say
 	 * what still stands */
-	st = so_store_stmt(s, "UPDATE flags SET state = 'resolved', updated_at = ?3 WHERE "
-			      "record_id = ?1 AND state = 'open' AND EXISTS (SELECT 1 FROM "
-			      "json_each(flags.fields) WHERE value = ?2)");
-	if (!st)
-		goto fail;
-	char now[SO_TIME_LEN];
-	so_now_iso(now);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, field, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(s, st) < 0 || unapprove(s, actor, &ri) < 0)
+	if (so_flags_resolve_field(s, id, field) < 0 || unapprove(s, actor, &ri) < 0)
 		goto fail;
 	r = change_end(s, &ri, 1, new_version);
 	goto done;
@@ -949,19 +689,10 @@ int so_review_verify(struct so_store *s, const char *actor, int64_t id, int vers
 	int r = change_begin(s, id, version, &ri);
 	if (r != 0)
 		return r;
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT state, code, fields FROM flags WHERE id = ?1 AND "
-					    "record_id = ?2");
-	if (!st)
+	struct so_flag_brief g;
+	if (so_flag_brief_get(s, flag_id, id, &g) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, flag_id);
-	sqlite3_bind_int64(st, 2, id);
-	char state[16] = "", code[64] = "", fields[512] = "";
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(state, sizeof(state), "%s", sqlite3_column_text(st, 0));
-		snprintf(code, sizeof(code), "%s", sqlite3_column_text(st, 1));
-		snprintf(fields, sizeof(fields), "%s", sqlite3_column_text(st, 2));
-	}
-	sqlite3_reset(st);
+	const char *state = g.state, *code = g.code, *fields = g.fields;
 	if (!state[0]) {
 		so_error("Bản ghi không có cảnh báo %lld — the record has no flag %lld",
 			 (long long)flag_id, (long long)flag_id);
@@ -977,14 +708,7 @@ int so_review_verify(struct so_store *s, const char *actor, int64_t id, int vers
 	    unapprove(s, actor, &ri) < 0)
 		goto fail;
 	/* the status follows the flags left open */
-	st = so_store_stmt(s, "UPDATE records SET status = CASE WHEN EXISTS (SELECT 1 FROM flags "
-			      "WHERE record_id = ?1 AND state = 'open' AND severity = 'error') "
-			      "THEN 'needs_review' ELSE 'valid' END WHERE id = ?1 AND "
-			      "status IN ('extracted', 'needs_review', 'valid')");
-	if (!st)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	if (so_store_step_done(s, st) < 0)
+	if (so_review_follow_flags(s, id) < 0)
 		goto fail;
 	return change_end(s, &ri, 0, new_version);
 fail:
@@ -1003,36 +727,21 @@ int so_review_approve(struct so_store *s, const char *actor, int64_t id, int ver
 		so_error("Bản ghi đã được duyệt — the record is approved already");
 		return refuse(s);
 	}
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT group_concat(code, ', ') FROM flags WHERE "
-					    "record_id = ?1 AND state = 'open' AND severity = 'error'");
-	if (!st)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
 	char open[512] = "";
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(open, sizeof(open), "%s", sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
+	if (so_review_open_errors(s, id, open, sizeof(open)) < 0)
+		goto fail;
 	if (open[0] && strcmp(ri.status, "rejected") != 0) {
 		so_error("Còn lỗi chưa xử lý (%s): hãy sửa giá trị hoặc xác nhận đúng như trong sổ "
 			 "trước khi duyệt — errors are still open (%s): correct the value or confirm "
 			 "it as written in the book before approving", open, open);
 		return refuse(s);
 	}
-	st = so_store_stmt(s, "UPDATE records SET status = 'approved', reject_reason = NULL "
-			      "WHERE id = ?1");
-	if (!st)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	if (so_store_step_done(s, st) < 0 ||
+	if (so_review_approve_set(s, id) < 0 ||
 	    so_audit_add(s, actor, id, "approve", NULL, ri.status, "approved") < 0)
 		goto fail;
 	if (open[0]) {
 		/* a rejected record approved again: back to its rules first */
-		st = so_store_stmt(s, "UPDATE records SET status = 'needs_review' WHERE id = ?1");
-		if (!st)
-			goto fail;
-		sqlite3_bind_int64(st, 1, id);
-		if (so_store_step_done(s, st) < 0)
+		if (so_review_reopen(s, id) < 0)
 			goto fail;
 		return change_end(s, &ri, 1, new_version);
 	}
@@ -1061,13 +770,7 @@ int so_review_reject(struct so_store *s, const char *actor, int64_t id, int vers
 		free(why);
 		return r;
 	}
-	sqlite3_stmt *st = so_store_stmt(s, "UPDATE records SET status = 'rejected', "
-					    "reject_reason = ?2 WHERE id = ?1");
-	if (!st)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, why, -1, SQLITE_TRANSIENT);
-	if (so_store_step_done(s, st) < 0 ||
+	if (so_review_reject_set(s, id, why) < 0 ||
 	    so_audit_add(s, actor, id, "reject", NULL, ri.status, why) < 0)
 		goto fail;
 	free(why);
@@ -1124,6 +827,28 @@ static char *cache_name(const char *dir, int64_t page_id, struct so_bbox box, in
 			   box.x1, box.y1, half ? 'r' : 'c');
 }
 
+struct record_cache {
+	const struct rec_info *ri;
+	PIX *page;
+	const char *dir;
+};
+
+/* Cuts and caches the image of BOX (the record's row when HALF) unless it is cached. */
+static int cache_box(const struct so_bbox *b, int half, void *ctx)
+{
+	struct record_cache *c = ctx;
+	struct so_bbox box = *b;
+	char *name = cache_name(c->dir, c->ri->page_id, box, half);
+	unsigned char *png = NULL;
+	size_t len = 0;
+	if (name && access(name, F_OK) != 0 && box.x1 > box.x0 && box.y1 > box.y0 &&
+	    cut(c->page, box, half, &png, &len) == 0)
+		so_write_file_atomic(name, png, len);
+	free(png);
+	free(name);
+	return 0;
+}
+
 /* Cuts and caches every image of the record not cached yet (its row and its cells), so that
  * the page is decoded once for all of them. Images that cannot be cut or kept are skipped. */
 static void cache_record(struct so_store *s, const struct rec_info *ri, PIX *page,
@@ -1131,27 +856,8 @@ static void cache_record(struct so_store *s, const struct rec_info *ri, PIX *pag
 {
 	if (so_mkdir_p(dir, 0755) < 0)
 		return;
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT x0, y0, x1, y1, 0 FROM fields WHERE "
-					    "record_id = ?1 AND x0 IS NOT NULL UNION ALL SELECT x0, "
-					    "y0, x1, y1, 1 FROM records WHERE id = ?1 AND x0 IS NOT "
-					    "NULL");
-	if (!st)
-		return;
-	sqlite3_bind_int64(st, 1, ri->id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct so_bbox box = { sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
-				       sqlite3_column_int(st, 2), sqlite3_column_int(st, 3) };
-		int half = sqlite3_column_int(st, 4);
-		char *name = cache_name(dir, ri->page_id, box, half);
-		unsigned char *png = NULL;
-		size_t len = 0;
-		if (name && access(name, F_OK) != 0 && box.x1 > box.x0 && box.y1 > box.y0 &&
-		    cut(page, box, half, &png, &len) == 0)
-			so_write_file_atomic(name, png, len);
-		free(png);
-		free(name);
-	}
-	sqlite3_reset(st);
+	struct record_cache c = { ri, page, dir };
+	so_review_boxes_each(s, ri->id, cache_box, &c);
 }
 
 int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned char **png,
@@ -1170,18 +876,10 @@ int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned 
 		return found;
 	struct so_bbox box = ri.row;
 	if (field) {
-		sqlite3_stmt *st = so_store_stmt(s, "SELECT x0, y0, x1, y1 FROM fields WHERE "
-						    "record_id = ?1 AND name = ?2 AND x0 IS NOT NULL");
-		if (!st)
+		int got = so_field_box_get(s, id, field, &box);
+		if (got < 0)
 			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, field, -1, SQLITE_TRANSIENT);
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			box = (struct so_bbox){ sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
-						sqlite3_column_int(st, 2), sqlite3_column_int(st, 3) };
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW) {
+		if (!got) {
 			so_error("the record has no cell for '%s'", field);
 			return 0;
 		}

@@ -16,6 +16,7 @@
 #include "base/util.h"
 #include "batch/report.h"
 #include "batch/store.h"
+#include "deliver/deliver_store.h"
 #include "scratch.h"
 
 #define HOSTILE "under 150 dpi <script>alert(1)</script> \"q\" & <b>x</b>"

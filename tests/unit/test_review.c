@@ -19,6 +19,7 @@
 #include "batch/store.h"
 #include "check/records.h"
 #include "review/review.h"
+#include "review/review_store.h"
 #include "scratch.h"
 
 /* One value of the store. */
@@ -512,6 +513,70 @@ static void test_images(void **state)
 	assert_null(png);
 }
 
+/* The review's store functions on their own: the neighbours in a queue (of a record in it and
+ * of one that is not), a record's head, where a field comes from, the last change, the open
+ * errors. */
+static void test_review_store(void **state)
+{
+	struct fixture *f = *state;
+	int64_t prev = -1, next = -1;
+	/* record 2 is valid, not in the queue of records needing review: its neighbours there */
+	assert_int_equal(so_queue_neighbours(f->s, f->rec[1], NULL, &prev, &next), 0);
+	assert_int_equal(prev, f->rec[0]);
+	assert_int_equal(next, f->rec[2]);
+	struct so_review_filter valid = { .status = "valid" };
+	assert_int_equal(so_queue_neighbours(f->s, f->rec[0], &valid, &prev, &next), 0);
+	assert_int_equal(prev, 0);
+	assert_int_equal(next, f->rec[1]);
+	assert_int_equal(so_queue_neighbours(f->s, 9999, NULL, &prev, &next), 0);
+	assert_int_equal(prev, 0);
+	assert_int_equal(next, 0);
+	int64_t total = -1;
+	assert_int_equal(so_queue_count(f->s, &valid, &total), 0);
+	assert_int_equal(total, 1);
+
+	struct so_review_head h;
+	assert_int_equal(so_review_head_get(f->s, 9999, &h), 0);
+	assert_int_equal(so_review_head_get(f->s, f->rec[1], &h), 1);
+	assert_string_equal(h.status, "valid");
+	assert_int_equal(h.book_id, f->book);
+	assert_int_equal(h.page_id, f->page);
+	assert_int_equal(h.row.y0, 400);
+	assert_int_equal(so_review_version(f->s, f->rec[1]), h.version);
+	assert_int_equal(so_review_version(f->s, 9999), -1);
+
+	struct so_field_origin o;
+	assert_int_equal(so_field_origin_get(f->s, f->rec[1], "child.full_name", &o), 1);
+	assert_true(o.has_source);
+	assert_string_equal(o.source, "ocr");
+	assert_true(o.has_box);
+	assert_int_equal(o.box.x0, 300);
+	assert_int_equal(so_field_origin_get(f->s, f->rec[1], "child.sex", &o), 1);
+	assert_false(o.has_box);
+	assert_int_equal(so_field_origin_get(f->s, f->rec[1], "no.such", &o), 0);
+	char *shown = NULL;
+	assert_int_equal(so_field_shown_get(f->s, f->rec[1], "child.full_name", &shown), 0);
+	assert_string_equal(shown, "TRẦN THỊ BÌNH");
+	free(shown);
+	assert_int_equal(so_field_shown_get(f->s, f->rec[1], "notes", &shown), 0);
+	assert_null(shown);
+
+	char who[64] = "", at[32] = "";
+	assert_int_equal(so_audit_last(f->s, f->rec[1], who, sizeof(who), at, sizeof(at)), 0);
+	int v = 0;
+	assert_int_equal(so_review_approve(f->s, "lan", f->rec[1], h.version, &v), SO_REVIEW_DONE);
+	assert_int_equal(v, h.version + 1);
+	assert_int_equal(so_audit_last(f->s, f->rec[1], who, sizeof(who), at, sizeof(at)), 1);
+	assert_string_equal(who, "lan");
+	assert_true(at[0] != '\0');
+
+	char open[256];
+	assert_int_equal(so_review_open_errors(f->s, f->rec[2], open, sizeof(open)), 0);
+	assert_non_null(strstr(open, "DATE_INVALID"));
+	assert_int_equal(so_review_open_errors(f->s, f->rec[1], open, sizeof(open)), 0);
+	assert_string_equal(open, "");
+}
+
 int main(void)
 {
 	setLeptDebugOK(0);
@@ -524,6 +589,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_approve_reject, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_withdraws_approval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_images, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_store, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

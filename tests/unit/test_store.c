@@ -14,6 +14,7 @@
 
 #include "base/util.h"
 #include "batch/store.h"
+#include "deliver/deliver_store.h"
 #include "scratch.h"
 
 static void test_open_missing_refused(void **state)
@@ -433,6 +434,242 @@ static void test_records_fields_flags_audit_outbox(void **state)
 	free(dir);
 }
 
+/* The public step helper: a loop over rows ends in DONE (0), a failing statement in -1 with
+ * the error named, and either way the statement is reset and can run again. */
+static void test_step_done_and_error(void **state)
+{
+	char *dir;
+	struct so_store *s = fresh(&dir);
+	static const char rows[] = "SELECT value FROM json_each('[1, 2, 3]')";
+	for (int pass = 0; pass < 2; pass++) {
+		sqlite3_stmt *st = so_store_stmt(s, rows);
+		assert_non_null(st);
+		int r, n = 0;
+		int64_t sum = 0;
+		while ((r = so_store_step(s, st, "cannot count")) == 1) {
+			sum += sqlite3_column_int64(st, 0);
+			n++;
+		}
+		assert_int_equal(r, 0);
+		assert_int_equal(n, 3);
+		assert_int_equal(sum, 6);
+	}
+	/* the second row fails (not JSON): the loop ends in an error, not as if it were done */
+	static const char bad[] = "SELECT json_extract(value, '$') FROM json_each('[\"{}\", \"{\"]')";
+	for (int pass = 0; pass < 2; pass++) {
+		sqlite3_stmt *st = so_store_stmt(s, bad);
+		assert_non_null(st);
+		int r, n = 0;
+		while ((r = so_store_step(s, st, "cannot read the test rows")) == 1)
+			n++;
+		assert_int_equal(r, -1);
+		assert_int_equal(n, 1);
+		assert_non_null(strstr(so_errmsg(), "cannot read the test rows: "));
+		assert_non_null(strstr(so_errmsg(), "JSON"));
+	}
+	/* a write refused by the schema */
+	static const char refused[] = "INSERT INTO batch_meta (key, value) VALUES ('k', NULL)";
+	sqlite3_stmt *st = so_store_stmt(s, refused);
+	assert_non_null(st);
+	assert_int_equal(so_store_step(s, st, "cannot note k"), -1);
+	assert_non_null(strstr(so_errmsg(), "cannot note k: NOT NULL constraint failed"));
+	/* a visitor that stops early resets the statement: the next use starts again */
+	st = so_store_stmt(s, rows);
+	assert_int_equal(so_store_step(s, st, "x"), 1);
+	assert_int_equal(so_store_stop(st, 1), 0);
+	assert_int_equal(so_store_stop(st, -1), -1);
+	assert_int_equal(so_store_step(s, st, "x"), 1);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_reset(st);
+	so_store_close(s);
+	scratch_remove(dir);
+	free(dir);
+}
+
+/* The public bind helpers: what binds NULL and what binds a value. */
+static void test_bind_helpers(void **state)
+{
+	char *dir;
+	struct so_store *s = fresh(&dir);
+	static const char sql[] =
+		"SELECT ?1 IS NULL, ?2 IS NULL, ?3 IS NULL, ?4 IS NULL, ?5 IS NULL, ?6 IS NULL, "
+		"?7 IS NULL, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17 LIKE '____-__-__T%', "
+		"?18 IS NULL, ?19 IS NULL";
+	sqlite3_stmt *st = so_store_stmt(s, sql);
+	assert_non_null(st);
+	so_bind_text(st, 1, NULL);
+	so_bind_opt(st, 2, "");
+	so_bind_opt(st, 3, NULL);
+	so_bind_id(st, 4, 0);
+	so_bind_conf(st, 5, -1);
+	so_bind_box(st, 6, NULL);   /* 6..9: NULL */
+	so_bind_text(st, 10, "x'); DROP TABLE books;--");
+	so_bind_opt(st, 11, "y");
+	so_bind_id(st, 12, 42);
+	so_bind_conf(st, 13, 0.5);
+	struct so_bbox box = { 1, 2, 3, 4 };
+	so_bind_box(st, 14, &box);  /* 14..17 */
+	so_bind_now(st, 17);
+	so_bind_int(st, 18, 7);
+	so_bind_real(st, 19, 0.25);
+	assert_int_equal(so_store_step(s, st, "cannot bind"), 1);
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(sqlite3_column_int(st, i), 1);
+	assert_int_equal(sqlite3_column_type(st, 7), SQLITE_NULL);
+	assert_int_equal(sqlite3_column_type(st, 8), SQLITE_NULL);
+	assert_string_equal(so_column_text(st, 9), "x'); DROP TABLE books;--");
+	char buf[4];
+	so_column_copy(st, 9, buf, sizeof(buf));
+	assert_string_equal(buf, "x')");
+	so_column_copy(st, 7, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	assert_null(so_column_dup(st, 7));
+	char *y = so_column_dup(st, 10);
+	assert_string_equal(y, "y");
+	free(y);
+	assert_int_equal(sqlite3_column_int64(st, 11), 42);
+	assert_true(sqlite3_column_double(st, 12) == 0.5);
+	assert_int_equal(sqlite3_column_int(st, 13), 1);
+	assert_int_equal(sqlite3_column_int(st, 14), 2);
+	assert_int_equal(sqlite3_column_int(st, 15), 3);
+	assert_int_equal(sqlite3_column_int(st, 16), 1);   /* ?17: the time, not the box's 4 */
+	assert_int_equal(sqlite3_column_int(st, 17), 0);
+	assert_int_equal(sqlite3_column_int(st, 18), 0);
+	sqlite3_reset(st);
+	so_store_close(s);
+	scratch_remove(dir);
+	free(dir);
+}
+
+/* A book with one scan file of N pages, the first PREPARED of them prepared, the rest blank;
+ * the page ids into PAGES. */
+static int64_t book_with_pages(struct so_store *s, const char *volume, int n, int prepared,
+			       int64_t *pages)
+{
+	struct so_book b = { .year = 2020 };
+	strcpy(b.type, "death");
+	snprintf(b.volume, sizeof(b.volume), "%s", volume);
+	strcpy(b.authority_code, "26740");
+	strcpy(b.layout, "death-v1");
+	assert_int_equal(so_book_register(s, &b), 0);
+	struct so_scan_file f = { .book_id = b.id, .page_count = n };
+	snprintf(f.path, sizeof(f.path), "/%s.tif", volume);
+	snprintf(f.name, sizeof(f.name), "%s.tif", volume);
+	assert_int_equal(so_scan_file_register(s, &f), 0);
+	for (int i = 0; i < n; i++) {
+		struct so_page p = { .scan_file_id = f.id, .page_index = i };
+		strcpy(p.state, i < prepared ? "prepared" : "blank");
+		assert_int_equal(so_page_put(s, &p), 0);
+		pages[i] = p.id;
+	}
+	return b.id;
+}
+
+struct counted {
+	char text[256];
+};
+
+static int count_line(const char *stage, const char *state, int64_t n, void *ctx)
+{
+	struct counted *k = ctx;
+	size_t len = strlen(k->text);
+	snprintf(k->text + len, sizeof(k->text) - len, "%s %s %lld; ", stage, state, (long long)n);
+	return 0;
+}
+
+/* Seeding a stage: from the prepared pages, and from the books whose pages are all read; a
+ * second seed adds nothing. */
+static void test_units_seeded_once(void **state)
+{
+	char *dir;
+	struct so_store *s = fresh(&dir);
+	int64_t pa[3], pb[2];
+	int64_t a = book_with_pages(s, "01", 3, 2, pa);
+	int64_t b = book_with_pages(s, "02", 2, 2, pb);
+	assert_int_equal(so_unit_seed_pages(s, "ocr"), 4);
+	assert_int_equal(so_unit_seed_pages(s, "ocr"), 0);
+	struct so_stage_counts c;
+	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
+	assert_int_equal(c.pending, 4);
+	/* books without records are not seeded; nor one whose pages still wait to be read */
+	assert_int_equal(so_unit_seed_books(s, "validate"), 0);
+	int64_t ra, rb;
+	assert_int_equal(so_record_add(s, a, pa[0], 1, NULL, &ra), 0);
+	assert_int_equal(so_record_add(s, b, pb[0], 1, NULL, &rb), 0);
+	assert_int_equal(so_unit_seed_books(s, "validate"), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(so_unit_finish(s, "ocr", pa[i], NULL), 0);
+	assert_int_equal(so_unit_seed_books(s, "validate"), 1);
+	assert_int_equal(so_unit_seed_books(s, "validate"), 0);
+	char st[16];
+	assert_int_equal(so_unit_state(s, "validate", a, st, sizeof(st), NULL, 0), 1);
+	assert_string_equal(st, "pending");
+	assert_int_equal(so_unit_state(s, "validate", b, st, sizeof(st), NULL, 0), 0);
+	/* a failed page counts as read */
+	assert_int_equal(so_unit_finish(s, "ocr", pb[0], "table not found"), 0);
+	assert_int_equal(so_unit_finish(s, "ocr", pb[1], NULL), 0);
+	assert_int_equal(so_unit_seed_books(s, "validate"), 1);
+	assert_int_equal(so_unit_seed_books(s, "normalize"), 2);
+	assert_int_equal(so_unit_seed_books(s, "normalize"), 0);
+	/* the counts of every stage, by stage */
+	struct counted k = { 0 };
+	assert_int_equal(so_unit_counts_each(s, count_line, &k), 0);
+	assert_string_equal(k.text, "normalize pending 2; ocr done 3; ocr failed 1; "
+				    "validate pending 2; ");
+	so_store_close(s);
+	scratch_remove(dir);
+	free(dir);
+}
+
+/* A unit whose owner process is gone is taken back by the next claim; one whose owner lives is
+ * not. The watchdog lists the workers on this host holding a unit too long. */
+static void test_units_dead_owner_taken_back(void **state)
+{
+	char *dir;
+	struct so_store *s = fresh(&dir);
+	assert_int_equal(so_unit_add(s, "ocr", 5), 0);
+	assert_int_equal(so_unit_add(s, "ocr", 6), 0);
+	int64_t id;
+	assert_int_equal(so_unit_claim(s, "ocr", &id, NULL), 1);
+	assert_int_equal(id, 5);
+	/* unit 6 is held by a process that is gone, whose supervisor is gone too */
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	char host[256] = "", sql[768];
+	gethostname(host, sizeof(host) - 1);
+	snprintf(sql, sizeof(sql), "UPDATE stage_units SET state = 'running', owner = '%s:%ld:0:1:0', "
+		 "claimed_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-5 seconds') "
+		 "WHERE stage = 'ocr' AND unit_id = 6", host, (long)child);
+	assert_int_equal(sqlite3_exec(so_store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+	struct so_stage_counts c;
+	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
+	assert_int_equal(c.running, 2);
+	assert_int_equal(so_unit_claim(s, "ocr", &id, NULL), 1);
+	assert_int_equal(id, 6);
+	/* both are this (living) process's now: nothing more to take back or claim */
+	assert_int_equal(so_unit_claim(s, "ocr", &id, NULL), 0);
+	assert_int_equal(so_unit_counts(s, "ocr", &c), 0);
+	assert_int_equal(c.running, 2);
+	assert_int_equal(c.pending, 0);
+	/* the watchdog: unit 5 claimed long ago, unit 6 just now */
+	assert_int_equal(sqlite3_exec(so_store_db(s), "UPDATE stage_units SET claimed_at = "
+				      "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-100 seconds') WHERE "
+				      "unit_id = 5", NULL, NULL, NULL), SQLITE_OK);
+	long pids[4] = { 0 };
+	assert_int_equal(so_unit_overdue(s, "ocr", 50, pids, 4), 1);
+	assert_int_equal(pids[0], (long)getpid());
+	assert_int_equal(so_unit_overdue(s, "ocr", 500, pids, 4), 0);
+	assert_int_equal(so_unit_overdue(s, "scan", 50, pids, 4), 0);
+	assert_int_equal(so_unit_overdue(s, "ocr", 50, pids, 0), 0);
+	so_store_close(s);
+	scratch_remove(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +682,10 @@ int main(void)
 		cmocka_unit_test(test_units_claim_and_take_back),
 		cmocka_unit_test(test_unit_crashes_counted),
 		cmocka_unit_test(test_records_fields_flags_audit_outbox),
+		cmocka_unit_test(test_step_done_and_error),
+		cmocka_unit_test(test_bind_helpers),
+		cmocka_unit_test(test_units_seeded_once),
+		cmocka_unit_test(test_units_dead_owner_taken_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
