@@ -5,6 +5,7 @@
 
 #include "batch/stage.h"
 #include "batch/store.h"
+#include "batch/units.h"
 #include "cli/cli.h"
 #include "read/ocr.h"
 

@@ -15,6 +15,7 @@
 #include "base/array.h"
 #include "base/util.h"
 #include "batch/report.h"
+#include "batch/units.h"
 #include "config.h"
 
 #define TEXT_MAX (1u << 20)        /* longest text taken from the store */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "batch/stage.h"
+#include "batch/units.h"
 #include "cli/cli.h"
 
 int so_stage_work(struct so_store *s, const char *stage,

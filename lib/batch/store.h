@@ -7,7 +7,7 @@
  * Several processes may use one store at once: work is shared by claiming stage units.
  *
  * This module holds the statements on what every stage shares (books, files, pages, records,
- * fields, flags, audit, events); stage progress is batch/units.h (included here). Each
+ * fields, flags, audit, events); stage progress is batch/units.h. Each
  * subsystem keeps its own statements in a store file of its own (review/review_store.h,
  * deliver/deliver_store.h, check/records_store.h), built on the statement, binding and stepping
  * helpers below; other files call those functions, not SQL (the one reader of its own is the
@@ -20,7 +20,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "batch/units.h"
 
 struct so_store;
 

@@ -5,6 +5,7 @@
 
 #include "base/util.h"
 #include "batch/store.h"
+#include "batch/units.h"
 
 /* How long a claim by a process on another host is trusted (it cannot be checked). */
 #define LEASE_OTHER_HOST_S 3600

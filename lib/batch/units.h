@@ -5,7 +5,7 @@
  * here: adding and seeding units, claiming one with the take-back of claims whose owner is
  * gone, giving it back, finishing, retrying and redoing, re-opening a book's units when new
  * records arrive, counting, the watchdog's overdue units and the accounting of crashed
- * workers. Included by batch/store.h; the functions take the store of so_store_open().
+ * workers. The functions take the store of so_store_open().
  */
 #ifndef SO_UNITS_H
 #define SO_UNITS_H

@@ -6,6 +6,7 @@
 #include "base/array.h"
 #include "base/util.h"
 #include "batch/stage.h"
+#include "batch/units.h"
 #include "check/records.h"
 #include "check/records_store.h"
 #include "check/rules.h"

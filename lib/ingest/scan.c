@@ -10,6 +10,7 @@
 #include "base/fault.h"
 #include "base/util.h"
 #include "batch/stage.h"
+#include "batch/units.h"
 #include "ingest/image.h"
 #include "ingest/scan.h"
 #include "ingest/tiffin.h"

@@ -13,6 +13,7 @@
 #include "base/fault.h"
 #include "base/util.h"
 #include "batch/stage.h"
+#include "batch/units.h"
 #include "cli/cli.h"
 #include "read/ocr.h"
 #include "read/recognize.h"

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "batch/store.h"
+#include "review/review_store.h"
 
 /* Accounts --------------------------------------------------------------------------------- */
 
@@ -33,8 +34,6 @@ int so_reviewer_check(struct so_store *s, const char *name, const char *password
 
 /* Sessions --------------------------------------------------------------------------------- */
 
-#define SO_TOKEN_LEN 44   /* 32 random bytes, base64url, and the NUL */
-
 /* Opens a session of NAME for TTL seconds: TOKEN (for the cookie) and CSRF (for every form and
  * change) are filled with fresh random values. Only a hash of the token is stored. 0 or -1. */
 int so_session_open(struct so_store *s, const char *name, long ttl, char token[SO_TOKEN_LEN],
@@ -46,13 +45,6 @@ int so_session_check(struct so_store *s, const char *token, char *name, size_t s
 int so_session_close(struct so_store *s, const char *token);
 
 /* The queue -------------------------------------------------------------------------------- */
-
-struct so_review_filter {
-	const char *status;      /* NULL: "needs_review" */
-	const char *book;        /* a book key ("birth-2019-01-26740") or NULL for all */
-	const char *flag;        /* a flag code: records with that flag open, or NULL */
-	long limit, offset;      /* limit 0: 100 */
-};
 
 /* {"total": N, "items": [{"id", "book", "file", "page_index", "row", "status", "version",
  *   "registration_number", "name", "flags": ["CODE", ...]}],

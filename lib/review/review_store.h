@@ -14,7 +14,17 @@
 #include <stdint.h>
 
 #include "batch/store.h"
-#include "review/review.h"
+
+/* A session token or CSRF token: 32 random bytes, base64url, and the NUL. */
+#define SO_TOKEN_LEN 44
+
+/* Which records of the queue: by status, book and open flag, a page of them. */
+struct so_review_filter {
+	const char *status;      /* NULL: "needs_review" */
+	const char *book;        /* a book key ("birth-2019-01-26740") or NULL for all */
+	const char *flag;        /* a flag code: records with that flag open, or NULL */
+	long limit, offset;      /* limit 0: 100 */
+};
 
 /* Accounts ------------------------------------------------------------------------------------ */
 

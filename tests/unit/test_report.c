@@ -16,6 +16,7 @@
 #include "base/util.h"
 #include "batch/report.h"
 #include "batch/store.h"
+#include "batch/units.h"
 #include "deliver/deliver_store.h"
 #include "scratch.h"
 

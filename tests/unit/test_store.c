@@ -14,6 +14,7 @@
 
 #include "base/util.h"
 #include "batch/store.h"
+#include "batch/units.h"
 #include "deliver/deliver_store.h"
 #include "scratch.h"
 
