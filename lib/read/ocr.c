@@ -14,6 +14,7 @@
 #include "base/util.h"
 #include "batch/stage.h"
 #include "cli/cli.h"
+#include "read/evidence.h"
 #include "read/ocr.h"
 #include "read/recognize.h"
 #include "read/table.h"
@@ -45,6 +46,7 @@ struct worker {
 	struct so_progress progress;
 	struct layout_cache layouts[16];
 	int nlayouts;
+	int this_year;    /* no date in a register is later */
 };
 
 /* What a page's reading stores, gathered while the recognizer works and written afterwards in
@@ -183,8 +185,7 @@ static int scaled(PIX *page, int px300)
 }
 
 /* A cell with a little ink that the recognizer returns nothing for: a dash ("not
- * applicable") when the ink is one short flat stroke — a shape, sure at DASH_CONF. */
-#define DASH_CONF 0.99
+ * applicable") when the ink is one short flat stroke — a shape (SO_TIER_DASH). */
 static int looks_like_dash(PIX *text, BOX *box)
 {
 	PIX *c = pixClipRectangle(text, box, NULL);
@@ -315,7 +316,7 @@ static int read_cell(struct worker *w, const struct so_table *t, int row, int co
 		if (r == 0 && !rd->text[0] && looks_like_dash(t->text, b)) {
 			free(rd->text);
 			rd->text = so_strdup("-");
-			rd->conf = DASH_CONF;
+			rd->conf = so_tier_conf(SO_TIER_DASH);
 			r = rd->text ? 0 : -1;
 		} else if (r == 0 && !rd->text[0] && *marks < SO_WRITTEN_MARKS &&
 			   so_table_ink(t, b) >= scaled(t->text, CELL_WRITTEN_INK)) {
@@ -415,10 +416,9 @@ static int store_field(struct pending_row *r, const char *name, const char *raw,
  * Word K of a reading opens a name, so it is a family name. When it is not one as read: the
  * spelling among the letters the recognizer found likely that is one (NGUYÊN / NGUYỄN);
  * failing that, the one family name it spells without its diacritics (TRẤN -> TRẦN), with its
- * confidence lowered to FAMILY_GUESS_CONF so that the rules can send it to review. Uppercase
+ * confidence lowered to SO_TIER_FAMILY_GUESS so that the rules can send it to review. Uppercase
  * marks are what the recognizer confuses most. Returns 1 when the word changed.
  */
-#define FAMILY_GUESS_CONF 0.6f
 static int family_name_first(struct so_reading *rd, size_t k)
 {
 	if (k >= rd->nwords)
@@ -435,7 +435,8 @@ static int family_name_first(struct so_reading *rd, size_t k)
 	if (so_is_family_name(word))
 		return 0;
 	char *name = so_family_name_unaccented(word);
-	int changed = name && so_reading_replace_word(rd, k, name, FAMILY_GUESS_CONF) == 0;
+	int changed = name && so_reading_replace_word(rd, k, name,
+							   (float)so_tier_conf(SO_TIER_FAMILY_GUESS)) == 0;
 	free(name);
 	return changed;
 }
@@ -443,38 +444,14 @@ static int family_name_first(struct so_reading *rd, size_t k)
 /*
  * Digits read again: a date, a date-time, an identity number or a registration number is read
  * again by other models until two readings agree on its canonical value (for dates, of a
- * plausible year). Two readings agreeing, none giving another value, is strong evidence (the
- * confidence rises to AGREED_CONF); two agreeing against another makes that one the reading
- * at TIE_CONF (a tier the calibration weighs). No two alike: the
- * confidence falls to DISAGREED_CONF, and when the first gives no value (or a date of an
- * impossible year) the first later one that does replaces it, for an archivist to look. Other
- * readings giving no value at all teach nothing. A registration number read again never
- * rises: readings alike of a blurred number were seen wrong (151 for 131), and the register's
- * sequence is the better witness. Returns 0 or -1.
+ * plausible year); what the readings decide is so_opinions_verdict's.
  */
-#define AGREED_CONF 0.99
-#define DISAGREED_CONF 0.4
-/* two readings of three or four agreeing, the first two having differed */
-#define TIE_CONF 0.97
-
-/* A canonical date (or date-time) of a year that can be in a register: 1850 to this year. */
-static int plausible_date(const char *value)
-{
-	static int this_year;
-	if (!this_year) {
-		time_t now = time(NULL);
-		struct tm tm;
-		this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 9999;
-	}
-	int y = atoi(value);
-	return y >= 1850 && y <= this_year;
-}
 
 /* The readings after the first, in order: the Latin model (better at digits), the second
  * Vietnamese model, and the first model again at half as large again (cell_large), then (for
  * dates) the second model so too. The Latin
  * model is not asked for registration numbers, whose "Số" it reads as digits (S6 178); those
- * are read again only when not cleanly written (see second_opinion). */
+ * are read again only when not cleanly written (see so_opinions_wanted). */
 struct opinion {
 	enum so_model model;
 	int same_mode;    /* 0: SO_READ_LARGE */
@@ -503,54 +480,27 @@ static size_t opinions_for(enum so_kind kind, const struct opinion **out)
 
 #define OPINIONS_MAX 5
 
-/* 1 when TEXT is a registration number as written, and nothing else: "Số" (or "số"), one to
- * five digits, perhaps "/" and a year ("Z1", "G7" or "1912022" are not). */
-static int clean_number(const char *text)
+static enum so_value_rule value_rule(enum so_kind kind)
 {
-	const char *p = text;
-	while (*p == ' ' || *p == '\n')
-		p++;
-	if (strncmp(p, "Số", strlen("Số")) == 0 || strncmp(p, "số", strlen("số")) == 0)
-		p += strlen("Số");
-	while (*p == ' ' || *p == '\n' || *p == ':')
-		p++;
-	size_t n = 0;
-	while (is_digit(p[n]))
-		n++;
-	if (n == 0 || n > 5)
-		return 0;
-	p += n;
-	while (*p == ' ')
-		p++;
-	if (*p == '/') {
-		p++;
-		while (*p == ' ')
-			p++;
-		for (n = 0; is_digit(p[n]); n++)
-			;
-		if (n != 4)
-			return 0;
-		p += n;
-	}
-	while (*p == ' ' || *p == '\n')
-		p++;
-	return *p == 0;
+	return kind == SO_KIND_NUMBER ? SO_VALUES_SEQUENCED :
+	       kind == SO_KIND_DATE || kind == SO_KIND_DATETIME ? SO_VALUES_DATED : SO_VALUES_PLAIN;
 }
 
-/* The canonical value of READING as a cell of HOLDS, into *OUT; for dates, a value of an
+/* The canonical value of READING as a cell of KIND, into *OUT; for dates, a value of an
  * impossible year counts as none, for registration numbers one not written cleanly
- * (clean_number). 0 or -1. */
-static int opinion_value(enum so_kind kind, struct so_reading *reading, struct so_canon *out)
+ * (so_clean_number). 0 or -1. */
+static int opinion_value(struct worker *w, enum so_kind kind, struct so_reading *reading,
+			 struct so_canon *out)
 {
 	if (kind == SO_KIND_ID_NUMBER)
 		squeeze_digits(reading);
 	memset(out, 0, sizeof(*out));
-	if (kind == SO_KIND_NUMBER && !clean_number(reading->text))
+	if (value_rule(kind) == SO_VALUES_SEQUENCED && !so_clean_number(reading->text))
 		return 0;
 	if (so_normalize(kind, reading->text, NULL, out) < 0)
 		return -1;
-	if (out->value && (kind == SO_KIND_DATE || kind == SO_KIND_DATETIME) &&
-	    !plausible_date(out->value)) {
+	if (out->value && value_rule(kind) == SO_VALUES_DATED &&
+	    !so_plausible_date(out->value, w->this_year)) {
 		so_canon_release(out);
 		memset(out, 0, sizeof(*out));
 	}
@@ -564,56 +514,36 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
 	size_t nops = opinions_for(kind, &ops);
 	/* a registration number is confirmed by the register's sequence (validate); it is only
 	 * read again when not cleanly written, to give a better guess for review */
-	int number = kind == SO_KIND_NUMBER;
-	if (nops == 0 || (number && clean_number(rd->text)))
+	if (nops == 0 || !so_opinions_wanted(value_rule(kind), rd->text))
 		return 0;
 	BOX *b = so_table_cell_box(t, row, col);
 	if (!b)
 		return 0;
 	struct so_reading readings[OPINIONS_MAX] = { 0 };
 	struct so_canon values[OPINIONS_MAX] = { 0 };
-	int rc = 0, won = -1, valued = 0;
+	const char *v[OPINIONS_MAX] = { 0 };
+	struct so_verdict verdict;
 	size_t n = 1;
-	if (so_normalize(kind, rd->text, NULL, &values[0]) < 0) {
-		boxDestroy(&b);
-		return -1;
-	}
-	for (size_t i = 0; i < nops && won < 0 && rc == 0; i++, n++) {
-		enum so_read_mode h = ops[i].same_mode ? read_mode_of[kind] : SO_READ_LARGE;
-		if (so_recognize_with(w->rec, ops[i].model, t->text, b, h, &readings[n]) < 0 ||
-		    opinion_value(kind, &readings[n], &values[n]) < 0) {
-			rc = -1;
-			break;
-		}
-		valued |= values[n].value != NULL;
-		for (size_t k = 0; k < n && won < 0; k++)
-			if (values[n].value && values[k].value &&
-			    strcmp(values[n].value, values[k].value) == 0)
-				won = (int)k;
+	int rc = so_normalize(kind, rd->text, NULL, &values[0]);
+	v[0] = values[0].value;
+	while (rc == 0 && (rc = so_opinions_verdict(v, n, 1 + nops, value_rule(kind), w->this_year,
+						    &verdict)) == 1) {
+		const struct opinion *op = &ops[n - 1];
+		enum so_read_mode h = op->same_mode ? read_mode_of[kind] : SO_READ_LARGE;
+		rc = so_recognize_with(w->rec, op->model, t->text, b, h, &readings[n]) < 0 ||
+		     opinion_value(w, kind, &readings[n], &values[n]) < 0 ? -1 : 0;
+		v[n] = values[n].value;
+		n++;
 	}
 	boxDestroy(&b);
-	if (rc == 0 && won >= 0 && number) {
-		*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
-	} else if (rc == 0 && won >= 0) {
-		/* agreed when no reading gave another value: readings with none are silent */
-		int dissent = 0;
-		for (size_t k = 0; k < n; k++)
-			dissent |= values[k].value && strcmp(values[k].value, values[won].value) != 0;
-		*conf = dissent ? TIE_CONF : (*conf > AGREED_CONF ? *conf : AGREED_CONF);
-	} else if (rc == 0 && valued) {
-		*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
-		int first_ok = values[0].value &&
-			       (kind != SO_KIND_DATE && kind != SO_KIND_DATETIME ?
-				1 : plausible_date(values[0].value));
-		for (size_t k = 1; k < n && !first_ok && won < 0; k++)
-			if (values[k].value)
-				won = (int)k;
-	}
-	if (won > 0) {
-		/* a later reading, whole, in place of the first */
-		so_reading_release(rd);
-		*rd = readings[won];
-		memset(&readings[won], 0, sizeof(readings[won]));
+	if (rc == 0) {
+		*conf = so_verdict_apply(&verdict, *conf);
+		if (verdict.winner > 0) {
+			/* a later reading, whole, in place of the first */
+			so_reading_release(rd);
+			*rd = readings[verdict.winner];
+			memset(&readings[verdict.winner], 0, sizeof(readings[verdict.winner]));
+		}
 	}
 	for (size_t k = 0; k < OPINIONS_MAX; k++) {
 		so_reading_release(&readings[k]);
@@ -628,15 +558,6 @@ static int second_opinion(struct worker *w, const struct so_table *t, int row, i
  * joined by spaces, are compared with the span as first read. Two readings by models that
  * make different mistakes agreeing is evidence the confidence of one reading cannot give.
  */
-#define CORROBORATED_CONF 0.99
-#define NAME_LETTERS_AGREED_CONF 0.98
-#define NAME_SIBLING_CONF 0.97
-#define NAME_UNLISTED_CONF 0.9
-#define NAME_TWO_OF_THREE_CONF 0.97
-#define NAME_MARKS_THIRD_CONF 0.965
-#define SPELLED_CONF 0.97
-#define STREET_LETTERS_AGREED_CONF 0.95
-#define CONTRADICTED_CONF 0.5
 #define REREAD_MARGIN 8
 
 static int word_has_digit(const char *text, const struct so_word *wd)
@@ -713,51 +634,6 @@ static int reread_span(struct worker *w, PIX *page, const struct so_reading *rd,
 	return rc;
 }
 
-/* A name as compared between readings: case-folded NFC letters, words split by one space;
- * whatever is not a letter is dropped. Caller frees; NULL when out of memory. */
-static char *name_key_digits(const char *text, size_t len, int digits);
-
-static char *name_key(const char *text, size_t len)
-{
-	return name_key_digits(text, len, 0);
-}
-
-/* name_key, keeping digits as well when DIGITS. */
-static char *name_key_digits(const char *text, size_t len, int digits)
-{
-	char *copy = so_malloc(len + 1);
-	if (!copy)
-		return NULL;
-	memcpy(copy, text, len);
-	copy[len] = 0;
-	utf8proc_uint8_t *f = utf8proc_NFKC_Casefold((const utf8proc_uint8_t *)copy);
-	free(copy);
-	if (!f)
-		return NULL;
-	utf8proc_uint8_t *o = f;
-	const utf8proc_uint8_t *p = f;
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t n;
-	int space = 0;
-	while (*p && (n = utf8proc_iterate(p, -1, &cp)) > 0) {
-		utf8proc_category_t c = utf8proc_category(cp);
-		if (c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LU ||
-		    c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_MN ||
-		    (digits && cp >= '0' && cp <= '9')) {
-			if (space && o != f)
-				*o++ = ' ';
-			space = 0;
-			memmove(o, p, (size_t)n);
-			o += n;
-		} else if (cp == ' ' || cp == '\n' || cp == '\t') {
-			space = 1;
-		}
-		p += n;
-	}
-	*o = 0;
-	return (char *)f;
-}
-
 /* A word that may follow the family name: a name word, or a family name (Nguyễn Lê Minh). */
 static int name_or_family(const char *word)
 {
@@ -783,36 +659,6 @@ static void name_respell(struct so_reading *rd, int line)
 	name_words_respell(rd, line == 0 ? 1 : 0, rd->nwords);
 }
 
-/* 1 when the span [start, end) of RD is a name of common words: a family name, then at least
- * one name word (schemas/ref; a family name after the first word does not count). */
-static int span_is_common_name(const char *text, size_t start, size_t end)
-{
-	char *copy = so_malloc(end - start + 1);
-	if (!copy)
-		return 0;
-	memcpy(copy, text + start, end - start);
-	copy[end - start] = 0;
-	int words = 0, ok = 1;
-	char *save = NULL;
-	for (char *wd = strtok_r(copy, " \n", &save); wd && ok; wd = strtok_r(NULL, " \n", &save))
-		ok = words++ == 0 ? so_is_family_name(wd) : so_is_name_word(wd);
-	free(copy);
-	return ok && words >= 2;
-}
-
-/* 1 when a word of the name in [start, end) of TEXT after its first has a sibling among the
- * name words, the same letters with other marks (Khanh / Khánh). */
-static int span_has_sibling(const char *text, size_t start, size_t end)
-{
-	char *copy = strndup(text + start, end - start), *save = NULL;
-	int words = 0, sibling = !copy;
-	for (char *wd = copy ? strtok_r(copy, " \n", &save) : NULL; wd && !sibling;
-	     wd = strtok_r(NULL, " \n", &save))
-		sibling = words++ > 0 && so_name_word_has_sibling(wd);
-	free(copy);
-	return sibling;
-}
-
 /* 1 when a word of the name in [start, end) of RD could as well be another family name (its
  * first word) or name word (the others), by its letters' alternatives (Tân / Tấn). */
 static int span_ambiguous(const struct so_reading *rd, size_t start, size_t end)
@@ -828,115 +674,19 @@ static int span_ambiguous(const struct so_reading *rd, size_t start, size_t end)
 	return 0;
 }
 
-/*
- * How far two names (name_key form) agree: 2 word for word; 1 when every word is the same or
- * the second's is no name word at all and has the first's letters once marks are set aside
- * (THUỲ read THUY: the second model saw the letters and lost a mark, it neither confirms nor
- * contradicts the first's marks); 0 otherwise.
- */
-static int names_agree(const char *a, const char *b)
-{
-	if (strcmp(a, b) == 0)
-		return 2;
-	char *x = so_strdup(a), *y = so_strdup(b), *sx = NULL, *sy = NULL;
-	int agree = x && y;
-	char *u = agree ? strtok_r(x, " ", &sx) : NULL, *v = agree ? strtok_r(y, " ", &sy) : NULL;
-	for (; agree && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy)) {
-		if (!u || !v) {
-			agree = 0;
-			break;
-		}
-		if (strcmp(u, v) == 0)
-			continue;
-		char *fu = so_fold(u, NULL), *fv = so_fold(v, NULL);
-		agree = fu && fv && strcmp(fu, fv) == 0 && !so_is_name_word(v) &&
-			!so_is_family_name(v);
-		free(fu);
-		free(fv);
-	}
-	free(x);
-	free(y);
-	return agree;
-}
 
-/* 1 when A and B are the same letters but for the spaces between words (LÊHỮU / LÊ HỮU): a
- * space lost, not another name. */
-static int same_but_spacing(const char *a, const char *b)
-{
-	while (*a || *b) {
-		if (*a == ' ') {
-			a++;
-		} else if (*b == ' ') {
-			b++;
-		} else if (*a != *b) {
-			return 0;
-		} else {
-			a++;
-			b++;
-		}
-	}
-	return 1;
-}
 
-/* 1 when names (name_key form) LOSER and WINNER differ at some word where DECISIVE(loser's
- * word, winner's word) holds, or in their number of words; never when they differ only by
- * spaces (same_but_spacing). */
-static int differs_where(const char *loser, const char *winner,
-			 int (*decisive)(const char *lw, const char *ww))
+/* The span [start, end) of RD's text. Caller frees; NULL when out of memory. */
+static char *span_text(const struct so_reading *rd, size_t start, size_t end)
 {
-	if (same_but_spacing(loser, winner))
-		return 0;
-	char *x = so_strdup(loser), *y = so_strdup(winner), *sx = NULL, *sy = NULL;
-	int hit = !x || !y;
-	char *u = hit ? NULL : strtok_r(x, " ", &sx);
-	char *v = hit ? NULL : strtok_r(y, " ", &sy);
-	for (; !hit && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy))
-		hit = !u || !v || (strcmp(u, v) != 0 && decisive(u, v));
-	free(x);
-	free(y);
-	return hit;
-}
-
-static int loser_word_is_name(const char *lw, const char *ww)
-{
-	(void)ww;
-	return name_or_family(lw);
-}
-
-static int winner_word_has_sibling(const char *lw, const char *ww)
-{
-	(void)lw;
-	return so_name_word_has_sibling(ww);
-}
-
-/* 1 when, where LOSER and WINNER differ, LOSER's word is a name word or family name too
- * (Khanh / Khánh, Võ / Vũ): two readings against one do not settle between two names. */
-static int loses_a_name(const char *loser, const char *winner)
-{
-	return differs_where(loser, winner, loser_word_is_name);
-}
-
-/* 1 when, where LOSER and WINNER differ, WINNER's word is one mark from another name word
- * (Thuỷ / Thuỳ): the readings disagree where the marks decide. */
-static int disputed_sibling(const char *loser, const char *winner)
-{
-	return differs_where(loser, winner, winner_word_has_sibling);
+	return strndup(rd->text + start, end - start);
 }
 
 /*
- * A name read again by the second Vietnamese model. Two readings the same, of common name
- * words, raise *CONF to CORROBORATED_CONF (less when they agree on the letters only, see
- * names_agree, or when a word is one mark from another name word: tiers the calibration
- * weighs); the same, of other words, cap it at NAME_UNLISTED_CONF. When they differ, the main
- * model reads the name a third time, line by line (its first reading, of the whole cell, is
- * the one most often astray): two readings of three that agree on a name of common words
- * give NAME_TWO_OF_THREE_CONF, unless the odd one out reads another name there (Khanh /
- * Khánh), which leaves CONTRADICTED_CONF. A name whose letters' alternatives spell another
- * name (Thuỷ / Thuý, Tân / Tấn) is not common here: three readings alike were seen wrong on
- * blurred pages. Two readings alike of words no name is made of are read a third time too:
- * when the third gives common name words of the same letters (HOANG -> HOÀNG), it is the
- * reading at NAME_MARKS_THIRD_CONF. When the second or third reading wins, or the second is
- * alone a name of common words, *BETTER (if given) is set to it (the caller frees).
+ * A name read again by the second Vietnamese model, and when needed a third time by the main
+ * model line by line (its first reading, of the whole cell, is the one most often astray);
+ * so_name_verdict weighs them. When the second or third reading wins, *BETTER is set to it
+ * (the caller frees).
  */
 static int corroborate_name(struct worker *w, PIX *page, const struct so_reading *rd,
 			    size_t start, size_t end, double *conf, char **better)
@@ -945,194 +695,81 @@ static int corroborate_name(struct worker *w, PIX *page, const struct so_reading
 		*better = NULL;
 	if (end <= start)
 		return 0;
-	char *again = NULL, *third = NULL, *c = NULL;
-	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_NAME_LINE, 0, name_respell,
-			&again) < 0)
-		return -1;
-	char *a = name_key(rd->text + start, end - start), *b = name_key(again, strlen(again));
-	int rc = a && b ? 0 : -1;
-	int listed = rc == 0 && span_is_common_name(rd->text, start, end);
-	int common = listed && !span_ambiguous(rd, start, end);
-	int agree = rc == 0 ? names_agree(a, b) : 0;
-	if (rc == 0 && (!agree || !listed) &&
-	    (reread_span(w, page, rd, start, end, SO_MODEL_MAIN, SO_READ_NAME_LINE, 0, name_respell,
-			 &third) < 0 ||
-	     !(c = name_key(third, strlen(third)))))
-		rc = -1;
-	if (rc == 0 && agree && common) {
-		/* the evidence in tiers, for the calibration to weigh */
-		int sibling = span_has_sibling(rd->text, start, end);
-		double to = agree == 2 ? CORROBORATED_CONF : NAME_LETTERS_AGREED_CONF;
-		if (sibling)
-			to = agree == 2 ? NAME_SIBLING_CONF : NAME_SIBLING_CONF - 0.01;
-		if (*conf < to)
-			*conf = to;
-	} else if (rc == 0 && agree && !listed && span_is_common_name(third, 0, strlen(third)) &&
-		   !disputed_sibling(a, c) && names_agree(c, a) && names_agree(c, b)) {
-		/* read alike but for marks both lost on words that are no names (HOANG, HAI),
-		 * which the third reading gives as a name of common words (HOÀNG, HẢI) */
-		*conf = NAME_MARKS_THIRD_CONF;
-		if (better) {
-			*better = third;
-			third = NULL;
-		}
-	} else if (rc == 0 && agree) {
-		/* read alike, but not of the common names: an archivist looks */
-		if (*conf > NAME_UNLISTED_CONF)
-			*conf = NAME_UNLISTED_CONF;
-	} else if (rc == 0) {
-		int first = common && strcmp(a, c) == 0;
-		int second = !first && strcmp(b, c) == 0 &&
-			     span_is_common_name(again, 0, strlen(again));
-		/* two of three do not settle a word one mark from another name (Thuỷ / Thuỳ) */
-		first = first && !loses_a_name(b, a) && !disputed_sibling(b, a);
-		second = second && !loses_a_name(a, b) && !disputed_sibling(a, b);
-		if (first || second)
-			*conf = NAME_TWO_OF_THREE_CONF;
-		else if (*conf > CONTRADICTED_CONF)
-			*conf = CONTRADICTED_CONF;
-		/* the second reading is the better guess when it wins, or when only it is a
-		 * name of common words */
-		if (better && (second || (!first && !span_is_common_name(rd->text, start, end) &&
-					  span_is_common_name(again, 0, strlen(again))))) {
-			*better = again;
-			again = NULL;
+	char *first = span_text(rd, start, end), *again = NULL, *third = NULL;
+	/* whether another listed spelling is among the letters' alternatives matters only for
+	 * a name of common words */
+	int ambiguous = first && so_is_common_name(first, strlen(first)) &&
+			span_ambiguous(rd, start, end);
+	struct so_verdict v;
+	int rc = first ? reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_NAME_LINE, 0,
+				     name_respell, &again) : -1;
+	while (rc == 0 && (rc = so_name_verdict(first, again, third, ambiguous, &v)) == 1)
+		rc = reread_span(w, page, rd, start, end, SO_MODEL_MAIN, SO_READ_NAME_LINE, 0,
+				 name_respell, &third);
+	if (rc == 0) {
+		*conf = so_verdict_apply(&v, *conf);
+		char **won = v.winner == 1 ? &again : v.winner == 2 ? &third : NULL;
+		if (won && better) {
+			*better = *won;
+			*won = NULL;
 		}
 	}
-	free(a);
-	free(b);
-	free(c);
+	free(first);
 	free(third);
 	free(again);
 	return rc;
 }
 
-static char *digits_of(const char *s, size_t len)
-{
-	char *d = so_malloc(len + 1), *o = d;
-	if (!d)
-		return NULL;
-	for (size_t i = 0; i < len; i++)
-		if (is_digit(s[i]))
-			*o++ = s[i];
-	*o = 0;
-	return d;
-}
-
-/* TEXT with its runs of digits replaced by DIGITS: run by run when they are as many in all,
- * the one run whole when there is one. Caller frees; NULL when neither fits. */
-static char *with_digits(const char *text, size_t len, const char *digits)
-{
-	size_t have = 0, runs = 0;
-	for (size_t i = 0; i < len; i++) {
-		have += is_digit(text[i]);
-		runs += is_digit(text[i]) && (i == 0 || !is_digit(text[i - 1]));
-	}
-	int whole = have != strlen(digits);
-	if (whole && runs != 1)
-		return NULL;
-	struct so_buf b = SO_BUF_INIT(256);
-	int rc = 0;
-	for (size_t i = 0; i < len && rc == 0; i++) {
-		if (!is_digit(text[i]))
-			rc = so_buf_add(&b, &text[i], 1);
-		else if (whole)
-			rc = i == 0 || !is_digit(text[i - 1]) ? so_buf_adds(&b, digits) : 0;
-		else
-			rc = so_buf_add(&b, digits++, 1);
-	}
-	if (rc < 0) {
-		so_buf_release(&b);
-		return NULL;
-	}
-	return so_buf_detach(&b, NULL);
-}
-
 /*
  * The digits of a span (a date or an identity document inside a composite cell) read again by
- * the Latin model, as second_opinion does for whole cells: alike, AGREED_CONF. When they
- * differ, the second Vietnamese model reads them a third time: siding with the first, TIE_CONF;
- * with the Latin reading, TIE_CONF and that reading's digits in the span's text into *BETTER
- * (when given and they fit, see with_digits; the caller frees); with neither, DISAGREED_CONF.
+ * the Latin model, as second_opinion does for whole cells, and when they differ a third time
+ * by the second Vietnamese model (so_digits_verdict). *BETTER (when given) gets the span's
+ * text with the digits of the Latin reading when that one wins (the caller frees).
  */
 static int corroborate_digits(struct worker *w, PIX *page, const struct so_reading *rd,
 			      size_t start, size_t end, double *conf, char **better)
 {
 	if (better)
 		*better = NULL;
-	char *again = NULL, *third = NULL, *c = NULL;
-	if (reread_span(w, page, rd, start, end, SO_MODEL_LATIN, SO_READ_LINE, 1, NULL, &again) < 0)
-		return -1;
-	char *a = digits_of(rd->text + start, end - start), *b = digits_of(again, strlen(again));
-	int rc = a && b ? 0 : -1;
-	if (rc == 0 && a[0] && b[0] && strcmp(a, b) == 0) {
-		*conf = *conf > AGREED_CONF ? *conf : AGREED_CONF;
-	} else if (rc == 0 && a[0] && b[0]) {
-		if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 1, NULL,
-				&third) < 0 || !(c = digits_of(third, strlen(third))))
-			rc = -1;
-		else if (strcmp(c, a) == 0)
-			*conf = TIE_CONF;
-		else if (strcmp(c, b) == 0 && better &&
-			 (*better = with_digits(rd->text + start, end - start, b)))
-			*conf = TIE_CONF;
-		else
-			*conf = *conf < DISAGREED_CONF ? *conf : DISAGREED_CONF;
-	}
-	free(a);
-	free(b);
-	free(c);
+	char *first = span_text(rd, start, end), *again = NULL, *third = NULL;
+	struct so_verdict v;
+	int rc = first ? reread_span(w, page, rd, start, end, SO_MODEL_LATIN, SO_READ_LINE, 1, NULL,
+				     &again) : -1;
+	while (rc == 0 && (rc = so_digits_verdict(first, again, third, &v, better)) == 1)
+		rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 1, NULL,
+				 &third);
+	if (rc == 0)
+		*conf = so_verdict_apply(&v, *conf);
+	free(first);
 	free(third);
 	free(again);
 	return rc;
 }
 
-/* A free text that is one of those known for FIELD (so_text_listed) stands on the list: its
- * confidence rises to CORROBORATED_CONF, once its digits, if any, are read alike by the Latin
- * model. Returns 1 when the text is listed, 0 when not, -1 on failure. */
+/* A free text that is one of those known for FIELD stands on the list (so_listed_verdict),
+ * once its digits, if any, are read alike by the Latin model. Returns 1 when the text is
+ * listed, 0 when not, -1 on failure. */
 static int corroborate_listed(struct worker *w, PIX *page, const struct so_reading *rd,
 			      const char *field, size_t start, size_t end, double *conf)
 {
-	char *text = so_malloc(end - start + 1);
+	char *text = span_text(rd, start, end);
 	if (!text)
 		return -1;
-	memcpy(text, rd->text + start, end - start);
-	text[end - start] = 0;
-	int listed = so_text_listed(field, text), digits = 0;
-	for (const char *p = text; *p && !digits; p++)
-		digits = is_digit(*p);
+	struct so_verdict v;
+	enum so_listing listing = so_listed_verdict(field, text, &v);
 	free(text);
-	if (!listed)
+	if (listing == SO_UNLISTED)
 		return 0;
-	if (digits)
+	if (listing == SO_LISTED_DIGITS)
 		return corroborate_digits(w, page, rd, start, end, conf, NULL) < 0 ? -1 : 1;
-	if (*conf < CORROBORATED_CONF)
-		*conf = CORROBORATED_CONF;
+	*conf = so_verdict_apply(&v, *conf);
 	return 1;
 }
 
-/* 1 when the span [start, end) of RD, read again by the second Vietnamese model, gives SPELLED
- * (letters and digits, case aside): the listed spelling a misread mark or letter case was taken
- * for is then what the page says. 0 when not, -1 on failure. */
-static int spelled_read_again(struct worker *w, PIX *page, const struct so_reading *rd,
-			      size_t start, size_t end, const char *spelled)
-{
-	char *again = NULL;
-	if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 0, NULL, &again) < 0)
-		return -1;
-	char *a = name_key_digits(spelled, strlen(spelled), 1);
-	char *b = name_key_digits(again, strlen(again), 1);
-	int rc = a && b ? strcmp(a, b) == 0 : -1;
-	free(a);
-	free(b);
-	free(again);
-	return rc;
-}
-
 /* A free-text cell: corroborated by its list; when it spells a listed text but for case and
- * marks, that text in place of the reading, corroborated as listed when the second model reads
- * it so, else at most SPELLED_CONF: the letters of a closed list's entry, its marks misread (Ưng
- * thư gan, Đột quy), a tier the calibration weighs. */
+ * marks, that text in place of the reading, corroborated as listed, and weighed by the second
+ * model's reading (so_spelled_verdict): the letters of a closed list's entry, its marks
+ * misread (Ưng thư gan, Đột quy). */
 static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const char *field,
 		      double *conf)
 {
@@ -1142,186 +779,57 @@ static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const 
 	char *spelled = so_text_spelled(field, rd->text);
 	if (!spelled)
 		return 0;
-	int again = spelled_read_again(w, page, rd, 0, strlen(rd->text), spelled);
+	char *again = NULL;
+	struct so_verdict v;
+	int rc = reread_span(w, page, rd, 0, strlen(rd->text), SO_MODEL_SECOND, SO_READ_LINE, 0,
+			     NULL, &again);
+	if (rc == 0)
+		rc = so_spelled_verdict(spelled, again, &v);
+	free(again);
 	free(rd->text);
 	rd->text = spelled;
 	as_one_word(rd);
-	if (again < 0)
+	if (rc < 0)
 		return -1;
 	if (corroborate_listed(w, page, rd, field, 0, strlen(rd->text), conf) < 0)
 		return -1;
-	if (!again && *conf > SPELLED_CONF)
-		*conf = SPELLED_CONF;
+	*conf = so_verdict_apply(&v, *conf);
 	if (rd->nwords)
 		rd->words[0].conf = (float)*conf;
 	return 0;
 }
 
-/* A place made canonical with the units of either list (the ocr stage does not judge dates:
- * the old list first, then the new). 0 or -1. */
-static int place_canon(const char *text, struct so_canon *out)
-{
-	if (so_normalize(SO_KIND_PLACE, text, NULL, out) < 0)
-		return -1;
-	if (out->value)
-		return 0;
-	so_canon_release(out);
-	struct so_norm_ctx reform = { SO_UNITS_REFORM_DATE };
-	return so_normalize(SO_KIND_PLACE, text, &reform, out);
-}
-
-/* Letters and digits of TEXT, case-folded, words split by one space, without a leading "số"
- * (how two readings of a street are compared). Caller frees. */
-static char *street_key(const char *text)
-{
-	char *k = name_key_digits(text, strlen(text), 1);
-	if (k && strncmp(k, "số ", strlen("số ")) == 0)
-		memmove(k, k + strlen("số "), strlen(k) - strlen("số ") + 1);
-	return k;
-}
-
-/* 1 when TEXT has a word with neither letter nor digit ("Trần Hưng __ Đạo", "Văn - Linh"):
- * a speck or a stroke the readings may both skip, left in the value. */
-static int has_stray_token(const char *text)
-{
-	char *copy = so_strdup(text), *save = NULL;
-	int stray = 0;
-	for (char *t = copy ? strtok_r(copy, " ,", &save) : NULL; t && !stray;
-	     t = strtok_r(NULL, " ,", &save)) {
-		char *k = name_key_digits(t, strlen(t), 1);
-		stray = !k || !k[0];
-		free(k);
-	}
-	free(copy);
-	return stray || !copy;
-}
-
-/* The street part of a canonical place: what comes before its commune (Phường, Xã, Thị
- * trấn). Caller frees; "" when there is none, NULL when out of memory. */
-static char *street_of(const char *value)
-{
-	static const char *const communes[] = { ", Phường ", ", Xã ", ", Thị trấn " };
-	const char *cut = NULL;
-	for (size_t i = 0; i < SO_ARRAY_SIZE(communes); i++) {
-		const char *p = strstr(value, communes[i]);
-		if (p && (!cut || p < cut))
-			cut = p;
-	}
-	return cut ? strndup(value, (size_t)(cut - value)) : so_strdup("");
-}
-
-/* 1 when street A (street_key form) and the start of B, as many words, are the same letters,
- * B with fewer marks (bytes): the second reading lost marks the first has (Trân / Trần), the
- * usual mistake, rather than the first making them up. */
-static int street_marks_lost(const char *a, const char *b)
-{
-	size_t words = 1, n = 0;
-	for (const char *p = a; *p; p++)
-		words += *p == ' ';
-	const char *e = b;
-	for (; *e && n < words; e++)
-		if (*e == ' ' && ++n == words)
-			break;
-	char *prefix = strndup(b, (size_t)(e - b));
-	char *fa = so_fold(a, NULL), *fb = prefix ? so_fold(prefix, NULL) : NULL;
-	int lost = fa && fb && strcmp(fa, fb) == 0 && strlen(prefix) < strlen(a);
-	free(prefix);
-	free(fa);
-	free(fb);
-	return lost;
-}
-
 /*
- * A place read again by the second Vietnamese model. Its units are checked by the lists; what
- * the second reading speaks for is the rest: a street before exactly matched units read alike
- * (letters and digits), or units matched inexactly (a mark misread) giving the same canonical
- * place. Either raises *CONF to CORROBORATED_CONF; a street whose marks only the second
- * reading lost, to STREET_LETTERS_AGREED_CONF (a tier the calibration weighs). A place that is
- * its units alone, matched exactly, stands on the lists already. One that names no unit, or
- * not surely, falls to CONTRADICTED_CONF, and when the second reading names its units exactly,
- * *BETTER is set to that reading (the caller frees): corroborated when it gives the same commune
- * and street as the first.
+ * A place read again by the second Vietnamese model, when so_place_verdict asks for it; *BETTER
+ * is set to that reading when it wins (the caller frees).
  */
 static int corroborate_place(struct worker *w, PIX *page, const struct so_reading *rd,
 			     size_t start, size_t end, double *conf, char **better)
 {
 	*better = NULL;
-	char *text = strndup(rd->text + start, end - start);
+	char *text = span_text(rd, start, end), *again = NULL;
 	if (!text)
 		return so_error("out of memory");
-	struct so_canon a, b;
-	int rc = place_canon(text, &a);
+	struct so_canon a;
+	int rc = so_place_canon(text, &a);
 	free(text);
 	if (rc < 0)
 		return -1;
-	if (!a.value || a.problem) {
-		/* no unit found, or not surely: abroad, or a unit misread. The second model's
-		 * reading, when it names its units exactly, is the better guess; it confirms the
-		 * first when both name the same commune with the same street. */
-		if (*conf > CONTRADICTED_CONF)
-			*conf = CONTRADICTED_CONF;
-		char *again = NULL;
-		rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 0, NULL, &again);
-		if (rc == 0 && place_canon(again, &b) < 0)
+	struct so_verdict v;
+	while ((rc = so_place_verdict(&a, again, *conf, &v)) == 1)
+		if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 0, NULL,
+				&again) < 0) {
 			rc = -1;
-		else if (rc == 0) {
-			if (b.value && !b.problem && b.match >= 0.999 && !has_stray_token(b.value)) {
-				char *sa = a.value ? street_of(a.value) : NULL;
-				char *sb = street_of(b.value);
-				char *ka = sa ? street_key(sa) : NULL, *kb = sb ? street_key(sb) : NULL;
-				if (a.value && a.code && b.code && strcmp(a.code, b.code) == 0 && ka &&
-				    kb && strcmp(ka, kb) == 0)
-					*conf = CORROBORATED_CONF;
-				*better = again;
-				again = NULL;
-				free(sa);
-				free(sb);
-				free(ka);
-				free(kb);
-			}
-			so_canon_release(&b);
+			break;
 		}
-		free(again);
-		so_canon_release(&a);
-		return rc;
-	}
-	if (a.verified || *conf >= CORROBORATED_CONF) {
-		so_canon_release(&a);
-		return 0;
-	}
-	char *street = street_of(a.value);
-	if (!street || (street[0] && a.match < 0.999)) {
-		/* a street before units matched inexactly is not corroborated */
-		rc = street ? 0 : -1;
-		free(street);
-		so_canon_release(&a);
-		return rc;
-	}
-	char *again = NULL;
-	rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 0, NULL, &again);
-	if (rc == 0 && street[0] && !has_stray_token(street)) {
-		char *ka = street_key(street), *kb = street_key(again);
-		size_t la = ka ? strlen(ka) : 0;
-		if (!ka || !kb)
-			rc = -1;
-		else if (la && strncmp(ka, kb, la) == 0 && (kb[la] == ' ' || !kb[la]))
-			*conf = CORROBORATED_CONF;
-		else if (la && street_marks_lost(ka, kb) && *conf < STREET_LETTERS_AGREED_CONF)
-			*conf = STREET_LETTERS_AGREED_CONF;
-		free(ka);
-		free(kb);
-	} else if (rc == 0) {
-		if (place_canon(again, &b) < 0) {
-			rc = -1;
-		} else {
-			if (b.value && !b.problem && strcmp(a.value, b.value) == 0 &&
-			    b.code && a.code && strcmp(a.code, b.code) == 0)
-				*conf = CORROBORATED_CONF;
-			so_canon_release(&b);
+	if (rc == 0) {
+		*conf = so_verdict_apply(&v, *conf);
+		if (v.winner == 1) {
+			*better = again;
+			again = NULL;
 		}
 	}
 	free(again);
-	free(street);
 	so_canon_release(&a);
 	return rc;
 }
@@ -1390,29 +898,42 @@ static size_t word_at(const struct so_reading *rd, size_t start)
 	return k;
 }
 
-/* The confidence of an issuer spelt to its listed text (SPELLED, read so by the second model
- * when AGAIN): as a spelt text (text_field), unless digits or a commune named by a letter or
- * two (Phường I) could as well be a misread digit; then at most DISAGREED_CONF. */
-static double spelled_issuer_conf(const char *spelled, int again, double fc)
+/* An issuer (a free text inside a composite cell): corroborated by its list; a misspelt one
+ * takes its listed spelling into *BETTER (the caller frees), weighed by the second model's
+ * reading (so_issuer_verdict). 0 or -1. */
+static int corroborate_issuer(struct worker *w, PIX *page, const struct so_reading *rd,
+			      const char *field, size_t start, size_t end, double *conf,
+			      char **better)
 {
-	int digits = 0;
-	for (const char *q = spelled; *q && !digits; q++)
-		digits = is_digit(*q);
-	const char *last = strrchr(spelled, ' ');
-	int short_name = last && strlen(last + 1) <= 2;
-	if (again)
-		return CORROBORATED_CONF;
-	if (!digits && !short_name)
-		return SPELLED_CONF;
-	return fc >= 0 && fc < DISAGREED_CONF ? fc : DISAGREED_CONF;
+	*better = NULL;
+	int listed = corroborate_listed(w, page, rd, field, start, end, conf);
+	if (listed != 0)
+		return listed < 0 ? -1 : 0;
+	char *span = span_text(rd, start, end);
+	char *spelled = span ? so_text_spelled(field, span) : NULL, *again = NULL;
+	free(span);
+	if (!spelled)
+		return 0;
+	struct so_verdict v;
+	int rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 0, NULL,
+			     &again);
+	if (rc == 0)
+		rc = so_issuer_verdict(spelled, again, &v);
+	free(again);
+	if (rc < 0) {
+		free(spelled);
+		return -1;
+	}
+	*conf = so_verdict_apply(&v, *conf);
+	*better = spelled;
+	return 0;
 }
 
 /*
  * Stores sub-field NAME (SUB: "full_name", ...) of a composite cell read as RD, the span SP of
  * its text, after its other readings: names (corroborate_name), dates and documents
- * (corroborate_digits), residences (corroborate_place), each stored as the better reading one
- * of those found when it found one; issuers by their lists (a misspelt one takes its listed
- * spelling, see spelled_issuer_conf). 0 or -1.
+ * (corroborate_digits), residences (corroborate_place), issuers (corroborate_issuer), each
+ * stored as the better reading one of those found when it found one. 0 or -1.
  */
 static int subfield(struct worker *w, const struct so_table *t, struct pending_row *record,
 		    struct so_reading *rd, const char *name, const char *sub,
@@ -1420,40 +941,27 @@ static int subfield(struct worker *w, const struct so_table *t, struct pending_r
 {
 	struct so_bbox fb = *cell;
 	double fc = so_reading_span(rd, sp->start, sp->end, &fb.x0, &fb.y0, &fb.x1, &fb.y1);
-	char *spelled = NULL;
-	int r = 0, listed = 0;
+	char *better = NULL;
+	int r = 0;
 	if (fc < 0)
 		r = 0;
 	else if (strcmp(sub, "full_name") == 0)
-		r = corroborate_name(w, t->text, rd, sp->start, sp->end, &fc, &spelled);
+		r = corroborate_name(w, t->text, rd, sp->start, sp->end, &fc, &better);
 	else if (strcmp(sub, "birth_date") == 0 || strcmp(sub, "id_document") == 0 ||
 		 strcmp(sub, "date") == 0)
-		r = corroborate_digits(w, t->text, rd, sp->start, sp->end, &fc, &spelled);
+		r = corroborate_digits(w, t->text, rd, sp->start, sp->end, &fc, &better);
 	else if (strcmp(sub, "issuer") == 0)
-		r = listed = corroborate_listed(w, t->text, rd, name, sp->start, sp->end, &fc);
+		r = corroborate_issuer(w, t->text, rd, name, sp->start, sp->end, &fc, &better);
 	else if (strcmp(sub, "residence") == 0)
-		r = corroborate_place(w, t->text, rd, sp->start, sp->end, &fc, &spelled);
+		r = corroborate_place(w, t->text, rd, sp->start, sp->end, &fc, &better);
 	if (r < 0) {
-		free(spelled);
+		free(better);
 		return -1;
 	}
-	int again = 0;
-	if (strcmp(sub, "issuer") == 0 && !listed) {
-		char *span = strndup(rd->text + sp->start, sp->end - sp->start);
-		spelled = span ? so_text_spelled(name, span) : NULL;
-		free(span);
-		if (spelled &&
-		    (again = spelled_read_again(w, t->text, rd, sp->start, sp->end, spelled)) < 0) {
-			free(spelled);
-			return -1;
-		}
-		if (spelled)
-			fc = spelled_issuer_conf(spelled, again, fc);
-	}
-	if (spelled) {
+	if (better) {
 		/* the better reading a corroboration found, at the confidence it gave */
-		r = store_field(record, name, spelled, strlen(spelled), fc, &fb);
-		free(spelled);
+		r = store_field(record, name, better, strlen(better), fc, &fb);
+		free(better);
 		return r;
 	}
 	return store_field(record, name, rd->text + sp->start, sp->end - sp->start,
@@ -1670,6 +1178,9 @@ int so_ocr_worker(const char *batch_dir, const char *lang)
 	if (so_store_open(batch_dir, 0, &w.s) < 0 || so_recognizer_new(lang, &w.rec) < 0) {
 		so_cli_err("%s", so_errmsg());
 	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+		w.this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 9999;
 		so_progress_init(&w.progress, SO_OCR_STAGE, "pages");
 		code = so_stage_work(w.s, SO_OCR_STAGE, ocr_unit, &w);
 	}
