@@ -1,5 +1,4 @@
-/* The ocr stage (see ocr.h). */
-#include <errno.h>
+/* The ocr stage: the driver of page units (see ocr.h); reading a row is cell.h's. */
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,33 +6,19 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <utf8proc.h>
 
 #include "base/array.h"
 #include "base/fault.h"
 #include "base/util.h"
 #include "batch/stage.h"
 #include "cli/cli.h"
-#include "read/evidence.h"
+#include "read/cell.h"
 #include "read/ocr.h"
-#include "read/recognize.h"
 #include "read/table.h"
-#include "register/fields.h"
 #include "register/layout.h"
-#include "register/lexicon.h"
-#include "register/normalize.h"
 
 /* A page that has stopped this many workers is failed without another try. */
 #define OCR_MAX_CRASHES 2
-/* Ink (pixels at 300 dpi) under which a cell is empty; marks (letters, digits) under which a
- * row holds no entry — specks and stains leave a few marks, an entry dozens. */
-#define CELL_EMPTY_INK 20
-/* Ink (pixels at 300 dpi) of a few letters: a cell with this much is written in, whatever
- * its marks (a smudge joins them into one). */
-#define CELL_WRITTEN_INK 400
-#define ROW_MIN_MARKS 8
-/* Share of the index row that must read as (1)...(n). */
-#define INDEX_MIN_MATCH 0.6
 
 struct layout_cache {
 	char name[72];
@@ -42,88 +27,35 @@ struct layout_cache {
 
 struct worker {
 	struct so_store *s;
-	struct so_recognizer *rec;
+	struct so_cell_reader reader;
 	struct so_progress progress;
 	struct layout_cache layouts[16];
 	int nlayouts;
-	int this_year;    /* no date in a register is later */
 };
 
 /* What a page's reading stores, gathered while the recognizer works and written afterwards in
  * one short transaction: the write lock of the store is held for the writing only, so that
  * workers read their pages in parallel. */
-struct pending_put {
-	int col;                 /* a cell (col > 0) or a field (col 0) */
-	char *name, *text, *value;
-	double conf;
-	int marks, boxed;
-	struct so_bbox box;
-};
-
-struct pending_row {
-	int row;
-	struct so_bbox box;
-	struct pending_put *v;
-	size_t n, cap;
-};
-
 struct pending_page {
-	struct pending_row *rows;
+	struct so_row_read *rows;
 	size_t n, cap;
 };
 
 static void pending_release(struct pending_page *pp)
 {
-	for (size_t i = 0; i < pp->n; i++) {
-		for (size_t k = 0; k < pp->rows[i].n; k++) {
-			free(pp->rows[i].v[k].name);
-			free(pp->rows[i].v[k].text);
-			free(pp->rows[i].v[k].value);
-		}
-		free(pp->rows[i].v);
-	}
+	for (size_t i = 0; i < pp->n; i++)
+		so_row_read_release(&pp->rows[i]);
 	free(pp->rows);
 	memset(pp, 0, sizeof(*pp));
 }
 
-static struct pending_row *pending_row_add(struct pending_page *pp, int row,
-					   const struct so_bbox *box)
+/* Reads entry row ROW of T into the page's rows. 0 or -1. */
+static int pending_read_row(struct worker *w, const struct so_table *t, const struct so_layout *l,
+			    struct pending_page *pp, int row)
 {
 	if (SO_ARRAY_GROW(pp->rows, pp->n, pp->cap) < 0)
-		return NULL;
-	struct pending_row *r = &pp->rows[pp->n++];
-	memset(r, 0, sizeof(*r));
-	r->row = row;
-	r->box = *box;
-	return r;
-}
-
-static struct pending_put *pending_put_add(struct pending_row *r)
-{
-	if (SO_ARRAY_GROW(r->v, r->n, r->cap) < 0)
-		return NULL;
-	struct pending_put *p = &r->v[r->n++];
-	memset(p, 0, sizeof(*p));
-	return p;
-}
-
-/* The text read from column COL of the row (so_cell_put's arguments). */
-static int pending_cell(struct pending_row *r, int col, const char *text, double conf, int marks,
-			const struct so_bbox *box)
-{
-	struct pending_put *p = pending_put_add(r);
-	if (!p)
 		return -1;
-	p->col = col;
-	p->conf = conf;
-	p->marks = marks;
-	if (box) {
-		p->box = *box;
-		p->boxed = 1;
-	}
-	if (text && !(p->text = so_strdup(text)))
-		return -1;
-	return 0;
+	return so_row_read(&w->reader, t, l, row, &pp->rows[pp->n++]);
 }
 
 /* Writes the page's rows: records, cells, fields (in the caller's transaction). */
@@ -131,12 +63,12 @@ static int pending_store(struct so_store *s, const struct pending_page *pp, int6
 			 int64_t page_id)
 {
 	for (size_t i = 0; i < pp->n; i++) {
-		const struct pending_row *r = &pp->rows[i];
+		const struct so_row_read *r = &pp->rows[i];
 		int64_t record = 0;
 		if (so_record_add(s, book_id, page_id, r->row, &r->box, &record) < 0)
 			return -1;
 		for (size_t k = 0; k < r->n; k++) {
-			const struct pending_put *p = &r->v[k];
+			const struct so_put *p = &r->v[k];
 			const struct so_bbox *box = p->boxed ? &p->box : NULL;
 			int rc = p->col > 0
 				? so_cell_put(s, record, p->col, p->text, p->conf, p->marks, box)
@@ -174,898 +106,6 @@ static const struct so_layout *layout_get(struct worker *w, const char *name)
 		w->layouts[w->nlayouts++].layout = l;
 	}
 	return l;
-}
-
-static int scaled(PIX *page, int px300)
-{
-	l_int32 dpi = 300, dummy;
-	pixGetResolution(page, &dpi, &dummy);
-	long v = (long)px300 * (dpi > 0 ? dpi : 300) * (dpi > 0 ? dpi : 300) / (300L * 300L);
-	return v < 1 ? 1 : (int)v;
-}
-
-/* A cell with a little ink that the recognizer returns nothing for: a dash ("not
- * applicable") when the ink is one short flat stroke — a shape (SO_TIER_DASH). */
-static int looks_like_dash(PIX *text, BOX *box)
-{
-	PIX *c = pixClipRectangle(text, box, NULL);
-	BOX *fg = NULL;
-	int dash = 0;
-	if (c && pixClipToForeground(c, NULL, &fg) == 0 && fg) {
-		l_int32 dpi = 300, dummy;
-		pixGetResolution(text, &dpi, &dummy);
-		dash = fg->h <= (dpi > 0 ? dpi : 300) / 30 && fg->w >= 2 * fg->h;
-	}
-	boxDestroy(&fg);
-	pixDestroy(&c);
-	return dash;
-}
-
-/* The reading, now changed in place, counts as one word with the lowest confidence of its
- * parts. */
-static void as_one_word(struct so_reading *rd)
-{
-	if (rd->nwords > 1) {
-		struct so_word all = rd->words[0];
-		for (size_t i = 1; i < rd->nwords; i++) {
-			const struct so_word *x = &rd->words[i];
-			all.conf = x->conf < all.conf ? x->conf : all.conf;
-			all.x0 = x->x0 < all.x0 ? x->x0 : all.x0;
-			all.y0 = x->y0 < all.y0 ? x->y0 : all.y0;
-			all.x1 = x->x1 > all.x1 ? x->x1 : all.x1;
-			all.y1 = x->y1 > all.y1 ? x->y1 : all.y1;
-		}
-		all.start = 0;
-		all.end = strlen(rd->text);
-		for (size_t i = 1; i < rd->nwords; i++)
-			free(rd->words[i].syms);
-		rd->words[0] = all;
-		rd->nwords = 1;
-	} else if (rd->nwords == 1) {
-		rd->words[0].start = 0;
-		rd->words[0].end = strlen(rd->text);
-	}
-}
-
-/* An identity number wrapped over two lines of a narrow cell is one number: whitespace out. */
-static void squeeze_digits(struct so_reading *rd)
-{
-	char *o = rd->text;
-	for (const char *p = rd->text; *p; p++)
-		if (*p != ' ' && *p != '\n')
-			*o++ = *p;
-	*o = 0;
-	as_one_word(rd);
-}
-
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Numbers and dates: a space or line break beside a separator between digits comes from the
- * recognizer or from a narrow cell wrapping the number ("111/ 1991", "111/\n1991"); a written
- * number has none there. */
-static void squeeze_separators(struct so_reading *rd)
-{
-	char *t = rd->text;
-	size_t n = strlen(t), o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if ((t[i] == ' ' || t[i] == '\n') && o > 0 && i + 1 < n) {
-			char before = t[o - 1], after = t[i + 1];
-			int sep_before = strchr("/.-", before) != NULL, sep_after = strchr("/.-", after) != NULL;
-			if ((sep_before && is_digit(after) && o > 1 && is_digit(t[o - 2])) ||
-			    (is_digit(before) && sep_after && i + 2 < n && is_digit(t[i + 2])))
-				continue;
-		}
-		t[o++] = t[i];
-	}
-	t[o] = 0;
-	if (o != n)
-		as_one_word(rd);
-}
-
-/* How the recognizer reads a cell of each kind. */
-static const enum so_read_mode read_mode_of[SO_KINDS] = {
-	[SO_KIND_NONE] = SO_READ_NAMES,
-	[SO_KIND_NUMBER] = SO_READ_CELL,
-	[SO_KIND_DATE] = SO_READ_CELL,
-	[SO_KIND_DATETIME] = SO_READ_CELL,
-	[SO_KIND_NAME] = SO_READ_NAMES,
-	[SO_KIND_TEXT] = SO_READ_CELL,
-	[SO_KIND_SEX] = SO_READ_LINE,
-	[SO_KIND_ETHNICITY] = SO_READ_CELL,
-	[SO_KIND_NATIONALITY] = SO_READ_CELL,
-	[SO_KIND_PLACE] = SO_READ_CELL,
-	[SO_KIND_ID_NUMBER] = SO_READ_DIGITS,
-	[SO_KIND_ID_DOCUMENT] = SO_READ_CELL,
-	[SO_KIND_RELATIONSHIP] = SO_READ_CELL,
-	[SO_KIND_BLOCK] = SO_READ_NAMES,
-	[SO_KIND_KINSHIP] = SO_READ_NAMES,
-	[SO_KIND_CODE] = SO_READ_NAMES,
-};
-
-/* Reads one cell of KIND into RD in MODE; an empty cell gives "" without running the
- * recognizer. */
-static int read_cell(struct worker *w, const struct so_table *t, int row, int col,
-		     enum so_kind kind, enum so_read_mode mode, struct so_reading *rd,
-		     struct so_bbox *box, int *marks)
-{
-	memset(rd, 0, sizeof(*rd));
-	*marks = 0;
-	BOX *b = so_table_cell_box(t, row, col);
-	if (!b) {
-		rd->text = so_strdup("");
-		return rd->text ? 0 : -1;
-	}
-	*marks = so_table_marks(t, b);
-	box->x0 = b->x;
-	box->y0 = b->y;
-	box->x1 = b->x + b->w;
-	box->y1 = b->y + b->h;
-	int r = 0;
-	if (so_table_ink(t, b) < scaled(t->text, CELL_EMPTY_INK)) {
-		rd->text = so_strdup("");
-		r = rd->text ? 0 : -1;
-	} else {
-		r = so_recognize_cell(w->rec, t->text, b, mode, rd);
-		if (r == 0 && kind == SO_KIND_ID_NUMBER)
-			squeeze_digits(rd);
-		else if (r == 0 && (kind == SO_KIND_NUMBER || kind == SO_KIND_DATE))
-			squeeze_separators(rd);
-		if (r == 0 && !rd->text[0] && looks_like_dash(t->text, b)) {
-			free(rd->text);
-			rd->text = so_strdup("-");
-			rd->conf = so_tier_conf(SO_TIER_DASH);
-			r = rd->text ? 0 : -1;
-		} else if (r == 0 && !rd->text[0] && *marks < SO_WRITTEN_MARKS &&
-			   so_table_ink(t, b) >= scaled(t->text, CELL_WRITTEN_INK)) {
-			/* ink enough for a word in few marks (a smudge over the writing), and
-			 * nothing read: as written in, so that the rules call it unreadable */
-			*marks = SO_WRITTEN_MARKS;
-		}
-	}
-	boxDestroy(&b);
-	return r;
-}
-
-/* The index row must read (1) (2) ... (n) in most of its cells. */
-static int check_index_row(struct worker *w, const struct so_table *t, char *why, size_t size)
-{
-	int match = 0;
-	for (int c = 0; c < t->ncols; c++) {
-		struct so_reading rd;
-		struct so_bbox box;
-		int marks;
-		if (read_cell(w, t, 1, c, SO_KIND_NONE, SO_READ_INDEX, &rd, &box, &marks) < 0)
-			return -1;
-		long n = -1;
-		const char *p = rd.text;
-		while (*p && (*p < '0' || *p > '9'))
-			p++;
-		if (*p)
-			n = strtol(p, NULL, 10);
-		match += n == c + 1;
-		so_reading_release(&rd);
-	}
-	if (match < INDEX_MIN_MATCH * t->ncols) {
-		snprintf(why, size, "the index row does not read (1) ... (%d): %d of %d cells match",
-			 t->ncols, match, t->ncols);
-		return 1;
-	}
-	return 0;
-}
-
-/* How well the header row reads as the layout's column titles: mean similarity 0..1 over
- * HEADER_SAMPLE of them. */
-#define HEADER_SAMPLE 5
-static double header_score(struct worker *w, const struct so_table *t, const struct so_layout *l)
-{
-	double sum = 0;
-	/* a sample of the titles, spread over the row, tells one layout from another as well as
-	 * all of them and costs a third */
-	int step = t->ncols > HEADER_SAMPLE ? (t->ncols + HEADER_SAMPLE - 1) / HEADER_SAMPLE : 1;
-	int read = 0;
-	for (int c = 0; c < t->ncols; c += step, read++) {
-		struct so_reading rd;
-		struct so_bbox box;
-		int marks;
-		if (read_cell(w, t, 0, c, SO_KIND_NONE, SO_READ_CELL, &rd, &box, &marks) < 0)
-			return 0;
-		char *got = so_fold(rd.text, NULL), *want = so_fold(l->columns[c].title, NULL);
-		so_reading_release(&rd);
-		if (got && want) {
-			/* the share of the title's words found in the reading */
-			int words = 0, found = 0;
-			char *save = NULL;
-			for (char *wd = strtok_r(want, " ,", &save); wd; wd = strtok_r(NULL, " ,", &save)) {
-				words++;
-				found += strstr(got, wd) != NULL;
-			}
-			sum += words ? (double)found / words : 1;
-		}
-		free(got);
-		free(want);
-	}
-	return read ? sum / read : 0;
-}
-
-static int store_field(struct pending_row *r, const char *name, const char *raw, size_t len,
-		       double conf, const struct so_bbox *box)
-{
-	struct pending_put *p = pending_put_add(r);
-	if (!p || !(p->name = so_strdup(name)))
-		return -1;
-	if (raw && len) {
-		p->text = so_malloc(len + 1);
-		if (!p->text)
-			return -1;
-		memcpy(p->text, raw, len);
-		p->text[len] = 0;
-		p->value = so_text_clean(raw, len);
-	}
-	p->conf = p->text ? conf : -1;
-	if (p->text && box) {
-		p->box = *box;
-		p->boxed = 1;
-	}
-	return 0;
-}
-
-/*
- * Word K of a reading opens a name, so it is a family name. When it is not one as read: the
- * spelling among the letters the recognizer found likely that is one (NGUYÊN / NGUYỄN);
- * failing that, the one family name it spells without its diacritics (TRẤN -> TRẦN), with its
- * confidence lowered to SO_TIER_FAMILY_GUESS so that the rules can send it to review. Uppercase
- * marks are what the recognizer confuses most. Returns 1 when the word changed.
- */
-static int family_name_first(struct so_reading *rd, size_t k)
-{
-	if (k >= rd->nwords)
-		return 0;
-	if (so_reading_respell(rd, k, so_is_family_name))
-		return 1;
-	const struct so_word *w = &rd->words[k];
-	char word[128];
-	size_t len = w->end - w->start;
-	if (len >= sizeof(word))
-		return 0;
-	memcpy(word, rd->text + w->start, len);
-	word[len] = 0;
-	if (so_is_family_name(word))
-		return 0;
-	char *name = so_family_name_unaccented(word);
-	int changed = name && so_reading_replace_word(rd, k, name,
-							   (float)so_tier_conf(SO_TIER_FAMILY_GUESS)) == 0;
-	free(name);
-	return changed;
-}
-
-/*
- * Digits read again: a date, a date-time, an identity number or a registration number is read
- * again by other models until two readings agree on its canonical value (for dates, of a
- * plausible year); what the readings decide is so_opinions_verdict's.
- */
-
-/* The readings after the first, in order: the Latin model (better at digits), the second
- * Vietnamese model, and the first model again at half as large again (cell_large), then (for
- * dates) the second model so too. The Latin
- * model is not asked for registration numbers, whose "Số" it reads as digits (S6 178); those
- * are read again only when not cleanly written (see so_opinions_wanted). */
-struct opinion {
-	enum so_model model;
-	int same_mode;    /* 0: SO_READ_LARGE */
-};
-
-static size_t opinions_for(enum so_kind kind, const struct opinion **out)
-{
-	static const struct opinion dates[] = { { SO_MODEL_LATIN, 1 }, { SO_MODEL_SECOND, 1 },
-						{ SO_MODEL_MAIN, 0 }, { SO_MODEL_SECOND, 0 } };
-	static const struct opinion ids[] = { { SO_MODEL_LATIN, 1 }, { SO_MODEL_SECOND, 1 } };
-	static const struct opinion numbers[] = { { SO_MODEL_SECOND, 1 }, { SO_MODEL_MAIN, 0 } };
-	switch (kind) {
-	case SO_KIND_DATE:
-	case SO_KIND_DATETIME:
-		return *out = dates, SO_ARRAY_SIZE(dates);
-	case SO_KIND_ID_NUMBER:
-		return *out = ids, SO_ARRAY_SIZE(ids);
-	case SO_KIND_NUMBER:
-		return *out = numbers, SO_ARRAY_SIZE(numbers);
-	default:
-		break;
-	}
-	*out = NULL;
-	return 0;
-}
-
-#define OPINIONS_MAX 5
-
-static enum so_value_rule value_rule(enum so_kind kind)
-{
-	return kind == SO_KIND_NUMBER ? SO_VALUES_SEQUENCED :
-	       kind == SO_KIND_DATE || kind == SO_KIND_DATETIME ? SO_VALUES_DATED : SO_VALUES_PLAIN;
-}
-
-/* The canonical value of READING as a cell of KIND, into *OUT; for dates, a value of an
- * impossible year counts as none, for registration numbers one not written cleanly
- * (so_clean_number). 0 or -1. */
-static int opinion_value(struct worker *w, enum so_kind kind, struct so_reading *reading,
-			 struct so_canon *out)
-{
-	if (kind == SO_KIND_ID_NUMBER)
-		squeeze_digits(reading);
-	memset(out, 0, sizeof(*out));
-	if (value_rule(kind) == SO_VALUES_SEQUENCED && !so_clean_number(reading->text))
-		return 0;
-	if (so_normalize(kind, reading->text, NULL, out) < 0)
-		return -1;
-	if (out->value && value_rule(kind) == SO_VALUES_DATED &&
-	    !so_plausible_date(out->value, w->this_year)) {
-		so_canon_release(out);
-		memset(out, 0, sizeof(*out));
-	}
-	return 0;
-}
-
-static int second_opinion(struct worker *w, const struct so_table *t, int row, int col,
-			  enum so_kind kind, struct so_reading *rd, double *conf)
-{
-	const struct opinion *ops;
-	size_t nops = opinions_for(kind, &ops);
-	/* a registration number is confirmed by the register's sequence (validate); it is only
-	 * read again when not cleanly written, to give a better guess for review */
-	if (nops == 0 || !so_opinions_wanted(value_rule(kind), rd->text))
-		return 0;
-	BOX *b = so_table_cell_box(t, row, col);
-	if (!b)
-		return 0;
-	struct so_reading readings[OPINIONS_MAX] = { 0 };
-	struct so_canon values[OPINIONS_MAX] = { 0 };
-	const char *v[OPINIONS_MAX] = { 0 };
-	struct so_verdict verdict;
-	size_t n = 1;
-	int rc = so_normalize(kind, rd->text, NULL, &values[0]);
-	v[0] = values[0].value;
-	while (rc == 0 && (rc = so_opinions_verdict(v, n, 1 + nops, value_rule(kind), w->this_year,
-						    &verdict)) == 1) {
-		const struct opinion *op = &ops[n - 1];
-		enum so_read_mode h = op->same_mode ? read_mode_of[kind] : SO_READ_LARGE;
-		rc = so_recognize_with(w->rec, op->model, t->text, b, h, &readings[n]) < 0 ||
-		     opinion_value(w, kind, &readings[n], &values[n]) < 0 ? -1 : 0;
-		v[n] = values[n].value;
-		n++;
-	}
-	boxDestroy(&b);
-	if (rc == 0) {
-		*conf = so_verdict_apply(&verdict, *conf);
-		if (verdict.winner > 0) {
-			/* a later reading, whole, in place of the first */
-			so_reading_release(rd);
-			*rd = readings[verdict.winner];
-			memset(&readings[verdict.winner], 0, sizeof(readings[verdict.winner]));
-		}
-	}
-	for (size_t k = 0; k < OPINIONS_MAX; k++) {
-		so_reading_release(&readings[k]);
-		so_canon_release(&values[k]);
-	}
-	return rc;
-}
-
-/*
- * Corroboration: a value read again another way. The words of a span of a reading are read
- * again one line at a time (a box around each line's words) by another model; their texts,
- * joined by spaces, are compared with the span as first read. Two readings by models that
- * make different mistakes agreeing is evidence the confidence of one reading cannot give.
- */
-#define REREAD_MARGIN 8
-
-static int word_has_digit(const char *text, const struct so_word *wd)
-{
-	for (size_t i = wd->start; i < wd->end; i++)
-		if (is_digit(text[i]))
-			return 1;
-	return 0;
-}
-
-/* Spells a line read again as the kind of text expected (LINE is the line's number, from 0). */
-typedef void (*respell_fn)(struct so_reading *rd, int line);
-
-/* The words of RD overlapping [start, end) (only those with a digit when DIGITS), read again
- * by MODEL line by line (in MODE: SO_READ_LINE, or SO_READ_NAME_LINE keeping letters'
- * alternatives), each
- * line respelt by FIX when given, into *out ("" when no word is in the span). 0 or -1. */
-static int reread_span(struct worker *w, PIX *page, const struct so_reading *rd, size_t start,
-		       size_t end, enum so_model model, enum so_read_mode mode, int digits,
-		       respell_fn fix, char **out)
-{
-	int lines = 0;
-	struct so_buf b = SO_BUF_INIT(4096);
-	int have = 0, x0 = 0, y0 = 0, x1 = 0, y1 = 0, rc = 0;
-	size_t last_end = 0;
-	l_int32 pw = pixGetWidth(page), ph = pixGetHeight(page);
-	*out = NULL;
-	for (size_t k = 0; k <= rd->nwords && rc == 0; k++) {
-		const struct so_word *wd = k < rd->nwords ? &rd->words[k] : NULL;
-		int take = wd && wd->end > start && wd->start < end &&
-			   (!digits || word_has_digit(rd->text, wd));
-		int newline = wd && have && memchr(rd->text + last_end, '\n',
-						   wd->start - last_end) != NULL;
-		if (have && (!wd || (take && newline))) {
-			/* one line of the span: read it */
-			int bx = x0 - REREAD_MARGIN > 0 ? x0 - REREAD_MARGIN : 0;
-			int by = y0 - REREAD_MARGIN > 0 ? y0 - REREAD_MARGIN : 0;
-			int bx1 = x1 + REREAD_MARGIN < pw ? x1 + REREAD_MARGIN : pw;
-			int by1 = y1 + REREAD_MARGIN < ph ? y1 + REREAD_MARGIN : ph;
-			BOX *box = boxCreate(bx, by, bx1 - bx, by1 - by);
-			struct so_reading line;
-			if (!box || so_recognize_with(w->rec, model, page, box, mode, &line) < 0) {
-				rc = -1;
-			} else {
-				if (fix)
-					fix(&line, lines);
-				lines++;
-				if (b.len && so_buf_add(&b, " ", 1) < 0)
-					rc = -1;
-				if (rc == 0 && so_buf_adds(&b, line.text) < 0)
-					rc = -1;
-				so_reading_release(&line);
-			}
-			boxDestroy(&box);
-			have = 0;
-		}
-		if (!take)
-			continue;
-		if (!have) {
-			x0 = wd->x0, y0 = wd->y0, x1 = wd->x1, y1 = wd->y1;
-			have = 1;
-		} else {
-			x0 = wd->x0 < x0 ? wd->x0 : x0;
-			y0 = wd->y0 < y0 ? wd->y0 : y0;
-			x1 = wd->x1 > x1 ? wd->x1 : x1;
-			y1 = wd->y1 > y1 ? wd->y1 : y1;
-		}
-		last_end = wd->end;
-	}
-	if (rc == 0 && !(*out = so_buf_detach(&b, NULL)))
-		rc = -1;
-	if (rc < 0)
-		so_buf_release(&b);
-	return rc;
-}
-
-/* A word that may follow the family name: a name word, or a family name (Nguyễn Lê Minh). */
-static int name_or_family(const char *word)
-{
-	return so_is_name_word(word) || so_is_family_name(word);
-}
-
-/* Words K0 .. K1 - 1 of RD (in a name, after its family name), each respelt as a name word
- * when it is not one and its letters' alternatives spell one (TUẦN -> TUẤN). 1 when a word
- * changed. */
-static int name_words_respell(struct so_reading *rd, size_t k0, size_t k1)
-{
-	int changed = 0;
-	for (size_t k = k0; k < k1 && k < rd->nwords; k++)
-		changed |= so_reading_respell(rd, k, name_or_family);
-	return changed;
-}
-
-/* A name read again, spelt as the first reading was: a family name first, then name words. */
-static void name_respell(struct so_reading *rd, int line)
-{
-	if (line == 0)
-		family_name_first(rd, 0);
-	name_words_respell(rd, line == 0 ? 1 : 0, rd->nwords);
-}
-
-/* 1 when a word of the name in [start, end) of RD could as well be another family name (its
- * first word) or name word (the others), by its letters' alternatives (Tân / Tấn). */
-static int span_ambiguous(const struct so_reading *rd, size_t start, size_t end)
-{
-	int first = 1;
-	for (size_t k = 0; k < rd->nwords; k++) {
-		if (rd->words[k].end <= start || rd->words[k].start >= end)
-			continue;
-		if (so_reading_ambiguous(rd, k, first ? so_is_family_name : so_is_name_word))
-			return 1;
-		first = 0;
-	}
-	return 0;
-}
-
-
-
-/* The span [start, end) of RD's text. Caller frees; NULL when out of memory. */
-static char *span_text(const struct so_reading *rd, size_t start, size_t end)
-{
-	return strndup(rd->text + start, end - start);
-}
-
-/*
- * A name read again by the second Vietnamese model, and when needed a third time by the main
- * model line by line (its first reading, of the whole cell, is the one most often astray);
- * so_name_verdict weighs them. When the second or third reading wins, *BETTER is set to it
- * (the caller frees).
- */
-static int corroborate_name(struct worker *w, PIX *page, const struct so_reading *rd,
-			    size_t start, size_t end, double *conf, char **better)
-{
-	if (better)
-		*better = NULL;
-	if (end <= start)
-		return 0;
-	char *first = span_text(rd, start, end), *again = NULL, *third = NULL;
-	/* whether another listed spelling is among the letters' alternatives matters only for
-	 * a name of common words */
-	int ambiguous = first && so_is_common_name(first, strlen(first)) &&
-			span_ambiguous(rd, start, end);
-	struct so_verdict v;
-	int rc = first ? reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_NAME_LINE, 0,
-				     name_respell, &again) : -1;
-	while (rc == 0 && (rc = so_name_verdict(first, again, third, ambiguous, &v)) == 1)
-		rc = reread_span(w, page, rd, start, end, SO_MODEL_MAIN, SO_READ_NAME_LINE, 0,
-				 name_respell, &third);
-	if (rc == 0) {
-		*conf = so_verdict_apply(&v, *conf);
-		char **won = v.winner == 1 ? &again : v.winner == 2 ? &third : NULL;
-		if (won && better) {
-			*better = *won;
-			*won = NULL;
-		}
-	}
-	free(first);
-	free(third);
-	free(again);
-	return rc;
-}
-
-/*
- * The digits of a span (a date or an identity document inside a composite cell) read again by
- * the Latin model, as second_opinion does for whole cells, and when they differ a third time
- * by the second Vietnamese model (so_digits_verdict). *BETTER (when given) gets the span's
- * text with the digits of the Latin reading when that one wins (the caller frees).
- */
-static int corroborate_digits(struct worker *w, PIX *page, const struct so_reading *rd,
-			      size_t start, size_t end, double *conf, char **better)
-{
-	if (better)
-		*better = NULL;
-	char *first = span_text(rd, start, end), *again = NULL, *third = NULL;
-	struct so_verdict v;
-	int rc = first ? reread_span(w, page, rd, start, end, SO_MODEL_LATIN, SO_READ_LINE, 1, NULL,
-				     &again) : -1;
-	while (rc == 0 && (rc = so_digits_verdict(first, again, third, &v, better)) == 1)
-		rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 1, NULL,
-				 &third);
-	if (rc == 0)
-		*conf = so_verdict_apply(&v, *conf);
-	free(first);
-	free(third);
-	free(again);
-	return rc;
-}
-
-/* A free text that is one of those known for FIELD stands on the list (so_listed_verdict),
- * once its digits, if any, are read alike by the Latin model. Returns 1 when the text is
- * listed, 0 when not, -1 on failure. */
-static int corroborate_listed(struct worker *w, PIX *page, const struct so_reading *rd,
-			      const char *field, size_t start, size_t end, double *conf)
-{
-	char *text = span_text(rd, start, end);
-	if (!text)
-		return -1;
-	struct so_verdict v;
-	enum so_listing listing = so_listed_verdict(field, text, &v);
-	free(text);
-	if (listing == SO_UNLISTED)
-		return 0;
-	if (listing == SO_LISTED_DIGITS)
-		return corroborate_digits(w, page, rd, start, end, conf, NULL) < 0 ? -1 : 1;
-	*conf = so_verdict_apply(&v, *conf);
-	return 1;
-}
-
-/* A free-text cell: corroborated by its list; when it spells a listed text but for case and
- * marks, that text in place of the reading, corroborated as listed, and weighed by the second
- * model's reading (so_spelled_verdict): the letters of a closed list's entry, its marks
- * misread (Ưng thư gan, Đột quy). */
-static int text_field(struct worker *w, PIX *page, struct so_reading *rd, const char *field,
-		      double *conf)
-{
-	int listed = corroborate_listed(w, page, rd, field, 0, strlen(rd->text), conf);
-	if (listed != 0)
-		return listed < 0 ? -1 : 0;
-	char *spelled = so_text_spelled(field, rd->text);
-	if (!spelled)
-		return 0;
-	char *again = NULL;
-	struct so_verdict v;
-	int rc = reread_span(w, page, rd, 0, strlen(rd->text), SO_MODEL_SECOND, SO_READ_LINE, 0,
-			     NULL, &again);
-	if (rc == 0)
-		rc = so_spelled_verdict(spelled, again, &v);
-	free(again);
-	free(rd->text);
-	rd->text = spelled;
-	as_one_word(rd);
-	if (rc < 0)
-		return -1;
-	if (corroborate_listed(w, page, rd, field, 0, strlen(rd->text), conf) < 0)
-		return -1;
-	*conf = so_verdict_apply(&v, *conf);
-	if (rd->nwords)
-		rd->words[0].conf = (float)*conf;
-	return 0;
-}
-
-/*
- * A place read again by the second Vietnamese model, when so_place_verdict asks for it; *BETTER
- * is set to that reading when it wins (the caller frees).
- */
-static int corroborate_place(struct worker *w, PIX *page, const struct so_reading *rd,
-			     size_t start, size_t end, double *conf, char **better)
-{
-	*better = NULL;
-	char *text = span_text(rd, start, end), *again = NULL;
-	if (!text)
-		return so_error("out of memory");
-	struct so_canon a;
-	int rc = so_place_canon(text, &a);
-	free(text);
-	if (rc < 0)
-		return -1;
-	struct so_verdict v;
-	while ((rc = so_place_verdict(&a, again, *conf, &v)) == 1)
-		if (reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 0, NULL,
-				&again) < 0) {
-			rc = -1;
-			break;
-		}
-	if (rc == 0) {
-		*conf = so_verdict_apply(&v, *conf);
-		if (v.winner == 1) {
-			*better = again;
-			again = NULL;
-		}
-	}
-	free(again);
-	so_canon_release(&a);
-	return rc;
-}
-
-/* RD replaced by BETTER (when given; taken over), as one word at CONF. */
-static void take_better(struct so_reading *rd, char *better, double conf)
-{
-	if (!better)
-		return;
-	free(rd->text);
-	rd->text = better;
-	as_one_word(rd);
-	if (rd->nwords)
-		rd->words[0].conf = (float)conf;
-}
-
-/* A corroboration of the span [start, end) of a reading: *CONF raised or lowered, and *BETTER
- * set to a better reading of the span when there is one (corroborate_name, _digits, _place). */
-typedef int (*corroborate_fn)(struct worker *w, PIX *page, const struct so_reading *rd,
-			      size_t start, size_t end, double *conf, char **better);
-
-/* A whole cell (a name, an identity document, a place): corroborated by FN, or replaced by the
- * better reading it found. 0 or -1. */
-static int whole_cell(struct worker *w, PIX *page, struct so_reading *rd, double *conf,
-		      corroborate_fn fn)
-{
-	char *better = NULL;
-	if (fn(w, page, rd, 0, strlen(rd->text), conf, &better) < 0)
-		return -1;
-	take_better(rd, better, *conf);
-	return 0;
-}
-
-/* Drops the words K0 .. K1 - 1 of RD that have no letter ("_", "„,"), but for the first and the
- * last when INTERIOR (the edges of a name in a composite cell are the parser's). Returns how
- * many were dropped. */
-static size_t drop_letterless(struct so_reading *rd, size_t k0, size_t k1, int interior)
-{
-	size_t dropped = 0, edge = interior ? 1 : 0;
-	for (size_t k = k0 + edge; k + edge < k1 - dropped && k < rd->nwords;) {
-		const struct so_word *wd = &rd->words[k];
-		int letter = 0;
-		const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)rd->text + wd->start;
-		const utf8proc_uint8_t *e = (const utf8proc_uint8_t *)rd->text + wd->end;
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n;
-		while (!letter && p < e && (n = utf8proc_iterate(p, e - p, &cp)) > 0) {
-			letter = utf8proc_isupper(cp) || utf8proc_islower(cp);
-			p += n;
-		}
-		if (!letter && rd->nwords > 1 && so_reading_drop_word(rd, k) == 0) {
-			dropped++;
-			continue;
-		}
-		k++;
-	}
-	return dropped;
-}
-
-/* The first word of RD that starts at or after byte START; rd->nwords when none. */
-static size_t word_at(const struct so_reading *rd, size_t start)
-{
-	size_t k = 0;
-	while (k < rd->nwords && rd->words[k].start < start)
-		k++;
-	return k;
-}
-
-/* An issuer (a free text inside a composite cell): corroborated by its list; a misspelt one
- * takes its listed spelling into *BETTER (the caller frees), weighed by the second model's
- * reading (so_issuer_verdict). 0 or -1. */
-static int corroborate_issuer(struct worker *w, PIX *page, const struct so_reading *rd,
-			      const char *field, size_t start, size_t end, double *conf,
-			      char **better)
-{
-	*better = NULL;
-	int listed = corroborate_listed(w, page, rd, field, start, end, conf);
-	if (listed != 0)
-		return listed < 0 ? -1 : 0;
-	char *span = span_text(rd, start, end);
-	char *spelled = span ? so_text_spelled(field, span) : NULL, *again = NULL;
-	free(span);
-	if (!spelled)
-		return 0;
-	struct so_verdict v;
-	int rc = reread_span(w, page, rd, start, end, SO_MODEL_SECOND, SO_READ_LINE, 0, NULL,
-			     &again);
-	if (rc == 0)
-		rc = so_issuer_verdict(spelled, again, &v);
-	free(again);
-	if (rc < 0) {
-		free(spelled);
-		return -1;
-	}
-	*conf = so_verdict_apply(&v, *conf);
-	*better = spelled;
-	return 0;
-}
-
-/*
- * Stores sub-field NAME (SUB: "full_name", ...) of a composite cell read as RD, the span SP of
- * its text, after its other readings: names (corroborate_name), dates and documents
- * (corroborate_digits), residences (corroborate_place), issuers (corroborate_issuer), each
- * stored as the better reading one of those found when it found one. 0 or -1.
- */
-static int subfield(struct worker *w, const struct so_table *t, struct pending_row *record,
-		    struct so_reading *rd, const char *name, const char *sub,
-		    const struct so_span *sp, const struct so_bbox *cell)
-{
-	struct so_bbox fb = *cell;
-	double fc = so_reading_span(rd, sp->start, sp->end, &fb.x0, &fb.y0, &fb.x1, &fb.y1);
-	char *better = NULL;
-	int r = 0;
-	if (fc < 0)
-		r = 0;
-	else if (strcmp(sub, "full_name") == 0)
-		r = corroborate_name(w, t->text, rd, sp->start, sp->end, &fc, &better);
-	else if (strcmp(sub, "birth_date") == 0 || strcmp(sub, "id_document") == 0 ||
-		 strcmp(sub, "date") == 0)
-		r = corroborate_digits(w, t->text, rd, sp->start, sp->end, &fc, &better);
-	else if (strcmp(sub, "issuer") == 0)
-		r = corroborate_issuer(w, t->text, rd, name, sp->start, sp->end, &fc, &better);
-	else if (strcmp(sub, "residence") == 0)
-		r = corroborate_place(w, t->text, rd, sp->start, sp->end, &fc, &better);
-	if (r < 0) {
-		free(better);
-		return -1;
-	}
-	if (better) {
-		/* the better reading a corroboration found, at the confidence it gave */
-		r = store_field(record, name, better, strlen(better), fc, &fb);
-		free(better);
-		return r;
-	}
-	return store_field(record, name, rd->text + sp->start, sp->end - sp->start,
-			   fc >= 0 ? fc : rd->conf, &fb);
-}
-
-/* Reads one entry row into a record (in the caller's transaction). */
-static int read_row(struct worker *w, const struct so_table *t, const struct so_layout *l,
-		    struct pending_page *pp, int row)
-{
-	struct so_bbox rbox = { t->x[0], t->y[row], t->x[t->ncols], t->y[row + 1] };
-	struct pending_row *record = pending_row_add(pp, row - SO_TABLE_HEAD_ROWS + 1, &rbox);
-	if (!record)
-		return -1;
-	for (int c = 0; c < t->ncols; c++) {
-		const struct so_column *col = &l->columns[c];
-		struct so_reading rd;
-		struct so_bbox box;
-		int marks;
-		if (read_cell(w, t, row, c, col->holds, read_mode_of[col->holds], &rd, &box, &marks) < 0)
-			return -1;
-		struct so_parsed p;
-		if (col->kind == SO_COLUMN_COMPOSITE &&
-		    so_composite_parse(col->parser, rd.text, &p) < 0) {
-			so_reading_release(&rd);
-			return -1;
-		}
-		/* a name starts with its family name, and goes on with name words; marks with
-		 * no letter between its words are specks, not writing */
-		if (col->kind == SO_COLUMN_FIELD && col->holds == SO_KIND_NAME) {
-			drop_letterless(&rd, 0, rd.nwords, 0);
-			family_name_first(&rd, 0);
-			name_words_respell(&rd, 1, rd.nwords);
-		} else if (col->kind == SO_COLUMN_COMPOSITE) {
-			for (size_t j = 0; j < p.n; j++) {
-				if (strcmp(p.spans[j].sub, "full_name") != 0)
-					continue;
-				size_t k0 = word_at(&rd, p.spans[j].start);
-				size_t k1 = word_at(&rd, p.spans[j].end);
-				size_t dropped = drop_letterless(&rd, k0, k1, 1);
-				k1 -= dropped;
-				int changed = dropped > 0;
-				changed |= family_name_first(&rd, k0);
-				changed |= name_words_respell(&rd, k0 + 1, k1);
-				if (changed && so_composite_parse(col->parser, rd.text, &p) < 0) {
-					so_reading_release(&rd);
-					return -1;
-				}
-				break;
-			}
-		}
-		int x0, y0, x1, y1;
-		double conf = so_reading_span(&rd, 0, strlen(rd.text), &x0, &y0, &x1, &y1);
-		if (conf < 0)
-			conf = rd.conf;
-		if (col->kind == SO_COLUMN_FIELD && rd.text[0] &&
-		    (second_opinion(w, t, row, c, col->holds, &rd, &conf) < 0 ||
-		     (col->holds == SO_KIND_NAME &&
-		      whole_cell(w, t->text, &rd, &conf, corroborate_name) < 0) ||
-		     (col->holds == SO_KIND_ID_DOCUMENT &&
-		      whole_cell(w, t->text, &rd, &conf, corroborate_digits) < 0) ||
-		     (col->holds == SO_KIND_TEXT &&
-		      text_field(w, t->text, &rd, col->field, &conf) < 0) ||
-		     (col->holds == SO_KIND_PLACE &&
-		      whole_cell(w, t->text, &rd, &conf, corroborate_place) < 0))) {
-			so_reading_release(&rd);
-			return -1;
-		}
-		int r = pending_cell(record, c + 1, rd.text[0] ? rd.text : NULL,
-				     rd.text[0] ? (conf >= 0 ? conf : rd.conf) : -1, marks, &box);
-		if (r == 0 && col->kind == SO_COLUMN_FIELD) {
-			r = store_field(record, col->field, rd.text, strlen(rd.text), conf, &box);
-		} else if (r == 0) {
-			for (size_t k = 0; r == 0 && k < col->nsubfields; k++) {
-				char name[160];
-				snprintf(name, sizeof(name), "%s.%s", col->prefix, col->subfields[k]);
-				const struct so_span *sp = NULL;
-				for (size_t j = 0; j < p.n; j++)
-					if (strcmp(p.spans[j].sub, col->subfields[k]) == 0)
-						sp = &p.spans[j];
-				if (!sp) {
-					r = store_field(record, name, NULL, 0, -1, NULL);
-					continue;
-				}
-				r = subfield(w, t, record, &rd, name, col->subfields[k], sp, &box);
-			}
-		}
-		so_reading_release(&rd);
-		if (r < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int row_has_entry(const struct so_table *t, int row)
-{
-	long marks = 0;
-	for (int c = 0; c < t->ncols && marks < ROW_MIN_MARKS; c++) {
-		BOX *b = so_table_cell_box(t, row, c);
-		if (b)
-			marks += so_table_marks(t, b);
-		boxDestroy(&b);
-	}
-	return marks >= ROW_MIN_MARKS;
 }
 
 /* One page. Returns 0 (done or failed, committed), -1 when the store fails. */
@@ -1113,19 +153,19 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 		snprintf(why, sizeof(why), "%s", so_errmsg());
 		goto finish;
 	}
-	int bad = check_index_row(w, &t, why, sizeof(why));
+	int bad = so_index_row_check(&w->reader, &t, why, sizeof(why));
 	if (bad < 0) {
 		r = -1;
 		goto finish;
 	}
 	if (bad)
 		goto finish;
-	double header = header_score(w, &t, l);
+	double header = so_header_score(&w->reader, &t, l);
 
 	for (int row = SO_TABLE_HEAD_ROWS; row < t.nrows; row++) {
-		if (!row_has_entry(&t, row))
+		if (!so_row_has_entry(&t, row))
 			continue;
-		if (read_row(w, &t, l, &pending, row) < 0) {
+		if (pending_read_row(w, &t, l, &pending, row) < 0) {
 			r = -1;
 			goto finish;
 		}
@@ -1175,18 +215,19 @@ int so_ocr_worker(const char *batch_dir, const char *lang)
 {
 	struct worker w = { 0 };
 	int code = SO_EXIT_ENV;
-	if (so_store_open(batch_dir, 0, &w.s) < 0 || so_recognizer_new(lang, &w.rec) < 0) {
+	if (so_store_open(batch_dir, 0, &w.s) < 0 || so_recognizer_new(lang, &w.reader.rec) < 0) {
 		so_cli_err("%s", so_errmsg());
 	} else {
+		/* a date read later than this year is impossible (dates read again) */
 		time_t now = time(NULL);
 		struct tm tm;
-		w.this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 9999;
+		w.reader.this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 9999;
 		so_progress_init(&w.progress, SO_OCR_STAGE, "pages");
 		code = so_stage_work(w.s, SO_OCR_STAGE, ocr_unit, &w);
 	}
 	for (int i = 0; i < w.nlayouts; i++)
 		so_layout_free(w.layouts[i].layout);
-	so_recognizer_free(w.rec);
+	so_recognizer_free(w.reader.rec);
 	so_store_close(w.s);
 	return code;
 }
