@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/array.h"
 #include "base/error.h"
 #include "base/util.h"
 #include "read/corroborate.h"
@@ -347,6 +346,7 @@ static const struct opinion id_opinions[] = { { SO_MODEL_LATIN, 0 }, { SO_MODEL_
 static const struct opinion number_opinions[] = { { SO_MODEL_SECOND, 0 }, { SO_MODEL_MAIN, 1 } };
 
 #define OPINIONS_MAX 5  /* the first reading and the most opinions of a kind */
+_Static_assert(SO_ARRAY_SIZE(date_opinions) < OPINIONS_MAX, "OPINIONS_MAX too small");
 
 /* What corroborates a field of each kind. */
 static const struct kind_corroboration {
@@ -361,6 +361,7 @@ static const struct kind_corroboration {
 			     SO_VALUES_SEQUENCED, NULL, NULL, NULL },
 	[SO_KIND_DATE] = { date_opinions, SO_ARRAY_SIZE(date_opinions), SO_VALUES_DATED, NULL,
 			   NULL, corroborate_digits },
+	/* (a date-time is no sub-field of a composite cell) */
 	[SO_KIND_DATETIME] = { date_opinions, SO_ARRAY_SIZE(date_opinions), SO_VALUES_DATED, NULL,
 			       NULL, NULL },
 	[SO_KIND_NAME] = { NULL, 0, SO_VALUES_PLAIN, NULL, cell_name, corroborate_name },
