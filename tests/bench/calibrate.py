@@ -94,8 +94,8 @@ def main():
                 i += 1
             if wrong <= target * i:
                 best = conf
-        # a reading another model contradicted (confidence 0.4 to 0.5, see lib/read/ocr.c) is never
-        # taken without review, however few of those were wrong
+        # a reading another model contradicted (confidence 0.4 to 0.5: the tiers contradicted and
+        # disagreed of lib/read/evidence.c) is never taken without review, however few were wrong
         thresholds[kind] = round(min(max(best, FLOOR), 1.0), 4)
         accepted = sum(1 for c, _ in pts if c >= thresholds[kind])
         stats[kind] = {"fields": len(pts), "wrong": sum(1 for _, r in pts if not r),

@@ -1,0 +1,367 @@
+/* Reading the cells of a register table (see cell.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/array.h"
+#include "base/util.h"
+#include "read/cell.h"
+#include "read/corroborate.h"
+#include "read/evidence.h"
+#include "read/spell.h"
+#include "register/fields.h"
+
+/* Ink (pixels at 300 dpi) under which a cell is empty; marks (letters, digits) under which a
+ * row holds no entry — specks and stains leave a few marks, an entry dozens. */
+#define CELL_EMPTY_INK 20
+/* Ink (pixels at 300 dpi) of a few letters: a cell with this much is written in, whatever
+ * its marks (a smudge joins them into one). */
+#define CELL_WRITTEN_INK 400
+#define ROW_MIN_MARKS 8
+/* Share of the index row that must read as (1)...(n). */
+#define INDEX_MIN_MATCH 0.6
+/* Header titles read to score the header row: a sample, spread over the row, tells one
+ * layout from another as well as all of them and costs a third. */
+#define HEADER_SAMPLE 5
+
+/* How a cell of each kind is read, and spelt as the kind is written. */
+static const struct kind_reading {
+	enum so_read_mode mode;
+	void (*squeeze)(struct so_reading *rd);  /* the reading made whole (a wrapped number) */
+	/* words K0 .. K1 - 1 respelt (see so_spell_name); 1 when one changed */
+	int (*spell)(struct so_reading *rd, size_t k0, size_t k1, int interior);
+} by_kind[SO_KINDS] = {
+	[SO_KIND_NONE] = { SO_READ_NAMES, NULL, NULL },
+	[SO_KIND_NUMBER] = { SO_READ_CELL, so_spell_separators, NULL },
+	[SO_KIND_DATE] = { SO_READ_CELL, so_spell_separators, NULL },
+	[SO_KIND_DATETIME] = { SO_READ_CELL, NULL, NULL },
+	/* a name starts with its family name and goes on with name words; marks with no
+	 * letter between its words are specks, not writing */
+	[SO_KIND_NAME] = { SO_READ_NAMES, NULL, so_spell_name },
+	[SO_KIND_TEXT] = { SO_READ_CELL, NULL, NULL },
+	[SO_KIND_SEX] = { SO_READ_LINE, NULL, NULL },
+	[SO_KIND_ETHNICITY] = { SO_READ_CELL, NULL, NULL },
+	[SO_KIND_NATIONALITY] = { SO_READ_CELL, NULL, NULL },
+	[SO_KIND_PLACE] = { SO_READ_CELL, NULL, NULL },
+	[SO_KIND_ID_NUMBER] = { SO_READ_DIGITS, so_spell_digits, NULL },
+	[SO_KIND_ID_DOCUMENT] = { SO_READ_CELL, NULL, NULL },
+	[SO_KIND_RELATIONSHIP] = { SO_READ_CELL, NULL, NULL },
+	[SO_KIND_BLOCK] = { SO_READ_NAMES, NULL, NULL },
+	[SO_KIND_KINSHIP] = { SO_READ_NAMES, NULL, NULL },
+	[SO_KIND_CODE] = { SO_READ_NAMES, NULL, NULL },
+};
+
+static const struct kind_reading *reading_of(enum so_kind kind)
+{
+	return &by_kind[kind >= 0 && kind < SO_KINDS ? kind : SO_KIND_NONE];
+}
+
+static int scaled(PIX *page, int px300)
+{
+	l_int32 dpi = 300, dummy;
+	pixGetResolution(page, &dpi, &dummy);
+	long v = (long)px300 * (dpi > 0 ? dpi : 300) * (dpi > 0 ? dpi : 300) / (300L * 300L);
+	return v < 1 ? 1 : (int)v;
+}
+
+/* A cell with a little ink that the recognizer returns nothing for: a dash ("not
+ * applicable") when the ink is one short flat stroke — a shape (SO_TIER_DASH). */
+static int looks_like_dash(PIX *text, BOX *box)
+{
+	PIX *c = pixClipRectangle(text, box, NULL);
+	BOX *fg = NULL;
+	int dash = 0;
+	if (c && pixClipToForeground(c, NULL, &fg) == 0 && fg) {
+		l_int32 dpi = 300, dummy;
+		pixGetResolution(text, &dpi, &dummy);
+		dash = fg->h <= (dpi > 0 ? dpi : 300) / 30 && fg->w >= 2 * fg->h;
+	}
+	boxDestroy(&fg);
+	pixDestroy(&c);
+	return dash;
+}
+
+/* Reads cell (ROW, COL) of T, of KIND, into RD in MODE, with its box and marks; an empty cell
+ * gives "" without running the recognizer. 0 or -1. */
+static int read_cell(const struct so_cell_reader *r, const struct so_table *t, int row, int col,
+		     enum so_kind kind, enum so_read_mode mode, struct so_reading *rd,
+		     struct so_bbox *box, int *marks)
+{
+	memset(rd, 0, sizeof(*rd));
+	*marks = 0;
+	BOX *b = so_table_cell_box(t, row, col);
+	if (!b) {
+		rd->text = so_strdup("");
+		return rd->text ? 0 : -1;
+	}
+	*marks = so_table_marks(t, b);
+	box->x0 = b->x;
+	box->y0 = b->y;
+	box->x1 = b->x + b->w;
+	box->y1 = b->y + b->h;
+	int rc = 0;
+	if (so_table_ink(t, b) < scaled(t->text, CELL_EMPTY_INK)) {
+		rd->text = so_strdup("");
+		rc = rd->text ? 0 : -1;
+	} else {
+		rc = so_recognize_cell(r->rec, t->text, b, mode, rd);
+		if (rc == 0 && reading_of(kind)->squeeze)
+			reading_of(kind)->squeeze(rd);
+		if (rc == 0 && !rd->text[0] && looks_like_dash(t->text, b)) {
+			free(rd->text);
+			rd->text = so_strdup("-");
+			rd->conf = so_tier_conf(SO_TIER_DASH);
+			rc = rd->text ? 0 : -1;
+		} else if (rc == 0 && !rd->text[0] && *marks < SO_WRITTEN_MARKS &&
+			   so_table_ink(t, b) >= scaled(t->text, CELL_WRITTEN_INK)) {
+			/* ink enough for a word in few marks (a smudge over the writing), and
+			 * nothing read: as written in, so that the rules call it unreadable */
+			*marks = SO_WRITTEN_MARKS;
+		}
+	}
+	boxDestroy(&b);
+	return rc;
+}
+
+int so_index_row_check(const struct so_cell_reader *r, const struct so_table *t, char *why,
+		       size_t size)
+{
+	int match = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		struct so_reading rd;
+		struct so_bbox box;
+		int marks;
+		if (read_cell(r, t, 1, c, SO_KIND_NONE, SO_READ_INDEX, &rd, &box, &marks) < 0)
+			return -1;
+		long n = -1;
+		const char *p = rd.text;
+		while (*p && (*p < '0' || *p > '9'))
+			p++;
+		if (*p)
+			n = strtol(p, NULL, 10);
+		match += n == c + 1;
+		so_reading_release(&rd);
+	}
+	if (match < INDEX_MIN_MATCH * t->ncols) {
+		snprintf(why, size, "the index row does not read (1) ... (%d): %d of %d cells match",
+			 t->ncols, match, t->ncols);
+		return 1;
+	}
+	return 0;
+}
+
+double so_header_score(const struct so_cell_reader *r, const struct so_table *t,
+		       const struct so_layout *l)
+{
+	double sum = 0;
+	int step = t->ncols > HEADER_SAMPLE ? (t->ncols + HEADER_SAMPLE - 1) / HEADER_SAMPLE : 1;
+	int read = 0;
+	for (int c = 0; c < t->ncols; c += step, read++) {
+		struct so_reading rd;
+		struct so_bbox box;
+		int marks;
+		if (read_cell(r, t, 0, c, SO_KIND_NONE, SO_READ_CELL, &rd, &box, &marks) < 0)
+			return 0;
+		char *got = so_fold(rd.text, NULL), *want = so_fold(l->columns[c].title, NULL);
+		so_reading_release(&rd);
+		if (got && want) {
+			/* the share of the title's words found in the reading */
+			int words = 0, found = 0;
+			char *save = NULL;
+			for (char *wd = strtok_r(want, " ,", &save); wd; wd = strtok_r(NULL, " ,", &save)) {
+				words++;
+				found += strstr(got, wd) != NULL;
+			}
+			sum += words ? (double)found / words : 1;
+		}
+		free(got);
+		free(want);
+	}
+	return read ? sum / read : 0;
+}
+
+int so_row_has_entry(const struct so_table *t, int row)
+{
+	long marks = 0;
+	for (int c = 0; c < t->ncols && marks < ROW_MIN_MARKS; c++) {
+		BOX *b = so_table_cell_box(t, row, c);
+		if (b)
+			marks += so_table_marks(t, b);
+		boxDestroy(&b);
+	}
+	return marks >= ROW_MIN_MARKS;
+}
+
+void so_row_read_release(struct so_row_read *r)
+{
+	for (size_t k = 0; k < r->n; k++) {
+		free(r->v[k].name);
+		free(r->v[k].text);
+		free(r->v[k].value);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+static struct so_put *put_add(struct so_row_read *r)
+{
+	if (SO_ARRAY_GROW(r->v, r->n, r->cap) < 0)
+		return NULL;
+	struct so_put *p = &r->v[r->n++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/* The text read from column COL of the row (so_cell_put's arguments). */
+static int put_cell(struct so_row_read *r, int col, const char *text, double conf, int marks,
+		    const struct so_bbox *box)
+{
+	struct so_put *p = put_add(r);
+	if (!p)
+		return -1;
+	p->col = col;
+	p->conf = conf;
+	p->marks = marks;
+	if (box) {
+		p->box = *box;
+		p->boxed = 1;
+	}
+	if (text && !(p->text = so_strdup(text)))
+		return -1;
+	return 0;
+}
+
+/* Field NAME read as the LEN bytes of RAW (none when LEN is 0) at CONF, in BOX. */
+static int put_field(struct so_row_read *r, const char *name, const char *raw, size_t len,
+		     double conf, const struct so_bbox *box)
+{
+	struct so_put *p = put_add(r);
+	if (!p || !(p->name = so_strdup(name)))
+		return -1;
+	if (raw && len) {
+		p->text = so_malloc(len + 1);
+		if (!p->text)
+			return -1;
+		memcpy(p->text, raw, len);
+		p->text[len] = 0;
+		p->value = so_text_clean(raw, len);
+	}
+	p->conf = p->text ? conf : -1;
+	if (p->text && box) {
+		p->box = *box;
+		p->boxed = 1;
+	}
+	return 0;
+}
+
+/*
+ * Stores sub-field NAME of KIND of a composite cell read as CX->rd, the span SP of its text,
+ * after its other readings (so_corroborate_span), as the better reading one found when it
+ * found one, at the confidence it gave. A span with no word is not read again. 0 or -1.
+ */
+static int put_subfield(struct so_row_read *out, struct so_corroboration *cx, const char *name,
+			enum so_kind kind, const struct so_span *sp, const struct so_bbox *cell)
+{
+	struct so_bbox fb = *cell;
+	const struct so_reading *rd = cx->rd;
+	double fc = so_reading_span(rd, sp->start, sp->end, &fb.x0, &fb.y0, &fb.x1, &fb.y1);
+	char *better = NULL;
+	cx->start = sp->start;
+	cx->end = sp->end;
+	cx->field = name;
+	if (fc >= 0 && so_corroborate_span(cx, kind, &fc, &better) < 0) {
+		free(better);
+		return -1;
+	}
+	if (better) {
+		int rc = put_field(out, name, better, strlen(better), fc, &fb);
+		free(better);
+		return rc;
+	}
+	return put_field(out, name, rd->text + sp->start, sp->end - sp->start,
+			 fc >= 0 ? fc : rd->conf, &fb);
+}
+
+/* Respells the first sub-field of the composite cell RD (parsed as P with PARSER) whose kind
+ * is spelt its own way (a name), and parses the cell again when a word changed. 0 or -1. */
+static int spell_subfield(struct so_reading *rd, const char *parser, struct so_parsed *p)
+{
+	for (size_t j = 0; j < p->n; j++) {
+		const struct kind_reading *kr = reading_of(so_subfield_kind(p->spans[j].sub));
+		if (!kr->spell)
+			continue;
+		size_t k0 = so_reading_word_at(rd, p->spans[j].start);
+		size_t k1 = so_reading_word_at(rd, p->spans[j].end);
+		if (kr->spell(rd, k0, k1, 1) && so_composite_parse(parser, rd->text, p) < 0)
+			return -1;
+		break;
+	}
+	return 0;
+}
+
+/* The sub-fields of composite column COL, read as CX->rd in BOX, into OUT. 0 or -1. */
+static int put_subfields(struct so_row_read *out, struct so_corroboration *cx,
+			 const struct so_column *col, const struct so_parsed *p,
+			 const struct so_bbox *box)
+{
+	for (size_t k = 0; k < col->nsubfields; k++) {
+		char name[160];
+		snprintf(name, sizeof(name), "%s.%s", col->prefix, col->subfields[k]);
+		const struct so_span *sp = NULL;
+		for (size_t j = 0; j < p->n; j++)
+			if (strcmp(p->spans[j].sub, col->subfields[k]) == 0)
+				sp = &p->spans[j];
+		int rc = sp ? put_subfield(out, cx, name, col->subkinds[k], sp, box)
+			    : put_field(out, name, NULL, 0, -1, NULL);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Reads cell COL of entry row ROW into OUT: its text, and its field or sub-fields. 0 or -1. */
+static int read_column(const struct so_cell_reader *r, const struct so_table *t,
+		       const struct so_column *col, int row, int c, struct so_row_read *out)
+{
+	const struct kind_reading *kr = reading_of(col->holds);
+	struct so_reading rd;
+	struct so_bbox box;
+	struct so_parsed p;
+	int marks, rc = 0;
+	if (read_cell(r, t, row, c, col->holds, kr->mode, &rd, &box, &marks) < 0)
+		return -1;
+	if (col->kind == SO_COLUMN_COMPOSITE)
+		rc = so_composite_parse(col->parser, rd.text, &p) < 0 ||
+		     spell_subfield(&rd, col->parser, &p) < 0 ? -1 : 0;
+	else if (kr->spell)
+		kr->spell(&rd, 0, rd.nwords, 0);
+	int x0, y0, x1, y1;
+	double conf = so_reading_span(&rd, 0, strlen(rd.text), &x0, &y0, &x1, &y1);
+	if (conf < 0)
+		conf = rd.conf;
+	struct so_corroboration cx = { r->rec, t, row, c, kr->mode, &rd, 0, 0, col->field,
+				       r->this_year };
+	if (rc == 0 && col->kind == SO_COLUMN_FIELD && rd.text[0])
+		rc = so_corroborate_cell(&cx, col->holds, &conf);
+	if (rc == 0)
+		rc = put_cell(out, c + 1, rd.text[0] ? rd.text : NULL,
+			      rd.text[0] ? (conf >= 0 ? conf : rd.conf) : -1, marks, &box);
+	if (rc == 0 && col->kind == SO_COLUMN_FIELD)
+		rc = put_field(out, col->field, rd.text, strlen(rd.text), conf, &box);
+	else if (rc == 0)
+		rc = put_subfields(out, &cx, col, &p, &box);
+	so_reading_release(&rd);
+	return rc;
+}
+
+int so_row_read(const struct so_cell_reader *r, const struct so_table *t,
+		const struct so_layout *l, int row, struct so_row_read *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->row = row - SO_TABLE_HEAD_ROWS + 1;
+	out->box = (struct so_bbox){ t->x[0], t->y[row], t->x[t->ncols], t->y[row + 1] };
+	for (int c = 0; c < t->ncols; c++)
+		if (read_column(r, t, &l->columns[c], row, c, out) < 0)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * Reading the cells of a register table: the index row checked as (1) ... (n), the header
+ * row scored against the layout's titles, and each entry row read cell by cell with the
+ * recognizer configured for what the cell holds, spelt as its kind is written (spell.h),
+ * corroborated by other readings (corroborate.h), composite cells split into their sub-fields.
+ * What a row gives is kept in memory, for the ocr stage to store in one short transaction.
+ */
+#ifndef SO_CELL_H
+#define SO_CELL_H
+
+#include <stddef.h>
+
+#include "batch/store.h"
+#include "read/recognize.h"
+#include "read/table.h"
+#include "register/layout.h"
+
+/* What reads cells: the recognizer and the latest year a date in a register can be. */
+struct so_cell_reader {
+	struct so_recognizer *rec;
+	int this_year;
+};
+
+/* One thing a row stores: the text read from a cell (col > 0: so_cell_put's arguments) or a
+ * field (col 0: so_field_put's). */
+struct so_put {
+	int col;
+	char *name, *text, *value;
+	double conf;
+	int marks, boxed;
+	struct so_bbox box;
+};
+
+/* An entry row read: its number among the page's entry rows (from 1), its box, what it
+ * stores, in order. */
+struct so_row_read {
+	int row;
+	struct so_bbox box;
+	struct so_put *v;
+	size_t n, cap;
+};
+
+void so_row_read_release(struct so_row_read *r);
+
+/* 1 when the index row of T does not read (1) (2) ... (n) in most of its cells, with the
+ * reason in WHY; 0 when it does; -1 when the recognizer fails. */
+int so_index_row_check(const struct so_cell_reader *r, const struct so_table *t, char *why,
+		       size_t size);
+/* How well the header row of T reads as the titles of layout L: mean share 0..1 of a title's
+ * words found in its cell, over a sample of the columns; 0 when the recognizer fails. */
+double so_header_score(const struct so_cell_reader *r, const struct so_table *t,
+		       const struct so_layout *l);
+/* 1 when entry row ROW of T holds an entry (marks enough: specks and stains leave a few). */
+int so_row_has_entry(const struct so_table *t, int row);
+/* Reads entry row ROW of T (0-based, header rows counted), laid out as L, into *OUT (zeroed
+ * first; release with so_row_read_release, also on failure). 0, or -1. */
+int so_row_read(const struct so_cell_reader *r, const struct so_table *t,
+		const struct so_layout *l, int row, struct so_row_read *out);
+
+#endif

@@ -1,0 +1,642 @@
+/* Evidence from the readings of a cell, and the table of confidence tiers (see evidence.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "base/util.h"
+#include "read/evidence.h"
+#include "register/fields.h"
+#include "register/lexicon.h"
+#include "register/normalize.h"
+
+/* The one place a tier's confidence is written. Equal numbers are distinct tiers: the
+ * calibration and the rules weigh them alike today, what they mean differs. */
+static const struct so_tier_info tiers[SO_TIERS] = {
+	[SO_TIER_NONE] = { -1, "none", "no other reading spoke: the recognizer's confidence stands" },
+	[SO_TIER_DASH] = { 0.99, "dash",
+			   "nothing read, the ink one short flat stroke: a dash, not applicable" },
+	[SO_TIER_FAMILY_GUESS] = { 0.6, "family-guess",
+				   "a family name guessed from its letters, its marks set aside "
+				   "(TRẤN -> Trần), for review" },
+	[SO_TIER_CORROBORATED] = { 0.99, "corroborated",
+				   "read alike by another model: a name of common words, a street; "
+				   "or standing on a list: a cause, note or issuer" },
+	[SO_TIER_AGREED] = { 0.99, "agreed",
+			     "digits (a date, a number) read alike by two models, no reading "
+			     "giving another value" },
+	[SO_TIER_NAME_LETTERS] = { 0.98, "name-letters",
+				   "a name read alike but for a mark the second reading lost on a "
+				   "word that is no name (THUỲ / THUY)" },
+	[SO_TIER_NAME_SIBLING] = { 0.97, "name-sibling",
+				   "a name read alike, a word of it one mark from another name "
+				   "word (Khanh / Khánh)" },
+	[SO_TIER_NAME_SIBLING_LETTERS] = { 0.96, "name-sibling-letters",
+					   "a name whose letters agree (a mark lost on a word that is "
+					   "no name), a word of it one mark from another name word" },
+	[SO_TIER_NAME_TWO_OF_THREE] = { 0.97, "name-two-of-three",
+					"a name: two readings of three agreeing against the third" },
+	[SO_TIER_TIE] = { 0.97, "tie",
+			  "digits: two readings of three or four agreeing against another" },
+	[SO_TIER_SPELLED] = { 0.97, "spelled",
+			      "a listed text whose marks or case were misread (Ưng thư gan -> "
+			      "Ung thư gan)" },
+	[SO_TIER_NAME_MARKS_THIRD] = { 0.965, "name-marks-third",
+				       "marks both readings lost, which a third reading restores "
+				       "(HOANG -> Hoàng)" },
+	[SO_TIER_STREET_LETTERS] = { 0.95, "street-letters",
+				     "a street whose marks the second reading lost (Trân / Trần)" },
+	[SO_TIER_NAME_UNLISTED] = { 0.9, "name-unlisted",
+				    "a name read alike, of words no common name is made of: an "
+				    "archivist looks" },
+	[SO_TIER_CONTRADICTED] = { 0.5, "contradicted",
+				   "a name or place another reading contradicts" },
+	[SO_TIER_DISAGREED] = { 0.4, "disagreed",
+				"digits no two readings give alike, or alike where they prove "
+				"nothing" },
+};
+
+const struct so_tier_info *so_tier_info(enum so_tier tier)
+{
+	return tier >= 0 && tier < SO_TIERS ? &tiers[tier] : &tiers[SO_TIER_NONE];
+}
+
+double so_tier_conf(enum so_tier tier)
+{
+	return so_tier_info(tier)->conf;
+}
+
+double so_verdict_apply(const struct so_verdict *v, double conf)
+{
+	double to = so_tier_conf(v->tier);
+	if (v->tier == SO_TIER_NONE)
+		return conf;
+	switch (v->apply) {
+	case SO_APPLY_SET:
+		return to;
+	case SO_APPLY_RAISE:
+		return conf < to ? to : conf;
+	case SO_APPLY_CAP:
+		return conf > to ? to : conf;
+	case SO_APPLY_KEEP:
+		break;
+	}
+	return conf;
+}
+
+static void verdict(struct so_verdict *v, enum so_tier tier, enum so_apply apply, int winner)
+{
+	v->tier = tier;
+	v->apply = apply;
+	v->winner = winner;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Names */
+
+char *so_name_key(const char *text, size_t len, int digits)
+{
+	char *copy = so_malloc(len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, text, len);
+	copy[len] = 0;
+	utf8proc_uint8_t *f = utf8proc_NFKC_Casefold((const utf8proc_uint8_t *)copy);
+	free(copy);
+	if (!f)
+		return NULL;
+	utf8proc_uint8_t *o = f;
+	const utf8proc_uint8_t *p = f;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+	int space = 0;
+	while (*p && (n = utf8proc_iterate(p, -1, &cp)) > 0) {
+		utf8proc_category_t c = utf8proc_category(cp);
+		if (c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LU ||
+		    c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_MN ||
+		    (digits && cp >= '0' && cp <= '9')) {
+			if (space && o != f)
+				*o++ = ' ';
+			space = 0;
+			memmove(o, p, (size_t)n);
+			o += n;
+		} else if (cp == ' ' || cp == '\n' || cp == '\t') {
+			space = 1;
+		}
+		p += n;
+	}
+	*o = 0;
+	return (char *)f;
+}
+
+/* A word that may follow the family name: a name word, or a family name (Nguyễn Lê Minh). */
+static int name_or_family(const char *word)
+{
+	return so_is_name_word(word) || so_is_family_name(word);
+}
+
+int so_names_agree(const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return 2;
+	char *x = so_strdup(a), *y = so_strdup(b), *sx = NULL, *sy = NULL;
+	int agree = x && y;
+	char *u = agree ? strtok_r(x, " ", &sx) : NULL, *v = agree ? strtok_r(y, " ", &sy) : NULL;
+	for (; agree && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy)) {
+		if (!u || !v) {
+			agree = 0;
+			break;
+		}
+		if (strcmp(u, v) == 0)
+			continue;
+		char *fu = so_fold(u, NULL), *fv = so_fold(v, NULL);
+		agree = fu && fv && strcmp(fu, fv) == 0 && !so_is_name_word(v) &&
+			!so_is_family_name(v);
+		free(fu);
+		free(fv);
+	}
+	free(x);
+	free(y);
+	return agree;
+}
+
+int so_same_but_spacing(const char *a, const char *b)
+{
+	while (*a || *b) {
+		if (*a == ' ') {
+			a++;
+		} else if (*b == ' ') {
+			b++;
+		} else if (*a != *b) {
+			return 0;
+		} else {
+			a++;
+			b++;
+		}
+	}
+	return 1;
+}
+
+int so_differs_where(const char *loser, const char *winner,
+		     int (*decisive)(const char *lw, const char *ww))
+{
+	if (so_same_but_spacing(loser, winner))
+		return 0;
+	char *x = so_strdup(loser), *y = so_strdup(winner), *sx = NULL, *sy = NULL;
+	int hit = !x || !y;
+	char *u = hit ? NULL : strtok_r(x, " ", &sx);
+	char *v = hit ? NULL : strtok_r(y, " ", &sy);
+	for (; !hit && (u || v); u = strtok_r(NULL, " ", &sx), v = strtok_r(NULL, " ", &sy))
+		hit = !u || !v || (strcmp(u, v) != 0 && decisive(u, v));
+	free(x);
+	free(y);
+	return hit;
+}
+
+static int loser_word_is_name(const char *lw, const char *ww)
+{
+	(void)ww;
+	return name_or_family(lw);
+}
+
+static int winner_word_has_sibling(const char *lw, const char *ww)
+{
+	(void)lw;
+	return so_name_word_has_sibling(ww);
+}
+
+int so_loses_a_name(const char *loser, const char *winner)
+{
+	return so_differs_where(loser, winner, loser_word_is_name);
+}
+
+int so_disputed_sibling(const char *loser, const char *winner)
+{
+	return so_differs_where(loser, winner, winner_word_has_sibling);
+}
+
+int so_is_common_name(const char *text, size_t len)
+{
+	char *copy = so_malloc(len + 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, text, len);
+	copy[len] = 0;
+	int words = 0, ok = 1;
+	char *save = NULL;
+	for (char *wd = strtok_r(copy, " \n", &save); wd && ok; wd = strtok_r(NULL, " \n", &save))
+		ok = words++ == 0 ? so_is_family_name(wd) : so_is_name_word(wd);
+	free(copy);
+	return ok && words >= 2;
+}
+
+int so_has_sibling_word(const char *text, size_t len)
+{
+	char *copy = strndup(text, len), *save = NULL;
+	int words = 0, sibling = !copy;
+	for (char *wd = copy ? strtok_r(copy, " \n", &save) : NULL; wd && !sibling;
+	     wd = strtok_r(NULL, " \n", &save))
+		sibling = words++ > 0 && so_name_word_has_sibling(wd);
+	free(copy);
+	return sibling;
+}
+
+/* Digits */
+
+char *so_digits_of(const char *s, size_t len)
+{
+	char *d = so_malloc(len + 1), *o = d;
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		if (is_digit(s[i]))
+			*o++ = s[i];
+	*o = 0;
+	return d;
+}
+
+char *so_with_digits(const char *text, size_t len, const char *digits)
+{
+	size_t have = 0, runs = 0;
+	for (size_t i = 0; i < len; i++) {
+		have += is_digit(text[i]);
+		runs += is_digit(text[i]) && (i == 0 || !is_digit(text[i - 1]));
+	}
+	int whole = have != strlen(digits);
+	if (whole && runs != 1)
+		return NULL;
+	struct so_buf b = SO_BUF_INIT(256);
+	int rc = 0;
+	for (size_t i = 0; i < len && rc == 0; i++) {
+		if (!is_digit(text[i]))
+			rc = so_buf_add(&b, &text[i], 1);
+		else if (whole)
+			rc = i == 0 || !is_digit(text[i - 1]) ? so_buf_adds(&b, digits) : 0;
+		else
+			rc = so_buf_add(&b, digits++, 1);
+	}
+	if (rc < 0) {
+		so_buf_release(&b);
+		return NULL;
+	}
+	return so_buf_detach(&b, NULL);
+}
+
+int so_clean_number(const char *text)
+{
+	const char *p = text;
+	while (*p == ' ' || *p == '\n')
+		p++;
+	if (strncmp(p, "Số", strlen("Số")) == 0 || strncmp(p, "số", strlen("số")) == 0)
+		p += strlen("Số");
+	while (*p == ' ' || *p == '\n' || *p == ':')
+		p++;
+	size_t n = 0;
+	while (is_digit(p[n]))
+		n++;
+	if (n == 0 || n > 5)
+		return 0;
+	p += n;
+	while (*p == ' ')
+		p++;
+	if (*p == '/') {
+		p++;
+		while (*p == ' ')
+			p++;
+		for (n = 0; is_digit(p[n]); n++)
+			;
+		if (n != 4)
+			return 0;
+		p += n;
+	}
+	while (*p == ' ' || *p == '\n')
+		p++;
+	return *p == 0;
+}
+
+int so_plausible_date(const char *value, int this_year)
+{
+	int y = atoi(value);
+	return y >= 1850 && y <= this_year;
+}
+
+/* Places and streets */
+
+/* A place's units matched this surely are matched exactly (so_canon's match). */
+#define UNITS_EXACT 0.999
+
+int so_place_canon(const char *place, struct so_canon *out)
+{
+	if (so_normalize(SO_KIND_PLACE, place, NULL, out) < 0)
+		return -1;
+	if (out->value)
+		return 0;
+	so_canon_release(out);
+	struct so_norm_ctx reform = { SO_UNITS_REFORM_DATE };
+	return so_normalize(SO_KIND_PLACE, place, &reform, out);
+}
+
+char *so_street_of(const char *value)
+{
+	static const char *const communes[] = { ", Phường ", ", Xã ", ", Thị trấn " };
+	const char *cut = NULL;
+	for (size_t i = 0; i < SO_ARRAY_SIZE(communes); i++) {
+		const char *p = strstr(value, communes[i]);
+		if (p && (!cut || p < cut))
+			cut = p;
+	}
+	return cut ? strndup(value, (size_t)(cut - value)) : so_strdup("");
+}
+
+char *so_street_key(const char *text)
+{
+	char *k = so_name_key(text, strlen(text), 1);
+	if (k && strncmp(k, "số ", strlen("số ")) == 0)
+		memmove(k, k + strlen("số "), strlen(k) - strlen("số ") + 1);
+	return k;
+}
+
+int so_street_marks_lost(const char *a, const char *b)
+{
+	size_t words = 1, n = 0;
+	for (const char *p = a; *p; p++)
+		words += *p == ' ';
+	const char *e = b;
+	for (; *e && n < words; e++)
+		if (*e == ' ' && ++n == words)
+			break;
+	char *prefix = strndup(b, (size_t)(e - b));
+	char *fa = so_fold(a, NULL), *fb = prefix ? so_fold(prefix, NULL) : NULL;
+	int lost = fa && fb && strcmp(fa, fb) == 0 && strlen(prefix) < strlen(a);
+	free(prefix);
+	free(fa);
+	free(fb);
+	return lost;
+}
+
+int so_has_stray_token(const char *text)
+{
+	char *copy = so_strdup(text), *save = NULL;
+	int stray = 0;
+	for (char *t = copy ? strtok_r(copy, " ,", &save) : NULL; t && !stray;
+	     t = strtok_r(NULL, " ,", &save)) {
+		char *k = so_name_key(t, strlen(t), 1);
+		stray = !k || !k[0];
+		free(k);
+	}
+	free(copy);
+	return stray || !copy;
+}
+
+/* Decisions */
+
+int so_opinions_wanted(enum so_value_rule rule, const char *text)
+{
+	return !(rule == SO_VALUES_SEQUENCED && so_clean_number(text));
+}
+
+int so_opinions_verdict(const char *const *values, size_t n, size_t max, enum so_value_rule rule,
+			int this_year, struct so_verdict *v)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	/* the first two readings giving the same value, in the order they were read */
+	int won = -1, valued = 0;
+	for (size_t j = 1; j < n && won < 0; j++)
+		for (size_t k = 0; k < j && won < 0; k++)
+			if (values[j] && values[k] && strcmp(values[j], values[k]) == 0)
+				won = (int)k;
+	if (won < 0 && n < max)
+		return 1;
+	for (size_t k = 1; k < n; k++)
+		valued |= values[k] != NULL;
+	if (won >= 0 && rule == SO_VALUES_SEQUENCED) {
+		verdict(v, SO_TIER_DISAGREED, SO_APPLY_CAP, won);
+	} else if (won >= 0) {
+		/* agreed when no reading gave another value: readings with none are silent */
+		int dissent = 0;
+		for (size_t k = 0; k < n; k++)
+			dissent |= values[k] && strcmp(values[k], values[won]) != 0;
+		if (dissent)
+			verdict(v, SO_TIER_TIE, SO_APPLY_SET, won);
+		else
+			verdict(v, SO_TIER_AGREED, SO_APPLY_RAISE, won);
+	} else if (valued) {
+		verdict(v, SO_TIER_DISAGREED, SO_APPLY_CAP, 0);
+		int first_ok = values[0] &&
+			       (rule != SO_VALUES_DATED || so_plausible_date(values[0], this_year));
+		for (size_t k = 1; k < n && !first_ok && v->winner == 0; k++)
+			if (values[k])
+				v->winner = (int)k;
+	}
+	return 0;
+}
+
+int so_name_verdict(const char *first, const char *again, const char *third, int ambiguous,
+		    struct so_verdict *v)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	char *a = so_name_key(first, strlen(first), 0), *b = so_name_key(again, strlen(again), 0);
+	char *c = NULL;
+	int rc = a && b ? 0 : -1;
+	int listed = rc == 0 && so_is_common_name(first, strlen(first));
+	int common = listed && !ambiguous;
+	int agree = rc == 0 ? so_names_agree(a, b) : 0;
+	if (rc == 0 && (!agree || !listed)) {
+		if (!third)
+			rc = 1;
+		else if (!(c = so_name_key(third, strlen(third), 0)))
+			rc = -1;
+	}
+	if (rc != 0) {
+		/* out of memory, or the third reading wanted */
+	} else if (agree && common) {
+		/* the evidence in tiers, for the calibration to weigh */
+		int sibling = so_has_sibling_word(first, strlen(first));
+		enum so_tier to = agree == 2 ? SO_TIER_CORROBORATED : SO_TIER_NAME_LETTERS;
+		if (sibling)
+			to = agree == 2 ? SO_TIER_NAME_SIBLING : SO_TIER_NAME_SIBLING_LETTERS;
+		verdict(v, to, SO_APPLY_RAISE, 0);
+	} else if (agree && !listed && so_is_common_name(third, strlen(third)) &&
+		   !so_disputed_sibling(a, c) && so_names_agree(c, a) && so_names_agree(c, b)) {
+		/* read alike but for marks both lost on words that are no names (HOANG, HAI),
+		 * which the third reading gives as a name of common words (HOÀNG, HẢI) */
+		verdict(v, SO_TIER_NAME_MARKS_THIRD, SO_APPLY_SET, 2);
+	} else if (agree) {
+		/* read alike, but not of the common names: an archivist looks */
+		verdict(v, SO_TIER_NAME_UNLISTED, SO_APPLY_CAP, 0);
+	} else {
+		int first_wins = common && strcmp(a, c) == 0;
+		int second_wins = !first_wins && strcmp(b, c) == 0 &&
+				  so_is_common_name(again, strlen(again));
+		/* two of three do not settle a word one mark from another name (Thuỷ / Thuỳ) */
+		first_wins = first_wins && !so_loses_a_name(b, a) && !so_disputed_sibling(b, a);
+		second_wins = second_wins && !so_loses_a_name(a, b) && !so_disputed_sibling(a, b);
+		if (first_wins || second_wins)
+			verdict(v, SO_TIER_NAME_TWO_OF_THREE, SO_APPLY_SET, 0);
+		else
+			verdict(v, SO_TIER_CONTRADICTED, SO_APPLY_CAP, 0);
+		/* the second reading is the better guess when it wins, or when only it is a
+		 * name of common words */
+		if (second_wins || (!first_wins && !listed && so_is_common_name(again, strlen(again))))
+			v->winner = 1;
+	}
+	free(a);
+	free(b);
+	free(c);
+	return rc;
+}
+
+int so_digits_verdict(const char *first, const char *again, const char *third,
+		      struct so_verdict *v, char **better)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	if (better)
+		*better = NULL;
+	char *a = so_digits_of(first, strlen(first)), *b = so_digits_of(again, strlen(again));
+	char *c = NULL;
+	int rc = a && b ? 0 : -1;
+	if (rc == 0 && a[0] && b[0] && strcmp(a, b) == 0) {
+		verdict(v, SO_TIER_AGREED, SO_APPLY_RAISE, 0);
+	} else if (rc == 0 && a[0] && b[0]) {
+		if (!third)
+			rc = 1;
+		else if (!(c = so_digits_of(third, strlen(third))))
+			rc = -1;
+		else if (strcmp(c, a) == 0)
+			verdict(v, SO_TIER_TIE, SO_APPLY_SET, 0);
+		else if (strcmp(c, b) == 0 && better &&
+			 (*better = so_with_digits(first, strlen(first), b)))
+			verdict(v, SO_TIER_TIE, SO_APPLY_SET, 1);
+		else
+			verdict(v, SO_TIER_DISAGREED, SO_APPLY_CAP, 0);
+	}
+	free(a);
+	free(b);
+	free(c);
+	return rc;
+}
+
+enum so_listing so_listed_verdict(const char *field, const char *text, struct so_verdict *v)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	if (!so_text_listed(field, text))
+		return SO_UNLISTED;
+	for (const char *p = text; *p; p++)
+		if (is_digit(*p))
+			return SO_LISTED_DIGITS;
+	verdict(v, SO_TIER_CORROBORATED, SO_APPLY_RAISE, 0);
+	return SO_LISTED;
+}
+
+/* 1 when AGAIN gives the letters and digits of SPELLED, case aside; 0 not; -1 out of memory. */
+static int spelled_alike(const char *spelled, const char *again)
+{
+	char *a = so_name_key(spelled, strlen(spelled), 1);
+	char *b = so_name_key(again, strlen(again), 1);
+	int rc = a && b ? strcmp(a, b) == 0 : -1;
+	free(a);
+	free(b);
+	return rc;
+}
+
+int so_spelled_verdict(const char *spelled, const char *again, struct so_verdict *v)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	int alike = spelled_alike(spelled, again);
+	if (alike == 0)
+		verdict(v, SO_TIER_SPELLED, SO_APPLY_CAP, 0);
+	return alike < 0 ? -1 : 0;
+}
+
+int so_issuer_verdict(const char *spelled, const char *again, struct so_verdict *v)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	int alike = spelled_alike(spelled, again);
+	if (alike < 0)
+		return -1;
+	int digits = 0;
+	for (const char *q = spelled; *q && !digits; q++)
+		digits = is_digit(*q);
+	const char *last = strrchr(spelled, ' ');
+	int short_name = last && strlen(last + 1) <= 2;
+	if (alike)
+		verdict(v, SO_TIER_CORROBORATED, SO_APPLY_SET, 0);
+	else if (!digits && !short_name)
+		verdict(v, SO_TIER_SPELLED, SO_APPLY_SET, 0);
+	else
+		verdict(v, SO_TIER_DISAGREED, SO_APPLY_CAP, 0);
+	return 0;
+}
+
+/* 1 when canonical places A and B name the same commune with the same street. */
+static int same_commune_and_street(const struct so_canon *a, const struct so_canon *b)
+{
+	char *sa = a->value ? so_street_of(a->value) : NULL;
+	char *sb = so_street_of(b->value);
+	char *ka = sa ? so_street_key(sa) : NULL, *kb = sb ? so_street_key(sb) : NULL;
+	int same = a->value && a->code && b->code && strcmp(a->code, b->code) == 0 && ka && kb &&
+		   strcmp(ka, kb) == 0;
+	free(sa);
+	free(sb);
+	free(ka);
+	free(kb);
+	return same;
+}
+
+int so_place_verdict(const struct so_canon *a, const char *again, double conf,
+		     struct so_verdict *v)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	struct so_canon b;
+	if (!a->value || a->problem) {
+		/* no unit found, or not surely: abroad, or a unit misread. The second model's
+		 * reading, when it names its units exactly, is the better guess; it confirms the
+		 * first when both name the same commune with the same street. */
+		if (!again)
+			return 1;
+		verdict(v, SO_TIER_CONTRADICTED, SO_APPLY_CAP, 0);
+		if (so_place_canon(again, &b) < 0)
+			return -1;
+		if (b.value && !b.problem && b.match >= UNITS_EXACT && !so_has_stray_token(b.value)) {
+			if (same_commune_and_street(a, &b))
+				verdict(v, SO_TIER_CORROBORATED, SO_APPLY_SET, 1);
+			v->winner = 1;
+		}
+		so_canon_release(&b);
+		return 0;
+	}
+	if (a->verified || conf >= so_tier_conf(SO_TIER_CORROBORATED))
+		return 0;
+	char *street = so_street_of(a->value);
+	if (!street)
+		return -1;
+	int rc = 0;
+	if (street[0] && a->match < UNITS_EXACT) {
+		/* a street before units matched inexactly is not corroborated */
+	} else if (!again) {
+		rc = 1;
+	} else if (street[0] && !so_has_stray_token(street)) {
+		char *ka = so_street_key(street), *kb = so_street_key(again);
+		size_t la = ka ? strlen(ka) : 0;
+		if (!ka || !kb)
+			rc = -1;
+		else if (la && strncmp(ka, kb, la) == 0 && (kb[la] == ' ' || !kb[la]))
+			verdict(v, SO_TIER_CORROBORATED, SO_APPLY_SET, 0);
+		else if (la && so_street_marks_lost(ka, kb))
+			verdict(v, SO_TIER_STREET_LETTERS, SO_APPLY_RAISE, 0);
+		free(ka);
+		free(kb);
+	} else if (so_place_canon(again, &b) < 0) {
+		rc = -1;
+	} else {
+		if (b.value && !b.problem && strcmp(a->value, b.value) == 0 && b.code && a->code &&
+		    strcmp(a->code, b.code) == 0)
+			verdict(v, SO_TIER_CORROBORATED, SO_APPLY_SET, 0);
+		so_canon_release(&b);
+	}
+	free(street);
+	return rc;
+}
