@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch/progress.h"
 #include "batch/stage.h"
 #include "batch/store.h"
 #include "cli/cli.h"
@@ -43,7 +44,7 @@ static void tick(void *ctx)
 {
 	struct run *r = ctx;
 	if (so_ocr_watch(r->store, (int)r->timeout) < 0)
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 	struct so_stage_counts c;
 	if (so_unit_counts(r->store, SO_OCR_STAGE, &c) == 0)
 		so_progress_update(&r->progress, c.done, c.failed,
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
 	}
 	so_signals_install();
 	if (so_store_open(run.batch, 0, &run.store) < 0 || so_ocr_seed(run.store) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 		goto done;
 	}
@@ -121,7 +122,7 @@ int main(int argc, char **argv)
 		sqlite3_reset(st);
 	struct so_stage_counts c;
 	if (so_unit_counts(run.store, SO_OCR_STAGE, &c) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 		goto done;
 	}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch/progress.h"
 #include "batch/stage.h"
 #include "batch/store.h"
 #include "cli/cli.h"
@@ -91,18 +92,18 @@ int main(int argc, char **argv)
 		so_cli_usage_error("--batch DIR is required");
 		goto done;
 	}
-	if (specs.n && so_bookspecs_finish(&specs) < 0)
+	if (specs.n && so_cli_bookspecs_finish(&specs) < 0)
 		goto done;
 
 	so_signals_install();
 	if (so_store_open(run.batch, specs.n > 0, &run.store) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 		goto done;
 	}
 	int failures = 0;
 	if (so_scan_register(run.store, &specs, &failures) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 		goto done;
 	}
@@ -114,7 +115,7 @@ int main(int argc, char **argv)
 
 	struct so_scan_totals t;
 	if (so_scan_totals(run.store, &t) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 		goto done;
 	}

@@ -4,8 +4,11 @@
 #include <string.h>
 
 #include "base/array.h"
+#include "base/log.h"
 #include "base/util.h"
+#include "batch/progress.h"
 #include "batch/stage.h"
+#include "batch/workers.h"
 #include "check/records.h"
 #include "check/rules.h"
 #include "cli/cli.h"
@@ -627,7 +630,7 @@ static int worker_run(const char *batch_dir, const char *stage,
 	struct worker w = { 0 };
 	if (so_store_open(batch_dir, 0, &w.s) < 0 ||
 	    (strcmp(stage, SO_VALIDATE_STAGE) == 0 && index_open(&w) < 0)) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		so_store_close(w.s);
 		if (w.index)
 			sqlite3_close(w.index);
@@ -730,7 +733,7 @@ int so_records_main(const struct so_records_command *cmd, int argc, char **argv)
 	if (so_store_open(run.batch, 0, &run.store) < 0 ||
 	    records_seed(run.store, cmd->stage) < 0 ||
 	    (again && so_unit_redo_all(run.store, cmd->stage) < 0)) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 		goto done;
 	}

@@ -11,9 +11,11 @@
 
 #include "base/array.h"
 #include "base/fault.h"
+#include "base/log.h"
 #include "base/util.h"
+#include "batch/progress.h"
 #include "batch/stage.h"
-#include "cli/cli.h"
+#include "batch/workers.h"
 #include "read/ocr.h"
 #include "read/recognize.h"
 #include "read/table.h"
@@ -1649,7 +1651,7 @@ finish:
 			so_store_rollback(w->s);
 			r = -1;
 		} else {
-			so_cli_msg("'%s' page %d: failed: %s", file.name, page.page_index + 1, why);
+			so_log_msg("'%s' page %d: failed: %s", file.name, page.page_index + 1, why);
 		}
 	}
 	pending_release(&pending);
@@ -1668,7 +1670,7 @@ int so_ocr_worker(const char *batch_dir, const char *lang)
 	struct worker w = { 0 };
 	int code = SO_EXIT_ENV;
 	if (so_store_open(batch_dir, 0, &w.s) < 0 || so_recognizer_new(lang, &w.rec) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 	} else {
 		so_progress_init(&w.progress, SO_OCR_STAGE, "pages");
 		code = so_stage_work(w.s, SO_OCR_STAGE, ocr_unit, &w);
@@ -1709,7 +1711,7 @@ int so_ocr_watch(struct so_store *s, int timeout)
 		if (so_unit_crashed(s, SO_OCR_STAGE, pids[i], reason) < 0)
 			return -1;
 		kill((pid_t)pids[i], SIGKILL);
-		so_cli_msg("a page took longer than %d s: its worker was stopped", timeout);
+		so_log_msg("a page took longer than %d s: its worker was stopped", timeout);
 	}
 	return n;
 }
