@@ -1,6 +1,5 @@
 /* The one main of the unit stages (see stagemain.h). */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "batch/stage.h"
 #include "cli/cli.h"
