@@ -34,27 +34,27 @@ static const char usage[] =
 static void moj_problem(void *ctx, const char *message)
 {
 	(void)ctx;
-	so_cli_msg("%s", message);
+	so_log_msg("%s", message);
 }
 
 static int export_moj(const char *batch, const char *out, int all)
 {
 	struct so_store *s = NULL;
 	if (so_store_open(batch, 0, &s) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
 	struct so_moj_options o = { .out = out, .all = all, .problem = moj_problem };
 	struct so_moj_result r;
 	int code = SO_EXIT_OK;
 	if (so_moj_export(s, &o, &r) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 	} else {
-		so_cli_msg("%ld books, %ld records, %ld PDFs written to %s", r.books, r.records,
+		so_log_msg("%ld books, %ld records, %ld PDFs written to %s", r.books, r.records,
 			   r.pdfs, out);
 		if (r.missing) {
-			so_cli_msg("%ld entries have no PDF (the reason is in their row)", r.missing);
+			so_log_msg("%ld entries have no PDF (the reason is in their row)", r.missing);
 			code = SO_EXIT_PARTIAL;
 		}
 	}
@@ -111,14 +111,14 @@ int main(int argc, char **argv)
 
 	struct so_store *s = NULL;
 	if (so_store_open(batch, 0, &s) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
 	struct so_atomic a = { 0 };
 	FILE *stream = stdout;
 	if (out) {
 		if (so_atomic_open(&a, out) < 0) {
-			so_cli_err("%s", so_errmsg());
+			so_log_err("%s", so_errmsg());
 			so_store_close(s);
 			return SO_EXIT_ENV;
 		}
@@ -127,19 +127,19 @@ int main(int argc, char **argv)
 	long n = so_export(s, f, stream);
 	int code = SO_EXIT_OK;
 	if (n < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 		if (out)
 			so_atomic_abort(&a);
 	} else if (out && so_atomic_commit(&a) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 	} else if (!out && (fflush(stdout) != 0 || ferror(stdout))) {
-		so_cli_err("cannot write the export to stdout");
+		so_log_err("cannot write the export to stdout");
 		code = SO_EXIT_ENV;
 	}
 	if (code == SO_EXIT_OK)
-		so_cli_msg("%ld records exported%s%s", n, out ? " to " : "", out ? out : "");
+		so_log_msg("%ld records exported%s%s", n, out ? " to " : "", out ? out : "");
 	so_store_close(s);
 	return code;
 }

@@ -1,7 +1,10 @@
 /* sohoa-normalize: canonical values over a batch, book by book (see lib/check/records.h). */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "check/records.h"
+#include "cli/cli.h"
+#include "cli/stagemain.h"
 
 static const char usage[] =
 	"usage: sohoa normalize --batch DIR [--jobs N] [--again]\n"
@@ -18,21 +21,49 @@ static const char usage[] =
 	"Exit: 0 done; 1 usage; 3 configuration or environment error; 130/143 interrupted\n"
 	"after a clean stop.\n";
 
-static void summary(struct so_store *s)
+struct normalize_settings {
+	int again;           /* --again */
+	const char *index;   /* --index: taken as validate takes it, and not used */
+};
+
+static const struct so_stage_option options[] = {
+	{ "again", no_argument, so_stage_take_flag, offsetof(struct normalize_settings, again), 0, 0 },
+	{ "index", required_argument, so_stage_take_text, offsetof(struct normalize_settings, index),
+	  0, 0 },
+	{ NULL, 0, NULL, 0, 0, 0 },
+};
+
+static int seed(struct so_stage_run *r)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT count(*), count(value) FROM fields "
-					    "WHERE raw IS NOT NULL");
+	const struct normalize_settings *set = r->settings;
+	return so_records_seed(r->store, SO_NORMALIZE_STAGE, set->again);
+}
+
+static int work(const struct so_stage_run *r)
+{
+	return so_normalize_worker(r->batch);
+}
+
+/* How many fields read have a canonical value; the exit code is the workers'. */
+static int summary(struct so_stage_run *r, int code)
+{
+	sqlite3_stmt *st = so_store_stmt(r->store, "SELECT count(*), count(value) FROM fields "
+						   "WHERE raw IS NOT NULL");
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		printf("normalize: %lld of %lld fields read have a canonical value\n",
 		       (long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 0));
 	if (st)
 		sqlite3_reset(st);
+	return code;
 }
+
+static const struct so_stage_def normalize_stage = {
+	.program = "sohoa-normalize", .stage = SO_NORMALIZE_STAGE, .unit = "books", .usage = usage,
+	.options = options, .seed = seed, .work = work, .summary = summary,
+};
 
 int main(int argc, char **argv)
 {
-	static const struct so_records_command cmd = {
-		"sohoa-normalize", SO_NORMALIZE_STAGE, usage, so_normalize_worker, summary,
-	};
-	return so_records_main(&cmd, argc, argv);
+	struct normalize_settings set = { 0 };
+	return so_stage_main(&normalize_stage, &set, argc, argv);
 }

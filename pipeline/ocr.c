@@ -1,12 +1,12 @@
 /* sohoa-ocr: find the table of every prepared page and read its entries (see lib/read/ocr.h). */
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "batch/stage.h"
 #include "batch/store.h"
 #include "batch/units.h"
 #include "cli/cli.h"
+#include "cli/stagemain.h"
 #include "read/ocr.h"
 
 static const char usage[] =
@@ -26,112 +26,66 @@ static const char usage[] =
 	"Exit: 0 all pages read; 1 usage; 2 some pages failed (recorded with their reason);\n"
 	"3 configuration or environment error; 130/143 interrupted after a clean stop.\n";
 
-struct run {
-	const char *batch;
-	const char *lang;
-	long timeout;
-	struct so_store *store;
-	struct so_progress progress;
+struct ocr_settings {
+	long timeout;        /* --page-timeout */
+	const char *lang;    /* --lang */
 };
 
-static int worker(void *ctx)
+static const struct so_stage_option options[] = {
+	{ "page-timeout", required_argument, so_stage_take_number,
+	  offsetof(struct ocr_settings, timeout), 5, 86400 },
+	{ "lang", required_argument, so_stage_take_text, offsetof(struct ocr_settings, lang), 0, 0 },
+	{ NULL, 0, NULL, 0, 0, 0 },
+};
+
+static int seed(struct so_stage_run *r)
 {
-	struct run *r = ctx;
-	return so_ocr_worker(r->batch, r->lang);
+	return so_ocr_seed(r->store) < 0 ? -1 : 0;
 }
 
-static void tick(void *ctx)
+static int work(const struct so_stage_run *r)
 {
-	struct run *r = ctx;
-	if (so_ocr_watch(r->store, (int)r->timeout) < 0)
-		so_cli_err("%s", so_errmsg());
-	struct so_stage_counts c;
-	if (so_unit_counts(r->store, SO_OCR_STAGE, &c) == 0)
-		so_progress_update(&r->progress, c.done, c.failed,
-				   c.pending + c.running + c.done + c.failed);
+	const struct ocr_settings *set = r->settings;
+	return so_ocr_worker(r->batch, set->lang);
 }
 
-int main(int argc, char **argv)
+/* The watchdog: a page past its time has its worker stopped. */
+static void tick(struct so_stage_run *r)
 {
-	so_cli_single_threaded(argv);
-	so_cli_init("sohoa-ocr");
-	static const struct option options[] = {
-		{ "batch", required_argument, NULL, 'b' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "page-timeout", required_argument, NULL, 't' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct run run = { .lang = "vie", .timeout = SO_OCR_TIMEOUT_DEFAULT };
-	long jobs = so_cores();
-	int opt, code = SO_EXIT_USAGE;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (opt) {
-		case 'b':
-			run.batch = optarg;
-			break;
-		case 'j':
-			if (so_cli_number("jobs", optarg, 1, 256, &jobs) < 0)
-				goto done;
-			break;
-		case 't':
-			if (so_cli_number("page-timeout", optarg, 5, 86400, &run.timeout) < 0)
-				goto done;
-			break;
-		case 'l':
-			run.lang = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			code = SO_EXIT_OK;
-			goto done;
-		case 'V':
-			code = so_cli_version();
-			goto done;
-		default:
-			so_cli_bad_option();
-			goto done;
-		}
-	}
-	if (optind < argc) {
-		so_cli_usage_error("unexpected argument '%s'", argv[optind]);
-		goto done;
-	}
-	if (!run.batch) {
-		so_cli_usage_error("--batch DIR is required");
-		goto done;
-	}
-	so_signals_install();
-	if (so_store_open(run.batch, 0, &run.store) < 0 || so_ocr_seed(run.store) < 0) {
-		so_cli_err("%s", so_errmsg());
-		code = SO_EXIT_ENV;
-		goto done;
-	}
-	so_progress_init(&run.progress, SO_OCR_STAGE, "pages");
-	struct so_supervisor sv = { .store = run.store, .stage = SO_OCR_STAGE, .jobs = jobs,
-				    .work = worker, .tick = tick, .ctx = &run };
-	code = so_stage_supervise(&sv);
-	so_progress_end(&run.progress);
+	const struct ocr_settings *set = r->settings;
+	if (so_ocr_watch(r->store, (int)set->timeout) < 0)
+		so_log_err("%s", so_errmsg());
+}
+
+static int summary(struct so_stage_run *r, int code)
+{
 	sqlite3_int64 records = 0;
-	sqlite3_stmt *st = so_store_stmt(run.store, "SELECT count(*) FROM records");
+	sqlite3_stmt *st = so_store_stmt(r->store, "SELECT count(*) FROM records");
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		records = sqlite3_column_int64(st, 0);
 	if (st)
 		sqlite3_reset(st);
 	struct so_stage_counts c;
-	if (so_unit_counts(run.store, SO_OCR_STAGE, &c) < 0) {
-		so_cli_err("%s", so_errmsg());
-		code = SO_EXIT_ENV;
-		goto done;
+	if (so_unit_counts(r->store, SO_OCR_STAGE, &c) < 0) {
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
 	}
 	printf("ocr: %lld pages read, %lld failed, %lld pending; %lld records in the batch\n",
 	       (long long)c.done, (long long)c.failed, (long long)(c.pending + c.running),
 	       (long long)records);
 	if (code == SO_EXIT_OK && c.failed)
 		code = SO_EXIT_PARTIAL;
-done:
-	so_store_close(run.store);
 	return code;
+}
+
+static const struct so_stage_def ocr_stage = {
+	.program = "sohoa-ocr", .stage = SO_OCR_STAGE, .unit = "pages", .usage = usage,
+	.options = options, .single_threaded = 1, .seed = seed, .work = work, .tick = tick,
+	.summary = summary,
+};
+
+int main(int argc, char **argv)
+{
+	struct ocr_settings set = { .timeout = SO_OCR_TIMEOUT_DEFAULT, .lang = "vie" };
+	return so_stage_main(&ocr_stage, &set, argc, argv);
 }

@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	struct so_registry *r = NULL;
 	if (so_registry_start(&o, &r) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
 	char host[64];

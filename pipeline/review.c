@@ -125,7 +125,7 @@ static struct so_store *open_store(const char *batch)
 {
 	struct so_store *s = NULL;
 	if (so_store_open(batch, 0, &s) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		return NULL;
 	}
 	return s;
@@ -163,7 +163,7 @@ static int cmd_list(const struct args *a)
 	json_t *q = so_review_queue(s, &f);
 	int code = SO_EXIT_OK;
 	if (!q) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 	} else if (a->json) {
 		dump(q);
@@ -254,7 +254,7 @@ static int cmd_show(const struct args *a)
 	json_t *r = so_review_record(s, id, &f);
 	int code = SO_EXIT_OK;
 	if (!r) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_PARTIAL;
 	} else if (a->json) {
 		dump(r);
@@ -326,10 +326,10 @@ static int cmd_change(const char *cmd, const struct args *a)
 		so_record_status(s, id, status, sizeof(status));
 		printf("record %lld: %s, version %d\n", (long long)id, status, nv);
 	} else if (r < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 	} else {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_PARTIAL;
 	}
 	so_store_close(s);
@@ -385,7 +385,7 @@ static int cmd_user(const struct args *a)
 		size_t i;
 		json_t *u;
 		if (!l) {
-			so_cli_err("%s", so_errmsg());
+			so_log_err("%s", so_errmsg());
 			code = SO_EXIT_ENV;
 		}
 		json_array_foreach(l, i, u)
@@ -397,10 +397,10 @@ static int cmd_user(const struct args *a)
 	} else if (strcmp(what, "remove") == 0) {
 		int r = so_reviewer_remove(s, a->pos[1]);
 		if (r < 0) {
-			so_cli_err("%s", so_errmsg());
+			so_log_err("%s", so_errmsg());
 			code = SO_EXIT_ENV;
 		} else if (r == 0) {
-			so_cli_err("no reviewer '%s'", a->pos[1]);
+			so_log_err("no reviewer '%s'", a->pos[1]);
 			code = SO_EXIT_PARTIAL;
 		} else {
 			printf("reviewer %s removed\n", a->pos[1]);
@@ -408,14 +408,14 @@ static int cmd_user(const struct args *a)
 	} else {
 		char pw[1100], again[1100];
 		if (read_secret("password: ", pw, sizeof(pw)) < 0) {
-			so_cli_err("no password on standard input (one line)");
+			so_log_err("no password on standard input (one line)");
 			code = SO_EXIT_USAGE;
 		} else if (isatty(STDIN_FILENO) &&
 			   (read_secret("again: ", again, sizeof(again)) < 0 || strcmp(pw, again))) {
-			so_cli_err("the two passwords differ");
+			so_log_err("the two passwords differ");
 			code = SO_EXIT_USAGE;
 		} else if (so_reviewer_add(s, a->pos[1], pw, a->replace) < 0) {
-			so_cli_err("%s", so_errmsg());
+			so_log_err("%s", so_errmsg());
 			code = SO_EXIT_PARTIAL;
 		} else {
 			printf("reviewer %s %s\n", a->pos[1], a->replace ? "set" : "added");
@@ -449,7 +449,7 @@ int main(int argc, char **argv)
 		struct so_review_serve_options o = { a.batch, a.listen, a.ttl, stdout };
 		int code = so_review_serve(&o);
 		if (code == SO_EXIT_ENV)
-			so_cli_err("%s", so_errmsg());
+			so_log_err("%s", so_errmsg());
 		return code;
 	}
 	if (strcmp(cmd, "list") == 0)

@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 		size_t size = 0;
 		switch (opt) {
 		case SO_OPT_MANIFEST:
-			if (so_manifest_read(optarg, &specs, &o.sync) < 0)
+			if (so_cli_manifest(optarg, &specs, &o.sync) < 0)
 				goto done;
 			continue;
 		case SO_OPT_BATCH: o.batch = optarg; continue;
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 		so_cli_usage_error("--batch DIR is required");
 		goto done;
 	}
-	if (specs.n && so_bookspecs_finish(&specs) < 0)
+	if (specs.n && so_cli_bookspecs_finish(&specs) < 0)
 		goto done;
 	/* the options win over the manifest */
 	char *fields[5][2] = { { o.sync.endpoint, given.endpoint }, { o.sync.token_file, given.token_file },

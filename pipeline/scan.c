@@ -1,11 +1,8 @@
 /* sohoa-scan: register books and scan files, prepare every page (see lib/ingest/scan.h). */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "batch/stage.h"
-#include "batch/store.h"
 #include "cli/cli.h"
+#include "cli/stagemain.h"
 #include "ingest/scan.h"
 
 static const char usage[] =
@@ -25,98 +22,40 @@ static const char usage[] =
 	"Exit: 0 all pages done; 1 usage; 2 some files or pages failed (recorded, see 'sohoa\n"
 	"status'); 3 configuration or environment error; 130/143 interrupted after a clean stop.\n";
 
-struct run {
-	const char *batch;
-	struct so_store *store;
-	struct so_progress progress;
+struct scan_settings {
+	int failures;        /* files that could not be registered */
 };
 
-static int worker(void *ctx)
+static int seed(struct so_stage_run *r)
 {
-	struct run *r = ctx;
+	struct scan_settings *set = r->settings;
+	return so_scan_register(r->store, &r->specs, &set->failures);
+}
+
+static int work(const struct so_stage_run *r)
+{
 	return so_scan_worker(r->batch);
 }
 
-static void tick(void *ctx)
+/* Pages, counted as read from the files (a file's pages are known once it is opened). */
+static int count(struct so_stage_run *r, int64_t *done, int64_t *failed, int64_t *total)
 {
-	struct run *r = ctx;
 	struct so_scan_totals t;
-	if (so_scan_totals(r->store, &t) == 0)
-		so_progress_update(&r->progress, t.pages - t.failed - t.rejected,
-				   t.failed + t.rejected, t.pages_expected);
+	if (so_scan_totals(r->store, &t) < 0)
+		return -1;
+	*done = t.pages - t.failed - t.rejected;
+	*failed = t.failed + t.rejected;
+	*total = t.pages_expected;
+	return 0;
 }
 
-int main(int argc, char **argv)
+static int summary(struct so_stage_run *r, int code)
 {
-	so_cli_init("sohoa-scan");
-	static const struct option options[] = {
-		{ "batch", required_argument, NULL, SO_OPT_BATCH },
-		{ "jobs", required_argument, NULL, SO_OPT_JOBS },
-		{ "help", no_argument, NULL, SO_OPT_HELP },
-		{ "version", no_argument, NULL, SO_OPT_VERSION },
-		SO_BOOKSPEC_LONG_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct so_bookspecs specs = { 0 };
-	struct run run = { 0 };
-	long jobs = so_cores();
-	int opt, code = SO_EXIT_USAGE;
-	while ((opt = getopt_long(argc, argv, "-", options, NULL)) != -1) {
-		int taken = so_bookspecs_option(&specs, opt, optarg);
-		if (taken < 0)
-			goto done;
-		if (taken)
-			continue;
-		switch (opt) {
-		case SO_OPT_BATCH:
-			run.batch = optarg;
-			break;
-		case SO_OPT_JOBS:
-			if (so_cli_number("jobs", optarg, 1, 256, &jobs) < 0)
-				goto done;
-			break;
-		case SO_OPT_HELP:
-			fputs(usage, stdout);
-			code = SO_EXIT_OK;
-			goto done;
-		case SO_OPT_VERSION:
-			code = so_cli_version();
-			goto done;
-		default:
-			so_cli_bad_option();
-			goto done;
-		}
-	}
-	if (!run.batch) {
-		so_cli_usage_error("--batch DIR is required");
-		goto done;
-	}
-	if (specs.n && so_bookspecs_finish(&specs) < 0)
-		goto done;
-
-	so_signals_install();
-	if (so_store_open(run.batch, specs.n > 0, &run.store) < 0) {
-		so_cli_err("%s", so_errmsg());
-		code = SO_EXIT_ENV;
-		goto done;
-	}
-	int failures = 0;
-	if (so_scan_register(run.store, &specs, &failures) < 0) {
-		so_cli_err("%s", so_errmsg());
-		code = SO_EXIT_ENV;
-		goto done;
-	}
-	so_progress_init(&run.progress, SO_SCAN_STAGE, "pages");
-	struct so_supervisor sv = { .store = run.store, .stage = SO_SCAN_STAGE, .jobs = jobs,
-				    .work = worker, .tick = tick, .ctx = &run };
-	code = so_stage_supervise(&sv);
-	so_progress_end(&run.progress);
-
+	const struct scan_settings *set = r->settings;
 	struct so_scan_totals t;
-	if (so_scan_totals(run.store, &t) < 0) {
-		so_cli_err("%s", so_errmsg());
-		code = SO_EXIT_ENV;
-		goto done;
+	if (so_scan_totals(r->store, &t) < 0) {
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
 	}
 	printf("scan: %lld files (%lld failed, %lld duplicate), %lld of %lld pages read: "
 	       "%lld prepared, %lld blank, %lld rejected, %lld failed, %lld duplicate\n",
@@ -124,10 +63,18 @@ int main(int argc, char **argv)
 	       (long long)t.pages, (long long)t.pages_expected, (long long)t.prepared,
 	       (long long)t.blank, (long long)t.rejected, (long long)t.failed,
 	       (long long)t.duplicate);
-	if (code == SO_EXIT_OK && (failures || t.files_failed || t.failed || t.rejected))
+	if (code == SO_EXIT_OK && (set->failures || t.files_failed || t.failed || t.rejected))
 		code = SO_EXIT_PARTIAL;
-done:
-	so_store_close(run.store);
-	so_bookspecs_release(&specs);
 	return code;
+}
+
+static const struct so_stage_def scan_stage = {
+	.program = "sohoa-scan", .stage = SO_SCAN_STAGE, .unit = "pages", .usage = usage,
+	.bookspecs = 1, .seed = seed, .work = work, .count = count, .summary = summary,
+};
+
+int main(int argc, char **argv)
+{
+	struct scan_settings set = { 0 };
+	return so_stage_main(&scan_stage, &set, argc, argv);
 }

@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 			snprintf(path, sizeof(path), "%s/%s", self, name);
 			if (access(path, X_OK) == 0) {
 				execv(path, argv + 1);
-				so_cli_err("cannot run '%s': %s", path, strerror(errno));
+				so_log_err("cannot run '%s': %s", path, strerror(errno));
 				return SO_EXIT_ENV;
 			}
 		}
@@ -73,6 +73,6 @@ int main(int argc, char **argv)
 	execvp(name, argv + 1);
 	if (errno == ENOENT)
 		return so_cli_usage_error("'%s' is not a stage of this sohoa (no %s)", stage, name);
-	so_cli_err("cannot run '%s': %s", name, strerror(errno));
+	so_log_err("cannot run '%s': %s", name, strerror(errno));
 	return SO_EXIT_ENV;
 }

@@ -127,13 +127,13 @@ int main(int argc, char **argv)
 
 	struct so_store *s = NULL;
 	if (so_store_open(batch, 0, &s) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
 	int code = SO_EXIT_OK;
 	json_t *sum = so_batch_summary(s);
 	if (!sum) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		code = SO_EXIT_ENV;
 		goto out;
 	}
@@ -145,15 +145,15 @@ int main(int argc, char **argv)
 		print_text(sum);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		so_cli_err("cannot write to stdout");
+		so_log_err("cannot write to stdout");
 		code = SO_EXIT_ENV;
 	}
 	if (report) {
 		if (so_report_save(sum, report) < 0) {
-			so_cli_err("%s", so_errmsg());
+			so_log_err("%s", so_errmsg());
 			code = SO_EXIT_ENV;
 		} else {
-			so_cli_msg("report written to %s", report);
+			so_log_msg("report written to %s", report);
 		}
 	}
 out:

@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 
 	struct so_store *s = NULL;
 	if (so_store_open(batch, 0, &s) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
 	so_signals_install();
@@ -126,9 +126,9 @@ int main(int argc, char **argv)
 		return so_cli_usage_error("%s", so_errmsg());
 	}
 	if (r.fatal[0])
-		so_cli_err("%s", r.fatal);
+		so_log_err("%s", r.fatal);
 	else if (code == SO_EXIT_ENV)
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 	printf("sync: %lld delivered (%lld created, %lld already there), %lld back to review "
 	       "(%lld conflicts, %lld refused, %lld held), %lld left queued; %lld requests, "
 	       "%lld retries, %.1f s\n",

@@ -1,7 +1,10 @@
 /* sohoa-validate: the rule catalogue over a batch, book by book (see lib/check/records.h). */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "check/records.h"
+#include "cli/cli.h"
+#include "cli/stagemain.h"
 
 static const char usage[] =
 	"usage: sohoa validate --batch DIR [--jobs N] [--again] [--index FILE]\n"
@@ -20,22 +23,51 @@ static const char usage[] =
 	"Exit: 0 done; 1 usage; 3 configuration or environment error; 130/143 interrupted\n"
 	"after a clean stop.\n";
 
-static void summary(struct so_store *s)
+struct validate_settings {
+	int again;           /* --again */
+	const char *index;   /* --index: the workers open it */
+};
+
+static const struct so_stage_option options[] = {
+	{ "again", no_argument, so_stage_take_flag, offsetof(struct validate_settings, again), 0, 0 },
+	{ "index", required_argument, so_stage_take_text, offsetof(struct validate_settings, index),
+	  0, 0 },
+	{ NULL, 0, NULL, 0, 0, 0 },
+};
+
+static int seed(struct so_stage_run *r)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT status, count(*) FROM records "
-					    "GROUP BY status ORDER BY status");
+	const struct validate_settings *set = r->settings;
+	return so_records_seed(r->store, SO_VALIDATE_STAGE, set->again);
+}
+
+static int work(const struct so_stage_run *r)
+{
+	const struct validate_settings *set = r->settings;
+	return so_validate_worker(r->batch, set->index);
+}
+
+/* The records by status; the exit code is the workers'. */
+static int summary(struct so_stage_run *r, int code)
+{
+	sqlite3_stmt *st = so_store_stmt(r->store, "SELECT status, count(*) FROM records "
+						   "GROUP BY status ORDER BY status");
 	printf("validate:");
 	while (st && sqlite3_step(st) == SQLITE_ROW)
 		printf(" %lld %s", (long long)sqlite3_column_int64(st, 1), sqlite3_column_text(st, 0));
 	if (st)
 		sqlite3_reset(st);
 	printf("\n");
+	return code;
 }
+
+static const struct so_stage_def validate_stage = {
+	.program = "sohoa-validate", .stage = SO_VALIDATE_STAGE, .unit = "books", .usage = usage,
+	.options = options, .seed = seed, .work = work, .summary = summary,
+};
 
 int main(int argc, char **argv)
 {
-	static const struct so_records_command cmd = {
-		"sohoa-validate", SO_VALIDATE_STAGE, usage, so_validate_worker, summary,
-	};
-	return so_records_main(&cmd, argc, argv);
+	struct validate_settings set = { 0 };
+	return so_stage_main(&validate_stage, &set, argc, argv);
 }

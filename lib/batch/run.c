@@ -13,10 +13,13 @@
 #include <unistd.h>
 
 #include "base/array.h"
+#include "base/log.h"
 #include "base/util.h"
+#include "batch/manifest.h"
 #include "batch/report.h"
 #include "batch/run.h"
 #include "batch/store.h"
+#include "batch/workers.h"
 
 /* Takes the lock of the batch: 0 held (keep *FD open for the run), 1 another run holds it
  * (the error says which process), -1 error. */
@@ -76,7 +79,7 @@ static int stage_run(const char *bin_dir, char **argv)
 	fflush(stderr);
 	pid_t parent = getpid(), pid = fork();
 	if (pid < 0) {
-		so_cli_err("cannot start %s: %s", argv[0], strerror(errno));
+		so_log_err("cannot start %s: %s", argv[0], strerror(errno));
 		free(exe);
 		return SO_EXIT_ENV;
 	}
@@ -89,7 +92,7 @@ static int stage_run(const char *bin_dir, char **argv)
 			execv(exe, argv);
 		else
 			execvp(argv[0], argv);
-		fprintf(stderr, "%s: cannot run %s: %s\n", so_cli_name(), argv[0], strerror(errno));
+		fprintf(stderr, "%s: cannot run %s: %s\n", so_log_name(), argv[0], strerror(errno));
 		_exit(SO_EXIT_ENV);
 	}
 	free(exe);
@@ -99,7 +102,7 @@ static int stage_run(const char *bin_dir, char **argv)
 		if (got == pid)
 			break;
 		if (got < 0 && errno != EINTR) {
-			so_cli_err("lost %s: %s", argv[0], strerror(errno));
+			so_log_err("lost %s: %s", argv[0], strerror(errno));
 			return SO_EXIT_ENV;
 		}
 		int sig = so_signal_received();
@@ -113,7 +116,7 @@ static int stage_run(const char *bin_dir, char **argv)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	so_cli_err("%s was killed by signal %d (%s)", argv[0], sig, strsignal(sig));
+	so_log_err("%s was killed by signal %d (%s)", argv[0], sig, strsignal(sig));
 	return 128 + sig;
 }
 
@@ -220,26 +223,26 @@ static void finish(const struct so_run_options *o, double started, int code)
 	char took[32];
 	duration(so_monotonic() - started, took, sizeof(took));
 	if (so_store_open(o->batch, 0, &s) < 0) {
-		so_cli_msg("stopped after %s; the batch has no store yet", took);
+		so_log_msg("stopped after %s; the batch has no store yet", took);
 		return;
 	}
 	json_t *sum = so_batch_summary(s);
 	so_store_close(s);
 	if (!sum) {
-		so_cli_err("cannot read the batch's summary: %s", so_errmsg());
+		so_log_err("cannot read the batch's summary: %s", so_errmsg());
 		return;
 	}
 	const char *how = code == SO_EXIT_OK ? "done" : code == SO_EXIT_PARTIAL ? "done, with failures"
 			: code == SO_EXIT_SIGINT || code == SO_EXIT_SIGTERM ? "stopped"
 									     : "stopped by an error";
-	so_cli_msg("night %s in %s", how, took);
-	so_cli_msg("pages: %lld in, %lld done (%lld prepared, %lld blank), %lld failed, %lld pending",
+	so_log_msg("night %s in %s", how, took);
+	so_log_msg("pages: %lld in, %lld done (%lld prepared, %lld blank), %lld failed, %lld pending",
 		   summary_count(sum, "pages", NULL, "in"), summary_count(sum, "pages", NULL, "done"),
 		   summary_count(sum, "pages", "by_state", "prepared"),
 		   summary_count(sum, "pages", "by_state", "blank"),
 		   summary_count(sum, "pages", NULL, "failed"),
 		   summary_count(sum, "pages", NULL, "pending"));
-	so_cli_msg("records: %lld — %lld not judged yet, %lld valid, %lld need review, %lld "
+	so_log_msg("records: %lld — %lld not judged yet, %lld valid, %lld need review, %lld "
 		   "approved, %lld rejected, %lld synced", summary_count(sum, "records", NULL, "total"),
 		   summary_count(sum, "records", "by_status", "extracted"),
 		   summary_count(sum, "records", "by_status", "valid"),
@@ -248,23 +251,23 @@ static void finish(const struct so_run_options *o, double started, int code)
 		   summary_count(sum, "records", "by_status", "rejected"),
 		   summary_count(sum, "records", "by_status", "synced"));
 	if (!o->no_sync && o->sync.endpoint[0])
-		so_cli_msg("sync: %lld delivered, %lld waiting, %lld refused or held for review",
+		so_log_msg("sync: %lld delivered, %lld waiting, %lld refused or held for review",
 			   summary_count(sum, "records", "by_status", "synced"),
 			   summary_count(sum, "sync", "outbox", "queued"),
 			   summary_count(sum, "sync", "outbox", "refused") +
 				   summary_count(sum, "sync", "outbox", "held"));
 	else
-		so_cli_msg("sync: not run (%s)", o->no_sync ? "--no-sync" : "no endpoint given");
+		so_log_msg("sync: not run (%s)", o->no_sync ? "--no-sync" : "no endpoint given");
 	if (o->report) {
 		char *path = so_asprintf("%s/report.html", o->batch);
 		if (path && so_report_save(sum, path) == 0)
-			so_cli_msg("report: %s", path);
+			so_log_msg("report: %s", path);
 		else
-			so_cli_err("cannot write the report: %s", so_errmsg());
+			so_log_err("cannot write the report: %s", so_errmsg());
 		free(path);
 	}
 	if (summary_count(sum, "records", "by_status", "needs_review") > 0)
-		so_cli_msg("review: sohoa review serve --batch %s   (accounts: sohoa review user add "
+		so_log_msg("review: sohoa review serve --batch %s   (accounts: sohoa review user add "
 			   "--batch %s NAME)", o->batch, o->batch);
 	json_decref(sum);
 }
@@ -274,7 +277,7 @@ int so_run(const struct so_run_options *o)
 	int lock = -1;
 	int held = run_lock(o->batch, &lock);
 	if (held != 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
 	so_signals_install();
@@ -288,7 +291,7 @@ int so_run(const struct so_run_options *o)
 	for (size_t i = 0; i < SO_ARRAY_SIZE(stages); i++) {
 		const char *name = stages[i];
 		if (strcmp(name, "scan") == 0 && !have_store && (!o->specs || !o->specs->n)) {
-			so_cli_err("the batch %s has no books yet: give book specs or --manifest",
+			so_log_err("the batch %s has no books yet: give book specs or --manifest",
 				   o->batch);
 			code = SO_EXIT_USAGE;
 			break;
@@ -302,11 +305,11 @@ int so_run(const struct so_run_options *o)
 		struct args a = { 0 };
 		if (stage_args(o, name, &a) < 0) {
 			args_release(&a);
-			so_cli_err("out of memory");
+			so_log_err("out of memory");
 			code = SO_EXIT_ENV;
 			break;
 		}
-		so_cli_msg("%s…", name);
+		so_log_msg("%s…", name);
 		double t0 = so_monotonic();
 		int rc = stage_run(o->bin_dir, a.v);
 		args_release(&a);
@@ -315,17 +318,17 @@ int so_run(const struct so_run_options *o)
 		if (rc == SO_EXIT_SIGINT || rc == SO_EXIT_SIGTERM || so_signal_received()) {
 			int sig = so_signal_received();
 			code = sig ? so_signal_exit_code(sig) : rc;
-			so_cli_msg("%s stopped after %s; run the same command again to go on", name, took);
+			so_log_msg("%s stopped after %s; run the same command again to go on", name, took);
 			break;
 		}
 		if (rc == SO_EXIT_OK || rc == SO_EXIT_PARTIAL) {
-			so_cli_msg("%s %s in %s", name, rc ? "done, some units failed (recorded)" : "done",
+			so_log_msg("%s %s in %s", name, rc ? "done, some units failed (recorded)" : "done",
 				   took);
 			if (rc)
 				code = SO_EXIT_PARTIAL;
 			continue;
 		}
-		so_cli_err("%s ended with exit code %d after %s; the stages after it were not run",
+		so_log_err("%s ended with exit code %d after %s; the stages after it were not run",
 			   name, rc, took);
 		code = SO_EXIT_ENV;
 		break;

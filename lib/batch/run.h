@@ -10,7 +10,7 @@
 #ifndef SO_RUN_H
 #define SO_RUN_H
 
-#include "cli/cli.h"
+#include "batch/manifest.h"
 
 struct so_run_options {
 	const char *batch;                  /* the batch directory (made when missing) */

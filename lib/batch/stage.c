@@ -1,9 +1,10 @@
 /* The stage loop and its supervisor (see stage.h). */
 #include <stdio.h>
 
+#include "base/log.h"
 #include "batch/stage.h"
 #include "batch/units.h"
-#include "cli/cli.h"
+#include "batch/workers.h"
 
 int so_stage_work(struct so_store *s, const char *stage,
 		  int (*unit)(void *ctx, int64_t id, int crashes), void *ctx)
@@ -18,7 +19,7 @@ int so_stage_work(struct so_store *s, const char *stage,
 			return SO_EXIT_OK;
 		int r = got < 0 ? -1 : unit(ctx, id, crashes);
 		if (r < 0) {
-			so_cli_err("%s", so_errmsg());
+			so_log_err("%s", so_errmsg());
 			return SO_EXIT_ENV;
 		}
 		if (r == 1)
@@ -47,14 +48,14 @@ static void run_crashed(void *ctx, long pid, const char *reason)
 {
 	const struct so_supervisor *sv = ((struct supervised *)ctx)->sv;
 	if (so_unit_crashed(sv->store, sv->stage, pid, reason) < 0)
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 }
 
 int so_stage_supervise(const struct so_supervisor *sv)
 {
 	struct so_stage_counts c;
 	if (so_unit_counts(sv->store, sv->stage, &c) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
 	int64_t waiting = c.pending + c.running;

@@ -4,13 +4,15 @@
 #include <string.h>
 
 #include "base/array.h"
+#include "base/log.h"
 #include "base/util.h"
+#include "batch/progress.h"
 #include "batch/stage.h"
 #include "batch/units.h"
+#include "batch/workers.h"
 #include "check/records.h"
 #include "check/records_store.h"
 #include "check/rules.h"
-#include "cli/cli.h"
 #include "register/layout.h"
 #include "register/normalize.h"
 
@@ -263,7 +265,7 @@ fail:
 struct worker {
 	struct so_store *s;
 	struct so_progress progress;
-	struct so_entry_index *index;  /* the index shared between batches (SOHOA_INDEX), or NULL */
+	struct so_entry_index *index;  /* the index shared between batches (--index), or NULL */
 	char batch_id[40];
 };
 
@@ -317,10 +319,9 @@ static int index_add(struct worker *w, const struct book_ctx *b, int64_t id, con
 	return so_entry_index_add(w->index, b->book.type, key, w->batch_id, id, place);
 }
 
-/* Opens the index named by SOHOA_INDEX (made when missing). */
-static int index_open(struct worker *w)
+/* Opens the index at PATH (made when missing); none when PATH is NULL or "". */
+static int index_open(struct worker *w, const char *path)
 {
-	const char *path = getenv("SOHOA_INDEX");
 	if (!path || !*path)
 		return 0;
 	if (so_meta_get(w->s, "batch_id", w->batch_id, sizeof(w->batch_id)) != 1)
@@ -432,7 +433,7 @@ int so_validate_book(struct so_store *s, int64_t book_id)
 	struct judgement j;
 	int r = -1;
 	memset(&j, 0, sizeof(j));
-	if (index_open(&w) == 0 && judgement_make(&w, book_id, &j) == 0 &&
+	if (index_open(&w, getenv("SOHOA_INDEX")) == 0 && judgement_make(&w, book_id, &j) == 0 &&
 	    judgement_store(&w, &j) == 0)
 		r = 0;
 	judgement_release(&j);
@@ -502,12 +503,11 @@ done:
 }
 
 static int worker_run(const char *batch_dir, const char *stage,
-		      int (*unit)(void *, int64_t, int))
+		      int (*unit)(void *, int64_t, int), const char *index_path)
 {
 	struct worker w = { 0 };
-	if (so_store_open(batch_dir, 0, &w.s) < 0 ||
-	    (strcmp(stage, SO_VALIDATE_STAGE) == 0 && index_open(&w) < 0)) {
-		so_cli_err("%s", so_errmsg());
+	if (so_store_open(batch_dir, 0, &w.s) < 0 || index_open(&w, index_path) < 0) {
+		so_log_err("%s", so_errmsg());
 		so_store_close(w.s);
 		so_entry_index_close(w.index);
 		return SO_EXIT_ENV;
@@ -519,107 +519,19 @@ static int worker_run(const char *batch_dir, const char *stage,
 	return code;
 }
 
-int so_validate_worker(const char *batch_dir)
+int so_validate_worker(const char *batch_dir, const char *index_path)
 {
-	return worker_run(batch_dir, SO_VALIDATE_STAGE, validate_unit);
+	return worker_run(batch_dir, SO_VALIDATE_STAGE, validate_unit, index_path);
 }
 
 int so_normalize_worker(const char *batch_dir)
 {
-	return worker_run(batch_dir, SO_NORMALIZE_STAGE, normalize_unit);
+	return worker_run(batch_dir, SO_NORMALIZE_STAGE, normalize_unit, NULL);
 }
 
-/* The command ----------------------------------------------------------------------------- */
-
-struct command_run {
-	const struct so_records_command *cmd;
-	const char *batch;
-	struct so_store *store;
-	struct so_progress progress;
-};
-
-static int command_worker(void *ctx)
+int so_records_seed(struct so_store *s, const char *stage, int again)
 {
-	struct command_run *r = ctx;
-	return r->cmd->worker(r->batch);
-}
-
-static void command_tick(void *ctx)
-{
-	struct command_run *r = ctx;
-	struct so_stage_counts c;
-	if (so_unit_counts(r->store, r->cmd->stage, &c) == 0)
-		so_progress_update(&r->progress, c.done, c.failed,
-				   c.pending + c.running + c.done + c.failed);
-}
-
-int so_records_main(const struct so_records_command *cmd, int argc, char **argv)
-{
-	so_cli_init(cmd->name);
-	static const struct option options[] = {
-		{ "batch", required_argument, NULL, 'b' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "again", no_argument, NULL, 'a' },
-		{ "index", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct command_run run = { .cmd = cmd };
-	long jobs = so_cores();
-	int opt, again = 0, code = SO_EXIT_USAGE;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (opt) {
-		case 'b':
-			run.batch = optarg;
-			break;
-		case 'j':
-			if (so_cli_number("jobs", optarg, 1, 256, &jobs) < 0)
-				goto done;
-			break;
-		case 'a':
-			again = 1;
-			break;
-		case 'i':
-			/* the workers find it in their environment */
-			setenv("SOHOA_INDEX", optarg, 1);
-			break;
-		case 'h':
-			fputs(cmd->usage, stdout);
-			code = SO_EXIT_OK;
-			goto done;
-		case 'V':
-			code = so_cli_version();
-			goto done;
-		default:
-			so_cli_bad_option();
-			goto done;
-		}
-	}
-	if (optind < argc) {
-		so_cli_usage_error("unexpected argument '%s'", argv[optind]);
-		goto done;
-	}
-	if (!run.batch) {
-		so_cli_usage_error("--batch DIR is required");
-		goto done;
-	}
-	so_signals_install();
-	if (so_store_open(run.batch, 0, &run.store) < 0 ||
-	    so_unit_seed_books(run.store, cmd->stage) < 0 ||
-	    (again && so_unit_redo_all(run.store, cmd->stage) < 0)) {
-		so_cli_err("%s", so_errmsg());
-		code = SO_EXIT_ENV;
-		goto done;
-	}
-	so_progress_init(&run.progress, cmd->stage, "books");
-	struct so_supervisor sv = { .store = run.store, .stage = cmd->stage, .jobs = jobs,
-				    .work = command_worker, .tick = command_tick, .ctx = &run };
-	code = so_stage_supervise(&sv);
-	so_progress_end(&run.progress);
-	if (cmd->summary)
-		cmd->summary(run.store);
-done:
-	so_store_close(run.store);
-	return code;
+	if (so_unit_seed_books(s, stage) < 0 || (again && so_unit_redo_all(s, stage) < 0))
+		return -1;
+	return 0;
 }

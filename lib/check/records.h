@@ -16,24 +16,20 @@
 #define SO_VALIDATE_STAGE "validate"
 #define SO_NORMALIZE_STAGE "normalize"
 
-/* Workers of the two stages: claim books until none is left. Return an exit code. */
-int so_validate_worker(const char *batch_dir);
+/* Adds a pending unit of STAGE (validate or normalize) for every book with records whose pages
+ * are all read; with AGAIN, every book's unit is to be done again. 0 or -1. */
+int so_records_seed(struct so_store *s, const char *stage, int again);
+
+/* Workers of the two stages: claim books until none is left. Validate consults the index of
+ * entries shared between batches at INDEX_PATH (made when missing; NULL: none). Return an
+ * exit code. */
+int so_validate_worker(const char *batch_dir, const char *index_path);
 int so_normalize_worker(const char *batch_dir);
 
 /* Runs the rules over the book again (its records not approved, rejected or synced) and
  * stores the flags and statuses, in the caller's transaction — after an archivist's change.
- * The shared entry index (SOHOA_INDEX) is consulted as validate does. 0 or -1. */
+ * The shared entry index is consulted when the environment names it (SOHOA_INDEX: the review
+ * application has no --index). 0 or -1. */
 int so_validate_book(struct so_store *s, int64_t book_id);
-
-/* The whole command of a book-by-book stage: options (--batch, --jobs, --again, --help,
- * --version), seeding, workers with progress, then SUMMARY on stdout. Returns the exit code. */
-struct so_records_command {
-	const char *name;                      /* "sohoa-validate" */
-	const char *stage;                     /* SO_VALIDATE_STAGE */
-	const char *usage;
-	int (*worker)(const char *batch_dir);
-	void (*summary)(struct so_store *s);
-};
-int so_records_main(const struct so_records_command *cmd, int argc, char **argv);
 
 #endif

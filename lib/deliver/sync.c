@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "base/array.h"
+#include "base/log.h"
 #include "base/util.h"
-#include "cli/cli.h"
+#include "batch/progress.h"
+#include "batch/workers.h"
 #include "config.h"
 #include "deliver/deliver_store.h"
 #include "deliver/export.h"
@@ -741,7 +743,7 @@ static int read_token(const char *path, char *auth, size_t size)
 	if (stat(path, &st) < 0)
 		return so_error("cannot read the token file %s: %s", path, strerror(errno));
 	if (st.st_mode & 077)
-		so_cli_msg("warning: the token file %s can be read by others (chmod 600 it)", path);
+		so_log_msg("warning: the token file %s can be read by others (chmod 600 it)", path);
 	char *data = NULL;
 	size_t len = 0;
 	if (so_read_file(path, 8192, &data, &len) < 0)

@@ -8,9 +8,13 @@
 #include <unistd.h>
 
 #include "base/fault.h"
+#include "base/log.h"
 #include "base/util.h"
+#include "batch/manifest.h"
+#include "batch/progress.h"
 #include "batch/stage.h"
 #include "batch/units.h"
+#include "batch/workers.h"
 #include "ingest/image.h"
 #include "ingest/scan.h"
 #include "ingest/tiffin.h"
@@ -27,13 +31,13 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 	char bookdesc[128];
 	so_book_describe(book, bookdesc, sizeof(bookdesc));
 	if (!realpath(given, abs)) {
-		so_cli_err("scan file '%s' of book %s: %s", given, bookdesc, strerror(errno));
+		so_log_err("scan file '%s' of book %s: %s", given, bookdesc, strerror(errno));
 		(*failures)++;
 		return 0;
 	}
 	struct stat st;
 	if (stat(abs, &st) < 0 || !S_ISREG(st.st_mode)) {
-		so_cli_err("scan file '%s' of book %s is not a regular file", given, bookdesc);
+		so_log_err("scan file '%s' of book %s is not a regular file", given, bookdesc);
 		(*failures)++;
 		return 0;
 	}
@@ -45,7 +49,7 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 	snprintf(f.name, sizeof(f.name), "%s", so_basename(abs));
 	uint64_t size = 0;
 	if (so_sha256_file(abs, f.sha256, &size) < 0) {
-		so_cli_err("scan file of book %s: %s", bookdesc, so_errmsg());
+		so_log_err("scan file of book %s: %s", bookdesc, so_errmsg());
 		(*failures)++;
 		return 0;
 	}
@@ -62,7 +66,7 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 		return -1;
 	if (so_scan_file_register(s, &f) < 0) {
 		so_store_rollback(s);
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		(*failures)++;
 		return 0;
 	}
@@ -77,7 +81,7 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 					 "'%s' has the same content as scan file %lld: not read again",
 					 f.path, (long long)f.duplicate_of) < 0)
 				goto error;
-			so_cli_msg("'%s' has the same content as an earlier scan file: skipped", given);
+			so_log_msg("'%s' has the same content as an earlier scan file: skipped", given);
 		}
 	} else if (so_unit_add(s, SO_SCAN_STAGE, f.id) < 0) {
 		goto error;
@@ -284,7 +288,7 @@ static void log_page(struct page_job *job, const struct so_page *p, double secs)
 				"skew %+.2f deg (conf %.1f), %.1f s", job->file->name, pos,
 				p->orientation, p->orientation_conf, p->skew, p->skew_conf, secs);
 	else if (strcmp(p->state, "failed") == 0 || strcmp(p->state, "rejected") == 0)
-		so_cli_msg("'%s' page %s: %s: %s", job->file->name, pos, p->state, p->reason);
+		so_log_msg("'%s' page %s: %s: %s", job->file->name, pos, p->state, p->reason);
 	else
 		so_progress_log(job->progress, "'%s' page %s: %s (%s)", job->file->name, pos, p->state,
 				p->reason);
@@ -377,7 +381,7 @@ static int file_unit(struct so_store *s, struct so_progress *progress, int64_t f
 	if (so_store_commit(s) < 0)
 		return -1;
 	if (file_error[0])
-		so_cli_msg("'%s': %s", file.name, file_error);
+		so_log_msg("'%s': %s", file.name, file_error);
 	return r;
 error:
 	so_store_rollback(s);
@@ -399,7 +403,7 @@ int so_scan_worker(const char *batch_dir)
 {
 	struct scan_worker w = { 0 };
 	if (so_store_open(batch_dir, 0, &w.s) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
 	so_progress_init(&w.progress, SO_SCAN_STAGE, "pages");

@@ -9,8 +9,8 @@
 #ifndef SO_SCAN_H
 #define SO_SCAN_H
 
+#include "batch/manifest.h"
 #include "batch/store.h"
-#include "cli/cli.h"
 
 #define SO_SCAN_STAGE "scan"
 

@@ -9,10 +9,12 @@
 
 #include "base/array.h"
 #include "base/fault.h"
+#include "base/log.h"
 #include "base/util.h"
+#include "batch/progress.h"
 #include "batch/stage.h"
 #include "batch/units.h"
-#include "cli/cli.h"
+#include "batch/workers.h"
 #include "read/cell.h"
 #include "read/ocr.h"
 #include "read/table.h"
@@ -191,7 +193,7 @@ finish:
 			so_store_rollback(w->s);
 			r = -1;
 		} else {
-			so_cli_msg("'%s' page %d: failed: %s", file.name, page.page_index + 1, why);
+			so_log_msg("'%s' page %d: failed: %s", file.name, page.page_index + 1, why);
 		}
 	}
 	pending_release(&pending);
@@ -210,7 +212,7 @@ int so_ocr_worker(const char *batch_dir, const char *lang)
 	struct worker w = { 0 };
 	int code = SO_EXIT_ENV;
 	if (so_store_open(batch_dir, 0, &w.s) < 0 || so_recognizer_new(lang, &w.reader.rec) < 0) {
-		so_cli_err("%s", so_errmsg());
+		so_log_err("%s", so_errmsg());
 	} else {
 		/* a date read later than this year is impossible (dates read again) */
 		time_t now = time(NULL);
@@ -239,7 +241,7 @@ int so_ocr_watch(struct so_store *s, int timeout)
 		if (so_unit_crashed(s, SO_OCR_STAGE, pids[i], reason) < 0)
 			return -1;
 		kill((pid_t)pids[i], SIGKILL);
-		so_cli_msg("a page took longer than %d s: its worker was stopped", timeout);
+		so_log_msg("a page took longer than %d s: its worker was stopped", timeout);
 	}
 	return n;
 }

@@ -27,8 +27,8 @@
 #include "base/error.h"
 #include "base/util.h"
 #include "batch/store.h"
+#include "batch/workers.h"
 #include "check/rules.h"
-#include "cli/cli.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
 
