@@ -1,7 +1,9 @@
 /* The validate and normalize stages (see records.h). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/array.h"
 #include "base/log.h"
@@ -433,7 +435,13 @@ int so_validate_book(struct so_store *s, int64_t book_id)
 	struct judgement j;
 	int r = -1;
 	memset(&j, 0, sizeof(j));
-	if (index_open(&w, getenv("SOHOA_INDEX")) == 0 && judgement_make(&w, book_id, &j) == 0 &&
+	/* the index validate was given, when it is still there (never made anew from here) */
+	char index[4096];
+	int known = so_meta_get(s, SO_ENTRY_INDEX_META, index, sizeof(index));
+	if (known < 0)
+		return -1;
+	const char *path = known == 1 && access(index, F_OK) == 0 ? index : NULL;
+	if (index_open(&w, path) == 0 && judgement_make(&w, book_id, &j) == 0 &&
 	    judgement_store(&w, &j) == 0)
 		r = 0;
 	judgement_release(&j);
@@ -506,7 +514,12 @@ static int worker_run(const char *batch_dir, const char *stage,
 		      int (*unit)(void *, int64_t, int), const char *index_path)
 {
 	struct worker w = { 0 };
-	if (so_store_open(batch_dir, 0, &w.s) < 0 || index_open(&w, index_path) < 0) {
+	char abs[PATH_MAX];
+	if (index_path && *index_path && !realpath(index_path, abs))
+		snprintf(abs, sizeof(abs), "%s", index_path);
+	/* the batch remembers its index, for the review's judging again (so_validate_book) */
+	if (so_store_open(batch_dir, 0, &w.s) < 0 || index_open(&w, index_path) < 0 ||
+	    (w.index && so_meta_set(w.s, SO_ENTRY_INDEX_META, abs) < 0)) {
 		so_log_err("%s", so_errmsg());
 		so_store_close(w.s);
 		so_entry_index_close(w.index);

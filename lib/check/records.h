@@ -26,10 +26,14 @@ int so_records_seed(struct so_store *s, const char *stage, int again);
 int so_validate_worker(const char *batch_dir, const char *index_path);
 int so_normalize_worker(const char *batch_dir);
 
+/* The key under which the batch store's meta table keeps the path of the entry index its
+ * validate was given (--index), for judging a book again later. */
+#define SO_ENTRY_INDEX_META "entry_index"
+
 /* Runs the rules over the book again (its records not approved, rejected or synced) and
  * stores the flags and statuses, in the caller's transaction — after an archivist's change.
- * The shared entry index is consulted when the environment names it (SOHOA_INDEX: the review
- * application has no --index). 0 or -1. */
+ * The shared entry index validate was given is consulted again when it is still there. 0 or
+ * -1. */
 int so_validate_book(struct so_store *s, int64_t book_id);
 
 #endif

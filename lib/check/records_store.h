@@ -2,7 +2,7 @@
  * What the validate and normalize stages read and write in the batch store — a book's records
  * in register order, the reading of each field, the flags validation raised, a record's status
  * after judging, its entry key, the canonical values — and the index of entries shared between
- * batches (SOHOA_INDEX, a database of its own). Every statement of check/records.c is here;
+ * batches (validate --index, a database of its own). Every statement of check/records.c is here;
  * records.c keeps the decisions. Functions that take EACH call it row by row as store.h
  * describes; they return 0 or -1 with the error set unless said otherwise.
  */

@@ -26,6 +26,15 @@ expect_match "the earlier batch is named" \
 	"$(sql "$WORK/second" "SELECT message FROM flags WHERE code = 'DUPLICATE_ENTRY' LIMIT 1")" "$first_id"
 expect_eq "duplicates need review" \
 	"$(sql "$WORK/second" "SELECT count(*) FROM records WHERE entry_key IS NOT NULL AND status <> 'needs_review'")" 0
+# the batch remembers its index: an archivist's change judges the book again against it, and
+# the duplicates stay flagged
+expect_eq "the index is remembered" \
+	"$(sql "$WORK/second" "SELECT value FROM batch_meta WHERE key = 'entry_index'")" "$(realpath "$I")"
+rid=$(sql "$WORK/second" "SELECT min(record_id) FROM flags WHERE code = 'DUPLICATE_ENTRY'")
+run_status sohoa review set --batch "$WORK/second" --as lan "$rid" child.ethnicity Kinh
+expect_eq "review set exit" "$status" 0
+expect_eq "after a change: still a duplicate" \
+	"$(sql "$WORK/second" "SELECT count(*) FROM flags WHERE code = 'DUPLICATE_ENTRY' AND record_id = $rid AND state = 'open'")" 1
 run_status sohoa validate --batch "$WORK/first" --index "$I" --again
 expect_eq "first again: still no duplicates" \
 	"$(sql "$WORK/first" "SELECT count(*) FROM flags WHERE code = 'DUPLICATE_ENTRY'")" 0
