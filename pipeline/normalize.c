@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "batch/store.h"
 #include "check/records.h"
 #include "cli/cli.h"
 #include "cli/stagemain.h"
@@ -47,13 +48,13 @@ static int work(const struct so_stage_run *r)
 /* How many fields read have a canonical value; the exit code is the workers'. */
 static int summary(struct so_stage_run *r, int code)
 {
-	sqlite3_stmt *st = so_store_stmt(r->store, "SELECT count(*), count(value) FROM fields "
-						   "WHERE raw IS NOT NULL");
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		printf("normalize: %lld of %lld fields read have a canonical value\n",
-		       (long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 0));
-	if (st)
-		sqlite3_reset(st);
+	int64_t read, valued;
+	if (so_field_counts(r->store, &read, &valued) < 0) {
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
+	}
+	printf("normalize: %lld of %lld fields read have a canonical value\n", (long long)valued,
+	       (long long)read);
 	return code;
 }
 

@@ -59,14 +59,9 @@ static void tick(struct so_stage_run *r)
 
 static int summary(struct so_stage_run *r, int code)
 {
-	sqlite3_int64 records = 0;
-	sqlite3_stmt *st = so_store_stmt(r->store, "SELECT count(*) FROM records");
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		records = sqlite3_column_int64(st, 0);
-	if (st)
-		sqlite3_reset(st);
+	int64_t records = so_record_count(r->store);
 	struct so_stage_counts c;
-	if (so_unit_counts(r->store, SO_OCR_STAGE, &c) < 0) {
+	if (records < 0 || so_unit_counts(r->store, SO_OCR_STAGE, &c) < 0) {
 		so_log_err("%s", so_errmsg());
 		return SO_EXIT_ENV;
 	}

@@ -1,12 +1,13 @@
 /* sohoa-status: where a batch stands — stage progress, records by status, flags by code and
  * the sync outbox, as aligned text or as the JSON summary, and the operator's report (see
- * lib/batch/report.h). */
+ * lib/batch/summary.h). */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/util.h"
 #include "batch/report.h"
+#include "batch/summary.h"
 #include "batch/store.h"
 #include "cli/cli.h"
 
@@ -18,7 +19,7 @@ static const char usage[] =
 	"records of the outbox), the pages in and what became of them, records by status, flags\n"
 	"by code (open, verified, resolved) and the sync outbox.\n"
 	"\n"
-	"  --json         print the batch summary as JSON instead (its shape: lib/batch/report.h)\n"
+	"  --json         print the batch summary as JSON instead (its shape: lib/batch/summary.h)\n"
 	"  --report PATH  also write the operator's report, a self-contained HTML page with\n"
 	"                 charts and the failures with their reasons (complete or not at all)\n"
 	"\n"

@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "batch/store.h"
 #include "check/records.h"
 #include "cli/cli.h"
 #include "cli/stagemain.h"
@@ -47,16 +48,21 @@ static int work(const struct so_stage_run *r)
 	return so_validate_worker(r->batch, set->index);
 }
 
+static int status_count(const char *status, int64_t n, void *ctx)
+{
+	printf(" %lld %s", (long long)n, status);
+	return 0;
+}
+
 /* The records by status; the exit code is the workers'. */
 static int summary(struct so_stage_run *r, int code)
 {
-	sqlite3_stmt *st = so_store_stmt(r->store, "SELECT status, count(*) FROM records "
-						   "GROUP BY status ORDER BY status");
 	printf("validate:");
-	while (st && sqlite3_step(st) == SQLITE_ROW)
-		printf(" %lld %s", (long long)sqlite3_column_int64(st, 1), sqlite3_column_text(st, 0));
-	if (st)
-		sqlite3_reset(st);
+	if (so_record_count_each(r->store, status_count, NULL) < 0) {
+		printf("\n");
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
+	}
 	printf("\n");
 	return code;
 }

@@ -477,6 +477,19 @@ void so_now_iso(char buf[SO_TIME_LEN])
 	strftime(buf, SO_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+long long so_iso_minute(const char *t)
+{
+	int y, mo, d, h, mi, n = 0;
+	if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 || n != 16)
+		return -1;
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || h < 0 ||
+	    mi < 0 || mi > 59)
+		return -1;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+			 .tm_min = mi };
+	return (long long)timegm(&tm) / 60;
+}
+
 double so_monotonic(void)
 {
 	struct timespec ts;

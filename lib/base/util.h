@@ -85,6 +85,9 @@ int so_sha256_file(const char *path, char hex[SO_SHA256_HEX], uint64_t *size);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
 #define SO_TIME_LEN 24
 void so_now_iso(char buf[SO_TIME_LEN]);
+/* Minutes since the epoch of "YYYY-MM-DDTHH:MM" (UTC, the first 16 bytes of so_now_iso's
+ * form); -1 when T is not such a time. */
+long long so_iso_minute(const char *t);
 /* Seconds since an arbitrary start, monotonic. */
 double so_monotonic(void);
 

@@ -1,67 +1,8 @@
 /*
- * The operator's view of a batch: every number `sohoa status` prints and report.html shows,
- * read from the batch store alone (so_batch_summary), and the report itself — one
- * self-contained HTML page with inline CSS and SVG charts drawn here, a table of numbers
- * beside every chart, the failures with their reasons, headings in Vietnamese with English
- * below (so_report_write). The report is drawn from the summary, so the two always agree.
- *
- * The summary (a JSON object; keys in this order; counts are integers, 0 when none):
- *
- *   "batch": {"dir": "/srv/batches/…", "id": "475aa5e9…" | null, "schema_version": 2,
- *             "generated_at": "2026-11-27T06:10:00Z", "meta": {batch_meta key: value, …},
- *             "books": 4, "scan_files": 6}
- *   "stages": {STAGE: {"unit": "files", "pending": 0, "running": 0, "done": 5, "failed": 1},
- *              …}   STAGE: scan (unit: files), ocr (pages), validate (books), normalize
- *              (books), sync (records: from the outbox — pending queued, running queued under
- *              a live lease, done acked, failed refused or held), then any other stage found
- *              in stage_units
- *   "pages": {"in": 8,        pages stored + pages of scan files never stored (a file's page
- *                             count, or 1 when unknown)
- *             "done": 5,      read by ocr, blank or duplicate: nothing more to do
- *             "failed": 2,    rejected, failed by scan or ocr, or lost with an unreadable file
- *             "pending": 1,   the rest (prepared and not read yet, files not scanned yet)
- *             "by_state": {"prepared", "blank", "rejected", "failed", "duplicate",
- *                          "unread" (pages of failed scan files never stored),
- *                          "waiting" (pages of files not scanned yet)},
- *             "failures": [{"book": "birth 2019/01 (26740)", "file": "ks.tif", "page": 3,
- *                           "stage": "scan" | "ocr", "state": "rejected" | "failed",
- *                           "reason": "…"}, …],      page is 1-based; ordered by book, file,
- *                                                     page; at most SO_REPORT_FAILURES_MAX
- *             "failures_total": 2}
- *   "scan_files": {"total": 6, "duplicate": 0,
- *                  "failed": [{"book": "…", "file": "broken.tif", "reason": "…"}, …]}
- *   "records": {"total": 14, "by_status": {"extracted", "needs_review", "valid", "approved",
- *                                          "rejected", "synced"},
- *               "books": [{"id": 1, "type": "birth", "year": 2019, "volume": "01",
- *                          "authority_code": "26740", "layout": "birth-v1",
- *                          "label": "birth 2019/01 (26740)", "pages": 2, "total": 6,
- *                          "by_status": {… as above}}, …]}     every book, in id order
- *   "flags": {"total": 90, "by_state": {"open", "verified", "resolved"},
- *             "by_code": [{"code": "LOW_CONFIDENCE", "severity": "error", "total": 59,
- *                          "open": 59, "verified": 0, "resolved": 0, "records": 12}, …]}
- *             by_code: one entry per (code, severity), most frequent first
- *   "confidence": {"bin_width": 0.05, "bins": [n0, …, n19], "without": 21, "total": 242}
- *             fields by the confidence of their reading: bins[i] counts [i/20, (i+1)/20),
- *             the last bin holds 1.0 (values outside 0..1 are put in the first or last);
- *             without: fields with no confidence; total: every field
- *   "throughput": {"start": "2026-11-27T20:36:00Z" | null, "bucket_minutes": 1,
- *                  "buckets": 2, "scan": {"pages": 6, "per_minute": 3.0, "peak": 5,
- *                  "series": [5, 1]}, "ocr": {…}}
- *             pages per time bucket from the first to the last minute any page was stored
- *             by scan (pages.created_at) or finished by ocr (stage_units.finished_at, done
- *             or failed); per_minute is pages over the minutes from that stage's first to
- *             last bucket; a bucket is 1 minute, or wider so that there are at most
- *             SO_REPORT_BUCKETS_MAX
- *   "sync": {"outbox": {"queued", "acked", "refused", "held"}, "total": 3, "attempts": 4,
- *            "records_synced": 2, "last_attempt_at": "…" | null,
- *            "errors": [{"status": 422 | null, "error": "…", "count": 1}, …]}
- *            errors: the last error of records not acknowledged, grouped, most frequent
- *            first (at most 20)
- *   "events": {"by_stage": [{"stage": "scan", "info": 0, "warning": 1, "error": 2}, …],
- *              "latest_errors": [{"at": "…", "stage": "scan", "unit": "broken.tif" | null,
- *                                 "message": "…"}, …]}    the 10 latest, newest first
- *
- * Text from the store that is not valid UTF-8 is passed with U+FFFD in place of bad bytes.
+ * The operator's report: one self-contained HTML page with inline CSS and SVG charts drawn
+ * here, a table of numbers beside every chart, the failures with their reasons, headings in
+ * Vietnamese with English below — drawn from the batch summary (summary.h), so that the report
+ * and `sohoa status` always agree.
  */
 #ifndef SO_REPORT_H
 #define SO_REPORT_H
@@ -70,13 +11,7 @@
 #include <stdio.h>
 
 #include "batch/store.h"
-
-#define SO_REPORT_FAILURES_MAX 10000
-#define SO_REPORT_BUCKETS_MAX 1440
-
-/* The summary above, read in one snapshot of the store. NULL with the error set; the
- * caller releases it (json_decref). */
-json_t *so_batch_summary(struct so_store *s);
+#include "batch/summary.h"
 
 /* Writes the report of the batch to PATH (atomically: complete or not at all). 0, or -1
  * with the error set. */

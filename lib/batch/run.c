@@ -17,6 +17,7 @@
 #include "base/util.h"
 #include "batch/manifest.h"
 #include "batch/report.h"
+#include "batch/summary.h"
 #include "batch/run.h"
 #include "batch/store.h"
 #include "batch/workers.h"

@@ -15,6 +15,7 @@
 
 #include "base/util.h"
 #include "batch/report.h"
+#include "batch/summary.h"
 #include "batch/store.h"
 #include "batch/units.h"
 #include "deliver/deliver_store.h"
