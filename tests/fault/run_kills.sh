@@ -64,9 +64,10 @@ while [ "$kills" -lt 20 ]; do
 			span=0.4
 			[ "$target" = ocr ] && span=$(python3 -c "print($took / 2)")
 			sleep "$(python3 -c "import random; random.seed($RANDOM); print(round(random.uniform(0, $span), 2))")"
-			if kill -0 "$pid" 2>/dev/null; then
-				stage=$(sed -n 's/^sohoa-run: \([a-z]*\)….*/\1/p' "$WORK/run.err" | tail -1)
-				kill -KILL "$pid"
+			stage=$(sed -n 's/^sohoa-run: \([a-z]*\)….*/\1/p' "$WORK/run.err" | tail -1)
+			# the run may end by itself in the moment between a look and the kill: then it
+			# is waited for below like a run that was not killed
+			if kill -KILL "$pid" 2>/dev/null; then
 				wait "$pid" 2>/dev/null || true
 				kills=$((kills + 1))
 				stages_hit="$stages_hit ${stage:-start}"
