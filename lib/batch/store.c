@@ -95,7 +95,8 @@ int64_t so_store_changes(struct so_store *s)
 	return sqlite3_changes64(s->db);
 }
 
-int64_t so_store_last_id(struct so_store *s)
+/* The id of the last row inserted. */
+static int64_t store_last_id(struct so_store *s)
 {
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -498,7 +499,7 @@ int so_book_register(struct so_store *s, struct so_book *b)
 	so_bind_now(st, 6);
 	if (so_store_step_done(s, st) < 0)
 		return so_error_context("cannot add book %s", desc);
-	b->id = so_store_last_id(s);
+	b->id = store_last_id(s);
 	return 0;
 }
 
@@ -581,7 +582,7 @@ int so_scan_file_register(struct so_store *s, struct so_scan_file *f)
 	so_bind_now(st, 8);
 	if (so_store_step_done(s, st) < 0)
 		return so_error_context("cannot add scan file '%s'", f->path);
-	f->id = so_store_last_id(s);
+	f->id = store_last_id(s);
 	return 0;
 }
 
@@ -890,7 +891,7 @@ int so_flag_add(struct so_store *s, int64_t record_id, const char *code, const c
 	if (so_store_step_done(s, st) < 0)
 		return so_error_context("cannot add flag %s", code);
 	if (id)
-		*id = so_store_last_id(s);
+		*id = store_last_id(s);
 	return 0;
 }
 

@@ -58,9 +58,8 @@ int so_store_step(struct so_store *s, sqlite3_stmt *st, const char *what);
 int so_store_step_done(struct so_store *s, sqlite3_stmt *st);
 /* Records the database's error message for WHAT; returns -1. */
 int so_store_error(struct so_store *s, const char *what);
-/* The rows the last INSERT, UPDATE or DELETE changed; the id of the last row inserted. */
+/* The rows the last INSERT, UPDATE or DELETE changed. */
 int64_t so_store_changes(struct so_store *s);
-int64_t so_store_last_id(struct so_store *s);
 
 /* Bind parameter I of ST. Text is copied; NULL text binds NULL. so_bind_opt binds "" as NULL
  * too, so_bind_id binds the id 0 (none) as NULL, so_bind_conf binds a negative confidence

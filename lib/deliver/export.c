@@ -1,5 +1,6 @@
 /* Record export (see export.h). */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,25 +160,36 @@ static void csv_put(FILE *out, const char *v, int last)
 	fputc(last ? '\n' : ',', out);
 }
 
-/* The field names of a layout, cached for the life of the process. */
+/* The field names of the layouts asked for, kept for the life of the process (under the lock):
+ * the only state of this module. */
+static struct {
+	char layout[72];
+	struct names names;
+} layout_fields[16];
+static int nlayout_fields;
+static pthread_mutex_t layout_fields_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The field names of a layout; NULL with the error set. */
 static const struct names *names_of(const char *layout)
 {
-	static struct {
-		char layout[72];
-		struct names names;
-	} cache[16];
-	static int n;
-	for (int i = 0; i < n; i++)
-		if (strcmp(cache[i].layout, layout) == 0)
-			return &cache[i].names;
-	if (n == 16)
-		return NULL;
-	struct names ns = { 0 };
-	if (layout_names(layout, &ns) < 0)
-		return NULL;
-	snprintf(cache[n].layout, sizeof(cache[n].layout), "%s", layout);
-	cache[n].names = ns;
-	return &cache[n++].names;
+	const struct names *found = NULL;
+	pthread_mutex_lock(&layout_fields_lock);
+	for (int i = 0; i < nlayout_fields && !found; i++)
+		if (strcmp(layout_fields[i].layout, layout) == 0)
+			found = &layout_fields[i].names;
+	if (!found && nlayout_fields < (int)SO_ARRAY_SIZE(layout_fields)) {
+		struct names ns = { 0 };
+		if (layout_names(layout, &ns) == 0) {
+			snprintf(layout_fields[nlayout_fields].layout,
+				 sizeof(layout_fields[0].layout), "%s", layout);
+			layout_fields[nlayout_fields].names = ns;
+			found = &layout_fields[nlayout_fields++].names;
+		}
+	} else if (!found) {
+		so_error("more than %zu layouts in one batch", SO_ARRAY_SIZE(layout_fields));
+	}
+	pthread_mutex_unlock(&layout_fields_lock);
+	return found;
 }
 
 json_t *so_export_record(struct so_store *s, int64_t id)

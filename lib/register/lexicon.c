@@ -1,4 +1,7 @@
-/* Domain word lists (see lexicon.h). Loaded once per process from the compiled-in data. */
+/* Domain word lists (see lexicon.h). Loaded once per process from the compiled-in data, the
+ * first time one is asked for (pthread_once), and read-only after: the only state of this
+ * module is `lists` and `phrases` below. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -68,10 +71,8 @@ static void load(struct wordlist *l, const char *name)
 	}
 }
 
-static int contains(struct wordlist *l, const char *name, const char *word)
+static int contains(const struct wordlist *l, const char *word)
 {
-	if (!l->loaded)
-		load(l, name);
 	char *f = fold_case(word);
 	if (!f)
 		return 0;
@@ -80,35 +81,56 @@ static int contains(struct wordlist *l, const char *name, const char *word)
 	return hit;
 }
 
-static struct wordlist family;
-#define FAMILY_NAMES "ref/family-names.txt"
+struct parts {
+	char **onsets, **rhymes;
+	size_t nonsets, nrhymes;
+	int loaded;
+};
+static void parts_load(struct parts *p);
+
+/* The fixed lists, all loaded at the first question. */
+static struct lists {
+	struct wordlist family, name_words, kinship;
+	struct parts syllable_parts;
+} lists;
+static pthread_once_t lists_once = PTHREAD_ONCE_INIT;
+
+static void lists_load(void)
+{
+	load(&lists.family, "ref/family-names.txt");
+	load(&lists.name_words, "ref/name-words.txt");
+	load(&lists.kinship, "ref/kinship.txt");
+	parts_load(&lists.syllable_parts);
+}
+
+static const struct lists *lists_get(void)
+{
+	pthread_once(&lists_once, lists_load);
+	return &lists;
+}
 
 int so_is_family_name(const char *word)
 {
-	return contains(&family, FAMILY_NAMES, word);
+	return contains(&lists_get()->family, word);
 }
-
-static struct wordlist name_words;
-#define NAME_WORDS "ref/name-words.txt"
 
 int so_is_name_word(const char *word)
 {
-	return contains(&name_words, NAME_WORDS, word);
+	return contains(&lists_get()->name_words, word);
 }
 
 int so_name_word_has_sibling(const char *word)
 {
-	if (!name_words.loaded)
-		load(&name_words, NAME_WORDS);
+	const struct wordlist *name_words = &lists_get()->name_words;
 	char *key = so_fold(word, NULL), *self = fold_case(word);
 	int sibling = 0;
-	for (size_t i = 0; key && self && i < name_words.n && !sibling; i++) {
-		if (strcmp(name_words.words[i], self) == 0)
+	for (size_t i = 0; key && self && i < name_words->n && !sibling; i++) {
+		if (strcmp(name_words->words[i], self) == 0)
 			continue;
-		char *f = so_fold(name_words.plain[i], NULL);
+		char *f = so_fold(name_words->plain[i], NULL);
 		/* the same letters, other marks (not merely the other tone placement) */
 		if (f && strcmp(f, key) == 0) {
-			char *a = so_text_tone_key(name_words.plain[i]), *b = so_text_tone_key(word);
+			char *a = so_text_tone_key(name_words->plain[i]), *b = so_text_tone_key(word);
 			sibling = !a || !b || strcmp(a, b) != 0;
 			free(a);
 			free(b);
@@ -120,19 +142,27 @@ int so_name_word_has_sibling(const char *word)
 	return sibling;
 }
 
-static struct wordlist *phrase_list(const char *list)
+/* The phrase lists of free-text fields, loaded by name when first asked for (under the lock). */
+static struct {
+	const char *name;
+	struct wordlist list;
+} phrases[4];
+static pthread_mutex_t phrases_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct wordlist *phrase_list(const char *list)
 {
-	static struct wordlist lists[4];
-	static const char *names[4];
-	for (int i = 0; i < 4; i++) {
-		if (!names[i]) {
-			names[i] = list;
-			load(&lists[i], list);
+	const struct wordlist *found = NULL;
+	pthread_mutex_lock(&phrases_lock);
+	for (size_t i = 0; i < SO_ARRAY_SIZE(phrases) && !found; i++) {
+		if (!phrases[i].name) {
+			phrases[i].name = list;
+			load(&phrases[i].list, list);
 		}
-		if (strcmp(names[i], list) == 0)
-			return &lists[i];
+		if (strcmp(phrases[i].name, list) == 0)
+			found = &phrases[i].list;
 	}
-	return NULL;
+	pthread_mutex_unlock(&phrases_lock);
+	return found;
 }
 
 /* TEXT with each run of digits as one '#'. Caller frees. */
@@ -156,7 +186,7 @@ static char *digits_masked(const char *text)
 
 int so_phrase_listed(const char *list, const char *text)
 {
-	struct wordlist *l = phrase_list(list);
+	const struct wordlist *l = phrase_list(list);
 	char *masked = l ? digits_masked(text) : NULL;
 	int hit = 0;
 	for (size_t i = 0; masked && i < l->n && !hit; i++)
@@ -167,7 +197,7 @@ int so_phrase_listed(const char *list, const char *text)
 
 char *so_phrase_unaccented(const char *list, const char *text)
 {
-	struct wordlist *l = phrase_list(list);
+	const struct wordlist *l = phrase_list(list);
 	char *masked = l ? digits_masked(text) : NULL;
 	char *key = masked ? so_fold(masked, NULL) : NULL;
 	const char *hit = NULL;
@@ -205,15 +235,13 @@ char *so_phrase_unaccented(const char *list, const char *text)
 
 const char *so_kinship(const char *text)
 {
-	static struct wordlist kin;
-	if (!kin.loaded)
-		load(&kin, "ref/kinship.txt");
+	const struct wordlist *kin = &lists_get()->kinship;
 	char *f = fold_case(text);
 	if (!f)
 		return NULL;
-	char **hit = bsearch(&f, kin.words, kin.n, sizeof(*kin.words), cmp);
+	char **hit = bsearch(&f, kin->words, kin->n, sizeof(*kin->words), cmp);
 	free(f);
-	return hit ? kin.plain[hit - kin.words] : NULL;
+	return hit ? kin->plain[hit - kin->words] : NULL;
 }
 
 static int all_capitals(const char *s)
@@ -233,17 +261,16 @@ static int all_capitals(const char *s)
 
 char *so_family_name_unaccented(const char *word)
 {
-	if (!family.loaded)
-		load(&family, FAMILY_NAMES);
+	const struct wordlist *family = &lists_get()->family;
 	char *key = so_fold(word, NULL);
 	if (!key)
 		return NULL;
 	const char *hit = NULL;
 	int hits = 0;
-	for (size_t i = 0; i < family.n; i++) {
-		char *f = so_fold(family.plain[i], NULL);
+	for (size_t i = 0; i < family->n; i++) {
+		char *f = so_fold(family->plain[i], NULL);
 		if (f && strcmp(f, key) == 0) {
-			hit = family.plain[i];
+			hit = family->plain[i];
 			hits++;
 		}
 		free(f);
@@ -255,12 +282,6 @@ char *so_family_name_unaccented(const char *word)
 }
 
 /* Syllables ---------------------------------------------------------------------------------- */
-
-struct parts {
-	char **onsets, **rhymes;
-	size_t nonsets, nrhymes;
-	int loaded;
-};
 
 static void parts_load(struct parts *p)
 {
@@ -306,9 +327,7 @@ static int in_parts(char **v, size_t n, const char *s, size_t len)
 
 int so_is_syllable(const char *word)
 {
-	static struct parts p;
-	if (!p.loaded)
-		parts_load(&p);
+	const struct parts *p = &lists_get()->syllable_parts;
 	char *f = so_fold(word, NULL);
 	if (!f)
 		return 0;
@@ -319,9 +338,9 @@ int so_is_syllable(const char *word)
 			n = 0; /* not a letter (or not a Latin one): no syllable */
 	/* every split into an onset (possibly none) and a rhyme */
 	for (size_t k = 0; !ok && n && k <= 3 && k < n; k++) {
-		if (k && !in_parts(p.onsets, p.nonsets, f, k))
+		if (k && !in_parts(p->onsets, p->nonsets, f, k))
 			continue;
-		ok = in_parts(p.rhymes, p.nrhymes, f + k, n - k);
+		ok = in_parts(p->rhymes, p->nrhymes, f + k, n - k);
 	}
 	free(f);
 	return ok;

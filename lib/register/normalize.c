@@ -1,5 +1,6 @@
 /* Canonical values (see normalize.h). */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,17 +24,22 @@ void so_canon_release(struct so_canon *c)
 	SO_FREE(c->successor);
 }
 
+/* The reference data, loaded once per process at the first question (pthread_once) and
+ * read-only after: the only state of this module. */
+static struct so_refdata *reference;
+static pthread_once_t reference_once = PTHREAD_ONCE_INIT;
+
+static void reference_load(void)
+{
+	reference = so_refdata_load();
+}
+
 static const struct so_refdata *refdata(void)
 {
-	static struct so_refdata *rd;
-	static int tried;
-	if (!tried) {
-		tried = 1;
-		rd = so_refdata_load();
-	}
-	if (!rd)
+	pthread_once(&reference_once, reference_load);
+	if (!reference)
 		so_error("the reference data cannot be loaded");
-	return rd;
+	return reference;
 }
 
 /* Keys -------------------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@
 #include <crypt.h>
 #include <errno.h>
 #include <leptonica/allheaders.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,11 +153,20 @@ json_t *so_reviewer_list(struct so_store *s)
 	return list;
 }
 
+/* A hash of a password nobody has, so that an unknown name costs what a known one does: made
+ * once per process (pthread_once), read-only after. */
+static char *decoy;
+static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
+
+static void decoy_make(void)
+{
+	decoy = hash_new("sohoa: no such reviewer");
+}
+
 int so_reviewer_check(struct so_store *s, const char *name, const char *password)
 {
-	/* a hash of a password nobody has, so that an unknown name costs what a known one does */
-	static char *decoy;
-	if (!decoy && !(decoy = hash_new("sohoa: no such reviewer")))
+	pthread_once(&decoy_once, decoy_make);
+	if (!decoy)
 		return -1;
 	if (!password || strlen(password) > PASSWORD_MAX)
 		return 0;
