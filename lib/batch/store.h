@@ -155,8 +155,9 @@ struct so_page_counts {
 int so_page_counts(struct so_store *s, struct so_page_counts *c);
 
 /* How a page's grid read against its book's layout (the ocr stage's evidence): the cells of
- * its index row read as their number (n), the share of the header titles' words found, which
- * of the two reads too poorly to stand, and why the layout is in doubt ("" when it is not). */
+ * its index row read as their number (n) of its cells (0 when it has none), the share of the
+ * header titles' words found, which of the two reads too poorly to stand, and why the layout
+ * is in doubt ("" when it is not). */
 struct so_page_layout {
 	int index_read, index_cells, index_poor;
 	double header;

@@ -583,7 +583,10 @@ static int layout_uncertain(const struct so_rule *rule, const struct so_rule_cal
 	if (!d || (!d->index_poor && !d->header_poor))
 		return 0;
 	char why[384] = "";
-	if (d->index_poor)
+	if (d->index_poor && !d->index_cells)
+		snprintf(why, sizeof(why), "không có hàng số thứ tự cột (1) … (%zu)",
+			 call->r->layout->ncolumns);
+	else if (d->index_poor)
 		snprintf(why, sizeof(why), "hàng số thứ tự cột chỉ đọc được %d trong %d ô là "
 			 "(1) … (%d)", d->index_read, d->index_cells, d->index_cells);
 	if (d->header_poor) {

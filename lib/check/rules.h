@@ -28,7 +28,8 @@ struct so_rule_field {
  * so_page_layout). */
 struct so_layout_doubt {
 	int index_poor;              /* the index row does not read (1) ... (n) */
-	int index_read, index_cells; /* its cells read as their number, of all its cells */
+	int index_read, index_cells; /* its cells read as their number, of all its cells (0:
+					the page has no index row) */
 	int header_poor;             /* the header row reads unlike the layout's titles */
 	double header;               /* share 0..1 of the titles' words found in it */
 };

@@ -125,11 +125,13 @@ static int read_cell(const struct so_cell_reader *r, const struct so_table *t, i
 	return rc;
 }
 
-/* The cells of the index row of T that read as their number: "(3)" in the third. -1 when the
- * recognizer fails. */
+/* The cells of the index row of T that read as their number: "(3)" in the third (none when
+ * the table has no index row). -1 when the recognizer fails. */
 static int index_row_read(const struct so_cell_reader *r, const struct so_table *t)
 {
 	int match = 0;
+	if (t->head_rows < SO_TABLE_HEAD_ROWS)
+		return 0;
 	for (int c = 0; c < t->ncols; c++) {
 		struct so_reading rd;
 		struct so_bbox box;
@@ -180,12 +182,15 @@ static double header_score(const struct so_cell_reader *r, const struct so_table
 	return read ? sum / read : 0;
 }
 
-void so_layout_judge(struct so_page_layout *pl, const char *layout_name)
+void so_layout_judge(struct so_page_layout *pl, const struct so_layout *l)
 {
-	pl->index_poor = pl->index_read < INDEX_MIN_MATCH * pl->index_cells;
+	pl->index_poor = !pl->index_cells || pl->index_read < INDEX_MIN_MATCH * pl->index_cells;
 	pl->header_poor = pl->header < HEADER_MIN_WORDS;
 	pl->doubt[0] = '\0';
-	if (pl->index_poor)
+	if (!pl->index_cells)
+		snprintf(pl->doubt, sizeof(pl->doubt), "the table has no index row (1) ... (%zu): "
+			 "its entries start right under the header", l->ncolumns);
+	else if (pl->index_poor)
 		snprintf(pl->doubt, sizeof(pl->doubt),
 			 "the index row reads %d of %d cells as (1) ... (%d)", pl->index_read,
 			 pl->index_cells, pl->index_cells);
@@ -193,7 +198,7 @@ void so_layout_judge(struct so_page_layout *pl, const char *layout_name)
 		size_t n = strlen(pl->doubt);
 		snprintf(pl->doubt + n, sizeof(pl->doubt) - n,
 			 "%sthe header row reads unlike layout %s (%.0f%% of its title words found)",
-			 n ? "; " : "", layout_name, pl->header * 100);
+			 n ? "; " : "", l->name, pl->header * 100);
 	}
 }
 
@@ -201,12 +206,12 @@ int so_layout_evidence(const struct so_cell_reader *r, const struct so_table *t,
 		       const struct so_layout *l, struct so_page_layout *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->index_cells = t->ncols;
+	out->index_cells = t->head_rows < SO_TABLE_HEAD_ROWS ? 0 : t->ncols;
 	out->index_read = index_row_read(r, t);
 	out->header = out->index_read < 0 ? -1 : header_score(r, t, l);
 	if (out->index_read < 0 || out->header < 0)
 		return -1;
-	so_layout_judge(out, l->name);
+	so_layout_judge(out, l);
 	return 0;
 }
 
@@ -388,7 +393,7 @@ int so_row_read(const struct so_cell_reader *r, const struct so_table *t,
 		const struct so_layout *l, int row, struct so_row_read *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->row = row - SO_TABLE_HEAD_ROWS + 1;
+	out->row = row - t->head_rows + 1;
 	out->box = (struct so_bbox){ t->x[0], t->y[row], t->x[t->ncols], t->y[row + 1] };
 	for (int c = 0; c < t->ncols; c++)
 		if (read_column(r, t, &l->columns[c], row, c, out) < 0)

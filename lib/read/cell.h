@@ -51,12 +51,13 @@ void so_row_read_release(struct so_row_read *r);
 int so_layout_evidence(const struct so_cell_reader *r, const struct so_table *t,
 		       const struct so_layout *l, struct so_page_layout *out);
 /* The judgement of the evidence in *PL (index_read of index_cells cells read as their number,
- * header the share of title words found): sets index_poor, header_poor and the reason in
- * doubt ("" when both read well), naming layout LAYOUT_NAME. No recognizer: pure. */
-void so_layout_judge(struct so_page_layout *pl, const char *layout_name);
+ * index_cells 0 for a table without an index row; header the share of title words found):
+ * sets index_poor, header_poor and the reason in doubt ("" when both read well) for layout
+ * L. No recognizer: pure. */
+void so_layout_judge(struct so_page_layout *pl, const struct so_layout *l);
 /* 1 when entry row ROW of T holds an entry (marks enough: specks and stains leave a few). */
 int so_row_has_entry(const struct so_table *t, int row);
-/* Reads entry row ROW of T (0-based, header rows counted), laid out as L, into *OUT (zeroed
+/* Reads entry row ROW of T (0-based, head rows counted), laid out as L, into *OUT (zeroed
  * first; release with so_row_read_release, also on failure). 0, or -1. */
 int so_row_read(const struct so_cell_reader *r, const struct so_table *t,
 		const struct so_layout *l, int row, struct so_row_read *out);

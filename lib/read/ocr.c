@@ -159,7 +159,7 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 	}
 
 	/* the entry rows, under the header and the index row (never read as an entry) */
-	for (int row = SO_TABLE_HEAD_ROWS; row < t.nrows; row++) {
+	for (int row = t.head_rows; row < t.nrows; row++) {
 		if (!so_row_has_entry(&t, row))
 			continue;
 		if (pending_read_row(w, &t, l, &pending, row) < 0) {

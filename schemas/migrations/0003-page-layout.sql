@@ -6,7 +6,7 @@
 CREATE TABLE page_layout (
 	page_id      INTEGER PRIMARY KEY REFERENCES pages (id),
 	index_read   INTEGER NOT NULL,            -- cells of the index row read as their (n)
-	index_cells  INTEGER NOT NULL,            -- cells of the index row
+	index_cells  INTEGER NOT NULL,            -- cells of the index row; 0: the page has none
 	index_poor   INTEGER NOT NULL DEFAULT 0,  -- 1: too few of them for the index row to stand
 	header       REAL NOT NULL,               -- share 0..1 of the header titles' words found
 	header_poor  INTEGER NOT NULL DEFAULT 0,  -- 1: the header reads unlike the layout's titles

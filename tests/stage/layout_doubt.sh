@@ -4,19 +4,22 @@
 # untouched page, with the values of the truth — and every record of it carries
 # LAYOUT_UNCERTAIN; one archivist's confirmation clears the flag for the whole page (each
 # record audited) and validate does not raise it again. A page with no grid of its layout is
-# still failed with its reason, a page that reads well raises nothing, and a page of another
-# book with as many columns (a marriage page filed under a death book) is flagged by its header.
+# still failed with its reason, a page that reads well raises nothing, a printing without an
+# index row loses no entry, and a page of another book with as many columns (a marriage page
+# filed under a death book) is flagged by its header.
 source "$(dirname "$0")/lib.sh"
 
 g=$WORK/gen
 gen "$g" --seed 83 --pages 1 \
 	--book marriage --year 2020 --volume 01 --authority 26740 \
 	--book death --year 2021 --volume 02 --authority 26740 \
-	--book birth --year 2019 --volume 01 --authority 26740 2>/dev/null
+	--book birth --year 2019 --volume 01 --authority 26740 \
+	--book parentage --year 2022 --volume 01 --authority 26740 2>/dev/null
 mapfile -t specs < <(bookspecs "$g")
 
 # boxes WHAT FILE: the boxes to white out on FILE's page, from the generator's table geometry
-# ("index": inside the rules of each cell of the index row; "table": the whole table)
+# ("index": inside the rules of each cell of the index row; "noindex": the index row and the
+# rule above it, as a printing without an index row; "table": the whole table)
 boxes() {
 	python3 - "$g/pages.jsonl" "$1" "$2" <<'EOF'
 import json, sys
@@ -29,6 +32,8 @@ for line in open(sys.argv[1]):
         out = []
         for a, b in zip(xs, xs[1:]):
             out += [round(a) + m, round(ys[1]) + m, round(b) - m, round(ys[2]) - m]
+    elif sys.argv[2] == "noindex":
+        out = [round(xs[0]) + 6, round(ys[1]) - 6, round(xs[-1]) - 6, round(ys[2]) - m]
     else:
         out = [round(xs[0]) - 20, round(ys[0]) - 20, round(xs[-1]) + 20, round(ys[-1]) + 20]
     print(" ".join(map(str, out)))
@@ -50,8 +55,9 @@ ref_cells=$(cells_of "$R" marriage-2020-01.tif)
 cp "$g/marriage-2020-01.tif" "$WORK/filed-as-death.tif"
 specs+=(--book-type death --year 2020 --volume 09 --authority 26740 "$WORK/filed-as-death.tif")
 
-# the marriage page loses its index row, the death page its whole table
-for f in marriage-2020-01.tif:index death-2021-02.tif:table; do
+# the marriage page loses the numbers of its index row, the parentage page its index row, the
+# death page its whole table
+for f in marriage-2020-01.tif:index parentage-2022-01.tif:noindex death-2021-02.tif:table; do
 	file=${f%%:*}
 	# shellcheck disable=SC2046
 	"$SOHOA_TESTS_BIN/whiteout" "$g/$file" "$WORK/$file" $(boxes "${f#*:}" "$file") ||
@@ -93,6 +99,18 @@ expect_match "the operator is told" "$(sql "$B" "SELECT message FROM events WHER
 expect_eq "a page that reads well: no doubt" "$(sql "$B" "SELECT count(*) FROM page_layout l
 	JOIN pages p ON p.id = l.page_id JOIN scan_files f ON f.id = p.scan_file_id WHERE
 	f.name = 'birth-2019-01.tif' AND l.doubt IS NULL AND l.index_poor = 0")" 1
+# a printing without an index row: its entries right under the header, none lost
+P=$(page_of parentage-2022-01.tif)
+expect_eq "no index row: read" "$(ocr_state parentage-2022-01.tif)" "done|"
+expect_eq "no index row: the page's mark" "$(sql "$B" "SELECT index_poor || '|' ||
+	index_cells || '|' || doubt FROM page_layout WHERE page_id = $P")" \
+	"1|0|the table has no index row (1) ... (6): its entries start right under the header"
+expect_eq "no index row: every entry, the first too" "$(sql "$B" "SELECT group_concat(row ||
+	':' || raw, ' ') FROM (SELECT r.row, f.raw FROM records r JOIN fields f ON
+	f.record_id = r.id AND f.name = 'registration_number' WHERE r.page_id = $P ORDER BY
+	r.row)")" "$(python3 -c 'import json, sys
+print(" ".join("%d:%s" % (t["row"], t["fields"]["registration_number"]["raw"])
+	for t in map(json.loads, open(sys.argv[1])) if t["type"] == "parentage"))' "$g/truth.jsonl")"
 # a page of another book with the same columns: its header gives it away
 expect_match "a header unlike the layout's" "$(sql "$B" "SELECT l.index_poor || '|' ||
 	l.header_poor || '|' || l.doubt FROM page_layout l JOIN pages p ON p.id = l.page_id JOIN
@@ -117,8 +135,11 @@ expect_eq "the page filed under another book flagged" "$(sql "$B" "SELECT count(
 expect_match "its message" "$(sql "$B" "SELECT f.message FROM flags f JOIN records r ON
 	r.id = f.record_id WHERE f.code = 'LAYOUT_UNCERTAIN' AND r.page_id = $D LIMIT 1")" \
 	"tiêu đề cột chỉ khớp [0-9]+% chữ của mẫu sổ"
+expect_match "no index row: its message" "$(sql "$B" "SELECT f.message FROM flags f JOIN
+	records r ON r.id = f.record_id WHERE f.code = 'LAYOUT_UNCERTAIN' AND r.page_id = $P
+	LIMIT 1")" "không có hàng số thứ tự cột \(1\) … \(6\)"
 expect_eq "no other page flagged" "$(sql "$B" "SELECT count(*) FROM flags f JOIN records r ON
-	r.id = f.record_id WHERE f.code = 'LAYOUT_UNCERTAIN' AND r.page_id NOT IN ($M, $D)")" 0
+	r.id = f.record_id WHERE f.code = 'LAYOUT_UNCERTAIN' AND r.page_id NOT IN ($M, $D, $P)")" 0
 
 # the values, against the truth
 sohoa export --batch "$B" --format jsonl --out "$WORK/x.jsonl" 2>/dev/null
