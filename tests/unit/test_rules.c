@@ -539,6 +539,7 @@ static void test_layout_uncertain(void **state)
 		{ { 1, 8, 15, 0, 0.8 }, { "chỉ đọc được 8 trong 15 ô là (1) … (15)", NULL } },
 		{ { 0, 15, 15, 1, 0.25 }, { "tiêu đề cột chỉ khớp 25% chữ của mẫu sổ", NULL } },
 		{ { 1, 0, 15, 1, 0.0 }, { "0 trong 15 ô", "khớp 0% chữ" } },
+		{ { 1, 0, 0, 0, 0.9 }, { "không có hàng số thứ tự cột (1) … (", NULL } },
 	};
 	for (size_t g = 0; g < sizeof(goods) / sizeof(goods[0]); g++) {
 		for (size_t p = 0; p < sizeof(pages) / sizeof(pages[0]); p++) {
