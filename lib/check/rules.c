@@ -100,9 +100,10 @@ static int entry_twice(const struct so_rule *, const struct so_rule_call *);
 
 /*
  * The rules, in the order their flags are raised for a record: its page's layout in doubt,
- * the required fields and the unreadable cells; then field by field, in the record's order, its confidence and what its
- * kind must be; then the dates against each other and the law's limits. The book's rules run
- * after, record by record. A row's WORDS go into its message as its check says.
+ * the required fields and the unreadable cells; then field by field, in the record's order,
+ * its confidence and what its kind must be; then the dates against each other and the law's
+ * limits. The book's rules run after, record by record. A row's WORDS go into its message as
+ * its check says.
  */
 static const struct so_rule catalogue[] = {
 	/* the page: its grid has the layout's columns, its index row or header reads poorly */

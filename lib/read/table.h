@@ -2,8 +2,9 @@
  * Finding the register table on a prepared page from its ruling lines (leptonica
  * morphology): the column edges, checked against the page layout, and the row edges (header,
  * index row, entry rows; a narrow row under the header is the index row, and a printing
- * without one has its entries right under the header). Lines may be broken or faint and the page slightly skewed; a table
- * that cannot be matched to the layout is reported with the reason, never guessed.
+ * without one has its entries right under the header). Lines may be broken or faint and the
+ * page slightly skewed; a table that cannot be matched to the layout is reported with the
+ * reason, never guessed.
  */
 #ifndef SO_TABLE_H
 #define SO_TABLE_H
