@@ -738,6 +738,72 @@ int so_page_counts(struct so_store *s, struct so_page_counts *c)
 	return r;
 }
 
+/* Page layout evidence ------------------------------------------------------------------------ */
+
+int so_page_layout_put(struct so_store *s, int64_t page_id, const struct so_page_layout *pl)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO page_layout (page_id, index_read, index_cells, index_poor, header, "
+		"header_poor, doubt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+		"ON CONFLICT (page_id) DO UPDATE SET index_read = ?2, index_cells = ?3, "
+		"index_poor = ?4, header = ?5, header_poor = ?6, doubt = ?7");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, page_id);
+	so_bind_int(st, 2, pl->index_read);
+	so_bind_int(st, 3, pl->index_cells);
+	so_bind_int(st, 4, pl->index_poor != 0);
+	so_bind_real(st, 5, pl->header);
+	so_bind_int(st, 6, pl->header_poor != 0);
+	so_bind_opt(st, 7, pl->doubt);
+	return so_store_step_done(s, st);
+}
+
+static void page_layout_from_row(sqlite3_stmt *st, void *out)
+{
+	struct so_page_layout *pl = out;
+	memset(pl, 0, sizeof(*pl));
+	pl->index_read = sqlite3_column_int(st, 0);
+	pl->index_cells = sqlite3_column_int(st, 1);
+	pl->index_poor = sqlite3_column_int(st, 2);
+	pl->header = sqlite3_column_double(st, 3);
+	pl->header_poor = sqlite3_column_int(st, 4);
+	so_column_copy(st, 5, pl->doubt, sizeof(pl->doubt));
+	so_column_copy(st, 6, pl->confirmed_by, sizeof(pl->confirmed_by));
+}
+
+int so_page_layout_get(struct so_store *s, int64_t page_id, struct so_page_layout *pl)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT index_read, index_cells, index_poor, header, "
+					    "header_poor, doubt, confirmed_by FROM page_layout "
+					    "WHERE page_id = ?1");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, page_id);
+	return fetch_row(s, st, page_layout_from_row, pl, "a page's layout evidence");
+}
+
+int so_page_layout_confirm(struct so_store *s, int64_t page_id, const char *actor)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE page_layout SET confirmed_by = ?2, "
+					    "confirmed_at = ?3 WHERE page_id = ?1 AND "
+					    "confirmed_by IS NULL");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, page_id);
+	so_bind_text(st, 2, actor);
+	so_bind_now(st, 3);
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	if (so_store_changes(s) == 1)
+		return 0;
+	struct so_page_layout pl;
+	int found = so_page_layout_get(s, page_id, &pl);
+	if (found < 0)
+		return -1;
+	return found ? 0 : so_error("no layout evidence for page %lld", (long long)page_id);
+}
+
 /* Records, fields, flags, audit, events ---------------------------------------------- */
 
 int so_record_add(struct so_store *s, int64_t book_id, int64_t page_id, int row,

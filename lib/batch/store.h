@@ -154,6 +154,27 @@ struct so_page_counts {
 };
 int so_page_counts(struct so_store *s, struct so_page_counts *c);
 
+/* How a page's grid read against its book's layout (the ocr stage's evidence): the cells of
+ * its index row read as their number (n) of its cells (0 when it has none), the share of the
+ * header titles' words found, which of the two reads too poorly to stand, and why the layout
+ * is in doubt ("" when it is not). */
+struct so_page_layout {
+	int index_read, index_cells, index_poor;
+	double header;
+	int header_poor;
+	char doubt[512];
+	char confirmed_by[72];  /* the archivist who confirmed the page's layout; "" until then */
+};
+/* Stores the evidence of page PAGE_ID (use in the transaction that stores its records); an
+ * archivist's confirmation of the page stays. */
+int so_page_layout_put(struct so_store *s, int64_t page_id, const struct so_page_layout *pl);
+/* 1 with *PL filled, 0 when nothing is stored for the page (not read, or read before the
+ * store kept it), -1 on error. */
+int so_page_layout_get(struct so_store *s, int64_t page_id, struct so_page_layout *pl);
+/* Archivist ACTOR confirmed the layout of page PAGE_ID (the first confirmation stands). 0, or
+ * -1 (also when nothing is stored for the page). */
+int so_page_layout_confirm(struct so_store *s, int64_t page_id, const char *actor);
+
 /* Records, fields, flags ------------------------------------------------------------------- */
 int so_record_add(struct so_store *s, int64_t book_id, int64_t page_id, int row,
 		  const struct so_bbox *box, int64_t *id);

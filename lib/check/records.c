@@ -21,6 +21,7 @@
 /* One record as the rules see it, with storage for its strings. */
 struct loaded {
 	struct so_record_view view;
+	struct so_layout_doubt doubt;   /* its page's, when view.layout_doubt points here */
 	char status[24];
 	char **strings;
 	size_t nstrings;
@@ -105,7 +106,7 @@ struct book_ctx {
 	struct so_book book;
 	struct so_layout *layout;
 	long scan_date;
-	int64_t *ids;
+	int64_t *ids, *pages;   /* the records and their pages */
 	size_t n;
 };
 
@@ -113,7 +114,24 @@ static void book_release(struct book_ctx *b)
 {
 	so_layout_free(b->layout);
 	free(b->ids);
+	free(b->pages);
 	memset(b, 0, sizeof(*b));
+}
+
+/* The layout of the record's page PAGE_ID in doubt (its index row or header read poorly) and
+ * not confirmed by an archivist: L->view.layout_doubt set. 0 or -1. */
+static int page_doubt_load(struct so_store *s, int64_t page_id, struct loaded *l)
+{
+	struct so_page_layout pl;
+	int found = so_page_layout_get(s, page_id, &pl);
+	if (found <= 0)
+		return found;
+	if ((!pl.index_poor && !pl.header_poor) || pl.confirmed_by[0])
+		return 0;
+	l->doubt = (struct so_layout_doubt){ pl.index_poor, pl.index_read, pl.index_cells,
+					     pl.header_poor, pl.header };
+	l->view.layout_doubt = &l->doubt;
+	return 0;
 }
 
 /* Gathers the records of a book (with JUDGED_ONLY, not those an archivist or the delivery
@@ -121,17 +139,19 @@ static void book_release(struct book_ctx *b)
 struct book_records {
 	struct book_ctx *b;
 	int judged_only;
-	size_t cap;
+	size_t cap, pages_cap;
 };
 
-static int book_record_add(int64_t id, const char *status, void *ctx)
+static int book_record_add(int64_t id, int64_t page_id, const char *status, void *ctx)
 {
 	struct book_records *r = ctx;
 	if (r->judged_only && (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0 ||
 			       strcmp(status, "synced") == 0))
 		return 0;
-	if (SO_ARRAY_GROW(r->b->ids, r->b->n, r->cap) < 0)
+	if (SO_ARRAY_GROW(r->b->ids, r->b->n, r->cap) < 0 ||
+	    SO_ARRAY_GROW(r->b->pages, r->b->n, r->pages_cap) < 0)
 		return -1;
+	r->b->pages[r->b->n] = page_id;
 	r->b->ids[r->b->n++] = id;
 	return 0;
 }
@@ -150,7 +170,7 @@ static int book_load(struct so_store *s, int64_t book_id, int judged_only, struc
 	int y, m, d;
 	if (found && sscanf(t, "%d-%d-%d", &y, &m, &d) == 3)
 		b->scan_date = y * 10000L + m * 100L + d;
-	struct book_records r = { b, judged_only, 0 };
+	struct book_records r = { b, judged_only, 0, 0 };
 	return so_book_records_each(s, book_id, book_record_add, &r);
 }
 
@@ -368,7 +388,8 @@ static int judgement_make(struct worker *w, int64_t book_id, struct judgement *j
 		goto done;
 	for (size_t i = 0; i < n; i++) {
 		if (record_load(w->s, j->b.ids[i], j->b.layout, j->b.book.year, j->b.scan_date,
-				&recs[i]) < 0)
+				&recs[i]) < 0 ||
+		    page_doubt_load(w->s, j->b.pages[i], &recs[i]) < 0)
 			goto done;
 		views[i] = recs[i].view;
 	}

@@ -3,8 +3,9 @@
  * stored: validate applies the rule catalogue (rules.h) and sets each record's status —
  * needs_review while an error flag is open, valid otherwise; normalize stores each field's
  * canonical value beside its reading (normalize.h). Decisions of archivists stand: approved,
- * rejected and synced records are not re-judged, verified flags are not raised again, and
- * values an archivist set are kept.
+ * rejected and synced records are not re-judged, verified flags are not raised again, a page
+ * whose layout an archivist confirmed raises no LAYOUT_UNCERTAIN, and values an archivist set
+ * are kept.
  */
 #ifndef SO_RECORDS_H
 #define SO_RECORDS_H

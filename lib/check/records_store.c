@@ -51,9 +51,12 @@ int so_book_first_scan(struct so_store *s, int64_t book_id, char *buf, size_t si
 }
 
 int so_book_records_each(struct so_store *s, int64_t book_id,
-			 int (*each)(int64_t record_id, const char *status, void *ctx), void *ctx)
+			 int (*each)(int64_t record_id, int64_t page_id, const char *status,
+				     void *ctx),
+			 void *ctx)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT r.id, r.status FROM records r JOIN pages p ON "
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT r.id, r.status, r.page_id FROM records r "
+					    "JOIN pages p ON "
 					    "p.id = r.page_id WHERE r.book_id = ?1 "
 					    "ORDER BY p.scan_file_id, p.page_index, r.row");
 	if (!st)
@@ -61,7 +64,8 @@ int so_book_records_each(struct so_store *s, int64_t book_id,
 	so_bind_int(st, 1, book_id);
 	int r;
 	while ((r = so_store_step(s, st, "cannot read the records of a book")) == 1) {
-		int v = each(sqlite3_column_int64(st, 0), so_column_text(st, 1), ctx);
+		int v = each(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
+			     so_column_text(st, 1), ctx);
 		if (v != 0)
 			return so_store_stop(st, v);
 	}

@@ -31,9 +31,11 @@ int so_field_reading_get(struct so_store *s, int64_t record_id, int col, const c
 /* The time the first scan file of the book was registered into BUF: 1, 0 when the book has
  * none, -1 on error. */
 int so_book_first_scan(struct so_store *s, int64_t book_id, char *buf, size_t size);
-/* The book's records with their status, in register order (scan file, page, row). */
+/* The book's records with their page and status, in register order (scan file, page, row). */
 int so_book_records_each(struct so_store *s, int64_t book_id,
-			 int (*each)(int64_t record_id, const char *status, void *ctx), void *ctx);
+			 int (*each)(int64_t record_id, int64_t page_id, const char *status,
+				     void *ctx),
+			 void *ctx);
 
 /* The flags validation raised on the record that are still open. */
 int so_record_validate_flags_each(struct so_store *s, int64_t record_id,

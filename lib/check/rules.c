@@ -72,6 +72,7 @@ struct so_rule_call {
 	size_t i;
 };
 
+static int layout_uncertain(const struct so_rule *, const struct so_rule_call *);
 static int required_each(const struct so_rule *, const struct so_rule_call *);
 static int required_any(const struct so_rule *, const struct so_rule_call *);
 static int cell_unread(const struct so_rule *, const struct so_rule_call *);
@@ -98,12 +99,16 @@ static int entry_twice(const struct so_rule *, const struct so_rule_call *);
 #define ALL_KINDS (((1u << SO_KINDS) - 1) & ~SO_KIND_BIT(SO_KIND_NONE))
 
 /*
- * The rules, in the order their flags are raised for a record: the required fields and the
- * unreadable cells; then field by field, in the record's order, its confidence and what its
- * kind must be; then the dates against each other and the law's limits. The book's rules run
- * after, record by record. A row's WORDS go into its message as its check says.
+ * The rules, in the order their flags are raised for a record: its page's layout in doubt,
+ * the required fields and the unreadable cells; then field by field, in the record's order,
+ * its confidence and what its kind must be; then the dates against each other and the law's
+ * limits. The book's rules run after, record by record. A row's WORDS go into its message as
+ * its check says.
  */
 static const struct so_rule catalogue[] = {
+	/* the page: its grid has the layout's columns, its index row or header reads poorly */
+	{ SO_LAYOUT_UNCERTAIN, "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0, { 0 }, { 0 }, { 0 },
+	  layout_uncertain },
 	/* required fields: the registration everywhere, then the book's own */
 	{ "REQUIRED_MISSING", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0,
 	  { "registration_number", "registration_date" }, { 0 }, { 0 }, required_each },
@@ -566,6 +571,35 @@ static int nationality_not_vn(const struct so_record_view *r, const char *name_f
 }
 
 /* Rules within a record ------------------------------------------------------------------------ */
+
+/*
+ * LAYOUT_UNCERTAIN: the record's page has a grid with the layout's columns, but its index row
+ * does not read (1) ... (n) or its header row reads unlike the layout's titles, and no
+ * archivist confirmed the page yet. The flag is on the record as a whole (no field): an
+ * archivist looks at the page once, and confirming one record's flag confirms the page.
+ */
+static int layout_uncertain(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_layout_doubt *d = call->r->layout_doubt;
+	if (!d || (!d->index_poor && !d->header_poor))
+		return 0;
+	char why[384] = "";
+	if (d->index_poor && !d->index_cells)
+		snprintf(why, sizeof(why), "không có hàng số thứ tự cột (1) … (%zu)",
+			 call->r->layout->ncolumns);
+	else if (d->index_poor)
+		snprintf(why, sizeof(why), "hàng số thứ tự cột chỉ đọc được %d trong %d ô là "
+			 "(1) … (%d)", d->index_read, d->index_cells, d->index_cells);
+	if (d->header_poor) {
+		size_t n = strlen(why);
+		snprintf(why + n, sizeof(why) - n, "%stiêu đề cột chỉ khớp %.0f%% chữ của mẫu sổ",
+			 n ? ", " : "", d->header * 100);
+	}
+	return flag(call->out, rule, NULL, 0,
+		    "Trang này có đủ %zu cột của mẫu sổ nhưng %s: hãy xem ảnh trang, nếu các cột "
+		    "đúng thứ tự như mẫu sổ thì xác nhận (xác nhận một lần cho cả trang)",
+		    call->r->layout->ncolumns, why);
+}
 
 /* REQUIRED_MISSING: one flag for each field of the row that is empty. */
 static int required_each(const struct so_rule *rule, const struct so_rule_call *call)

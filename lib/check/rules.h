@@ -1,12 +1,12 @@
 /*
- * The validation catalogue of REGISTERS.md: rules within a record (required fields, unreadable
- * cells, confidence under the calibrated threshold, impossible and out-of-order dates, identity
- * numbers against sex and birth year, values outside their lists, names that are not
- * Vietnamese, unmatched places, late registration, ages) and across a book (duplicate and
- * missing registration numbers, the same entry twice). Each broken rule is a flag with its
- * stable code, severity, fields and a message in Vietnamese an archivist understands. The
- * rules are rows of one table (so_rules_catalogue) and the legal deadlines and age limits rows
- * of another (so_legal_limit).
+ * The validation catalogue of REGISTERS.md: rules within a record (a page whose layout is in
+ * doubt, required fields, unreadable cells, confidence under the calibrated threshold,
+ * impossible and out-of-order dates, identity numbers against sex and birth year, values
+ * outside their lists, names that are not Vietnamese, unmatched places, late registration,
+ * ages) and across a book (duplicate and missing registration numbers, the same entry
+ * twice). Each broken rule is a flag with its stable code, severity, fields and a message in
+ * Vietnamese an archivist understands. The rules are rows of one table (so_rules_catalogue)
+ * and the legal deadlines and age limits rows of another (so_legal_limit).
  */
 #ifndef SO_RULES_H
 #define SO_RULES_H
@@ -23,6 +23,17 @@ struct so_rule_field {
 	int marks;              /* written marks in its cell (ink), 0 when blank */
 };
 
+/* Why the layout of a record's page is in doubt: its grid has the layout's columns, but its
+ * index row or its header row reads poorly (the ocr stage's evidence, batch/store.h's
+ * so_page_layout). */
+struct so_layout_doubt {
+	int index_poor;              /* the index row does not read (1) ... (n) */
+	int index_read, index_cells; /* its cells read as their number, of all its cells (0:
+					the page has no index row) */
+	int header_poor;             /* the header row reads unlike the layout's titles */
+	double header;               /* share 0..1 of the titles' words found in it */
+};
+
 struct so_record_view {
 	int64_t id;
 	const struct so_layout *layout;
@@ -33,7 +44,13 @@ struct so_record_view {
 	int number_in_sequence; /* its registration number follows or precedes a neighbour's */
 	long number_expected;   /* > 0: its neighbours' numbers leave room for this one only, and
 				   its own is another (139, 1440, 141): a misreading, likely */
+	const struct so_layout_doubt *layout_doubt; /* its page's layout in doubt and not confirmed
+						       by an archivist, or NULL */
 };
+
+/* The flag raised on every record of a page whose layout is in doubt: an archivist who
+ * verifies it on one record confirms the page, and it is verified on all of its records. */
+#define SO_LAYOUT_UNCERTAIN "LAYOUT_UNCERTAIN"
 
 struct so_flag_spec {
 	char code[32];

@@ -18,8 +18,10 @@
  * its marks (a smudge joins them into one). */
 #define CELL_WRITTEN_INK 400
 #define ROW_MIN_MARKS 8
-/* Share of the index row that must read as (1)...(n). */
+/* Share of the index row that must read as (1)...(n), and mean share of the header titles'
+ * words that must be found, for the page's layout to stand without an archivist's look. */
 #define INDEX_MIN_MATCH 0.6
+#define HEADER_MIN_WORDS 0.5
 /* Header titles read to score the header row: a sample, spread over the row, tells one
  * layout from another as well as all of them and costs a third. */
 #define HEADER_SAMPLE 5
@@ -123,10 +125,13 @@ static int read_cell(const struct so_cell_reader *r, const struct so_table *t, i
 	return rc;
 }
 
-int so_index_row_check(const struct so_cell_reader *r, const struct so_table *t, char *why,
-		       size_t size)
+/* The cells of the index row of T that read as their number: "(3)" in the third (none when
+ * the table has no index row). -1 when the recognizer fails. */
+static int index_row_read(const struct so_cell_reader *r, const struct so_table *t)
 {
 	int match = 0;
+	if (t->head_rows < SO_TABLE_HEAD_ROWS)
+		return 0;
 	for (int c = 0; c < t->ncols; c++) {
 		struct so_reading rd;
 		struct so_bbox box;
@@ -142,16 +147,13 @@ int so_index_row_check(const struct so_cell_reader *r, const struct so_table *t,
 		match += n == c + 1;
 		so_reading_release(&rd);
 	}
-	if (match < INDEX_MIN_MATCH * t->ncols) {
-		snprintf(why, size, "the index row does not read (1) ... (%d): %d of %d cells match",
-			 t->ncols, match, t->ncols);
-		return 1;
-	}
-	return 0;
+	return match;
 }
 
-double so_header_score(const struct so_cell_reader *r, const struct so_table *t,
-		       const struct so_layout *l)
+/* How well the header row of T reads as the titles of layout L: mean share 0..1 of a title's
+ * words found in its cell, over a sample of the columns; -1 when the recognizer fails. */
+static double header_score(const struct so_cell_reader *r, const struct so_table *t,
+			   const struct so_layout *l)
 {
 	double sum = 0;
 	int step = t->ncols > HEADER_SAMPLE ? (t->ncols + HEADER_SAMPLE - 1) / HEADER_SAMPLE : 1;
@@ -161,7 +163,7 @@ double so_header_score(const struct so_cell_reader *r, const struct so_table *t,
 		struct so_bbox box;
 		int marks;
 		if (read_cell(r, t, 0, c, SO_KIND_NONE, SO_READ_CELL, &rd, &box, &marks) < 0)
-			return 0;
+			return -1;
 		char *got = so_fold(rd.text, NULL), *want = so_fold(l->columns[c].title, NULL);
 		so_reading_release(&rd);
 		if (got && want) {
@@ -178,6 +180,39 @@ double so_header_score(const struct so_cell_reader *r, const struct so_table *t,
 		free(want);
 	}
 	return read ? sum / read : 0;
+}
+
+void so_layout_judge(struct so_page_layout *pl, const struct so_layout *l)
+{
+	pl->index_poor = !pl->index_cells || pl->index_read < INDEX_MIN_MATCH * pl->index_cells;
+	pl->header_poor = pl->header < HEADER_MIN_WORDS;
+	pl->doubt[0] = '\0';
+	if (!pl->index_cells)
+		snprintf(pl->doubt, sizeof(pl->doubt), "the table has no index row (1) ... (%zu): "
+			 "its entries start right under the header", l->ncolumns);
+	else if (pl->index_poor)
+		snprintf(pl->doubt, sizeof(pl->doubt),
+			 "the index row reads %d of %d cells as (1) ... (%d)", pl->index_read,
+			 pl->index_cells, pl->index_cells);
+	if (pl->header_poor) {
+		size_t n = strlen(pl->doubt);
+		snprintf(pl->doubt + n, sizeof(pl->doubt) - n,
+			 "%sthe header row reads unlike layout %s (%.0f%% of its title words found)",
+			 n ? "; " : "", l->name, pl->header * 100);
+	}
+}
+
+int so_layout_evidence(const struct so_cell_reader *r, const struct so_table *t,
+		       const struct so_layout *l, struct so_page_layout *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->index_cells = t->head_rows < SO_TABLE_HEAD_ROWS ? 0 : t->ncols;
+	out->index_read = index_row_read(r, t);
+	out->header = out->index_read < 0 ? -1 : header_score(r, t, l);
+	if (out->index_read < 0 || out->header < 0)
+		return -1;
+	so_layout_judge(out, l);
+	return 0;
 }
 
 int so_row_has_entry(const struct so_table *t, int row)
@@ -358,7 +393,7 @@ int so_row_read(const struct so_cell_reader *r, const struct so_table *t,
 		const struct so_layout *l, int row, struct so_row_read *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->row = row - SO_TABLE_HEAD_ROWS + 1;
+	out->row = row - t->head_rows + 1;
 	out->box = (struct so_bbox){ t->x[0], t->y[row], t->x[t->ncols], t->y[row + 1] };
 	for (int c = 0; c < t->ncols; c++)
 		if (read_column(r, t, &l->columns[c], row, c, out) < 0)

@@ -1,8 +1,9 @@
 /*
- * Reading the cells of a register table: the index row checked as (1) ... (n), the header
- * row scored against the layout's titles, and each entry row read cell by cell with the
- * recognizer configured for what the cell holds, spelt as its kind is written (spell.h),
- * corroborated by other readings (corroborate.h), composite cells split into their sub-fields.
+ * Reading the cells of a register table: the index row read as (1) ... (n) and the header row
+ * scored against the layout's titles (evidence of the page's layout, never a gate), and each
+ * entry row read cell by cell with the recognizer configured for what the cell holds, spelt
+ * as its kind is written (spell.h), corroborated by other readings (corroborate.h), composite
+ * cells split into their sub-fields.
  * What a row gives is kept in memory, for the ocr stage to store in one short transaction.
  */
 #ifndef SO_CELL_H
@@ -42,17 +43,21 @@ struct so_row_read {
 
 void so_row_read_release(struct so_row_read *r);
 
-/* 1 when the index row of T does not read (1) (2) ... (n) in most of its cells, with the
- * reason in WHY; 0 when it does; -1 when the recognizer fails. */
-int so_index_row_check(const struct so_cell_reader *r, const struct so_table *t, char *why,
-		       size_t size);
-/* How well the header row of T reads as the titles of layout L: mean share 0..1 of a title's
- * words found in its cell, over a sample of the columns; 0 when the recognizer fails. */
-double so_header_score(const struct so_cell_reader *r, const struct so_table *t,
-		       const struct so_layout *l);
+/* How table T of a page reads against layout L: its index row as (1) (2) ... (n) and its header
+ * row against the layout's titles, judged (so_layout_judge) into *OUT. The page is read either
+ * way: a grid with the layout's columns is the layout's, and a poor index row or header is
+ * evidence for the rules (LAYOUT_UNCERTAIN), not a reason to fail the page. 0, or -1 when the
+ * recognizer fails. */
+int so_layout_evidence(const struct so_cell_reader *r, const struct so_table *t,
+		       const struct so_layout *l, struct so_page_layout *out);
+/* The judgement of the evidence in *PL (index_read of index_cells cells read as their number,
+ * index_cells 0 for a table without an index row; header the share of title words found):
+ * sets index_poor, header_poor and the reason in doubt ("" when both read well) for layout
+ * L. No recognizer: pure. */
+void so_layout_judge(struct so_page_layout *pl, const struct so_layout *l);
 /* 1 when entry row ROW of T holds an entry (marks enough: specks and stains leave a few). */
 int so_row_has_entry(const struct so_table *t, int row);
-/* Reads entry row ROW of T (0-based, header rows counted), laid out as L, into *OUT (zeroed
+/* Reads entry row ROW of T (0-based, head rows counted), laid out as L, into *OUT (zeroed
  * first; release with so_row_read_release, also on failure). 0, or -1. */
 int so_row_read(const struct so_cell_reader *r, const struct so_table *t,
 		const struct so_layout *l, int row, struct so_row_read *out);

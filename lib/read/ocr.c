@@ -149,16 +149,17 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 		snprintf(why, sizeof(why), "%s", so_errmsg());
 		goto finish;
 	}
-	int bad = so_index_row_check(&w->reader, &t, why, sizeof(why));
-	if (bad < 0) {
+	/* the grid has the layout's columns: the page is the layout's. How its index row and
+	 * header read is evidence kept with the page (LAYOUT_UNCERTAIN on its records when poor),
+	 * never a reason to lose the page */
+	struct so_page_layout evidence;
+	if (so_layout_evidence(&w->reader, &t, l, &evidence) < 0) {
 		r = -1;
 		goto finish;
 	}
-	if (bad)
-		goto finish;
-	double header = so_header_score(&w->reader, &t, l);
 
-	for (int row = SO_TABLE_HEAD_ROWS; row < t.nrows; row++) {
+	/* the entry rows, under the header and the index row (never read as an entry) */
+	for (int row = t.head_rows; row < t.nrows; row++) {
 		if (!so_row_has_entry(&t, row))
 			continue;
 		if (pending_read_row(w, &t, l, &pending, row) < 0) {
@@ -172,17 +173,19 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 		goto finish;
 	}
 	if (pending_store(w->s, &pending, file.book_id, page.id) < 0 ||
-	    (header < 0.5 && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
-					  "the header row reads unlike layout %s (%.0f%% of its "
-					  "words found)", l->name, header * 100) < 0) ||
+	    so_page_layout_put(w->s, page.id, &evidence) < 0 ||
+	    (evidence.doubt[0] && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
+					       "read with its layout %s in doubt, its records to "
+					       "be confirmed: %s", l->name, evidence.doubt) < 0) ||
 	    so_unit_book_changed(w->s, file.book_id) < 0 ||
 	    so_unit_finish(w->s, SO_OCR_STAGE, page_id, NULL) < 0 || so_store_commit(w->s) < 0) {
 		so_store_rollback(w->s);
 		r = -1;
 		goto finish;
 	}
-	so_progress_log(&w->progress, "'%s' page %d: %d entr%s read, %.1f s", file.name,
-			page.page_index + 1, records, records == 1 ? "y" : "ies", so_monotonic() - t0);
+	so_progress_log(&w->progress, "'%s' page %d: %d entr%s read, %.1f s%s%s", file.name,
+			page.page_index + 1, records, records == 1 ? "y" : "ies", so_monotonic() - t0,
+			evidence.doubt[0] ? "; layout in doubt: " : "", evidence.doubt);
 finish:
 	if (r == 0 && why[0]) {
 		/* the page failed: recorded with its reason, the batch goes on */

@@ -1,10 +1,12 @@
 /*
- * The ocr stage: for every prepared page, find the table, check it against the book's layout
- * (column count, the index row (1)...(n), the header text), cut the entry rows, read every
- * cell with the recognizer configured for what it holds, split composite cells into fields,
- * and store records (status 'extracted') with each field's raw reading, confidence and box,
- * and each cell's text. The unit of work is a page; a page whose table cannot be matched is
- * failed with the reason; a page that crashes or hangs the recognizer is retried, then failed.
+ * The ocr stage: for every prepared page, find the table and match its grid to the book's
+ * layout (column count), read its index row (1)...(n) and header text as evidence of the
+ * layout (kept with the page; a poor one puts the page's records in doubt, LAYOUT_UNCERTAIN,
+ * it does not fail the page), cut the entry rows, read every cell with the recognizer
+ * configured for what it holds, split composite cells into fields, and store records (status
+ * 'extracted') with each field's raw reading, confidence and box, and each cell's text. The
+ * unit of work is a page; a page with no grid of its layout is failed with the reason; a page
+ * that crashes or hangs the recognizer is retried, then failed.
  */
 #ifndef SO_OCR_H
 #define SO_OCR_H

@@ -131,6 +131,28 @@ static int fit_columns(const int *cand, int ncand, const struct so_layout *l, in
 	return ok ? 0 : -1;
 }
 
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The rows above the entries of T (at least SO_TABLE_HEAD_ROWS + 1 rows): the header and, in
+ * row 1, the index row (1) ... (n) — a narrow row, less than half as tall as the entry rows
+ * below it (of equal height, trailing empty ones too). A row 1 as tall as they are is an entry
+ * of a printing without an index row: only the header is above the entries. */
+static int head_rows(const struct so_table *t)
+{
+	int n = t->nrows - SO_TABLE_HEAD_ROWS, h[256];
+	if (n < 1 || n > (int)SO_ARRAY_SIZE(h))
+		return SO_TABLE_HEAD_ROWS;
+	for (int i = 0; i < n; i++)
+		h[i] = t->y[SO_TABLE_HEAD_ROWS + i + 1] - t->y[SO_TABLE_HEAD_ROWS + i];
+	qsort(h, (size_t)n, sizeof(int), int_cmp);
+	int entry = h[n / 2], first = t->y[2] - t->y[1];
+	return 2 * first < entry ? SO_TABLE_HEAD_ROWS : 1;
+}
+
 int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -238,8 +260,9 @@ int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 			 SO_TABLE_HEAD_ROWS + 1);
 		goto done;
 	}
-	if (t->nrows - SO_TABLE_HEAD_ROWS > l->rows_max) {
-		so_error("found %d entry rows, layout %s has at most %d", t->nrows - SO_TABLE_HEAD_ROWS,
+	t->head_rows = head_rows(t);
+	if (t->nrows - t->head_rows > l->rows_max) {
+		so_error("found %d entry rows, layout %s has at most %d", t->nrows - t->head_rows,
 			 l->name, l->rows_max);
 		goto done;
 	}
@@ -291,7 +314,7 @@ void so_table_release(struct so_table *t)
 	SO_FREE(t->x);
 	SO_FREE(t->y);
 	pixDestroy(&t->text);
-	t->ncols = t->nrows = 0;
+	t->ncols = t->nrows = t->head_rows = 0;
 }
 
 BOX *so_table_cell_box(const struct so_table *t, int row, int col)

@@ -1,8 +1,10 @@
 /*
  * Finding the register table on a prepared page from its ruling lines (leptonica
  * morphology): the column edges, checked against the page layout, and the row edges (header,
- * index row, entry rows). Lines may be broken or faint and the page slightly skewed; a table
- * that cannot be matched to the layout is reported with the reason, never guessed.
+ * index row, entry rows; a narrow row under the header is the index row, and a printing
+ * without one has its entries right under the header). Lines may be broken or faint and the
+ * page slightly skewed; a table that cannot be matched to the layout is reported with the
+ * reason, never guessed.
  */
 #ifndef SO_TABLE_H
 #define SO_TABLE_H
@@ -18,6 +20,8 @@ struct so_table {
 	int *x;        /* ncols + 1 column edges, left to right (pixels) */
 	int nrows;     /* rows, header and index row included */
 	int *y;        /* nrows + 1 row edges, top to bottom */
+	int head_rows; /* the rows above the entries: SO_TABLE_HEAD_ROWS, or 1 on a printing
+			  without an index row (its row 1 as tall as the entry rows) */
 	int rule;      /* typical rule thickness in pixels */
 	PIX *text;     /* the page without its ruling lines (1 bpp): what cells are cut from */
 };

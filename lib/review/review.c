@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "base/error.h"
 #include "base/util.h"
 #include "check/records.h"
@@ -692,6 +693,57 @@ done:
 	return r;
 }
 
+/* A flag of another record of the page, to verify with the page. */
+struct page_flag {
+	int64_t record_id, flag_id;
+	char fields[512];
+};
+
+struct page_flags {
+	struct page_flag *v;
+	size_t n, cap;
+};
+
+static int page_flag_add(int64_t record_id, int64_t flag_id, const char *fields, void *ctx)
+{
+	struct page_flags *pf = ctx;
+	if (SO_ARRAY_GROW(pf->v, pf->n, pf->cap) < 0)
+		return -1;
+	struct page_flag *f = &pf->v[pf->n++];
+	f->record_id = record_id;
+	f->flag_id = flag_id;
+	snprintf(f->fields, sizeof(f->fields), "%s", fields ? fields : "[]");
+	return 0;
+}
+
+/*
+ * The archivist ACTOR confirmed the layout of the page of record RI (its LAYOUT_UNCERTAIN
+ * verified): the page is confirmed — validate raises the flag no more on it — and the open
+ * flag of every other record of the page is verified with it, each with its audit line, its
+ * version moved on and its status following its flags. In the caller's transaction. 0 or -1.
+ */
+static int page_confirm(struct so_store *s, const char *actor, const struct rec_info *ri)
+{
+	struct page_flags pf = { 0 };
+	int r = -1;
+	if (so_page_layout_confirm(s, ri->page_id, actor) < 0 ||
+	    so_page_flags_open_each(s, ri->page_id, ri->id, SO_LAYOUT_UNCERTAIN, page_flag_add,
+				    &pf) < 0)
+		goto done;
+	for (size_t i = 0; i < pf.n; i++) {
+		const struct page_flag *f = &pf.v[i];
+		if (so_flag_set_state(s, f->flag_id, "verified") < 0 ||
+		    so_audit_add(s, actor, f->record_id, "verify", f->fields, SO_LAYOUT_UNCERTAIN,
+				 "verified") < 0 ||
+		    so_review_follow_flags(s, f->record_id) < 0 || so_review_touch(s, f->record_id) < 0)
+			goto done;
+	}
+	r = 0;
+done:
+	free(pf.v);
+	return r;
+}
+
 int so_review_verify(struct so_store *s, const char *actor, int64_t id, int version,
 		     int64_t flag_id, int *new_version)
 {
@@ -716,6 +768,9 @@ int so_review_verify(struct so_store *s, const char *actor, int64_t id, int vers
 	if (so_flag_set_state(s, flag_id, "verified") < 0 ||
 	    so_audit_add(s, actor, id, "verify", fields, code, "verified") < 0 ||
 	    unapprove(s, actor, &ri) < 0)
+		goto fail;
+	/* one confirmation of a page's layout is for the whole page */
+	if (strcmp(code, SO_LAYOUT_UNCERTAIN) == 0 && page_confirm(s, actor, &ri) < 0)
 		goto fail;
 	/* the status follows the flags left open */
 	if (so_review_follow_flags(s, id) < 0)

@@ -85,7 +85,9 @@ enum {
 int so_review_set(struct so_store *s, const char *actor, int64_t id, int version,
 		  const char *field, const char *value, int *new_version);
 /* Confirms the value a flag is about as written in the book: the flag becomes verified (it is
- * not raised again), and the record's status follows the flags left. */
+ * not raised again), and the record's status follows the flags left. A LAYOUT_UNCERTAIN flag
+ * confirms the layout of the record's page: it is verified on every record of the page at
+ * once (each audited, its version moved on), and not raised again on the page. */
 int so_review_verify(struct so_store *s, const char *actor, int64_t id, int version,
 		     int64_t flag_id, int *new_version);
 /* Approves the record: refused while an error flag is open (correct or confirm it first) and

@@ -614,6 +614,31 @@ int so_flag_brief_get(struct so_store *s, int64_t flag_id, int64_t record_id,
 	return r;
 }
 
+int so_page_flags_open_each(struct so_store *s, int64_t page_id, int64_t except,
+			    const char *code,
+			    int (*each)(int64_t record_id, int64_t flag_id, const char *fields,
+					void *ctx),
+			    void *ctx)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT f.record_id, f.id, f.fields FROM flags f "
+					    "JOIN records r ON r.id = f.record_id WHERE "
+					    "r.page_id = ?1 AND r.id <> ?2 AND r.status <> 'synced' "
+					    "AND f.code = ?3 AND f.state = 'open' ORDER BY r.row, f.id");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, page_id);
+	so_bind_int(st, 2, except);
+	so_bind_text(st, 3, code);
+	int r;
+	while ((r = so_store_step(s, st, "cannot read the flags of a page")) == 1) {
+		int v = each(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			     so_column_text(st, 2), ctx);
+		if (v != 0)
+			return so_store_stop(st, v);
+	}
+	return r;
+}
+
 /* Images -------------------------------------------------------------------------------------- */
 
 int so_review_boxes_each(struct so_store *s, int64_t id,

@@ -180,6 +180,14 @@ struct so_flag_brief {
 int so_flag_brief_get(struct so_store *s, int64_t flag_id, int64_t record_id,
 		      struct so_flag_brief *g);
 
+/* The open flags CODE of the records of page PAGE_ID but record EXCEPT, of records not
+ * synced: EACH gets the record, the flag and its fields (its JSON list). */
+int so_page_flags_open_each(struct so_store *s, int64_t page_id, int64_t except,
+			    const char *code,
+			    int (*each)(int64_t record_id, int64_t flag_id, const char *fields,
+					void *ctx),
+			    void *ctx);
+
 /* Images -------------------------------------------------------------------------------------- */
 
 /* The boxes of the record's fields (ROW 0) and of its row (ROW 1) that are known. */

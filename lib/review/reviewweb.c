@@ -193,6 +193,8 @@ static const struct word action_words[] = {
 
 /* What each flag code means, for the filter and the flag list. */
 static const struct word flag_words[] = {
+	{ "LAYOUT_UNCERTAIN", "bố cục trang chưa chắc chắn (xác nhận một lần cho cả trang)",
+	  "page layout uncertain (one confirmation clears the page)" },
 	{ "REQUIRED_MISSING", "thiếu thông tin bắt buộc", "required field empty" },
 	{ "UNREADABLE", "không đọc được", "unreadable" },
 	{ "LOW_CONFIDENCE", "máy đọc không chắc chắn", "low recognition confidence" },

@@ -435,6 +435,62 @@ static void test_verify_approve_reject(void **state)
 	assert_int_equal(so_review_reject(f->s, "lan", f->rec[1], v, "x", &nv), SO_REVIEW_REFUSED);
 }
 
+/* A page whose index row read poorly: every record of it carries LAYOUT_UNCERTAIN; verifying
+ * it on one record confirms the page — verified on all of them at once, each audited and its
+ * version moved on — and the rules run again do not raise it on the page any more, even when
+ * the page's evidence is stored again. */
+static void test_layout_confirmed(void **state)
+{
+	struct fixture *f = *state;
+	struct so_page_layout pl = { .index_read = 3, .index_cells = 14, .index_poor = 1,
+				     .header = 0.9 };
+	snprintf(pl.doubt, sizeof(pl.doubt), "the index row reads 3 of 14 cells as (1) ... (14)");
+	assert_int_equal(so_store_begin(f->s), 0);
+	assert_int_equal(so_page_layout_put(f->s, f->page, &pl), 0);
+	assert_int_equal(so_validate_book(f->s, f->book), 0);
+	assert_int_equal(so_store_commit(f->s), 0);
+	q1_is(f->s, "SELECT group_concat(record_id || ':' || state) FROM (SELECT record_id, state "
+		    "FROM flags WHERE code = 'LAYOUT_UNCERTAIN' ORDER BY record_id)",
+	      "1:open,2:open,3:open");
+	q1_is(f->s, "SELECT status FROM records WHERE id = 2", "needs_review");
+	int versions[3];
+	for (int i = 0; i < 3; i++)
+		versions[i] = version_of(f, f->rec[i]);
+	char *flag = q1(f->s, "SELECT id FROM flags WHERE record_id = 2 AND "
+			      "code = 'LAYOUT_UNCERTAIN'");
+	assert_non_null(flag);
+	int nv = 0;
+	assert_int_equal(so_review_verify(f->s, "lan", f->rec[1], versions[1], atoll(flag), &nv),
+			 SO_REVIEW_DONE);
+	free(flag);
+	q1_is(f->s, "SELECT group_concat(record_id || ':' || state) FROM (SELECT record_id, state "
+		    "FROM flags WHERE code = 'LAYOUT_UNCERTAIN' ORDER BY record_id)",
+	      "1:verified,2:verified,3:verified");
+	q1_is(f->s, "SELECT group_concat(record_id || ':' || actor || ':' || before) FROM (SELECT * "
+		    "FROM audit WHERE action = 'verify' ORDER BY record_id)",
+	      "1:lan:LAYOUT_UNCERTAIN,2:lan:LAYOUT_UNCERTAIN,3:lan:LAYOUT_UNCERTAIN");
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(version_of(f, f->rec[i]), versions[i] + 1);
+	/* the clean record is valid again; the others keep their own errors */
+	q1_is(f->s, "SELECT group_concat(status) FROM (SELECT status FROM records ORDER BY id)",
+	      "needs_review,valid,needs_review");
+	struct so_page_layout got;
+	assert_int_equal(so_page_layout_get(f->s, f->page, &got), 1);
+	assert_string_equal(got.confirmed_by, "lan");
+	assert_int_equal(got.index_read, 3);
+	assert_string_equal(got.doubt, pl.doubt);
+	/* judged again, with the page's evidence stored again and without the verified flags
+	 * (the page's confirmation alone holds): not raised on the page */
+	assert_int_equal(so_store_begin(f->s), 0);
+	assert_int_equal(so_page_layout_put(f->s, f->page, &pl), 0);
+	exec_returning(f->s, "DELETE FROM flags WHERE code = 'LAYOUT_UNCERTAIN' RETURNING 1");
+	assert_int_equal(so_validate_book(f->s, f->book), 0);
+	assert_int_equal(so_store_commit(f->s), 0);
+	q1_is(f->s, "SELECT count(*) FROM flags WHERE code = 'LAYOUT_UNCERTAIN'", "0");
+	assert_int_equal(so_page_layout_get(f->s, f->page, &got), 1);
+	assert_string_equal(got.confirmed_by, "lan");
+}
+
 static void test_edit_withdraws_approval(void **state)
 {
 	struct fixture *f = *state;
@@ -587,6 +643,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_approve_reject, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout_confirmed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_withdraws_approval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_images, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_store, setup, teardown),

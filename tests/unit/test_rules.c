@@ -107,6 +107,10 @@ static const struct {
 	{ "parentage", good_parentage, 2019 },
 };
 
+/* A page whose index row reads 5 of 14 cells as (1) ... (14), and one that reads well. */
+static const struct so_layout_doubt index_unread = { 1, 5, 14, 0, 0.9 };
+static const struct so_layout_doubt layout_read = { 0, 14, 14, 0, 0.9 };
+
 /* A change to a good record: field NAME read RAW (NULL: nothing read), with confidence CONF (0:
  * 0.99) and MARKS written marks in its cell (0: 10 when read, none when not). */
 struct change {
@@ -521,6 +525,58 @@ static void test_planted_anomalies(void **state)
 	assert_true(planted >= 3);
 }
 
+/* A page whose grid has the layout's columns but whose index row or header reads poorly: every
+ * record of it, of every book, good as it is, carries LAYOUT_UNCERTAIN first — an error on the
+ * record as a whole, saying in Vietnamese what read poorly; a page that reads well (or that an
+ * archivist confirmed: no doubt given) raises nothing. */
+static void test_layout_uncertain(void **state)
+{
+	(void)state;
+	static const struct {
+		struct so_layout_doubt d;
+		const char *says[2];
+	} pages[] = {
+		{ { 1, 8, 15, 0, 0.8 }, { "chỉ đọc được 8 trong 15 ô là (1) … (15)", NULL } },
+		{ { 0, 15, 15, 1, 0.25 }, { "tiêu đề cột chỉ khớp 25% chữ của mẫu sổ", NULL } },
+		{ { 1, 0, 15, 1, 0.0 }, { "0 trong 15 ô", "khớp 0% chữ" } },
+		{ { 1, 0, 0, 0, 0.9 }, { "không có hàng số thứ tự cột (1) … (", NULL } },
+	};
+	for (size_t g = 0; g < sizeof(goods) / sizeof(goods[0]); g++) {
+		for (size_t p = 0; p < sizeof(pages) / sizeof(pages[0]); p++) {
+			struct rec r;
+			struct so_flag_list l;
+			rec_make(&r, goods[g].book, goods[g].year, goods[g].pairs);
+			r.v.layout_doubt = &pages[p].d;
+			rules_of(&r, &l);
+			assert_int_equal(l.n, 1);
+			assert_string_equal(l.v[0].code, SO_LAYOUT_UNCERTAIN);
+			assert_string_equal(l.v[0].severity, "error");
+			assert_string_equal(l.v[0].fields, "[]");
+			for (size_t k = 0; k < 2 && pages[p].says[k]; k++)
+				if (!strstr(l.v[0].message, pages[p].says[k]))
+					fail_msg("%s: '%s' does not say '%s'", goods[g].book,
+						 l.v[0].message, pages[p].says[k]);
+			assert_non_null(strstr(l.v[0].message, "một lần cho cả trang"));
+			so_flag_list_release(&l);
+			/* a record that breaks another rule too: the page's doubt comes first */
+			r.f[0].raw = NULL;
+			rules_of(&r, &l);
+			assert_true(l.n >= 2);
+			assert_string_equal(l.v[0].code, SO_LAYOUT_UNCERTAIN);
+			so_flag_list_release(&l);
+			so_layout_free(r.layout);
+		}
+		struct rec r;
+		struct so_flag_list l;
+		rec_make(&r, goods[g].book, goods[g].year, goods[g].pairs);
+		r.v.layout_doubt = &layout_read;
+		rules_of(&r, &l);
+		assert_int_equal(l.n, 0);
+		so_flag_list_release(&l);
+		so_layout_free(r.layout);
+	}
+}
+
 /* The catalogue, row by row ------------------------------------------------------------------ */
 
 /* A record built to break a row of the catalogue and one built to keep it, from a good record
@@ -538,6 +594,8 @@ struct rule_case {
 #define C(name, raw) { name, raw, 0, 0 }
 
 static const struct rule_case rule_cases[] = {
+	/* the page's layout in doubt: on the record as a whole */
+	{ "LAYOUT_UNCERTAIN", "birth", { 0 }, { { 0 } }, { { 0 } }, 0 },
 	/* required fields */
 	{ "REQUIRED_MISSING", "birth", { "registration_number" },
 	  { C("registration_number", NULL) }, { { 0 } }, 0 },
@@ -706,13 +764,15 @@ static size_t row_of(const struct rule_case *c, const struct so_layout *l)
 /* The flags of the record CHANGES make of case C's good record (the third of a book for a
  * book row). */
 static void case_flags(const struct rule_case *c, const struct so_rule *rule,
-		       const struct change *changes, long number_expected, struct so_flag_list *out)
+		       const struct change *changes, long number_expected,
+		       const struct so_layout_doubt *doubt, struct so_flag_list *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (rule->scope != SO_RULE_BOOK) {
 		struct rec r;
 		good_with(&r, c->book, changes);
 		r.v.number_expected = number_expected;
+		r.v.layout_doubt = doubt;
 		assert_int_equal(so_rules_record(&r.v, out), 0);
 		so_layout_free(r.layout);
 		return;
@@ -773,8 +833,11 @@ static void test_catalogue_rows(void **state)
 				 f ? "," : "", c->flagged[f]);
 		snprintf(want + strlen(want), sizeof(want) - strlen(want), "]");
 		struct so_flag_list broken, kept;
-		case_flags(c, &rules[row], c->breaks, c->number_expected, &broken);
-		case_flags(c, &rules[row], c->keeps, 0, &kept);
+		/* the page's row is broken by the record's page, not by its fields */
+		int page = strcmp(c->code, SO_LAYOUT_UNCERTAIN) == 0;
+		case_flags(c, &rules[row], c->breaks, c->number_expected,
+			   page ? &index_unread : NULL, &broken);
+		case_flags(c, &rules[row], c->keeps, 0, page ? &layout_read : NULL, &kept);
 		const struct so_flag_spec *fb = flag_on(&broken, c->code, want);
 		const struct so_flag_spec *fk = flag_on(&kept, c->code, want);
 		if (!fb || fk) {
@@ -817,7 +880,8 @@ static void test_catalogue_shape(void **state)
 			field_rows++;
 		} else {
 			assert_int_equal(r->kinds, 0);
-			assert_true(r->fields[0] || strcmp(r->code, "UNREADABLE") == 0);
+			assert_true(r->fields[0] || strcmp(r->code, "UNREADABLE") == 0 ||
+				    strcmp(r->code, SO_LAYOUT_UNCERTAIN) == 0);
 		}
 		for (size_t k = 0; k < 2; k++)
 			if (r->limits[k] != SO_LIMIT_NONE)
@@ -902,6 +966,7 @@ int main(void)
 		cmocka_unit_test(test_book_rules),
 		cmocka_unit_test(test_sequence_misfit),
 		cmocka_unit_test(test_planted_anomalies),
+		cmocka_unit_test(test_layout_uncertain),
 		cmocka_unit_test(test_catalogue_shape),
 		cmocka_unit_test(test_catalogue_rows),
 		cmocka_unit_test(test_legal_limits),
