@@ -17,7 +17,12 @@ fail() {
 # expect_eq WHAT GOT WANT
 expect_eq() {
 	checks=$((checks + 1))
-	[ "$2" == "$3" ] || fail "$1: got '$2', want '$3'"
+	[ "$2" == "$3" ] && return 0
+	case "$2$3" in
+	*$'\n'*) fail "$1: got (+) against want (-):
+$(diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$2") | tail -n +3 | head -40)" ;;
+	*) fail "$1: got '$2', want '$3'" ;;
+	esac
 }
 
 # expect_match WHAT GOT REGEX
