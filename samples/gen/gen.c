@@ -19,6 +19,7 @@
 #include "config.h"
 #include "content.h"
 #include "defects.h"
+#include "hand.h"
 #include "register/layout.h"
 #include "register/refdata.h"
 #include "render.h"
@@ -52,6 +53,7 @@ struct book_opts {
 	struct rotation_rule rotations[MAX_ROTATIONS];
 	size_t nrotations;
 	int tiled, no_resolution, anomalies;
+	const struct hand *hand;
 };
 
 struct run {
@@ -69,7 +71,7 @@ struct run {
 enum {
 	OPT_BOOK = 256, OPT_YEAR, OPT_VOLUME, OPT_AUTHORITY, OPT_PAGES, OPT_DPI, OPT_COMPRESSION,
 	OPT_COLOR, OPT_DEFECTS, OPT_SKEW, OPT_ROTATE, OPT_BLANK, OPT_TILED, OPT_NO_RES, OPT_ROWS,
-	OPT_ANOMALIES, OPT_OUT, OPT_SEED, OPT_PNG, OPT_HELP, OPT_VERSION,
+	OPT_ANOMALIES, OPT_OUT, OPT_SEED, OPT_PNG, OPT_HELP, OPT_VERSION, OPT_STYLE, OPT_STYLES,
 };
 
 static const struct option long_options[] = {
@@ -91,6 +93,8 @@ static const struct option long_options[] = {
 	{ "tiled", no_argument, NULL, OPT_TILED },
 	{ "no-resolution", no_argument, NULL, OPT_NO_RES },
 	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "style", required_argument, NULL, OPT_STYLE },
+	{ "list-styles", no_argument, NULL, OPT_STYLES },
 	{ "png", no_argument, NULL, OPT_PNG },   /* debugging: also write each page as PNG */
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -118,6 +122,8 @@ static void usage(FILE *f)
 	      "    --tiled               tiled TIFF\n"
 	      "    --no-resolution       omit the resolution tags\n"
 	      "    --anomalies           plant the anomalies of the validation catalogue\n"
+	      "    --style NAME          the style family the book is printed and written in\n"
+	      "                          (default classic; --list-styles lists them)\n"
 	      "  --seed N                seed of every random choice (default 1)\n"
 	      "Writes DIR/<type>-<year>-<volume>.tif, DIR/truth.jsonl, DIR/pages.jsonl and\n"
 	      "DIR/manifest.ini. Exit codes: 0 done, 1 usage, 3 other errors.\n", f);
@@ -139,6 +145,7 @@ static void book_defaults(struct book_opts *b)
 	b->dpi = 300;
 	b->compression = TC_G4;
 	b->color = COLOR_BILEVEL;
+	b->hand = hand_default();
 }
 
 static int parse_number(const char *s, long min, long max, long *out, const char *what)
@@ -315,6 +322,16 @@ static int parse_args(struct run *run, int argc, char **argv)
 		case OPT_VERSION:
 			printf("sohoa-sample-gen %s\n", SO_VERSION);
 			return 0;
+		case OPT_STYLES:
+			for (size_t i = 0; i < hand_count(); i++)
+				printf("%-11s %s: %s\n", hand_at(i)->name,
+				       hand_at(i)->engine == ENGINE_CHROMIUM ? "chromium" : "cairo",
+				       hand_at(i)->about);
+			return 0;
+		case OPT_STYLE:
+			if (!(cur->hand = hand_find(optarg)))
+				return usage_error("unknown style '%s' (--list-styles lists them)", optarg);
+			break;
 		case OPT_OUT:
 			run->out = optarg;
 			break;
@@ -492,6 +509,17 @@ static int make_page(struct run *run, const struct book_opts *bo, const struct b
 	double skew = 0;
 	if ((flags & DEFECT_SKEW) && !page->blank)
 		skew = bo->skew_set ? bo->skew : rng_range(&r, -3, 3);
+	const struct hand *hand = bo->hand;
+	struct page_marks marks;
+	memset(&marks, 0, sizeof(marks));
+	if (!hand->classic && !page->blank) {
+		char look[200];
+		snprintf(look, sizeof(look), "look %s-%d-%s %zu", bo->type, (int)bo->year, bo->volume,
+		         index);
+		rng_seed(&marks.rng, run->seed, look);
+		marks.seal = rng_chance(&marks.rng, hand->seal);
+		marks.signature = rng_chance(&marks.rng, hand->signature);
+	}
 	if (page->blank) {
 		flags &= ~(unsigned)DEFECT_SKEW;
 		if (ink_blank(dpi, &ink) < 0)
@@ -506,12 +534,22 @@ static int make_page(struct run *run, const struct book_opts *bo, const struct b
 		if (render_page(run->renderer, bc->layout, ps, &text, page, dpi, skew, &r, &ink,
 		                &geo) < 0)
 			goto cleanup;
+		if (!hand->classic && render_marks(&ink, &geo, &marks, ps, dpi, skew) < 0)
+			goto cleanup;
 	}
 	if (defects_ink(&ink, flags, dpi, &r) < 0)
 		goto cleanup;
-	if (defects_compose(&ink, flags, bo->color == COLOR_RGB ? 3 : 1, page->blank, geo.box, dpi,
-	                    &r, &raster) < 0)
-		goto cleanup;
+	if (hand->classic) {
+		if (defects_compose(&ink, flags, bo->color == COLOR_RGB ? 3 : 1, page->blank, geo.box,
+		                    dpi, &r, &raster) < 0)
+			goto cleanup;
+	} else {
+		double inkc[3], paper[3];
+		print_style_colours(ps, inkc, paper);
+		if (defects_compose_coloured(&ink, flags, bo->color == COLOR_RGB ? 3 : 1, page->blank,
+		                             geo.box, dpi, &r, inkc, paper, &raster) < 0)
+			goto cleanup;
+	}
 	ink_release(&ink);
 	int rotation = page_rotation(bo, index);
 	if (raster_rotate(&raster, rotation) < 0)
@@ -537,6 +575,13 @@ static int make_page(struct run *run, const struct book_opts *bo, const struct b
 		.resolution = !bo->no_resolution, .skew_deg = skew, .rotation = rotation,
 		.defects = flags, .blank = page->blank, .rows = page->blank ? 0 : page->rows,
 		.entries = page->nentries, .geo = page->blank ? NULL : &geo,
+		.index_row = ps->index == INDEX_FAINT ? "faint" : ps->index == INDEX_MISSING
+		           ? "missing" : "present",
+		.paper = ps->paper == PAPER_GREY ? "grey" : ps->paper == PAPER_YELLOWED ? "yellowed"
+		       : "white",
+		.ink = ps->ink == INK_BLUE ? "blue" : "black",
+		.seal = marks.seal, .signature = marks.signature,
+		.engine = hand->engine == ENGINE_CHROMIUM ? "chromium" : "cairo",
 	};
 	if (truth_page(&run->pages, id, &pr) < 0)
 		goto cleanup;
@@ -565,6 +610,7 @@ static int make_book(struct run *run, const struct book_opts *bo)
 		.type = bo->type, .year = (int)bo->year, .volume = bo->volume,
 		.authority = bo->authority, .pages = (int)bo->pages,
 		.blank_pages = (int)bo->blank_pages, .rows = (int)bo->rows, .anomalies = bo->anomalies,
+		.hand = bo->hand,
 	};
 	bc = content_generate(&req, layout, run->rd, run->seed);
 	if (!bc)
@@ -573,7 +619,8 @@ static int make_book(struct run *run, const struct book_opts *bo)
 	struct rng r;
 	snprintf(tag, sizeof(tag), "print %s-%d-%s", bo->type, (int)bo->year, bo->volume);
 	rng_seed(&r, run->seed, tag);
-	print_style_draw(run->renderer, layout, &r, &ps);
+	if (print_style_draw(run->renderer, layout, bo->hand, &r, &ps) < 0)
+		goto cleanup;
 
 	file = so_asprintf("%s-%d-%s.tif", bo->type, (int)bo->year, bo->volume);
 	path = file ? so_asprintf("%s/%s", run->out, file) : NULL;
@@ -587,7 +634,7 @@ static int make_book(struct run *run, const struct book_opts *bo)
 	if (!tw)
 		goto cleanup;
 	struct book_ident id = { bo->type, (int)bo->year, bo->volume, bc->authority_code,
-	                         layout->name, file };
+	                         layout->name, file, bo->hand->classic ? NULL : bo->hand->name };
 	for (size_t i = 0; i < bc->npages; i++)
 		if (make_page(run, bo, &id, bc, &ps, tw, i) < 0)
 			goto cleanup;
