@@ -14,8 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/util.h"
+#include "chromium.h"
 #include "config.h"
 #include "content.h"
 #include "defects.h"
@@ -493,7 +495,7 @@ static int write_png(const char *path, const struct raster *r, int bilevel)
 /* One page: render (or a blank sheet), damage, store, and record its truth. */
 static int make_page(struct run *run, const struct book_opts *bo, const struct book_ident *id,
                      const struct book_content *bc, const struct print_style *ps,
-                     struct tiff_writer *tw, size_t index)
+                     const char *html_dir, struct tiff_writer *tw, size_t index)
 {
 	const struct book_page *page = &bc->pages[index];
 	struct ink ink = { 0 };
@@ -531,9 +533,13 @@ static int make_page(struct run *run, const struct book_opts *bo, const struct b
 	} else {
 		struct page_text text = { bc->layout->title, (int)bo->year, bo->volume,
 		                          bc->authority_text };
-		if (render_page(run->renderer, bc->layout, ps, &text, page, dpi, skew, &r, &ink,
-		                &geo) < 0)
+		if (html_dir) {
+			if (chromium_page(html_dir, index, dpi, skew, ps, &ink, &geo) < 0)
+				goto cleanup;
+		} else if (render_page(run->renderer, bc->layout, ps, &text, page, dpi, skew, &r, &ink,
+		                       &geo) < 0) {
 			goto cleanup;
+		}
 		if (!hand->classic && render_marks(&ink, &geo, &marks, ps, dpi, skew) < 0)
 			goto cleanup;
 	}
@@ -595,12 +601,27 @@ cleanup:
 	return rc;
 }
 
+/* Removes what the HTML renderer wrote for a book of NPAGES pages, and its directory. */
+static void remove_html_dir(const char *dir, size_t npages)
+{
+	char path[4096];
+	for (size_t i = 0; i < npages; i++) {
+		snprintf(path, sizeof(path), "%s/p%zu.png", dir, i);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/p%zu.json", dir, i);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/job.json", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 static int make_book(struct run *run, const struct book_opts *bo)
 {
 	struct so_layout *layout = NULL;
 	struct book_content *bc = NULL;
 	struct tiff_writer *tw = NULL;
-	char *path = NULL, *file = NULL, tag[200];
+	char *path = NULL, *file = NULL, *html_dir = NULL, tag[200];
 	int rc = -1;
 	double t0 = so_monotonic();
 	const char *layout_name = so_layout_default(bo->type);
@@ -635,8 +656,23 @@ static int make_book(struct run *run, const struct book_opts *bo)
 		goto cleanup;
 	struct book_ident id = { bo->type, (int)bo->year, bo->volume, bc->authority_code,
 	                         layout->name, file, bo->hand->classic ? NULL : bo->hand->name };
+	if (bo->hand->engine == ENGINE_CHROMIUM) {
+		const char *tmp = getenv("TMPDIR");
+		html_dir = so_asprintf("%s/sohoa-html-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!html_dir)
+			goto cleanup;
+		if (!mkdtemp(html_dir)) {
+			so_error("cannot create a directory for the HTML pages: %s", strerror(errno));
+			SO_FREE(html_dir);
+			goto cleanup;
+		}
+		struct page_text text = { layout->title, (int)bo->year, bo->volume,
+		                          bc->authority_text };
+		if (chromium_render_book(html_dir, layout, &ps, &text, bc, (int)bo->dpi) < 0)
+			goto cleanup;
+	}
 	for (size_t i = 0; i < bc->npages; i++)
-		if (make_page(run, bo, &id, bc, &ps, tw, i) < 0)
+		if (make_page(run, bo, &id, bc, &ps, html_dir, tw, i) < 0)
 			goto cleanup;
 	rc = tiffout_close(tw);
 	tw = NULL;
@@ -651,6 +687,9 @@ cleanup:
 	if (rc < 0 && path)
 		so_error_context("%s", path);
 	tiffout_abort(tw);
+	if (html_dir)
+		remove_html_dir(html_dir, bc ? bc->npages : 0);
+	free(html_dir);
 	content_free(bc);
 	so_layout_free(layout);
 	free(path);

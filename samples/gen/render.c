@@ -674,6 +674,16 @@ static void turned_box(double x0, double y0, double x1, double y1, double cx, do
 	}
 }
 
+void page_print_box(const struct print_style *ps, int dpi, double skew_deg, double box[4])
+{
+	int w, h;
+	page_pixels(dpi, &w, &h);
+	double left = mm_px(dpi, ps->left_mm), right = w - mm_px(dpi, ps->right_mm);
+	double top = mm_px(dpi, ps->top_mm), bottom = h - mm_px(dpi, ps->bottom_mm);
+	turned_box(left - mm_px(dpi, 2), top - mm_px(dpi, 2), right + mm_px(dpi, 2),
+	           bottom + mm_px(dpi, 2), w / 2.0, h / 2.0, skew_deg * M_PI / 180.0, box);
+}
+
 int render_page(struct renderer *rr, const struct so_layout *layout, const struct print_style *ps,
                 const struct page_text *text, const struct book_page *page, int dpi,
                 double skew_deg, struct rng *r, struct ink *ink, struct page_geometry *geo)

@@ -109,6 +109,8 @@ int ink_from_png(const char *path, int dpi, double skew_deg, struct ink *ink);
 /* A blank ink image (an empty sheet) of the page size at DPI. */
 int ink_blank(int dpi, struct ink *ink);
 void ink_release(struct ink *ink);
+/* The box (x0 y0 x1 y1) of all a printing puts on a page at DPI, turned by SKEW_DEG. */
+void page_print_box(const struct print_style *ps, int dpi, double skew_deg, double box[4]);
 /* Page size in pixels at DPI. */
 void page_pixels(int dpi, int *width, int *height);
 
