@@ -597,11 +597,14 @@ static int place_write_hand(struct gen_ctx *g, const struct place *p, int name_o
 	/* as written */
 	if (p->hospital || p->facility) {
 		const char *name = p->hospital ? p->hospital->name : p->facility_name;
+		/* a facility in no table keeps its name's case: in capitals its canonical form
+		 * ("Trạm Y tế xã …") could not be told */
+		int cap = upper && p->hospital;
 		if (starts_with(name, "Bệnh viện ") && rng_chance(g->rng, h->hospital_short)) {
-			if (add_cased(&r, "BV ", upper) < 0 ||
-			    add_cased(&r, name + strlen("Bệnh viện "), upper) < 0)
+			if (add_cased(&r, "BV ", cap) < 0 ||
+			    add_cased(&r, name + strlen("Bệnh viện "), cap) < 0)
 				goto cleanup;
-		} else if (add_cased(&r, name, upper) < 0) {
+		} else if (add_cased(&r, name, cap) < 0) {
 			goto cleanup;
 		}
 		if (p->hospital && name_only)
