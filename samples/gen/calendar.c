@@ -64,8 +64,11 @@ void date_write(char out[DATE_TEXT_MAX], struct date d, enum date_precision p,
 		return;
 	}
 	if (p == DATE_MONTH) {
-		if (form == DATE_FORM_SLASH)
+		if (form == DATE_FORM_SLASH || form == DATE_FORM_DOT_SHORT ||
+		    form == DATE_FORM_DASH_SPACED || form == DATE_FORM_WORDS_SHORT)
 			snprintf(out, DATE_TEXT_MAX, "%d/%04d", d.m, d.y);
+		else if (form == DATE_FORM_SLASH_SPACED)
+			snprintf(out, DATE_TEXT_MAX, "%02d / %04d", d.m, d.y);
 		else
 			snprintf(out, DATE_TEXT_MAX, "%02d/%04d", d.m, d.y);
 		return;
@@ -82,6 +85,18 @@ void date_write(char out[DATE_TEXT_MAX], struct date d, enum date_precision p,
 		break;
 	case DATE_FORM_WORDS:
 		snprintf(out, DATE_TEXT_MAX, "ngày %02d tháng %d năm %04d", d.d, d.m, d.y);
+		break;
+	case DATE_FORM_SLASH_SPACED:
+		snprintf(out, DATE_TEXT_MAX, "%02d / %02d / %04d", d.d, d.m, d.y);
+		break;
+	case DATE_FORM_DASH_SPACED:
+		snprintf(out, DATE_TEXT_MAX, "%d - %d - %04d", d.d, d.m, d.y);
+		break;
+	case DATE_FORM_DOT_SHORT:
+		snprintf(out, DATE_TEXT_MAX, "%d.%d.%04d", d.d, d.m, d.y);
+		break;
+	case DATE_FORM_WORDS_SHORT:
+		snprintf(out, DATE_TEXT_MAX, "ngày %d tháng %d năm %04d", d.d, d.m, d.y);
 		break;
 	default:
 		snprintf(out, DATE_TEXT_MAX, "%02d/%02d/%04d", d.d, d.m, d.y);

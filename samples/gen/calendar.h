@@ -1,7 +1,8 @@
 /*
  * Civil dates for the generator: day arithmetic on the proleptic Gregorian calendar, and the
  * ways a register writes a date (`05/03/2019`, `5/3/2019`, `05-03-2019`, `05.03.2019`,
- * `ngày 05 tháng 3 năm 2019`, partial `03/1965` and `1965`) beside its canonical form
+ * `ngày 05 tháng 3 năm 2019`, with spaces
+ * around the separators `05 / 03 / 2019`, partial `03/1965` and `1965`) beside its canonical form
  * (`2019-03-05`, `1965-03`, `1965`).
  */
 #ifndef GEN_CALENDAR_H
@@ -21,6 +22,11 @@ enum date_form {
 	DATE_FORM_DASH,          /* 05-03-2019 */
 	DATE_FORM_DOT,           /* 05.03.2019 */
 	DATE_FORM_WORDS,         /* ngày 05 tháng 3 năm 2019 */
+	DATE_FORM_CLASSIC,       /* the forms above are the classic hand's */
+	DATE_FORM_SLASH_SPACED = DATE_FORM_CLASSIC,   /* 05 / 03 / 2019 */
+	DATE_FORM_DASH_SPACED,   /* 5 - 3 - 2019 */
+	DATE_FORM_DOT_SHORT,     /* 5.3.2019 */
+	DATE_FORM_WORDS_SHORT,   /* ngày 5 tháng 3 năm 2019 */
 	DATE_FORM_COUNT
 };
 

@@ -15,16 +15,35 @@
 int entry_number_write(struct book_gen *bg, struct entry *e)
 {
 	char raw[32], value[16];
+	const struct hand *h = bg->g.style.hand;
 	int form = bg->g.style.number_form;
 	if (rng_chance(&bg->rng, 0.1))
-		form = (int)rng_below(&bg->rng, 3);
+		form = h->classic ? (int)rng_below(&bg->rng, 3)
+		                  : (int)rng_weighted(&bg->rng, h->number_forms, NUMBER_FORM_COUNT);
+	/* the book's mark after the number: KS births, KH marriages, KT deaths, CMC parentage */
+	const char *t = bg->req->type;
+	const char *mark = t[0] == 'b' ? "KS" : t[0] == 'm' ? "KH" : t[0] == 'd' ? "KT" : "CMC";
 	snprintf(value, sizeof(value), "%d", e->number);
-	if (form == 1)
+	switch (form) {
+	case NUMBER_SO:
 		snprintf(raw, sizeof(raw), "Số %d", e->number);
-	else if (form == 2)
+		break;
+	case NUMBER_YEAR:
 		snprintf(raw, sizeof(raw), "%d/%d", e->number, bg->g.year);
-	else
+		break;
+	case NUMBER_BOOK:
+		snprintf(raw, sizeof(raw), "%d/%s", e->number, mark);
+		break;
+	case NUMBER_SO_COLON_YEAR:
+		snprintf(raw, sizeof(raw), "Số: %d/%d", e->number, bg->g.year);
+		break;
+	case NUMBER_SO_COLON:
+		snprintf(raw, sizeof(raw), "Số: %d", e->number);
+		break;
+	default:
 		snprintf(raw, sizeof(raw), "%d", e->number);
+		break;
+	}
 	return field_set(e, "registration_number", value, raw, NULL);
 }
 

@@ -234,10 +234,15 @@ static int birth_entry(struct book_gen *bg, struct entry *e, struct date reg)
 	struct place birth_place;
 	int in_hospital = rng_chance(r, 0.6) &&
 	                  place_hospital(g, &birth_place, SO_HOSPITAL_MATERNITY) == 0;
-	if (!in_hospital)
+	if (!in_hospital && !g->style.hand->classic &&
+	    rng_chance(r, g->style.hand->facility / 0.4)) {
+		place_facility(g, &birth_place, 1);
+		in_hospital = -1;   /* written with its units */
+	} else if (!in_hospital) {
 		place_address(g, &birth_place, mother.residence.commune, 0);
+	}
 	if (set_place(bg, e, "child.birth_place", &birth_place,
-	              in_hospital && rng_chance(r, 0.3)) < 0)
+	              in_hospital > 0 && rng_chance(r, 0.3)) < 0)
 		return -1;
 	struct place hometown;
 	static const double hw[] = { 0, 50, 20, 30 };
@@ -364,8 +369,14 @@ static int death_entry(struct book_gen *bg, struct entry *e, struct date reg)
 		return -1;
 	struct place where;
 	int in_hospital = rng_chance(r, 0.4) && place_hospital(g, &where, SO_HOSPITAL_GENERAL) == 0;
-	if (!in_hospital)
+	int in_facility = 0;
+	if (!in_hospital && !g->style.hand->classic &&
+	    rng_chance(r, g->style.hand->facility / 0.6)) {
+		place_facility(g, &where, 0);
+		in_facility = 1;
+	} else if (!in_hospital) {
 		where = dead.residence;
+	}
 	if (set_place(bg, e, "death.place", &where, in_hospital && rng_chance(r, 0.3)) < 0)
 		return -1;
 	const char *cause = age >= 80 && rng_chance(r, 0.5) ? (rng_chance(r, 0.5) ? "Bệnh già"
@@ -388,6 +399,8 @@ static int death_entry(struct book_gen *bg, struct entry *e, struct date reg)
 		struct date issued = date_add_days(died, rng_int(r, 0, (int)span));
 		if (in_hospital)
 			snprintf(issuer, sizeof(issuer), "%s", where.hospital->name);
+		else if (in_facility)
+			snprintf(issuer, sizeof(issuer), "%s", where.facility_name);
 		else
 			snprintf(issuer, sizeof(issuer), "Trạm Y tế %s",
 			         g->units->communes[dead.residence.commune].name);
@@ -472,13 +485,26 @@ static void style_draw(struct book_gen *bg)
 {
 	struct rng *r = &bg->rng;
 	struct book_style *s = &bg->g.style;
-	static const double forms[DATE_FORM_COUNT] = { 45, 20, 10, 10, 15 };
-	s->names_upper = rng_chance(r, 0.6);
-	s->date_form = (enum date_form)rng_weighted(r, forms, DATE_FORM_COUNT);
-	s->number_form = (int)rng_weighted(r, (const double[]){ 55, 25, 20 }, 3);
-	s->place_form = (int)rng_weighted(r, (const double[]){ 45, 35, 20 }, 3);
+	const struct hand *h = s->hand;
+	if (h->classic) {
+		static const double forms[DATE_FORM_CLASSIC] = { 45, 20, 10, 10, 15 };
+		s->names_upper = rng_chance(r, 0.6);
+		s->date_form = (enum date_form)rng_weighted(r, forms, DATE_FORM_CLASSIC);
+		s->number_form = (int)rng_weighted(r, (const double[]){ 55, 25, 20 }, 3);
+		s->place_form = (int)rng_weighted(r, (const double[]){ 45, 35, 20 }, 3);
+		s->label_colon = rng_chance(r, 0.8);
+		s->na_dash = rng_chance(r, 0.5);
+		return;
+	}
+	s->names_upper = rng_chance(r, h->names_upper);
+	s->date_form = (enum date_form)rng_weighted(r, h->date_forms, DATE_FORM_COUNT);
+	s->number_form = (int)rng_weighted(r, h->number_forms, NUMBER_FORM_COUNT);
+	s->place_form = (int)rng_weighted(r, h->place_forms, 3);
 	s->label_colon = rng_chance(r, 0.8);
 	s->na_dash = rng_chance(r, 0.5);
+	s->abbr = (int)rng_weighted(r, h->abbr, ABBR_COUNT);
+	s->sep = (int)rng_weighted(r, h->seps, SEP_COUNT);
+	s->unit_case = (int)rng_weighted(r, h->cases, CASE_COUNT);
 }
 
 static int authority_draw(struct book_gen *bg)
@@ -613,6 +639,7 @@ struct book_content *content_generate(const struct book_request *req,
 	snprintf(bg.b->old_province, sizeof(bg.b->old_province), "%s", g->old_province);
 	if (!(bg.b->authority_text = place_authority_text(g)))
 		goto error;
+	g->style.hand = req->hand ? req->hand : hand_default();
 	style_draw(&bg);
 	if (plan_pages(&bg) < 0)
 		goto error;

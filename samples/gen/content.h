@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hand.h"
 #include "register/layout.h"
 #include "register/refdata.h"
 
@@ -73,6 +74,7 @@ struct book_request {
 	int blank_pages;
 	int rows;                   /* entry rows per page, 0 to draw per page */
 	int anomalies;
+	const struct hand *hand;    /* the style family (NULL: classic) */
 };
 
 struct book_content {

@@ -183,13 +183,16 @@ struct paper {
 };
 
 static int paper_build(struct paper *p, int w, int h, unsigned flags, int blank, int dpi,
-                       struct rng *r)
+                       const double *tone, struct rng *r)
 {
 	memset(p, 0, sizeof(*p));
 	double base = rng_range(r, 242, 251);
 	p->base[0] = base;
 	p->base[1] = base;
 	p->base[2] = base - rng_range(r, 0, 3);
+	if (tone)
+		for (int c = 0; c < 3; c++)
+			p->base[c] = tone[c] + (base - 247);
 	if (flags & DEFECT_YELLOW) {
 		p->base[0] = rng_range(r, 236, 245);
 		p->base[1] = rng_range(r, 222, 233);
@@ -342,6 +345,14 @@ static double border_reach(const struct borders *b, int e, double t, double len)
 int defects_compose(const struct ink *ink, unsigned flags, int channels, int blank,
                     const double box[4], int dpi, struct rng *r, struct raster *out)
 {
+	return defects_compose_coloured(ink, flags, channels, blank, box, dpi, r, NULL, NULL, out);
+}
+
+int defects_compose_coloured(const struct ink *ink, unsigned flags, int channels, int blank,
+                             const double box[4], int dpi, struct rng *r,
+                             const double *ink_rgb, const double *paper_rgb,
+                             struct raster *out)
+{
 	struct paper paper;
 	struct borders bd;
 	float *prow = NULL;
@@ -350,7 +361,7 @@ int defects_compose(const struct ink *ink, unsigned flags, int channels, int bla
 	size_t size;
 	memset(out, 0, sizeof(*out));
 	memset(&bd, 0, sizeof(bd));
-	if (paper_build(&paper, w, h, flags, blank, dpi, r) < 0)
+	if (paper_build(&paper, w, h, flags, blank, dpi, paper_rgb, r) < 0)
 		return -1;
 	if (so_mul_size((size_t)w * (size_t)h, (size_t)channels, (size_t)1 << 31, &size) < 0)
 		goto cleanup;
@@ -364,6 +375,8 @@ int defects_compose(const struct ink *ink, unsigned flags, int channels, int bla
 
 	/* the ink's tone, and how strongly it covers */
 	double inkc[3] = { 18, 19, 26 }, strength = 1.0;
+	if (ink_rgb)
+		memcpy(inkc, ink_rgb, sizeof(inkc));
 	if (flags & DEFECT_LOWCONTRAST) {
 		inkc[0] = 112, inkc[1] = 110, inkc[2] = 116;
 		strength = 0.85;
@@ -389,8 +402,26 @@ int defects_compose(const struct ink *ink, unsigned flags, int channels, int bla
 	float inkf[3] = { (float)inkc[0], (float)inkc[1], (float)inkc[2] };
 	float kscale = (float)(strength / 255.0);
 	float tone_base = (float)bd.tone;
+	/* the colour layers in use, in their colours (dimmed like the ink by low contrast) */
+	const struct ink_layer *layers[INK_LAYERS];
+	float lgrey[INK_LAYERS], lrgb[INK_LAYERS][3];
+	const unsigned char *lrow[INK_LAYERS];
+	int nlayers = 0;
+	for (int k = 0; k < INK_LAYERS; k++) {
+		const struct ink_layer *l = &ink->layers[k];
+		if (!l->data)
+			continue;
+		double mix = (flags & DEFECT_LOWCONTRAST) ? 0.45 : 0;
+		for (int c = 0; c < 3; c++)
+			lrgb[nlayers][c] = (float)(l->rgb[c] * (1 - mix) + 180 * mix);
+		lgrey[nlayers] = 0.299f * lrgb[nlayers][0] + 0.587f * lrgb[nlayers][1] +
+		                 0.114f * lrgb[nlayers][2];
+		layers[nlayers++] = l;
+	}
 	for (int y = 0; y < h; y++) {
 		const unsigned char *irow = ink->data + (size_t)y * (size_t)ink->stride;
+		for (int k = 0; k < nlayers; k++)
+			lrow[k] = layers[k]->data + (size_t)y * (size_t)layers[k]->stride;
 		unsigned char *orow = out->px + (size_t)y * (size_t)w * (size_t)channels;
 		paper_row(&paper, y, w, prow);
 		if (channels == 1)
@@ -426,12 +457,20 @@ int defects_compose(const struct ink *ink, unsigned flags, int channels, int bla
 			}
 			if (channels == 1) {
 				float v = prow[x] + (ig - prow[x]) * a + n;
+				for (int k = 0; k < nlayers; k++) {
+					float la = lrow[k][x] * kscale;
+					v += (lgrey[k] - v) * la;
+				}
 				v = v * (1 - t) + tone * t;
 				orow[x] = (unsigned char)(v <= 0 ? 0 : v >= 255 ? 255 : (int)(v + 0.5f));
 			} else {
 				const float *pp = prow + x * 3;
 				for (int c = 0; c < 3; c++) {
 					float v = pp[c] + (inkf[c] - pp[c]) * a + n;
+					for (int k = 0; k < nlayers; k++) {
+						float la = lrow[k][x] * kscale;
+						v += (lrgb[k][c] - v) * la;
+					}
 					v = v * (1 - t) + tone * t;
 					orow[x * 3 + c] = (unsigned char)(v <= 0 ? 0 : v >= 255 ? 255
 					                                  : (int)(v + 0.5f));

@@ -41,6 +41,13 @@ int defects_ink(struct ink *ink, unsigned flags, int dpi, struct rng *r);
  * OUT is the caller's to release with raster_release. */
 int defects_compose(const struct ink *ink, unsigned flags, int channels, int blank,
                     const double box[4], int dpi, struct rng *r, struct raster *out);
+/* The same with the printing's own ink and paper colours (RGB 0-255; NULL for the classic
+ * black on white), which the defects then change as they would the classic ones. INK's
+ * colour layers (seal, signature) are laid over the print in their colours. */
+int defects_compose_coloured(const struct ink *ink, unsigned flags, int channels, int blank,
+                             const double box[4], int dpi, struct rng *r,
+                             const double *ink_rgb, const double *paper_rgb,
+                             struct raster *out);
 /* Turns R clockwise by ROTATION (0, 90, 180, 270). */
 int raster_rotate(struct raster *r, int rotation);
 void raster_release(struct raster *r);

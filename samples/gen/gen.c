@@ -14,11 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/util.h"
+#include "chromium.h"
 #include "config.h"
 #include "content.h"
 #include "defects.h"
+#include "hand.h"
 #include "register/layout.h"
 #include "register/refdata.h"
 #include "render.h"
@@ -52,6 +55,7 @@ struct book_opts {
 	struct rotation_rule rotations[MAX_ROTATIONS];
 	size_t nrotations;
 	int tiled, no_resolution, anomalies;
+	const struct hand *hand;
 };
 
 struct run {
@@ -69,7 +73,7 @@ struct run {
 enum {
 	OPT_BOOK = 256, OPT_YEAR, OPT_VOLUME, OPT_AUTHORITY, OPT_PAGES, OPT_DPI, OPT_COMPRESSION,
 	OPT_COLOR, OPT_DEFECTS, OPT_SKEW, OPT_ROTATE, OPT_BLANK, OPT_TILED, OPT_NO_RES, OPT_ROWS,
-	OPT_ANOMALIES, OPT_OUT, OPT_SEED, OPT_PNG, OPT_HELP, OPT_VERSION,
+	OPT_ANOMALIES, OPT_OUT, OPT_SEED, OPT_PNG, OPT_HELP, OPT_VERSION, OPT_STYLE, OPT_STYLES,
 };
 
 static const struct option long_options[] = {
@@ -91,6 +95,8 @@ static const struct option long_options[] = {
 	{ "tiled", no_argument, NULL, OPT_TILED },
 	{ "no-resolution", no_argument, NULL, OPT_NO_RES },
 	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "style", required_argument, NULL, OPT_STYLE },
+	{ "list-styles", no_argument, NULL, OPT_STYLES },
 	{ "png", no_argument, NULL, OPT_PNG },   /* debugging: also write each page as PNG */
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -118,6 +124,8 @@ static void usage(FILE *f)
 	      "    --tiled               tiled TIFF\n"
 	      "    --no-resolution       omit the resolution tags\n"
 	      "    --anomalies           plant the anomalies of the validation catalogue\n"
+	      "    --style NAME          the style family the book is printed and written in\n"
+	      "                          (default classic; --list-styles lists them)\n"
 	      "  --seed N                seed of every random choice (default 1)\n"
 	      "Writes DIR/<type>-<year>-<volume>.tif, DIR/truth.jsonl, DIR/pages.jsonl and\n"
 	      "DIR/manifest.ini. Exit codes: 0 done, 1 usage, 3 other errors.\n", f);
@@ -139,6 +147,7 @@ static void book_defaults(struct book_opts *b)
 	b->dpi = 300;
 	b->compression = TC_G4;
 	b->color = COLOR_BILEVEL;
+	b->hand = hand_default();
 }
 
 static int parse_number(const char *s, long min, long max, long *out, const char *what)
@@ -315,6 +324,16 @@ static int parse_args(struct run *run, int argc, char **argv)
 		case OPT_VERSION:
 			printf("sohoa-sample-gen %s\n", SO_VERSION);
 			return 0;
+		case OPT_STYLES:
+			for (size_t i = 0; i < hand_count(); i++)
+				printf("%-11s %s: %s\n", hand_at(i)->name,
+				       hand_at(i)->engine == ENGINE_CHROMIUM ? "chromium" : "cairo",
+				       hand_at(i)->about);
+			return 0;
+		case OPT_STYLE:
+			if (!(cur->hand = hand_find(optarg)))
+				return usage_error("unknown style '%s' (--list-styles lists them)", optarg);
+			break;
 		case OPT_OUT:
 			run->out = optarg;
 			break;
@@ -476,7 +495,7 @@ static int write_png(const char *path, const struct raster *r, int bilevel)
 /* One page: render (or a blank sheet), damage, store, and record its truth. */
 static int make_page(struct run *run, const struct book_opts *bo, const struct book_ident *id,
                      const struct book_content *bc, const struct print_style *ps,
-                     struct tiff_writer *tw, size_t index)
+                     const char *html_dir, struct tiff_writer *tw, size_t index)
 {
 	const struct book_page *page = &bc->pages[index];
 	struct ink ink = { 0 };
@@ -492,6 +511,17 @@ static int make_page(struct run *run, const struct book_opts *bo, const struct b
 	double skew = 0;
 	if ((flags & DEFECT_SKEW) && !page->blank)
 		skew = bo->skew_set ? bo->skew : rng_range(&r, -3, 3);
+	const struct hand *hand = bo->hand;
+	struct page_marks marks;
+	memset(&marks, 0, sizeof(marks));
+	if (!hand->classic && !page->blank) {
+		char look[200];
+		snprintf(look, sizeof(look), "look %s-%d-%s %zu", bo->type, (int)bo->year, bo->volume,
+		         index);
+		rng_seed(&marks.rng, run->seed, look);
+		marks.seal = rng_chance(&marks.rng, hand->seal);
+		marks.signature = rng_chance(&marks.rng, hand->signature);
+	}
 	if (page->blank) {
 		flags &= ~(unsigned)DEFECT_SKEW;
 		if (ink_blank(dpi, &ink) < 0)
@@ -503,15 +533,29 @@ static int make_page(struct run *run, const struct book_opts *bo, const struct b
 	} else {
 		struct page_text text = { bc->layout->title, (int)bo->year, bo->volume,
 		                          bc->authority_text };
-		if (render_page(run->renderer, bc->layout, ps, &text, page, dpi, skew, &r, &ink,
-		                &geo) < 0)
+		if (html_dir) {
+			if (chromium_page(html_dir, index, dpi, skew, ps, &ink, &geo) < 0)
+				goto cleanup;
+		} else if (render_page(run->renderer, bc->layout, ps, &text, page, dpi, skew, &r, &ink,
+		                       &geo) < 0) {
+			goto cleanup;
+		}
+		if (!hand->classic && render_marks(&ink, &geo, &marks, ps, dpi, skew) < 0)
 			goto cleanup;
 	}
 	if (defects_ink(&ink, flags, dpi, &r) < 0)
 		goto cleanup;
-	if (defects_compose(&ink, flags, bo->color == COLOR_RGB ? 3 : 1, page->blank, geo.box, dpi,
-	                    &r, &raster) < 0)
-		goto cleanup;
+	if (hand->classic) {
+		if (defects_compose(&ink, flags, bo->color == COLOR_RGB ? 3 : 1, page->blank, geo.box,
+		                    dpi, &r, &raster) < 0)
+			goto cleanup;
+	} else {
+		double inkc[3], paper[3];
+		print_style_colours(ps, inkc, paper);
+		if (defects_compose_coloured(&ink, flags, bo->color == COLOR_RGB ? 3 : 1, page->blank,
+		                             geo.box, dpi, &r, inkc, paper, &raster) < 0)
+			goto cleanup;
+	}
 	ink_release(&ink);
 	int rotation = page_rotation(bo, index);
 	if (raster_rotate(&raster, rotation) < 0)
@@ -537,6 +581,13 @@ static int make_page(struct run *run, const struct book_opts *bo, const struct b
 		.resolution = !bo->no_resolution, .skew_deg = skew, .rotation = rotation,
 		.defects = flags, .blank = page->blank, .rows = page->blank ? 0 : page->rows,
 		.entries = page->nentries, .geo = page->blank ? NULL : &geo,
+		.index_row = ps->index == INDEX_FAINT ? "faint" : ps->index == INDEX_MISSING
+		           ? "missing" : "present",
+		.paper = ps->paper == PAPER_GREY ? "grey" : ps->paper == PAPER_YELLOWED ? "yellowed"
+		       : "white",
+		.ink = ps->ink == INK_BLUE ? "blue" : "black",
+		.seal = marks.seal, .signature = marks.signature,
+		.engine = hand->engine == ENGINE_CHROMIUM ? "chromium" : "cairo",
 	};
 	if (truth_page(&run->pages, id, &pr) < 0)
 		goto cleanup;
@@ -550,12 +601,27 @@ cleanup:
 	return rc;
 }
 
+/* Removes what the HTML renderer wrote for a book of NPAGES pages, and its directory. */
+static void remove_html_dir(const char *dir, size_t npages)
+{
+	char path[4096];
+	for (size_t i = 0; i < npages; i++) {
+		snprintf(path, sizeof(path), "%s/p%zu.png", dir, i);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/p%zu.json", dir, i);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/job.json", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 static int make_book(struct run *run, const struct book_opts *bo)
 {
 	struct so_layout *layout = NULL;
 	struct book_content *bc = NULL;
 	struct tiff_writer *tw = NULL;
-	char *path = NULL, *file = NULL, tag[200];
+	char *path = NULL, *file = NULL, *html_dir = NULL, tag[200];
 	int rc = -1;
 	double t0 = so_monotonic();
 	const char *layout_name = so_layout_default(bo->type);
@@ -565,6 +631,7 @@ static int make_book(struct run *run, const struct book_opts *bo)
 		.type = bo->type, .year = (int)bo->year, .volume = bo->volume,
 		.authority = bo->authority, .pages = (int)bo->pages,
 		.blank_pages = (int)bo->blank_pages, .rows = (int)bo->rows, .anomalies = bo->anomalies,
+		.hand = bo->hand,
 	};
 	bc = content_generate(&req, layout, run->rd, run->seed);
 	if (!bc)
@@ -573,7 +640,8 @@ static int make_book(struct run *run, const struct book_opts *bo)
 	struct rng r;
 	snprintf(tag, sizeof(tag), "print %s-%d-%s", bo->type, (int)bo->year, bo->volume);
 	rng_seed(&r, run->seed, tag);
-	print_style_draw(run->renderer, layout, &r, &ps);
+	if (print_style_draw(run->renderer, layout, bo->hand, &r, &ps) < 0)
+		goto cleanup;
 
 	file = so_asprintf("%s-%d-%s.tif", bo->type, (int)bo->year, bo->volume);
 	path = file ? so_asprintf("%s/%s", run->out, file) : NULL;
@@ -587,9 +655,24 @@ static int make_book(struct run *run, const struct book_opts *bo)
 	if (!tw)
 		goto cleanup;
 	struct book_ident id = { bo->type, (int)bo->year, bo->volume, bc->authority_code,
-	                         layout->name, file };
+	                         layout->name, file, bo->hand->classic ? NULL : bo->hand->name };
+	if (bo->hand->engine == ENGINE_CHROMIUM) {
+		const char *tmp = getenv("TMPDIR");
+		html_dir = so_asprintf("%s/sohoa-html-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!html_dir)
+			goto cleanup;
+		if (!mkdtemp(html_dir)) {
+			so_error("cannot create a directory for the HTML pages: %s", strerror(errno));
+			SO_FREE(html_dir);
+			goto cleanup;
+		}
+		struct page_text text = { layout->title, (int)bo->year, bo->volume,
+		                          bc->authority_text };
+		if (chromium_render_book(html_dir, layout, &ps, &text, bc, (int)bo->dpi) < 0)
+			goto cleanup;
+	}
 	for (size_t i = 0; i < bc->npages; i++)
-		if (make_page(run, bo, &id, bc, &ps, tw, i) < 0)
+		if (make_page(run, bo, &id, bc, &ps, html_dir, tw, i) < 0)
 			goto cleanup;
 	rc = tiffout_close(tw);
 	tw = NULL;
@@ -604,6 +687,9 @@ cleanup:
 	if (rc < 0 && path)
 		so_error_context("%s", path);
 	tiffout_abort(tw);
+	if (html_dir)
+		remove_html_dir(html_dir, bc ? bc->npages : 0);
+	free(html_dir);
 	content_free(bc);
 	so_layout_free(layout);
 	free(path);

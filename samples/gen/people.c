@@ -330,9 +330,13 @@ void date_write_styled(struct gen_ctx *g, char out[DATE_TEXT_MAX], struct date d
                        enum date_precision p, int labelled)
 {
 	enum date_form f = g->style.date_form;
-	if (rng_chance(g->rng, 0.2))
-		f = (enum date_form)rng_below(g->rng, DATE_FORM_COUNT);
-	if (labelled && f == DATE_FORM_WORDS)
+	if (g->style.hand->classic) {
+		if (rng_chance(g->rng, 0.2))
+			f = (enum date_form)rng_below(g->rng, DATE_FORM_CLASSIC);
+	} else if (rng_chance(g->rng, 0.2)) {
+		f = (enum date_form)rng_weighted(g->rng, g->style.hand->date_forms, DATE_FORM_COUNT);
+	}
+	if (labelled && (f == DATE_FORM_WORDS || f == DATE_FORM_WORDS_SHORT))
 		f = DATE_FORM_SLASH_PADDED;
 	date_write(out, d, p, f);
 }

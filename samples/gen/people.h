@@ -8,6 +8,7 @@
 #define GEN_PEOPLE_H
 
 #include "calendar.h"
+#include "hand.h"
 #include "register/refdata.h"
 #include "rng.h"
 
@@ -19,6 +20,11 @@ struct book_style {
 	int place_form;             /* 0 full, 1 abbreviated, 2 mixed */
 	int label_colon;            /* labels followed by a colon */
 	int na_dash;                /* not-applicable cells hold "-" rather than nothing */
+	/* the hand's habits (not drawn for the classic hand) */
+	const struct hand *hand;
+	int abbr;                   /* enum abbr_set */
+	int sep;                    /* enum place_sep */
+	int unit_case;              /* enum unit_case */
 };
 
 struct gen_ctx {
@@ -32,11 +38,19 @@ struct gen_ctx {
 	struct book_style style;
 };
 
+enum facility_kind { FACILITY_NONE, FACILITY_HEALTH_POST, FACILITY_CLINIC,
+                     FACILITY_GENERAL };
+
 struct place {
 	long commune;                   /* index in ctx->units, -1 for none */
 	const struct so_hospital *hospital;
 	char house[16];                 /* "12", "45/7", "" */
 	const char *street;
+	/* other hands only */
+	int alley;                      /* "Hẻm 45 Nguyễn Trãi": house holds the alley number */
+	char hamlet[64];                /* canonical: "Ấp 3", "Tổ 5, Khu phố 2", "" */
+	enum facility_kind facility;    /* a health post or clinic in no table */
+	char facility_name[160];        /* canonical: "Trạm Y tế xã Phước Trung" */
 };
 
 enum id_kind { ID_NONE, ID_CCCD, ID_CMND, ID_PASSPORT };
@@ -91,6 +105,9 @@ void place_address(struct gen_ctx *g, struct place *p, long commune, int street_
 /* A hospital usable in the book's unit list, of KIND (SO_HOSPITAL_MATERNITY or
  * SO_HOSPITAL_GENERAL); 0, or -1 if none. */
 int place_hospital(struct gen_ctx *g, struct place *p, int kind);
+/* A health post, clinic or general hospital in no table, in or near the authority's
+ * commune (other hands only). 0. */
+int place_facility(struct gen_ctx *g, struct place *p, int maternity);
 /* The old-list province code of a commune of ctx->units. */
 void place_old_province(struct gen_ctx *g, long commune, char out[4]);
 /* Writes P: *raw as the clerk writes it, *value canonical, code the commune code. Both

@@ -7,6 +7,7 @@
 #include <cairo.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,6 @@
 #include "render.h"
 
 #define HANDWRITING_FONT "Dancing Script"
-#define ENTRY_PT 10.0
 #define ENTRY_MIN_PT 6.5
 #define HAND_PT 13.0
 #define HAND_MIN_PT 8.0
@@ -40,6 +40,8 @@ struct page_draw {
 	PangoContext *pc;
 	int dpi;
 	const char *font;
+	double letter_spacing_px, line_spacing;   /* 0: the font's own */
+	const struct print_style *ps;
 };
 
 static double mm_px(int dpi, double mm)
@@ -53,7 +55,8 @@ void page_pixels(int dpi, int *width, int *height)
 	*height = (int)lround(mm_px(dpi, PAGE_HEIGHT_MM));
 }
 
-/* 1 when fontconfig resolves FAMILY to itself rather than to a substitute. */
+/* 1 when fontconfig resolves FAMILY to itself rather than to a substitute ("DejaVu Sans
+ * Condensed" is described as "DejaVu Sans", condensed). */
 static int font_installed(PangoFontMap *fm, PangoContext *pc, const char *family)
 {
 	PangoFontDescription *d = pango_font_description_new();
@@ -66,7 +69,10 @@ static int font_installed(PangoFontMap *fm, PangoContext *pc, const char *family
 	if (f) {
 		PangoFontDescription *got = pango_font_describe(f);
 		const char *name = got ? pango_font_description_get_family(got) : NULL;
-		ok = name && strcasecmp(name, family) == 0;
+		ok = name && (strcasecmp(name, family) == 0 ||
+		              (strncasecmp(name, family, strlen(name)) == 0 &&
+		               strcasecmp(family + strlen(name), " Condensed") == 0 &&
+		               pango_font_description_get_stretch(got) < PANGO_STRETCH_NORMAL));
 		if (got)
 			pango_font_description_free(got);
 		g_object_unref(f);
@@ -129,15 +135,79 @@ int renderer_has_handwriting(struct renderer *r)
 	return r->handwriting;
 }
 
-void print_style_draw(struct renderer *rr, const struct so_layout *layout, struct rng *r,
-                      struct print_style *ps)
+/* Other wordings of the column titles, as other printings have them. */
+static const struct { const char *title; const char *other[3]; } title_variants[] = {
+	{ "Số", { "Số TT", "Số đăng ký", "Số thứ tự" } },
+	{ "Ngày, tháng, năm đăng ký", { "Ngày đăng ký", "Ngày tháng năm đăng ký",
+	                                "Ngày, tháng, năm ĐK" } },
+	{ "Họ, chữ đệm, tên", { "Họ và tên", "Họ tên người được khai sinh", "Họ và tên con" } },
+	{ "Họ, chữ đệm, tên chồng", { "Họ và tên chồng", "Họ tên chồng", NULL } },
+	{ "Họ, chữ đệm, tên vợ", { "Họ và tên vợ", "Họ tên vợ", NULL } },
+	{ "Họ, chữ đệm, tên người chết", { "Họ và tên người chết", "Họ tên người đã chết",
+	                                   NULL } },
+	{ "Ngày, tháng, năm sinh", { "Ngày sinh", "Ngày tháng năm sinh", NULL } },
+	{ "Giới tính", { "Nam, nữ", "Giới", NULL } },
+	{ "Quê quán", { "Nguyên quán", NULL, NULL } },
+	{ "Số định danh cá nhân", { "Số ĐDCN", "Mã số định danh", NULL } },
+	{ "Người mẹ", { "Họ tên mẹ", "Thông tin về mẹ", NULL } },
+	{ "Người cha", { "Họ tên cha", "Thông tin về cha", NULL } },
+	{ "Người đi đăng ký", { "Người đi khai", "Người đăng ký", NULL } },
+	{ "Ghi chú", { "Chú thích", NULL, NULL } },
+	{ "Nơi cư trú", { "Nơi thường trú", NULL, NULL } },
+	{ "Nơi cư trú cuối cùng", { "Nơi thường trú cuối cùng", NULL, NULL } },
+	{ "Giấy tờ tùy thân", { "Giấy tờ tuỳ thân", "Giấy CMND/CCCD", NULL } },
+	{ "Thời điểm chết", { "Giờ, ngày chết", NULL, NULL } },
+	{ "Nguyên nhân chết", { "Nguyên nhân", NULL, NULL } },
+	{ "Giấy báo tử", { "Giấy báo tử (số, ngày, nơi cấp)", NULL, NULL } },
+	{ "Người nhận cha, mẹ, con", { "Người nhận", NULL, NULL } },
+	{ "Người được nhận là cha, mẹ, con", { "Người được nhận", NULL, NULL } },
+	{ "Quan hệ", { "Quan hệ nhận", NULL, NULL } },
+};
+
+static const char *title_draw(const char *title, const struct hand *h, struct rng *r)
 {
+	if (!rng_chance(r, h->header_variant))
+		return title;
+	for (size_t i = 0; i < SO_ARRAY_SIZE(title_variants); i++) {
+		if (strcmp(title_variants[i].title, title) != 0)
+			continue;
+		size_t n = 0;
+		while (n < 3 && title_variants[i].other[n])
+			n++;
+		return title_variants[i].other[rng_below(r, n)];
+	}
+	return title;
+}
+
+int print_style_draw(struct renderer *rr, const struct so_layout *layout, const struct hand *hand,
+                     struct rng *r, struct print_style *ps)
+{
+	const char *fonts[HAND_FONTS_MAX];
+	size_t nfonts = 0;
 	memset(ps, 0, sizeof(*ps));
-	ps->font = rr->fonts[rng_below(r, rr->nfonts)];
-	double total = 0;
+	if (!hand)
+		hand = hand_default();
+	if (hand->classic) {
+		ps->font = rr->fonts[rng_below(r, rr->nfonts)];
+	} else {
+		PangoContext *pc = pango_font_map_create_context(rr->fontmap);
+		if (!pc)
+			return so_error("cannot create a pango context");
+		for (size_t i = 0; i < HAND_FONTS_MAX && hand->fonts[i]; i++)
+			if (hand->engine == ENGINE_CHROMIUM ||
+			    font_installed(rr->fontmap, pc, hand->fonts[i]))
+				fonts[nfonts++] = hand->fonts[i];
+		g_object_unref(pc);
+		if (nfonts == 0)
+			return so_error("none of the fonts of the style '%s' is installed (%s%s%s; "
+			                "tests/deps installs them)", hand->name, hand->fonts[0],
+			                hand->fonts[1] ? ", " : "", hand->fonts[1] ? hand->fonts[1] : "");
+		ps->font = fonts[rng_below(r, nfonts)];
+	}
+	double total = 0, jitter = hand->classic ? 0.03 : hand->width_jitter;
 	size_t n = layout->ncolumns < RENDER_MAX_COLUMNS ? layout->ncolumns : RENDER_MAX_COLUMNS;
 	for (size_t i = 0; i < n; i++) {
-		ps->widths[i] = layout->columns[i].width * (1.0 + rng_range(r, -0.03, 0.03));
+		ps->widths[i] = layout->columns[i].width * (1.0 + rng_range(r, -jitter, jitter));
 		total += ps->widths[i];
 	}
 	for (size_t i = 0; i < n; i++)
@@ -146,6 +216,50 @@ void print_style_draw(struct renderer *rr, const struct so_layout *layout, struc
 	ps->right_mm = 22 + rng_range(r, -2, 2);
 	ps->top_mm = 12 + rng_range(r, -1.5, 1.5);
 	ps->bottom_mm = 16 + rng_range(r, -1.5, 1.5);
+	ps->hand = hand;
+	ps->entry_pt = hand->entry_pt;
+	ps->letter_spacing_pt = hand->letter_spacing;
+	ps->line_spacing = hand->line_spacing;
+	for (size_t i = 0; i < n; i++)
+		ps->titles[i] = layout->columns[i].title;
+	if (hand->classic)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		ps->titles[i] = title_draw(layout->columns[i].title, hand, r);
+	ps->band_form = rng_chance(r, hand->header_variant) ? rng_int(r, 1, 3) : 0;
+	ps->index = (enum index_mode)rng_weighted(r, hand->index, INDEX_COUNT);
+	ps->paper = (enum paper_kind)rng_weighted(r, hand->paper, PAPER_COUNT);
+	ps->ink = (enum ink_kind)rng_weighted(r, hand->ink, INK_COUNT);
+	return 0;
+}
+
+void print_style_colours(const struct print_style *ps, double ink[3], double paper[3])
+{
+	static const double inks[INK_COUNT][3] = { { 18, 19, 26 }, { 28, 44, 138 } };
+	static const double papers[PAPER_COUNT][3] = { { 247, 247, 246 }, { 214, 213, 209 },
+	                                               { 240, 228, 196 } };
+	for (int c = 0; c < 3; c++) {
+		ink[c] = inks[ps->ink][c];
+		paper[c] = papers[ps->paper][c];
+	}
+}
+
+void band_line(const struct print_style *ps, const struct page_text *t, char *out, size_t len)
+{
+	switch (ps->band_form) {
+	case 1:
+		snprintf(out, len, "Quyển số: %s - Năm %d", t->volume, t->year);
+		break;
+	case 2:
+		snprintf(out, len, "Năm: %d     Quyển số %s", t->year, t->volume);
+		break;
+	case 3:
+		snprintf(out, len, "Quyển %s / %d", t->volume, t->year);
+		break;
+	default:
+		snprintf(out, len, "Năm %d - Quyển số: %s", t->year, t->volume);
+		break;
+	}
 }
 
 /* A layout of TEXT in FAMILY at PT points, wrapped to WIDTH pixels (no wrapping when <= 0). */
@@ -172,6 +286,15 @@ static PangoLayout *text_layout(struct page_draw *d, const char *family, double 
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	}
 	pango_layout_set_alignment(l, align);
+	if (d->letter_spacing_px != 0) {
+		PangoAttrList *attrs = pango_attr_list_new();
+		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
+			(int)lround(d->letter_spacing_px * PANGO_SCALE)));
+		pango_layout_set_attributes(l, attrs);
+		pango_attr_list_unref(attrs);
+	}
+	if (d->line_spacing > 0)
+		pango_layout_set_line_spacing(l, (float)d->line_spacing);
 	pango_layout_set_text(l, text, -1);
 	return l;
 }
@@ -371,7 +494,7 @@ static int header_height(struct page_draw *d, const struct so_layout *layout,
 	double pad_x = mm_px(d->dpi, PAD_X_MM), need = mm_px(d->dpi, 12);
 	for (size_t i = 0; i < layout->ncolumns; i++) {
 		double w = col_x[i + 1] - col_x[i] - 2 * pad_x;
-		PangoLayout *l = fit_layout(d, d->font, 1, layout->columns[i].title, w, 1e9, HEADER_PT,
+		PangoLayout *l = fit_layout(d, d->font, 1, d->ps->titles[i], w, 1e9, HEADER_PT,
 		                            HEADER_PT, PANGO_ALIGN_CENTER);
 		if (!l)
 			return -1;
@@ -397,7 +520,7 @@ static int draw_band(struct page_draw *d, const struct page_text *t, const struc
 		return -1;
 	if (show_text(d, d->font, 20, 1, t->title, centre, top + mm_px(d->dpi, 6.5), 0.5) < 0)
 		return -1;
-	snprintf(line, sizeof(line), "Năm %d - Quyển số: %s", t->year, t->volume);
+	band_line(d->ps, t, line, sizeof(line));
 	return show_text(d, d->font, 13, 0, line, centre, top + mm_px(d->dpi, 16), 0.5);
 }
 
@@ -431,7 +554,7 @@ static int draw_headers(struct page_draw *d, const struct so_layout *layout,
 	for (size_t i = 0; i < layout->ncolumns; i++) {
 		double x = g->col_x[i], w = g->col_x[i + 1] - x;
 		double hy = g->row_y[0], hh = g->row_y[1] - hy;
-		PangoLayout *l = fit_layout(d, d->font, 1, layout->columns[i].title, w - 2 * pad_x,
+		PangoLayout *l = fit_layout(d, d->font, 1, d->ps->titles[i], w - 2 * pad_x,
 		                            hh, HEADER_PT, HEADER_PT - 2, PANGO_ALIGN_CENTER);
 		if (!l)
 			return -1;
@@ -440,14 +563,21 @@ static int draw_headers(struct page_draw *d, const struct so_layout *layout,
 		cairo_move_to(d->cr, x + pad_x, hy + (hh - lh) / 2);
 		pango_cairo_show_layout(d->cr, l);
 		g_object_unref(l);
+		if (d->ps->index == INDEX_MISSING)
+			continue;
+		int faint = d->ps->index == INDEX_FAINT;
 		snprintf(idx, sizeof(idx), "(%d)", layout->columns[i].index);
-		l = text_layout(d, d->font, 9, 0, idx, 0, PANGO_ALIGN_LEFT);
+		l = text_layout(d, d->font, faint ? 8 : 9, 0, idx, 0, PANGO_ALIGN_LEFT);
 		if (!l)
 			return -1;
 		layout_size(l, &lw, &lh);
 		double iy = g->row_y[1], ih = g->row_y[2] - iy;
+		if (faint)
+			cairo_set_source_rgba(d->cr, 0, 0, 0, 0.28);
 		cairo_move_to(d->cr, x + (w - lw) / 2, iy + (ih - lh) / 2);
 		pango_cairo_show_layout(d->cr, l);
+		if (faint)
+			cairo_set_source_rgba(d->cr, 0, 0, 0, 1);
 		g_object_unref(l);
 	}
 	return 0;
@@ -467,8 +597,8 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 			continue;
 		double x = g->col_x[i], w = g->col_x[i + 1] - x;
 		PangoLayout *l = fit_layout(d, family, 0, e->cells[i], w - 2 * pad_x, h - 2 * pad_y,
-		                            hand ? HAND_PT : ENTRY_PT, hand ? HAND_MIN_PT : ENTRY_MIN_PT,
-		                            PANGO_ALIGN_LEFT);
+		                            hand ? HAND_PT : d->ps->entry_pt,
+		                            hand ? HAND_MIN_PT : ENTRY_MIN_PT, PANGO_ALIGN_LEFT);
 		if (!l)
 			return -1;
 		cairo_save(d->cr);
@@ -520,6 +650,9 @@ void ink_release(struct ink *ink)
 {
 	if (ink->surface)
 		cairo_surface_destroy(ink->surface);
+	for (int i = 0; i < INK_LAYERS; i++)
+		if (ink->layers[i].surface)
+			cairo_surface_destroy(ink->layers[i].surface);
 	memset(ink, 0, sizeof(*ink));
 }
 
@@ -541,11 +674,22 @@ static void turned_box(double x0, double y0, double x1, double y1, double cx, do
 	}
 }
 
+void page_print_box(const struct print_style *ps, int dpi, double skew_deg, double box[4])
+{
+	int w, h;
+	page_pixels(dpi, &w, &h);
+	double left = mm_px(dpi, ps->left_mm), right = w - mm_px(dpi, ps->right_mm);
+	double top = mm_px(dpi, ps->top_mm), bottom = h - mm_px(dpi, ps->bottom_mm);
+	turned_box(left - mm_px(dpi, 2), top - mm_px(dpi, 2), right + mm_px(dpi, 2),
+	           bottom + mm_px(dpi, 2), w / 2.0, h / 2.0, skew_deg * M_PI / 180.0, box);
+}
+
 int render_page(struct renderer *rr, const struct so_layout *layout, const struct print_style *ps,
                 const struct page_text *text, const struct book_page *page, int dpi,
                 double skew_deg, struct rng *r, struct ink *ink, struct page_geometry *geo)
 {
-	struct page_draw d = { NULL, NULL, dpi, ps->font };
+	struct page_draw d = { NULL, NULL, dpi, ps->font, ps->letter_spacing_pt * dpi / 72.0,
+	                       ps->line_spacing, ps };
 	cairo_font_options_t *fo = NULL;
 	int rc = -1;
 	if (layout->ncolumns > RENDER_MAX_COLUMNS || page->rows > RENDER_MAX_ROWS || page->rows < 1)
@@ -594,7 +738,7 @@ int render_page(struct renderer *rr, const struct so_layout *layout, const struc
 	geo->nrow_y = (size_t)page->rows + 3;
 	geo->row_y[0] = table_top;
 	geo->row_y[1] = table_top + hh;
-	geo->row_y[2] = geo->row_y[1] + mm_px(dpi, 6);
+	geo->row_y[2] = geo->row_y[1] + (ps->index == INDEX_MISSING ? 0 : mm_px(dpi, 6));
 	double row_h = (bottom - geo->row_y[2]) / page->rows;
 	for (int i = 1; i <= page->rows; i++)
 		geo->row_y[2 + i] = geo->row_y[2] + row_h * i;
@@ -626,4 +770,222 @@ cleanup:
 	if (rc < 0)
 		ink_release(ink);
 	return rc;
+}
+
+/* ---- marks across the cells: a red seal, a signature ---- */
+
+/* A cairo context on colour layer I of INK (created when needed), turned like the print. */
+static cairo_t *layer_context(struct ink *ink, int i, const double rgb[3], double skew_deg)
+{
+	struct ink_layer *l = &ink->layers[i];
+	if (!l->surface) {
+		cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A8, ink->width,
+		                                                ink->height);
+		if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+			cairo_surface_destroy(s);
+			so_error("cannot create a %dx%d mark layer", ink->width, ink->height);
+			return NULL;
+		}
+		l->surface = s;
+		l->data = cairo_image_surface_get_data(s);
+		l->stride = cairo_image_surface_get_stride(s);
+	}
+	memcpy(l->rgb, rgb, sizeof(l->rgb));
+	cairo_t *cr = cairo_create((cairo_surface_t *)l->surface);
+	double cx = ink->width / 2.0, cy = ink->height / 2.0;
+	cairo_translate(cr, cx, cy);
+	cairo_rotate(cr, skew_deg * M_PI / 180.0);
+	cairo_translate(cr, -cx, -cy);
+	return cr;
+}
+
+/* A round seal: two rings, a ring of marks standing for its lettering, a star. */
+static void draw_seal(cairo_t *cr, double cx, double cy, double rad, double px_mm,
+                      struct rng *r)
+{
+	cairo_set_source_rgba(cr, 0, 0, 0, rng_range(r, 0.55, 0.8));
+	cairo_set_line_width(cr, 0.7 * px_mm);
+	cairo_arc(cr, cx, cy, rad, 0, 2 * M_PI);
+	cairo_stroke(cr);
+	cairo_set_line_width(cr, 0.35 * px_mm);
+	cairo_arc(cr, cx, cy, rad * 0.7, 0, 2 * M_PI);
+	cairo_stroke(cr);
+	/* the lettering between the rings: short strokes and dots along the ring */
+	int n = rng_int(r, 26, 36);
+	double start = rng_range(r, 0, 2 * M_PI);
+	cairo_set_line_width(cr, 0.3 * px_mm);
+	for (int k = 0; k < n; k++) {
+		double a = start + 2 * M_PI * k / n;
+		if (rng_chance(r, 0.12))
+			continue;   /* a space between words */
+		double r0 = rad * rng_range(r, 0.76, 0.8), r1 = rad * rng_range(r, 0.9, 0.94);
+		double da = rng_range(r, -0.04, 0.04);
+		cairo_move_to(cr, cx + r0 * cos(a), cy + r0 * sin(a));
+		cairo_line_to(cr, cx + r1 * cos(a + da), cy + r1 * sin(a + da));
+		cairo_move_to(cr, cx + r1 * cos(a + 0.05), cy + r1 * sin(a + 0.05));
+		cairo_line_to(cr, cx + r0 * cos(a + 0.05), cy + r0 * sin(a + 0.05));
+	}
+	cairo_stroke(cr);
+	/* the star */
+	double sr = rad * 0.28;
+	for (int k = 0; k < 10; k++) {
+		double a = -M_PI / 2 + M_PI * k / 5, rr = k % 2 ? sr * 0.4 : sr;
+		if (k == 0)
+			cairo_move_to(cr, cx + rr * cos(a), cy + rr * sin(a));
+		else
+			cairo_line_to(cr, cx + rr * cos(a), cy + rr * sin(a));
+	}
+	cairo_close_path(cr);
+	cairo_fill(cr);
+}
+
+/* A signature: a few loops and a long stroke, in a box W x H at (X, Y). */
+static void draw_signature(cairo_t *cr, double x, double y, double w, double h, double px_mm,
+                           struct rng *r)
+{
+	cairo_set_source_rgba(cr, 0, 0, 0, 0.9);
+	cairo_set_line_width(cr, rng_range(r, 0.35, 0.55) * px_mm);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	double px = x, py = y + h * rng_range(r, 0.4, 0.7);
+	cairo_move_to(cr, px, py);
+	int loops = rng_int(r, 3, 6);
+	for (int k = 0; k < loops; k++) {
+		double nx = px + w / loops * rng_range(r, 0.7, 1.2);
+		double ny = y + h * rng_range(r, 0.2, 0.8);
+		cairo_curve_to(cr, px + w * rng_range(r, 0.05, 0.2), y - h * rng_range(r, 0, 0.3),
+		               nx - w * rng_range(r, 0.05, 0.25), y + h * rng_range(r, 0.9, 1.3), nx, ny);
+		px = nx;
+		py = ny;
+	}
+	cairo_stroke(cr);
+	/* the flourish under it */
+	cairo_move_to(cr, x + w * rng_range(r, 0, 0.2), y + h * rng_range(r, 0.8, 1.0));
+	cairo_curve_to(cr, x + w * 0.4, y + h * rng_range(r, 0.9, 1.2), x + w * 0.7,
+	               y + h * rng_range(r, 0.6, 0.9), x + w * rng_range(r, 0.9, 1.1),
+	               y + h * rng_range(r, 0.5, 0.8));
+	cairo_stroke(cr);
+}
+
+int render_marks(struct ink *ink, const struct page_geometry *geo, const struct page_marks *marks,
+                 const struct print_style *ps, int dpi, double skew_deg)
+{
+	struct rng r = marks->rng;
+	double px_mm = dpi / 25.4;
+	size_t nrows = geo->nrow_y >= 4 ? geo->nrow_y - 3 : 0;
+	if (!nrows || geo->ncol_x < 3)
+		return 0;
+	if (marks->seal) {
+		static const double red[3] = { 204, 46, 52 };
+		cairo_t *cr = layer_context(ink, 0, red, skew_deg);
+		if (!cr)
+			return -1;
+		/* over the right-hand cells of an entry row, as a seal sits beside a signature */
+		size_t row = rng_below(&r, nrows);
+		size_t col = geo->ncol_x - 2 - rng_below(&r, 2);
+		double cx = geo->col_x[col] + rng_range(&r, -8, 8) * px_mm;
+		double cy = (geo->row_y[row + 2] + geo->row_y[row + 3]) / 2 +
+		            rng_range(&r, -6, 6) * px_mm;
+		draw_seal(cr, cx, cy, rng_range(&r, 13, 17) * px_mm, px_mm, &r);
+		int bad = cairo_status(cr) != CAIRO_STATUS_SUCCESS;
+		cairo_destroy(cr);
+		cairo_surface_flush((cairo_surface_t *)ink->layers[0].surface);
+		if (bad)
+			return so_error("cannot draw a seal");
+	}
+	if (marks->signature) {
+		double pen[3], paper[3];
+		static const double blue[3] = { 30, 48, 160 };
+		print_style_colours(ps, pen, paper);
+		cairo_t *cr = layer_context(ink, 1, rng_chance(&r, 0.7) ? blue : pen, skew_deg);
+		if (!cr)
+			return -1;
+		size_t row = rng_below(&r, nrows);
+		size_t col = geo->ncol_x - 2 - rng_below(&r, 3);
+		double x0 = geo->col_x[col], x1 = geo->col_x[col + 1];
+		double y0 = geo->row_y[row + 2], y1 = geo->row_y[row + 3];
+		double w = fmin(x1 - x0, 40 * px_mm) * rng_range(&r, 0.7, 1.0);
+		double h = fmin(y1 - y0, 14 * px_mm) * rng_range(&r, 0.6, 0.9);
+		draw_signature(cr, x0 + rng_range(&r, 0, fmax(x1 - x0 - w, 1)),
+		               y0 + rng_range(&r, 0.1, 0.5) * (y1 - y0 - h), w, h, px_mm, &r);
+		int bad = cairo_status(cr) != CAIRO_STATUS_SUCCESS;
+		cairo_destroy(cr);
+		cairo_surface_flush((cairo_surface_t *)ink->layers[1].surface);
+		if (bad)
+			return so_error("cannot draw a signature");
+	}
+	return 0;
+}
+
+/* ---- pages drawn by another engine ---- */
+
+int ink_from_png(const char *path, int dpi, double skew_deg, struct ink *ink)
+{
+	cairo_surface_t *png = cairo_image_surface_create_from_png(path);
+	if (cairo_surface_status(png) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(png);
+		return so_error("cannot read the rendered page '%s'", path);
+	}
+	int w, h;
+	page_pixels(dpi, &w, &h);
+	/* coverage: the darkness of each pixel of the picture */
+	cairo_surface_t *cov = cairo_image_surface_create(CAIRO_FORMAT_A8, w, h);
+	if (cairo_surface_status(cov) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(png);
+		cairo_surface_destroy(cov);
+		return so_error("cannot create a %dx%d page image", w, h);
+	}
+	cairo_surface_flush(png);
+	cairo_surface_flush(cov);
+	const unsigned char *src = cairo_image_surface_get_data(png);
+	int sstride = cairo_image_surface_get_stride(png);
+	int sw = cairo_image_surface_get_width(png), sh = cairo_image_surface_get_height(png);
+	unsigned char *dst = cairo_image_surface_get_data(cov);
+	int dstride = cairo_image_surface_get_stride(cov);
+	cairo_format_t fmt = cairo_image_surface_get_format(png);
+	for (int y = 0; y < h && y < sh; y++) {
+		const uint32_t *row = (const uint32_t *)(const void *)(src + (size_t)y * (size_t)sstride);
+		unsigned char *out = dst + (size_t)y * (size_t)dstride;
+		for (int x = 0; x < w && x < sw; x++) {
+			uint32_t p = row[x];
+			double a = fmt == CAIRO_FORMAT_ARGB32 ? ((p >> 24) & 0xff) / 255.0 : 1.0;
+			/* premultiplied: a transparent pixel is paper */
+			double R = ((p >> 16) & 0xff) + 255 * (1 - a), G = ((p >> 8) & 0xff) + 255 * (1 - a),
+			       B = (p & 0xff) + 255 * (1 - a);
+			double grey = 0.299 * R + 0.587 * G + 0.114 * B;
+			int c = (int)lround(255 - grey);
+			out[x] = (unsigned char)(c < 0 ? 0 : c > 255 ? 255 : c);
+		}
+	}
+	cairo_surface_mark_dirty(cov);
+	cairo_surface_destroy(png);
+	if (skew_deg == 0) {
+		memset(ink, 0, sizeof(*ink));
+		ink->surface = cov;
+		ink->data = cairo_image_surface_get_data(cov);
+		ink->width = w;
+		ink->height = h;
+		ink->stride = dstride;
+		return 0;
+	}
+	if (ink_create(dpi, ink) < 0) {
+		cairo_surface_destroy(cov);
+		return -1;
+	}
+	cairo_t *cr = cairo_create((cairo_surface_t *)ink->surface);
+	cairo_translate(cr, w / 2.0, h / 2.0);
+	cairo_rotate(cr, skew_deg * M_PI / 180.0);
+	cairo_translate(cr, -w / 2.0, -h / 2.0);
+	cairo_set_source_surface(cr, cov, 0, 0);
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+	cairo_paint(cr);
+	int bad = cairo_status(cr) != CAIRO_STATUS_SUCCESS;
+	cairo_destroy(cr);
+	cairo_surface_destroy(cov);
+	cairo_surface_flush((cairo_surface_t *)ink->surface);
+	if (bad) {
+		ink_release(ink);
+		return so_error("cannot turn the rendered page '%s'", path);
+	}
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "content.h"
+#include "hand.h"
 #include "rng.h"
 
 #define PAGE_WIDTH_MM 420.0
@@ -23,6 +24,20 @@ struct print_style {
 	const char *font;                       /* print font family */
 	double widths[RENDER_MAX_COLUMNS];      /* column widths, summing to 1 */
 	double left_mm, right_mm, top_mm, bottom_mm;
+	/* from the hand (the classic hand's values for it) */
+	const struct hand *hand;
+	double entry_pt, letter_spacing_pt, line_spacing;
+	const char *titles[RENDER_MAX_COLUMNS]; /* the header's wording of each column */
+	int band_form;                          /* 0: "Năm 2019 - Quyển số: 01", others */
+	enum index_mode index;                  /* the index row (1) ... (n) */
+	enum paper_kind paper;
+	enum ink_kind ink;
+};
+
+/* What crosses the cells of one page besides the print: a red seal, a signature. */
+struct page_marks {
+	int seal, signature;
+	struct rng rng;                         /* where and how they are drawn */
 };
 
 /* Where the table is, in pixels of the unrotated, unskewed page. */
@@ -35,10 +50,20 @@ struct page_geometry {
 };
 
 /* An ink-coverage image; data rows are stride bytes apart. */
+struct ink_layer {
+	unsigned char *data;                    /* coverage, NULL when the layer is unused */
+	int stride;
+	void *surface;
+	double rgb[3];                          /* its colour */
+};
+
+#define INK_LAYERS 2                        /* the seal's red, the signature's pen */
+
 struct ink {
 	unsigned char *data;
 	int width, height, stride;
 	void *surface;                          /* the cairo surface owning data */
+	struct ink_layer layers[INK_LAYERS];    /* coloured marks laid over the print */
 };
 
 struct renderer;
@@ -51,9 +76,17 @@ size_t renderer_fonts(struct renderer *r, const char **fonts, size_t max);
 /* 1 when the handwriting font is installed. */
 int renderer_has_handwriting(struct renderer *r);
 
-/* Draws a book's printing style for LAYOUT (fonts, widths within ±3%, margins). */
-void print_style_draw(struct renderer *rr, const struct so_layout *layout, struct rng *r,
-                      struct print_style *ps);
+/* Draws a book's printing style for LAYOUT in HAND (fonts, widths within ±3% for the classic
+ * hand, margins, and the hand's header wording, index row, paper and ink). 0, or -1 with the
+ * error set when none of the hand's fonts is installed. */
+int print_style_draw(struct renderer *rr, const struct so_layout *layout, const struct hand *hand,
+                     struct rng *r, struct print_style *ps);
+/* The ink and paper colours of a printing (RGB, 0-255). */
+void print_style_colours(const struct print_style *ps, double ink[3], double paper[3]);
+/* Draws MARKS (seal, signature) of a page onto INK's colour layers, around the table of GEO,
+ * turned by SKEW_DEG like the print. 0 or -1. */
+int render_marks(struct ink *ink, const struct page_geometry *geo, const struct page_marks *marks,
+                 const struct print_style *ps, int dpi, double skew_deg);
 
 struct page_text {
 	const char *title;                      /* layout title */
@@ -68,9 +101,16 @@ struct page_text {
 int render_page(struct renderer *rr, const struct so_layout *layout, const struct print_style *ps,
                 const struct page_text *text, const struct book_page *page, int dpi,
                 double skew_deg, struct rng *r, struct ink *ink, struct page_geometry *geo);
+/* The line of the band under the title in the printing's form ("Năm 2019 - Quyển số: 01"). */
+void band_line(const struct print_style *ps, const struct page_text *t, char *out, size_t len);
+/* An ink image of the page size at DPI made from a rendered picture of the page (PNG, any
+ * size: cropped or padded to the page), dark pixels being ink; turned by SKEW_DEG. */
+int ink_from_png(const char *path, int dpi, double skew_deg, struct ink *ink);
 /* A blank ink image (an empty sheet) of the page size at DPI. */
 int ink_blank(int dpi, struct ink *ink);
 void ink_release(struct ink *ink);
+/* The box (x0 y0 x1 y1) of all a printing puts on a page at DPI, turned by SKEW_DEG. */
+void page_print_box(const struct print_style *ps, int dpi, double skew_deg, double box[4]);
 /* Page size in pixels at DPI. */
 void page_pixels(int dpi, int *width, int *height);
 

@@ -1,14 +1,15 @@
 /*
  * Test: the generator is deterministic. Two runs with the same seed and options give
  * byte-identical files (TIFFs in every format, truth, pages, manifest); another seed gives
- * different books; and changing only an image option (dpi) leaves what is written unchanged.
+ * different books; and changing only an image option (dpi) leaves what is written unchanged;
+ * a book in another hand (--style sans: seals, colours) is as deterministic.
  * Usage: test-sample-determinism PATH-TO-sohoa-sample-gen
  */
 #include "testutil.h"
 
 static const char *const files[] = {
 	"birth-2019-01.tif", "death-2021-02.tif", "marriage-1990-01.tif", "parentage-2025-01.tif",
-	"truth.jsonl", "pages.jsonl", "manifest.ini",
+	"birth-2020-s1.tif", "truth.jsonl", "pages.jsonl", "manifest.ini",
 };
 
 static const char *const books[] = {
@@ -21,6 +22,8 @@ static const char *const books[] = {
 	"--color", "gray", "--defects", "lowcontrast", "--rotate", "90", "--no-resolution",
 	"--book", "parentage", "--year", "2025", "--volume", "01", "--compression", "deflate",
 	"--rotate", "180@1",
+	"--book", "birth", "--year", "2020", "--volume", "s1", "--style", "sans",
+	"--compression", "lzw", "--color", "rgb", "--defects", "skew",
 	NULL,
 };
 
@@ -34,6 +37,8 @@ static const char *const books_dpi[] = {
 	"--color", "gray", "--defects", "lowcontrast", "--rotate", "90", "--no-resolution",
 	"--book", "parentage", "--year", "2025", "--volume", "01", "--compression", "deflate",
 	"--rotate", "180@1",
+	"--book", "birth", "--year", "2020", "--volume", "s1", "--style", "sans",
+	"--compression", "lzw", "--color", "rgb", "--defects", "skew",
 	NULL,
 };
 

@@ -33,7 +33,7 @@ static int test_failures;
 static inline int run_generator(const char *gen, const char *dir, const char *seed,
                                 const char *const *args)
 {
-	const char *argv[128];
+	const char *argv[256];
 	size_t n = 0;
 	argv[n++] = gen;
 	argv[n++] = "--out";

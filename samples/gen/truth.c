@@ -119,6 +119,8 @@ int truth_entry(struct so_buf *out, const struct book_ident *b, const struct so_
 	for (size_t i = 0; i < e->ncells; i++)
 		push(cells, json_string(e->cells[i]), &bad);
 	set(o, "cells", cells, &bad);
+	if (b->style)
+		set(o, "style", json_string(b->style), &bad);
 	return append_line(out, o, bad);
 }
 
@@ -158,6 +160,17 @@ int truth_page(struct so_buf *out, const struct book_ident *b, const struct page
 		set(o, "table", json_pack("{s:o, s:o}", "columns", cols, "rows", rows), &bad);
 	} else {
 		set(o, "table", json_null(), &bad);
+	}
+	if (b->style) {
+		set(o, "style", json_string(b->style), &bad);
+		set(o, "engine", json_string(p->engine), &bad);
+		set(o, "paper", json_string(p->paper), &bad);
+		set(o, "ink", json_string(p->ink), &bad);
+		if (!p->blank) {
+			set(o, "index_row", json_string(p->index_row), &bad);
+			set(o, "seal", json_boolean(p->seal), &bad);
+			set(o, "signature", json_boolean(p->signature), &bad);
+		}
 	}
 	return append_line(out, o, bad);
 }

@@ -21,6 +21,7 @@ struct book_ident {
 	const char *authority;      /* commune code */
 	const char *layout;         /* "birth-v1" */
 	const char *file;           /* basename of the TIFF */
+	const char *style;          /* the style family, NULL for the classic hand (not written) */
 };
 
 struct page_record {
@@ -35,6 +36,11 @@ struct page_record {
 	int blank, rows;
 	size_t entries;
 	const struct page_geometry *geo;   /* NULL for a blank sheet */
+	/* other hands only (written when the book has a style) */
+	const char *index_row;      /* "present", "faint", "missing" */
+	const char *paper, *ink;    /* "white", "grey", "yellowed"; "black", "blue" */
+	int seal, signature;        /* marks across the cells */
+	const char *engine;         /* "cairo", "chromium" */
 };
 
 /* Appends the truth line of entry E (on page PAGE_INDEX, 1-based ROW) to OUT. 0 or -1. */

@@ -40,14 +40,8 @@ def kinds_of(source):
     return kinds
 
 
-def main():
-    args = sys.argv[1:]
-    target = 0.001
-    if "--target" in args:
-        i = args.index("--target")
-        target = float(args[i + 1])
-        del args[i:i + 2]
-    source, out, pairs = args[0], args[1], args[2:]
+def collect(source, pairs):
+    """The (confidence, right) samples of every field kind from BATCH_DIR:TRUTH_DIR pairs."""
     kinds = kinds_of(source)
     samples = {}
     for pair in pairs:
@@ -81,6 +75,11 @@ def main():
                 right = value == want_v and (want_c is None or code == want_c)
                 kind = kinds[btype].get(name, "text")
                 samples.setdefault(kind, []).append((conf, right))
+    return samples
+
+
+def fit(samples, target, quiet=False):
+    """The threshold of each field kind, and what it lets through."""
     thresholds, stats = {}, {}
     for kind, pts in sorted(samples.items()):
         pts.sort(key=lambda p: -p[0])
@@ -100,11 +99,25 @@ def main():
         accepted = sum(1 for c, _ in pts if c >= thresholds[kind])
         stats[kind] = {"fields": len(pts), "wrong": sum(1 for _, r in pts if not r),
                        "accepted": accepted}
-        print("%-12s %5d fields, %4d wrong; threshold %.3f passes %d" % (
-            kind, len(pts), stats[kind]["wrong"], thresholds[kind], accepted))
+        if not quiet:
+            print("%-12s %5d fields, %4d wrong; threshold %.3f passes %d" % (
+                kind, len(pts), stats[kind]["wrong"], thresholds[kind], accepted))
+    return thresholds, stats
+
+
+def main():
+    args = sys.argv[1:]
+    target = 0.001
+    if "--target" in args:
+        i = args.index("--target")
+        target = float(args[i + 1])
+        del args[i:i + 2]
+    source, out, pairs = args[0], args[1], args[2:]
+    thresholds, stats = fit(collect(source, pairs), target)
     json.dump({"about": "LOW_CONFIDENCE thresholds per field kind: a reading under its "
                "threshold goes to review. Written by tests/bench/calibrate from generated "
-               "registers with ground truth (re-run it on hand-checked real pages: see README).",
+               "registers with ground truth, tuned style families only (re-run it on "
+               "hand-checked real pages: see README).",
                "target_wrong_share": target, "default": 0.9,
                "thresholds": thresholds, "samples": stats},
               open(out, "w"), ensure_ascii=False, indent=2)

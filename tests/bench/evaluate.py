@@ -15,6 +15,9 @@ import sqlite3
 import sys
 import unicodedata
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from calibrate import kinds_of  # noqa: E402  the field kinds of the layouts
+
 
 def norm(s):
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s or "")).strip()
@@ -96,7 +99,7 @@ def main():
     print("rows: %d present, %d found, %d found that are not in the truth" % (rows_present, rows_matched, extra))
     for dff in diffs[:listing]:
         print("  %s %s p%d r%d c%d: read %r, written %r" % dff)
-    fields = evaluate_fields(db, truth_dirs)
+    fields = evaluate_fields(db, truth_dirs, kinds_of(source))
     if fields["fields"]:
         print()
         print("canonical values: %d fields, %.2f%% right; %d records, %d valid (automation %.1f%%); "
@@ -114,9 +117,10 @@ def main():
                              for k, v in kinds.items()}, "fields": fields}, open(out_json, "w"))
 
 
-def evaluate_fields(db, truth_dirs):
+def evaluate_fields(db, truth_dirs, kinds=None):
     """Canonical values against the truth: every field of every record found; a record whose
-    status is valid passed without review, and a wrong value in it is a silent error."""
+    status is valid passed without review, and a wrong value in it is a silent error. With
+    KINDS (book type -> field -> kind), the same counts by field kind in "by_kind"."""
     got = {}
     for file, page, row, status, name, value, code in db.execute(
             "SELECT f.name, p.page_index, r.row, r.status, fl.name, fl.value, fl.code "
@@ -125,7 +129,7 @@ def evaluate_fields(db, truth_dirs):
         rec = got.setdefault((file, page, row), {"status": status, "fields": {}})
         rec["fields"][name] = (value, code)
     res = {"fields": 0, "right": 0, "records": 0, "valid_records": 0, "silent_fields": 0,
-           "silent_wrong": 0, "silent_list": []}
+           "silent_wrong": 0, "silent_list": [], "by_kind": {}}
     for d in truth_dirs:
         for line in open(os.path.join(d, "truth.jsonl")):
             t = json.loads(line)
@@ -140,6 +144,13 @@ def evaluate_fields(db, truth_dirs):
                 right = have[0] == want[0] and (want[1] is None or have[1] == want[1])
                 res["fields"] += 1
                 res["right"] += right
+                kind = kinds[t["type"]].get(name, "text") if kinds else "all"
+                k = res["by_kind"].setdefault(kind, {"fields": 0, "right": 0,
+                                                     "silent_fields": 0, "silent_wrong": 0})
+                k["fields"] += 1
+                k["right"] += right
+                k["silent_fields"] += valid
+                k["silent_wrong"] += valid and not right
                 if valid:
                     res["silent_fields"] += 1
                     if not right:
