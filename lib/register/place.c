@@ -33,6 +33,9 @@
 #define PLACE_OTHER_WORD 0.05
 
 #define PARTS_MAX 16
+/* Parts kept before the units at most in a place read well (a hospital, a hamlet, a street
+ * and a house: "Tổ 5, Khu phố 3, Số 12 Nguyễn Trãi"). */
+#define PREFIX_MAX 3
 #define READINGS_MAX 96
 
 /* The levels of the units, as bits: what a unit word allows. */
@@ -536,7 +539,9 @@ static long place_parts(const struct so_refdata *rd, const char *clean, struct p
 				i = h.name;
 				continue;
 			}
-			if (!r.cur && part_open(&r, i, NULL) < 0)
+			/* nothing goes on after a whole unit ("TPHCM") */
+			if ((!r.cur || (r.cur->w && (r.cur->w->flags & W_WHOLE))) &&
+			    part_open(&r, i, NULL) < 0)
 				break;
 			size_t e = word_end(r.f, i);
 			r.cur->end = r.map[e];
@@ -715,9 +720,6 @@ static void readings_all(struct matcher *m, struct readings *out)
 {
 	unsigned allowed = m->districts ? LV_ALL : LV_C | LV_P;
 	size_t maxunits = m->districts ? 3 : 2;
-	int typed = 0;
-	for (size_t k = 0; k < m->n; k++)
-		typed |= m->parts[k].role == R_UNIT;
 	out->n = 0;
 	for (size_t first = 0; first < m->n; first++) {
 		if (m->n - first <= maxunits) {
@@ -726,8 +728,8 @@ static void readings_all(struct matcher *m, struct readings *out)
 				ok &= m->parts[k].levels != 0;
 			struct reading rd = { .first = first, .units = m->n - first };
 			if (ok)
-				readings_level(m, &rd, first, 0, allowed, !typed && m->n - first == 1,
-					       out);
+				readings_level(m, &rd, first, 0, allowed,
+					       m->n - first == 1 && m->parts[first].role != R_UNIT, out);
 		}
 		if (m->parts[first].role == R_UNIT && !m->parts[first].in_name)
 			break; /* a unit written with its word is a unit (in a hospital's name,
@@ -1142,6 +1144,13 @@ static int read_list(const struct so_refdata *rd, const struct so_unit_list *l, 
 		out->match = min2(out->match, PLACE_UNSURE);
 	/* text before units that stop above the commune: a street, or the commune misread? */
 	if (r.commune < 0 && first > 0 && parts[first - 1].role == R_PLAIN)
+		out->match = min2(out->match, PLACE_UNSURE);
+	/* a commune or a district alone: nothing written above it vouches for the units the
+	 * list adds (but a hospital of the table that stands there) */
+	if (r.units == 1 && r.level[r.first] != LV_P && !hname)
+		out->match = min2(out->match, PLACE_UNSURE);
+	/* more before the units than a hospital, a hamlet and a street: not a place read well */
+	if (first > PREFIX_MAX)
 		out->match = min2(out->match, PLACE_UNSURE);
 	/* exact units from the commune up, before them nothing or a hospital of the table that
 	 * stands in that commune */
