@@ -80,6 +80,7 @@ static int low_confidence(const struct so_rule *, const struct so_rule_call *);
 static int no_value(const struct so_rule *, const struct so_rule_call *);
 static int date_in_future(const struct so_rule *, const struct so_rule_call *);
 static int place_unsure(const struct so_rule *, const struct so_rule_call *);
+static int place_contradicted(const struct so_rule *, const struct so_rule_call *);
 static int name_chars(const struct so_rule *, const struct so_rule_call *);
 static int id_number_format(const struct so_rule *, const struct so_rule_call *);
 static int id_number_owner(const struct so_rule *, const struct so_rule_call *);
@@ -145,6 +146,9 @@ static const struct so_rule catalogue[] = {
 	  { "không phải là một quốc gia đã biết" }, no_value },
 	{ "PLACE_UNMATCHED", "warning", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_PLACE), 0,
 	  { 0 }, { 0 }, { "không khớp chắc chắn với đơn vị hành chính nào" }, place_unsure },
+	{ "PLACE_MISMATCH", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_PLACE), 0,
+	  { 0 }, { 0 }, { "giá trị giữ nguyên như sổ ghi; hãy đối chiếu với sổ" },
+	  place_contradicted },
 	{ "NAME_CHARS", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_NAME), 0, { 0 },
 	  { 0 }, { 0 }, name_chars },
 	{ "ID_FORMAT", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_ID_NUMBER), 0,
@@ -733,6 +737,17 @@ static int place_unsure(const struct so_rule *rule, const struct so_rule_call *c
 		return field_flag(rule, call, "%s %s: “%s”", call->label, rule->words[0],
 				  call->fd->raw);
 	return 0;
+}
+
+/* PLACE_MISMATCH: the written units contradict a reference table (normalize keeps the
+ * written text, without a code): "LABEL: “reading” — why; WORDS[0]". */
+static int place_contradicted(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_canon *c = call->canon;
+	if (!c->mismatch)
+		return 0;
+	return field_flag(rule, call, "%s: “%s” — %s; %s", call->label, call->fd->raw,
+			  c->mismatch, rule->words[0]);
 }
 
 /* NAME_CHARS: digits or symbols in a name, or (for a Vietnamese) a word that is no syllable:

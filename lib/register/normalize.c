@@ -11,17 +11,15 @@
 #include "register/fields.h"
 #include "register/lexicon.h"
 #include "register/normalize.h"
+#include "register/place.h"
 #include "register/refdata.h"
-
-/* A place match under this is not taken; between it and PLACE_SURE it is taken but marked. */
-#define PLACE_MIN 0.75
-#define PLACE_SURE 0.9
 
 void so_canon_release(struct so_canon *c)
 {
 	SO_FREE(c->value);
 	SO_FREE(c->code);
 	SO_FREE(c->successor);
+	SO_FREE(c->mismatch);
 }
 
 /* The reference data, loaded once per process at the first question (pthread_once) and
@@ -92,36 +90,6 @@ static char *confusable(char *k)
 			*p = 'o';
 	}
 	return k;
-}
-
-/* How alike two names are, 0..1: 1 when equal but for case and tone placement, 0.9 when
- * equal but for marks (a recognition error), then by edit distance of the folded forms. */
-static double similarity(const char *a, const char *b)
-{
-	char *ta = so_text_tone_key(a), *tb = so_text_tone_key(b);
-	int same = ta && tb && strcmp(ta, tb) == 0;
-	free(ta);
-	free(tb);
-	if (same)
-		return 1.0;
-	char *fa = fold_key(a), *fb = fold_key(b);
-	double sim = 0;
-	if (fa && fb && strcmp(confusable(fa), confusable(fb)) == 0) {
-		/* alike but for letters recognition confuses: as sure as a mark error */
-		free(fa);
-		free(fb);
-		return 0.9;
-	}
-	if (fa && fb) {
-		size_t la = strlen(fa), lb = strlen(fb), lmax = la > lb ? la : lb;
-		if (lmax) {
-			int d = so_edit_distance(fa, la, fb, lb);
-			sim = 0.9 * (1.0 - (double)d / (double)lmax);
-		}
-	}
-	free(fa);
-	free(fb);
-	return sim;
 }
 
 /* Simple kinds -------------------------------------------------------------------------------- */
@@ -391,313 +359,23 @@ static int canon_relationship(const char *raw, struct so_canon *out)
 
 /* Places ------------------------------------------------------------------------------------- */
 
-enum unit_level { LEVEL_NONE, LEVEL_COMMUNE, LEVEL_DISTRICT, LEVEL_PROVINCE, LEVEL_CITY };
-
-/* The unit types as written (full or abbreviated), folded, and their official word. */
-static const struct {
-	const char *folded;
-	const char *official;
-	enum unit_level level;
-} unit_words[] = {
-	{ "thanh pho ", "Thành phố", LEVEL_CITY }, { "thi tran ", "Thị trấn", LEVEL_COMMUNE },
-	{ "thi xa ", "Thị xã", LEVEL_DISTRICT }, { "phuong ", "Phường", LEVEL_COMMUNE },
-	{ "quan ", "Quận", LEVEL_DISTRICT }, { "huyen ", "Huyện", LEVEL_DISTRICT },
-	{ "tinh ", "Tỉnh", LEVEL_PROVINCE }, { "xa ", "Xã", LEVEL_COMMUNE },
-	{ "tp.", "Thành phố", LEVEL_CITY }, { "tp ", "Thành phố", LEVEL_CITY },
-	{ "tt.", "Thị trấn", LEVEL_COMMUNE }, { "tx.", "Thị xã", LEVEL_DISTRICT },
-	{ "p.", "Phường", LEVEL_COMMUNE }, { "q.", "Quận", LEVEL_DISTRICT },
-	{ "h.", "Huyện", LEVEL_DISTRICT }, { "x.", "Xã", LEVEL_COMMUNE },
-	{ "t.", "Tỉnh", LEVEL_PROVINCE },
-	/* the dot read as a colon, or lost ("T: Gia Lai", "P An Khánh", "P 3") */
-	{ "tp:", "Thành phố", LEVEL_CITY }, { "tt:", "Thị trấn", LEVEL_COMMUNE },
-	{ "tx:", "Thị xã", LEVEL_DISTRICT }, { "p:", "Phường", LEVEL_COMMUNE },
-	{ "q:", "Quận", LEVEL_DISTRICT }, { "h:", "Huyện", LEVEL_DISTRICT },
-	{ "x:", "Xã", LEVEL_COMMUNE }, { "t:", "Tỉnh", LEVEL_PROVINCE },
-	{ "tt ", "Thị trấn", LEVEL_COMMUNE }, { "tx ", "Thị xã", LEVEL_DISTRICT },
-	{ "p ", "Phường", LEVEL_COMMUNE }, { "q ", "Quận", LEVEL_DISTRICT },
-	{ "h ", "Huyện", LEVEL_DISTRICT }, { "x ", "Xã", LEVEL_COMMUNE },
-	{ "t ", "Tỉnh", LEVEL_PROVINCE },
-};
-
-struct part {
-	char *text;             /* as written, trimmed */
-	const char *type;       /* official unit word, NULL when none was written */
-	enum unit_level level;
-	char *name;             /* the name after the unit word */
-};
-
-static void parts_release(struct part *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(p[i].text);
-		free(p[i].name);
-	}
-}
-
-/* Splits a place at its commas and reads the unit word of each part. */
-static size_t place_parts(const char *clean, struct part *parts, size_t max)
-{
-	size_t n = 0;
-	const char *s = clean;
-	while (*s && n < max) {
-		const char *e = strchr(s, ',');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-		/* stray marks at the ends of a part: spaces, dots, a dash left by the recognizer */
-		while (len && (*s == ' ' || *s == '.' || *s == '-')) {
-			s++;
-			len--;
-		}
-		while (len && (s[len - 1] == ' ' || s[len - 1] == '.' || s[len - 1] == '-'))
-			len--;
-		if (len) {
-			struct part *p = &parts[n];
-			memset(p, 0, sizeof(*p));
-			p->text = so_malloc(len + 1);
-			if (!p->text)
-				break;
-			memcpy(p->text, s, len);
-			p->text[len] = 0;
-			size_t map[512];
-			char *f = len < 500 ? so_fold(p->text, map) : NULL;
-			for (size_t i = 0; f && i < SO_ARRAY_SIZE(unit_words); i++) {
-				size_t l = strlen(unit_words[i].folded);
-				if (strncmp(f, unit_words[i].folded, l) != 0 || !f[l])
-					continue;
-				/* "P.12", "Q. 1", "TP.Hồ Chí Minh": the name starts after the word */
-				const char *name = p->text + map[l];
-				while (*name == ' ' || *name == '.' || *name == ':')
-					name++;
-				p->type = unit_words[i].official;
-				p->level = unit_words[i].level;
-				p->name = so_strdup(name);
-				break;
-			}
-			free(f);
-			if (!p->name)
-				p->name = so_strdup(p->text);
-			n++;
-		}
-		s = e ? e + 1 : s + strlen(s);
-	}
-	/* a unit word cut from its name by a comma read for its dot ("P, Phước Ninh"): the word
-	 * of the part that follows */
-	static const struct { const char *folded, *official; enum unit_level level; } alone[] = {
-		{ "tp", "Thành phố", LEVEL_CITY }, { "tt", "Thị trấn", LEVEL_COMMUNE },
-		{ "tx", "Thị xã", LEVEL_DISTRICT }, { "p", "Phường", LEVEL_COMMUNE },
-		{ "q", "Quận", LEVEL_DISTRICT }, { "h", "Huyện", LEVEL_DISTRICT },
-		{ "x", "Xã", LEVEL_COMMUNE }, { "t", "Tỉnh", LEVEL_PROVINCE },
-	};
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (parts[i].type || parts[i + 1].type)
-			continue;
-		char *f = so_fold(parts[i].text, NULL);
-		size_t k = 0;
-		while (f && k < SO_ARRAY_SIZE(alone) && strcmp(f, alone[k].folded) != 0)
-			k++;
-		free(f);
-		if (!f || k == SO_ARRAY_SIZE(alone))
-			continue;
-		parts[i + 1].type = alone[k].official;
-		parts[i + 1].level = alone[k].level;
-		free(parts[i].text);
-		free(parts[i].name);
-		memmove(&parts[i], &parts[i + 1], (n - i - 1) * sizeof(*parts));
-		n--;
-	}
-	return n;
-}
-
-/* The name of a unit without its type word ("Phường Bến Nghé" -> "Bến Nghé"). */
-static const char *bare(const char *official)
-{
-	static const char *const words[] = { "Thành phố ", "Thị trấn ", "Thị xã ", "Phường ",
-					     "Quận ", "Huyện ", "Tỉnh ", "Xã " };
-	for (size_t i = 0; i < SO_ARRAY_SIZE(words); i++) {
-		size_t l = strlen(words[i]);
-		if (strncmp(official, words[i], l) == 0)
-			return official + l;
-	}
-	return official;
-}
-
-/* How well part P names the unit OFFICIAL: its name's similarity, less when the written
- * unit word is of another kind. */
-static double part_score(const struct part *p, const char *official, enum unit_level level)
-{
-	double s = similarity(p->name, bare(official));
-	if (p->type) {
-		int fits = p->level == level || (p->level == LEVEL_CITY &&
-			   (level == LEVEL_PROVINCE || level == LEVEL_DISTRICT));
-		if (strncmp(official, p->type, strlen(p->type)) != 0)
-			s -= fits ? 0.05 : 0.3;
-	}
-	return s;
-}
-
-struct place_match {
-	long commune;           /* index in the list */
-	int province_part, district_part, commune_part;
-	double score, second;
-};
-
-/* The best commune of LIST for the parts, reading them from the end: province, then
- * district (the old list), then commune. */
-static void place_search(const struct so_unit_list *list, int with_districts,
-			 const struct part *parts, size_t n, struct place_match *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->commune = -1;
-	m->province_part = m->district_part = m->commune_part = -1;
-	for (size_t pi = 0; pi < list->nprovinces; pi++) {
-		const struct so_unit_province *prov = &list->provinces[pi];
-		/* the province is the last part */
-		double ps = part_score(&parts[n - 1], prov->name, LEVEL_PROVINCE);
-		if (ps < PLACE_MIN)
-			continue;
-		for (size_t k = 0; k < prov->count; k++) {
-			size_t ci = list->order[prov->first + k];
-			const struct so_unit_commune *c = &list->communes[ci];
-			double ds = 1.0;
-			int dpart = -1, cpart;
-			if (with_districts) {
-				if (n < 3)
-					continue;
-				dpart = (int)n - 2;
-				ds = part_score(&parts[dpart], list->districts[c->district].name,
-						LEVEL_DISTRICT);
-				if (ds < PLACE_MIN)
-					continue;
-				cpart = (int)n - 3;
-			} else {
-				if (n < 2)
-					continue;
-				cpart = (int)n - 2;
-			}
-			double cs = part_score(&parts[cpart], c->name, LEVEL_COMMUNE);
-			double score = ps < ds ? ps : ds;
-			score = cs < score ? cs : score;
-			if (score > m->score) {
-				m->second = m->score;
-				m->score = score;
-				m->commune = (long)ci;
-				m->province_part = (int)n - 1;
-				m->district_part = dpart;
-				m->commune_part = cpart;
-			} else if (score > m->second) {
-				m->second = score;
-			}
-		}
-	}
-}
-
-/* "12 Nguyễn Trãi" and "số 12 Nguyễn Trãi" -> "Số 12 Nguyễn Trãi"; other parts as written. */
-static int street_add(struct so_buf *b, const char *part)
-{
-	const char *p = part;
-	char *f = so_fold(part, NULL);
-	int number = f && (isdigit((unsigned char)f[0]) ||
-			   (strncmp(f, "so ", 3) == 0 && isdigit((unsigned char)f[3])));
-	if (f && strncmp(f, "so ", 3) == 0 && number) {
-		/* skip the written "số " */
-		p = part;
-		while (*p && *p != ' ')
-			p++;
-		while (*p == ' ')
-			p++;
-	}
-	free(f);
-	if (b->len)
-		so_buf_adds(b, ", ");
-	if (number)
-		so_buf_adds(b, "Số ");
-	return so_buf_adds(b, p);
-}
-
+/* A place read on the units valid at the registration date (place.h). */
 static int canon_place(const char *raw, const struct so_norm_ctx *ctx, struct so_canon *out)
 {
 	const struct so_refdata *rd = refdata();
 	if (!rd)
 		return -1;
-	char *clean = so_text_clean(raw, strlen(raw));
-	if (!clean) {
-		out->problem = "empty";
-		return 0;
-	}
-	int new_list = ctx && ctx->registration >= SO_UNITS_REFORM_DATE;
-	const struct so_unit_list *list = new_list ? &rd->new_units : &rd->old_units;
-	struct part parts[16];
-	size_t n = place_parts(clean, parts, SO_ARRAY_SIZE(parts));
-	struct place_match m = { .commune = -1 };
-	int hospital = -1, r = 0;
-	if (n)
-		place_search(list, !new_list, parts, n, &m);
-	if (m.commune < 0 && n >= 1) {
-		/* a hospital named alone: its commune from the hospital table */
-		for (size_t i = 0; i < rd->nhospitals; i++)
-			if (similarity(parts[0].text, rd->hospitals[i].name) >= PLACE_SURE) {
-				long c = new_list ? rd->hospitals[i].new_commune
-						  : rd->hospitals[i].old_commune;
-				if (c >= 0) {
-					hospital = (int)i;
-					m.commune = c;
-					m.score = 1;
-					m.commune_part = 1; /* the hospital part is kept before it */
-					m.district_part = m.province_part = -1;
-				}
-				break;
-			}
-	}
-	if (m.commune < 0 || m.score < PLACE_MIN) {
-		out->problem = "names no known administrative unit";
-		goto done;
-	}
-	const struct so_unit_commune *c = &list->communes[m.commune];
-	struct so_buf v = SO_BUF_INIT(4096);
-	int first_unit = hospital >= 0 ? 1 : m.commune_part;
-	/* a hospital before its units: the table's spelling when it stands in that commune (the
-	 * units and the name then vouch for each other) */
-	int known_before = first_unit == 0;
-	if (hospital >= 0) {
-		/* named alone: sure of it only when written as in the table */
-		known_before = strcmp(parts[0].text, rd->hospitals[hospital].name) == 0;
-	} else if (first_unit == 1) {
-		for (size_t i = 0; i < rd->nhospitals && hospital < 0; i++) {
-			const struct so_hospital *h = &rd->hospitals[i];
-			long hc = new_list ? h->new_commune : h->old_commune;
-			if (hc == m.commune &&
-			    similarity(parts[0].text, rd->hospitals[i].name) >= PLACE_SURE)
-				hospital = (int)i;
-		}
-		known_before = hospital >= 0;
-	}
-	if (hospital >= 0)
-		so_buf_adds(&v, rd->hospitals[hospital].name);
-	for (int i = hospital >= 0 ? 1 : 0; i < first_unit && i < (int)n; i++)
-		street_add(&v, parts[i].text);
-	so_buf_addf(&v, "%s%s", v.len ? ", " : "", c->name);
-	if (!new_list)
-		so_buf_addf(&v, ", %s", list->districts[c->district].name);
-	so_buf_addf(&v, ", %s", list->provinces[c->province].name);
-	out->value = so_buf_detach(&v, NULL);
-	out->code = so_strdup(c->code);
-	if (!new_list && c->successor >= 0)
-		out->successor = so_strdup(rd->new_units.communes[c->successor].code);
-	out->match = m.score;
-	/* exact units, before them nothing or a hospital of the table in that commune */
-	out->verified = m.score >= 0.999 && known_before;
-	/* a near tie between two units is as unsure as a poor match */
-	if (m.second > 0 && m.score - m.second < 0.05)
-		out->match = m.score < 0.8 ? m.score : 0.8;
-	if (out->match < PLACE_SURE) {
-		out->problem = "the unit is not certain";
-		out->verified = 0;
-	}
-	if (!out->value || !out->code)
-		r = -1;
-done:
-	parts_release(parts, n);
-	free(clean);
-	return r;
+	struct so_place p;
+	if (so_place_read(rd, ctx ? ctx->registration : 0, raw, &p) < 0)
+		return -1;
+	out->value = p.value;
+	out->code = p.code;
+	out->successor = p.successor;
+	out->mismatch = p.mismatch;
+	out->match = p.match;
+	out->problem = p.problem;
+	out->verified = p.verified;
+	return 0;
 }
 
 int so_text_listed(const char *field, const char *raw)

@@ -4,16 +4,15 @@
  * NFC, male/female, official ethnic group and its code, ISO country codes, identity documents,
  * relationships, and places matched to the administrative units valid at the registration
  * date (old list before 2025-07-01, new list from then), with the commune code, the successor
- * of an old commune, and how sure the match is. A reading that cannot be made canonical gets
- * no value and a reason; the reading itself is never changed.
+ * of an old commune, and how sure the match is (register/place.h reads a place in every
+ * written form). A reading that cannot be made canonical gets no value and a reason; the
+ * reading itself is never changed, and a canonical value never contradicts it.
  */
 #ifndef SO_NORMALIZE_H
 #define SO_NORMALIZE_H
 
 #include "register/layout.h"
-
-/* The first day of the units of the 2025 reorganization. */
-#define SO_UNITS_REFORM_DATE 20250701
+#include "register/refdata.h"
 
 struct so_canon {
 	char *value;            /* canonical value; NULL when there is none */
@@ -21,6 +20,10 @@ struct so_canon {
 	char *successor;        /* place in the old list: the new commune's code, when certain */
 	double match;           /* place: 0..1, how sure the match is; 1 for other kinds */
 	const char *problem;    /* why there is no value, or an unsure place (static text) */
+	char *mismatch;         /* place: the written units contradict a reference table (a listed
+				   hospital written with another province, a commune not in the
+				   written district): why, in Vietnamese for an archivist. The value
+				   then keeps the written text and has no code (PLACE_MISMATCH) */
 	int verified;           /* the value is one of a closed list, matched exactly (a unit named
 	                           by itself, an ethnic group, a country, a sex): a reading that
 	                           gives it is very unlikely to be wrong, whatever its confidence */

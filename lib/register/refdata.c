@@ -3,6 +3,7 @@
  * project's own copies under schemas/ref/; the CSV reader handles quoted fields holding commas
  * and line breaks (the conversion table has them) and refuses over-long records.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "base/embed.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "register/fields.h"
 #include "register/refdata.h"
 
 #define CSV_MAX_FIELDS 16
@@ -132,7 +134,8 @@ static long province_intern(struct so_unit_list *l, size_t *cap, const char *cod
 	return (long)(l->nprovinces - 1);
 }
 
-static long district_intern(struct so_unit_list *l, size_t *cap, const char *code, const char *name)
+static long district_intern(struct so_unit_list *l, size_t *cap, const char *code, const char *name,
+			    size_t province)
 {
 	for (size_t i = l->ndistricts; i-- > 0;)
 		if (strcmp(l->districts[i].code, code) == 0)
@@ -143,6 +146,7 @@ static long district_intern(struct so_unit_list *l, size_t *cap, const char *cod
 		return -1;
 	d->code = so_strdup(code);
 	d->name = field_clean(name);
+	d->province = province;
 	if (!d->code || !d->name)
 		return -1;
 	return (long)(l->ndistricts - 1);
@@ -158,7 +162,17 @@ static int cmp_size(const void *a, const void *b, void *arg)
 	return ia < ib ? -1 : ia > ib;
 }
 
-/* Builds the per-province grouping of communes. */
+static int cmp_district(const void *a, const void *b, void *arg)
+{
+	const struct so_unit_list *l = arg;
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	long da = l->communes[ia].district, db = l->communes[ib].district;
+	if (da != db)
+		return da < db ? -1 : 1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+/* Builds the per-province grouping of communes, and the per-district one of the old list. */
 static int units_index(struct so_unit_list *l, const char *origin)
 {
 	if (l->ncommunes == 0 || l->nprovinces == 0)
@@ -174,6 +188,20 @@ static int units_index(struct so_unit_list *l, const char *origin)
 		if (p->count == 0)
 			p->first = i;
 		p->count++;
+	}
+	if (l->ndistricts == 0)
+		return 0;
+	l->by_district = so_calloc(l->ncommunes, sizeof(*l->by_district));
+	if (!l->by_district)
+		return -1;
+	for (size_t i = 0; i < l->ncommunes; i++)
+		l->by_district[i] = i;
+	qsort_r(l->by_district, l->ncommunes, sizeof(*l->by_district), cmp_district, l);
+	for (size_t i = 0; i < l->ncommunes; i++) {
+		struct so_unit_district *d = &l->districts[l->communes[l->by_district[i]].district];
+		if (d->count == 0)
+			d->first = i;
+		d->count++;
 	}
 	return 0;
 }
@@ -196,7 +224,7 @@ static int load_old_units(struct so_unit_list *l)
 		if (!digits_only(f[1], 2) || !digits_only(f[3], 3) || !digits_only(f[5], 5))
 			continue;
 		long pi = province_intern(l, &pcap, f[1], f[0]);
-		long di = district_intern(l, &dcap, f[3], f[2]);
+		long di = pi < 0 ? -1 : district_intern(l, &dcap, f[3], f[2], (size_t)pi);
 		if (pi < 0 || di < 0)
 			goto cleanup;
 		struct so_unit_commune *u = array_push((void **)&l->communes, &l->ncommunes, &ccap,
@@ -368,6 +396,144 @@ static int load_hospitals(struct so_refdata *rd)
 static int index_codes(struct so_unit_list *list);
 static int load_successors(struct so_refdata *rd);
 
+/* Keys ---------------------------------------------------------------------------------------- */
+
+const char *so_unit_bare(const char *official)
+{
+	static const char *const words[] = { "thanh pho ", "thi tran ", "thi xa ", "dac khu ",
+					     "phuong ", "quan ", "huyen ", "tinh ", "xa " };
+	size_t map[64];
+	char head[64];
+	/* the unit word is within the first bytes: fold only those (whole characters) */
+	size_t n = strlen(official) < sizeof(head) - 8 ? strlen(official) : sizeof(head) - 8;
+	while (n && ((unsigned char)official[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(head, official, n);
+	head[n] = 0;
+	char *f = so_fold(head, map);
+	const char *bare = official;
+	for (size_t i = 0; f && i < SO_ARRAY_SIZE(words); i++) {
+		size_t l = strlen(words[i]);
+		if (strncmp(f, words[i], l) == 0 && f[l]) {
+			bare = official + map[l];
+			break;
+		}
+	}
+	free(f);
+	return bare;
+}
+
+/* NAME folded (with MAP) and its letters and digits: each character kept (its bytes in NAME
+ * when MARKED, its folded letter otherwise), anything else a single space between words. */
+static char *key_text(const char *name, int marked)
+{
+	size_t len = strlen(name);
+	size_t *map = so_calloc(len + 1, sizeof(*map));
+	char *f = map ? so_fold(name, map) : NULL;
+	struct so_buf b = SO_BUF_INIT(4 * len + 16);
+	int space = 0, bad = !f;
+	for (size_t k = 0; !bad && f[k]; k++) {
+		if (!isalnum((unsigned char)f[k])) {
+			space = 1;
+			continue;
+		}
+		if (space && b.len)
+			bad |= so_buf_adds(&b, " ") < 0;
+		space = 0;
+		bad |= marked ? so_buf_add(&b, name + map[k], map[k + 1] - map[k]) < 0
+			      : so_buf_add(&b, f + k, 1) < 0;
+	}
+	free(map);
+	free(f);
+	char *out = bad ? NULL : so_buf_detach(&b, NULL);
+	so_buf_release(&b);
+	return bad ? NULL : out ? out : so_strdup("");
+}
+
+char *so_unit_key(const char *name)
+{
+	char *t = key_text(name, 1);
+	char *k = t ? so_text_tone_key(t) : NULL;
+	free(t);
+	return k;
+}
+
+char *so_unit_fold(const char *name)
+{
+	return key_text(name, 0);
+}
+
+static int unit_keys(const char *name, char **key, char **fold)
+{
+	const char *bare = so_unit_bare(name);
+	*key = so_unit_key(bare);
+	*fold = so_unit_fold(bare);
+	return *key && *fold ? 0 : -1;
+}
+
+static int list_keys(struct so_unit_list *l)
+{
+	for (size_t i = 0; i < l->nprovinces; i++)
+		if (unit_keys(l->provinces[i].name, &l->provinces[i].key, &l->provinces[i].fold) < 0)
+			return -1;
+	for (size_t i = 0; i < l->ndistricts; i++)
+		if (unit_keys(l->districts[i].name, &l->districts[i].key, &l->districts[i].fold) < 0)
+			return -1;
+	for (size_t i = 0; i < l->ncommunes; i++)
+		if (unit_keys(l->communes[i].name, &l->communes[i].key, &l->communes[i].fold) < 0)
+			return -1;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted, unique folded names of every unit of both lists (pointers to their keys). */
+static int index_folds(struct so_refdata *rd)
+{
+	const struct so_unit_list *lists[] = { &rd->old_units, &rd->new_units };
+	size_t n = 0;
+	for (size_t l = 0; l < 2; l++)
+		n += lists[l]->nprovinces + lists[l]->ndistricts + lists[l]->ncommunes;
+	rd->unit_folds = so_calloc(n ? n : 1, sizeof(char *));
+	if (!rd->unit_folds)
+		return -1;
+	size_t k = 0;
+	for (size_t l = 0; l < 2; l++) {
+		for (size_t i = 0; i < lists[l]->nprovinces; i++)
+			rd->unit_folds[k++] = lists[l]->provinces[i].fold;
+		for (size_t i = 0; i < lists[l]->ndistricts; i++)
+			rd->unit_folds[k++] = lists[l]->districts[i].fold;
+		for (size_t i = 0; i < lists[l]->ncommunes; i++)
+			rd->unit_folds[k++] = lists[l]->communes[i].fold;
+	}
+	qsort(rd->unit_folds, k, sizeof(char *), cmp_str);
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++)
+		if (u == 0 || strcmp(rd->unit_folds[u - 1], rd->unit_folds[i]) != 0)
+			rd->unit_folds[u++] = rd->unit_folds[i];
+	rd->nunit_folds = u;
+	return 0;
+}
+
+int so_unit_name_begins(const struct so_refdata *rd, const char *fold)
+{
+	size_t lo = 0, hi = rd->nunit_folds, l = strlen(fold);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(rd->unit_folds[mid], fold) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < rd->nunit_folds && strncmp(rd->unit_folds[i], fold, l) == 0; i++)
+		if (rd->unit_folds[i][l] == 0 || rd->unit_folds[i][l] == ' ')
+			return 1;
+	return 0;
+}
+
 struct so_refdata *so_refdata_load(void)
 {
 	struct so_refdata *rd = so_calloc(1, sizeof(*rd));
@@ -375,7 +541,8 @@ struct so_refdata *so_refdata_load(void)
 		return NULL;
 	if (load_old_units(&rd->old_units) < 0 || load_new_units(&rd->new_units) < 0 ||
 	    index_codes(&rd->old_units) < 0 || index_codes(&rd->new_units) < 0 ||
-	    load_successors(rd) < 0)
+	    load_successors(rd) < 0 || list_keys(&rd->old_units) < 0 ||
+	    list_keys(&rd->new_units) < 0 || index_folds(rd) < 0)
 		goto error;
 	if (load_named_codes("ref/ethnic-groups.csv", 2, &rd->ethnic, &rd->nethnic) < 0)
 		goto error;
@@ -395,20 +562,27 @@ static void units_free(struct so_unit_list *l)
 	for (size_t i = 0; i < l->nprovinces; i++) {
 		free(l->provinces[i].code);
 		free(l->provinces[i].name);
+		free(l->provinces[i].key);
+		free(l->provinces[i].fold);
 	}
 	for (size_t i = 0; i < l->ndistricts; i++) {
 		free(l->districts[i].code);
 		free(l->districts[i].name);
+		free(l->districts[i].key);
+		free(l->districts[i].fold);
 	}
 	for (size_t i = 0; i < l->ncommunes; i++) {
 		free(l->communes[i].code);
 		free(l->communes[i].name);
+		free(l->communes[i].key);
+		free(l->communes[i].fold);
 	}
 	free(l->provinces);
 	free(l->districts);
 	free(l->communes);
 	free(l->order);
 	free(l->by_code);
+	free(l->by_district);
 }
 
 static void named_free(struct so_coded_name *g, size_t n)
@@ -432,6 +606,7 @@ void so_refdata_free(struct so_refdata *rd)
 	named_free(rd->ethnic, rd->nethnic);
 	named_free(rd->countries, rd->ncountries);
 	free(rd->hospitals);
+	free(rd->unit_folds);
 	free(rd);
 }
 

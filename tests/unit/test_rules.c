@@ -222,10 +222,42 @@ static void test_record_rules(void **state)
 	expect("child.full_name", "NGUYỄN VĂN QWRT", "NAME_CHARS", 1);
 	expect("child.full_name", "NGUYỄN VĂN KHOẺ", "NAME_CHARS", 0);
 	expect("child.hometown", "Phường Không Có, Quận Chín Chín, Tỉnh Mây", "PLACE_UNMATCHED", 1);
+	/* the written units against a table: never the table's word over the book's */
+	expect("child.birth_place", "Bệnh viện Từ Dũ, Tỉnh Điện Biên", "PLACE_MISMATCH", 1);
+	expect("child.birth_place", "Bệnh viện Từ Dũ, Tỉnh Điện Biên", "PLACE_UNMATCHED", 0);
+	expect("child.birth_place", "BV Từ Dũ, P. Phạm Ngũ Lão, Q.1, TP.HCM", "PLACE_MISMATCH", 0);
+	expect("child.hometown", "Phường Bến Nghé, Quận 3, TP. Hồ Chí Minh", "PLACE_MISMATCH", 1);
+	expect("child.hometown", "Xã Phước Trung. Huyện Gò Công Đông. Tỉnh Tiền Giang",
+	       "PLACE_UNMATCHED", 0);
+	expect("child.hometown", "Thị Xã Buôn Hồ, Tỉnh Đắk Lắk", "PLACE_UNMATCHED", 0);
 	expect("registration_date", "05/06/2019", "LATE_REGISTRATION", 1);   /* 105 days */
 	expect("mother.birth_date", "2010", "PARENT_AGE", 1);
 	expect("mother.birth_date", "1950", "PARENT_AGE", 1);
 	expect("mother.birth_date", "1990", "PARENT_AGE", 0);
+}
+
+/* A hospital written with another province than the table's (issue 14): PLACE_MISMATCH, an
+ * error, on the field, with a message that quotes the book and says where the table puts the
+ * hospital; the place is not also "unmatched". */
+static void test_place_mismatch(void **state)
+{
+	(void)state;
+	struct rec r;
+	struct so_flag_list l;
+	birth_with(&r, "child.birth_place", "Bệnh viện Từ Dũ, Tỉnh Điện Biên");
+	rules_of(&r, &l);
+	const struct so_flag_spec *f = NULL;
+	for (size_t i = 0; i < l.n; i++)
+		if (strcmp(l.v[i].code, "PLACE_MISMATCH") == 0)
+			f = &l.v[i];
+	assert_non_null(f);
+	assert_string_equal(f->severity, "error");
+	assert_string_equal(f->fields, "[\"child.birth_place\"]");
+	assert_non_null(strstr(f->message, "“Bệnh viện Từ Dũ, Tỉnh Điện Biên”"));
+	assert_non_null(strstr(f->message, "Phường Phạm Ngũ Lão, Quận 1, Thành phố Hồ Chí Minh"));
+	assert_false(has(&l, "PLACE_UNMATCHED"));
+	so_flag_list_release(&l);
+	so_layout_free(r.layout);
 }
 
 static void test_edge_cases(void **state)
@@ -643,6 +675,10 @@ static const struct rule_case rule_cases[] = {
 	  { C("child.nationality", "Atlantis") }, { { 0 } }, 0 },
 	{ "PLACE_UNMATCHED", "birth", { "child.hometown" },
 	  { C("child.hometown", "Phường Không Có, Quận Chín Chín, Tỉnh Mây") }, { { 0 } }, 0 },
+	/* a listed hospital written with another province; with its own units */
+	{ "PLACE_MISMATCH", "birth", { "child.birth_place" },
+	  { C("child.birth_place", "Bệnh viện Từ Dũ, Tỉnh Điện Biên") },
+	  { C("child.birth_place", "Bệnh viện Từ Dũ, Quận 1, Thành phố Hồ Chí Minh") }, 0 },
 	{ "NAME_CHARS", "birth", { "child.full_name" }, { C("child.full_name", "NGUYỄN VĂN 4N") },
 	  { C("child.full_name", "NGUYỄN VĂN KHOẺ") }, 0 },
 	{ "NAME_CHARS", "birth", { "child.full_name" }, { C("child.full_name", "NGUYỄN VĂN QWRT") },
@@ -961,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_good_records_are_clean),
 		cmocka_unit_test(test_record_rules),
 		cmocka_unit_test(test_edge_cases),
+		cmocka_unit_test(test_place_mismatch),
 		cmocka_unit_test(test_confirmed_pairs),
 		cmocka_unit_test(test_dash),
 		cmocka_unit_test(test_book_rules),
