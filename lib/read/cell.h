@@ -52,7 +52,8 @@ int so_layout_evidence(const struct so_cell_reader *r, const struct so_table *t,
 		       const struct so_layout *l, struct so_page_layout *out);
 /* The judgement of the evidence in *PL (index_read of index_cells cells read as their number,
  * index_cells 0 for a table without an index row; header the share of title words found):
- * sets index_poor, header_poor and the reason in doubt ("" when both read well) for layout
+ * sets index_poor (the index row reads poorly or is missing, and the header does not name the
+ * book by itself), header_poor and the reason in doubt ("" when the layout stands) for layout
  * L. No recognizer: pure. */
 void so_layout_judge(struct so_page_layout *pl, const struct so_layout *l);
 /* 1 when entry row ROW of T holds an entry (marks enough: specks and stains leave a few). */
