@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "base/text.h"
 #include "base/util.h"
@@ -271,6 +272,27 @@ static size_t word_end(const char *f, size_t i)
 	return i;
 }
 
+/* The letter of the text at byte AT: 1 when it is a capital, -1 a small letter, 0 neither. */
+static int letter_case(const char *at)
+{
+	utf8proc_int32_t cp;
+	if (utf8proc_iterate((const utf8proc_uint8_t *)at, -1, &cp) <= 0)
+		return 0;
+	return utf8proc_isupper(cp) ? 1 : utf8proc_islower(cp) ? -1 : 0;
+}
+
+/* 1 when the abbreviation at folded characters I..J is glued to the name after it, its dot
+ * lost ("PThạch Thang", "QTân Phú"): the abbreviation in capitals, then a capital and a small
+ * letter — a shape no Vietnamese word has ("PHAN", "Phan" and "PHƯỜNG" are not). */
+static int glued_name(const struct reader *r, size_t i, size_t j)
+{
+	for (size_t k = i; k < j; k++)
+		if (!isupper((unsigned char)r->clean[r->map[k]]))
+			return 0;
+	return r->f[j + 1] && letter_case(r->clean + r->map[j]) > 0 &&
+	       letter_case(r->clean + r->map[j + 1]) < 0;
+}
+
 /* The place word written at folded character I, the longest that fits, with what must follow
  * it: a name (after the dot, colon or space of an abbreviation, or glued to it for a number);
  * 1 when there is one. */
@@ -294,7 +316,9 @@ static int word_find(const struct reader *r, size_t i, struct hit *h)
 				continue;
 			name = j;
 		} else if (isalnum((unsigned char)next)) {
-			if (!(w->flags & W_DIGITS) || !isdigit((unsigned char)next))
+			if (!((w->flags & W_DIGITS) && isdigit((unsigned char)next)) &&
+			    !((w->flags & W_ABBR) && isalpha((unsigned char)next) &&
+			      glued_name(r, i, j)))
 				continue;
 			name = j;
 		} else if (w->flags & W_ABBR) {
@@ -797,15 +821,46 @@ static int add_sep(struct so_buf *b, const char *sep)
 	return b->len ? so_buf_adds(b, sep) : 0;
 }
 
-/* A part kept as written: its word in full, a house number as "Số 12 …". */
-static int add_kept(struct so_buf *b, const struct part *p)
+/* The word "đường" (street) at S followed by a space, in any case: its length, else 0. */
+static size_t street_word(const char *s)
 {
+	static const char *const forms[] = { "đường ", "Đường ", "ĐƯỜNG " };
+	for (size_t i = 0; i < SO_ARRAY_SIZE(forms); i++)
+		if (strncmp(s, forms[i], strlen(forms[i])) == 0)
+			return strlen(forms[i]);
+	return 0;
+}
+
+/* 1 when part P is a house number alone ("Số 12", "số nhà 12/3A", "12"). */
+static int house_number(const struct part *p)
+{
+	const char *n = p->w ? p->name_text : p->text;
+	if (p->role != R_STREET || (p->w && p->w->folded[0] != 's') || !isdigit((unsigned char)*n))
+		return 0;
+	return strchr(n, ' ') == NULL;
+}
+
+/* A part kept as written: its word in full; a house and its street as "Số 12 Nguyễn Trãi",
+ * however written ("số nhà 12, đường Nguyễn Trãi", "Số nhà 12 đường Nguyễn Trãi"); a street
+ * named by a number keeps its word ("Số 12 Đường 3/2"). PARTS[K] is the part. */
+static int add_kept(struct so_buf *b, const struct part *parts, size_t k)
+{
+	const struct part *p = &parts[k];
+	if (p->role == R_STREET && p->w && strcmp(p->w->folded, "duong") == 0 && k > 0 &&
+	    house_number(&parts[k - 1]) && !isdigit((unsigned char)p->name_text[0]))
+		return so_buf_addf(b, " %s", p->name_text);
 	add_sep(b, ", ");
+	if (p->role == R_STREET && (!p->w || p->w->folded[0] == 's')) {
+		/* a house number: "Số", its number, the street after it without its word */
+		const char *n = p->w ? p->name_text : p->text, *sp = strchr(n, ' ');
+		size_t word = sp ? street_word(sp + 1) : 0;
+		if (word && !isdigit((unsigned char)sp[1 + word]))
+			return so_buf_addf(b, "Số %.*s %s", (int)(sp - n), n, sp + 1 + word);
+		return so_buf_addf(b, "Số%s%s", *n ? " " : "", n);
+	}
 	if (p->w)
 		return so_buf_addf(b, "%s%s%s", p->w->official, p->name_text[0] ? " " : "",
 				   p->name_text);
-	if (p->role == R_STREET)
-		return so_buf_addf(b, "Số %s", p->text);
 	return so_buf_adds(b, p->text);
 }
 
@@ -829,7 +884,7 @@ static void add_prefix(struct so_buf *b, const struct part *parts, size_t first,
 		} else if (parts[k].in_name) {
 			add_in_name(b, &parts[k]);
 		} else {
-			add_kept(b, &parts[k]);
+			add_kept(b, parts, k);
 		}
 	}
 }
