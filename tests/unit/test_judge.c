@@ -30,8 +30,10 @@ static void test_judge(void **state)
 		{ 8, 15, 0.867, 0, 0, "" },
 		{ 0, 0, 0.9, 0, 0, "" },
 		/* the index row poor and the header only fair: in doubt */
-		{ 8, 15, 0.6, 1, 0, "the index row reads 8 of 15 cells as (1) ... (15)" },
+		{ 8, 15, 0.7, 1, 0, "the index row reads 8 of 15 cells as (1) ... (15)" },
 		{ 0, 0, 0.7, 1, 0, "the table has no index row (1) ... (15)" },
+		/* a header that reads half as the layout's: another book of as many columns */
+		{ 15, 15, 0.517, 0, 1, "the header row reads unlike layout marriage-v1 (52%" },
 		/* a header unlike the layout's (another book with as many columns) */
 		{ 15, 15, 0.4, 0, 1, "the header row reads unlike layout marriage-v1 (40%" },
 		{ 0, 15, 0.2, 1, 1, "the index row reads 0 of 15 cells as (1) ... (15); the header" },
