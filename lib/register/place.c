@@ -403,6 +403,8 @@ static void part_close(struct reader *r)
 static int part_open(struct reader *r, size_t i, const struct hit *h)
 {
 	int after_inst = r->cur && r->cur->role == R_INST;
+	/* a hospital or health post whose word has no name after it yet ("TYT X. Phước Trung") */
+	int inst_bare = after_inst && r->cur->end <= r->cur->name;
 	part_close(r);
 	if (r->n == r->max)
 		return -1;
@@ -414,8 +416,12 @@ static int part_open(struct reader *r, size_t i, const struct hit *h)
 		p->role = h->w->role;
 		p->name = r->map[h->name];
 		p->end = r->map[h->end];
-		/* the first unit written in a hospital's name, no separator between them */
-		p->in_name = p->role == R_UNIT && after_inst;
+		/* the first unit written in a hospital's name, no separator between them; a name
+		 * spells its unit word out ("Trạm Y tế xã …") or is that unit alone ("TYT X. …"),
+		 * so an abbreviation after a name opens the units (a line break between: "BV Đa khoa
+		 * Trung ương Cần Thơ\nP. An Khánh") */
+		p->in_name = p->role == R_UNIT && after_inst &&
+			     (!(h->w->flags & W_ABBR) || inst_bare);
 		if (h->w->flags & W_WHOLE)
 			p->words = 1;
 	} else {

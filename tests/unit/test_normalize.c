@@ -235,6 +235,8 @@ static const struct place_form place_forms[] = {
 	{ "Phường Bến\nNghé, Quận 1, Thành phố Hồ\nChí Minh", BEN_NGHE, "26740", TAKEN },
 	{ "Phường Bến Nghé Quận 1 Thành phố Hồ Chí Minh", BEN_NGHE, "26740", TAKEN },
 	{ "P.Bến Nghé Q.1 TP.HCM", BEN_NGHE, "26740", TAKEN },
+	/* a hospital's name, a line break, its units abbreviated: no unit in its name */
+	{ "BV Từ Dũ\nP. Phạm Ngũ Lão\nQ. 1\nTP. Hồ Chí Minh", TU_DU, "26749", TAKEN },
 	/* an abbreviation's dot lost, the name glued to it (as read: "PThạch Thang") */
 	{ "PBến Nghé, Q.1, TP.HCM", BEN_NGHE, "26740", TAKEN },
 	{ "XPhước Trung, HGò Công Đông, TTiền Giang", PHUOC_TRUNG, "28744", TAKEN },
