@@ -285,6 +285,18 @@ char *so_with_digits(const char *text, size_t len, const char *digits)
 	return so_buf_detach(&b, NULL);
 }
 
+/* Parts after a number's slashes, and the letters of a book's code ("KS", "KT", "ĐKKH"). */
+#define NUMBER_PARTS 2
+#define BOOK_CODE_MAX 6
+
+/* The bytes of the capital letter (A-Z, Đ) at P of a book's code; 0 when there is none. */
+static size_t book_code_letter(const char *p)
+{
+	if (*p >= 'A' && *p <= 'Z')
+		return 1;
+	return strncmp(p, "Đ", strlen("Đ")) == 0 ? strlen("Đ") : 0;
+}
+
 int so_clean_number(const char *text)
 {
 	const char *p = text;
@@ -300,17 +312,30 @@ int so_clean_number(const char *text)
 	if (n == 0 || n > 5)
 		return 0;
 	p += n;
-	while (*p == ' ')
-		p++;
-	if (*p == '/') {
-		p++;
-		while (*p == ' ')
-			p++;
-		for (n = 0; is_digit(p[n]); n++)
-			;
-		if (n != 4)
+	/* up to two parts after slashes: a year ("/2019") or the book's code ("/KS") */
+	for (int parts = 0; parts < NUMBER_PARTS; parts++) {
+		const char *q = p;
+		while (*q == ' ')
+			q++;
+		if (*q != '/')
+			break;
+		q++;
+		while (*q == ' ')
+			q++;
+		size_t digits = 0, letters = 0, len = 0;
+		while (is_digit(q[len]) || book_code_letter(q + len)) {
+			if (is_digit(q[len])) {
+				digits++;
+				len++;
+			} else {
+				letters++;
+				len += book_code_letter(q + len);
+			}
+		}
+		if (!(digits == 4 && letters == 0) &&
+		    !(digits == 0 && letters >= 1 && letters <= BOOK_CODE_MAX))
 			return 0;
-		p += n;
+		p = q + len;
 	}
 	while (*p == ' ' || *p == '\n')
 		p++;

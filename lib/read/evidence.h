@@ -105,8 +105,10 @@ char *so_digits_of(const char *s, size_t len);
 /* TEXT (LEN bytes) with its runs of digits replaced by DIGITS: digit by digit when they are
  * as many in all, the one run whole when there is one; NULL when neither fits. */
 char *so_with_digits(const char *text, size_t len, const char *digits);
-/* 1 when TEXT is a registration number as written and nothing else: "Số" (or "số"), one to
- * five digits, perhaps "/" and a year ("Z1", "G7" or "1912022" are not). */
+/* 1 when TEXT is a registration number as written and nothing else: "Số" (or "số", a colon
+ * after it), one to five digits, then up to two parts after a slash, each a year or the
+ * book's code of capitals (125, Số 125, 125/2019, 125/KS, Số: 125/2019, 125/2019/KS; "Z1",
+ * "G7", "12/19" or "1912022" are not). */
 int so_clean_number(const char *text);
 /* 1 when canonical date (or date-time) VALUE is of a year a register can hold: 1850 to
  * THIS_YEAR. */
