@@ -1,4 +1,5 @@
 /* Evidence from the readings of a cell, and the table of confidence tiers (see evidence.h). */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -53,6 +54,10 @@ static const struct so_tier_info tiers[SO_TIERS] = {
 	[SO_TIER_DISAGREED] = { 0.4, "disagreed",
 				"digits no two readings give alike, or alike where they prove "
 				"nothing" },
+	[SO_TIER_NUMBER_INK] = { 0.4, "number-ink",
+				 "a registration number with more or fewer digits than the ink of "
+				 "its cell holds (70 read for 270, 2372 for 272): the register's "
+				 "sequence alone may confirm it" },
 };
 
 const struct so_tier_info *so_tier_info(enum so_tier tier)
@@ -342,6 +347,225 @@ int so_clean_number(const char *text)
 	return *p == 0;
 }
 
+/* A mark is a digit's ink when at least this share of the height of the number's glyphs, and
+ * no more than this many times as tall (a seal, a signature's stroke, a line across the cell
+ * is no digit). A glyph stands on a mark that covers this share of its width; marks no glyph
+ * stands on are digits the reading dropped, pieces side by side as one digit while together
+ * no wider than this many widest glyphs. A mark this many times as wide as the widest glyph is
+ * digits touching, as many as its width holds. */
+#define INK_DIGIT_HEIGHT 0.5
+#define INK_DIGIT_TALL 2.0
+/* A mark no glyph stands on is a digit when at least this share as tall as the tallest mark
+ * the number's glyphs stand on: digits are as tall as capitals, a small letter is not. */
+#define INK_DIGIT_FULL 0.8
+#define INK_GLYPH_COVER 0.5
+#define INK_PIECES_WIDTH 1.2
+#define INK_DIGITS_TOUCHING 1.8
+
+static int is_digit_glyph(const struct so_glyph *g)
+{
+	return g->text && is_digit(g->text[0]) && g->text[1] == 0;
+}
+
+static int glyph_boxed(const struct so_glyph *g)
+{
+	return g->box.x1 > g->box.x0 && g->box.y1 > g->box.y0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_box_x(const void *a, const void *b)
+{
+	const struct so_box *x = *(const struct so_box *const *)a;
+	const struct so_box *y = *(const struct so_box *const *)b;
+	return (x->x0 > y->x0) - (x->x0 < y->x0);
+}
+
+/* 1 when box G stands on the line of the band Y0 .. Y1: its middle within it. */
+static int on_band(const struct so_box *g, int y0, int y1)
+{
+	int mid = (g->y0 + g->y1) / 2;
+	return mid >= y0 && mid < y1;
+}
+
+static int overlap_x(const struct so_box *a, const struct so_box *b)
+{
+	int lo = a->x0 > b->x0 ? a->x0 : b->x0, hi = a->x1 < b->x1 ? a->x1 : b->x1;
+	return hi > lo ? hi - lo : 0;
+}
+
+/* The digits a mark of width W holds, the widest glyph WIDTH wide. */
+static int mark_holds(int w, double width)
+{
+	double wide = w / width;
+	return wide >= INK_DIGITS_TOUCHING ? (int)(wide + 0.5) : 1;
+}
+
+/* The mark of M[0..NM) that glyph box B stands on, among those CLAIMED fewer times than they
+ * hold digits (the widest glyph WIDTH wide): the one it overlaps most, the first of equals,
+ * when it covers half the glyph or half the mark. NM when none. */
+static size_t glyph_mark(const struct so_box *b, const struct so_box **m, size_t nm,
+			 const int *claimed, double width)
+{
+	size_t best = nm;
+	int most = 0;
+	for (size_t j = 0; j < nm; j++) {
+		int o = overlap_x(b, m[j]), w = m[j]->x1 - m[j]->x0, gw = b->x1 - b->x0;
+		if (o > most && claimed[j] < mark_holds(w, width) &&
+		    (o >= INK_GLYPH_COVER * gw || o >= INK_GLYPH_COVER * w)) {
+			most = o;
+			best = j;
+		}
+	}
+	return best;
+}
+
+/* The digits the number's marks M[0..NM) hold (in order of x), the glyphs G[0..NG) on its
+ * line, of which FIRST .. END - 1 are its digits (WIDTH the widest): each digit glyph that
+ * stands on a mark, and the marks no glyph stands on between the marks of the glyphs before
+ * and after the number, but for pieces of a digit under its glyph's box; pieces side by side
+ * taken together. -1 when out of memory. */
+static int ink_count(const struct so_glyph *g, size_t ng, size_t first, size_t end,
+		     const struct so_box **m, size_t nm, double width)
+{
+	int count = 0, *claimed = so_calloc(nm ? nm : 1, sizeof(int));
+	long *by = so_calloc(nm ? nm : 1, sizeof(long));
+	char *stands = so_calloc(ng ? ng : 1, 1);
+	if (!claimed || !by || !stands) {
+		free(claimed);
+		free(by);
+		free(stands);
+		return -1;
+	}
+	for (size_t j = 0; j < nm; j++)
+		by[j] = -1;
+	/* the number's glyphs first (another's box may reach over a digit: "ố" over the 6) */
+	for (int digits = 1; digits >= 0; digits--)
+		for (size_t k = 0; k < ng; k++) {
+			if (!glyph_boxed(&g[k]) || (k >= first && k < end) != digits)
+				continue;
+			size_t j = glyph_mark(&g[k].box, m, nm, claimed, width);
+			if (j < nm) {
+				claimed[j]++;
+				by[j] = by[j] < 0 ? (long)k : by[j];
+				stands[k] = 1;
+				count += digits;
+			}
+		}
+	/* as tall as a digit: as the marks its glyphs stand on (a small letter is not) */
+	int tallest = 0;
+	for (size_t j = 0; j < nm; j++)
+		if (by[j] >= (long)first && by[j] < (long)end && m[j]->y1 - m[j]->y0 > tallest)
+			tallest = m[j]->y1 - m[j]->y0;
+	/* the number's stretch: between the marks of the glyphs before it and after it */
+	int left = INT_MIN, right = INT_MAX;
+	for (size_t j = 0; j < nm; j++) {
+		if (by[j] >= 0 && (size_t)by[j] < first && m[j]->x1 > left)
+			left = m[j]->x1;
+		if (by[j] >= 0 && (size_t)by[j] >= end && m[j]->x0 < right)
+			right = m[j]->x0;
+	}
+	int x0 = 0, x1 = 0, open = 0;
+	for (size_t j = 0; j < nm; j++) {
+		int mid = (m[j]->x0 + m[j]->x1) / 2, piece = 0;
+		if (claimed[j] || mid < left || mid >= right ||
+		    m[j]->y1 - m[j]->y0 < INK_DIGIT_FULL * tallest)
+			continue;
+		/* a piece of a digit under the box of its glyph, which stands on another (a
+		 * broken 6) */
+		for (size_t k = first; k < end && !piece; k++)
+			piece = stands[k] && overlap_x(&g[k].box, m[j]) * 2 >= m[j]->x1 - m[j]->x0;
+		if (piece)
+			continue;
+		/* marks in order of x: a piece joins the digit before while they fit one */
+		int nx1 = m[j]->x1 > x1 ? m[j]->x1 : x1;
+		if (open && nx1 - x0 <= INK_PIECES_WIDTH * width) {
+			x1 = nx1;
+			continue;
+		}
+		count += mark_holds(m[j]->x1 - m[j]->x0, width);
+		x0 = m[j]->x0;
+		x1 = m[j]->x1;
+		open = 1;
+	}
+	free(claimed);
+	free(by);
+	free(stands);
+	return count;
+}
+
+int so_ink_digits(const struct so_glyph *glyphs, size_t ng, const struct so_box *marks,
+		  size_t nm, const struct so_box *cell)
+{
+	size_t first = 0;
+	while (first < ng && !is_digit_glyph(&glyphs[first]))
+		first++;
+	if (first == ng)
+		return -1;
+	size_t end = first;
+	while (end < ng && is_digit_glyph(&glyphs[end]))
+		end++;
+	size_t n = end - first;
+	int *heights = so_calloc(n, sizeof(int)), *widths = so_calloc(n, sizeof(int));
+	const struct so_box **in = so_calloc(nm ? nm : 1, sizeof(*in));
+	struct so_glyph *line = so_calloc(ng, sizeof(*line));
+	int y0 = cell->y1, y1 = cell->y0, boxed = heights && widths && in && line;
+	for (size_t k = first; k < end && boxed; k++) {
+		const struct so_box *b = &glyphs[k].box;
+		boxed = glyph_boxed(&glyphs[k]);
+		heights[k - first] = b->y1 - b->y0;
+		widths[k - first] = b->x1 - b->x0;
+		y0 = b->y0 < y0 ? b->y0 : y0;
+		y1 = b->y1 > y1 ? b->y1 : y1;
+	}
+	int count = -1;
+	if (boxed) {
+		qsort(heights, n, sizeof(int), cmp_int);
+		qsort(widths, n, sizeof(int), cmp_int);
+		double height = heights[n / 2], width = widths[n - 1];
+		/* the marks of the number's line, as tall as a digit, and the glyphs on it */
+		size_t k = 0, nl = 0, lfirst = 0, lend = 0;
+		for (size_t j = 0; j < nm; j++) {
+			const struct so_box *m = &marks[j];
+			int tall = m->y1 - m->y0;
+			if (on_band(m, y0, y1) && tall >= INK_DIGIT_HEIGHT * height &&
+			    tall <= INK_DIGIT_TALL * height)
+				in[k++] = m;
+		}
+		qsort(in, k, sizeof(*in), cmp_box_x);
+		for (size_t j = 0; j < ng; j++) {
+			if (j == first)
+				lfirst = nl;
+			int digit = j >= first && j < end;
+			if (digit || (glyph_boxed(&glyphs[j]) && on_band(&glyphs[j].box, y0, y1)))
+				line[nl++] = glyphs[j];
+			if (j + 1 == end)
+				lend = nl;
+		}
+		count = ink_count(line, nl, lfirst, lend, in, k, width);
+	}
+	free(heights);
+	free(widths);
+	free(in);
+	free(line);
+	return count;
+}
+
+int so_number_digits(const char *text)
+{
+	const char *p = text;
+	while (*p && !is_digit(*p))
+		p++;
+	int n = 0;
+	while (is_digit(p[n]))
+		n++;
+	return n;
+}
+
 int so_plausible_date(const char *value, int this_year)
 {
 	int y = atoi(value);
@@ -418,9 +642,22 @@ int so_has_stray_token(const char *text)
 
 /* Decisions */
 
-int so_opinions_wanted(enum so_value_rule rule, const char *text)
+int so_opinions_wanted(enum so_value_rule rule, const char *text, int ink)
 {
-	return !(rule == SO_VALUES_SEQUENCED && so_clean_number(text));
+	return !(rule == SO_VALUES_SEQUENCED && so_clean_number(text) && so_fits_ink(text, ink));
+}
+
+int so_fits_ink(const char *text, int ink)
+{
+	return ink < 0 || so_number_digits(text) == ink;
+}
+
+void so_ink_verdict(const char *text, int ink, struct so_verdict *v)
+{
+	if (so_fits_ink(text, ink))
+		verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	else
+		verdict(v, SO_TIER_NUMBER_INK, SO_APPLY_CAP, 0);
 }
 
 int so_opinions_verdict(const char *const *values, size_t n, size_t max, enum so_value_rule rule,

@@ -35,6 +35,7 @@ enum so_tier {
 	SO_TIER_NAME_UNLISTED,        /* a name read alike, of words no common name is made of */
 	SO_TIER_CONTRADICTED,         /* a name or place another reading contradicts */
 	SO_TIER_DISAGREED,            /* digits no two readings give alike */
+	SO_TIER_NUMBER_INK,           /* a number with more or fewer digits than its ink holds */
 	SO_TIERS
 };
 
@@ -110,6 +111,32 @@ char *so_with_digits(const char *text, size_t len, const char *digits);
  * book's code of capitals (125, Số 125, 125/2019, 125/KS, Số: 125/2019, 125/2019/KS; "Z1",
  * "G7", "12/19" or "1912022" are not). */
 int so_clean_number(const char *text);
+/*
+ * The ink of a number. A box in page coordinates (x1, y1 excluded); a glyph as the recognizer
+ * saw it: its text and its box (x1 <= x0 when not known).
+ */
+struct so_box {
+	int x0, y0, x1, y1;
+};
+struct so_glyph {
+	const char *text;
+	struct so_box box;
+};
+/* How many digits the ink of a cell holds where its reading's number stands. GLYPHS[0..NG)
+ * are the reading's glyphs in order, MARKS[0..NM) the boxes of the cell's marks (connected
+ * components of its ink), CELL the cell. The number is the first run of digit glyphs; on its
+ * line (the band of its glyphs) each glyph stands on the mark under it, the number's first
+ * (another's box may reach over a digit). The ink holds a digit for each of the number's
+ * glyphs that stands on a mark, and for each mark no glyph stands on between the marks of the
+ * glyphs before and after the number, as tall as a digit — so that a digit the reading
+ * dropped or made up is counted as the ink has it; pieces of a broken digit count once, a
+ * mark far wider than a digit as the digits touching in it, a seal or stroke across the cell
+ * not at all. -1 when it cannot be told: no number, a digit without its box. */
+int so_ink_digits(const struct so_glyph *glyphs, size_t ng, const struct so_box *marks,
+		  size_t nm, const struct so_box *cell);
+/* How many digits the number of TEXT has (its first run of digits, "Số 125/2019": 3). */
+int so_number_digits(const char *text);
+
 /* 1 when canonical date (or date-time) VALUE is of a year a register can hold: 1850 to
  * THIS_YEAR. */
 int so_plausible_date(const char *value, int this_year);
@@ -148,8 +175,15 @@ enum so_value_rule {
 };
 
 /* 0 when a cell first read as TEXT is not read again under RULE: a registration number
- * cleanly written (so_clean_number); 1 otherwise. */
-int so_opinions_wanted(enum so_value_rule rule, const char *text);
+ * cleanly written (so_clean_number) with as many digits as its ink holds (INK, from
+ * so_ink_digits; -1 when not told); 1 otherwise. */
+int so_opinions_wanted(enum so_value_rule rule, const char *text, int ink);
+/* 1 when the number of TEXT has INK digits (so_number_digits), or INK is not told (< 0). */
+int so_fits_ink(const char *text, int ink);
+/* A registration number standing as TEXT after its other readings, its cell's ink holding INK
+ * digits: NUMBER_INK (capped) when it has more or fewer; else kept. The register's sequence
+ * may still confirm it (validate): a number doubtful is one that fits neither. */
+void so_ink_verdict(const char *text, int ink, struct so_verdict *v);
 
 /*
  * A cell of digits read again by up to MAX - 1 other readings until two agree. VALUES[0..N)

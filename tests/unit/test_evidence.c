@@ -44,7 +44,7 @@ static void test_tiers(void **state)
 		{ SO_TIER_TIE, 0.97 }, { SO_TIER_SPELLED, 0.97 },
 		{ SO_TIER_NAME_MARKS_THIRD, 0.965 }, { SO_TIER_STREET_LETTERS, 0.95 },
 		{ SO_TIER_NAME_UNLISTED, 0.9 }, { SO_TIER_CONTRADICTED, 0.5 },
-		{ SO_TIER_DISAGREED, 0.4 },
+		{ SO_TIER_DISAGREED, 0.4 }, { SO_TIER_NUMBER_INK, 0.4 },
 	};
 	assert_int_equal(ROWS(want), SO_TIERS - 1);
 	for (size_t i = 0; i < ROWS(want); i++) {
@@ -346,10 +346,103 @@ static void test_opinions(void **state)
 			fail_msg("%s: returned %d, want %d", row, rc, rows[i].rc);
 		verdict_is(row, &v, rows[i].tier, rows[i].how, rows[i].winner);
 	}
-	assert_false(so_opinions_wanted(SO_VALUES_SEQUENCED, "Số 131"));
-	assert_true(so_opinions_wanted(SO_VALUES_SEQUENCED, "S6 131"));
-	assert_true(so_opinions_wanted(SO_VALUES_DATED, "05/03/1990"));
-	assert_true(so_opinions_wanted(SO_VALUES_PLAIN, "Số 131"));
+	static const struct { int rule; const char *text; int ink, wanted; } wanted[] = {
+		{ SEQ, "Số 131", -1, 0 }, { SEQ, "Số 131", 3, 0 }, { SEQ, "S6 131", -1, 1 },
+		{ DATED, "05/03/1990", -1, 1 }, { PLAIN, "Số 131", -1, 1 },
+		/* a number clean but not as many digits as its ink holds: read again */
+		{ SEQ, "Số 70", 3, 1 }, { SEQ, "2372/KS", 3, 1 }, { SEQ, "125/2019", 3, 0 },
+	};
+	for (size_t i = 0; i < ROWS(wanted); i++)
+		if (so_opinions_wanted((enum so_value_rule)wanted[i].rule, wanted[i].text,
+				       wanted[i].ink) != wanted[i].wanted)
+			fail_msg("opinions_wanted('%s', ink %d) != %d", wanted[i].text, wanted[i].ink,
+				 wanted[i].wanted);
+}
+
+/* Glyphs of a number, 16 wide and 30 tall on the band y 15 .. 45, at X: a digit's box. */
+#define G(t, x) { t, { x, 15, (x) + 16, 45 } }
+/* A mark of the ink, as wide and as tall as a digit, at X. */
+#define M(x) { x, 15, (x) + 16, 45 }
+#define INK_ROWS 10
+
+/* The digits the ink of a number's cell holds (so_ink_digits): each row the glyphs of the
+ * reading, the marks of the cell (in a cell 300 by 60), and the count. */
+static void test_ink_digits(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *why;
+		struct so_glyph glyphs[INK_ROWS];
+		size_t ng;
+		struct so_box marks[INK_ROWS];
+		size_t nm;
+		int digits;
+	} rows[] = {
+		{ "270 read alike", { G("2", 50), G("7", 70), G("0", 90) }, 3,
+		  { M(50), M(70), M(90) }, 3, 3 },
+		/* the independent set's: a digit dropped, one made up */
+		{ "Số 270 read Số 70", { G("S", 10), G("ố", 30), G("7", 70), G("0", 90) }, 4,
+		  { M(10), { 30, 25, 46, 45 }, { 32, 2, 44, 12 }, M(50), M(70), M(90) }, 6, 3 },
+		{ "272 read 2372", { G("2", 50), G("3", 62), G("7", 74), G("2", 86) }, 4,
+		  { M(50), M(70), M(90) }, 3, 3 },
+		/* the number stops at the glyph after it: a year, the book's code */
+		{ "125/KS", { G("1", 10), G("2", 30), G("5", 50), G("/", 70), G("K", 90), G("S", 110) },
+		  6, { M(10), M(30), M(50), M(70), M(90), M(110) }, 6, 3 },
+		/* specks and a seal's stroke are no digits; digits touching count by their width */
+		{ "specks", { G("4", 10), G("2", 30) }, 2, { M(10), M(30), { 50, 30, 55, 35 } }, 3, 2 },
+		{ "a stroke across", { G("4", 10), G("2", 30) }, 2,
+		  { M(10), M(30), { 0, 0, 300, 100 } }, 3, 2 },
+		{ "00 touching", { G("1", 10), G("0", 30), G("0", 50) }, 3,
+		  { M(10), { 30, 15, 66, 45 } }, 2, 3 },
+		/* a number wrapped under its "Số": the line above is not the number's */
+		{ "Số / 125", { { "S", { 10, 0, 26, 12 } }, { "ố", { 30, 0, 46, 12 } }, G("1", 10),
+		  G("2", 30), G("5", 50) }, 5, { { 10, 0, 26, 12 }, { 30, 0, 46, 12 }, M(10), M(30),
+		  M(50) }, 5, 3 },
+		/* as read on generated pages: the glyph boxes of the recognizer overlap ("ố" over
+		 * the 6), a digit comes in pieces (blur), a digit made up (1433 for 133) */
+		{ "Số 6", { { "S", { 261, 664, 282, 696 } }, { "ố", { 286, 660, 346, 696 } },
+		  { "6", { 321, 656, 348, 708 } } }, 3,
+		  { { 302, 660, 308, 665 }, { 261, 664, 282, 696 }, { 291, 664, 302, 669 },
+		    { 325, 664, 346, 696 }, { 286, 672, 307, 696 } }, 5, 1 },
+		{ "126/2019, the 6 in two pieces", { { "1", { 367, 925, 377, 959 } },
+		  { "2", { 392, 926, 413, 959 } }, { "6", { 421, 926, 445, 959 } },
+		  { "/", { 449, 927, 463, 963 } } }, 4,
+		  { { 367, 925, 378, 960 }, { 392, 926, 398, 932 }, { 392, 926, 413, 960 },
+		    { 437, 926, 443, 931 }, { 421, 928, 431, 960 }, { 435, 939, 445, 960 },
+		    { 449, 927, 463, 964 } }, 7, 3 },
+		{ "1433/2019 for 133", { { "1", { 367, 2332, 377, 2366 } },
+		  { "4", { 392, 2333, 397, 2366 } }, { "3", { 403, 2333, 413, 2365 } },
+		  { "3", { 421, 2333, 444, 2366 } }, { "/", { 449, 2334, 461, 2368 } } }, 5,
+		  { { 367, 2332, 377, 2366 }, { 393, 2333, 397, 2337 }, { 403, 2333, 414, 2365 },
+		    { 423, 2333, 427, 2337 }, { 433, 2333, 444, 2365 }, { 449, 2334, 461, 2368 },
+		    { 392, 2361, 397, 2366 }, { 422, 2361, 427, 2366 } }, 8, 3 },
+		/* nothing to tell from */
+		{ "no digit", { G("S", 10), G("ố", 30) }, 2, { M(10), M(30) }, 2, -1 },
+		{ "no box", { { "1", { 0, 0, 0, 0 } }, G("2", 30) }, 2, { M(10), M(30) }, 2, -1 },
+	};
+	const struct so_box cell = { 0, 0, 300, 60 };
+	for (size_t i = 0; i < ROWS(rows); i++) {
+		int got = so_ink_digits(rows[i].glyphs, rows[i].ng, rows[i].marks, rows[i].nm, &cell);
+		if (got != rows[i].digits)
+			fail_msg("%s: %d digits, want %d", rows[i].why, got, rows[i].digits);
+	}
+	/* a registration number against its ink: kept when it fits, doubtful when not */
+	static const struct {
+		const char *text;
+		int ink, digits, fits;
+		enum so_tier tier;
+	} numbers[] = {
+		{ "Số 270", 3, 3, 1, SO_TIER_NONE }, { "Số 70", 3, 2, 0, SO_TIER_NUMBER_INK },
+		{ "2372", 3, 4, 0, SO_TIER_NUMBER_INK }, { "Số: 125/2019", 3, 3, 1, SO_TIER_NONE },
+		{ "125/KS", -1, 3, 1, SO_TIER_NONE }, { "Số", 2, 0, 0, SO_TIER_NUMBER_INK },
+	};
+	for (size_t i = 0; i < ROWS(numbers); i++) {
+		struct so_verdict v;
+		assert_int_equal(so_number_digits(numbers[i].text), numbers[i].digits);
+		assert_int_equal(so_fits_ink(numbers[i].text, numbers[i].ink), numbers[i].fits);
+		so_ink_verdict(numbers[i].text, numbers[i].ink, &v);
+		verdict_is(numbers[i].text, &v, numbers[i].tier, SO_APPLY_CAP, 0);
+	}
 }
 
 static void test_names(void **state)
@@ -606,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_digits),
 		cmocka_unit_test(test_streets),
 		cmocka_unit_test(test_opinions),
+		cmocka_unit_test(test_ink_digits),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_digit_readings),
 		cmocka_unit_test(test_texts),
