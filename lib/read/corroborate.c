@@ -39,6 +39,7 @@ static const struct reread name_third = { SO_MODEL_MAIN, SO_READ_NAME_LINE, 0, n
 static const struct reread digits_again = { SO_MODEL_LATIN, SO_READ_LINE, 1, NULL };
 static const struct reread digits_third = { SO_MODEL_SECOND, SO_READ_LINE, 1, NULL };
 static const struct reread text_again = { SO_MODEL_SECOND, SO_READ_LINE, 0, NULL };
+static const struct reread text_third = { SO_MODEL_MAIN, SO_READ_LINE, 0, NULL };
 
 static int word_has_digit(const char *text, const struct so_word *wd)
 {
@@ -227,11 +228,11 @@ static int corroborate_issuer(const struct so_corroboration *cx, double *conf, c
 	return 0;
 }
 
-/* A place read again when so_place_verdict asks for it. */
+/* A place read again, and a third time for its street, when so_place_verdict asks for it. */
 static int corroborate_place(const struct so_corroboration *cx, double *conf, char **better)
 {
 	*better = NULL;
-	char *text = span_text(cx), *again = NULL;
+	char *text = span_text(cx), *again = NULL, *third = NULL;
 	if (!text)
 		return so_error("out of memory");
 	struct so_canon a;
@@ -240,8 +241,8 @@ static int corroborate_place(const struct so_corroboration *cx, double *conf, ch
 	if (rc < 0)
 		return -1;
 	struct so_verdict v;
-	while ((rc = so_place_verdict(&a, again, *conf, &v)) == 1)
-		if (reread_span(cx, &text_again, &again) < 0) {
+	while ((rc = so_place_verdict(&a, again, third, *conf, &v)) == 1)
+		if (reread_span(cx, again ? &text_third : &text_again, again ? &third : &again) < 0) {
 			rc = -1;
 			break;
 		}
@@ -253,7 +254,30 @@ static int corroborate_place(const struct so_corroboration *cx, double *conf, ch
 		}
 	}
 	free(again);
+	free(third);
 	so_canon_release(&a);
+	return rc;
+}
+
+/* A declarant's relationship read again when so_kinship_verdict asks for it: a term off its
+ * list by a mark. */
+static int corroborate_kinship(const struct so_corroboration *cx, double *conf, char **better)
+{
+	*better = NULL;
+	char *first = span_text(cx), *again = NULL;
+	if (!first)
+		return so_error("out of memory");
+	struct so_verdict v;
+	int rc;
+	while ((rc = so_kinship_verdict(first, again, &v, better)) == 1)
+		if (reread_span(cx, &text_again, &again) < 0) {
+			rc = -1;
+			break;
+		}
+	if (rc == 0)
+		*conf = so_verdict_apply(&v, *conf);
+	free(first);
+	free(again);
 	return rc;
 }
 
@@ -292,6 +316,11 @@ static int cell_digits(const struct so_corroboration *cx, double *conf)
 static int cell_place(const struct so_corroboration *cx, double *conf)
 {
 	return whole(cx, conf, corroborate_place);
+}
+
+static int cell_kinship(const struct so_corroboration *cx, double *conf)
+{
+	return whole(cx, conf, corroborate_kinship);
 }
 
 /* A free-text cell: corroborated by its list; when it spells a listed text but for case and
@@ -371,6 +400,7 @@ static const struct kind_corroboration {
 				so_spell_digits, NULL, NULL },
 	[SO_KIND_ID_DOCUMENT] = { NULL, 0, SO_VALUES_PLAIN, NULL, cell_digits,
 				  corroborate_digits },
+	[SO_KIND_KINSHIP] = { NULL, 0, SO_VALUES_PLAIN, NULL, cell_kinship, corroborate_kinship },
 };
 
 static const struct kind_corroboration *corroboration_of(enum so_kind kind)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "base/text.h"
 #include "base/util.h"
 #include "read/evidence.h"
 #include "register/fields.h"
@@ -58,6 +59,17 @@ static const struct so_tier_info tiers[SO_TIERS] = {
 				 "a registration number with more or fewer digits than the ink of "
 				 "its cell holds (70 read for 270, 2372 for 272): the register's "
 				 "sequence alone may confirm it" },
+	[SO_TIER_STREET_SIBLING] = { 0.97, "street-sibling",
+				     "a street read alike by two models (three, for a word that "
+				     "is no listed word), a word of it one mark from another listed "
+				     "word (Hưng / Hùng, Lơi / Lợi)" },
+	[SO_TIER_STREET_TWO_OF_THREE] = { 0.97, "street-two-of-three",
+					  "a street: two readings of three agreeing against the "
+					  "third" },
+	[SO_TIER_MARKS_UNLISTED] = { 0.9, "marks-unlisted",
+				     "a kinship term read alike by two models but for a mark that "
+				     "puts it off its list (bà ngoai / bà ngoại): marks both lost, "
+				     "likely, for review" },
 };
 
 const struct so_tier_info *so_tier_info(enum so_tier tier)
@@ -640,6 +652,68 @@ int so_has_stray_token(const char *text)
 	return stray || !copy;
 }
 
+/* Words one mark apart */
+
+int so_is_listed_word(const char *word)
+{
+	return so_is_name_word(word) || so_is_family_name(word) || so_kinship(word) != NULL;
+}
+
+/* 1 when OTHER is another word than WORD, not merely its other tone placement or case; 1 as
+ * well when out of memory. */
+static int other_word(const char *other, const char *word)
+{
+	char *a = so_text_tone_key(other), *b = so_text_tone_key(word);
+	int other_one = !a || !b || strcmp(a, b) != 0;
+	free(a);
+	free(b);
+	return other_one;
+}
+
+int so_has_listed_sibling(const char *word)
+{
+	if (so_name_word_has_sibling(word))
+		return 1;
+	char *family = so_family_name_unaccented(word);
+	char *kin = so_phrase_unaccented("ref/kinship.txt", word);
+	int sibling = (family && other_word(family, word)) || (kin && other_word(kin, word));
+	free(family);
+	free(kin);
+	return sibling;
+}
+
+/* The words of an address's make, case-folded: the structure of a street or hamlet, not a
+ * name in it. */
+static const char *const address_words[] = {
+	"số", "nhà", "đường", "hẻm", "ngõ", "ngách", "kiệt", "ấp", "thôn", "xóm", "tổ", "dân",
+	"phố", "khu", "kp", "bản", "buôn", "khóm", "lô", "lầu", "tầng", "phòng", "căn", "hộ",
+};
+
+static int address_word(const char *word)
+{
+	for (size_t i = 0; i < SO_ARRAY_SIZE(address_words); i++)
+		if (strcmp(word, address_words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int so_street_in_question(const char *key, int unlisted)
+{
+	char *copy = so_strdup(key), *save = NULL;
+	int asked = !copy;
+	for (char *w = copy ? strtok_r(copy, " ", &save) : NULL; w && !asked;
+	     w = strtok_r(NULL, " ", &save)) {
+		int digit = 0;
+		for (const char *p = w; *p && !digit; p++)
+			digit = is_digit(*p);
+		if (digit || address_word(w))
+			continue;
+		asked = so_has_listed_sibling(w) && (!unlisted || !so_is_listed_word(w));
+	}
+	free(copy);
+	return asked;
+}
+
 /* Decisions */
 
 int so_opinions_wanted(enum so_value_rule rule, const char *text, int ink)
@@ -848,7 +922,70 @@ static int same_commune_and_street(const struct so_canon *a, const struct so_can
 	return same;
 }
 
-int so_place_verdict(const struct so_canon *a, const char *again, double conf,
+/* 1 when street key A is the start of key B, word for word. */
+static int street_alike(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	return la && strncmp(a, b, la) == 0 && (b[la] == ' ' || !b[la]);
+}
+
+static int loser_word_is_listed(const char *lw, const char *ww)
+{
+	(void)ww;
+	return so_is_listed_word(lw);
+}
+
+/* 1 when street key B, in its first as many words as A has, gives another listed word where
+ * it differs from A (Hùng for Hưng), or fewer words; 1 as well when out of memory. */
+static int street_gives_listed(const char *a, const char *b)
+{
+	size_t words = 1;
+	for (const char *p = a; *p; p++)
+		words += *p == ' ';
+	const char *e = b;
+	for (size_t n = 0; *e; e++)
+		if (*e == ' ' && ++n == words)
+			break;
+	char *prefix = strndup(b, (size_t)(e - b));
+	int gives = !prefix || so_differs_where(prefix, a, loser_word_is_listed);
+	free(prefix);
+	return gives;
+}
+
+int so_street_verdict(const char *a, const char *again, const char *third,
+		      struct so_verdict *v)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	if (!again)
+		return 1;
+	int asked = so_street_in_question(a, 0), odd = so_street_in_question(a, 1);
+	int alike = street_alike(a, again), lost = !alike && so_street_marks_lost(a, again);
+	if (alike && !asked) {
+		verdict(v, SO_TIER_CORROBORATED, SO_APPLY_SET, 0);
+		return 0;
+	}
+	if (alike && !odd) {
+		verdict(v, SO_TIER_STREET_SIBLING, SO_APPLY_SET, 0);
+		return 0;
+	}
+	if (lost && !asked) {
+		verdict(v, SO_TIER_STREET_LETTERS, SO_APPLY_RAISE, 0);
+		return 0;
+	}
+	/* a word in question read alike, or its marks lost by the second; or not alike: the
+	 * third reading decides */
+	if (!third)
+		return 1;
+	if (street_alike(a, third) && (alike || lost))
+		verdict(v, SO_TIER_STREET_SIBLING, SO_APPLY_SET, 0);
+	else if (street_alike(a, third) && !street_gives_listed(a, again))
+		verdict(v, SO_TIER_STREET_TWO_OF_THREE, SO_APPLY_SET, 0);
+	else
+		verdict(v, SO_TIER_CONTRADICTED, SO_APPLY_CAP, 0);
+	return 0;
+}
+
+int so_place_verdict(const struct so_canon *a, const char *again, const char *third, double conf,
 		     struct so_verdict *v)
 {
 	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
@@ -870,27 +1007,38 @@ int so_place_verdict(const struct so_canon *a, const char *again, double conf,
 		so_canon_release(&b);
 		return 0;
 	}
-	if (a->verified || conf >= so_tier_conf(SO_TIER_CORROBORATED))
+	if (a->verified)
 		return 0;
-	char *street = so_street_of(a->value);
-	if (!street)
+	char *street = so_street_of(a->value), *key = street ? so_street_key(street) : NULL;
+	if (!key) {
+		free(street);
 		return -1;
-	int rc = 0;
-	if (street[0] && a->match < UNITS_EXACT) {
-		/* a street before units matched inexactly is not corroborated */
+	}
+	/* read surely, it stands — but for a street word in question that is no listed word
+	 * (Lơi), which the recognizer may be sure of and wrong */
+	int sure = conf >= so_tier_conf(SO_TIER_CORROBORATED) && !so_street_in_question(key, 1);
+	free(key);
+	int rc = 0, stray = street[0] && so_has_stray_token(street);
+	if (sure) {
+		/* kept */
+	} else if (stray && a->match < UNITS_EXACT) {
+		/* a street of a stray token before units matched inexactly: nothing to compare */
 	} else if (!again) {
 		rc = 1;
-	} else if (street[0] && !so_has_stray_token(street)) {
+	} else if (street[0] && !stray) {
 		char *ka = so_street_key(street), *kb = so_street_key(again);
-		size_t la = ka ? strlen(ka) : 0;
-		if (!ka || !kb)
+		char *kc = third ? so_street_key(third) : NULL;
+		if (!ka || !kb || (third && !kc))
 			rc = -1;
-		else if (la && strncmp(ka, kb, la) == 0 && (kb[la] == ' ' || !kb[la]))
-			verdict(v, SO_TIER_CORROBORATED, SO_APPLY_SET, 0);
-		else if (la && so_street_marks_lost(ka, kb))
-			verdict(v, SO_TIER_STREET_LETTERS, SO_APPLY_RAISE, 0);
+		else
+			rc = so_street_verdict(ka, kb, kc, v);
+		/* before units matched inexactly, the street's readings may lower the
+		 * confidence, never raise it */
+		if (rc == 0 && a->match < UNITS_EXACT && v->apply != SO_APPLY_CAP)
+			verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
 		free(ka);
 		free(kb);
+		free(kc);
 	} else if (so_place_canon(again, &b) < 0) {
 		rc = -1;
 	} else {
@@ -900,5 +1048,44 @@ int so_place_verdict(const struct so_canon *a, const char *again, double conf,
 		so_canon_release(&b);
 	}
 	free(street);
+	return rc;
+}
+
+int so_kinship_verdict(const char *first, const char *again, struct so_verdict *v,
+		       char **better)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	*better = NULL;
+	char *clean = so_text_clean(first, strlen(first));
+	if (!clean || so_kinship(clean)) {
+		free(clean);
+		return 0;
+	}
+	char *spelled = so_phrase_unaccented("ref/kinship.txt", clean);
+	free(clean);
+	if (!spelled)
+		return 0;
+	if (!again) {
+		free(spelled);
+		return 1;
+	}
+	char *ks = so_name_key(spelled, strlen(spelled), 0);
+	char *kf = so_name_key(first, strlen(first), 0);
+	char *ka = so_name_key(again, strlen(again), 0);
+	int rc = ks && kf && ka ? 0 : -1;
+	if (rc == 0 && strcmp(ka, ks) == 0) {
+		/* the second model reads the listed term: a mark the first lost */
+		verdict(v, SO_TIER_SPELLED, SO_APPLY_SET, 0);
+		*better = spelled;
+		spelled = NULL;
+	} else if (rc == 0 && strcmp(ka, kf) == 0) {
+		verdict(v, SO_TIER_MARKS_UNLISTED, SO_APPLY_CAP, 0);
+	} else if (rc == 0) {
+		verdict(v, SO_TIER_CONTRADICTED, SO_APPLY_CAP, 0);
+	}
+	free(ks);
+	free(kf);
+	free(ka);
+	free(spelled);
 	return rc;
 }
