@@ -39,6 +39,7 @@ static const struct reread name_third = { SO_MODEL_MAIN, SO_READ_NAME_LINE, 0, n
 static const struct reread digits_again = { SO_MODEL_LATIN, SO_READ_LINE, 1, NULL };
 static const struct reread digits_third = { SO_MODEL_SECOND, SO_READ_LINE, 1, NULL };
 static const struct reread text_again = { SO_MODEL_SECOND, SO_READ_LINE, 0, NULL };
+static const struct reread text_third = { SO_MODEL_MAIN, SO_READ_LINE, 0, NULL };
 
 static int word_has_digit(const char *text, const struct so_word *wd)
 {
@@ -227,11 +228,11 @@ static int corroborate_issuer(const struct so_corroboration *cx, double *conf, c
 	return 0;
 }
 
-/* A place read again when so_place_verdict asks for it. */
+/* A place read again, and a third time for its street, when so_place_verdict asks for it. */
 static int corroborate_place(const struct so_corroboration *cx, double *conf, char **better)
 {
 	*better = NULL;
-	char *text = span_text(cx), *again = NULL;
+	char *text = span_text(cx), *again = NULL, *third = NULL;
 	if (!text)
 		return so_error("out of memory");
 	struct so_canon a;
@@ -240,8 +241,8 @@ static int corroborate_place(const struct so_corroboration *cx, double *conf, ch
 	if (rc < 0)
 		return -1;
 	struct so_verdict v;
-	while ((rc = so_place_verdict(&a, again, *conf, &v)) == 1)
-		if (reread_span(cx, &text_again, &again) < 0) {
+	while ((rc = so_place_verdict(&a, again, third, *conf, &v)) == 1)
+		if (reread_span(cx, again ? &text_third : &text_again, again ? &third : &again) < 0) {
 			rc = -1;
 			break;
 		}
@@ -253,7 +254,30 @@ static int corroborate_place(const struct so_corroboration *cx, double *conf, ch
 		}
 	}
 	free(again);
+	free(third);
 	so_canon_release(&a);
+	return rc;
+}
+
+/* A declarant's relationship read again when so_kinship_verdict asks for it: a term off its
+ * list by a mark. */
+static int corroborate_kinship(const struct so_corroboration *cx, double *conf, char **better)
+{
+	*better = NULL;
+	char *first = span_text(cx), *again = NULL;
+	if (!first)
+		return so_error("out of memory");
+	struct so_verdict v;
+	int rc;
+	while ((rc = so_kinship_verdict(first, again, &v, better)) == 1)
+		if (reread_span(cx, &text_again, &again) < 0) {
+			rc = -1;
+			break;
+		}
+	if (rc == 0)
+		*conf = so_verdict_apply(&v, *conf);
+	free(first);
+	free(again);
 	return rc;
 }
 
@@ -292,6 +316,11 @@ static int cell_digits(const struct so_corroboration *cx, double *conf)
 static int cell_place(const struct so_corroboration *cx, double *conf)
 {
 	return whole(cx, conf, corroborate_place);
+}
+
+static int cell_kinship(const struct so_corroboration *cx, double *conf)
+{
+	return whole(cx, conf, corroborate_kinship);
 }
 
 /* A free-text cell: corroborated by its list; when it spells a listed text but for case and
@@ -371,6 +400,7 @@ static const struct kind_corroboration {
 				so_spell_digits, NULL, NULL },
 	[SO_KIND_ID_DOCUMENT] = { NULL, 0, SO_VALUES_PLAIN, NULL, cell_digits,
 				  corroborate_digits },
+	[SO_KIND_KINSHIP] = { NULL, 0, SO_VALUES_PLAIN, NULL, cell_kinship, corroborate_kinship },
 };
 
 static const struct kind_corroboration *corroboration_of(enum so_kind kind)
@@ -378,17 +408,67 @@ static const struct kind_corroboration *corroboration_of(enum so_kind kind)
 	return &by_kind[kind >= 0 && kind < SO_KINDS ? kind : SO_KIND_NONE];
 }
 
+/* The marks of CX's cell (B): the boxes of the connected components of its ink, into *OUT
+ * (the caller frees). The number of them, or -1. */
+static long cell_marks(const struct so_corroboration *cx, BOX *b, struct so_box **out)
+{
+	*out = NULL;
+	PIX *c = pixClipRectangle(cx->table->text, b, NULL);
+	BOXA *boxes = c ? pixConnCompBB(c, 8) : NULL;
+	long n = boxes ? boxaGetCount(boxes) : -1;
+	if (n > 0 && !(*out = so_calloc((size_t)n, sizeof(**out))))
+		n = -1;
+	for (long k = 0; k < n; k++) {
+		l_int32 x, y, w, h;
+		boxaGetBoxGeometry(boxes, (l_int32)k, &x, &y, &w, &h);
+		(*out)[k] = (struct so_box){ b->x + x, b->y + y, b->x + x + w, b->y + y + h };
+	}
+	boxaDestroy(&boxes);
+	pixDestroy(&c);
+	return n;
+}
+
+/* How many digits the ink of CX's cell (B) holds where its reading's number stands
+ * (so_ink_digits); -1 when it cannot be told. */
+static int number_ink(const struct so_corroboration *cx, BOX *b)
+{
+	const struct so_reading *rd = cx->rd;
+	size_t ng = 0;
+	for (size_t i = 0; i < rd->nwords; i++)
+		ng += rd->words[i].nsyms;
+	struct so_glyph *glyphs = ng ? so_calloc(ng, sizeof(*glyphs)) : NULL;
+	struct so_box *marks = NULL;
+	long nm = glyphs ? cell_marks(cx, b, &marks) : -1;
+	int ink = -1;
+	if (nm >= 0) {
+		size_t g = 0;
+		for (size_t i = 0; i < rd->nwords; i++)
+			for (size_t k = 0; k < rd->words[i].nsyms; k++, g++) {
+				const struct so_symbol *sym = &rd->words[i].syms[k];
+				glyphs[g].text = sym->n ? sym->alt[0] : NULL;
+				glyphs[g].box = (struct so_box){ sym->x0, sym->y0, sym->x1, sym->y1 };
+			}
+		struct so_box cell = { b->x, b->y, b->x + b->w, b->y + b->h };
+		ink = so_ink_digits(glyphs, ng, marks, (size_t)nm, &cell);
+	}
+	free(glyphs);
+	free(marks);
+	return ink;
+}
+
 /* The canonical value of opinion READING of a cell of KIND, into *OUT, as counted under the
- * kind's rule: a registration number not written cleanly, or a date of an impossible year,
- * gives none. 0 or -1. */
+ * kind's rule: a registration number not written cleanly, or with more or fewer digits than
+ * the cell's ink holds (INK: -1 when not told), or a date of an impossible year, gives none.
+ * 0 or -1. */
 static int opinion_value(const struct so_corroboration *cx, enum so_kind kind,
-			 struct so_reading *reading, struct so_canon *out)
+			 struct so_reading *reading, int ink, struct so_canon *out)
 {
 	const struct kind_corroboration *kc = corroboration_of(kind);
 	if (kc->prepare)
 		kc->prepare(reading);
 	memset(out, 0, sizeof(*out));
-	if (kc->rule == SO_VALUES_SEQUENCED && !so_clean_number(reading->text))
+	if (kc->rule == SO_VALUES_SEQUENCED &&
+	    (!so_clean_number(reading->text) || !so_fits_ink(reading->text, ink)))
 		return 0;
 	if (so_normalize(kind, reading->text, NULL, out) < 0)
 		return -1;
@@ -403,28 +483,36 @@ static int opinion_value(const struct so_corroboration *cx, enum so_kind kind,
 /* A whole cell of KIND read again by its kind's opinions until two agree
  * (so_opinions_verdict); a later reading that wins replaces CX->rd whole. A registration
  * number is confirmed by the register's sequence (validate): it is only read again when not
- * cleanly written, to give a better guess for review. */
+ * cleanly written, or when it has more or fewer digits than its cell's ink holds, to give a
+ * better guess — one with as many digits as the ink — and it stays doubtful when the digits
+ * of none fit the ink (so_ink_verdict). */
 static int second_opinions(const struct so_corroboration *cx, enum so_kind kind, double *conf)
 {
 	const struct kind_corroboration *kc = corroboration_of(kind);
-	if (kc->nopinions == 0 || !so_opinions_wanted(kc->rule, cx->rd->text))
+	if (kc->nopinions == 0)
 		return 0;
 	BOX *b = so_table_cell_box(cx->table, cx->row, cx->col);
 	if (!b)
 		return 0;
+	int ink = kc->rule == SO_VALUES_SEQUENCED ? number_ink(cx, b) : -1;
+	if (!so_opinions_wanted(kc->rule, cx->rd->text, ink)) {
+		boxDestroy(&b);
+		return 0;
+	}
 	struct so_reading readings[OPINIONS_MAX] = { 0 };
 	struct so_canon values[OPINIONS_MAX] = { 0 };
 	const char *v[OPINIONS_MAX] = { 0 };
 	struct so_verdict verdict;
 	size_t n = 1;
 	int rc = so_normalize(kind, cx->rd->text, NULL, &values[0]);
-	v[0] = values[0].value;
+	/* a first reading whose digits are not the ink's gives no value: a later one may */
+	v[0] = so_fits_ink(cx->rd->text, ink) ? values[0].value : NULL;
 	while (rc == 0 && (rc = so_opinions_verdict(v, n, 1 + kc->nopinions, kc->rule,
 						    cx->this_year, &verdict)) == 1) {
 		const struct opinion *op = &kc->opinions[n - 1];
 		enum so_read_mode mode = op->large ? SO_READ_LARGE : cx->mode;
 		rc = so_recognize_with(cx->rec, op->model, cx->table->text, b, mode, &readings[n]) < 0 ||
-		     opinion_value(cx, kind, &readings[n], &values[n]) < 0 ? -1 : 0;
+		     opinion_value(cx, kind, &readings[n], ink, &values[n]) < 0 ? -1 : 0;
 		v[n] = values[n].value;
 		n++;
 	}
@@ -436,6 +524,11 @@ static int second_opinions(const struct so_corroboration *cx, enum so_kind kind,
 			so_reading_release(cx->rd);
 			*cx->rd = readings[verdict.winner];
 			memset(&readings[verdict.winner], 0, sizeof(readings[verdict.winner]));
+		}
+		if (kc->rule == SO_VALUES_SEQUENCED) {
+			/* the number that stands, against its ink */
+			so_ink_verdict(cx->rd->text, ink, &verdict);
+			*conf = so_verdict_apply(&verdict, *conf);
 		}
 	}
 	for (size_t k = 0; k < OPINIONS_MAX; k++) {

@@ -1,8 +1,10 @@
 /* Evidence from the readings of a cell, and the table of confidence tiers (see evidence.h). */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
+#include "base/text.h"
 #include "base/util.h"
 #include "read/evidence.h"
 #include "register/fields.h"
@@ -53,6 +55,21 @@ static const struct so_tier_info tiers[SO_TIERS] = {
 	[SO_TIER_DISAGREED] = { 0.4, "disagreed",
 				"digits no two readings give alike, or alike where they prove "
 				"nothing" },
+	[SO_TIER_NUMBER_INK] = { 0.4, "number-ink",
+				 "a registration number with more or fewer digits than the ink of "
+				 "its cell holds (70 read for 270, 2372 for 272): the register's "
+				 "sequence alone may confirm it" },
+	[SO_TIER_STREET_SIBLING] = { 0.97, "street-sibling",
+				     "a street read alike by two models (three, for a word that "
+				     "is no listed word), a word of it one mark from another listed "
+				     "word (Hưng / Hùng, Lơi / Lợi)" },
+	[SO_TIER_STREET_TWO_OF_THREE] = { 0.97, "street-two-of-three",
+					  "a street: two readings of three agreeing against the "
+					  "third" },
+	[SO_TIER_MARKS_UNLISTED] = { 0.9, "marks-unlisted",
+				     "a kinship term read alike by two models but for a mark that "
+				     "puts it off its list (bà ngoai / bà ngoại): marks both lost, "
+				     "likely, for review" },
 };
 
 const struct so_tier_info *so_tier_info(enum so_tier tier)
@@ -285,6 +302,18 @@ char *so_with_digits(const char *text, size_t len, const char *digits)
 	return so_buf_detach(&b, NULL);
 }
 
+/* Parts after a number's slashes, and the letters of a book's code ("KS", "KT", "ĐKKH"). */
+#define NUMBER_PARTS 2
+#define BOOK_CODE_MAX 6
+
+/* The bytes of the capital letter (A-Z, Đ) at P of a book's code; 0 when there is none. */
+static size_t book_code_letter(const char *p)
+{
+	if (*p >= 'A' && *p <= 'Z')
+		return 1;
+	return strncmp(p, "Đ", strlen("Đ")) == 0 ? strlen("Đ") : 0;
+}
+
 int so_clean_number(const char *text)
 {
 	const char *p = text;
@@ -300,21 +329,253 @@ int so_clean_number(const char *text)
 	if (n == 0 || n > 5)
 		return 0;
 	p += n;
-	while (*p == ' ')
-		p++;
-	if (*p == '/') {
-		p++;
-		while (*p == ' ')
-			p++;
-		for (n = 0; is_digit(p[n]); n++)
-			;
-		if (n != 4)
+	/* up to two parts after slashes: a year ("/2019") or the book's code ("/KS") */
+	for (int parts = 0; parts < NUMBER_PARTS; parts++) {
+		const char *q = p;
+		while (*q == ' ')
+			q++;
+		if (*q != '/')
+			break;
+		q++;
+		while (*q == ' ')
+			q++;
+		size_t digits = 0, letters = 0, len = 0;
+		while (is_digit(q[len]) || book_code_letter(q + len)) {
+			if (is_digit(q[len])) {
+				digits++;
+				len++;
+			} else {
+				letters++;
+				len += book_code_letter(q + len);
+			}
+		}
+		if (!(digits == 4 && letters == 0) &&
+		    !(digits == 0 && letters >= 1 && letters <= BOOK_CODE_MAX))
 			return 0;
-		p += n;
+		p = q + len;
 	}
 	while (*p == ' ' || *p == '\n')
 		p++;
 	return *p == 0;
+}
+
+/* A mark is a digit's ink when at least this share of the height of the number's glyphs, and
+ * no more than this many times as tall (a seal, a signature's stroke, a line across the cell
+ * is no digit). A glyph stands on a mark that covers this share of its width; marks no glyph
+ * stands on are digits the reading dropped, pieces side by side as one digit while together
+ * no wider than this many widest glyphs. A mark this many times as wide as the widest glyph is
+ * digits touching, as many as its width holds. */
+#define INK_DIGIT_HEIGHT 0.5
+#define INK_DIGIT_TALL 2.0
+/* A mark no glyph stands on is a digit when at least this share as tall as the tallest mark
+ * the number's glyphs stand on: digits are as tall as capitals, a small letter is not. */
+#define INK_DIGIT_FULL 0.8
+#define INK_GLYPH_COVER 0.5
+#define INK_PIECES_WIDTH 1.2
+#define INK_DIGITS_TOUCHING 1.8
+
+static int is_digit_glyph(const struct so_glyph *g)
+{
+	return g->text && is_digit(g->text[0]) && g->text[1] == 0;
+}
+
+static int glyph_boxed(const struct so_glyph *g)
+{
+	return g->box.x1 > g->box.x0 && g->box.y1 > g->box.y0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_box_x(const void *a, const void *b)
+{
+	const struct so_box *x = *(const struct so_box *const *)a;
+	const struct so_box *y = *(const struct so_box *const *)b;
+	return (x->x0 > y->x0) - (x->x0 < y->x0);
+}
+
+/* 1 when box G stands on the line of the band Y0 .. Y1: its middle within it. */
+static int on_band(const struct so_box *g, int y0, int y1)
+{
+	int mid = (g->y0 + g->y1) / 2;
+	return mid >= y0 && mid < y1;
+}
+
+static int overlap_x(const struct so_box *a, const struct so_box *b)
+{
+	int lo = a->x0 > b->x0 ? a->x0 : b->x0, hi = a->x1 < b->x1 ? a->x1 : b->x1;
+	return hi > lo ? hi - lo : 0;
+}
+
+/* The digits a mark of width W holds, the widest glyph WIDTH wide. */
+static int mark_holds(int w, double width)
+{
+	double wide = w / width;
+	return wide >= INK_DIGITS_TOUCHING ? (int)(wide + 0.5) : 1;
+}
+
+/* The mark of M[0..NM) that glyph box B stands on, among those CLAIMED fewer times than they
+ * hold digits (the widest glyph WIDTH wide): the one it overlaps most, the first of equals,
+ * when it covers half the glyph or half the mark. NM when none. */
+static size_t glyph_mark(const struct so_box *b, const struct so_box **m, size_t nm,
+			 const int *claimed, double width)
+{
+	size_t best = nm;
+	int most = 0;
+	for (size_t j = 0; j < nm; j++) {
+		int o = overlap_x(b, m[j]), w = m[j]->x1 - m[j]->x0, gw = b->x1 - b->x0;
+		if (o > most && claimed[j] < mark_holds(w, width) &&
+		    (o >= INK_GLYPH_COVER * gw || o >= INK_GLYPH_COVER * w)) {
+			most = o;
+			best = j;
+		}
+	}
+	return best;
+}
+
+/* The digits the number's marks M[0..NM) hold (in order of x), the glyphs G[0..NG) on its
+ * line, of which FIRST .. END - 1 are its digits (WIDTH the widest): each digit glyph that
+ * stands on a mark, and the marks no glyph stands on between the marks of the glyphs before
+ * and after the number, but for pieces of a digit under its glyph's box; pieces side by side
+ * taken together. -1 when out of memory. */
+static int ink_count(const struct so_glyph *g, size_t ng, size_t first, size_t end,
+		     const struct so_box **m, size_t nm, double width)
+{
+	int count = 0, *claimed = so_calloc(nm ? nm : 1, sizeof(int));
+	long *by = so_calloc(nm ? nm : 1, sizeof(long));
+	char *stands = so_calloc(ng ? ng : 1, 1);
+	if (!claimed || !by || !stands) {
+		free(claimed);
+		free(by);
+		free(stands);
+		return -1;
+	}
+	for (size_t j = 0; j < nm; j++)
+		by[j] = -1;
+	/* the number's glyphs first (another's box may reach over a digit: "ố" over the 6) */
+	for (int digits = 1; digits >= 0; digits--)
+		for (size_t k = 0; k < ng; k++) {
+			if (!glyph_boxed(&g[k]) || (k >= first && k < end) != digits)
+				continue;
+			size_t j = glyph_mark(&g[k].box, m, nm, claimed, width);
+			if (j < nm) {
+				claimed[j]++;
+				by[j] = by[j] < 0 ? (long)k : by[j];
+				stands[k] = 1;
+				count += digits;
+			}
+		}
+	/* as tall as a digit: as the marks its glyphs stand on (a small letter is not) */
+	int tallest = 0;
+	for (size_t j = 0; j < nm; j++)
+		if (by[j] >= (long)first && by[j] < (long)end && m[j]->y1 - m[j]->y0 > tallest)
+			tallest = m[j]->y1 - m[j]->y0;
+	/* the number's stretch: between the marks of the glyphs before it and after it */
+	int left = INT_MIN, right = INT_MAX;
+	for (size_t j = 0; j < nm; j++) {
+		if (by[j] >= 0 && (size_t)by[j] < first && m[j]->x1 > left)
+			left = m[j]->x1;
+		if (by[j] >= 0 && (size_t)by[j] >= end && m[j]->x0 < right)
+			right = m[j]->x0;
+	}
+	int x0 = 0, x1 = 0, open = 0;
+	for (size_t j = 0; j < nm; j++) {
+		int mid = (m[j]->x0 + m[j]->x1) / 2, piece = 0;
+		if (claimed[j] || mid < left || mid >= right ||
+		    m[j]->y1 - m[j]->y0 < INK_DIGIT_FULL * tallest)
+			continue;
+		/* a piece of a digit under the box of its glyph, which stands on another (a
+		 * broken 6) */
+		for (size_t k = first; k < end && !piece; k++)
+			piece = stands[k] && overlap_x(&g[k].box, m[j]) * 2 >= m[j]->x1 - m[j]->x0;
+		if (piece)
+			continue;
+		/* marks in order of x: a piece joins the digit before while they fit one */
+		int nx1 = m[j]->x1 > x1 ? m[j]->x1 : x1;
+		if (open && nx1 - x0 <= INK_PIECES_WIDTH * width) {
+			x1 = nx1;
+			continue;
+		}
+		count += mark_holds(m[j]->x1 - m[j]->x0, width);
+		x0 = m[j]->x0;
+		x1 = m[j]->x1;
+		open = 1;
+	}
+	free(claimed);
+	free(by);
+	free(stands);
+	return count;
+}
+
+int so_ink_digits(const struct so_glyph *glyphs, size_t ng, const struct so_box *marks,
+		  size_t nm, const struct so_box *cell)
+{
+	size_t first = 0;
+	while (first < ng && !is_digit_glyph(&glyphs[first]))
+		first++;
+	if (first == ng)
+		return -1;
+	size_t end = first;
+	while (end < ng && is_digit_glyph(&glyphs[end]))
+		end++;
+	size_t n = end - first;
+	int *heights = so_calloc(n, sizeof(int)), *widths = so_calloc(n, sizeof(int));
+	const struct so_box **in = so_calloc(nm ? nm : 1, sizeof(*in));
+	struct so_glyph *line = so_calloc(ng, sizeof(*line));
+	int y0 = cell->y1, y1 = cell->y0, boxed = heights && widths && in && line;
+	for (size_t k = first; k < end && boxed; k++) {
+		const struct so_box *b = &glyphs[k].box;
+		boxed = glyph_boxed(&glyphs[k]);
+		heights[k - first] = b->y1 - b->y0;
+		widths[k - first] = b->x1 - b->x0;
+		y0 = b->y0 < y0 ? b->y0 : y0;
+		y1 = b->y1 > y1 ? b->y1 : y1;
+	}
+	int count = -1;
+	if (boxed) {
+		qsort(heights, n, sizeof(int), cmp_int);
+		qsort(widths, n, sizeof(int), cmp_int);
+		double height = heights[n / 2], width = widths[n - 1];
+		/* the marks of the number's line, as tall as a digit, and the glyphs on it */
+		size_t k = 0, nl = 0, lfirst = 0, lend = 0;
+		for (size_t j = 0; j < nm; j++) {
+			const struct so_box *m = &marks[j];
+			int tall = m->y1 - m->y0;
+			if (on_band(m, y0, y1) && tall >= INK_DIGIT_HEIGHT * height &&
+			    tall <= INK_DIGIT_TALL * height)
+				in[k++] = m;
+		}
+		qsort(in, k, sizeof(*in), cmp_box_x);
+		for (size_t j = 0; j < ng; j++) {
+			if (j == first)
+				lfirst = nl;
+			int digit = j >= first && j < end;
+			if (digit || (glyph_boxed(&glyphs[j]) && on_band(&glyphs[j].box, y0, y1)))
+				line[nl++] = glyphs[j];
+			if (j + 1 == end)
+				lend = nl;
+		}
+		count = ink_count(line, nl, lfirst, lend, in, k, width);
+	}
+	free(heights);
+	free(widths);
+	free(in);
+	free(line);
+	return count;
+}
+
+int so_number_digits(const char *text)
+{
+	const char *p = text;
+	while (*p && !is_digit(*p))
+		p++;
+	int n = 0;
+	while (is_digit(p[n]))
+		n++;
+	return n;
 }
 
 int so_plausible_date(const char *value, int this_year)
@@ -391,11 +652,86 @@ int so_has_stray_token(const char *text)
 	return stray || !copy;
 }
 
+/* Words one mark apart */
+
+int so_is_listed_word(const char *word)
+{
+	return so_is_name_word(word) || so_is_family_name(word) || so_kinship(word) != NULL;
+}
+
+/* 1 when OTHER is another word than WORD, not merely its other tone placement or case; 1 as
+ * well when out of memory. */
+static int other_word(const char *other, const char *word)
+{
+	char *a = so_text_tone_key(other), *b = so_text_tone_key(word);
+	int other_one = !a || !b || strcmp(a, b) != 0;
+	free(a);
+	free(b);
+	return other_one;
+}
+
+int so_has_listed_sibling(const char *word)
+{
+	if (so_name_word_has_sibling(word))
+		return 1;
+	char *family = so_family_name_unaccented(word);
+	char *kin = so_phrase_unaccented("ref/kinship.txt", word);
+	int sibling = (family && other_word(family, word)) || (kin && other_word(kin, word));
+	free(family);
+	free(kin);
+	return sibling;
+}
+
+/* The words of an address's make, case-folded: the structure of a street or hamlet, not a
+ * name in it. */
+static const char *const address_words[] = {
+	"số", "nhà", "đường", "hẻm", "ngõ", "ngách", "kiệt", "ấp", "thôn", "xóm", "tổ", "dân",
+	"phố", "khu", "kp", "bản", "buôn", "khóm", "lô", "lầu", "tầng", "phòng", "căn", "hộ",
+};
+
+static int address_word(const char *word)
+{
+	for (size_t i = 0; i < SO_ARRAY_SIZE(address_words); i++)
+		if (strcmp(word, address_words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int so_street_in_question(const char *key, int unlisted)
+{
+	char *copy = so_strdup(key), *save = NULL;
+	int asked = !copy;
+	for (char *w = copy ? strtok_r(copy, " ", &save) : NULL; w && !asked;
+	     w = strtok_r(NULL, " ", &save)) {
+		int digit = 0;
+		for (const char *p = w; *p && !digit; p++)
+			digit = is_digit(*p);
+		if (digit || address_word(w))
+			continue;
+		asked = so_has_listed_sibling(w) && (!unlisted || !so_is_listed_word(w));
+	}
+	free(copy);
+	return asked;
+}
+
 /* Decisions */
 
-int so_opinions_wanted(enum so_value_rule rule, const char *text)
+int so_opinions_wanted(enum so_value_rule rule, const char *text, int ink)
 {
-	return !(rule == SO_VALUES_SEQUENCED && so_clean_number(text));
+	return !(rule == SO_VALUES_SEQUENCED && so_clean_number(text) && so_fits_ink(text, ink));
+}
+
+int so_fits_ink(const char *text, int ink)
+{
+	return ink < 0 || so_number_digits(text) == ink;
+}
+
+void so_ink_verdict(const char *text, int ink, struct so_verdict *v)
+{
+	if (so_fits_ink(text, ink))
+		verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	else
+		verdict(v, SO_TIER_NUMBER_INK, SO_APPLY_CAP, 0);
 }
 
 int so_opinions_verdict(const char *const *values, size_t n, size_t max, enum so_value_rule rule,
@@ -586,7 +922,70 @@ static int same_commune_and_street(const struct so_canon *a, const struct so_can
 	return same;
 }
 
-int so_place_verdict(const struct so_canon *a, const char *again, double conf,
+/* 1 when street key A is the start of key B, word for word. */
+static int street_alike(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	return la && strncmp(a, b, la) == 0 && (b[la] == ' ' || !b[la]);
+}
+
+static int loser_word_is_listed(const char *lw, const char *ww)
+{
+	(void)ww;
+	return so_is_listed_word(lw);
+}
+
+/* 1 when street key B, in its first as many words as A has, gives another listed word where
+ * it differs from A (Hùng for Hưng), or fewer words; 1 as well when out of memory. */
+static int street_gives_listed(const char *a, const char *b)
+{
+	size_t words = 1;
+	for (const char *p = a; *p; p++)
+		words += *p == ' ';
+	const char *e = b;
+	for (size_t n = 0; *e; e++)
+		if (*e == ' ' && ++n == words)
+			break;
+	char *prefix = strndup(b, (size_t)(e - b));
+	int gives = !prefix || so_differs_where(prefix, a, loser_word_is_listed);
+	free(prefix);
+	return gives;
+}
+
+int so_street_verdict(const char *a, const char *again, const char *third,
+		      struct so_verdict *v)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	if (!again)
+		return 1;
+	int asked = so_street_in_question(a, 0), odd = so_street_in_question(a, 1);
+	int alike = street_alike(a, again), lost = !alike && so_street_marks_lost(a, again);
+	if (alike && !asked) {
+		verdict(v, SO_TIER_CORROBORATED, SO_APPLY_SET, 0);
+		return 0;
+	}
+	if (alike && !odd) {
+		verdict(v, SO_TIER_STREET_SIBLING, SO_APPLY_SET, 0);
+		return 0;
+	}
+	if (lost && !asked) {
+		verdict(v, SO_TIER_STREET_LETTERS, SO_APPLY_RAISE, 0);
+		return 0;
+	}
+	/* a word in question read alike, or its marks lost by the second; or not alike: the
+	 * third reading decides */
+	if (!third)
+		return 1;
+	if (street_alike(a, third) && (alike || lost))
+		verdict(v, SO_TIER_STREET_SIBLING, SO_APPLY_SET, 0);
+	else if (street_alike(a, third) && !street_gives_listed(a, again))
+		verdict(v, SO_TIER_STREET_TWO_OF_THREE, SO_APPLY_SET, 0);
+	else
+		verdict(v, SO_TIER_CONTRADICTED, SO_APPLY_CAP, 0);
+	return 0;
+}
+
+int so_place_verdict(const struct so_canon *a, const char *again, const char *third, double conf,
 		     struct so_verdict *v)
 {
 	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
@@ -608,27 +1007,38 @@ int so_place_verdict(const struct so_canon *a, const char *again, double conf,
 		so_canon_release(&b);
 		return 0;
 	}
-	if (a->verified || conf >= so_tier_conf(SO_TIER_CORROBORATED))
+	if (a->verified)
 		return 0;
-	char *street = so_street_of(a->value);
-	if (!street)
+	char *street = so_street_of(a->value), *key = street ? so_street_key(street) : NULL;
+	if (!key) {
+		free(street);
 		return -1;
-	int rc = 0;
-	if (street[0] && a->match < UNITS_EXACT) {
-		/* a street before units matched inexactly is not corroborated */
+	}
+	/* read surely, it stands — but for a street word in question that is no listed word
+	 * (Lơi), which the recognizer may be sure of and wrong */
+	int sure = conf >= so_tier_conf(SO_TIER_CORROBORATED) && !so_street_in_question(key, 1);
+	free(key);
+	int rc = 0, stray = street[0] && so_has_stray_token(street);
+	if (sure) {
+		/* kept */
+	} else if (stray && a->match < UNITS_EXACT) {
+		/* a street of a stray token before units matched inexactly: nothing to compare */
 	} else if (!again) {
 		rc = 1;
-	} else if (street[0] && !so_has_stray_token(street)) {
+	} else if (street[0] && !stray) {
 		char *ka = so_street_key(street), *kb = so_street_key(again);
-		size_t la = ka ? strlen(ka) : 0;
-		if (!ka || !kb)
+		char *kc = third ? so_street_key(third) : NULL;
+		if (!ka || !kb || (third && !kc))
 			rc = -1;
-		else if (la && strncmp(ka, kb, la) == 0 && (kb[la] == ' ' || !kb[la]))
-			verdict(v, SO_TIER_CORROBORATED, SO_APPLY_SET, 0);
-		else if (la && so_street_marks_lost(ka, kb))
-			verdict(v, SO_TIER_STREET_LETTERS, SO_APPLY_RAISE, 0);
+		else
+			rc = so_street_verdict(ka, kb, kc, v);
+		/* before units matched inexactly, the street's readings may lower the
+		 * confidence, never raise it */
+		if (rc == 0 && a->match < UNITS_EXACT && v->apply != SO_APPLY_CAP)
+			verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
 		free(ka);
 		free(kb);
+		free(kc);
 	} else if (so_place_canon(again, &b) < 0) {
 		rc = -1;
 	} else {
@@ -638,5 +1048,44 @@ int so_place_verdict(const struct so_canon *a, const char *again, double conf,
 		so_canon_release(&b);
 	}
 	free(street);
+	return rc;
+}
+
+int so_kinship_verdict(const char *first, const char *again, struct so_verdict *v,
+		       char **better)
+{
+	verdict(v, SO_TIER_NONE, SO_APPLY_KEEP, 0);
+	*better = NULL;
+	char *clean = so_text_clean(first, strlen(first));
+	if (!clean || so_kinship(clean)) {
+		free(clean);
+		return 0;
+	}
+	char *spelled = so_phrase_unaccented("ref/kinship.txt", clean);
+	free(clean);
+	if (!spelled)
+		return 0;
+	if (!again) {
+		free(spelled);
+		return 1;
+	}
+	char *ks = so_name_key(spelled, strlen(spelled), 0);
+	char *kf = so_name_key(first, strlen(first), 0);
+	char *ka = so_name_key(again, strlen(again), 0);
+	int rc = ks && kf && ka ? 0 : -1;
+	if (rc == 0 && strcmp(ka, ks) == 0) {
+		/* the second model reads the listed term: a mark the first lost */
+		verdict(v, SO_TIER_SPELLED, SO_APPLY_SET, 0);
+		*better = spelled;
+		spelled = NULL;
+	} else if (rc == 0 && strcmp(ka, kf) == 0) {
+		verdict(v, SO_TIER_MARKS_UNLISTED, SO_APPLY_CAP, 0);
+	} else if (rc == 0) {
+		verdict(v, SO_TIER_CONTRADICTED, SO_APPLY_CAP, 0);
+	}
+	free(ks);
+	free(kf);
+	free(ka);
+	free(spelled);
 	return rc;
 }

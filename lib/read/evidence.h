@@ -35,6 +35,12 @@ enum so_tier {
 	SO_TIER_NAME_UNLISTED,        /* a name read alike, of words no common name is made of */
 	SO_TIER_CONTRADICTED,         /* a name or place another reading contradicts */
 	SO_TIER_DISAGREED,            /* digits no two readings give alike */
+	SO_TIER_NUMBER_INK,           /* a number with more or fewer digits than its ink holds */
+	SO_TIER_STREET_SIBLING,       /* a street read alike, a word one mark from another listed
+					 word (Lê Lợi / Lê Lơi, Hưng / Hùng) */
+	SO_TIER_STREET_TWO_OF_THREE,  /* a street: two readings of three against the third */
+	SO_TIER_MARKS_UNLISTED,       /* a kinship term read alike by two models but for a mark
+					 off its list (bà ngoai / bà ngoại) */
 	SO_TIERS
 };
 
@@ -105,9 +111,37 @@ char *so_digits_of(const char *s, size_t len);
 /* TEXT (LEN bytes) with its runs of digits replaced by DIGITS: digit by digit when they are
  * as many in all, the one run whole when there is one; NULL when neither fits. */
 char *so_with_digits(const char *text, size_t len, const char *digits);
-/* 1 when TEXT is a registration number as written and nothing else: "Số" (or "số"), one to
- * five digits, perhaps "/" and a year ("Z1", "G7" or "1912022" are not). */
+/* 1 when TEXT is a registration number as written and nothing else: "Số" (or "số", a colon
+ * after it), one to five digits, then up to two parts after a slash, each a year or the
+ * book's code of capitals (125, Số 125, 125/2019, 125/KS, Số: 125/2019, 125/2019/KS; "Z1",
+ * "G7", "12/19" or "1912022" are not). */
 int so_clean_number(const char *text);
+/*
+ * The ink of a number. A box in page coordinates (x1, y1 excluded); a glyph as the recognizer
+ * saw it: its text and its box (x1 <= x0 when not known).
+ */
+struct so_box {
+	int x0, y0, x1, y1;
+};
+struct so_glyph {
+	const char *text;
+	struct so_box box;
+};
+/* How many digits the ink of a cell holds where its reading's number stands. GLYPHS[0..NG)
+ * are the reading's glyphs in order, MARKS[0..NM) the boxes of the cell's marks (connected
+ * components of its ink), CELL the cell. The number is the first run of digit glyphs; on its
+ * line (the band of its glyphs) each glyph stands on the mark under it, the number's first
+ * (another's box may reach over a digit). The ink holds a digit for each of the number's
+ * glyphs that stands on a mark, and for each mark no glyph stands on between the marks of the
+ * glyphs before and after the number, as tall as a digit — so that a digit the reading
+ * dropped or made up is counted as the ink has it; pieces of a broken digit count once, a
+ * mark far wider than a digit as the digits touching in it, a seal or stroke across the cell
+ * not at all. -1 when it cannot be told: no number, a digit without its box. */
+int so_ink_digits(const struct so_glyph *glyphs, size_t ng, const struct so_box *marks,
+		  size_t nm, const struct so_box *cell);
+/* How many digits the number of TEXT has (its first run of digits, "Số 125/2019": 3). */
+int so_number_digits(const char *text);
+
 /* 1 when canonical date (or date-time) VALUE is of a year a register can hold: 1850 to
  * THIS_YEAR. */
 int so_plausible_date(const char *value, int this_year);
@@ -132,6 +166,23 @@ int so_street_marks_lost(const char *a, const char *b);
 int so_has_stray_token(const char *text);
 
 /*
+ * Words one mark apart. Streets are mostly named after people, hamlets after places and
+ * people, and a declarant's relationship is a kinship term: a word of theirs one mark from
+ * another listed word is as unsure as such a word in a name.
+ */
+/* 1 when WORD is a listed word: a name word, a family name or a kinship term. */
+int so_is_listed_word(const char *word);
+/* 1 when another listed word has WORD's letters with other marks (Lơi / Lợi, Hưng / Hùng,
+ * ngoai / ngoại); the other tone placement of the same word (Hòa / Hoà) is not another word.
+ * 1 as well when out of memory. */
+int so_has_listed_sibling(const char *word);
+/* 1 when a word of street key KEY (so_street_key) is in question: one mark from another
+ * listed word, and no word of an address's make (số, đường, hẻm, ấp, thôn, xóm, tổ, khu,
+ * phố ...) nor a number. With UNLISTED, only such a word that is itself no listed word
+ * (Lơi). */
+int so_street_in_question(const char *key, int unlisted);
+
+/*
  * Decisions. Each takes the readings fetched so far (NULL for one not read yet) and returns
  * 1 when it needs the next one to decide, 0 with *V set, or -1 when out of memory.
  */
@@ -146,8 +197,15 @@ enum so_value_rule {
 };
 
 /* 0 when a cell first read as TEXT is not read again under RULE: a registration number
- * cleanly written (so_clean_number); 1 otherwise. */
-int so_opinions_wanted(enum so_value_rule rule, const char *text);
+ * cleanly written (so_clean_number) with as many digits as its ink holds (INK, from
+ * so_ink_digits; -1 when not told); 1 otherwise. */
+int so_opinions_wanted(enum so_value_rule rule, const char *text, int ink);
+/* 1 when the number of TEXT has INK digits (so_number_digits), or INK is not told (< 0). */
+int so_fits_ink(const char *text, int ink);
+/* A registration number standing as TEXT after its other readings, its cell's ink holding INK
+ * digits: NUMBER_INK (capped) when it has more or fewer; else kept. The register's sequence
+ * may still confirm it (validate): a number doubtful is one that fits neither. */
+void so_ink_verdict(const char *text, int ink, struct so_verdict *v);
 
 /*
  * A cell of digits read again by up to MAX - 1 other readings until two agree. VALUES[0..N)
@@ -207,17 +265,42 @@ int so_spelled_verdict(const char *spelled, const char *again, struct so_verdict
 int so_issuer_verdict(const char *spelled, const char *again, struct so_verdict *v);
 
 /*
- * A place (A: FIRST made canonical, so_place_canon) read AGAIN by the second model, its
- * confidence CONF so far. Its units are checked by the lists; what AGAIN speaks for is the
- * rest. A place naming no unit, or not surely: CONTRADICTED (capped), AGAIN winning when it
- * names its units exactly (no stray token), at CORROBORATED (set) when its commune and street
- * are FIRST's. A place standing on the lists (verified), already corroborated, or with a
- * street before inexactly matched units: kept, AGAIN not needed. A street before exact units
- * read alike (letters and digits) by AGAIN: CORROBORATED (set); its marks only AGAIN lost:
- * STREET_LETTERS (raised). Units alone, or a street with a stray token: CORROBORATED when
- * AGAIN gives the same canonical place.
+ * A street (A: the street key of the first reading) read AGAIN by the second model and, when
+ * needed, a THIRD time by the main model line by line (AGAIN and THIRD: the keys of the whole
+ * place read again, its street first). Read alike: CORROBORATED (set); SIBLING (set) when a
+ * word is in question (so_street_in_question) — but a word in question that is no listed word
+ * (Lơi) needs the third alike too, else CONTRADICTED (capped). Its marks lost by AGAIN alone:
+ * STREET_LETTERS (raised), or, a word in question, as the third says (alike: SIBLING). Not
+ * alike: the third alike with A, AGAIN giving no other listed word where they differ:
+ * STREET_TWO_OF_THREE (set); else CONTRADICTED (capped). The first stands.
  */
-int so_place_verdict(const struct so_canon *a, const char *again, double conf,
+int so_street_verdict(const char *a, const char *again, const char *third,
+		      struct so_verdict *v);
+
+/*
+ * A place (A: FIRST made canonical, so_place_canon) read AGAIN by the second model and, for
+ * its street, a THIRD time; its confidence CONF so far. Its units are checked by the lists;
+ * what the readings speak for is the rest. A place naming no unit, or not surely:
+ * CONTRADICTED (capped), AGAIN winning when it names its units exactly (no stray token), at
+ * CORROBORATED (set) when its commune and street are FIRST's. A place standing on the lists
+ * (verified), or read surely (CONF corroborated's) but for a street word in question that is
+ * no listed word (Lơi): kept, AGAIN not needed. A street before the units:
+ * so_street_verdict — before units matched inexactly it may lower the confidence, never raise
+ * it. Units alone, or a street with a stray token: CORROBORATED when AGAIN gives the same
+ * canonical place.
+ */
+int so_place_verdict(const struct so_canon *a, const char *again, const char *third, double conf,
 		     struct so_verdict *v);
+
+/*
+ * A declarant's relationship FIRST read, and AGAIN by the second model. A kinship term as
+ * listed: kept. Not listed, but a listed term's letters with other marks (SPELLED, from the
+ * list): read so by AGAIN, SPELLED (set) and *BETTER the listed term (caller frees); read as
+ * FIRST by AGAIN (both lost the same mark): MARKS_UNLISTED (capped), FIRST standing; else
+ * CONTRADICTED (capped). Neither: kept. AGAIN is needed (1) only for a term that spells a
+ * listed one.
+ */
+int so_kinship_verdict(const char *first, const char *again, struct so_verdict *v,
+		       char **better);
 
 #endif

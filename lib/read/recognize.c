@@ -135,8 +135,17 @@ static PIX *cell_image(PIX *page, BOX *box, double want, int *ox, int *oy, doubl
 	return padded;
 }
 
-/* The alternatives of each letter of the word at IT (a copy of the iterator is walked). */
-static void word_symbols(const TessResultIterator *it, struct so_word *w)
+/* The page coordinate of V, a coordinate of the cell image (its ink at O on the page, CELL_PAD
+ * around it, scaled by SCALE). */
+static int page_at(int v, int o, double scale)
+{
+	return o + (int)((v - CELL_PAD) / scale);
+}
+
+/* The alternatives of each letter of the word at IT (a copy of the iterator is walked), and
+ * its glyph's box: the cell image's ink at OX, OY on the page, scaled by SCALE. */
+static void word_symbols(const TessResultIterator *it, struct so_word *w, int ox, int oy,
+			 double scale)
 {
 	w->syms = NULL;
 	w->nsyms = 0;
@@ -150,6 +159,13 @@ static void word_symbols(const TessResultIterator *it, struct so_word *w)
 			break;
 		struct so_symbol *sym = &w->syms[w->nsyms++];
 		memset(sym, 0, sizeof(*sym));
+		int x0, y0, x1, y1;
+		if (TessPageIteratorBoundingBox(pc, RIL_SYMBOL, &x0, &y0, &x1, &y1)) {
+			sym->x0 = page_at(x0, ox, scale);
+			sym->y0 = page_at(y0, oy, scale);
+			sym->x1 = page_at(x1, ox, scale);
+			sym->y1 = page_at(y1, oy, scale);
+		}
 		TessChoiceIterator *ci = TessResultIteratorGetChoiceIterator(c);
 		if (ci) {
 			do {
@@ -272,13 +288,13 @@ static int recognize(struct so_recognizer *r, PIX *page, BOX *box, enum so_read_
 		}
 		w->end = text.len;
 		w->conf = TessResultIteratorConfidence(it, RIL_WORD) / 100.0f;
-		word_symbols(it, w);
+		word_symbols(it, w, ox, oy, scale);
 		int x0, y0, x1, y1;
 		TessPageIteratorBoundingBox(pit, RIL_WORD, &x0, &y0, &x1, &y1);
-		w->x0 = ox + (int)((x0 - CELL_PAD) / scale);
-		w->y0 = oy + (int)((y0 - CELL_PAD) / scale);
-		w->x1 = ox + (int)((x1 - CELL_PAD) / scale);
-		w->y1 = oy + (int)((y1 - CELL_PAD) / scale);
+		w->x0 = page_at(x0, ox, scale);
+		w->y0 = page_at(y0, oy, scale);
+		w->x1 = page_at(x1, ox, scale);
+		w->y1 = page_at(y1, oy, scale);
 		double len = (double)(w->end - w->start);
 		wsum += len;
 		csum += len * w->conf;

@@ -12,12 +12,14 @@
 
 struct so_recognizer;
 
-/* The likeliest readings of one letter (best first), as the recognizer weighed them. */
+/* The likeliest readings of one letter (best first), as the recognizer weighed them, and
+ * where it saw the letter: its glyph's box in page coordinates (x1 <= x0 when not known). */
 #define SO_SYMBOL_ALTS 3
 struct so_symbol {
 	char alt[SO_SYMBOL_ALTS][16];
 	float conf[SO_SYMBOL_ALTS];
 	int n;
+	int x0, y0, x1, y1;
 };
 
 struct so_word {

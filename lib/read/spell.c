@@ -3,6 +3,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "base/util.h"
 #include "read/evidence.h"
 #include "read/spell.h"
 #include "register/lexicon.h"
@@ -21,8 +22,19 @@ void so_spell_one_word(struct so_reading *rd)
 		}
 		all.start = 0;
 		all.end = strlen(rd->text);
-		for (size_t i = 1; i < rd->nwords; i++)
+		/* the glyphs of all the words, in order (none when memory fails) */
+		size_t nsyms = 0;
+		for (size_t i = 0; i < rd->nwords; i++)
+			nsyms += rd->words[i].nsyms;
+		all.syms = nsyms ? so_calloc(nsyms, sizeof(*all.syms)) : NULL;
+		all.nsyms = 0;
+		for (size_t i = 0; i < rd->nwords; i++) {
+			if (all.syms && rd->words[i].nsyms)
+				memcpy(all.syms + all.nsyms, rd->words[i].syms,
+				       rd->words[i].nsyms * sizeof(*all.syms));
+			all.nsyms += all.syms ? rd->words[i].nsyms : 0;
 			free(rd->words[i].syms);
+		}
 		rd->words[0] = all;
 		rd->nwords = 1;
 	} else if (rd->nwords == 1) {

@@ -160,6 +160,157 @@ static size_t label_match(const char *f, const char *l)
 	return bestd <= allowed ? best : 0;
 }
 
+/*
+ * Facts by the shape of their value, for a label misread beyond what label_match tolerates
+ * ("ŒCCCPD số 079190001234"): one to five words of a label (each with a letter; a colon may
+ * end them), then a value of the fact's shape and nothing else. Twelve or nine digits after a
+ * document word are a CCCD or a CMND, a letter and seven digits a passport; a date after a
+ * birth label is the birth date. A reference (the death notice's "125/GBT") only opens a cell:
+ * later, digits after words are more likely an issuer wrapped ("Quân y 175").
+ */
+struct shaped {
+	const char *sub;                            /* the sub-field its value is */
+	int (*fits)(const char *v, size_t n);       /* the folded value has the shape */
+	int keep;                                   /* the label is part of the value */
+	int opening;                                /* only before any other fact */
+};
+
+#define SHAPE_LABEL_WORDS 5
+#define SHAPE_YEAR_MIN 1850
+#define SHAPE_YEAR_MAX 2100
+
+static int is_digit_char(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_letter_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || c == '?';
+}
+
+/* Twelve (CCCD) or nine (CMND) digits, spaces and dots between them; or a letter and seven
+ * digits (a passport). */
+static int identity_shape(const char *v, size_t n)
+{
+	if (n == 8 && is_letter_char(v[0]) && v[0] != '?') {
+		for (size_t i = 1; i < n; i++)
+			if (!is_digit_char(v[i]))
+				return 0;
+		return 1;
+	}
+	size_t digits = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (is_digit_char(v[i]))
+			digits++;
+		else if (v[i] != ' ' && v[i] != '.')
+			return 0;
+	}
+	return is_digit_char(v[0]) && (digits == 12 || digits == 9);
+}
+
+/* A run of digits of MIN to MAX at *I (advanced past it). */
+static int digit_run(const char *v, size_t n, size_t *i, size_t min, size_t max)
+{
+	size_t s = *i;
+	while (*i < n && is_digit_char(v[*i]))
+		(*i)++;
+	return *i - s >= min && *i - s <= max;
+}
+
+/* A separator of dates at *I, spaces around it (advanced past them). */
+static int date_separator(const char *v, size_t n, size_t *i)
+{
+	while (*i < n && v[*i] == ' ')
+		(*i)++;
+	if (*i >= n || !strchr("/-.", v[*i]))
+		return 0;
+	(*i)++;
+	while (*i < n && v[*i] == ' ')
+		(*i)++;
+	return 1;
+}
+
+/* d/m/yyyy (any separator, spaces around it), or a year alone that a person may be born in
+ * (a house number alone is not: "Số 1234"). */
+static int date_shape(const char *v, size_t n)
+{
+	size_t i = 0;
+	if (digit_run(v, n, &i, 4, 4) && i == n)
+		return atoi(v) >= SHAPE_YEAR_MIN && atoi(v) <= SHAPE_YEAR_MAX;
+	i = 0;
+	return digit_run(v, n, &i, 1, 2) && date_separator(v, n, &i) && digit_run(v, n, &i, 1, 2) &&
+	       date_separator(v, n, &i) && digit_run(v, n, &i, 4, 4) && i == n;
+}
+
+/* A number, perhaps with parts after a slash: 125, 125/GBT, 12/2021/GBT. */
+static int reference_shape(const char *v, size_t n)
+{
+	size_t i = 0;
+	if (!digit_run(v, n, &i, 1, 6))
+		return 0;
+	while (i < n && v[i] == '/') {
+		size_t s = ++i;
+		while (i < n && (is_digit_char(v[i]) || is_letter_char(v[i])))
+			i++;
+		if (i == s)
+			return 0;
+	}
+	return i == n;
+}
+
+static const struct shaped person_shapes[] = {
+	{ "id_document", identity_shape, 1, 0 },
+	{ "birth_date", date_shape, 0, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+static const struct shaped notice_shapes[] = {
+	{ "date", date_shape, 0, 0 },
+	{ "number", reference_shape, 0, 1 },
+	{ NULL, NULL, 0, 0 },
+};
+
+/* The shape of what follows the label words that start the folded segment F (N bytes): the
+ * row of SHAPES it fits, with *VALUE the offset of its value in F; NULL when none does. The
+ * value is the rest of the segment, trailing dots aside. */
+static const struct shaped *shape_match(const struct shaped *shapes, const char *f, size_t n,
+					size_t *value)
+{
+	while (n && (f[n - 1] == '.' || f[n - 1] == ' '))
+		n--;
+	size_t i = 0;
+	for (int words = 0; words < SHAPE_LABEL_WORDS; words++) {
+		/* one word of a label: letters (digits misread among them), a colon may end it */
+		size_t s = i;
+		int letter = 0;
+		while (i < n && f[i] != ' ' && f[i] != ':') {
+			letter |= is_letter_char(f[i]);
+			i++;
+		}
+		if (i == s || !letter)
+			return NULL;
+		while (i < n && (f[i] == ':' || f[i] == ' '))
+			i++;
+		if (i >= n)
+			return NULL;
+		for (const struct shaped *sh = shapes; sh->sub; sh++)
+			if (sh->fits(f + i, n - i)) {
+				*value = i;
+				return sh;
+			}
+	}
+	return NULL;
+}
+
+static int has_span(const struct so_parsed *out, const char *sub)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (strcmp(out->spans[i].sub, sub) == 0)
+			return 1;
+	return 0;
+}
+
 static int add_span(struct so_parsed *out, const char *sub, size_t start, size_t end)
 {
 	/* the same fact twice: the first one stands, the second continues nothing */
@@ -189,12 +340,15 @@ int so_composite_parse(const char *parser, const char *text, struct so_parsed *o
 {
 	memset(out, 0, sizeof(*out));
 	const struct label *labels;
+	const struct shaped *shapes;
 	const char *first;
 	if (strcmp(parser, "person") == 0 || strcmp(parser, "declarant") == 0) {
 		labels = person_labels;
+		shapes = person_shapes;
 		first = "full_name";
 	} else if (strcmp(parser, "death_notice") == 0) {
 		labels = notice_labels;
+		shapes = notice_shapes;
 		first = NULL;
 	} else {
 		return so_error("unknown composite parser '%s'", parser);
@@ -242,6 +396,7 @@ int so_composite_parse(const char *parser, const char *text, struct so_parsed *o
 			}
 		}
 		/* "Giấy tờ: CCCD số ...": skip the prefix and look again */
+		size_t prefix = 0;
 		if (hit && !hit->sub) {
 			size_t k = take;
 			while (k < sl && (seg[k] == ':' || seg[k] == ' '))
@@ -263,6 +418,7 @@ int so_composite_parse(const char *parser, const char *text, struct so_parsed *o
 				take = t2;
 			} else {
 				hit = NULL;
+				prefix = k;
 			}
 		}
 		if (hit && s + take > e) {
@@ -284,6 +440,13 @@ int so_composite_parse(const char *parser, const char *text, struct so_parsed *o
 			}
 			int k = add_span(out, hit->sub, map[vs], map[e]);
 			current = k;
+			continue;
+		}
+		/* no label read: a misread one, by the shape of what follows it */
+		size_t value = 0, at = s + prefix < e ? s + prefix : e;
+		const struct shaped *sh = shape_match(shapes, folded + at, e - at, &value);
+		if (sh && !has_span(out, sh->sub) && (!sh->opening || out->n == 0)) {
+			current = add_span(out, sh->sub, map[sh->keep ? at : at + value], map[e]);
 		} else if (current >= 0) {
 			/* a wrapped value: the fact now ends here */
 			out->spans[current].end = map[e];

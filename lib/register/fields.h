@@ -28,7 +28,11 @@ struct so_parsed {
 
 /* Splits the text of a composite cell read with PARSER ("person", "declarant",
  * "death_notice") into spans. Facts that are absent have no span. 0, or -1 for an unknown
- * parser. Text not recognised as a labelled fact continues the fact before it. */
+ * parser. A line (or ';' part) whose label is misread past tolerance opens its fact by the
+ * shape of what follows a few label words: twelve or nine digits (a CCCD, a CMND) or a letter
+ * and seven digits (a passport) the identity document, label kept ("ŒCCCPD số 0791…"); a date
+ * the birth date (the notice's date); a reference opening a death notice its number. Other
+ * text continues the fact before it. */
 int so_composite_parse(const char *parser, const char *text, struct so_parsed *out);
 
 /* A reading cleaned for storage: whitespace runs (newlines included) collapsed to one space,
@@ -36,9 +40,11 @@ int so_composite_parse(const char *parser, const char *text, struct so_parsed *o
  * "—", "x"). Caller frees. */
 char *so_text_clean(const char *text, size_t len);
 
-/* A date as written. Parsed forms: d/m/y with '/', '-' or '.', "ngày d tháng m năm y", "m/y"
- * and "y" (old books). 1 when parsed (valid says whether it is a calendar date: 30/02 is
- * parsed but not valid), 0 when the text is not a date. */
+/* A date as written. Parsed forms: d/m/y with '/', '-' or '.' (spaces around them too), day
+ * and month of one or two digits, "ngày d tháng m năm y", "m/y" and "y" (old books). 1 when
+ * parsed (valid says whether it is a calendar date: 30/02 is parsed but not valid), 0 when the
+ * text is not a date — a year of fewer than four digits included ("05/03/19" is 1919 or 2019:
+ * no century is guessed, the field has no value and goes to review). */
 struct so_date {
 	int year, month, day;   /* month and day 0 when not written */
 	int valid;

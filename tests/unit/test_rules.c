@@ -474,6 +474,47 @@ static void test_sequence_misfit(void **state)
 	}
 }
 
+/* The register's sequence reads its numbers in every written form (REGISTERS.md: 125, Số 125,
+ * 125/2019, 125/KS, Số: 125/2019): each row a book's numbers, which of them the sequence
+ * confirms and the number it expects in place of one (0: none). */
+static void test_sequence_forms(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *numbers[4];
+		int in_sequence[4];
+		long expected[4];
+	} rows[] = {
+		{ { "Số 139", "140/2019", "Số: 141/2019", "142/KS" }, { 1, 1, 1, 1 }, { 0, 0, 0, 0 } },
+		{ { "139/KS", "Số 140/KS", "141", "số: 142" }, { 1, 1, 1, 1 }, { 0, 0, 0, 0 } },
+		/* the independent set's misreadings, among numbers written as the book writes them */
+		{ { "Số: 268/2019", "Số: 369/2019", "Số: 270/2019", "Số: 271/2019" }, { 0, 0, 1, 1 },
+		  { 0, 269, 0, 0 } },
+		{ { "269/KS", "70/KS", "271/KS", "272/KS" }, { 0, 0, 1, 1 }, { 0, 270, 0, 0 } },
+		{ { "270", "271", "2372", "273" }, { 1, 1, 0, 0 }, { 0, 0, 272, 0 } },
+		/* a number not read confirms nothing; its neighbours say what it may be */
+		{ { "Số 139", "Số", "Số 141", "Số 142" }, { 0, 0, 1, 1 }, { 0, 140, 0, 0 } },
+	};
+	for (size_t row = 0; row < sizeof(rows) / sizeof(rows[0]); row++) {
+		struct rec r[4];
+		struct so_record_view v[4];
+		for (int i = 0; i < 4; i++) {
+			birth_with(&r[i], "registration_number", rows[row].numbers[i]);
+			v[i] = r[i].v;
+		}
+		assert_int_equal(so_rules_sequence(v, 4), 0);
+		for (int i = 0; i < 4; i++) {
+			if (v[i].number_in_sequence != rows[row].in_sequence[i] ||
+			    v[i].number_expected != rows[row].expected[i])
+				fail_msg("row %zu, '%s': in sequence %d, expected %ld; want %d, %ld",
+					 row, rows[row].numbers[i], v[i].number_in_sequence,
+					 v[i].number_expected, rows[row].in_sequence[i],
+					 rows[row].expected[i]);
+			so_layout_free(r[i].layout);
+		}
+	}
+}
+
 /* Every anomaly planted in the sample batch raises one of its flags on the truth's text. */
 static void test_planted_anomalies(void **state)
 {
@@ -1002,6 +1043,7 @@ int main(void)
 		cmocka_unit_test(test_dash),
 		cmocka_unit_test(test_book_rules),
 		cmocka_unit_test(test_sequence_misfit),
+		cmocka_unit_test(test_sequence_forms),
 		cmocka_unit_test(test_planted_anomalies),
 		cmocka_unit_test(test_layout_uncertain),
 		cmocka_unit_test(test_catalogue_shape),
