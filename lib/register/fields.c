@@ -448,7 +448,11 @@ int so_composite_parse(const char *parser, const char *text, struct so_parsed *o
 		if (sh && !has_span(out, sh->sub) && (!sh->opening || out->n == 0)) {
 			current = add_span(out, sh->sub, map[sh->keep ? at : at + value], map[e]);
 		} else if (current >= 0) {
-			/* a wrapped value: the fact now ends here */
+			/* a wrapped value: the fact now ends here; a label whose value starts on
+			 * the next line or after a ';' ("Ngày cấp:\n07-03-2022", "Số; 927") starts
+			 * it here */
+			if (out->spans[current].end == out->spans[current].start)
+				out->spans[current].start = map[s];
 			out->spans[current].end = map[e];
 		} else if (first) {
 			current = add_span(out, first, map[s], map[e]);

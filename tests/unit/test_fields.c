@@ -208,6 +208,11 @@ static void test_composites(void **state)
 	expect_sub("death_notice", wrapped_label, "number", "637");
 	expect_sub("death_notice", wrapped_label, "date", "17.01.2021");
 	expect_sub("death_notice", wrapped_label, "issuer", "Bệnh viện Đà Nẵng");
+	/* a value on the line after its label, or after a colon misread as ';' */
+	const char *next_line = "Ngày cấp:\n07-03-2022\nSố; 927/GBT\nNơi cấp: Trạm Y tế\nxã Lộc Thủy";
+	expect_sub("death_notice", next_line, "date", "07-03-2022");
+	expect_sub("death_notice", next_line, "number", "927/GBT");
+	expect_sub("death_notice", next_line, "issuer", "Trạm Y tế xã Lộc Thủy");
 	struct so_parsed p;
 	assert_int_equal(so_composite_parse("person", "", &p), 0);
 	assert_int_equal(p.n, 0);
