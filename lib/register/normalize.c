@@ -400,8 +400,13 @@ int so_text_listed(const char *field, const char *raw)
 			const char *unit = clean + sizeof(station) - 1;
 			const struct so_unit_list *lists[] = { &rd->old_units, &rd->new_units };
 			for (size_t l = 0; l < 2 && !hit; l++)
-				for (size_t i = 0; i < lists[l]->ncommunes && !hit; i++)
-					hit = strcmp(unit, lists[l]->communes[i].name) == 0;
+				for (size_t i = 0; i < lists[l]->ncommunes && !hit; i++) {
+					/* its unit word small, as in a name: "Trạm Y tế xã …" */
+					const char *name = lists[l]->communes[i].name;
+					hit = tolower((unsigned char)unit[0]) ==
+					      tolower((unsigned char)name[0]) &&
+					      strcmp(unit + 1, name + 1) == 0;
+				}
 		}
 	}
 	free(clean);
@@ -465,6 +470,16 @@ char *so_text_spelled(const char *field, const char *raw)
 	}
 	if (out && strcmp(out, clean) == 0)
 		SO_FREE(out);
+	if (out && strcmp(sub, "issuer") == 0) {
+		/* an issuer's respelling puts right letters and marks, never only the case or
+		 * the tone placement of its words ("Trạm Y tế xã …" and "Trạm Y tế Xã …" are
+		 * both written so) */
+		char *a = so_unit_key(out), *b = so_unit_key(clean);
+		if (a && b && strcmp(a, b) == 0)
+			SO_FREE(out);
+		free(a);
+		free(b);
+	}
 	free(clean);
 	return out;
 }

@@ -507,6 +507,8 @@ static void test_listed_texts(void **state)
 	assert_false(so_text_listed("death_notice.issuer", "Trạm Y tế Xã la Pal"));
 	assert_false(so_text_listed("death_notice.issuer", "Trạm Y tế Xã Hát tìu"));
 	assert_false(so_text_listed("death_notice.issuer", "Trạm Y tế"));
+	/* the unit word small, as in a name */
+	assert_true(so_text_listed("death_notice.issuer", "Trạm Y tế xã Ia Pal"));
 	/* a reading that spells a known text but for case and marks: the known spelling */
 	const char *spelled[][3] = {
 		{ "death.cause", "Đột quy", "Đột quỵ" },
@@ -520,6 +522,9 @@ static void test_listed_texts(void **state)
 		{ "death.cause", "Đột quỵ", NULL },
 		{ "death.cause", "Đột qu", NULL },
 		{ "death_notice.issuer", "Trạm Y tế Xã Ka Pal", NULL },
+		/* an issuer's case is as written */
+		{ "death_notice.issuer", "TRẠM Y TẾ XÃ IA PAL", NULL },
+		{ "death_notice.issuer", "Bệnh viện chợ Rẫy", NULL },
 		{ "child.full_name", "Đột quy", NULL },
 	};
 	for (size_t i = 0; i < sizeof(spelled) / sizeof(*spelled); i++) {
