@@ -136,6 +136,9 @@ static const struct so_rule catalogue[] = {
 	  { "không phải là một ngày có thật" }, no_value },
 	{ "DATE_IN_FUTURE", "error", SO_BOOKS_ALL, SO_RULE_FIELD, DATES, 0, { 0 }, { 0 }, { 0 },
 	  date_in_future },
+	/* a registration number read with a letter among its digits ("ó4/2020"): not a number */
+	{ "UNREADABLE", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_NUMBER), 0,
+	  { 0 }, { 0 }, { "không đọc được thành số" }, no_value },
 	{ "SEX_VALUE", "error", SO_BOOKS_ALL, SO_RULE_FIELD, SO_KIND_BIT(SO_KIND_SEX), 0, { 0 },
 	  { 0 }, { "phải là “Nam” hoặc “Nữ”" }, no_value },
 	{ "ETHNICITY_UNKNOWN", "error", SO_BOOKS_ALL, SO_RULE_FIELD,

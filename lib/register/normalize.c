@@ -117,6 +117,23 @@ static int canon_number(const char *raw, struct so_canon *out)
 		n++;
 	}
 	digits[n] = 0;
+	/* a letter glued to the digits is a digit misread ("ó4/2020" for 64, "1O5"): the
+	 * number is not what its digits say, but "Số125" is the book's word */
+	unsigned char before = p > raw ? (unsigned char)p[-1] : ' ', after = (unsigned char)p[n];
+	if (isalpha(after) || after >= 0x80 || isalpha(before) || before >= 0x80) {
+		char *head = strndup(raw, (size_t)(p - raw));
+		char *f = head ? so_fold(head, NULL) : NULL;
+		int word = f && (strcmp(f, "so") == 0 || strcmp(f, "so:") == 0) &&
+			   !isalpha(after) && after < 0x80;
+		free(head);
+		free(f);
+		if (!f)
+			return -1;
+		if (!word) {
+			out->problem = "a letter among the digits";
+			return 0;
+		}
+	}
 	/* leading zeros are not part of the number */
 	const char *d = digits;
 	while (d[0] == '0' && d[1])

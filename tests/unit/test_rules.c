@@ -709,6 +709,9 @@ static const struct rule_case rule_cases[] = {
 	  { C("death.datetime", "14 giờ 30 phút, ngày 31/04/1985") }, { { 0 } }, 0 },
 	{ "DATE_IN_FUTURE", "birth", { "child.birth_date" }, { C("child.birth_date", "28/11/2026") },
 	  { C("child.birth_date", "27/11/2026") }, 0 },     /* scanned 27/11/2026 */
+	/* a letter among a number's digits: not a number, never the digits left ("ó4" for 64) */
+	{ "UNREADABLE", "birth", { "registration_number" }, { C("registration_number", "ó4/2020") },
+	  { C("registration_number", "Số 64/2020") }, 0 },
 	{ "SEX_VALUE", "birth", { "child.sex" }, { C("child.sex", "Nữa") }, { { 0 } }, 0 },
 	{ "ETHNICITY_UNKNOWN", "birth", { "child.ethnicity" }, { C("child.ethnicity", "Klingon") },
 	  { C("child.ethnicity", "Khmer") }, 0 },
@@ -802,10 +805,11 @@ static size_t nflagged(const struct rule_case *c)
 }
 
 /* The row of the catalogue a case is about: its code and book, and the kind of the field it
- * flags (a FIELD row), or the fields it flags (all of them, or one it requires). Exactly one. */
+ * flags (a FIELD row), or the fields it flags (all of them, or one it requires). Exactly one;
+ * a FIELD row of the field's kind before a row on every cell (UNREADABLE on a number). */
 static size_t row_of(const struct rule_case *c, const struct so_layout *l)
 {
-	size_t n, found = 0, row = 0;
+	size_t n, found = 0, row = 0, by_kind = 0, kind_row = 0;
 	const struct so_rule *rules = so_rules_catalogue(&n);
 	size_t nf = nflagged(c);
 	for (size_t i = 0; i < n; i++) {
@@ -831,6 +835,14 @@ static size_t row_of(const struct rule_case *c, const struct so_layout *l)
 			found++;
 			row = i;
 		}
+		if (match && rule->scope == SO_RULE_FIELD) {
+			by_kind++;
+			kind_row = i;
+		}
+	}
+	if (found > 1 && by_kind == 1) {
+		found = 1;
+		row = kind_row;
 	}
 	if (found != 1)
 		fail_msg("%s on %s in %s: %zu rows of the catalogue", c->code, c->flagged[0], c->book,
