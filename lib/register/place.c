@@ -356,7 +356,9 @@ static int opens_part(const struct reader *r, const struct hit *h, size_t i)
 {
 	const struct part *c = r->cur;
 	const struct word *w = h->w;
-	int unmarked = w->marked && !h->marked;
+	/* a word of several words is told by its letters alone ("Tố dân phố" is Tổ dân phố, its
+	 * mark misread); one short word without its marks may be another ("To", "Xa") */
+	int unmarked = w->marked && !h->marked && !strchr(w->folded, ' ');
 	if (!c) {
 		if (!unmarked)
 			return 1;
@@ -846,6 +848,38 @@ static int house_number(const struct part *p)
 	return strchr(n, ' ') == NULL;
 }
 
+/* 1 when the part before the units cannot be what it says: a letter with marks in a number
+ * ("Số óó", "2ó4 Hai Bà Trưng": a digit misread), a hamlet's number with letters glued to it
+ * ("Xóm 1X": the next unit's abbreviation), or a short word in capitals that is no place
+ * word ("TL": "TT" misread). */
+static int part_odd(const struct part *p)
+{
+	const char *t = p->w ? p->name_text : p->text;
+	if (!t)
+		return 0;
+	if (p->role == R_PLAIN) {
+		size_t n = strlen(t), caps = 0;
+		for (size_t i = 0; i < n; i++)
+			caps += isupper((unsigned char)t[i]) != 0;
+		if (n <= 3 && caps == n)
+			return 1;
+	}
+	/* the first word of a street or a hamlet: its number */
+	size_t len = strcspn(t, " ,");
+	int digits = 0, marked = 0, letters = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)t[i];
+		digits += isdigit(c) != 0;
+		marked += c >= 0x80;
+		letters += isalpha(c) != 0;
+	}
+	if (p->role == R_STREET && p->w && p->w->folded[0] == 's' && !digits)
+		return 1; /* "Số" and no number */
+	if ((p->role == R_STREET || p->role == R_HAMLET) && digits && marked)
+		return 1;
+	return p->role == R_HAMLET && digits && letters;
+}
+
 /* A part kept as written: its word in full; a house and its street as "Số 12 Nguyễn Trãi",
  * however written ("số nhà 12, đường Nguyễn Trãi", "Số nhà 12 đường Nguyễn Trãi"); a street
  * named by a number keeps its word ("Số 12 Đường 3/2"). PARTS[K] is the part. */
@@ -1213,6 +1247,9 @@ static int read_list(const struct so_refdata *rd, const struct so_unit_list *l, 
 	/* more before the units than a hospital, a hamlet and a street: not a place read well */
 	if (first > PREFIX_MAX)
 		out->match = min2(out->match, PLACE_UNSURE);
+	for (size_t k = 0; k < first; k++)
+		if (!(hname && k == hat) && part_odd(&parts[k]))
+			out->match = min2(out->match, PLACE_UNSURE);
 	/* exact units from the commune up, before them nothing or a hospital of the table that
 	 * stands in that commune */
 	out->verified = best->commune >= 0 && r.score >= PLACE_EXACT && !tie && r.units >= 2 &&

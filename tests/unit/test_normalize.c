@@ -237,6 +237,13 @@ static const struct place_form place_forms[] = {
 	{ "P.Bến Nghé Q.1 TP.HCM", BEN_NGHE, "26740", TAKEN },
 	/* a hospital's name, a line break, its units abbreviated: no unit in its name */
 	{ "BV Từ Dũ\nP. Phạm Ngũ Lão\nQ. 1\nTP. Hồ Chí Minh", TU_DU, "26749", TAKEN },
+	/* a hamlet word of several words told by its letters, a mark misread ("Tố dân phố") */
+	{ "Tố dân phố 1, P. Bến Nghé, Q.1, TP.HCM", "Tổ dân phố 1, " BEN_NGHE, "26740", TAKEN },
+	/* before the units something that cannot be what it says: not sure (as read) */
+	{ "Số óó Nguyễn Trãi, P. Bến Nghé, Q.1, TP.HCM", "*", "26740", UNSURE },
+	{ "2ó4 Nguyễn Trãi, P. Bến Nghé, Q.1, TP.HCM", "*", "26740", UNSURE },
+	{ "Xóm 1X. Phước Trung, H. Gò Công Đông, T. Tiền Giang", "*", "28744", UNSURE },
+	{ "Số 19 Trần Hưng Đạo, TL. Ia Ly, H. Chư Păh, T. Gia Lai", "*", "23734", UNSURE },
 	/* an abbreviation's dot lost, the name glued to it (as read: "PThạch Thang") */
 	{ "PBến Nghé, Q.1, TP.HCM", BEN_NGHE, "26740", TAKEN },
 	{ "XPhước Trung, HGò Công Đông, TTiền Giang", PHUOC_TRUNG, "28744", TAKEN },
