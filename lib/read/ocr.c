@@ -16,6 +16,7 @@
 #include "batch/units.h"
 #include "batch/workers.h"
 #include "read/cell.h"
+#include "read/inline_omp.h"
 #include "read/ocr.h"
 #include "read/table.h"
 #include "register/layout.h"
@@ -228,6 +229,8 @@ int so_ocr_worker(const char *batch_dir, const char *lang)
 		so_layout_free(w.layouts[i].layout);
 	so_recognizer_free(w.reader.rec);
 	so_store_close(w.s);
+	/* refers to read/inline_omp.c, so that tesseract's OpenMP regions run inline */
+	(void)so_inline_omp_regions();
 	return code;
 }
 
