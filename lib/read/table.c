@@ -415,33 +415,33 @@ BOX *so_table_cell_box(const struct so_table *t, int row, int col)
 	return boxCreate(x0, y0, x1 - x0, y1 - y0);
 }
 
-/* The marks of the text inside a box: components of at least about 2 points. */
-static PIX *marks_in(const struct so_table *t, BOX *box)
+void so_table_ink_marks(const struct so_table *t, BOX *box, int *ink, int *marks)
 {
+	/* the marks are whole components of the cell: counted and weighed in one labelling */
+	*ink = *marks = 0;
 	PIX *c = pixClipRectangle(t->text, box, NULL);
 	int k = dpi_of(t->text) / 32;
-	PIX *marks = c ? pixSelectBySize(c, k, k, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL)
-		       : NULL;
+	PIXA *parts = NULL;
+	BOXA *boxes = c ? pixConnComp(c, &parts, 8) : NULL;
+	for (l_int32 i = 0; parts && i < pixaGetCount(parts); i++) {
+		l_int32 w = 0, h = 0, n = 0;
+		pixaGetPixDimensions(parts, i, &w, &h, NULL);
+		if (w < k && h < k)
+			continue;
+		PIX *part = pixaGetPix(parts, i, L_CLONE);
+		if (part && pixCountPixels(part, &n, NULL) == 0)
+			*ink += n;
+		pixDestroy(&part);
+		(*marks)++;
+	}
+	pixaDestroy(&parts);
+	boxaDestroy(&boxes);
 	pixDestroy(&c);
-	return marks;
-}
-
-int so_table_ink(const struct so_table *t, BOX *box)
-{
-	PIX *marks = marks_in(t, box);
-	l_int32 n = 0;
-	if (marks)
-		pixCountPixels(marks, &n, NULL);
-	pixDestroy(&marks);
-	return n;
 }
 
 int so_table_marks(const struct so_table *t, BOX *box)
 {
-	PIX *marks = marks_in(t, box);
-	l_int32 n = 0;
-	if (marks)
-		pixCountConnComp(marks, 8, &n);
-	pixDestroy(&marks);
-	return n;
+	int ink, marks;
+	so_table_ink_marks(t, box, &ink, &marks);
+	return marks;
 }
