@@ -270,7 +270,9 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 
 	/* apply both to the normalized grey page and binarize once more; a page scanned under
 	 * 300 dpi is brought to 300 first, so that thin strokes and marks survive binarization */
+	int resampled = undo_cw != 0 || fabs(skew) >= 0.05;
 	if (dpi < SO_WORK_DPI - 20) {
+		resampled = 1;
 		double f = (double)SO_WORK_DPI / dpi;
 		PIX *up = pixScaleGrayLI(norm, (l_float32)f, (l_float32)f);
 		if (!up)
@@ -290,9 +292,14 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	}
 	if (!straight)
 		goto oom;
-	/* rotation and scaling change the grey levels a little: split the result anew */
-	ink_split(straight, &threshold, &contrast);
-	final = binarize(straight, threshold);
+	/* rotation and scaling change the grey levels a little: split the result anew (a page
+	 * neither turned, straightened nor scaled is the one binarized above) */
+	if (resampled) {
+		ink_split(straight, &threshold, &contrast);
+		final = binarize(straight, threshold);
+	} else {
+		final = pixClone(bin);
+	}
 	if (!final)
 		goto oom;
 	clean = despeckle(final, dpi);

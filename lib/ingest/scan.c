@@ -1,6 +1,7 @@
 /* The scan stage (see scan.h). */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,9 +400,20 @@ static int scan_unit(void *ctx, int64_t id, int crashes)
 	return file_unit(w->s, &w->progress, id, crashes);
 }
 
+/* A page's images (tens of megabytes of grey) are made and freed many times over: kept in the
+ * heap instead of mapped and unmapped each time, the kernel no longer hands out and zeroes their
+ * pages again and again — that cost about a third of the stage's CPU. Images up to 32 MiB (an A3
+ * grey page at 300 dpi is 17) come from the heap, and up to 256 MiB of freed heap is kept. */
+static void keep_freed_images(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
+
 int so_scan_worker(const char *batch_dir)
 {
 	struct scan_worker w = { 0 };
+	keep_freed_images();
 	if (so_store_open(batch_dir, 0, &w.s) < 0) {
 		so_log_err("%s", so_errmsg());
 		return SO_EXIT_ENV;

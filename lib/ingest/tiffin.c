@@ -338,6 +338,12 @@ static void line_to_gray(const struct line_format *f, const uint8_t *in, uint8_t
 		uint32_t x = 0;
 		for (uint32_t i = 0; x < w; i++) {
 			uint8_t b = in[i];
+			if (x + 8 <= w && (b == 0 || b == 0xFF)) {
+				/* eight pixels alike: paper, or a rule */
+				memset(out + x, b ? on : off, 8);
+				x += 8;
+				continue;
+			}
 			for (int bit = 7; bit >= 0 && x < w; bit--, x++)
 				out[x] = (b >> bit) & 1 ? on : off;
 		}
@@ -370,7 +376,12 @@ static void line_to_gray(const struct line_format *f, const uint8_t *in, uint8_t
 static void pix_set_row(PIX *pix, uint32_t y, const uint8_t *row, uint32_t w)
 {
 	l_uint32 *line = pixGetData(pix) + (size_t)y * pixGetWpl(pix);
-	for (uint32_t x = 0; x < w; x++)
+	/* four pixels a word, the first in its high byte (leptonica's order) */
+	uint32_t x = 0;
+	for (; x + 4 <= w; x += 4)
+		line[x / 4] = (l_uint32)row[x] << 24 | (l_uint32)row[x + 1] << 16 |
+			      (l_uint32)row[x + 2] << 8 | row[x + 3];
+	for (; x < w; x++)
 		SET_DATA_BYTE(line, x, row[x]);
 }
 

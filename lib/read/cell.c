@@ -102,13 +102,14 @@ static int read_cell(const struct so_cell_reader *r, const struct so_table *t, i
 		rd->text = so_strdup("");
 		return rd->text ? 0 : -1;
 	}
-	*marks = so_table_marks(t, b);
+	int ink = 0;
+	so_table_ink_marks(t, b, &ink, marks);
 	box->x0 = b->x;
 	box->y0 = b->y;
 	box->x1 = b->x + b->w;
 	box->y1 = b->y + b->h;
 	int rc = 0;
-	if (so_table_ink(t, b) < scaled(t->text, CELL_EMPTY_INK)) {
+	if (ink < scaled(t->text, CELL_EMPTY_INK)) {
 		rd->text = so_strdup("");
 		rc = rd->text ? 0 : -1;
 	} else {
@@ -121,7 +122,7 @@ static int read_cell(const struct so_cell_reader *r, const struct so_table *t, i
 			rd->conf = so_tier_conf(SO_TIER_DASH);
 			rc = rd->text ? 0 : -1;
 		} else if (rc == 0 && !rd->text[0] && *marks < SO_WRITTEN_MARKS &&
-			   so_table_ink(t, b) >= scaled(t->text, CELL_WRITTEN_INK)) {
+			   ink >= scaled(t->text, CELL_WRITTEN_INK)) {
 			/* ink enough for a word in few marks (a smudge over the writing), and
 			 * nothing read: as written in, so that the rules call it unreadable */
 			*marks = SO_WRITTEN_MARKS;

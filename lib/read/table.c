@@ -45,7 +45,8 @@ static int profile_edges(const l_int32 *count, int n, int min, int gap, int *out
 	return k;
 }
 
-/* Column (vertical = 1) or row sums of a 1-bit mask within [from, to) of the other axis. */
+/* Column (vertical = 1) or row sums of a 1-bit mask within [from, to) of the other axis. The
+ * masks are mostly white: a word without ink is passed over whole. */
 static l_int32 *sums(PIX *mask, int vertical, int from, int to, int *n)
 {
 	l_int32 w = pixGetWidth(mask), h = pixGetHeight(mask);
@@ -58,19 +59,104 @@ static l_int32 *sums(PIX *mask, int vertical, int from, int to, int *n)
 	if (vertical) {
 		for (int y = from < 0 ? 0 : from; y < (to > h ? h : to); y++) {
 			l_uint32 *line = data + (size_t)y * wpl;
-			for (int x = 0; x < w; x++)
+			for (int x = 0; x < w; x++) {
+				if ((x & 31) == 0 && line[x >> 5] == 0) {
+					x += 31;
+					continue;
+				}
 				if (GET_DATA_BIT(line, x))
 					c[x]++;
+			}
 		}
 	} else {
 		for (int y = 0; y < h; y++) {
 			l_uint32 *line = data + (size_t)y * wpl;
-			for (int x = from < 0 ? 0 : from; x < (to > w ? w : to); x++)
+			for (int x = from < 0 ? 0 : from; x < (to > w ? w : to); x++) {
+				if ((x & 31) == 0 && line[x >> 5] == 0) {
+					x += 31;
+					continue;
+				}
 				if (GET_DATA_BIT(line, x))
 					c[y]++;
+			}
 		}
 	}
 	return c;
+}
+
+/*
+ * The runs of at least LEN set pixels of a 1-bit image along its rows (vertical 0) or its
+ * columns (vertical 1): its opening by a LEN-long line, as pixOpenBrick gives it (pixels
+ * outside the image are white), in one pass instead of 2 x LEN shifted copies of the page.
+ * NULL when out of memory.
+ */
+static PIX *long_runs(PIX *src, int len, int vertical)
+{
+	l_int32 w = pixGetWidth(src), h = pixGetHeight(src), wpl = pixGetWpl(src);
+	PIX *out = pixCreateTemplate(src);
+	if (!out)
+		return NULL;
+	const l_uint32 *data = pixGetData(src);
+	l_uint32 *od = pixGetData(out);
+	if (!vertical) {
+		for (l_int32 y = 0; y < h; y++) {
+			const l_uint32 *line = data + (size_t)y * wpl;
+			l_uint32 *oline = od + (size_t)y * wpl;
+			l_int32 start = -1;
+			for (l_int32 x = 0; x <= w; x++) {
+				int on = 0;
+				if (x < w) {
+					if ((x & 31) == 0 && start < 0 && line[x >> 5] == 0) {
+						x += 31;
+						continue;
+					}
+					on = GET_DATA_BIT(line, x) != 0;
+				}
+				if (on && start < 0)
+					start = x;
+				else if (!on && start >= 0) {
+					if (x - start >= len)
+						for (l_int32 k = start; k < x; k++)
+							SET_DATA_BIT(oline, k);
+					start = -1;
+				}
+			}
+		}
+		return out;
+	}
+	/* columns: the length of the run ending at each row, column by column, a word of
+	 * columns passed over while it has neither ink nor a run under way */
+	l_int32 *run = so_calloc((size_t)wpl * 32, sizeof(*run));
+	l_uint8 *busy = so_calloc((size_t)wpl, 1);
+	if (!run || !busy) {
+		free(run);
+		free(busy);
+		pixDestroy(&out);
+		return NULL;
+	}
+	for (l_int32 y = 0; y <= h; y++) {
+		const l_uint32 *line = y < h ? data + (size_t)y * wpl : NULL;
+		for (l_int32 j = 0; j < wpl; j++) {
+			l_uint32 word = line ? line[j] : 0;
+			if (!word && !busy[j])
+				continue;
+			busy[j] = 0;
+			for (l_int32 x = j * 32; x < j * 32 + 32 && x < w; x++) {
+				if (word && GET_DATA_BIT(line, x)) {
+					run[x]++;
+					busy[j] = 1;
+					continue;
+				}
+				if (run[x] >= len)
+					for (l_int32 k = y - run[x]; k < y; k++)
+						SET_DATA_BIT(od + (size_t)k * wpl, x);
+				run[x] = 0;
+			}
+		}
+	}
+	free(run);
+	free(busy);
+	return out;
 }
 
 /*
@@ -170,8 +256,8 @@ int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 	int hl = dpi / 5, vl = dpi / 6, bridge = dpi / 40 + 1;
 	PIX *hc = pixCloseBrick(NULL, page, bridge, 1);
 	PIX *vc = pixCloseBrick(NULL, page, 1, bridge);
-	hmask = hc ? pixOpenBrick(NULL, hc, hl, 1) : NULL;
-	vmask = vc ? pixOpenBrick(NULL, vc, 1, vl) : NULL;
+	hmask = hc ? long_runs(hc, hl, 0) : NULL;
+	vmask = vc ? long_runs(vc, vl, 1) : NULL;
 	pixDestroy(&hc);
 	pixDestroy(&vc);
 	if (!hmask || !vmask) {
@@ -329,33 +415,33 @@ BOX *so_table_cell_box(const struct so_table *t, int row, int col)
 	return boxCreate(x0, y0, x1 - x0, y1 - y0);
 }
 
-/* The marks of the text inside a box: components of at least about 2 points. */
-static PIX *marks_in(const struct so_table *t, BOX *box)
+void so_table_ink_marks(const struct so_table *t, BOX *box, int *ink, int *marks)
 {
+	/* the marks are whole components of the cell: counted and weighed in one labelling */
+	*ink = *marks = 0;
 	PIX *c = pixClipRectangle(t->text, box, NULL);
 	int k = dpi_of(t->text) / 32;
-	PIX *marks = c ? pixSelectBySize(c, k, k, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL)
-		       : NULL;
+	PIXA *parts = NULL;
+	BOXA *boxes = c ? pixConnComp(c, &parts, 8) : NULL;
+	for (l_int32 i = 0; parts && i < pixaGetCount(parts); i++) {
+		l_int32 w = 0, h = 0, n = 0;
+		pixaGetPixDimensions(parts, i, &w, &h, NULL);
+		if (w < k && h < k)
+			continue;
+		PIX *part = pixaGetPix(parts, i, L_CLONE);
+		if (part && pixCountPixels(part, &n, NULL) == 0)
+			*ink += n;
+		pixDestroy(&part);
+		(*marks)++;
+	}
+	pixaDestroy(&parts);
+	boxaDestroy(&boxes);
 	pixDestroy(&c);
-	return marks;
-}
-
-int so_table_ink(const struct so_table *t, BOX *box)
-{
-	PIX *marks = marks_in(t, box);
-	l_int32 n = 0;
-	if (marks)
-		pixCountPixels(marks, &n, NULL);
-	pixDestroy(&marks);
-	return n;
 }
 
 int so_table_marks(const struct so_table *t, BOX *box)
 {
-	PIX *marks = marks_in(t, box);
-	l_int32 n = 0;
-	if (marks)
-		pixCountConnComp(marks, 8, &n);
-	pixDestroy(&marks);
-	return n;
+	int ink, marks;
+	so_table_ink_marks(t, box, &ink, &marks);
+	return marks;
 }

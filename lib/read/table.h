@@ -32,10 +32,11 @@ int so_table_find(PIX *page, const struct so_layout *layout, struct so_table *t)
 void so_table_release(struct so_table *t);
 /* The box of cell (ROW, COL) inside its rules (0-based, header rows counted), or NULL. */
 BOX *so_table_cell_box(const struct so_table *t, int row, int col);
-/* The ink of the text inside a box, counting only marks of at least about 2 points (specks
- * and scanner noise do not make a cell written). */
-int so_table_ink(const struct so_table *t, BOX *box);
-/* The number of such marks (connected components) inside a box. */
+/* The marks of the text inside a box: its connected components of at least about 2 points
+ * (specks and scanner noise do not make a cell written), their ink (pixels) in *INK and their
+ * number in *MARKS. */
+void so_table_ink_marks(const struct so_table *t, BOX *box, int *ink, int *marks);
+/* The number of such marks inside a box. */
 int so_table_marks(const struct so_table *t, BOX *box);
 
 #endif
