@@ -74,7 +74,8 @@ def collect(source, pairs):
                 want_c = tv.get("code") if tv else None
                 right = value == want_v and (want_c is None or code == want_c)
                 kind = kinds[btype].get(name, "text")
-                samples.setdefault(kind, []).append((conf, right))
+                samples.setdefault(kind, []).append((conf, right, "%s p%d r%d %s: %r, truth %r" % (
+                    key[0], key[1], key[2], name, value, want_v)))
     return samples
 
 
@@ -96,12 +97,15 @@ def fit(samples, target, quiet=False):
         # a reading another model contradicted (confidence 0.4 to 0.5: the tiers contradicted and
         # disagreed of lib/read/evidence.c) is never taken without review, however few were wrong
         thresholds[kind] = round(min(max(best, FLOOR), 1.0), 4)
-        accepted = sum(1 for c, _ in pts if c >= thresholds[kind])
-        stats[kind] = {"fields": len(pts), "wrong": sum(1 for _, r in pts if not r),
+        accepted = sum(1 for p in pts if p[0] >= thresholds[kind])
+        stats[kind] = {"fields": len(pts), "wrong": sum(1 for p in pts if not p[1]),
                        "accepted": accepted}
         if not quiet:
             print("%-12s %5d fields, %4d wrong; threshold %.3f passes %d" % (
                 kind, len(pts), stats[kind]["wrong"], thresholds[kind], accepted))
+            # what holds the threshold up: the most confident wrong values
+            for p in [p for p in pts if not p[1]][:3]:
+                print("    %.4f %s" % (p[0], p[2][:220]))
     return thresholds, stats
 
 
