@@ -839,6 +839,20 @@ static size_t street_word(const char *s)
 	return 0;
 }
 
+/* 1 when the word at S is one a street's name writes small ("Tỉnh lộ 8", "số nhà 12 đường
+ * …", "hẻm 4 ngõ 2"). */
+static int small_word(const char *s)
+{
+	static const char *const small[] = { "lộ", "đường", "số", "nhà", "phố", "hẻm", "ngõ",
+					     "ngách", "tổ", "ấp", "khu", "thôn", "xóm" };
+	for (size_t i = 0; i < SO_ARRAY_SIZE(small); i++) {
+		size_t l = strlen(small[i]);
+		if (strncmp(s, small[i], l) == 0 && (s[l] == ' ' || s[l] == ',' || !s[l]))
+			return 1;
+	}
+	return 0;
+}
+
 /* 1 when part P is a house number alone ("Số 12", "số nhà 12/3A", "12"). */
 static int house_number(const struct part *p)
 {
@@ -859,10 +873,29 @@ static int part_odd(const struct part *p)
 		return 0;
 	if (p->role == R_PLAIN) {
 		size_t n = strlen(t), caps = 0;
-		for (size_t i = 0; i < n; i++)
-			caps += isupper((unsigned char)t[i]) != 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)t[i];
+			caps += isupper(c) != 0;
+			/* a sign no name holds ("X%": a unit's abbreviation in a blot) */
+			if (c < 0x80 && !isalnum(c) && !strchr(" /-.'()", c))
+				return 1;
+		}
 		if (n <= 3 && caps == n)
 			return 1;
+	}
+	if (p->role == R_STREET) {
+		/* a word in small letters after a capitalized one in a street's name ("Lý Thường
+		 * kiệt"): a letter misread, or the name cut wrong */
+		int capital = 0;
+		for (const char *q = t; *q; q++) {
+			if (q != t && q[-1] != ' ')
+				continue;
+			int lc = letter_case(q);
+			if (lc > 0)
+				capital = 1;
+			else if (lc < 0 && capital && !small_word(q))
+				return 1;
+		}
 	}
 	/* the first word of a street or a hamlet: its number */
 	size_t len = strcspn(t, " ,");
@@ -878,6 +911,20 @@ static int part_odd(const struct part *p)
 	if ((p->role == R_STREET || p->role == R_HAMLET) && digits && marked)
 		return 1;
 	return p->role == R_HAMLET && digits && letters;
+}
+
+/* 1 when unit part P, written in a name, is the name of a unit of reading R as written (but
+ * for case and tone placement). */
+static int in_name_exact(const struct so_unit_list *l, const struct reading *r,
+			 const struct part *p)
+{
+	const char *key = p->k.exact;
+	if (!key)
+		return 0;
+	return (r->commune >= 0 && strcmp(l->communes[r->commune].key, key) == 0) ||
+	       (r->district >= 0 && l->ndistricts &&
+		strcmp(l->districts[r->district].key, key) == 0) ||
+	       (r->province >= 0 && strcmp(l->provinces[r->province].key, key) == 0);
 }
 
 /* A part kept as written: its word in full; a house and its street as "Số 12 Nguyễn Trãi",
@@ -1249,6 +1296,11 @@ static int read_list(const struct so_refdata *rd, const struct so_unit_list *l, 
 		out->match = min2(out->match, PLACE_UNSURE);
 	for (size_t k = 0; k < first; k++)
 		if (!(hname && k == hat) && part_odd(&parts[k]))
+			out->match = min2(out->match, PLACE_UNSURE);
+	/* a unit kept as written in a health post's name must be written as the unit it is
+	 * matched to ("Trạm Y tế phường Nguyên Cư Trinh": Nguyễn misread, kept so) */
+	for (size_t k = first; k < n && parts[k].in_name; k++)
+		if (!in_name_exact(l, &r, &parts[k]))
 			out->match = min2(out->match, PLACE_UNSURE);
 	/* exact units from the commune up, before them nothing or a hospital of the table that
 	 * stands in that commune */
