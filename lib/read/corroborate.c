@@ -494,7 +494,10 @@ static int second_opinions(const struct so_corroboration *cx, enum so_kind kind,
 	BOX *b = so_table_cell_box(cx->table, cx->row, cx->col);
 	if (!b)
 		return 0;
-	int ink = kc->rule == SO_VALUES_SEQUENCED ? number_ink(cx, b) : -1;
+	/* the digits of the ink are counted where the reading's glyphs stand: a reading not
+	 * cleanly written ("3/7" for 37: a stroke of the 7 read as a slash) cannot tell them */
+	int ink = kc->rule == SO_VALUES_SEQUENCED && so_clean_number(cx->rd->text) ?
+		  number_ink(cx, b) : -1;
 	if (!so_opinions_wanted(kc->rule, cx->rd->text, ink)) {
 		boxDestroy(&b);
 		return 0;
