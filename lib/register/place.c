@@ -862,6 +862,32 @@ static int house_number(const struct part *p)
 	return strchr(n, ' ') == NULL;
 }
 
+/* 1 when T is a hamlet's word written without its marks before a number ("Tô 1", "Ap 3": Tổ
+ * and Ấp misread, or the clerk's hand): the word is surely that, its text not. */
+static int hamlet_unmarked(const char *t)
+{
+	size_t len = strlen(t);
+	size_t *map = so_calloc(len + 1, sizeof(*map));
+	char *f = map ? so_fold(t, map) : NULL;
+	int odd = 0;
+	for (size_t k = 0; f && !odd && k < SO_ARRAY_SIZE(words); k++) {
+		const struct word *w = &words[k];
+		size_t l = strlen(w->folded);
+		if (w->role != R_HAMLET || !w->marked || strncmp(f, w->folded, l) != 0 ||
+		    f[l] != ' ' || !isdigit((unsigned char)f[l + 1]))
+			continue;
+		char *head = strndup(t, map[l]);
+		char *a = head ? so_text_tone_key(head) : NULL, *b = so_text_tone_key(w->marked);
+		odd = a && b && strcmp(a, b) != 0;
+		free(head);
+		free(a);
+		free(b);
+	}
+	free(f);
+	free(map);
+	return odd;
+}
+
 /* 1 when the part before the units cannot be what it says: a letter with marks in a number
  * ("Số óó", "2ó4 Hai Bà Trưng": a digit misread), a hamlet's number with letters glued to it
  * ("Xóm 1X": the next unit's abbreviation), or a short word in capitals that is no place
@@ -881,6 +907,8 @@ static int part_odd(const struct part *p)
 				return 1;
 		}
 		if (n <= 3 && caps == n)
+			return 1;
+		if (hamlet_unmarked(t))
 			return 1;
 	}
 	if (p->role == R_STREET) {

@@ -245,6 +245,8 @@ static const struct place_form place_forms[] = {
 	{ "Xóm 1X. Phước Trung, H. Gò Công Đông, T. Tiền Giang", "*", "28744", UNSURE },
 	{ "Số 19 Trần Hưng Đạo, TL. Ia Ly, H. Chư Păh, T. Gia Lai", "*", "23734", UNSURE },
 	{ "Thôn 7, X%, X. Phước Trung, H. Gò Công Đông, T. Tiền Giang", "*", "28744", UNSURE },
+	{ "Tô 1, P. Bến Nghé, Q.1, TP.HCM", "*", "26740", UNSURE },
+	{ "Ap 3, X. Phước Trung, H. Gò Công Đông, T. Tiền Giang", "*", "28744", UNSURE },
 	{ "Số 93C Lý Thường kiệt, P. Bến Nghé, Q.1, TP.HCM", "*", "26740", UNSURE },
 	{ "Trạm Y tế xã Phươc Trung, Huyện Gò Công Đông, Tỉnh Tiền Giang", "*", "28744", UNSURE },
 	/* an abbreviation's dot lost, the name glued to it (as read: "PThạch Thang") */
