@@ -304,6 +304,7 @@ static inline uint8_t rgb_to_gray(unsigned r, unsigned g, unsigned b)
 struct line_format {
 	uint16_t bits, spp, photometric;
 	uint16_t *cmap_r, *cmap_g, *cmap_b;
+	unsigned cmap_shift;    /* 8 for 16-bit colormap entries, 0 for 8-bit ones */
 };
 
 static void line_to_gray(const struct line_format *f, const uint8_t *in, uint8_t *out, uint32_t w)
@@ -318,8 +319,9 @@ static void line_to_gray(const struct line_format *f, const uint8_t *in, uint8_t
 				unsigned shift = 8u - f->bits * (1u + x % per);
 				idx = (in[x / per] >> shift) & ((1u << f->bits) - 1u);
 			}
-			out[x] = rgb_to_gray(f->cmap_r[idx] >> 8, f->cmap_g[idx] >> 8,
-					     f->cmap_b[idx] >> 8);
+			out[x] = rgb_to_gray(f->cmap_r[idx] >> f->cmap_shift,
+					     f->cmap_g[idx] >> f->cmap_shift,
+					     f->cmap_b[idx] >> f->cmap_shift);
 		}
 		return;
 	}
@@ -417,7 +419,16 @@ static int scanline_readable(struct so_tiff *t, const struct so_tiff_page *p,
 	case PHOTOMETRIC_PALETTE:
 		if (f->spp != 1 || f->bits > 8)
 			return 0;
-		return TIFFGetField(t->tif, TIFFTAG_COLORMAP, &f->cmap_r, &f->cmap_g, &f->cmap_b) == 1;
+		if (TIFFGetField(t->tif, TIFFTAG_COLORMAP, &f->cmap_r, &f->cmap_g, &f->cmap_b) != 1)
+			return 0;
+		/* entries are 16-bit; some writers put 8-bit values in them (all under 256), which
+		 * shifted down would make every colour black: taken as they are then, as libtiff
+		 * itself does */
+		f->cmap_shift = 0;
+		for (uint32_t i = 0; i < (1u << f->bits); i++)
+			if (f->cmap_r[i] > 255 || f->cmap_g[i] > 255 || f->cmap_b[i] > 255)
+				f->cmap_shift = 8;
+		return 1;
 	default:
 		return 0;
 	}

@@ -305,6 +305,30 @@ static void test_corrupt_bytes_never_crash(void **state)
 	free(orig);
 }
 
+/* A palette page whose colormap entries are 8-bit (a writer's bug libtiff tolerates): a page of
+ * typed text, not a black page (../shared/testdata/tiff-real, skipped when it is not there). */
+static void test_colormap_8bit(void **state)
+{
+	(void)state;
+	const char *src = getenv("SOHOA_SOURCE");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/../shared/testdata/tiff-real/"
+		 "twelvemonkeys-scan-lzw-8bit-colormap.tiff", src ? src : "..");
+	struct so_tiff *t = NULL;
+	if (access(path, R_OK) != 0)
+		skip();
+	assert_int_equal(so_tiff_open(path, &t), 0);
+	PIX *pix = so_tiff_read_gray(t, NULL);
+	assert_non_null(pix);
+	/* mostly paper, some ink: the mean grey of a text page */
+	l_float32 mean = 0;
+	assert_int_equal(pixGetAverageMasked(pix, NULL, 0, 0, 1, L_MEAN_ABSVAL, &mean), 0);
+	if (mean < 150 || mean > 254)
+		fail_msg("mean grey %.1f: not a page of text on paper", mean);
+	pixDestroy(&pix);
+	so_tiff_close(t);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/sohoa-tiff-XXXXXX");
@@ -312,6 +336,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_format),
+		cmocka_unit_test(test_colormap_8bit),
 		cmocka_unit_test(test_multipage_linear),
 		cmocka_unit_test(test_hostile_open),
 		cmocka_unit_test(test_hostile_pages),
