@@ -829,6 +829,12 @@ static int add_sep(struct so_buf *b, const char *sep)
 	return b->len ? so_buf_adds(b, sep) : 0;
 }
 
+/* 1 when W is the word of a house number ("Số", "số nhà"), not of a street or an alley. */
+static int house_word(const struct word *w)
+{
+	return strcmp(w->folded, "so") == 0 || strcmp(w->folded, "so nha") == 0;
+}
+
 /* The word "đường" (street) at S followed by a space, in any case: its length, else 0. */
 static size_t street_word(const char *s)
 {
@@ -857,7 +863,7 @@ static int small_word(const char *s)
 static int house_number(const struct part *p)
 {
 	const char *n = p->w ? p->name_text : p->text;
-	if (p->role != R_STREET || (p->w && p->w->folded[0] != 's') || !isdigit((unsigned char)*n))
+	if (p->role != R_STREET || (p->w && !house_word(p->w)) || !isdigit((unsigned char)*n))
 		return 0;
 	return strchr(n, ' ') == NULL;
 }
@@ -934,7 +940,7 @@ static int part_odd(const struct part *p)
 		marked += c >= 0x80;
 		letters += isalpha(c) != 0;
 	}
-	if (p->role == R_STREET && p->w && p->w->folded[0] == 's' && !digits)
+	if (p->role == R_STREET && p->w && house_word(p->w) && !digits)
 		return 1; /* "Số" and no number */
 	if ((p->role == R_STREET || p->role == R_HAMLET) && digits && marked)
 		return 1;
@@ -965,7 +971,7 @@ static int add_kept(struct so_buf *b, const struct part *parts, size_t k)
 	    house_number(&parts[k - 1]) && !isdigit((unsigned char)p->name_text[0]))
 		return so_buf_addf(b, " %s", p->name_text);
 	add_sep(b, ", ");
-	if (p->role == R_STREET && (!p->w || p->w->folded[0] == 's')) {
+	if (p->role == R_STREET && (!p->w || house_word(p->w))) {
 		/* a house number: "Số", its number, the street after it without its word */
 		const char *n = p->w ? p->name_text : p->text, *sp = strchr(n, ' ');
 		size_t word = sp ? street_word(sp + 1) : 0;

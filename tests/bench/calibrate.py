@@ -109,13 +109,19 @@ def fit(samples, target, quiet=False):
     return thresholds, stats
 
 
+def target_of(args, default=0.001):
+    """The --target share of ARGS (taken out of them), or DEFAULT."""
+    if "--target" not in args:
+        return default
+    i = args.index("--target")
+    target = float(args[i + 1])
+    del args[i:i + 2]
+    return target
+
+
 def main():
     args = sys.argv[1:]
-    target = 0.001
-    if "--target" in args:
-        i = args.index("--target")
-        target = float(args[i + 1])
-        del args[i:i + 2]
+    target = target_of(args)
     source, out, pairs = args[0], args[1], args[2:]
     thresholds, stats = fit(collect(source, pairs), target)
     json.dump({"about": "LOW_CONFIDENCE thresholds per field kind: a reading under its "

@@ -21,7 +21,7 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from calibrate import collect, fit, kinds_of  # noqa: E402
+from calibrate import collect, fit, kinds_of, target_of  # noqa: E402
 
 
 def records(source, batch, truth_dir, kinds):
@@ -88,11 +88,7 @@ def simulate(recs, now, new, default):
 
 def main():
     args = sys.argv[1:]
-    target = 0.001
-    if "--target" in args:
-        i = args.index("--target")
-        target = float(args[i + 1])
-        del args[i:i + 2]
+    target = target_of(args)
     source, specs = args[0], args[1:]
     kinds = kinds_of(source)
     force = json.load(open(os.path.join(source, "schemas", "confidence-thresholds.json")))
