@@ -16,7 +16,9 @@ static const char usage[] =
 	"Writes every record of the batch: jsonl gives one record per line in the export shape\n"
 	"(fields with canonical value, raw reading, confidence, box and flags); csv gives one row\n"
 	"per record and one column per field, for spreadsheets. Without --out, to stdout; with it,\n"
-	"the file appears only when complete.\n"
+	"the file appears only when complete. A CSV cell whose value begins with = + - @, a tab\n"
+	"or a carriage return gets an apostrophe before it, so that no spreadsheet runs it as a\n"
+	"formula.\n"
 	"\n"
 	"moj writes the Ministry of Justice's import package into the directory PKG: per book\n"
 	"PKG/<book>/<book>.xlsx (one row per entry, in registration-number order) and\n"
@@ -28,8 +30,10 @@ static const char usage[] =
 	"package of the same batch. An entry whose page image is missing or unreadable keeps its\n"
 	"row, with the reason, but has no PDF (exit 2).\n"
 	"\n"
+	"The store is checked page by page first: from a damaged store nothing is written.\n"
+	"\n"
 	"Exit: 0 written; 1 usage; 2 package written, some PDFs missing (listed on stderr);\n"
-	"3 configuration or environment error.\n";
+	"3 configuration or environment error, or a damaged store (the message names the table).\n";
 
 static void moj_problem(void *ctx, const char *message)
 {

@@ -250,6 +250,11 @@ static int cmd_show(const struct args *a)
 	struct so_store *s = open_store(a->batch);
 	if (!s)
 		return SO_EXIT_ENV;
+	if (so_store_check_intact(s) < 0) {
+		so_log_err("%s", so_errmsg());
+		so_store_close(s);
+		return SO_EXIT_ENV;
+	}
 	struct so_review_filter f = { a->status, a->book, a->flag, 0, 0 };
 	json_t *r = so_review_record(s, id, &f);
 	int code = SO_EXIT_OK;

@@ -193,6 +193,83 @@ int so_store_schema_version(struct so_store *s)
 	return v;
 }
 
+/* The first page number a quick_check message names ("On tree page 39 cell 43: ...",
+ * "Tree 19 page 42 ...", "Fragmentation of ... on page 39"), 0 when it names none. */
+static long damaged_page(const char *msg)
+{
+	long page = 0;
+	for (const char *p = msg; (p = strcasestr(p, "page ")) != NULL; p += 5)
+		if (sscanf(p + 5, "%ld", &page) == 1)
+			return page;
+	return 0;
+}
+
+/* The table page PAGE belongs to (the table of an index), from the dbstat table when SQLite has it, else
+ * when PAGE is a tree's root; "" when it cannot be told. */
+static void page_owner(struct so_store *s, long page, char *buf, size_t size)
+{
+	static const char *const sql[] = {
+		"SELECT tbl_name FROM sqlite_schema WHERE name = "
+		"(SELECT name FROM dbstat WHERE pageno = ?1)",
+		"SELECT tbl_name FROM sqlite_schema WHERE rootpage = ?1",
+	};
+	buf[0] = 0;
+	for (size_t i = 0; i < SO_ARRAY_SIZE(sql) && !buf[0] && page > 0; i++) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, page);
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+				snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		}
+		sqlite3_finalize(st);
+	}
+}
+
+int so_store_check_intact(struct so_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(100)", -1, &st, NULL) != SQLITE_OK)
+		return so_store_error(s, "cannot check the batch store");
+	char first[512] = "";
+	int problems = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 0);
+		if (!m || strcmp(m, "ok") == 0)
+			continue;
+		if (!problems++)
+			snprintf(first, sizeof(first), "%s", m);
+	}
+	if (rc != SQLITE_DONE && !problems) {
+		/* damage bad enough that the check itself stops */
+		snprintf(first, sizeof(first), "%s", sqlite3_errmsg(s->db));
+		problems = 1;
+	}
+	sqlite3_finalize(st);
+	if (!problems)
+		return 0;
+	/* the first line of SQLite's report may be a heading ("*** in database main ***") */
+	char *text = first;
+	if (strncmp(text, "*** in database ", 16) == 0) {
+		char *nl = strchr(text, '\n');
+		text = nl ? nl + 1 : text;
+	}
+	text[strcspn(text, "\n")] = 0;
+	long page = damaged_page(text);
+	int skip = 0;
+	if (sscanf(text, "Page %*d: %n", &skip) == 0 && skip > 0)
+		text += skip; /* the page is named below */
+	char owner[128];
+	page_owner(s, page, owner, sizeof(owner));
+	char where[200] = "";
+	if (owner[0])
+		snprintf(where, sizeof(where), " in table '%s' (page %ld)", owner, page);
+	else if (page > 0)
+		snprintf(where, sizeof(where), " at page %ld", page);
+	return so_error("the batch store %s is damaged%s: %s (%s%d problem%s found); restore "
+			"batch.db from a backup, or run the batch again", s->path, where, text,
+			problems >= 100 ? "at least " : "", problems, problems == 1 ? "" : "s");
+}
+
 static int migrate(struct so_store *s)
 {
 	int latest = so_store_schema_latest();

@@ -35,6 +35,11 @@ void so_store_close(struct so_store *s);
 const char *so_store_dir(const struct so_store *s);
 sqlite3 *so_store_db(struct so_store *s);
 int so_store_schema_version(struct so_store *s);
+/* Reads every page of the store and checks its structure (SQLite's quick_check): 0 when it is
+ * intact, -1 with the error set when it is not, naming the damaged table, the page and how many
+ * problems were found. A reader that hands the store's content on (export, review show) calls
+ * it first: a damaged page can read as missing rows rather than as an error. */
+int so_store_check_intact(struct so_store *s);
 /* The newest schema version this build knows. */
 int so_store_schema_latest(void);
 

@@ -143,11 +143,16 @@ static json_t *record_fields(struct so_store *s, int64_t record, const struct na
 	return c.fields;
 }
 
-/* CSV: quotes a value when it must be (RFC 4180). */
+/* CSV: quotes a value when it must be (RFC 4180). A value a spreadsheet would take for a
+ * formula (its first character one of = + - @, a tab or a carriage return) is written with an
+ * apostrophe before it, which spreadsheets show as text and do not evaluate. */
 static void csv_put(FILE *out, const char *v, int last)
 {
-	if (v && strpbrk(v, ",\"\r\n")) {
+	int formula = v && *v && strchr("=+-@\t\r", *v);
+	if (v && (formula || strpbrk(v, ",\"\r\n"))) {
 		fputc('"', out);
+		if (formula)
+			fputc('\'', out);
 		for (const char *p = v; *p; p++) {
 			if (*p == '"')
 				fputc('"', out);
@@ -246,6 +251,9 @@ long so_export(struct so_store *s, enum so_export_format format, FILE *out)
 {
 	struct names all = { 0 };
 	long count = 0;
+	/* a damaged page can read as rows that are not there: nothing goes out of a damaged store */
+	if (so_store_check_intact(s) < 0)
+		return -1;
 	/* field names of every layout in the batch (the CSV columns) */
 	if (so_export_layouts_each(s, layout_add, &all) < 0) {
 		names_release(&all);

@@ -1274,6 +1274,8 @@ int so_moj_export(struct so_store *s, const struct so_moj_options *o, struct so_
 	memset(r, 0, sizeof(*r));
 	if (!o->out || !*o->out)
 		return so_error("the package needs a directory");
+	if (so_store_check_intact(s) < 0)
+		return -1;
 	struct package pkg = { .s = s, .o = o, .r = r };
 	char *out = so_strdup(o->out), *parent = NULL;
 	int rc = -1, replace = 0;

