@@ -107,6 +107,7 @@ struct book_ctx {
 	struct so_layout *layout;
 	long scan_date;
 	int64_t *ids, *pages;   /* the records and their pages */
+	unsigned char *settled; /* approved, rejected or synced: the rules' context, not judged */
 	size_t n;
 };
 
@@ -115,6 +116,7 @@ static void book_release(struct book_ctx *b)
 	so_layout_free(b->layout);
 	free(b->ids);
 	free(b->pages);
+	free(b->settled);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -134,30 +136,30 @@ static int page_doubt_load(struct so_store *s, int64_t page_id, struct loaded *l
 	return 0;
 }
 
-/* Gathers the records of a book (with JUDGED_ONLY, not those an archivist or the delivery
- * settled). */
+/* Gathers the records of a book, every one of them: those an archivist or the delivery
+ * settled (approved, rejected, synced) are marked, their entries still count for the rules of
+ * the book (a sequence needs all its numbers), their flags and status are not touched. */
 struct book_records {
 	struct book_ctx *b;
-	int judged_only;
-	size_t cap, pages_cap;
+	size_t cap, pages_cap, settled_cap;
 };
 
 static int book_record_add(int64_t id, int64_t page_id, const char *status, void *ctx)
 {
 	struct book_records *r = ctx;
-	if (r->judged_only && (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0 ||
-			       strcmp(status, "synced") == 0))
-		return 0;
 	if (SO_ARRAY_GROW(r->b->ids, r->b->n, r->cap) < 0 ||
-	    SO_ARRAY_GROW(r->b->pages, r->b->n, r->pages_cap) < 0)
+	    SO_ARRAY_GROW(r->b->pages, r->b->n, r->pages_cap) < 0 ||
+	    SO_ARRAY_GROW(r->b->settled, r->b->n, r->settled_cap) < 0)
 		return -1;
+	r->b->settled[r->b->n] = strcmp(status, "approved") == 0 ||
+				 strcmp(status, "rejected") == 0 || strcmp(status, "synced") == 0;
 	r->b->pages[r->b->n] = page_id;
 	r->b->ids[r->b->n++] = id;
 	return 0;
 }
 
 /* The book, its layout, its scan date and its records in register order. */
-static int book_load(struct so_store *s, int64_t book_id, int judged_only, struct book_ctx *b)
+static int book_load(struct so_store *s, int64_t book_id, struct book_ctx *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->s = s;
@@ -170,7 +172,7 @@ static int book_load(struct so_store *s, int64_t book_id, int judged_only, struc
 	int y, m, d;
 	if (found && sscanf(t, "%d-%d-%d", &y, &m, &d) == 3)
 		b->scan_date = y * 10000L + m * 100L + d;
-	struct book_records r = { b, judged_only, 0, 0 };
+	struct book_records r = { b, 0, 0, 0 };
 	return so_book_records_each(s, book_id, book_record_add, &r);
 }
 
@@ -370,14 +372,15 @@ static void judgement_release(struct judgement *j)
 	memset(j, 0, sizeof(*j));
 }
 
-/* Runs the rules over the book's records still to be judged. */
+/* Runs the rules over the book: every record is the context of the others, the flags of the
+ * settled ones are made but not kept (judgement_store). */
 static int judgement_make(struct worker *w, int64_t book_id, struct judgement *j)
 {
 	struct loaded *recs = NULL;
 	struct so_record_view *views = NULL;
 	int r = -1;
 	memset(j, 0, sizeof(*j));
-	if (book_load(w->s, book_id, 1, &j->b) < 0)
+	if (book_load(w->s, book_id, &j->b) < 0)
 		goto done;
 	size_t n = j->b.n;
 	recs = so_calloc(n ? n : 1, sizeof(*recs));
@@ -401,6 +404,8 @@ static int judgement_make(struct worker *w, int64_t book_id, struct judgement *j
 	if (so_rules_book(views, n, j->flags) < 0)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
+		if (j->b.settled[i])
+			continue;
 		j->keys[i] = so_entry_key(&views[i]);
 		if (j->keys[i] && seen_elsewhere(w, &j->b, j->b.ids[i], j->keys[i], &j->flags[i]) < 0)
 			goto done;
@@ -418,8 +423,9 @@ done:
 static int judgement_store(struct worker *w, const struct judgement *j)
 {
 	for (size_t i = 0; i < j->b.n; i++)
-		if (record_judge(w->s, j->b.ids[i], &j->flags[i]) < 0 ||
-		    so_record_entry_key_set(w->s, j->b.ids[i], j->keys[i]) < 0)
+		if (!j->b.settled[i] &&
+		    (record_judge(w->s, j->b.ids[i], &j->flags[i]) < 0 ||
+		     so_record_entry_key_set(w->s, j->b.ids[i], j->keys[i]) < 0))
 			return -1;
 	return 0;
 }
@@ -475,7 +481,7 @@ static int normalize_unit(void *ctx, int64_t book_id, int crashes)
 	struct worker *w = ctx;
 	struct book_ctx b;
 	int r = -1;
-	if (book_load(w->s, book_id, 0, &b) < 0)
+	if (book_load(w->s, book_id, &b) < 0)
 		goto done;
 	if (so_store_begin(w->s) < 0)
 		goto done;

@@ -93,6 +93,34 @@ expect_eq "reject" "$status" 0
 expect_eq "rejected" "$(sql "$B" "SELECT status || '|' || reject_reason FROM records WHERE
 	id = $id2")" "rejected|Dòng bị gạch bỏ trong sổ"
 
+# after a correction the book's rules see every entry, settled or not: four entries in register
+# order — 56 approved, one under review, 57 synced, 58 under review; correcting the second to
+# 56 makes it a duplicate of the approved one, and 58 follows the synced 57 (no gap)
+mapfile -t four < <(sql "$B" "SELECT r.id FROM records r JOIN books b ON b.id = r.book_id
+	JOIN pages p ON p.id = r.page_id WHERE b.type = 'birth'
+	ORDER BY p.scan_file_id DESC, p.page_index DESC, r.row DESC LIMIT 4" | tac)
+[ "${#four[@]}" -eq 4 ] || fail "fixture: fewer than 4 birth entries"
+i=0
+for n in 56 60 57 58; do
+	sql "$B" "UPDATE fields SET value = '$n', raw = '$n' WHERE record_id = ${four[$i]} AND
+		name = 'registration_number'"
+	i=$((i + 1))
+done
+sql "$B" "UPDATE records SET status = 'approved' WHERE id = ${four[0]};
+	UPDATE records SET status = 'synced' WHERE id = ${four[2]};
+	UPDATE records SET status = 'needs_review' WHERE id IN (${four[1]}, ${four[3]})"
+run_status sohoa review set --batch "$B" --as lan "${four[1]}" registration_number 56
+expect_eq "correct the number" "$status" 0
+open_flags() {
+	sql "$B" "SELECT group_concat(code, ' ') FROM (SELECT code FROM flags WHERE
+		record_id = $1 AND state = 'open' AND code LIKE 'SEQUENCE%' ORDER BY code)"
+}
+expect_eq "a duplicate of the approved entry" "$(open_flags "${four[1]}")" "SEQUENCE_DUPLICATE"
+expect_eq "58 after the synced 57: no gap" "$(open_flags "${four[3]}")" ""
+expect_eq "the settled entries keep their status" "$(sql "$B" "SELECT group_concat(status, ' ')
+	FROM (SELECT status FROM records WHERE id IN (${four[0]}, ${four[2]}) ORDER BY id)")" \
+	"approved synced"
+
 # accounts: password from standard input, hashed; bad ones refused
 printf 'mat-khau-dai\n' | sohoa review user add --batch "$B" lan >/dev/null || fail "user add"
 run_status sohoa review user add --batch "$B" lan </dev/null
