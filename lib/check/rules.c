@@ -8,7 +8,6 @@
  */
 #include <ctype.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,37 +320,6 @@ static int flag(struct so_flag_list *l, const struct so_rule *rule, const char *
 
 /* A flag of a FIELD rule on the field judged. */
 #define field_flag(rule, call, ...) flag((call)->out, (rule), &(call)->fd->name, 1, __VA_ARGS__)
-
-/* Thresholds ---------------------------------------------------------------------------------- */
-
-/* The threshold of each kind, and at SO_KINDS the one of a kind out of range: written once by
- * thresholds_load under thresholds_once, read only after. */
-static pthread_once_t thresholds_once = PTHREAD_ONCE_INIT;
-static double thresholds[SO_KINDS + 1];
-
-static void thresholds_load(void)
-{
-	json_t *t = NULL;
-	const struct so_embedded *e = so_embedded_find("confidence-thresholds.json");
-	if (e)
-		t = json_loadb((const char *)e->data, e->size, 0, NULL);
-	json_t *def = json_object_get(t, "default");
-	double fallback = json_is_number(def) ? json_number_value(def) : 0.6;
-	for (int k = 0; k < SO_KINDS; k++) {
-		json_t *th = json_object_get(json_object_get(t, "thresholds"), so_kind_name(k));
-		thresholds[k] = json_is_number(th) ? json_number_value(th) : fallback;
-	}
-	/* so_kind_name gives "" out of range: the default, unless the file names "" */
-	json_t *none = json_object_get(json_object_get(t, "thresholds"), "");
-	thresholds[SO_KINDS] = json_is_number(none) ? json_number_value(none) : fallback;
-	json_decref(t);
-}
-
-double so_confidence_threshold(enum so_kind kind)
-{
-	pthread_once(&thresholds_once, thresholds_load);
-	return (unsigned)kind < SO_KINDS ? thresholds[kind] : thresholds[SO_KINDS];
-}
 
 /* Record helpers ------------------------------------------------------------------------------ */
 

@@ -65,13 +65,6 @@ struct so_flag_list {
 };
 void so_flag_list_release(struct so_flag_list *l);
 
-/* The calibrated confidence threshold of field kind KIND (schemas/confidence-thresholds.json,
- * its "default" for a kind it does not list, 0.6 when the file cannot be read). A reading goes
- * to review when its confidence is BELOW the threshold (conf < threshold): a confidence equal
- * to the threshold passes. The file is read once, by the first caller, under pthread_once:
- * safe from any thread. Never fails. */
-double so_confidence_threshold(enum so_kind kind);
-
 /* How an archivist knows field NAME of layout L: "“Ngày, tháng, năm sinh” (cột 4)" or
  * "họ tên của “Người mẹ” (cột 11)" in a flag's message; with PLAIN, the column's title alone
  * ("Ngày, tháng, năm sinh", "Người mẹ — họ tên") for a form. The name itself when unknown. */

@@ -37,4 +37,11 @@ int so_kind_in_layout(enum so_kind k);
  * SO_KIND_PLACE); SO_KIND_TEXT for a sub-field this table does not know. */
 enum so_kind so_subfield_kind(const char *sub);
 
+/* The calibrated confidence threshold of field kind KIND (schemas/confidence-thresholds.json,
+ * its "default" for a kind it does not list, 0.6 when the file cannot be read). A reading goes
+ * to review when its confidence is BELOW the threshold (conf < threshold): a confidence equal
+ * to the threshold passes. The file is read once, by the first caller, under pthread_once:
+ * safe from any thread. Never fails. */
+double so_confidence_threshold(enum so_kind kind);
+
 #endif
