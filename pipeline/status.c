@@ -67,6 +67,15 @@ static void print_text(const json_t *sum)
 	json_object_foreach(json_object_get(records, "by_status"), key, v)
 		printf("  %-13s %6lld\n", key, (long long)json_integer_value(v));
 
+	const json_t *rv = json_object_get(sum, "review");
+	printf("\nreview      %lld records, %lld open flags on %lld fields: about %.1f hours at %.0f s "
+	       "a record (%s)\n", (long long)count(rv, "records"), (long long)count(rv, "flags_open"),
+	       (long long)count(rv, "fields"), json_number_value(json_object_get(rv, "hours")),
+	       json_number_value(json_object_get(rv, "seconds_per_record")),
+	       json_string_value(json_object_get(rv, "pace")));
+	if (count(rv, "records"))
+		printf("            %s\n", json_string_value(json_object_get(rv, "command")));
+
 	const json_t *flags = json_object_get(sum, "flags");
 	const json_t *by_code = json_object_get(flags, "by_code"), *c;
 	size_t i, width = 5;   /* "total" */

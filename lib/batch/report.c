@@ -11,6 +11,7 @@
 
 #include "base/util.h"
 #include "batch/report.h"
+#include "register/flagcode.h"
 #include "batch/summary.h"
 #include "config.h"
 
@@ -87,6 +88,30 @@ static const struct name book_type_label[] = {
 	{ "marriage", "Kết hôn", "marriage", NULL },
 	{ "death", "Khai tử", "death", NULL },
 	{ "parentage", "Nhận cha, mẹ, con", "parentage", NULL },
+};
+
+static const struct name kind_label[] = {
+	{ "number", "Số đăng ký", "registration number", NULL },
+	{ "date", "Ngày", "date", NULL },
+	{ "datetime", "Ngày giờ", "date and time", NULL },
+	{ "name", "Họ tên", "name", NULL },
+	{ "text", "Văn bản", "text", NULL },
+	{ "sex", "Giới tính", "sex", NULL },
+	{ "ethnicity", "Dân tộc", "ethnicity", NULL },
+	{ "nationality", "Quốc tịch", "nationality", NULL },
+	{ "place", "Địa danh", "place", NULL },
+	{ "id_number", "Số định danh", "identity number", NULL },
+	{ "id_document", "Giấy tờ tùy thân", "identity document", NULL },
+	{ "relationship", "Quan hệ cha, mẹ, con", "parentage", NULL },
+	{ "kinship", "Quan hệ với người đi khai", "declarant's kinship", NULL },
+	{ "code", "Số văn bản", "document number", NULL },
+	{ "block", "Ô ghép", "composite cell", NULL },
+};
+/* the fields of a kind by their confidence against the kind's threshold */
+static const struct name threshold_label[] = {
+	{ "under", "Dưới ngưỡng: cần xem lại", "under the threshold: review", "#e0a526" },
+	{ "over", "Đạt ngưỡng", "at or over the threshold", "#2f9e6e" },
+	{ "without", "Không có độ tin cậy", "without confidence", "#b3c0d1" },
 };
 
 static const struct name *name_of(const struct name *names, size_t n, const char *key)
@@ -365,49 +390,6 @@ static void chart_hbars(FILE *out, const char *title, const struct bar_row *rows
 	  plot_top - 2, x0, plot_bottom);
 }
 
-/* Vertical bars of the confidence histogram. */
-static void chart_confidence(FILE *out, const json_t *bins)
-{
-	int64_t v[20] = { 0 }, max = 0;
-	for (int i = 0; i < 20; i++) {
-		v[i] = (int64_t)json_integer_value(json_array_get(bins, (size_t)i));
-		if (v[i] > max)
-			max = v[i];
-	}
-	int64_t top, step;
-	axis_scale(max, &top, &step);
-	const int x0 = 56, x1 = CHART_W - 14, y0 = 18, y1 = 206, height = 246;
-	double slot = (double)(x1 - x0) / 20;
-	w(out, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
-	  "aria-label=\"confidence histogram\">\n", CHART_W, height, CHART_W, height);
-	for (int64_t t = 0; t <= top; t += step) {
-		double y = y1 - (double)(y1 - y0) * (double)t / (double)top;
-		w(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
-		  "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%lld</text>\n",
-		  x0, y, x1, y, x0 - 6, y + 4, (long long)t);
-	}
-	for (int i = 0; i < 20; i++) {
-		double h = (double)(y1 - y0) * (double)v[i] / (double)top;
-		if (v[i] && h < 1.5)
-			h = 1.5;
-		double x = x0 + slot * i + 2;
-		/* low confidence in amber, high in green: where review work comes from */
-		const char *color = i < 10 ? "#e0a526" : i < 18 ? "#7fb8a4" : "#2f9e6e";
-		if (v[i])
-			w(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-			  "<title>%.2f–%.2f: %lld</title></rect>"
-			  "<text x=\"%.1f\" y=\"%.1f\" class=\"val\" text-anchor=\"middle\">%lld</text>\n",
-			  x, y1 - h, slot - 4, h, color, i * 0.05, (i + 1) * 0.05, (long long)v[i],
-			  x + (slot - 4) / 2, y1 - h - 4, (long long)v[i]);
-	}
-	for (int i = 0; i <= 20; i += 2)
-		w(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%.1f</text>\n",
-		  x0 + slot * i, y1 + 16, i * 0.05);
-	w(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>"
-	  "<text x=\"%d\" y=\"%d\" class=\"lb\" text-anchor=\"middle\">độ tin cậy "
-	  "(confidence)</text>\n</svg>\n", x0, y1, x1, y1, (x0 + x1) / 2, y1 + 36);
-}
-
 /* The label of time bucket I: "20:36", or "27/11 20:36" over more than a day. */
 static void bucket_label(long long start_minute, long long width, size_t i, int dates,
 			 char *buf, size_t size)
@@ -614,6 +596,51 @@ static void overview_section(FILE *out, const json_t *sum)
 	tile(out, "records.by_status.synced", jcount(by_status, "synced"), "good", "Đã đồng bộ",
 	     "synced");
 	w(out, "</div>\n</section>\n");
+}
+
+/* The work left to the archivists, in records, flags, fields and hours, and how to start. */
+static void review_section(FILE *out, const json_t *sum)
+{
+	const json_t *rv = json_object_get(sum, "review");
+	int64_t records = jcount(rv, "records");
+	double hours = json_number_value(json_object_get(rv, "hours"));
+	double per = json_number_value(json_object_get(rv, "seconds_per_record"));
+	int measured = strcmp(jtext(rv, "pace"), "measured") == 0;
+	w(out, "<section id=\"review\">\n");
+	heading(out, 2, "h-review", "Việc còn lại cho người xem lại", "Review backlog");
+	w(out, "<div class=\"tiles\">\n");
+	tile(out, "review.records", records, records ? "warn" : "good", "Bản ghi cần xem lại",
+	     "records to review");
+	tile(out, "review.flags_open", jcount(rv, "flags_open"), "", "Vấn đề chưa xử lý",
+	     "open flags");
+	tile(out, "review.fields", jcount(rv, "fields"), "", "Trường cần đối chiếu",
+	     "fields to check");
+	w(out, "<div class=\"tile %s\"><div class=\"v\" data-k=\"review.hours\">%.1f</div>"
+	  "<div class=\"l\">Giờ làm ước tính<span>estimated hours</span></div></div>\n",
+	  records ? "warn" : "", hours);
+	tile(out, "review.decided", jcount(rv, "decided"), "", "Đã duyệt hoặc từ chối",
+	     "decided so far");
+	w(out, "</div>\n<p class=\"note\" id=\"review-pace\">");
+	if (measured)
+		w(out, "Ước tính theo nhịp đo được: %.0f giây một bản ghi (trung vị của %lld "
+		  "khoảng giữa hai lần quyết định của cùng một người). <span class=\"en\">At the "
+		  "measured pace: %.0f s a record (median of %lld gaps between one archivist's "
+		  "decisions).</span>", per, (long long)jcount(rv, "pace_gaps"), per,
+		  (long long)jcount(rv, "pace_gaps"));
+	else
+		w(out, "Ước tính theo nhịp giả định %.0f giây một bản ghi (chưa đo được nhịp làm "
+		  "việc của lô này). <span class=\"en\">At an assumed %.0f s a record (no pace "
+		  "measured in this batch yet).</span>", per, per);
+	w(out, "</p>\n");
+	if (records) {
+		w(out, "<p>Mở ứng dụng xem lại <span class=\"en\">(start the review application)"
+		  "</span>: <code id=\"review-command\">");
+		esc(out, jtext(rv, "command"));
+		w(out, "</code></p>\n");
+	} else {
+		empty_note(out, "Không còn bản ghi nào cần xem lại.", "nothing left to review");
+	}
+	w(out, "</section>\n");
 }
 
 static void stages_section(FILE *out, const json_t *sum)
@@ -837,6 +864,8 @@ static void records_section(FILE *out, const json_t *sum)
 	for (size_t k = 0; k < SO_ARRAY_SIZE(status_label); k++)
 		th(out, status_label[k].vi, status_label[k].en, 1);
 	th(out, "Tổng", "total", 1);
+	th(out, "Sẵn sàng giao", "ready to deliver", 1);
+	th(out, "Đã xem xong", "review done", 0);
 	w(out, "</tr></thead><tbody>\n");
 	json_array_foreach((json_t *)books, i, b) {
 		long long id = (long long)jcount(b, "id");
@@ -854,6 +883,11 @@ static void records_section(FILE *out, const json_t *sum)
 			td_num(out, jcount(json_object_get(b, "by_status"), status_label[k].key),
 			       "records.books.%lld.%s", id, status_label[k].key);
 		td_num(out, jcount(b, "total"), "records.books.%lld.total", id);
+		td_num(out, jcount(b, "ready"), "records.books.%lld.ready", id);
+		int done = json_is_true(json_object_get(b, "review_done"));
+		w(out, "<td data-k=\"records.books.%lld.review_done\" class=\"%s\">%s</td>", id,
+		  done ? "" : "zero", done ? "✓ có <span class=\"en\">yes</span>"
+					   : "chưa <span class=\"en\">not yet</span>");
 		w(out, "</tr>\n");
 	}
 	w(out, "</tbody></table></div>\n</section>\n");
@@ -877,7 +911,8 @@ static void flags_section(FILE *out, const json_t *sum)
 	struct bar_row *rows = so_calloc(n, sizeof(*rows));
 	if (rows) {
 		json_array_foreach((json_t *)by_code, i, c) {
-			snprintf(rows[i].label, sizeof(rows[i].label), "%s%s", jtext(c, "code"),
+			const struct so_flag_code *fc = so_flag_code_find(jtext(c, "code"));
+			snprintf(rows[i].label, sizeof(rows[i].label), "%s%s", fc ? fc->vi : jtext(c, "code"),
 				 strcmp(jtext(c, "severity"), "warning") == 0 ? " (cảnh báo)" : "");
 			for (size_t k = 0; k < SO_ARRAY_SIZE(flag_state_label); k++)
 				rows[i].v[k] = jcount(c, flag_state_label[k].key);
@@ -889,6 +924,7 @@ static void flags_section(FILE *out, const json_t *sum)
 	w(out, "</div></div>\n<div class=\"scroll\"><table id=\"flags-table\" class=\"wide\">"
 	  "<thead><tr>");
 	th(out, "Mã", "code", 0);
+	th(out, "Ý nghĩa", "meaning", 0);
 	th(out, "Mức", "severity", 0);
 	for (size_t k = 0; k < SO_ARRAY_SIZE(flag_state_label); k++)
 		th(out, flag_state_label[k].vi, flag_state_label[k].en, 1);
@@ -902,7 +938,11 @@ static void flags_section(FILE *out, const json_t *sum)
 		esc(out, code);
 		w(out, "\"><td><code>");
 		esc(out, code);
-		w(out, "</code></td><td class=\"sev-%s\">", s ? s->key : "other");
+		w(out, "</code></td><td>");
+		const struct so_flag_code *fc = so_flag_code_find(code);
+		if (fc)
+			w(out, "%s <span class=\"en\">%s</span>", fc->vi, fc->en);
+		w(out, "</td><td class=\"sev-%s\">", s ? s->key : "other");
 		if (s)
 			w(out, "%s <span class=\"en\">%s</span>", s->vi, s->en);
 		else
@@ -915,7 +955,7 @@ static void flags_section(FILE *out, const json_t *sum)
 		td_num(out, jcount(c, "records"), "flags.%s.%s.records", code, sev);
 		w(out, "</tr>\n");
 	}
-	w(out, "<tr class=\"sum\"><td colspan=\"2\">Tổng <span class=\"en\">total</span></td>");
+	w(out, "<tr class=\"sum\"><td colspan=\"3\">Tổng <span class=\"en\">total</span></td>");
 	for (size_t k = 0; k < SO_ARRAY_SIZE(flag_state_label); k++)
 		td_num(out, jcount(by_state, flag_state_label[k].key), "flags.by_state.%s",
 		       flag_state_label[k].key);
@@ -923,22 +963,47 @@ static void flags_section(FILE *out, const json_t *sum)
 	w(out, "<td></td></tr></tbody></table></div>\n</section>\n");
 }
 
+/* The fields of each kind against the kind's threshold: where the review work is. */
+static void confidence_kinds(FILE *out, const json_t *by_kind)
+{
+	size_t n = json_array_size(by_kind), i;
+	const json_t *k;
+	struct bar_row *rows = so_calloc(n ? n : 1, sizeof(*rows));
+	if (!rows)
+		return;
+	json_array_foreach((json_t *)by_kind, i, k) {
+		const struct name *nm = NAME_OF(kind_label, jtext(k, "kind"));
+		snprintf(rows[i].label, sizeof(rows[i].label), "%s", nm ? nm->vi : jtext(k, "kind"));
+		rows[i].v[0] = jcount(k, "under");
+		rows[i].v[1] = jcount(k, "fields") - jcount(k, "under") - jcount(k, "without");
+		rows[i].v[2] = jcount(k, "without");
+	}
+	chart_hbars(out, "fields under their threshold by kind", rows, n, threshold_label,
+		    SO_ARRAY_SIZE(threshold_label), 0);
+	free(rows);
+}
+
 static void confidence_section(FILE *out, const json_t *sum)
 {
 	const json_t *conf = json_object_get(sum, "confidence");
 	const json_t *bins = json_object_get(conf, "bins");
+	const json_t *by_kind = json_object_get(conf, "by_kind");
 	w(out, "<section id=\"confidence\">\n");
 	heading(out, 2, "h-confidence", "Độ tin cậy khi đọc các trường",
 		"Confidence of the field readings");
-	if (jcount(conf, "total") == jcount(conf, "without")) {
+	int any = jcount(conf, "total") != jcount(conf, "without");
+	if (!any) {
 		empty_note(out, "Chưa có trường nào được đọc.", "no field read yet");
 	} else {
 		w(out, "<div class=\"row\"><div class=\"fig\">\n");
-		chart_confidence(out, bins);
-		w(out, "<p class=\"note\">Độ tin cậy thấp: cần người xem lại. <span class=\"en\">"
-		  "Low confidence means review work.</span></p>\n");
+		confidence_kinds(out, by_kind);
+		w(out, "<p class=\"note\">Mỗi loại trường có ngưỡng riêng (đã hiệu chỉnh); trường "
+		  "dưới ngưỡng phải được người đối chiếu với ảnh. <span class=\"en\">Each kind of "
+		  "field has its calibrated threshold; a field under it is checked against the "
+		  "image by a person.</span></p>\n");
 		w(out, "</div><div class=\"nums\">");
 	}
+	/* the distribution itself, as numbers */
 	w(out, "<table id=\"confidence-table\"><thead><tr>");
 	for (int col = 0; col < 2; col++) {
 		th(out, "Khoảng", "range", 0);
@@ -962,9 +1027,38 @@ static void confidence_section(FILE *out, const json_t *sum)
 	  "fields</span></td>");
 	td_num(out, jcount(conf, "total"), "confidence.total");
 	w(out, "</tr></tbody></table>\n");
-	if (jcount(conf, "total") != jcount(conf, "without"))
-		w(out, "</div></div>\n");
-	w(out, "</section>\n");
+	if (!any) {
+		w(out, "</section>\n");
+		return;
+	}
+	w(out, "</div></div>\n");
+	/* each kind against its threshold */
+	w(out, "<div class=\"scroll\"><table id=\"confidence-kinds\" class=\"wide\"><thead><tr>");
+	th(out, "Loại trường", "kind", 0);
+	th(out, "Ngưỡng", "threshold", 1);
+	th(out, "Số trường", "fields", 1);
+	th(out, "Dưới ngưỡng", "under the threshold", 1);
+	th(out, "Không có độ tin cậy", "without confidence", 1);
+	w(out, "</tr></thead><tbody>\n");
+	size_t i;
+	const json_t *k;
+	json_array_foreach((json_t *)by_kind, i, k) {
+		const char *kind = jtext(k, "kind");
+		const struct name *nm = NAME_OF(kind_label, kind);
+		w(out, "<tr data-kind=\"");
+		esc(out, kind);
+		w(out, "\"><td>");
+		esc(out, nm ? nm->vi : kind);
+		w(out, " <span class=\"en\">");
+		esc(out, nm ? nm->en : kind);
+		w(out, "</span></td><td class=\"n\">%.2f</td>",
+		  json_number_value(json_object_get(k, "threshold")));
+		td_num(out, jcount(k, "fields"), "confidence.by_kind.%s.fields", kind);
+		td_num(out, jcount(k, "under"), "confidence.by_kind.%s.under", kind);
+		td_num(out, jcount(k, "without"), "confidence.by_kind.%s.without", kind);
+		w(out, "</tr>\n");
+	}
+	w(out, "</tbody></table></div>\n</section>\n");
 }
 
 static void throughput_section(FILE *out, const json_t *sum)
@@ -1197,6 +1291,7 @@ int so_report_html(const json_t *summary, FILE *out)
 	  "</div>\n</header>\n", (long long)jcount(batch, "books"),
 	  (long long)jcount(batch, "scan_files"));
 	overview_section(out, summary);
+	review_section(out, summary);
 	stages_section(out, summary);
 	pages_section(out, summary);
 	records_section(out, summary);

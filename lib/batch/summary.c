@@ -14,6 +14,8 @@
 #include "base/util.h"
 #include "batch/summary.h"
 #include "batch/units.h"
+#include "register/kind.h"
+#include "register/layout.h"
 
 #define TEXT_MAX (1u << 20)        /* longest text taken from the store */
 #define MINUTES_MAX (1u << 22)     /* distinct minutes with activity looked at (8 years) */
@@ -510,7 +512,97 @@ static int records_part(struct so_store *s, json_t *root)
 	sqlite3_finalize(st);
 	if (r < 0)
 		return -1;
+	/* what each book can deliver now, and whether its review is done */
+	size_t i;
+	json_t *b;
+	json_array_foreach(books, i, b) {
+		const json_t *bs = json_object_get(b, "by_status");
+		int64_t left = jcount(bs, "needs_review") + jcount(bs, "extracted");
+		if (jput_int(b, "ready", jcount(bs, "valid") + jcount(bs, "approved")) < 0 ||
+		    jput(b, "review_done", json_boolean(jcount(b, "total") > 0 && left == 0)) < 0)
+			return -1;
+	}
 	return jput_int(records, "total", total);
+}
+
+static int gap_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The archivists' pace: the median time between two decisions (approve, reject) of one
+ * archivist, gaps over SO_REVIEW_BREAK_SECONDS being breaks; 0 when fewer than
+ * SO_REVIEW_PACE_MIN gaps are known. */
+static int review_pace(struct so_store *s, double *seconds, int64_t *gaps)
+{
+	*seconds = 0;
+	*gaps = 0;
+	sqlite3_stmt *st = prepare(s,
+		"SELECT gap FROM (SELECT (julianday(at) - julianday(lag(at) OVER "
+		"(PARTITION BY actor ORDER BY at, id))) * 86400.0 AS gap FROM audit "
+		"WHERE action IN ('approve', 'reject')) WHERE gap > 0 AND gap <= ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_double(st, 1, SO_REVIEW_BREAK_SECONDS);
+	double *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+	while ((r = next_row(s, st)) == 1) {
+		if (SO_ARRAY_GROW(v, n, cap) < 0) {
+			r = -1;
+			break;
+		}
+		v[n++] = sqlite3_column_double(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (r == 0 && n >= SO_REVIEW_PACE_MIN) {
+		qsort(v, n, sizeof(*v), gap_cmp);
+		*seconds = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+		*gaps = (int64_t)n;
+	}
+	free(v);
+	return r < 0 ? -1 : 0;
+}
+
+static int review_part(struct so_store *s, json_t *root)
+{
+	json_t *rv = json_object();
+	if (jput(root, "review", rv) < 0)
+		return -1;
+	int64_t records, flags, fields, decided, gaps;
+	double pace;
+	if (count_of(s, "SELECT count(*) FROM records WHERE status = 'needs_review'",
+		     &records) < 0 ||
+	    count_of(s, "SELECT count(*) FROM flags f JOIN records r ON r.id = f.record_id "
+			"WHERE f.state = 'open' AND r.status = 'needs_review'", &flags) < 0 ||
+	    count_of(s, "SELECT count(*) FROM (SELECT DISTINCT f.record_id, j.value FROM flags f "
+			"JOIN records r ON r.id = f.record_id, json_each(CASE WHEN "
+			"json_valid(f.fields) THEN f.fields ELSE '[]' END) j "
+			"WHERE f.state = 'open' AND r.status = 'needs_review')", &fields) < 0 ||
+	    count_of(s, "SELECT count(*) FROM audit WHERE action IN ('approve', 'reject')",
+		     &decided) < 0 ||
+	    review_pace(s, &pace, &gaps) < 0)
+		return -1;
+	int measured = gaps > 0;
+	double per = measured ? pace : SO_REVIEW_ASSUMED_SECONDS;
+	const char *dir = so_store_dir(s);
+	/* quoted for the shell when it must be */
+	int plain = strspn(dir, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-+,:=@") ==
+		    strlen(dir);
+	char *cmd = plain || strchr(dir, '\'') ? so_asprintf("sohoa review serve --batch %s", dir)
+			      : so_asprintf("sohoa review serve --batch '%s'", dir);
+	if (!cmd)
+		return oom();
+	int r = jput_int(rv, "records", records) < 0 || jput_int(rv, "flags_open", flags) < 0 ||
+		jput_int(rv, "fields", fields) < 0 || jput_int(rv, "decided", decided) < 0 ||
+		jput(rv, "seconds_per_record", json_real(round(per * 10) / 10)) < 0 ||
+		jput(rv, "pace", json_string(measured ? "measured" : "assumed")) < 0 ||
+		jput_int(rv, "pace_gaps", gaps) < 0 ||
+		jput(rv, "hours", json_real(round((double)records * per / 360.0) / 10)) < 0 ||
+		jput(rv, "command", str_json(cmd)) < 0 ? -1 : 0;
+	free(cmd);
+	return r;
 }
 
 static int flags_part(struct so_store *s, json_t *root)
@@ -558,6 +650,74 @@ static int flags_part(struct so_store *s, json_t *root)
 	return jput_int(flags, "total", total);
 }
 
+static int kind_cmp(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b; /* {kind, fields, under, without} */
+	if (x[2] != y[2])
+		return x[2] > y[2] ? -1 : 1;
+	if (x[1] != y[1])
+		return x[1] > y[1] ? -1 : 1;
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* The fields of each kind under its calibrated threshold: where review work comes from. */
+static int confidence_by_kind(struct so_store *s, json_t *conf)
+{
+	int64_t count[SO_KINDS][4] = { { 0 } }; /* kind, fields, under, without */
+	sqlite3_stmt *st = prepare(s,
+		"SELECT b.layout, f.name, f.confidence FROM fields f JOIN records r "
+		"ON r.id = f.record_id JOIN books b ON b.id = r.book_id ORDER BY b.layout");
+	if (!st)
+		return -1;
+	struct so_layout *l = NULL;
+	char layout[72] = "";
+	int r, have = 0;
+	while ((r = next_row(s, st)) == 1) {
+		const char *ln = (const char *)sqlite3_column_text(st, 0);
+		if (!ln)
+			continue;
+		if (!have || strcmp(ln, layout) != 0) {
+			so_layout_free(l);
+			l = NULL;
+			snprintf(layout, sizeof(layout), "%s", ln);
+			have = 1;
+			if (so_layout_load(ln, &l) < 0)
+				l = NULL; /* a layout this build does not know: its fields are text */
+		}
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		enum so_kind k = l && name ? so_field_kind(l, name) : SO_KIND_TEXT;
+		if (k == SO_KIND_NONE || k >= SO_KINDS)
+			k = SO_KIND_TEXT;
+		count[k][1]++;
+		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+			count[k][3]++;
+		else if (sqlite3_column_double(st, 2) < so_confidence_threshold(k))
+			count[k][2]++;
+	}
+	so_layout_free(l);
+	sqlite3_finalize(st);
+	if (r < 0)
+		return -1;
+	for (int k = 0; k < SO_KINDS; k++)
+		count[k][0] = k;
+	qsort(count, SO_KINDS, sizeof(count[0]), kind_cmp);
+	json_t *a;
+	if (jput(conf, "by_kind", a = json_array()) < 0)
+		return -1;
+	for (int i = 0; i < SO_KINDS; i++) {
+		if (!count[i][1])
+			continue;
+		json_t *o;
+		enum so_kind k = (enum so_kind)count[i][0];
+		if (jpush(a, o = json_object()) < 0 || jput(o, "kind", str_json(so_kind_name(k))) < 0 ||
+		    jput(o, "threshold", json_real(so_confidence_threshold(k))) < 0 ||
+		    jput_int(o, "fields", count[i][1]) < 0 || jput_int(o, "under", count[i][2]) < 0 ||
+		    jput_int(o, "without", count[i][3]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int confidence_part(struct so_store *s, json_t *root)
 {
 	json_t *conf = json_object();
@@ -589,7 +749,9 @@ static int confidence_part(struct so_store *s, json_t *root)
 	for (int i = 0; i < 20; i++)
 		if (jpush(a, json_integer((json_int_t)bins[i])) < 0)
 			return -1;
-	return jput_int(conf, "without", without) < 0 || jput_int(conf, "total", total) < 0 ? -1 : 0;
+	if (jput_int(conf, "without", without) < 0 || jput_int(conf, "total", total) < 0)
+		return -1;
+	return confidence_by_kind(s, conf);
 }
 
 struct minutes {
@@ -843,7 +1005,8 @@ json_t *so_batch_summary(struct so_store *s)
 		goto error;
 	}
 	if (batch_part(s, root) < 0 || stages_part(s, root, now) < 0 || pages_part(s, root) < 0 ||
-	    scan_files_part(s, root) < 0 || records_part(s, root) < 0 || flags_part(s, root) < 0 ||
+	    scan_files_part(s, root) < 0 || records_part(s, root) < 0 || review_part(s, root) < 0 ||
+	    flags_part(s, root) < 0 ||
 	    confidence_part(s, root) < 0 || throughput_part(s, root) < 0 ||
 	    sync_part(s, root) < 0 || events_part(s, root) < 0)
 		goto error;

@@ -34,7 +34,16 @@
  *               "books": [{"id": 1, "type": "birth", "year": 2019, "volume": "01",
  *                          "authority_code": "26740", "layout": "birth-v1",
  *                          "label": "birth 2019/01 (26740)", "pages": 2, "total": 6,
- *                          "by_status": {… as above}}, …]}     every book, in id order
+ *                          "by_status": {… as above}, "ready": 4, "review_done": false},
+ *                         …]}     every book, in id order; ready: valid and approved records
+ *                                 (to deliver); review_done: records and none left to judge
+ *                                 or review
+ *   "review": {"records": 12, "flags_open": 40, "fields": 31, "decided": 0,
+ *              "seconds_per_record": 30.0, "pace": "measured" | "assumed", "pace_gaps": 0,
+ *              "hours": 0.1, "command": "sohoa review serve --batch DIR"}
+ *             the work left to archivists: records needing review, their open flags and the
+ *             fields those flags name; decided: approvals and rejections so far; hours:
+ *             records times the pace (see SO_REVIEW_* below)
  *   "flags": {"total": 90, "by_state": {"open", "verified", "resolved"},
  *             "by_code": [{"code": "LOW_CONFIDENCE", "severity": "error", "total": 59,
  *                          "open": 59, "verified": 0, "resolved": 0, "records": 12}, …]}
@@ -42,7 +51,10 @@
  *   "confidence": {"bin_width": 0.05, "bins": [n0, …, n19], "without": 21, "total": 242}
  *             fields by the confidence of their reading: bins[i] counts [i/20, (i+1)/20),
  *             the last bin holds 1.0 (values outside 0..1 are put in the first or last);
- *             without: fields with no confidence; total: every field
+ *             without: fields with no confidence; total: every field;
+ *             "by_kind": [{"kind": "place", "threshold": 0.99, "fields": 120, "under": 31,
+ *                          "without": 2}, …]  the fields of each kind and those under the
+ *                          kind's calibrated threshold, most under first
  *   "throughput": {"start": "2026-11-27T20:36:00Z" | null, "bucket_minutes": 1,
  *                  "buckets": 2, "scan": {"pages": 6, "per_minute": 3.0, "peak": 5,
  *                  "series": [5, 1]}, "ocr": {…}}
@@ -71,6 +83,12 @@
 
 #define SO_REPORT_FAILURES_MAX 10000
 #define SO_REPORT_BUCKETS_MAX 1440
+/* The review backlog in hours: the archivists' measured pace (the median gap between two of
+ * one archivist's decisions, longer gaps are breaks) once SO_REVIEW_PACE_MIN gaps are known,
+ * else an assumed pace (the one measured keyboard-only on the demo batch, issue 16). */
+#define SO_REVIEW_BREAK_SECONDS 600.0
+#define SO_REVIEW_PACE_MIN 10
+#define SO_REVIEW_ASSUMED_SECONDS 30.0
 
 /* The summary above, read in one snapshot of the store. NULL with the error set; the
  * caller releases it (json_decref). */

@@ -62,6 +62,15 @@ sql "$B" "UPDATE records SET status = 'approved' WHERE id = ${ids[0]};
 		VALUES (${ids[3]}, 'k3', 'refused', 2, 422, 'child.birth_date: not a date', '$now', '$now');
 	UPDATE flags SET state = 'verified' WHERE id = (SELECT min(id) FROM flags);
 	UPDATE flags SET state = 'resolved' WHERE id = (SELECT max(id) FROM flags);"
+# an archivist's pace: 13 decisions 20 s apart, then one after an hour's break (not counted)
+for i in $(seq 0 12); do
+	sql "$B" "INSERT INTO audit (at, actor, record_id, action) VALUES
+		(strftime('%Y-%m-%dT%H:%M:%SZ', '2026-01-02 08:00:00', '+$((i * 20)) seconds'), 'lan',
+		 ${ids[0]}, '$([ $((i % 4)) -eq 3 ] && echo reject || echo approve)')"
+done
+sql "$B" "INSERT INTO audit (at, actor, record_id, action) VALUES
+	('2026-01-02T09:30:00Z', 'lan', ${ids[0]}, 'approve'),
+	('2026-01-02T08:00:05Z', 'minh', ${ids[0]}, 'set')"
 # a hostile reason, as a file name or a recognizer might put in it
 sql "$B" "UPDATE pages SET reason = reason || ' <script>alert(1)</script> \"q\" & <b>x</b>'
 	WHERE state = 'rejected'"
@@ -80,7 +89,8 @@ def walk(p, v):
         for i, x in enumerate(v):
             # books and flag codes by their name, the rest by position
             key = x.get("id") if isinstance(x, dict) and "id" in x else \
-                  "%s.%s" % (x["code"], x["severity"]) if isinstance(x, dict) and "code" in x else i
+                  "%s.%s" % (x["code"], x["severity"]) if isinstance(x, dict) and "code" in x else \
+                  x["kind"] if isinstance(x, dict) and "kind" in x else i
             walk(p + [str(key)], x)
     else:
         print(".".join(p) + "\t" + ("" if v is None else str(v)))
@@ -135,6 +145,45 @@ for book in $(sql "$B" "SELECT id FROM books"); do
 			"$(sql "$B" "SELECT count(*) FROM records WHERE book_id = $book AND status = '$st'")"
 	done
 done
+for book in $(sql "$B" "SELECT id FROM books"); do
+	expect_eq "book $book ready to deliver" "${J[records.books.$book.ready]}" \
+		"$(sql "$B" "SELECT count(*) FROM records WHERE book_id = $book AND
+			status IN ('valid', 'approved')")"
+	expect_eq "book $book review done" "${J[records.books.$book.review_done]}" \
+		"$(sql "$B" "SELECT CASE WHEN count(*) > 0 AND sum(status IN ('needs_review',
+			'extracted')) = 0 THEN 'True' ELSE 'False' END FROM records WHERE book_id = $book")"
+done
+# the review backlog as work
+expect_eq "review records" "${J[review.records]}" "${J[records.by_status.needs_review]}"
+expect_eq "review open flags" "${J[review.flags_open]}" "$(sql "$B" "SELECT count(*) FROM flags f
+	JOIN records r ON r.id = f.record_id WHERE f.state = 'open' AND r.status = 'needs_review'")"
+expect_eq "review fields" "${J[review.fields]}" "$(python3 - "$B/batch.db" <<'PY'
+import json, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+seen = set()
+for rid, fields in c.execute("SELECT f.record_id, f.fields FROM flags f JOIN records r ON "
+                             "r.id = f.record_id WHERE f.state = 'open' AND "
+                             "r.status = 'needs_review'"):
+    for name in json.loads(fields or "[]"):
+        seen.add((rid, name))
+print(len(seen))
+PY
+)"
+expect_eq "decisions" "${J[review.decided]}" 14
+expect_eq "the measured pace" "${J[review.pace]}|${J[review.seconds_per_record]}|${J[review.pace_gaps]}" \
+	"measured|20.0|12"
+expect_eq "backlog hours" "${J[review.hours]}" \
+	"$(python3 -c "print(round(${J[review.records]} * 20 / 360) / 10)")"
+expect_eq "the review command" "${J[review.command]}" "sohoa review serve --batch $B"
+# fields by kind against the kind's threshold: every field counted once
+expect_eq "kinds: every field" "$(python3 -c "
+import json; d = json.load(open('$WORK/summary.json'))['confidence']
+print(sum(k['fields'] for k in d['by_kind']), sum(k['without'] for k in d['by_kind']))")" \
+	"${J[confidence.total]} ${J[confidence.without]}"
+th=${J[confidence.by_kind.date.threshold]}
+expect_eq "dates under their threshold" "${J[confidence.by_kind.date.under]}" \
+	"$(sql "$B" "SELECT count(*) FROM fields WHERE (name LIKE '%date' OR name LIKE '%.date')
+		AND confidence < $th")"
 expect_eq "flags total" "${J[flags.total]}" "$(sql "$B" "SELECT count(*) FROM flags")"
 for st in open verified resolved; do
 	expect_eq "flags $st" "${J[flags.by_state.$st]}" \
@@ -186,6 +235,10 @@ expect_eq "records line" "$(line '^records ' | tr -s ' ')" "records ${J[records.
 for st in needs_review approved rejected synced; do
 	expect_eq "records $st line" "$(line "^  $st " | tr -s ' ')" " $st ${J[records.by_status.$st]}"
 done
+expect_eq "review line" "$(line '^review ' | tr -s ' ')" \
+	"review ${J[review.records]} records, ${J[review.flags_open]} open flags on ${J[review.fields]} fields: about ${J[review.hours]} hours at 20 s a record (measured)"
+expect_eq "review command line" "$(line '^ +sohoa review serve' | tr -s ' ')" \
+	" sohoa review serve --batch $B"
 expect_match "flags header" "$(line '^flags ')" "^flags +severity +open +verified +resolved$"
 code=$(sql "$B" "SELECT code FROM flags GROUP BY code, severity ORDER BY count(*) DESC, code, severity LIMIT 1")
 sev=$(sql "$B" "SELECT severity FROM flags GROUP BY code, severity ORDER BY count(*) DESC, code, severity LIMIT 1")
@@ -274,7 +327,8 @@ for k in pages.in pages.done pages.failed pages.pending records.total batch.book
 	pages.by_state.prepared pages.by_state.blank pages.by_state.rejected pages.by_state.unread \
 	flags.total flags.by_state.open flags.by_state.verified flags.by_state.resolved \
 	confidence.without confidence.total sync.outbox.acked sync.outbox.refused sync.attempts \
-	sync.records_synced throughput.ocr.pages throughput.scan.pages; do
+	sync.records_synced throughput.ocr.pages throughput.scan.pages review.records \
+	review.flags_open review.fields review.hours review.decided; do
 	expect_eq "report $k" "${H[$k]-missing}" "${J[$k]}"
 done
 for stage in scan ocr validate normalize sync; do
@@ -284,9 +338,16 @@ for stage in scan ocr validate normalize sync; do
 	done
 done
 for book in $(sql "$B" "SELECT id FROM books"); do
-	for st in total needs_review valid approved rejected synced; do
+	for st in total needs_review valid approved rejected synced ready; do
 		want=${J[records.books.$book.$st]-${J[records.books.$book.by_status.$st]}}
 		expect_eq "report book $book $st" "${H[records.books.$book.$st]-missing}" "$want"
+	done
+done
+for kind in $(python3 -c "
+import json; print(' '.join(k['kind'] for k in json.load(open('$WORK/summary.json'))['confidence']['by_kind']))"); do
+	for n in fields under without; do
+		expect_eq "report kind $kind $n" "${H[confidence.by_kind.$kind.$n]-missing}" \
+			"${J[confidence.by_kind.$kind.$n]}"
 	done
 done
 for i in $(seq 0 19); do
