@@ -267,6 +267,16 @@ static void finish(const struct so_run_options *o, double started, int code)
 			so_log_err("cannot write the report: %s", so_errmsg());
 		free(path);
 	}
+	const json_t *rv = json_object_get(sum, "review");
+	if (summary_count(sum, "records", "by_status", "needs_review") > 0)
+		so_log_msg("review backlog: %lld records, %lld open flags, about %.1f hours of "
+			   "archivists' work (%.0f s a record, %s)",
+			   summary_count(sum, "review", NULL, "records"),
+			   summary_count(sum, "review", NULL, "flags_open"),
+			   json_number_value(json_object_get(rv, "hours")),
+			   json_number_value(json_object_get(rv, "seconds_per_record")),
+			   json_string_value(json_object_get(rv, "pace")) ?
+				   json_string_value(json_object_get(rv, "pace")) : "assumed");
 	if (summary_count(sum, "records", "by_status", "needs_review") > 0)
 		so_log_msg("review: sohoa review serve --batch %s   (accounts: sohoa review user add "
 			   "--batch %s NAME)", o->batch, o->batch);
