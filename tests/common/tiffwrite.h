@@ -7,7 +7,8 @@
 
 #include <stdint.h>
 
-enum tw_kind { TW_GRAY8, TW_GRAY16, TW_BILEVEL_WHITE, TW_BILEVEL_BLACK, TW_RGB, TW_PALETTE };
+enum tw_kind { TW_GRAY8, TW_GRAY16, TW_BILEVEL_WHITE, TW_BILEVEL_BLACK, TW_RGB, TW_PALETTE,
+	       TW_RGBA, TW_GRAYA };
 
 struct tw_spec {
 	const char *name;
@@ -20,7 +21,14 @@ struct tw_spec {
 	int lossy;
 	float dpi;         /* 0: no resolution tags */
 	uint16_t resunit;  /* 0: inch */
+	float ydpi;        /* vertical resolution of the page as it looks; 0: the same as dpi */
+	uint16_t alpha;    /* TW_RGBA, TW_GRAYA: EXTRASAMPLE_ASSOCALPHA or _UNASSALPHA */
+	int no_photometric;/* the Photometric tag left out */
 };
+
+/* The page as it looks of the alpha kinds: the pattern's dark pixels are opaque ink, the rest
+ * is transparent (laid on white paper, it reads as the pattern with white for its light). */
+#define TW_ALPHA_INK 128
 
 /* Grey value of the picture at (x, y). */
 typedef uint8_t (*tw_pattern)(uint32_t x, uint32_t y);
@@ -28,7 +36,9 @@ typedef uint8_t (*tw_pattern)(uint32_t x, uint32_t y);
 /* The formats of the reader's tests, NULL-name terminated. */
 extern const struct tw_spec tw_specs[];
 
-/* Writes N pages of W x H pixels; 0 or -1. Bilevel pages threshold the pattern at 128. */
+/* Writes N pages that look W x H pixels (orientations 5-8 store them H x W, every orientation
+ * stores the rows so that the page shown by the tag's rule is the pattern); 0 or -1. Bilevel
+ * pages threshold the pattern at 128. */
 int tw_write(const char *path, const struct tw_spec *pages, int n, uint32_t w, uint32_t h,
 	     tw_pattern pattern);
 

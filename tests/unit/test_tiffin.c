@@ -46,19 +46,24 @@ static void check_pixels(PIX *pix, const struct tw_spec *sp)
 	assert_int_equal(pixGetHeight(pix), H);
 	assert_int_equal(pixGetDepth(pix), 8);
 	int bil = sp->kind == TW_BILEVEL_WHITE || sp->kind == TW_BILEVEL_BLACK;
+	int alpha = sp->kind == TW_RGBA || sp->kind == TW_GRAYA;
 	long bad = 0;
 	for (uint32_t y = 0; y < H; y++) {
 		l_uint32 *line = pixGetData(pix) + y * pixGetWpl(pix);
 		for (uint32_t x = 0; x < W; x++) {
 			int got = GET_DATA_BYTE(line, x);
 			int want = bil ? bilevel(x, y) : pattern(x, y);
+			/* ink on a transparent sheet: the sheet is white paper */
+			if (alpha && want >= TW_ALPHA_INK)
+				want = 255;
 			int tol = sp->lossy ? 40 : 0;
-			if (abs(got - want) > tol)
-				bad++;
+			if (abs(got - want) > tol && bad++ < 5 && getenv("TIFFIN_DEBUG"))
+				print_message("%s: (%u,%u) got %d want %d\n", sp->name, x, y, got, want);
 		}
 	}
 	/* lossy coding may ring at the sharp diagonal; nothing else may differ */
-	assert_true(bad <= (sp->lossy ? W * H / 100 : 0));
+	if (bad > (sp->lossy ? W * H / 100 : 0))
+		fail_msg("%s: %ld pixels differ from the page as it looks", sp->name, bad);
 }
 
 static void test_every_format(void **state)
@@ -78,8 +83,12 @@ static void test_every_format(void **state)
 		assert_int_equal(info.height, H);
 		if (sp->dpi > 0) {
 			double want = sp->resunit == RESUNIT_CENTIMETER ? sp->dpi * 2.54 : sp->dpi;
+			double ywant = sp->ydpi > 0 ? sp->ydpi : want;
 			assert_true(info.dpi_from_tag);
 			assert_true(info.dpi > want - 0.5 && info.dpi < want + 0.5);
+			if (!(info.ydpi > ywant - 0.5 && info.ydpi < ywant + 0.5))
+				fail_msg("%s: vertical resolution %.1f, want %.1f", sp->name, info.ydpi,
+					 ywant);
 		} else {
 			/* estimated as if the image were an A3 page */
 			assert_false(info.dpi_from_tag);
@@ -89,6 +98,9 @@ static void test_every_format(void **state)
 		PIX *pix = so_tiff_read_gray(t, sha);
 		if (!pix)
 			fail_msg("%s: %s", sp->name, so_errmsg());
+		/* nothing patched over on a sound file */
+		if (so_tiff_note(t)[0])
+			fail_msg("%s: unexpected note '%s'", sp->name, so_tiff_note(t));
 		check_pixels(pix, sp);
 		pixDestroy(&pix);
 		assert_int_equal(so_tiff_next(t), 0);
@@ -241,7 +253,9 @@ static void test_hostile_pages(void **state)
 	assert_int_equal(so_tiff_open(path, &t), 0);
 	PIX *pix = so_tiff_read_gray(t, NULL);
 	assert_null(pix);
-	assert_non_null(strstr(so_errmsg(), "shortstrip.tif' page 1"));
+	/* in plain words, no libtiff text, no file name (the caller gives it) */
+	assert_string_equal(so_errmsg(), "cannot decode row 1: the file ends before the page's "
+			    "data do: it was cut short");
 	so_tiff_close(t);
 
 	/* a real file truncated in its second page's data: page 1 reads, page 2 fails clearly */
@@ -264,10 +278,14 @@ static void test_hostile_pages(void **state)
 	int next = so_tiff_next(t);
 	if (next == 1) {
 		assert_null(so_tiff_read_gray(t, NULL));
+		if (!strstr(so_errmsg(), "cut short"))
+			fail_msg("page 2: '%s'", so_errmsg());
 	} else {
 		assert_int_equal(next, -1);
+		assert_string_equal(so_errmsg(), "the header of page 2 is damaged: pages from 2 on "
+				    "cannot be read");
 	}
-	assert_non_null(strstr(so_errmsg(), "cut.tif' page 2"));
+	assert_null(strstr(so_errmsg(), "cut.tif"));
 	so_tiff_close(t);
 }
 
