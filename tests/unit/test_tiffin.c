@@ -323,6 +323,49 @@ static void test_corrupt_bytes_never_crash(void **state)
 	free(orig);
 }
 
+/* 64 bytes flipped in a page's compressed data: the page fails with its reason, or decodes
+ * with a note of the damage the decoder patched over — never silently. */
+static void test_flipped_bytes_not_silent(void **state)
+{
+	const char *names[] = { "g4", "gray-lzw", "gray-deflate", "gray-jpeg", "rgb-lzw" };
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		const struct tw_spec *sp = NULL;
+		for (size_t i = 0; specs[i].name; i++)
+			if (strcmp(specs[i].name, names[k]) == 0)
+				sp = &specs[i];
+		assert_non_null(sp);
+		char path[128];
+		snprintf(path, sizeof(path), "%s/flip64-%s.tif", dir, sp->name);
+		write_file(path, sp, 1);
+		char *data;
+		size_t len;
+		assert_int_equal(so_read_file(path, 1 << 24, &data, &len), 0);
+		/* the strips lie between the 8-byte header and the directory at the end */
+		size_t start = 8, span = len / 2;
+		uint64_t seed = 99 + k;
+		for (int i = 0; i < 64; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			data[start + (seed >> 33) % span] ^= 0xFF;
+		}
+		struct so_tiff *t = NULL;
+		assert_int_equal(so_tiff_open_memory(data, len, "flip64.tif", &t), 0);
+		PIX *pix = so_tiff_read_gray(t, NULL);
+		if (pix) {
+			/* kept, with what the decoder patched over */
+			if (!strstr(so_tiff_note(t), "the decoder reported damage") &&
+			    !strstr(so_tiff_note(t), "the decoder reported damaged"))
+				fail_msg("%s: decoded silently", sp->name);
+		} else {
+			const char *m = so_errmsg();
+			if (strncmp(m, "cannot decode row ", 18) != 0 || !strstr(m, "damaged"))
+				fail_msg("%s: '%s'", sp->name, m);
+		}
+		pixDestroy(&pix);
+		so_tiff_close(t);
+		free(data);
+	}
+}
+
 /* A palette page whose colormap entries are 8-bit (a writer's bug libtiff tolerates): a page of
  * typed text, not a black page (../shared/testdata/tiff-real, skipped when it is not there). */
 static void test_colormap_8bit(void **state)
@@ -359,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_open),
 		cmocka_unit_test(test_hostile_pages),
 		cmocka_unit_test(test_corrupt_bytes_never_crash),
+		cmocka_unit_test(test_flipped_bytes_not_silent),
 	};
 	TIFFSetWarningHandler(NULL);
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
