@@ -1,4 +1,5 @@
 /* Small TIFF writer for tests (see tiffwrite.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tiffio.h>
@@ -212,4 +213,129 @@ int tw_write(const char *path, const struct tw_spec *pages, int n, uint32_t w, u
 		r = write_page(tif, &pages[i], w, h, pattern);
 	TIFFClose(tif);
 	return r;
+}
+
+/* A classic little-endian directory entry of one value. */
+struct ifd_entry {
+	uint16_t tag, type;
+	uint32_t count, value;
+};
+
+static void put16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
+
+int tw_write_old_jpeg(const char *path, const unsigned char *jpeg, size_t len, uint32_t w,
+		      uint32_t h, float dpi)
+{
+	/* header, the directory, two rationals, then the JPEG stream */
+	enum { NENT = 14 };
+	uint32_t ifd = 8, rational = ifd + 2 + NENT * 12 + 4, data = rational + 16;
+	struct ifd_entry e[NENT] = {
+		{ 256, 4, 1, w }, { 257, 4, 1, h }, { 258, 3, 1, 8 }, { 259, 3, 1, 6 },
+		{ 262, 3, 1, 1 }, { 273, 4, 1, data }, { 277, 3, 1, 1 }, { 278, 4, 1, h },
+		{ 279, 4, 1, (uint32_t)len }, { 282, 5, 1, rational }, { 283, 5, 1, rational + 8 },
+		{ 296, 3, 1, 2 }, { 513, 4, 1, data }, { 514, 4, 1, (uint32_t)len },
+	};
+	size_t size = data + len;
+	unsigned char *buf = calloc(1, size);
+	if (!buf)
+		return -1;
+	memcpy(buf, "II*\0", 4);
+	put32(buf + 4, ifd);
+	put16(buf + ifd, NENT);
+	for (int i = 0; i < NENT; i++) {
+		unsigned char *p = buf + ifd + 2 + i * 12;
+		put16(p, e[i].tag);
+		put16(p + 2, e[i].type);
+		put32(p + 4, e[i].count);
+		if (e[i].type == 3)
+			put16(p + 8, (uint16_t)e[i].value);
+		else
+			put32(p + 8, e[i].value);
+	}
+	for (int i = 0; i < 2; i++) {
+		put32(buf + rational + 8 * i, (uint32_t)(dpi * 100));
+		put32(buf + rational + 8 * i + 4, 100);
+	}
+	memcpy(buf + data, jpeg, len);
+	FILE *f = fopen(path, "wb");
+	int ok = f && fwrite(buf, 1, size, f) == size;
+	if (f && fclose(f) != 0)
+		ok = 0;
+	free(buf);
+	return ok ? 0 : -1;
+}
+
+int tw_write_palette_8bit_cmap(const char *path, uint32_t w, uint32_t h, tw_pattern pattern)
+{
+	TIFF *tif = TIFFOpen(path, "w");
+	if (!tif)
+		return -1;
+	static uint16_t cmap[256];
+	for (int i = 0; i < 256; i++)
+		cmap[i] = (uint16_t)i; /* the bug: 0-255 where 0-65535 belongs */
+	TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, w);
+	TIFFSetField(tif, TIFFTAG_IMAGELENGTH, h);
+	TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+	TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
+	TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_LZW);
+	TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_PALETTE);
+	TIFFSetField(tif, TIFFTAG_COLORMAP, cmap, cmap, cmap);
+	TIFFSetField(tif, TIFFTAG_XRESOLUTION, 300.0f);
+	TIFFSetField(tif, TIFFTAG_YRESOLUTION, 300.0f);
+	TIFFSetField(tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+	TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, 16);
+	uint8_t *row = malloc(w);
+	int ok = row != NULL;
+	for (uint32_t y = 0; ok && y < h; y++) {
+		for (uint32_t x = 0; x < w; x++)
+			row[x] = pattern(x, y);
+		ok = TIFFWriteScanline(tif, row, y, 0) == 1;
+	}
+	free(row);
+	ok = ok && TIFFWriteDirectory(tif) == 1;
+	TIFFClose(tif);
+	return ok ? 0 : -1;
+}
+
+int tw_write_page_loop(const char *path, const struct tw_spec *page, uint32_t w, uint32_t h,
+		       tw_pattern pattern)
+{
+	const struct tw_spec two[2] = { *page, *page };
+	if (page->tiled || tw_write(path, two, 2, w, h, pattern) < 0)
+		return -1;
+	FILE *f = fopen(path, "r+b");
+	if (!f)
+		return -1;
+	/* walk the chain to the second directory; its next offset goes back to the first */
+	unsigned char b[4];
+	uint32_t first = 0, at, next;
+	int ok = fseek(f, 4, SEEK_SET) == 0 && fread(b, 1, 4, f) == 4 && b[0] != 'M';
+	first = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	at = first;
+	for (int i = 0; ok && i < 2; i++) {
+		unsigned char c[2];
+		ok = fseek(f, at, SEEK_SET) == 0 && fread(c, 1, 2, f) == 2;
+		uint32_t link = at + 2 + 12u * ((uint32_t)c[0] | (uint32_t)c[1] << 8);
+		ok = ok && fseek(f, link, SEEK_SET) == 0 && fread(b, 1, 4, f) == 4;
+		next = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+		       (uint32_t)b[3] << 24;
+		if (ok && i == 1) {
+			put32(b, first);
+			ok = fseek(f, link, SEEK_SET) == 0 && fwrite(b, 1, 4, f) == 4;
+		}
+		at = next;
+	}
+	if (fclose(f) != 0)
+		ok = 0;
+	return ok ? 0 : -1;
 }

@@ -5,6 +5,7 @@
 #ifndef SO_TEST_TIFFWRITE_H
 #define SO_TEST_TIFFWRITE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum tw_kind { TW_GRAY8, TW_GRAY16, TW_BILEVEL_WHITE, TW_BILEVEL_BLACK, TW_RGB, TW_PALETTE,
@@ -41,5 +42,20 @@ extern const struct tw_spec tw_specs[];
  * pages threshold the pattern at 128. */
 int tw_write(const char *path, const struct tw_spec *pages, int n, uint32_t w, uint32_t h,
 	     tw_pattern pattern);
+
+/* Writes a one-page old-style JPEG TIFF (Compression 6, greyscale, 8 bits) around JPEG, a
+ * complete JFIF stream of a W x H grey image, the way old scanners did: the whole stream as
+ * the one strip and named again by JPEGInterchangeFormat. 0 or -1. */
+int tw_write_old_jpeg(const char *path, const unsigned char *jpeg, size_t len, uint32_t w,
+		      uint32_t h, float dpi);
+
+/* Writes a one-page 8-bit palette TIFF whose colormap holds 8-bit values in its 16-bit
+ * entries (a writer's bug libtiff tolerates): a grey ramp of the pattern. 0 or -1. */
+int tw_write_palette_8bit_cmap(const char *path, uint32_t w, uint32_t h, tw_pattern pattern);
+
+/* Writes two pages whose chain loops: the second page's next-page offset points back at the
+ * first. 0 or -1. */
+int tw_write_page_loop(const char *path, const struct tw_spec *page, uint32_t w, uint32_t h,
+		       tw_pattern pattern);
 
 #endif

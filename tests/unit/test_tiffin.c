@@ -366,6 +366,81 @@ static void test_flipped_bytes_not_silent(void **state)
 	}
 }
 
+/* The pattern as an 8-bit grey PIX. */
+static PIX *pattern_pix(void)
+{
+	PIX *pix = pixCreate(W, H, 8);
+	assert_non_null(pix);
+	for (uint32_t y = 0; y < H; y++)
+		for (uint32_t x = 0; x < W; x++)
+			pixSetPixel(pix, (l_int32)x, (l_int32)y, pattern(x, y));
+	return pix;
+}
+
+/* Old-style JPEG (a JFIF stream in the strip, as old scanners wrote it): the scanline decoder
+ * cannot set it up, libtiff's RGBA reader can; the page is the pattern within JPEG's loss. */
+static void test_old_jpeg_written(void **state)
+{
+	PIX *src = pattern_pix();
+	l_uint8 *jpeg = NULL;
+	size_t len = 0;
+	assert_int_equal(pixWriteMemJpeg(&jpeg, &len, src, 95, 0), 0);
+	pixDestroy(&src);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/old-jpeg.tif", dir);
+	assert_int_equal(tw_write_old_jpeg(path, jpeg, len, W, H, 300), 0);
+	free(jpeg);
+	struct so_tiff *t = NULL;
+	assert_int_equal(so_tiff_open(path, &t), 0);
+	struct so_tiff_page info;
+	assert_int_equal(so_tiff_page_info(t, &info), 0);
+	assert_string_equal(info.compression, "old-jpeg");
+	PIX *pix = so_tiff_read_gray(t, NULL);
+	if (!pix)
+		fail_msg("old-jpeg: %s", so_errmsg());
+	const struct tw_spec lossy = { .name = "old-jpeg", .kind = TW_GRAY8, .lossy = 1 };
+	check_pixels(pix, &lossy);
+	pixDestroy(&pix);
+	so_tiff_close(t);
+}
+
+/* A written palette page with 8-bit colormap entries: the grey pattern, not black. */
+static void test_palette_8bit_written(void **state)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/palette8.tif", dir);
+	assert_int_equal(tw_write_palette_8bit_cmap(path, W, H, pattern), 0);
+	struct so_tiff *t = NULL;
+	assert_int_equal(so_tiff_open(path, &t), 0);
+	PIX *pix = so_tiff_read_gray(t, NULL);
+	assert_non_null(pix);
+	const struct tw_spec exact = { .name = "palette8", .kind = TW_PALETTE };
+	check_pixels(pix, &exact);
+	pixDestroy(&pix);
+	so_tiff_close(t);
+}
+
+/* A written chain whose second page points back at the first: 2 pages, a note, no error. */
+static void test_page_loop_written(void **state)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/loop.tif", dir);
+	assert_int_equal(tw_write_page_loop(path, &specs[3], W, H, pattern), 0);
+	struct so_tiff *t = NULL;
+	assert_int_equal(so_tiff_open(path, &t), 0);
+	assert_int_equal(so_tiff_count_pages(t), 2);
+	for (int page = 0; page < 2; page++) {
+		assert_int_equal(so_tiff_index(t), page);
+		PIX *pix = so_tiff_read_gray(t, NULL);
+		assert_non_null(pix);
+		check_pixels(pix, &specs[3]);
+		pixDestroy(&pix);
+		assert_int_equal(so_tiff_next(t), page == 0 ? 1 : 0);
+	}
+	assert_non_null(strstr(so_tiff_note(t), "loops back to an earlier page after page 2"));
+	so_tiff_close(t);
+}
+
 /* A palette page whose colormap entries are 8-bit (a writer's bug libtiff tolerates): a page of
  * typed text, not a black page (../shared/testdata/tiff-real, skipped when it is not there). */
 static void test_colormap_8bit(void **state)
@@ -398,6 +473,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_format),
 		cmocka_unit_test(test_colormap_8bit),
+		cmocka_unit_test(test_old_jpeg_written),
+		cmocka_unit_test(test_palette_8bit_written),
+		cmocka_unit_test(test_page_loop_written),
 		cmocka_unit_test(test_multipage_linear),
 		cmocka_unit_test(test_hostile_open),
 		cmocka_unit_test(test_hostile_pages),
