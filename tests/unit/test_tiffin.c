@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "ingest/image.h"
 #include "ingest/tiffin.h"
 #include "tiffwrite.h"
 
@@ -366,6 +367,48 @@ static void test_flipped_bytes_not_silent(void **state)
 	}
 }
 
+/* A fax page at 204 x 98 dpi: both resolutions read, and preparation brings it to square
+ * 300 dpi pixels instead of squashing it 2:1. */
+static void test_fax_resolution_squared(void **state)
+{
+	const struct tw_spec *sp = NULL;
+	for (size_t i = 0; specs[i].name; i++)
+		if (strcmp(specs[i].name, "fax-204x98") == 0)
+			sp = &specs[i];
+	assert_non_null(sp);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/fax.tif", dir);
+	/* a page of fax proportions: 1728 dots across, as many rows as 11 inches at 98 */
+	assert_int_equal(tw_write(path, sp, 1, 1728, 1078, pattern), 0);
+	struct so_tiff *t = NULL;
+	assert_int_equal(so_tiff_open(path, &t), 0);
+	PIX *gray = so_tiff_read_gray(t, NULL);
+	assert_non_null(gray);
+	l_int32 xres = 0, yres = 0;
+	pixGetResolution(gray, &xres, &yres);
+	assert_int_equal(xres, 204);
+	assert_int_equal(yres, 98);
+	struct so_prep prep;
+	PIX *page = so_page_prepare(gray, &prep);
+	assert_non_null(page);
+	/* 1728 / 204 = 8.47 inches across, 1078 / 98 = 11 inches down, at 300 dpi (the page
+	 * may have been turned a quarter: register pages are landscape) */
+	l_int32 w = pixGetWidth(page), h = pixGetHeight(page);
+	if (prep.orientation == 90 || prep.orientation == 270) {
+		l_int32 tmp = w;
+		w = h;
+		h = tmp;
+	}
+	if (abs(w - 2541) > 3 || abs(h - 3300) > 3)
+		fail_msg("prepared %dx%d, want about 2541x3300", w, h);
+	pixGetResolution(page, &xres, &yres);
+	assert_int_equal(xres, 300);
+	assert_int_equal(yres, 300);
+	pixDestroy(&page);
+	pixDestroy(&gray);
+	so_tiff_close(t);
+}
+
 /* The pattern as an 8-bit grey PIX. */
 static PIX *pattern_pix(void)
 {
@@ -474,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_every_format),
 		cmocka_unit_test(test_colormap_8bit),
 		cmocka_unit_test(test_old_jpeg_written),
+		cmocka_unit_test(test_fax_resolution_squared),
 		cmocka_unit_test(test_palette_8bit_written),
 		cmocka_unit_test(test_page_loop_written),
 		cmocka_unit_test(test_multipage_linear),
