@@ -10,6 +10,7 @@
 #include "ingest/tiffin.h"
 
 #define A3_LONG_SIDE_INCHES (420.0 / 25.4)
+#define ROW_UNKNOWN UINT32_MAX
 
 struct mem_file {
 	const unsigned char *data;
@@ -22,11 +23,11 @@ struct so_tiff {
 	char *name;
 	int index;
 	int decoding;           /* a page's pixels are being decoded: decoder warnings count */
-	uint32_t row;           /* the row being decoded (0-based), for messages */
+	uint32_t row;           /* the row being decoded (0-based), ROW_UNKNOWN on whole pages */
 	int looped;             /* libtiff saw the page chain loop back */
 	char err[512];          /* the first libtiff error since the last call */
 	char warn[256];         /* the first decoder warning while decoding */
-	uint32_t warn_row;      /* the row it came at (1-based) */
+	uint32_t warn_row;      /* the row it came at (1-based), 0 when not known */
 	char note[300];         /* what the last read or move found worth telling (or "") */
 	struct mem_file mem;
 };
@@ -62,7 +63,7 @@ static int on_warning(TIFF *tif, void *user, const char *module, const char *fmt
 		t->looped = 1;
 	if (t->decoding && !t->warn[0] && !(module && strcmp(module, "OJPEGSetupDecode") == 0)) {
 		snprintf(t->warn, sizeof(t->warn), "%s", msg);
-		t->warn_row = t->row + 1;
+		t->warn_row = t->row == ROW_UNKNOWN ? 0 : t->row + 1;
 	}
 	return 1;
 }
@@ -727,7 +728,7 @@ static int read_rgba(struct so_tiff *t, const struct so_tiff_page *p, PIX *pix)
 		ORIENTATION_BOTRIGHT, ORIENTATION_BOTLEFT };
 	img.req_orientation = as_stored[p->orientation];
 	t->decoding = 1;
-	t->row = 0;
+	t->row = ROW_UNKNOWN;
 	int ok = TIFFRGBAImageGet(&img, raster, w, h);
 	t->decoding = 0;
 	if (!ok) {
@@ -789,13 +790,15 @@ static void note_decode_trouble(struct so_tiff *t, const struct so_tiff_page *p)
 	if (!seen[0])
 		return;
 	const char *cause = cause_of(seen);
+	char where[32] = "";
+	if (t->warn_row)
+		snprintf(where, sizeof(where), " from row %u", (unsigned)t->warn_row);
 	if (cause)
-		snprintf(t->note, sizeof(t->note), "the decoder reported damage from row %u: %s; "
-			 "the page may be incomplete", (unsigned)t->warn_row, cause);
+		snprintf(t->note, sizeof(t->note), "the decoder reported damage%s: %s; the page may "
+			 "be incomplete", where, cause);
 	else
 		snprintf(t->note, sizeof(t->note), "the decoder reported damaged %s-compressed "
-			 "data from row %u; the page may be incomplete", p->compression,
-			 (unsigned)t->warn_row);
+			 "data%s; the page may be incomplete", p->compression, where);
 	t->err[0] = 0;
 }
 
