@@ -38,7 +38,7 @@ static int on_error(TIFF *tif, void *user, const char *module, const char *fmt, 
 	if (t && !t->err[0]) {
 		char msg[400];
 		vsnprintf(msg, sizeof(msg), fmt, ap);
-		/* libtiff often starts with the file name, which our messages already carry */
+		/* libtiff often starts with the file name; kept only to be classified (cause_of) */
 		const char *m = msg;
 		size_t n = strlen(t->name);
 		if (strncmp(m, t->name, n) == 0 && m[n] == ':' && m[n + 1] == ' ')
@@ -88,21 +88,31 @@ static const char *cause_of(const char *libtiff_text)
 	return NULL; /* anything else the decoder met: the data themselves are damaged */
 }
 
+/* "the g4-compressed data", "the uncompressed data" */
+static const char *data_words(const char *compression, char *buf, size_t size)
+{
+	if (strcmp(compression, "none") == 0)
+		snprintf(buf, size, "the uncompressed data");
+	else if (strcmp(compression, "other") == 0)
+		snprintf(buf, size, "the compressed data");
+	else
+		snprintf(buf, size, "the %s-compressed data", compression);
+	return buf;
+}
+
 /* Sets the page's error: WHAT, then the cause in plain words (from the recorded libtiff
  * message, never its text). Returns -1. */
 static int tiff_fail(struct so_tiff *t, const char *what, const char *compression)
 {
 	const char *seen = t->err[0] ? t->err : t->warn;
 	const char *cause = seen[0] ? cause_of(seen) : NULL;
+	char data[64];
 	if (cause)
 		so_error("%s: %s", what, cause);
-	else if (seen[0] && compression)
-		so_error("%s: the %s-compressed data are damaged, or the compression is not the one "
-			 "the file names: rescan or export the page again", what, compression);
-	else if (seen[0])
-		so_error("%s: the file is damaged", what);
 	else
-		so_error("%s", what);
+		so_error("%s: %s are damaged, or the compression is not the one the file names: "
+			 "rescan or export the page again", what,
+			 data_words(compression, data, sizeof(data)));
 	t->err[0] = 0;
 	return -1;
 }
@@ -790,15 +800,15 @@ static void note_decode_trouble(struct so_tiff *t, const struct so_tiff_page *p)
 	if (!seen[0])
 		return;
 	const char *cause = cause_of(seen);
-	char where[32] = "";
+	char where[32] = "", data[64];
 	if (t->warn_row)
 		snprintf(where, sizeof(where), " from row %u", (unsigned)t->warn_row);
 	if (cause)
 		snprintf(t->note, sizeof(t->note), "the decoder reported damage%s: %s; the page may "
 			 "be incomplete", where, cause);
 	else
-		snprintf(t->note, sizeof(t->note), "the decoder reported damaged %s-compressed "
-			 "data%s; the page may be incomplete", p->compression, where);
+		snprintf(t->note, sizeof(t->note), "the decoder reported damage in %s%s; the page "
+			 "may be incomplete", data_words(p->compression, data, sizeof(data)), where);
 	t->err[0] = 0;
 }
 

@@ -106,7 +106,7 @@ expect_eq "flipped page state" "$(sql "$B2" "SELECT p.state FROM pages p JOIN sc
 	ON f.id=p.scan_file_id WHERE f.name='flipped.tif'")" prepared
 expect_match "flipped page warning" "$(sql "$B2" "SELECT level || ': ' || message FROM events
 	WHERE unit='flipped.tif#1'")" \
-	"^warning: the decoder reported damaged g4-compressed data from row [0-9]+; the page may be incomplete$"
+	"^warning: the decoder reported damage in the g4-compressed data from row [0-9]+; the page may be incomplete$"
 
 # usage errors exit 1, environment errors 3
 run_status sohoa scan --batch "$B" --book-type birth --year 20x9 --volume 01 --authority 1 x.tif
