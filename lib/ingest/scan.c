@@ -89,6 +89,12 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 	snprintf(f.name, sizeof(f.name), "%s", so_basename(abs));
 	/* a file that is no TIFF is registered (and failed by the scan) without its checksum */
 	int tiff = looks_like_tiff(abs);
+	if (tiff < 0) {
+		so_log_err("scan file '%s' of book %s: cannot read it: %s", shown, bookdesc,
+			   strerror(errno));
+		(*failures)++;
+		return 0;
+	}
 	uint64_t size = (uint64_t)st.st_size;
 	if (tiff > 0 && so_sha256_file(abs, f.sha256, &size) < 0) {
 		so_log_err("scan file '%s' of book %s: %s", shown, bookdesc, so_errmsg());
