@@ -6,6 +6,7 @@
 #include <string.h>
 #include <tiffio.h>
 
+#include "base/fault.h"
 #include "base/util.h"
 #include "ingest/tiffin.h"
 
@@ -676,10 +677,14 @@ static int read_scanlines(struct so_tiff *t, const struct so_tiff_page *p,
 		r = -1;
 		goto done;
 	}
+	/* a test can make this decoder fail half-way down a page ("tiff-scanline@page N") */
+	char page[32];
+	snprintf(page, sizeof(page), "page %d", t->index + 1);
+	uint32_t fail_at = so_fault("tiff-scanline", page) < 0 ? p->stored_height / 2 : UINT32_MAX;
 	t->decoding = 1;
 	for (uint32_t y = 0; y < p->stored_height; y++) {
 		t->row = y;
-		if (TIFFReadScanline(t->tif, line, y, 0) < 0) {
+		if (y == fail_at || TIFFReadScanline(t->tif, line, y, 0) < 0) {
 			char what[64];
 			snprintf(what, sizeof(what), "cannot decode row %u", (unsigned)y + 1);
 			r = tiff_fail(t, what, p->compression);

@@ -432,6 +432,34 @@ static void test_fax_resolution_squared(void **state)
 	so_tiff_close(t);
 }
 
+/* When the direct decoder fails half-way down a page (a fault injected), libtiff's RGBA reader
+ * decodes the page from its start: the whole page, right, on every layout it can read. */
+static void test_fallback_decoder(void **state)
+{
+	const char *names[] = { "gray-lzw", "g4", "rgb-jpeg-ycbcr", "palette", "orient-6",
+				"rgba-assoc", "gray-no-photometric" };
+	setenv("SOHOA_FAULT", "tiff-scanline@page 1=fail", 1);
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		const struct tw_spec *sp = NULL;
+		for (size_t i = 0; specs[i].name; i++)
+			if (strcmp(specs[i].name, names[k]) == 0)
+				sp = &specs[i];
+		assert_non_null(sp);
+		char path[128];
+		snprintf(path, sizeof(path), "%s/fallback-%s.tif", dir, sp->name);
+		write_file(path, sp, 1);
+		struct so_tiff *t = NULL;
+		assert_int_equal(so_tiff_open(path, &t), 0);
+		PIX *pix = so_tiff_read_gray(t, NULL);
+		if (!pix)
+			fail_msg("%s: %s", sp->name, so_errmsg());
+		check_pixels(pix, sp);
+		pixDestroy(&pix);
+		so_tiff_close(t);
+	}
+	unsetenv("SOHOA_FAULT");
+}
+
 /* The pattern as an 8-bit grey PIX. */
 static PIX *pattern_pix(void)
 {
@@ -540,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_every_format),
 		cmocka_unit_test(test_colormap_8bit),
 		cmocka_unit_test(test_old_jpeg_written),
+		cmocka_unit_test(test_fallback_decoder),
 		cmocka_unit_test(test_fax_resolution_squared),
 		cmocka_unit_test(test_palette_8bit_written),
 		cmocka_unit_test(test_page_loop_written),
