@@ -97,7 +97,9 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 	}
 	uint64_t size = (uint64_t)st.st_size;
 	if (tiff > 0 && so_sha256_file(abs, f.sha256, &size) < 0) {
-		so_log_err("scan file '%s' of book %s: %s", shown, bookdesc, so_errmsg());
+		char why[PATH_MAX + 200];
+		so_log_err("scan file '%s' of book %s: %s", shown, bookdesc,
+			   printable(so_errmsg(), why, sizeof(why)));
 		(*failures)++;
 		return 0;
 	}
@@ -113,8 +115,9 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 	if (so_store_begin(s) < 0)
 		return -1;
 	if (so_scan_file_register(s, &f) < 0) {
+		char why[PATH_MAX + 200];
 		so_store_rollback(s);
-		so_log_err("%s", so_errmsg());
+		so_log_err("%s", printable(so_errmsg(), why, sizeof(why)));
 		(*failures)++;
 		return 0;
 	}
