@@ -11,6 +11,11 @@
 #define SO_BLANK_INK 0.002
 /* Pages scanned at less are prepared at this resolution. */
 #define SO_WORK_DPI 300
+/* Leptonica's skew confidence under which a measured angle is noise, not skew (its own
+ * deskew refuses to turn a page under the same figure). */
+#define SO_MIN_SKEW_CONF 3.0
+/* Horizontal and vertical resolutions further apart than this share are resampled square. */
+#define SO_ASPECT_TOLERANCE 0.02
 
 void so_image_init(void)
 {
@@ -22,6 +27,27 @@ static int dpi_of(PIX *pix)
 	l_int32 x = 0, y = 0;
 	pixGetResolution(pix, &x, &y);
 	return x > 0 ? x : 300;
+}
+
+/*
+ * A page whose pixels are not square (a fax at 204x98 dpi) brought to square pixels at the
+ * working resolution, so that it is not squashed; NULL when it is square already (or on
+ * failure, with *failed set).
+ */
+static PIX *square_pixels(PIX *gray, int *failed)
+{
+	l_int32 x = 0, y = 0;
+	*failed = 0;
+	pixGetResolution(gray, &x, &y);
+	if (x <= 0 || y <= 0 || fabs((double)x - y) <= SO_ASPECT_TOLERANCE * (x > y ? x : y))
+		return NULL;
+	PIX *sq = pixScaleGrayLI(gray, (l_float32)SO_WORK_DPI / x, (l_float32)SO_WORK_DPI / y);
+	if (!sq) {
+		*failed = 1;
+		return NULL;
+	}
+	pixSetResolution(sq, SO_WORK_DPI, SO_WORK_DPI);
+	return sq;
 }
 
 /* Scales a length given for 300 dpi to the page's resolution (at least 1). */
@@ -224,13 +250,16 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 		so_error("page preparation needs an 8-bit grey image");
 		return NULL;
 	}
-	int dpi = dpi_of(gray_in);
 	PIX *gray = NULL, *norm = NULL, *bin = NULL, *probe = NULL, *turned = NULL;
 	PIX *straight = NULL, *final = NULL, *clean = NULL;
 
-	gray = pixCopy(NULL, gray_in);
+	int failed;
+	gray = square_pixels(gray_in, &failed);
+	if (!gray && !failed)
+		gray = pixCopy(NULL, gray_in);
 	if (!gray)
 		goto oom;
+	int dpi = dpi_of(gray);
 	res->border = remove_dark_border(gray, dpi);
 	norm = normalize(gray);
 	if (!norm)
@@ -254,6 +283,8 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	 * on a roughly straightened copy */
 	double skew, skew_conf;
 	detect_skew(bin, &skew, &skew_conf);
+	if (skew_conf < SO_MIN_SKEW_CONF)
+		skew = 0; /* measured, but too unsure to turn the page for */
 	if (fabs(skew) >= 0.05) {
 		probe = pixRotate(bin, (l_float32)(-skew * M_PI / 180.0), L_ROTATE_SHEAR,
 				  L_BRING_IN_WHITE, 0, 0);

@@ -15,7 +15,8 @@
 struct so_prep {
 	int orientation;         /* degrees clockwise the page had been turned (now corrected) */
 	double orientation_conf; /* |up/down signal| of the decisive test; under ~2 is a guess */
-	double skew;             /* degrees, positive = content turned clockwise (now corrected) */
+	double skew;             /* degrees, positive = content turned clockwise (now corrected);
+				  * 0 when the confidence was too low to turn the page for */
 	double skew_conf;        /* leptonica's skew confidence; 0 when none could be measured */
 	double border;           /* share of the page removed as dark scanner border */
 	double ink;              /* share of dark pixels on the prepared page, margins excluded */
@@ -25,7 +26,8 @@ struct so_prep {
 /* Quiets leptonica's own messages (we check every result); call once per process. */
 void so_image_init(void);
 
-/* Prepares an 8-bit grey page (its resolution set). Returns the 1-bit prepared page (caller
+/* Prepares an 8-bit grey page (its resolution set; a page whose horizontal and vertical
+ * resolutions differ is first resampled to square pixels at 300 dpi). Returns the 1-bit prepared page (caller
  * destroys) and fills *res; NULL with the error set. */
 PIX *so_page_prepare(PIX *gray, struct so_prep *res);
 

@@ -23,6 +23,43 @@
 /* A page that has stopped this many workers is recorded as failed and passed over. */
 #define SCAN_MAX_CRASHES 2
 
+/*
+ * A file name as it may go into a log line or a message: bytes under space and DEL written as
+ * \xNN, so that a name with a newline or a terminal escape cannot forge or garble lines. OUT
+ * is always terminated; a name too long for it is cut.
+ */
+static const char *printable(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p && n + 5 < size; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			snprintf(out + n, size - n, "\\x%02x", *p);
+			n += 4;
+		} else {
+			out[n++] = (char)*p;
+		}
+	}
+	out[n] = 0;
+	return out;
+}
+
+/* Does the file start as a TIFF does (classic or BigTIFF, either byte order)? 1, 0, or -1
+ * when it cannot be read. Checked before the file is hashed: a large file of another kind is
+ * refused without reading it all. */
+static int looks_like_tiff(const char *path)
+{
+	unsigned char head[4];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	size_t n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	if (n < sizeof(head))
+		return 0;
+	return (head[0] == 'I' && head[1] == 'I' && (head[2] == 42 || head[2] == 43) && !head[3]) ||
+	       (head[0] == 'M' && head[1] == 'M' && !head[2] && (head[3] == 42 || head[3] == 43));
+}
+
 /* Registration ------------------------------------------------------------------------------ */
 
 static int register_file(struct so_store *s, const struct so_book *book, const char *given,
@@ -30,15 +67,17 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 {
 	char abs[PATH_MAX];
 	char bookdesc[128];
+	char shown[PATH_MAX];
 	so_book_describe(book, bookdesc, sizeof(bookdesc));
+	printable(given, shown, sizeof(shown));
 	if (!realpath(given, abs)) {
-		so_log_err("scan file '%s' of book %s: %s", given, bookdesc, strerror(errno));
+		so_log_err("scan file '%s' of book %s: %s", shown, bookdesc, strerror(errno));
 		(*failures)++;
 		return 0;
 	}
 	struct stat st;
 	if (stat(abs, &st) < 0 || !S_ISREG(st.st_mode)) {
-		so_log_err("scan file '%s' of book %s is not a regular file", given, bookdesc);
+		so_log_err("scan file '%s' of book %s is not a regular file", shown, bookdesc);
 		(*failures)++;
 		return 0;
 	}
@@ -48,9 +87,19 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 	f.page_count = -1;
 	snprintf(f.path, sizeof(f.path), "%s", abs);
 	snprintf(f.name, sizeof(f.name), "%s", so_basename(abs));
-	uint64_t size = 0;
-	if (so_sha256_file(abs, f.sha256, &size) < 0) {
-		so_log_err("scan file of book %s: %s", bookdesc, so_errmsg());
+	/* a file that is no TIFF is registered (and failed by the scan) without its checksum */
+	int tiff = looks_like_tiff(abs);
+	if (tiff < 0) {
+		so_log_err("scan file '%s' of book %s: cannot read it: %s", shown, bookdesc,
+			   strerror(errno));
+		(*failures)++;
+		return 0;
+	}
+	uint64_t size = (uint64_t)st.st_size;
+	if (tiff > 0 && so_sha256_file(abs, f.sha256, &size) < 0) {
+		char why[PATH_MAX + 200];
+		so_log_err("scan file '%s' of book %s: %s", shown, bookdesc,
+			   printable(so_errmsg(), why, sizeof(why)));
 		(*failures)++;
 		return 0;
 	}
@@ -59,15 +108,16 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 	/* the page count is read outside the transaction: it only walks the page headers */
 	struct so_tiff *t = NULL;
 	int pages = -1;
-	if (so_tiff_open(abs, &t) == 0) {
+	if (tiff > 0 && so_tiff_open(abs, &t) == 0) {
 		pages = so_tiff_count_pages(t);
 		so_tiff_close(t);
 	}
 	if (so_store_begin(s) < 0)
 		return -1;
 	if (so_scan_file_register(s, &f) < 0) {
+		char why[PATH_MAX + 200];
 		so_store_rollback(s);
-		so_log_err("%s", so_errmsg());
+		so_log_err("%s", printable(so_errmsg(), why, sizeof(why)));
 		(*failures)++;
 		return 0;
 	}
@@ -79,10 +129,10 @@ static int register_file(struct so_store *s, const struct so_book *book, const c
 			if (so_unit_add(s, SO_SCAN_STAGE, f.id) < 0 ||
 			    so_unit_finish(s, SO_SCAN_STAGE, f.id, NULL) < 0 ||
 			    so_event_add(s, SO_SCAN_STAGE, "warning", f.name,
-					 "'%s' has the same content as scan file %lld: not read again",
-					 f.path, (long long)f.duplicate_of) < 0)
+					 "the same content as scan file %lld: not read again",
+					 (long long)f.duplicate_of) < 0)
 				goto error;
-			so_log_msg("'%s' has the same content as an earlier scan file: skipped", given);
+			so_log_msg("'%s' has the same content as an earlier scan file: skipped", shown);
 		}
 	} else if (so_unit_add(s, SO_SCAN_STAGE, f.id) < 0) {
 		goto error;
@@ -128,6 +178,8 @@ struct page_job {
 	char reldir[300];        /* pages/<file> */
 	int crashes;             /* workers that died on this file since its last stored page */
 	char crash_reason[256];
+	char shown[300];         /* the file's name as it may be logged */
+	char note[300];          /* what the decoder patched over on the page in hand, or "" */
 };
 
 static void sanitize(const char *in, char *out, size_t size)
@@ -171,10 +223,14 @@ static int store_page(struct page_job *job, struct so_page *p)
 	    so_unit_progress(job->s, SO_SCAN_STAGE, job->file->id) < 0)
 		goto error;
 	job->crashes = 0;
+	char unit[300];
+	snprintf(unit, sizeof(unit), "%s#%d", job->file->name, p->page_index + 1);
 	if (strcmp(p->state, "failed") == 0 || strcmp(p->state, "rejected") == 0) {
-		char unit[300];
-		snprintf(unit, sizeof(unit), "%s#%d", job->file->name, p->page_index + 1);
 		if (so_event_add(job->s, SO_SCAN_STAGE, "error", unit, "%s", p->reason) < 0)
+			goto error;
+	} else if (job->note[0]) {
+		/* a page the decoder patched over is kept, but not silently */
+		if (so_event_add(job->s, SO_SCAN_STAGE, "warning", unit, "%s", job->note) < 0)
 			goto error;
 	}
 	return so_store_commit(job->s);
@@ -214,10 +270,16 @@ static int page_process(struct page_job *job, struct so_tiff *t, struct so_page 
 	snprintf(p->color, sizeof(p->color), "%s", info.color);
 	snprintf(p->compression, sizeof(p->compression), "%s", info.compression);
 	if (p->dpi < SO_MIN_DPI) {
+		char res[32];
+		int ydpi = (int)(info.ydpi + 0.5);
+		if (ydpi != p->dpi)
+			snprintf(res, sizeof(res), "%dx%d dpi", p->dpi, ydpi);
+		else
+			snprintf(res, sizeof(res), "%d dpi", p->dpi);
 		snprintf(p->state, sizeof(p->state), "rejected");
 		snprintf(p->reason, sizeof(p->reason),
-			 "resolution %d dpi (%s) is under the minimum of %d dpi: rescan the page",
-			 p->dpi, info.dpi_from_tag ? "from the file" : "estimated from the page size",
+			 "resolution %s (%s) is under the minimum of %d dpi: rescan the page", res,
+			 info.dpi_from_tag ? "from the file" : "estimated from the page size",
 			 SO_MIN_DPI);
 		return 0;
 	}
@@ -227,6 +289,7 @@ static int page_process(struct page_job *job, struct so_tiff *t, struct so_page 
 		snprintf(p->reason, sizeof(p->reason), "%s", so_errmsg());
 		return 0;
 	}
+	snprintf(job->note, sizeof(job->note), "%s", so_tiff_note(t));
 	int64_t dup = so_page_find_sha256(job->s, p->sha256);
 	if (dup < 0) {
 		pixDestroy(&gray);
@@ -286,13 +349,15 @@ static void log_page(struct page_job *job, const struct so_page *p, double secs)
 		snprintf(pos, sizeof(pos), "%d", p->page_index + 1);
 	if (strcmp(p->state, "prepared") == 0)
 		so_progress_log(job->progress, "'%s' page %s: prepared, orientation %d (conf %.1f), "
-				"skew %+.2f deg (conf %.1f), %.1f s", job->file->name, pos,
+				"skew %+.2f deg (conf %.1f), %.1f s", job->shown, pos,
 				p->orientation, p->orientation_conf, p->skew, p->skew_conf, secs);
 	else if (strcmp(p->state, "failed") == 0 || strcmp(p->state, "rejected") == 0)
-		so_log_msg("'%s' page %s: %s: %s", job->file->name, pos, p->state, p->reason);
+		so_log_msg("'%s' page %s: %s: %s", job->shown, pos, p->state, p->reason);
 	else
-		so_progress_log(job->progress, "'%s' page %s: %s (%s)", job->file->name, pos, p->state,
+		so_progress_log(job->progress, "'%s' page %s: %s (%s)", job->shown, pos, p->state,
 				p->reason);
+	if (job->note[0] && strcmp(p->state, "failed") != 0 && strcmp(p->state, "rejected") != 0)
+		so_log_msg("'%s' page %s: warning: %s", job->shown, pos, job->note);
 }
 
 /* Returns 0 done, 1 stopped by a signal, -1 store failure. FILE_ERROR gets a reason when the
@@ -319,6 +384,7 @@ static int file_process(struct page_job *job, char *file_error, size_t esize)
 		}
 		if (!found) {
 			memset(&p, 0, sizeof(p));
+			job->note[0] = 0;
 			p.scan_file_id = job->file->id;
 			p.page_index = index;
 			double t0 = so_monotonic();
@@ -329,11 +395,22 @@ static int file_process(struct page_job *job, char *file_error, size_t esize)
 			log_page(job, &p, so_monotonic() - t0);
 		}
 		int next = so_tiff_next(t);
-		if (next == 0)
+		if (next == 0) {
+			if (so_tiff_note(t)[0]) {
+				if (so_store_begin(job->s) < 0 ||
+				    so_event_add(job->s, SO_SCAN_STAGE, "warning", job->file->name, "%s",
+						 so_tiff_note(t)) < 0 ||
+				    so_store_commit(job->s) < 0) {
+					so_store_rollback(job->s);
+					r = -1;
+					break;
+				}
+				so_log_msg("'%s': warning: %s", job->shown, so_tiff_note(t));
+			}
 			break;
+		}
 		if (next < 0) {
-			snprintf(file_error, esize, "%s (pages after %d could not be read)", so_errmsg(),
-				 index + 1);
+			snprintf(file_error, esize, "%s", so_errmsg());
 			break;
 		}
 	}
@@ -350,6 +427,7 @@ static int file_unit(struct so_store *s, struct so_progress *progress, int64_t f
 		return -1;
 	struct page_job job = { .s = s, .progress = progress, .file = &file, .book = &book,
 				.crashes = crashes };
+	printable(file.name, job.shown, sizeof(job.shown));
 	if (crashes) {
 		char state[16];
 		so_unit_state(s, SO_SCAN_STAGE, file_id, state, sizeof(state), job.crash_reason,
@@ -382,7 +460,7 @@ static int file_unit(struct so_store *s, struct so_progress *progress, int64_t f
 	if (so_store_commit(s) < 0)
 		return -1;
 	if (file_error[0])
-		so_log_msg("'%s': %s", file.name, file_error);
+		so_log_msg("'%s': %s", job.shown, file_error);
 	return r;
 error:
 	so_store_rollback(s);

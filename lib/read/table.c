@@ -284,8 +284,8 @@ int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 		goto done;
 	int ny = profile_edges(hs, nh, hmax / 2, dpi / 60 + 1, yc, maxe, &hw);
 	if (ny < SO_TABLE_HEAD_ROWS + 2) {
-		so_error("no table found: %d horizontal rules, at least %d needed", ny,
-			 SO_TABLE_HEAD_ROWS + 2);
+		so_error("no table found: %d horizontal %s, at least %d needed", ny,
+			 ny == 1 ? "rule" : "rules", SO_TABLE_HEAD_ROWS + 2);
 		goto done;
 	}
 	int top = yc[0], bottom = yc[ny - 1];
@@ -342,8 +342,12 @@ int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 	}
 	t->nrows = k - 1;
 	if (t->nrows < SO_TABLE_HEAD_ROWS + 1) {
-		so_error("no table found: %d rows under the frame, at least %d needed", t->nrows,
-			 SO_TABLE_HEAD_ROWS + 1);
+		if (k == 0)
+			so_error("no table found: none of the %d horizontal %s runs across the columns "
+				 "found", ny, ny == 1 ? "rule" : "rules");
+		else
+			so_error("no table found: %d %s under the frame, at least %d needed", k - 1,
+				 k - 1 == 1 ? "row" : "rows", SO_TABLE_HEAD_ROWS + 1);
 		goto done;
 	}
 	t->head_rows = head_rows(t);

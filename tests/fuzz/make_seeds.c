@@ -1,7 +1,8 @@
 /*
  * Writes the seed corpus of the ingest fuzz target: small pages in every TIFF layout the
- * reader handles, single and multi-page, and — given real scan files — reduced copies of
- * their first pages, so that page preparation sees real tables and text.
+ * reader handles (every orientation, alpha, palette with 8-bit colormap entries, old-style
+ * JPEG), single and multi-page, a page chain that loops back, and — given real scan files —
+ * reduced copies of their first pages, so that page preparation sees real tables and text.
  *
  *   fuzz_make_seeds OUTDIR [SCAN.tif...]
  */
@@ -40,6 +41,28 @@ int main(int argc, char **argv)
 			return 1;
 		n++;
 	}
+	snprintf(path, sizeof(path), "%s/seed-palette-8bit-colormap.tif", argv[1]);
+	if (tw_write_palette_8bit_cmap(path, 120, 80, ruled) < 0)
+		return 1;
+	snprintf(path, sizeof(path), "%s/seed-page-loop.tif", argv[1]);
+	if (tw_write_page_loop(path, &tw_specs[0], 120, 80, ruled) < 0)
+		return 1;
+	n += 2;
+	PIX *ruled_pix = pixCreate(120, 80, 8);
+	for (l_int32 y = 0; ruled_pix && y < 80; y++)
+		for (l_int32 x = 0; x < 120; x++)
+			pixSetPixel(ruled_pix, x, y, ruled((uint32_t)x, (uint32_t)y));
+	l_uint8 *jpeg = NULL;
+	size_t jlen = 0;
+	if (!ruled_pix || pixWriteMemJpeg(&jpeg, &jlen, ruled_pix, 75, 0) != 0)
+		return 1;
+	pixDestroy(&ruled_pix);
+	snprintf(path, sizeof(path), "%s/seed-old-jpeg.tif", argv[1]);
+	int r = tw_write_old_jpeg(path, jpeg, jlen, 120, 80, 300);
+	free(jpeg);
+	if (r < 0)
+		return 1;
+	n++;
 	const struct tw_spec multi[3] = { tw_specs[0], tw_specs[3], tw_specs[9] };
 	snprintf(path, sizeof(path), "%s/seed-multipage.tif", argv[1]);
 	if (tw_write(path, multi, 3, 160, 100, ruled) < 0)
