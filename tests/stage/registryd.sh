@@ -89,9 +89,34 @@ s, b, _ = call("/v1/records", [rec], key="26740/birth/2019/01/130")
 expect("not an object", (s, b["errors"]), (422, [{"field": "", "reason": "the record must be a JSON object"}]))
 expect("not JSON", call("/v1/records", raw=b"{nope", key="k9")[0], 400)
 expect("too large", call("/v1/records", raw=b"[" + b"1," * 700000 + b"1]", key="k9")[0], 413)
+# one entry under variant keys is stored once: case, blanks, leading zeros of the number or
+# the volume name entry 125 of that book, answered as already there with its id
+variants = ["26740/BIRTH/2019/01/125", "26740/birth/2019/01/0125", "26740/birth/2019/1/125",
+            " 26740/birth/2019/01/125", "26740/Birth/2019/001/00125"]
+expect("variant keys: the same entry", [call("/v1/records", rec, key=k)[:2] for k in variants],
+       [(200, {"id": rid, "result": "exists"})] * len(variants))
+s, b, _ = call("/v1/records:batch", {"records": [
+    {"idempotency_key": "26740/birth/2019/01/125 ", "record": rec},
+    {"idempotency_key": "26740/birth/2019/01/12 5", "record": rec}]})
+expect("variant keys in a batch", (s, [(r["status"], r["id"]) for r in b["results"]]),
+       (200, [(200, rid), (200, rid)]))
+# a key naming another entry than the record's own is refused, naming the part that differs
+s, b, _ = call("/v1/records", rec, key="26740/birth/2019/01/57")
+expect("another number", (s, b["errors"]), (422, [{"field": "registration_number",
+       "reason": "the Idempotency-Key names '57', the record '125'"}]))
+s, b, _ = call("/v1/records", rec, key="26740/death/2019/02/125")
+expect("another book", (s, sorted(e["field"] for e in b["errors"])), (422, ["book.type", "book.volume"]))
+expect("a key of another form", call("/v1/records", rec, key="26740/birth/2019/125")[0], 400)
+expect("a key with an empty part", call("/v1/records", rec, key="26740/birth//01/125")[0], 400)
+nonum = json.loads(json.dumps(rec)); nonum["fields"]["registration_number"]["value"] = " / "
+s, b, _ = call("/v1/records", nonum, key="26740/birth/2019/01/125")
+expect("a record without its own number", (s, [e["field"] for e in b["errors"]]),
+       (422, ["registration_number"]))
+r127 = json.loads(json.dumps(rec)); r127["record_id"] = "r127"
+r127["fields"]["registration_number"]["value"] = "127"
 s, b, _ = call("/v1/records:batch", {"records": [
     {"idempotency_key": "26740/birth/2019/01/125", "record": rec},
-    {"idempotency_key": "26740/birth/2019/01/127", "record": dict(rec, record_id="r127")},
+    {"idempotency_key": "26740/birth/2019/01/127", "record": r127},
     {"idempotency_key": "26740/birth/2019/01/128", "record": bad}]})
 expect("batch", (s, [r["status"] for r in b["results"]]), (200, [200, 201, 422]))
 s, b, _ = call("/v1/records/" + rid)
@@ -100,7 +125,46 @@ print("registryd: %d checks" % len(checks))
 PY
 checks=$((checks + 1))
 expect_eq "records stored" "$(sqlite3 registry.db "SELECT count(*) FROM records")" 2
+expect_eq "entry 125 once, under the key it was first given and its canonical form" \
+	"$(sqlite3 registry.db "SELECT idempotency_key || ' ' || canonical_key FROM records WHERE
+		canonical_key LIKE '%/125'")" "26740/birth/2019/01/125 26740/birth/2019/1/125"
 stop
+
+# a database of the version before canonical keys: its entries get their canonical key; one
+# that holds an entry twice is refused with the entry named
+for dup in 0 1; do
+	rm -f old.db*
+	sqlite3 old.db "CREATE TABLE records (id INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL
+		UNIQUE, type TEXT NOT NULL, body TEXT NOT NULL, sha256 TEXT NOT NULL, created_at TEXT
+		NOT NULL)"
+	sqlite3 registry.db "SELECT idempotency_key, type, body, sha256, created_at FROM records" \
+		-json >old.json
+	python3 - old.db old.json "$dup" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = json.load(open(sys.argv[2]))
+if sys.argv[3] == "1":
+    rows.append(dict(rows[0], idempotency_key=rows[0]["idempotency_key"] + " "))
+for r in rows:
+    db.execute("INSERT INTO records (idempotency_key, type, body, sha256, created_at) VALUES "
+               "(?, ?, ?, ?, ?)", (r["idempotency_key"], r["type"], r["body"], r["sha256"], r["created_at"]))
+db.commit()
+PY
+	run_status timeout 20 sohoa-registryd --db old.db --listen 127.0.0.1:0 &
+	sleep 1
+	if [ "$dup" = 0 ]; then
+		kill %1 2>/dev/null || true
+		wait %1 2>/dev/null || true
+		expect_eq "an old database: canonical keys filled" \
+			"$(sqlite3 old.db "SELECT group_concat(canonical_key, ' ') FROM (SELECT canonical_key FROM records ORDER BY id)")" \
+			"26740/birth/2019/1/125 26740/birth/2019/1/127"
+	else
+		wait %1 2>/dev/null || true
+		expect_match "an old database with an entry twice: refused, naming it" \
+			"$(cat "$WORK/stderr")" "holds the entry 26740/birth/2019/1/125 more than once"
+		expect_eq "and left as it was" "$(sqlite3 old.db "SELECT count(*) FROM pragma_table_info('records') WHERE name = 'canonical_key'")" 0
+	fi
+done
 
 # faults: every answer a 500, then every one busy with Retry-After
 start --fault-500 1
