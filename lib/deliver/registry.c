@@ -20,7 +20,8 @@
 #define TOKENS_MAX 64
 
 struct token {
-	char value[128];
+	char value[128];          /* zero-padded */
+	size_t len;
 	int write;
 };
 
@@ -396,6 +397,16 @@ static int client_certified(struct so_registry *r, struct MHD_Connection *c)
 	return gnutls_certificate_verify_peers2(session, &status) == 0 && status == 0;
 }
 
+/* 1 when the bearer GIVEN (LEN bytes) is the token T. The time it takes depends on neither
+ * where the two first differ nor on T's length: every byte of T's buffer is compared. */
+static int token_equal(const struct token *t, const char *given, size_t len)
+{
+	unsigned diff = len != t->len || len >= sizeof(t->value);
+	for (size_t i = 0; i < sizeof(t->value); i++)
+		diff |= (unsigned char)(i < len ? given[i] : 0) ^ (unsigned char)t->value[i];
+	return diff == 0;
+}
+
 static int authorized(struct so_registry *r, struct MHD_Connection *c, int write)
 {
 	if (!r->auth)
@@ -405,10 +416,15 @@ static int authorized(struct so_registry *r, struct MHD_Connection *c, int write
 		return 200;
 	if (!h || strncmp(h, "Bearer ", 7) != 0)
 		return 401;
+	/* every token is compared, whichever matches */
+	size_t len = strlen(h + 7);
+	int match = -1;
 	for (int i = 0; i < r->ntokens; i++)
-		if (strcmp(r->tokens[i].value, h + 7) == 0)
-			return !write || r->tokens[i].write ? 200 : 403;
-	return 401;
+		if (token_equal(&r->tokens[i], h + 7, len))
+			match = i;
+	if (match < 0)
+		return 401;
+	return !write || r->tokens[match].write ? 200 : 403;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -531,6 +547,7 @@ static int load_tokens(struct so_registry *r, const char *path)
 		if (line[0] == '#' || sscanf(line, "%127s %15s", tok, scope) < 1)
 			continue;
 		snprintf(r->tokens[r->ntokens].value, sizeof(r->tokens[0].value), "%s", tok);
+		r->tokens[r->ntokens].len = strlen(tok);
 		r->tokens[r->ntokens].write = strcmp(scope, "read") != 0;
 		r->ntokens++;
 	}
