@@ -434,6 +434,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct so_registry *r = cls;
 	struct request *q = *con_cls;
 	if (!q) {
+		/* the first call has the headers only: the credentials and the announced size are
+		 * checked here, so a refused upload is answered before a byte of its body is read
+		 * (with "Expect: 100-continue" the client is never asked for it) */
+		int health = strcmp(method, "GET") == 0 && strcmp(url, "/v1/health") == 0;
+		int auth = health ? 200 : authorized(r, c, strcmp(method, "POST") == 0);
+		if (auth == 401)
+			return problem(c, 401, r->trust ? "a valid bearer token or client certificate "
+						   "is required" : "a valid bearer token is required");
+		if (auth == 403)
+			return problem(c, 403, "this token may not deliver records");
+		const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		long announced = 0;
+		if (length && so_parse_long(length, 0, (long)r->o.max_body, &announced) < 0)
+			return problem(c, 413, "the request body is too large");
 		q = calloc(1, sizeof(*q));
 		if (!q)
 			return MHD_NO;
@@ -461,12 +476,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (strcmp(method, "GET") == 0 && strcmp(url, "/v1/health") == 0)
 		return answer(c, 200, json_pack("{s:s}", "status", "ok"), 0);
 	int write = strcmp(method, "POST") == 0;
-	int auth = authorized(r, c, write);
-	if (auth == 401)
-		return problem(c, 401, r->trust ? "a valid bearer token or client certificate is "
-					   "required" : "a valid bearer token is required");
-	if (auth == 403)
-		return problem(c, 403, "this token may not deliver records");
 	if (q->too_big)
 		return problem(c, 413, "the request body is too large");
 	if (write && (strcmp(url, "/v1/records") == 0 || strcmp(url, "/v1/records:batch") == 0)) {
@@ -652,6 +661,14 @@ int so_registry_start(const struct so_registry_options *o, struct so_registry **
 		r->o.max_body = 1 << 20;
 	if (!r->o.batch_max)
 		r->o.batch_max = 100;
+	if (!r->o.max_connections)
+		r->o.max_connections = SO_REGISTRY_MAX_CONNECTIONS;
+	if (!r->o.per_address)
+		r->o.per_address = SO_REGISTRY_PER_ADDRESS;
+	if (!r->o.idle_timeout)
+		r->o.idle_timeout = SO_REGISTRY_IDLE_TIMEOUT;
+	if (r->o.per_address > r->o.max_connections)
+		r->o.per_address = r->o.max_connections;
 	r->rng = o->seed ? o->seed : (uint64_t)time(NULL) | 1;
 	pthread_mutex_init(&r->lock, NULL);
 	char host[64] = "127.0.0.1";
@@ -697,11 +714,18 @@ int so_registry_start(const struct so_registry_options *o, struct so_registry **
 			goto error;
 		r->auth = 1;
 	}
-	struct MHD_OptionItem opts[8];
+	struct MHD_OptionItem opts[10];
 	int n = 0;
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &addr };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, r };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL };
+	/* a client that sends nothing for idle_timeout seconds is dropped; no address holds more
+	 * than per_address connections, nor all of them more than max_connections */
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+					     (intptr_t)r->o.idle_timeout, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+					     (intptr_t)r->o.max_connections, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+					     (intptr_t)r->o.per_address, NULL };
 	if (r->cert) {
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, r->cert };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, r->key };
