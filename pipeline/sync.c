@@ -18,8 +18,10 @@ static const char usage[] =
 	"only when the server acknowledges it. Answers 409 (the server holds other content under\n"
 	"that key) and 422 (refused, with reasons) send the record back to review with the\n"
 	"reasons as flags; 401 and 403 stop the run; 408, 429, 5xx and network failures are\n"
-	"retried with exponential backoff and the server's Retry-After until --retry-for runs\n"
-	"out, and the record is then left queued for the next run.\n"
+	"retried with exponential backoff and the server's Retry-After. The run has one retry\n"
+	"budget (--retry-for): after 5 failures in a row sending pauses, one request probes\n"
+	"the server after a growing wait, and once the budget is spent the run ends with the\n"
+	"rest left queued for the next run.\n"
 	"\n"
 	"  --batch DIR         the batch directory\n"
 	"  --endpoint URL      the server, e.g. https://hotich.example.gov.vn:8443 (http:// only\n"
@@ -32,7 +34,8 @@ static const char usage[] =
 	"  --batch-size N      records per request, 1 to 100 (default 1: POST /v1/records; more:\n"
 	"                      POST /v1/records:batch)\n"
 	"  --timeout S         seconds a request may take (default 30)\n"
-	"  --retry-for S       seconds a record is retried before it is left queued (default 300)\n"
+	"  --retry-for S       the run's retry budget: seconds it may spend while the server\n"
+	"                      fails, summed over the run (default 300)\n"
 	"  --quiet             no line per record\n"
 	"  --help, --version\n"
 	"\n"
@@ -137,6 +140,10 @@ int main(int argc, char **argv)
 	       (long long)r.refused, (long long)r.held, (long long)r.left, (long long)r.requests,
 	       (long long)r.retries, r.seconds);
 	fflush(stdout);
+	if (r.opened)
+		so_log_msg("the national database failed: sending paused %d time%s%s", r.opened,
+			   r.opened == 1 ? "" : "s", r.budget_spent ? ", until the retry budget was "
+			   "spent; the records left queued go with the next run" : "");
 	so_store_close(s);
 	return code;
 }

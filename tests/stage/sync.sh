@@ -86,13 +86,9 @@ expect_eq "a read-only token stops the run" "$status" 3
 expect_match "403 explained" "$(cat "$WORK/stderr")" "HTTP 403.*may not deliver"
 sync "$B" --cacert ca.pem
 expect_eq "no token at all: 401" "$status" 3
-expect_eq "nothing synced after refusals" "$(sql "$B" "SELECT count(*) FROM records WHERE status = 'synced'")" 0
-expect_eq "nothing acknowledged" "$(sql "$B" "SELECT count(*) FROM outbox WHERE state <> 'queued' AND state <> 'held'")" 0
-expect_eq "the server has only the two seeded records" \
-	"$(sqlite3 "$WORK/registry.db" "SELECT count(*) FROM records")" 2
-
 # --- the delivery ------------------------------------------------------------------------
 cp -r "$B" "$WORK/batch10"   # the same batch, for a run in batches of 10
+for copy in dead; do cp -r "$B" "$WORK/$copy"; done   # for the runs at the end
 sync "$B" --token-file good.token --cacert ca.pem
 expect_eq "exit: some records back to review" "$status" 2
 sohoa export --batch "$B" --format jsonl --out "$WORK/after.jsonl" 2>/dev/null
@@ -217,4 +213,73 @@ expect_eq "as the token did" "$(sqlite3 "$WORK/registry-mtls.db" "SELECT count(*
 sync "$WORK/mtls" --cacert ca.pem --cert client.pem
 expect_eq "a certificate without its key: usage" "$status" 1
 registry_stop
+
+# --- a registry that is down: one retry budget for the run, not one per record ---------------
+# A closed port, then a server answering 503 to everything: the circuit opens after 5 failures
+# in a row, only single probes follow, and once --retry-for is spent the run ends with every
+# record left queued. The requests are counted: at most two rounds in flight before the
+# circuit opens, then one probe per wait (doubling from --backoff, or Retry-After: 1).
+D="$WORK/dead"
+python3 "$SOHOA_SOURCE/tests/common/replicate_books.py" "$D" 20 >/dev/null || fail "cannot copy books"
+free_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+t0=$(date +%s.%N)
+run_status sohoa sync --batch "$D" --endpoint "https://127.0.0.1:$free_port" --token-file good.token \
+	--cacert ca.pem --retry-for 2 --backoff 100 --in-flight 4 --quiet
+t1=$(date +%s.%N)
+expect_eq "closed port: exit 2 (left queued)" "$status" 2
+queued_now=$(queued "$D")
+expect_eq "closed port: nothing delivered, nothing sent back to review" \
+	"$(sql "$D" "SELECT count(*) FROM outbox WHERE state NOT IN ('queued', 'held')")" 0
+expect_eq "closed port: every record queued is left queued" \
+	"$(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'queued'") $(sql "$D" "SELECT count(*) FROM records WHERE status = 'synced'")" \
+	"$queued_now 0"
+[ "$queued_now" -ge 200 ] || fail "closed port: only $queued_now records queued"
+requests=$(sed -n 's/.*; \([0-9]*\) requests.*/\1/p' "$WORK/stdout")
+tried=$(sql "$D" "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL")
+# 2 rounds of 4 before the circuit opens; probes after waits of at least 0.05, 0.1, 0.2, 0.4,
+# 0.8 s...: at most 6 within 2 s
+[ "$requests" -le 15 ] || fail "closed port: $requests requests for $queued_now records"
+[ "$tried" -le "$requests" ] || fail "closed port: $tried records tried in $requests requests"
+expect_match "closed port: the reason is the connection" \
+	"$(sql "$D" "SELECT last_error FROM outbox WHERE last_error IS NOT NULL LIMIT 1")" "[Cc]onnect"
+expect_match "closed port: the circuit told on stderr" "$(cat "$WORK/stderr")" \
+	"sending paused [0-9]+ times?, until the retry budget was spent"
+expect_eq "closed port: one event for the run" \
+	"$(sql "$D" "SELECT count(*) FROM events WHERE stage = 'sync' AND unit IS NULL AND message LIKE
+	'the national database failed for the whole retry budget (2 s): $queued_now records left queued%'")" 1
+echo "closed port: $queued_now records left queued after $requests requests ($tried records tried) in $(python3 -c "print(round($t1 - $t0, 2))") s"
+
+registry_start "$WORK/registry-busy.db" --listen 127.0.0.1:0 --tokens tokens \
+	--cert server.pem --key server.key --fault-busy 1
+t0=$(date +%s.%N)
+run_status sohoa sync --batch "$D" --endpoint "$url" --token-file good.token --cacert ca.pem \
+	--retry-for 3 --backoff 100 --in-flight 4 --quiet
+t1=$(date +%s.%N)
+registry_stop
+expect_eq "503: exit 2 (left queued)" "$status" 2
+expect_eq "503: every record still queued" "$(queued "$D")" "$queued_now"
+requests=$(sed -n 's/.*; \([0-9]*\) requests.*/\1/p' "$WORK/stdout")
+# 2 rounds of 4, then a probe a second (Retry-After: 1) for 3 s
+[ "$requests" -le 12 ] || fail "503: $requests requests for $queued_now records"
+expect_eq "503: the server stored nothing" "$(sqlite3 "$WORK/registry-busy.db" "SELECT count(*) FROM records")" 0
+expect_match "503: the last answer recorded" \
+	"$(sql "$D" "SELECT group_concat(DISTINCT last_status) FROM outbox WHERE last_error LIKE '%retry budget%'")" "^(429|503)(,(429|503))?$"
+echo "503: $queued_now records left queued after $requests requests in $(python3 -c "print(round($t1 - $t0, 2))") s"
+
+# the registry back: the next run delivers them all, each once
+registry_start "$WORK/registry-back.db" --listen 127.0.0.1:0 --tokens tokens \
+	--cert server.pem --key server.key
+sync "$D" --token-file good.token --cacert ca.pem --in-flight 4
+registry_stop
+expect_eq "back: exit 2 (the record with a bad date refused)" "$status" 2
+expect_eq "back: nothing left queued" "$(queued "$D")" 0
+sohoa export --batch "$D" --format jsonl --out "$WORK/dead.jsonl" 2>/dev/null
+python3 "$SOHOA_SOURCE/tests/stage/sync_check.py" "$D" "$WORK/dead.jsonl" "$WORK/registry-back.db" \
+	>"$WORK/dead.check" || fail "back: $(cat "$WORK/dead.check")"
+expect_eq "back: each record on the server once" \
+	"$(sqlite3 "$WORK/registry-back.db" "SELECT count(*), count(DISTINCT canonical_key) FROM records")" \
+	"$(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'acked'")|$(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'acked'")"
+expect_eq "back: every record queued delivered, or refused (the bad date and its 20 copies)" \
+	"$(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'acked'") $(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'refused' AND last_status = 422")" \
+	"$((queued_now - 21)) 21"
 done_ok
