@@ -793,6 +793,11 @@ static int start(struct sync *y, struct item *it)
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+	/* the proxy environment variables (http_proxy, https_proxy, ALL_PROXY) are ignored: an
+	 * empty proxy turns them off; only a proxy the operator names is used, as a tunnel */
+	curl_easy_setopt(easy, CURLOPT_PROXY, y->o->proxy ? y->o->proxy : "");
+	if (y->o->proxy)
+		curl_easy_setopt(easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "sohoa-sync/" SO_VERSION);
 	/* verification is never turned off */
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -840,28 +845,48 @@ static struct item *take_ready(struct sync *y, double now, double *next_due)
 	return it;
 }
 
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The Authorization header of the token TEXT (blanks around it are dropped; any inside, or a
+ * control character, refuse it: a header cannot carry them). No message names the token, nor
+ * the file it was read from: what was given as a file name may be the token itself. */
+static int bearer(const char *text, const char *from, char *auth, size_t size)
+{
+	const char *p = text;
+	while (blank(*p))
+		p++;
+	size_t n = strlen(p);
+	while (n && blank(p[n - 1]))
+		n--;
+	if (n == 0)
+		return so_error("the token %s is empty", from);
+	if (n + 24 > size)
+		return so_error("the token %s is too long", from);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x21 || (unsigned char)p[i] > 0x7e)
+			return so_error("the token %s holds a character a header cannot carry", from);
+	snprintf(auth, size, "Authorization: Bearer %.*s", (int)n, p);
+	return 0;
+}
+
 static int read_token(const char *path, char *auth, size_t size)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
-		return so_error("cannot read the token file %s: %s", path, strerror(errno));
+		return so_error("cannot read the token file (its name is not repeated here): %s",
+				strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return so_error("the token file is not a regular file");
 	if (st.st_mode & 077)
-		so_log_msg("warning: the token file %s can be read by others (chmod 600 it)", path);
+		so_log_msg("warning: the token file can be read by others (chmod 600 it)");
 	char *data = NULL;
 	size_t len = 0;
 	if (so_read_file(path, 8192, &data, &len) < 0)
-		return -1;
-	char *p = data;
-	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		p++;
-	size_t n = strcspn(p, " \t\r\n");
-	int rc = 0;
-	if (n == 0)
-		rc = so_error("the token file %s is empty", path);
-	else if (n + 24 > size)
-		rc = so_error("the token in %s is too long", path);
-	else
-		snprintf(auth, size, "Authorization: Bearer %.*s", (int)n, p);
+		return so_error("cannot read the token file (its name is not repeated here)");
+	int rc = bearer(data, "in the token file", auth, size);
 	free(data);
 	return rc;
 }
@@ -897,6 +922,27 @@ static int check_endpoint(const char *e, char *one, char *batch, size_t size)
 	return rc;
 }
 
+/* A proxy is used only when the operator names one, only for an https:// endpoint, and always
+ * as a tunnel: it carries the TLS session and sees neither the token nor the records. */
+static int check_proxy(const char *proxy, const char *endpoint)
+{
+	if (strncmp(endpoint, "https://", 8) != 0)
+		return so_error("a proxy is only used for an https:// endpoint (through it, the "
+				"token and the records stay inside TLS)");
+	CURLU *u = curl_url();
+	if (!u)
+		return so_error("out of memory");
+	char *scheme = NULL;
+	int rc = 0;
+	if (curl_url_set(u, CURLUPART_URL, proxy, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
+		rc = so_error("the proxy must be an http:// or https:// URL");
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_start(void)
 {
@@ -913,7 +959,15 @@ int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_s
 	double t0 = so_monotonic();
 	struct sync y = { .s = s, .o = o, .res = res };
 	y.rng = (unsigned)(getpid() ^ (unsigned)(t0 * 1000));
-	if (check_endpoint(o->endpoint, y.url_one, y.url_batch, sizeof(y.url_one)) < 0)
+	if (check_endpoint(o->endpoint, y.url_one, y.url_batch, sizeof(y.url_one)) < 0 ||
+	    (o->proxy && check_proxy(o->proxy, o->endpoint) < 0))
+		return SO_EXIT_USAGE;
+	if (o->token && o->token_file) {
+		so_error("give the token once: in a file (--token-file) or in the environment, not "
+			 "both");
+		return SO_EXIT_USAGE;
+	}
+	if (o->token && bearer(o->token, "of the environment", y.auth, sizeof(y.auth)) < 0)
 		return SO_EXIT_USAGE;
 	if (o->token_file && read_token(o->token_file, y.auth, sizeof(y.auth)) < 0)
 		return SO_EXIT_ENV;

@@ -23,6 +23,10 @@
 struct so_sync_options {
 	const char *endpoint;     /* base URL: "https://registry.example:8443" */
 	const char *token_file;   /* the bearer token's file; NULL: none (client certificate) */
+	const char *token;        /* the bearer token itself (from the environment); not with
+	                           * token_file. Never written to a message */
+	const char *proxy;        /* a proxy the operator chose (https endpoints only, always a
+	                           * tunnel); NULL: none — proxy environment variables are ignored */
 	const char *cacert;       /* CA bundle to verify the server with; NULL: the system's */
 	const char *cert, *key;   /* client certificate and key (PEM); NULL: none */
 	int inflight;             /* requests in flight at once */

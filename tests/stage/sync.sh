@@ -86,9 +86,31 @@ expect_eq "a read-only token stops the run" "$status" 3
 expect_match "403 explained" "$(cat "$WORK/stderr")" "HTTP 403.*may not deliver"
 sync "$B" --cacert ca.pem
 expect_eq "no token at all: 401" "$status" 3
+# the token is never taken from the command line nor repeated in a message
+sync "$B" --cacert ca.pem --token writer-token
+expect_eq "--token: refused as usage" "$status" 1
+expect_match "--token: told where a token goes" "$(cat "$WORK/stderr")" "--token-file F.*SOHOA_SYNC_TOKEN"
+sync "$B" --cacert ca.pem --token=writer-token
+expect_eq "--token=VALUE: refused as usage" "$status" 1
+sync "$B" --cacert ca.pem --token-file writer-token
+expect_eq "a token given as the token file's name: not found" "$status" 3
+expect_match "and said so" "$(cat "$WORK/stderr")" "cannot read the token file"
+expect_eq "no message repeats the token" "$(grep -c writer-token "$WORK/stderr" "$WORK/stdout" | cut -d: -f2 | paste -sd+ | bc)" 0
+SOHOA_SYNC_TOKEN=$'writer-token\r\nX-Injected: 1' run_status sohoa sync --batch "$B" \
+	--endpoint "$url" --cacert ca.pem
+expect_eq "a token with a line break: refused" "$status" 1
+expect_eq "without repeating it" "$(grep -c -e writer-token -e Injected "$WORK/stderr" || true)" 0
+SOHOA_SYNC_TOKEN=writer-token run_status sohoa sync --batch "$B" --endpoint "$url" \
+	--cacert ca.pem --token-file good.token
+expect_eq "a token in the environment and a token file: usage" "$status" 1
+expect_eq "nothing synced after refusals" "$(sql "$B" "SELECT count(*) FROM records WHERE status = 'synced'")" 0
+expect_eq "nothing acknowledged" "$(sql "$B" "SELECT count(*) FROM outbox WHERE state <> 'queued' AND state <> 'held'")" 0
+expect_eq "the server has only the two seeded records" \
+	"$(sqlite3 "$WORK/registry.db" "SELECT count(*) FROM records")" 2
+
 # --- the delivery ------------------------------------------------------------------------
 cp -r "$B" "$WORK/batch10"   # the same batch, for a run in batches of 10
-for copy in dead; do cp -r "$B" "$WORK/$copy"; done   # for the runs at the end
+for copy in dead proxied tunnel; do cp -r "$B" "$WORK/$copy"; done   # for the runs at the end
 sync "$B" --token-file good.token --cacert ca.pem
 expect_eq "exit: some records back to review" "$status" 2
 sohoa export --batch "$B" --format jsonl --out "$WORK/after.jsonl" 2>/dev/null
@@ -282,4 +304,55 @@ expect_eq "back: each record on the server once" \
 expect_eq "back: every record queued delivered, or refused (the bad date and its 20 copies)" \
 	"$(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'acked'") $(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'refused' AND last_status = 422")" \
 	"$((queued_now - 21)) 21"
+
+# --- proxies: the environment's are ignored; one named with --proxy is only a tunnel -------
+python3 "$SOHOA_SOURCE/tests/stage/proxy_spy.py" "$WORK/spy-env.log" "$WORK/spy-env.bytes" \
+	>"$WORK/spy-env.port" &
+spy_env=$!
+python3 "$SOHOA_SOURCE/tests/stage/proxy_spy.py" "$WORK/spy-chosen.log" "$WORK/spy-chosen.bytes" \
+	>"$WORK/spy-chosen.port" &
+spy_chosen=$!
+for _ in $(seq 100); do
+	[ -s "$WORK/spy-env.port" ] && [ -s "$WORK/spy-chosen.port" ] && break
+	sleep 0.05
+done
+env_proxy="http://127.0.0.1:$(cat "$WORK/spy-env.port")"
+chosen_proxy="http://127.0.0.1:$(cat "$WORK/spy-chosen.port")"
+proxied() { # CMD...: CMD with every proxy variable pointing at the spy
+	http_proxy=$env_proxy HTTP_PROXY=$env_proxy https_proxy=$env_proxy \
+		HTTPS_PROXY=$env_proxy ALL_PROXY=$env_proxy all_proxy=$env_proxy NO_PROXY= no_proxy= \
+		"$@"
+}
+deliverable=$(( $(sql "$WORK/tunnel" "SELECT count(*) FROM records WHERE status IN ('valid', 'approved')") - 1 ))
+# plain http on loopback (where a proxy would read the token and the records in clear),
+# the token from the environment
+registry_start "$WORK/registry-plain.db" --listen 127.0.0.1:0 --tokens tokens
+SOHOA_SYNC_TOKEN=writer-token proxied run_status sohoa sync --batch "$WORK/proxied" \
+	--endpoint "$url" --quiet
+registry_stop
+expect_eq "http with proxy variables: delivered directly" \
+	"$status $(sqlite3 "$WORK/registry-plain.db" "SELECT count(*) FROM records")" \
+	"2 $deliverable"
+expect_eq "http with proxy variables: the proxy got no connection" "$(wc -l <"$WORK/spy-env.log")" 0
+run_status sohoa sync --batch "$WORK/tunnel" --endpoint "$url" --token-file good.token \
+	--proxy "$chosen_proxy"
+expect_eq "--proxy for an http endpoint: usage" "$status" 1
+expect_match "and why" "$(cat "$WORK/stderr")" "only used for an https:// endpoint"
+# https with the variables set and a proxy chosen: only the chosen one is used, as a tunnel
+registry_start "$WORK/registry-tunnel.db" --listen 127.0.0.1:0 --tokens tokens \
+	--cert server.pem --key server.key
+proxied run_status sohoa sync --batch "$WORK/tunnel" --endpoint "$url" --token-file good.token \
+	--cacert ca.pem --proxy "$chosen_proxy" --quiet
+registry_stop
+expect_eq "https through the chosen proxy: delivered" \
+	"$status $(sqlite3 "$WORK/registry-tunnel.db" "SELECT count(*) FROM records")" \
+	"2 $deliverable"
+expect_eq "the proxy of the environment: still no connection" "$(wc -l <"$WORK/spy-env.log")" 0
+expect_match "the chosen proxy: CONNECT only" "$(sort -u "$WORK/spy-chosen.log")" \
+	"^CONNECT 127\.0\.0\.1:${url##*:} HTTP/1\.1$"
+name=$(sql "$WORK/tunnel" "SELECT value FROM fields WHERE name = 'child.full_name' AND value <> '' LIMIT 1")
+expect_eq "the chosen proxy: neither the token nor a name in what it carried" \
+	"$(grep -c -a -e writer-token -e "$name" "$WORK/spy-chosen.bytes" || true)" 0
+kill "$spy_env" "$spy_chosen"
+wait "$spy_env" "$spy_chosen" 2>/dev/null || true
 done_ok
