@@ -12,7 +12,8 @@
 static const char usage[] =
 	"usage: sohoa-registryd --db FILE [--listen 127.0.0.1:PORT] [--tokens FILE]\n"
 	"                       [--cert FILE --key FILE [--client-ca FILE]]\n"
-	"                       [--max-body BYTES] [--batch-max N]\n"
+	"                       [--max-body BYTES] [--batch-max N] [--max-connections N]\n"
+	"                       [--per-address N] [--idle-timeout S]\n"
 	"                       [--fault-500 P] [--fault-busy P] [--fault-drop P]\n"
 	"                       [--fault-delay MS] [--seed N]\n"
 	"\n"
@@ -30,6 +31,9 @@ static const char usage[] =
 	"                    credentials to deliver records (mutual TLS)\n"
 	"  --max-body BYTES  largest request body (default 1048576)\n"
 	"  --batch-max N     most records in one batch request (default 100)\n"
+	"  --max-connections N  connections at once from all clients (default 256)\n"
+	"  --per-address N   connections at once from one address (default 32)\n"
+	"  --idle-timeout S  drop a connection that sends nothing for S seconds (default 10)\n"
 	"  --fault-500 P     answer this share of requests 500\n"
 	"  --fault-busy P    answer this share 429 or 503 with Retry-After: 1\n"
 	"  --fault-drop P    drop this share of connections without an answer\n"
@@ -62,6 +66,9 @@ int main(int argc, char **argv)
 		{ "client-ca", required_argument, NULL, 'a' },
 		{ "max-body", required_argument, NULL, 'm' },
 		{ "batch-max", required_argument, NULL, 'n' },
+		{ "max-connections", required_argument, NULL, 'C' },
+		{ "per-address", required_argument, NULL, 'P' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "fault-500", required_argument, NULL, '5' },
 		{ "fault-busy", required_argument, NULL, 'b' },
 		{ "fault-drop", required_argument, NULL, 'x' },
@@ -91,6 +98,21 @@ int main(int argc, char **argv)
 			if (so_cli_number("batch-max", optarg, 1, 10000, &v) < 0)
 				return SO_EXIT_USAGE;
 			o.batch_max = (int)v;
+			break;
+		case 'C':
+			if (so_cli_number("max-connections", optarg, 1, 4096, &v) < 0)
+				return SO_EXIT_USAGE;
+			o.max_connections = (unsigned)v;
+			break;
+		case 'P':
+			if (so_cli_number("per-address", optarg, 1, 4096, &v) < 0)
+				return SO_EXIT_USAGE;
+			o.per_address = (unsigned)v;
+			break;
+		case 'I':
+			if (so_cli_number("idle-timeout", optarg, 1, 3600, &v) < 0)
+				return SO_EXIT_USAGE;
+			o.idle_timeout = (unsigned)v;
 			break;
 		case '5':
 			if (share("fault-500", optarg, &o.fault_500) < 0)

@@ -1,5 +1,6 @@
 /* sohoa-sync: deliver valid and approved records to the national database (see lib/deliver/sync.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -9,7 +10,7 @@
 
 static const char usage[] =
 	"usage: sohoa sync --batch DIR --endpoint URL [--token-file F]\n"
-	"                  [--cacert F] [--cert F --key F] [options]\n"
+	"                  [--cacert F] [--cert F --key F] [--proxy URL] [options]\n"
 	"\n"
 	"Delivers the batch's valid and approved records to the national civil-status database\n"
 	"(schemas/registry-api.yaml). Each record is sent under its business key (authority, book\n"
@@ -18,21 +19,29 @@ static const char usage[] =
 	"only when the server acknowledges it. Answers 409 (the server holds other content under\n"
 	"that key) and 422 (refused, with reasons) send the record back to review with the\n"
 	"reasons as flags; 401 and 403 stop the run; 408, 429, 5xx and network failures are\n"
-	"retried with exponential backoff and the server's Retry-After until --retry-for runs\n"
-	"out, and the record is then left queued for the next run.\n"
+	"retried with exponential backoff and the server's Retry-After. The run has one retry\n"
+	"budget (--retry-for): after 5 failures in a row sending pauses, one request probes\n"
+	"the server after a growing wait, and once the budget is spent the run ends with the\n"
+	"rest left queued for the next run. Proxy environment variables are ignored.\n"
 	"\n"
 	"  --batch DIR         the batch directory\n"
 	"  --endpoint URL      the server, e.g. https://hotich.example.gov.vn:8443 (http:// only\n"
 	"                      on the loopback interface)\n"
-	"  --token-file F      a file holding the bearer token (never give it on the command line)\n"
+	"  --token-file F      a file holding the bearer token; or the token in the environment\n"
+	"                      variable SOHOA_SYNC_TOKEN (never on the command line: --token is\n"
+	"                      refused)\n"
 	"  --cacert F          CA certificates to verify the server with (default: the system's);\n"
 	"                      verification is always on\n"
 	"  --cert F, --key F   a client certificate and its key (PEM), instead of or with a token\n"
+	"  --proxy URL         send through this proxy (http:// or https://), as a tunnel, for an\n"
+	"                      https:// endpoint only; without it no proxy is used, whatever\n"
+	"                      http_proxy, https_proxy or ALL_PROXY say\n"
 	"  --in-flight N       requests at once (default 8)\n"
 	"  --batch-size N      records per request, 1 to 100 (default 1: POST /v1/records; more:\n"
 	"                      POST /v1/records:batch)\n"
 	"  --timeout S         seconds a request may take (default 30)\n"
-	"  --retry-for S       seconds a record is retried before it is left queued (default 300)\n"
+	"  --retry-for S       the run's retry budget: seconds it may spend while the server\n"
+	"                      fails, summed over the run (default 300)\n"
 	"  --quiet             no line per record\n"
 	"  --help, --version\n"
 	"\n"
@@ -42,7 +51,10 @@ static const char usage[] =
 	"stop.\n";
 
 enum { OPT_ENDPOINT = 2000, OPT_TOKEN, OPT_CACERT, OPT_CERT, OPT_KEY, OPT_INFLIGHT, OPT_BATCH_SIZE,
-       OPT_TIMEOUT, OPT_RETRY_FOR, OPT_QUIET, OPT_BACKOFF };
+       OPT_TIMEOUT, OPT_RETRY_FOR, OPT_QUIET, OPT_BACKOFF, OPT_TOKEN_VALUE, OPT_PROXY };
+
+/* The environment variable that may hold the bearer token. */
+#define TOKEN_ENV "SOHOA_SYNC_TOKEN"
 
 int main(int argc, char **argv)
 {
@@ -51,6 +63,9 @@ int main(int argc, char **argv)
 		{ "batch", required_argument, NULL, SO_OPT_BATCH },
 		{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
 		{ "token-file", required_argument, NULL, OPT_TOKEN },
+		/* named so that "--token X" is not read as an abbreviation of --token-file */
+		{ "token", required_argument, NULL, OPT_TOKEN_VALUE },
+		{ "proxy", required_argument, NULL, OPT_PROXY },
 		{ "cacert", required_argument, NULL, OPT_CACERT },
 		{ "cert", required_argument, NULL, OPT_CERT },
 		{ "key", required_argument, NULL, OPT_KEY },
@@ -74,6 +89,13 @@ int main(int argc, char **argv)
 		case SO_OPT_BATCH: batch = optarg; break;
 		case OPT_ENDPOINT: o.endpoint = optarg; break;
 		case OPT_TOKEN: o.token_file = optarg; break;
+		case OPT_TOKEN_VALUE:
+			/* the value is not repeated: it is a secret */
+			return so_cli_usage_error("--token is not accepted: a token on the command "
+						  "line is seen by every user of the machine; put it "
+						  "in a file (--token-file F, chmod 600) or in the "
+						  "environment variable " TOKEN_ENV);
+		case OPT_PROXY: o.proxy = optarg; break;
 		case OPT_CACERT: o.cacert = optarg; break;
 		case OPT_CERT: o.cert = optarg; break;
 		case OPT_KEY: o.key = optarg; break;
@@ -112,6 +134,9 @@ int main(int argc, char **argv)
 		return so_cli_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!batch || !o.endpoint)
 		return so_cli_usage_error("--batch DIR and --endpoint URL are required");
+	const char *env_token = getenv(TOKEN_ENV);
+	if (env_token && *env_token)
+		o.token = env_token;
 
 	struct so_store *s = NULL;
 	if (so_store_open(batch, 0, &s) < 0) {
@@ -137,6 +162,10 @@ int main(int argc, char **argv)
 	       (long long)r.refused, (long long)r.held, (long long)r.left, (long long)r.requests,
 	       (long long)r.retries, r.seconds);
 	fflush(stdout);
+	if (r.opened)
+		so_log_msg("the national database failed: sending paused %d time%s%s", r.opened,
+			   r.opened == 1 ? "" : "s", r.budget_spent ? ", until the retry budget was "
+			   "spent; the records left queued go with the next run" : "");
 	so_store_close(s);
 	return code;
 }

@@ -20,7 +20,8 @@
 #define TOKENS_MAX 64
 
 struct token {
-	char value[128];
+	char value[128];          /* zero-padded */
+	size_t len;
 	int write;
 };
 
@@ -156,6 +157,112 @@ static json_t *validate(struct so_registry *r, json_t *rec)
 	return so_jschema_check(schema, rec, schema_resolve, r);
 }
 
+/* Idempotency keys ---------------------------------------------------------------------------- */
+
+/* A key names one entry: AUTHORITY/TYPE/YEAR/VOLUME/NUMBER. Two spellings of one entry must
+ * find one row, so each part is compared in a canonical form: without blanks, control
+ * characters, '/' and bytes outside ASCII (the client leaves them out of its keys too), ASCII
+ * letters in lower case, and the leading zeros of a number dropped ("057" is entry 57, " 57 "
+ * and "BIRTH" are 57 and birth). The key is also checked against the record it comes with:
+ * every part must name what the record's own book and registration number say. */
+enum key_part { KEY_AUTHORITY, KEY_TYPE, KEY_YEAR, KEY_VOLUME, KEY_NUMBER, KEY_PARTS };
+
+static const char *const key_part_field[KEY_PARTS] = {
+	"book.authority_code", "book.type", "book.year", "book.volume",
+	"registration_number",
+};
+
+#define KEY_PART_MAX 64
+
+/* The canonical form of LEN bytes of IN into OUT; 0, or -1 when it is empty or too long. */
+static int key_canonical(const char *in, size_t len, char out[KEY_PART_MAX])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)in[i];
+		if (ch <= ' ' || ch == '/' || ch >= 0x7f)
+			continue;
+		if (n == 0 && ch == '0' && i + 1 < len && in[i + 1] >= '0' && in[i + 1] <= '9')
+			continue;   /* a leading zero before another digit */
+		if (n + 1 >= KEY_PART_MAX)
+			return -1;
+		out[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+	}
+	out[n] = '\0';
+	return n ? 0 : -1;
+}
+
+/* The canonical parts of the record's own key; -1 naming the part it lacks in *missing. */
+static int key_of_record(json_t *rec, char parts[KEY_PARTS][KEY_PART_MAX], int *missing)
+{
+	json_t *book = json_object_get(rec, "book");
+	json_t *number = json_object_get(json_object_get(json_object_get(rec, "fields"),
+							 "registration_number"), "value");
+	json_t *values[KEY_PARTS] = {
+		json_object_get(book, "authority_code"), json_object_get(book, "type"),
+		json_object_get(book, "year"), json_object_get(book, "volume"), number,
+	};
+	for (int i = 0; i < KEY_PARTS; i++) {
+		char text[32];
+		const char *v = json_string_value(values[i]);
+		if (json_is_integer(values[i])) {
+			snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(values[i]));
+			v = text;
+		}
+		if (!v || key_canonical(v, strlen(v), parts[i]) < 0) {
+			*missing = i;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Checks the Idempotency-Key KEY against the record REC and makes CANON, the key the record
+ * is stored under. 0; or an answer's status (400 a key of the wrong form, 422 a key naming
+ * another entry or a record without its key) with *BODY the answer. */
+static unsigned key_check(const char *key, json_t *rec, char *canon, size_t size,
+			  json_t **body)
+{
+	char mine[KEY_PARTS][KEY_PART_MAX], given[KEY_PARTS][KEY_PART_MAX];
+	const char *p = key;
+	for (int i = 0; i < KEY_PARTS; i++) {
+		size_t len = i + 1 < KEY_PARTS ? strcspn(p, "/") : strlen(p);
+		if ((i + 1 < KEY_PARTS && p[len] != '/') || key_canonical(p, len, given[i]) < 0) {
+			*body = json_pack("{s:s}", "error", "the Idempotency-Key must be "
+					  "AUTHORITY/TYPE/YEAR/VOLUME/NUMBER, each part given");
+			return 400;
+		}
+		p += len + (i + 1 < KEY_PARTS);
+	}
+	int missing = 0;
+	if (key_of_record(rec, mine, &missing) < 0) {
+		*body = json_pack("{s:s, s:[{s:s, s:s}]}", "error", "the record is refused", "errors",
+				  "field", key_part_field[missing], "reason",
+				  "is needed: it is part of the record's key");
+		return 422;
+	}
+	json_t *errors = json_array();
+	for (int i = 0; errors && i < KEY_PARTS; i++)
+		if (strcmp(mine[i], given[i]) != 0) {
+			char why[2 * KEY_PART_MAX + 96];
+			snprintf(why, sizeof(why), "the Idempotency-Key names '%s', the record '%s'",
+				 given[i], mine[i]);
+			reason(errors, key_part_field[i], why);
+		}
+	if (!errors) {
+		*body = NULL;
+		return 500;
+	}
+	if (json_array_size(errors)) {
+		*body = json_pack("{s:s, s:o}", "error", "the Idempotency-Key names another entry "
+				  "than the record", "errors", errors);
+		return 422;
+	}
+	json_decref(errors);
+	snprintf(canon, size, "%s/%s/%s/%s/%s", mine[0], mine[1], mine[2], mine[3], mine[4]);
+	return 0;
+}
+
 /* Storing ------------------------------------------------------------------------------------ */
 
 /* The content a record is compared by: everything but its delivery status. */
@@ -176,9 +283,10 @@ static int content_hash(json_t *rec, char hex[SO_SHA256_HEX])
 	return r;
 }
 
-/* Creates or finds the record of KEY. *status gets 201, 200 or 409; *id its id. */
-static int store(struct so_registry *r, const char *key, json_t *rec, unsigned *status,
-		 long long *id)
+/* Creates or finds the record of the canonical key CANON (KEY as the client gave it is kept
+ * beside it). *status gets 201, 200 or 409; *id its id. */
+static int store(struct so_registry *r, const char *key, const char *canon, json_t *rec,
+		 unsigned *status, long long *id)
 {
 	char hash[SO_SHA256_HEX];
 	if (content_hash(rec, hash) < 0)
@@ -191,10 +299,10 @@ static int store(struct so_registry *r, const char *key, json_t *rec, unsigned *
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto done;
-	if (sqlite3_prepare_v2(r->db, "SELECT id, sha256 FROM records WHERE idempotency_key = ?1",
+	if (sqlite3_prepare_v2(r->db, "SELECT id, sha256 FROM records WHERE canonical_key = ?1",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto rollback;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		*status = strcmp((const char *)sqlite3_column_text(st, 1), hash) == 0 ? 200 : 409;
@@ -205,15 +313,16 @@ static int store(struct so_registry *r, const char *key, json_t *rec, unsigned *
 		goto done;
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(r->db, "INSERT INTO records (idempotency_key, type, body, sha256, "
-			       "created_at) VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', "
-			       "'now'))", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(r->db, "INSERT INTO records (idempotency_key, canonical_key, type, body, "
+			       "sha256, created_at) VALUES (?1, ?5, ?2, ?3, ?4, "
+			       "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", -1, &st, NULL) != SQLITE_OK)
 		goto rollback;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, json_string_value(json_object_get(rec, "type")), -1,
 			  SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, canon, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto rollback;
 	*id = sqlite3_last_insert_rowid(r->db);
@@ -248,8 +357,15 @@ static json_t *create_one(struct so_registry *r, const char *key, json_t *rec, u
 		return json_pack("{s:s, s:o}", "error", "the record is refused", "errors", errors);
 	}
 	json_decref(errors);
+	char canon[KEY_PARTS * KEY_PART_MAX];
+	json_t *refusal = NULL;
+	unsigned refused = key_check(key, rec, canon, sizeof(canon), &refusal);
+	if (refused) {
+		*status = refused;
+		return refusal ? refusal : json_pack("{s:s}", "error", "out of memory");
+	}
 	long long id = 0;
-	if (store(r, key, rec, status, &id) < 0) {
+	if (store(r, key, canon, rec, status, &id) < 0) {
 		*status = 500;
 		return json_pack("{s:s}", "error", "the database failed");
 	}
@@ -281,6 +397,16 @@ static int client_certified(struct so_registry *r, struct MHD_Connection *c)
 	return gnutls_certificate_verify_peers2(session, &status) == 0 && status == 0;
 }
 
+/* 1 when the bearer GIVEN (LEN bytes) is the token T. The time it takes depends on neither
+ * where the two first differ nor on T's length: every byte of T's buffer is compared. */
+static int token_equal(const struct token *t, const char *given, size_t len)
+{
+	unsigned diff = len != t->len || len >= sizeof(t->value);
+	for (size_t i = 0; i < sizeof(t->value); i++)
+		diff |= (unsigned char)(i < len ? given[i] : 0) ^ (unsigned char)t->value[i];
+	return diff == 0;
+}
+
 static int authorized(struct so_registry *r, struct MHD_Connection *c, int write)
 {
 	if (!r->auth)
@@ -290,10 +416,15 @@ static int authorized(struct so_registry *r, struct MHD_Connection *c, int write
 		return 200;
 	if (!h || strncmp(h, "Bearer ", 7) != 0)
 		return 401;
+	/* every token is compared, whichever matches */
+	size_t len = strlen(h + 7);
+	int match = -1;
 	for (int i = 0; i < r->ntokens; i++)
-		if (strcmp(r->tokens[i].value, h + 7) == 0)
-			return !write || r->tokens[i].write ? 200 : 403;
-	return 401;
+		if (token_equal(&r->tokens[i], h + 7, len))
+			match = i;
+	if (match < 0)
+		return 401;
+	return !write || r->tokens[match].write ? 200 : 403;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -303,6 +434,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct so_registry *r = cls;
 	struct request *q = *con_cls;
 	if (!q) {
+		/* the first call has the headers only: the credentials and the announced size are
+		 * checked here, so a refused upload is answered before a byte of its body is read
+		 * (with "Expect: 100-continue" the client is never asked for it) */
+		int health = strcmp(method, "GET") == 0 && strcmp(url, "/v1/health") == 0;
+		int auth = health ? 200 : authorized(r, c, strcmp(method, "POST") == 0);
+		if (auth == 401)
+			return problem(c, 401, r->trust ? "a valid bearer token or client certificate "
+						   "is required" : "a valid bearer token is required");
+		if (auth == 403)
+			return problem(c, 403, "this token may not deliver records");
+		const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		long announced = 0;
+		if (length && so_parse_long(length, 0, (long)r->o.max_body, &announced) < 0)
+			return problem(c, 413, "the request body is too large");
 		q = calloc(1, sizeof(*q));
 		if (!q)
 			return MHD_NO;
@@ -330,12 +476,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (strcmp(method, "GET") == 0 && strcmp(url, "/v1/health") == 0)
 		return answer(c, 200, json_pack("{s:s}", "status", "ok"), 0);
 	int write = strcmp(method, "POST") == 0;
-	int auth = authorized(r, c, write);
-	if (auth == 401)
-		return problem(c, 401, r->trust ? "a valid bearer token or client certificate is "
-					   "required" : "a valid bearer token is required");
-	if (auth == 403)
-		return problem(c, 403, "this token may not deliver records");
 	if (q->too_big)
 		return problem(c, 413, "the request body is too large");
 	if (write && (strcmp(url, "/v1/records") == 0 || strcmp(url, "/v1/records:batch") == 0)) {
@@ -416,6 +556,7 @@ static int load_tokens(struct so_registry *r, const char *path)
 		if (line[0] == '#' || sscanf(line, "%127s %15s", tok, scope) < 1)
 			continue;
 		snprintf(r->tokens[r->ntokens].value, sizeof(r->tokens[0].value), "%s", tok);
+		r->tokens[r->ntokens].len = strlen(tok);
 		r->tokens[r->ntokens].write = strcmp(scope, "read") != 0;
 		r->ntokens++;
 	}
@@ -424,6 +565,89 @@ static int load_tokens(struct so_registry *r, const char *path)
 		return so_error("the tokens file '%s' holds no token", path);
 	r->auth = 1;
 	return 0;
+}
+
+/* Opens the records database. One made before keys were compared in their canonical form gets
+ * its canonical_key column, filled from each record's own key; if it holds an entry twice, it
+ * is refused with the key named. */
+static int db_open(struct so_registry *r, const char *path)
+{
+	sqlite3_stmt *st = NULL, *up = NULL;
+	if (sqlite3_open(path, &r->db) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(r->db, 30000);
+	if (sqlite3_exec(r->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+			 "CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, "
+			 "idempotency_key TEXT NOT NULL UNIQUE, canonical_key TEXT, "
+			 "type TEXT NOT NULL, body TEXT NOT NULL, sha256 TEXT NOT NULL, "
+			 "created_at TEXT NOT NULL)", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	int has = 0;
+	if (sqlite3_prepare_v2(r->db, "SELECT count(*) FROM pragma_table_info('records') WHERE "
+			       "name = 'canonical_key'", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto fail;
+	has = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!has) {
+		if (sqlite3_exec(r->db, "BEGIN IMMEDIATE; ALTER TABLE records ADD COLUMN "
+				 "canonical_key TEXT", NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(r->db, "SELECT id, body FROM records", -1, &st, NULL) !=
+			    SQLITE_OK ||
+		    sqlite3_prepare_v2(r->db, "UPDATE records SET canonical_key = ?2 WHERE id = ?1",
+				       -1, &up, NULL) != SQLITE_OK)
+			goto fail;
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			json_t *rec = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+			char parts[KEY_PARTS][KEY_PART_MAX], canon[KEY_PARTS * KEY_PART_MAX];
+			int missing = 0;
+			int ok = rec && key_of_record(rec, parts, &missing) == 0;
+			json_decref(rec);
+			if (!ok)
+				continue;   /* no key of its own: it keeps its key as given */
+			snprintf(canon, sizeof(canon), "%s/%s/%s/%s/%s", parts[0], parts[1], parts[2],
+				 parts[3], parts[4]);
+			sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
+			sqlite3_bind_text(up, 2, canon, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(up) != SQLITE_DONE)
+				goto fail;
+			sqlite3_reset(up);
+		}
+		if (rc != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+		sqlite3_finalize(up);
+		st = up = NULL;
+		if (sqlite3_exec(r->db, "UPDATE records SET canonical_key = idempotency_key WHERE "
+				 "canonical_key IS NULL", NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
+	}
+	if (sqlite3_exec(r->db, "CREATE UNIQUE INDEX IF NOT EXISTS records_canonical ON "
+			 "records (canonical_key)", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_prepare_v2(r->db, "SELECT canonical_key FROM records GROUP BY canonical_key "
+				   "HAVING count(*) > 1 LIMIT 1", -1, &st, NULL);
+		if (st && sqlite3_step(st) == SQLITE_ROW) {
+			so_error("the registry database '%s' holds the entry %s more than once (stored "
+				 "before keys were compared in their canonical form): keep one of "
+				 "them", path, (const char *)sqlite3_column_text(st, 0));
+			goto out;
+		}
+		goto fail;
+	}
+	if (!has && sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return 0;
+fail:
+	so_error("cannot open the registry database '%s': %s", path,
+		 r->db ? sqlite3_errmsg(r->db) : "no memory");
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	if (r->db && !sqlite3_get_autocommit(r->db))
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 int so_registry_start(const struct so_registry_options *o, struct so_registry **out)
@@ -437,6 +661,14 @@ int so_registry_start(const struct so_registry_options *o, struct so_registry **
 		r->o.max_body = 1 << 20;
 	if (!r->o.batch_max)
 		r->o.batch_max = 100;
+	if (!r->o.max_connections)
+		r->o.max_connections = SO_REGISTRY_MAX_CONNECTIONS;
+	if (!r->o.per_address)
+		r->o.per_address = SO_REGISTRY_PER_ADDRESS;
+	if (!r->o.idle_timeout)
+		r->o.idle_timeout = SO_REGISTRY_IDLE_TIMEOUT;
+	if (r->o.per_address > r->o.max_connections)
+		r->o.per_address = r->o.max_connections;
 	r->rng = o->seed ? o->seed : (uint64_t)time(NULL) | 1;
 	pthread_mutex_init(&r->lock, NULL);
 	char host[64] = "127.0.0.1";
@@ -458,16 +690,8 @@ int so_registry_start(const struct so_registry_options *o, struct so_registry **
 		goto error;
 	if (schemas_load(r) < 0)
 		goto error;
-	if (sqlite3_open(o->db, &r->db) != SQLITE_OK ||
-	    sqlite3_exec(r->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-			 "CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, "
-			 "idempotency_key TEXT NOT NULL UNIQUE, type TEXT NOT NULL, body TEXT NOT NULL, "
-			 "sha256 TEXT NOT NULL, created_at TEXT NOT NULL)", NULL, NULL, NULL) != SQLITE_OK) {
-		so_error("cannot open the registry database '%s': %s", o->db,
-			 r->db ? sqlite3_errmsg(r->db) : "no memory");
+	if (db_open(r, o->db) < 0)
 		goto error;
-	}
-	sqlite3_busy_timeout(r->db, 30000);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 			 MHD_USE_ERROR_LOG;
 	size_t len;
@@ -490,11 +714,18 @@ int so_registry_start(const struct so_registry_options *o, struct so_registry **
 			goto error;
 		r->auth = 1;
 	}
-	struct MHD_OptionItem opts[8];
+	struct MHD_OptionItem opts[10];
 	int n = 0;
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &addr };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, r };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL };
+	/* a client that sends nothing for idle_timeout seconds is dropped; no address holds more
+	 * than per_address connections, nor all of them more than max_connections */
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+					     (intptr_t)r->o.idle_timeout, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+					     (intptr_t)r->o.max_connections, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+					     (intptr_t)r->o.per_address, NULL };
 	if (r->cert) {
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, r->cert };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, r->key };

@@ -1,11 +1,13 @@
 /*
  * The reference national civil-status database: the server side of the sync contract
  * (schemas/registry-api.yaml), over SQLite, for staging and tests. Records are created once
- * per idempotency key (the business key: authority, book type, year, volume, registration
- * number): 201 created, 200 already there with the same content, 409 there with different
- * content, 422 refused with per-field reasons; 401/403 for bad or read-only tokens; fault
- * options make it answer 500, 429 or 503 (with Retry-After), answer late, or drop the
- * connection, for the sync client's tests.
+ * per entry: per idempotency key (the business key: authority, book type, year, volume,
+ * registration number) in its canonical form, checked against the record's own: 201 created, 200 already there with the same content, 409 there with different
+ * content, 422 refused with per-field reasons (a key that names another entry than the
+ * record's own book and number among them); 401/403 for bad or read-only tokens, answered
+ * from the headers before any of the body is read; connections capped in total and per
+ * address, idle ones dropped; fault options make it answer 500, 429 or 503 (with
+ * Retry-After), answer late, or drop the connection, for the sync client's tests.
  */
 #ifndef SO_REGISTRY_H
 #define SO_REGISTRY_H
@@ -24,9 +26,18 @@ struct so_registry_options {
 	double fault_500;        /* share of requests answered 500 */
 	double fault_busy;       /* share answered 429 or 503 with Retry-After */
 	double fault_drop;       /* share whose connection is dropped without an answer */
+	unsigned max_connections; /* connections at once, from all clients; 0: the default */
+	unsigned per_address;     /* connections at once from one address; 0: the default */
+	unsigned idle_timeout;    /* seconds a connection may send nothing; 0: the default */
 	int fault_delay_ms;      /* every answer waits this long */
 	unsigned seed;           /* of the fault draws */
 };
+
+/* The defaults of the connection limits: a thread serves each connection, so a cap on them is
+ * a cap on threads; one address cannot take more than its share. */
+#define SO_REGISTRY_MAX_CONNECTIONS 256
+#define SO_REGISTRY_PER_ADDRESS 32
+#define SO_REGISTRY_IDLE_TIMEOUT 10
 
 struct so_registry;
 

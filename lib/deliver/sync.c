@@ -27,6 +27,24 @@
 #define MAX_BATCH 100
 #define MAX_RESPONSE (4u << 20)
 
+/* The retry policy (README "Sync: retries, the circuit and proxies"). The run has one retry
+ * budget, --retry-for seconds: the time it may spend while the server fails (from a failure
+ * to the next answer that is not a failure, summed over the run). Failures are network
+ * errors, timeouts, 408, 429 and 5xx. After CIRCUIT_FAILURES of them in a row the circuit
+ * opens: nothing is sent until a wait (the first backoff, doubled after each failed probe up
+ * to the longest, or the server's Retry-After if longer), then one request probes the
+ * server; an answer closes the circuit, a failure opens it again. When the budget is spent
+ * the run sends nothing more and ends with the rest left queued. A record is tried at most
+ * MAX_ATTEMPTS times in one run, so a record the server always fails on cannot hold it. */
+#define CIRCUIT_FAILURES 5
+#define MAX_ATTEMPTS 8
+
+enum circuit {
+	CIRCUIT_CLOSED,           /* the server answers: requests go out */
+	CIRCUIT_OPEN,             /* it failed CIRCUIT_FAILURES times in a row: wait */
+	CIRCUIT_PROBING,          /* one request is out to see whether it is back */
+};
+
 void so_sync_defaults(struct so_sync_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -164,6 +182,9 @@ struct item {
 	size_t len;
 	int attempts;
 	double first, next;       /* monotonic seconds: first try of this run, next try */
+	int probe;                /* sent as the circuit's probe */
+	int last_status;          /* of the last failed try: HTTP status (0: none) and why */
+	char last_error[CURL_ERROR_SIZE + 96];
 	struct item *link;        /* in the waiting list */
 };
 
@@ -198,6 +219,15 @@ struct sync {
 	unsigned rng;
 	struct ack *acks;         /* acknowledged, to be stored */
 	size_t nacks, acks_cap;
+	/* the circuit and the run's retry budget */
+	enum circuit circuit;
+	int failures;             /* in a row */
+	double failing_since;     /* monotonic time of the first failure of this streak, or 0 */
+	double failed_for;        /* seconds of the budget spent by the streaks that ended */
+	double open_until;        /* when the circuit is open: the time of the next probe */
+	double cooldown;          /* the wait before that probe */
+	int budget_spent;         /* nothing more is sent */
+	int opened;               /* times the circuit opened */
 };
 
 static double jitter(struct sync *y)
@@ -271,7 +301,9 @@ static int claim(struct sync *y, int n)
 {
 	char now[SO_TIME_LEN], until[SO_TIME_LEN];
 	so_now_iso(now);
-	iso_in(y->o->retry_for + 2 * y->o->timeout + 60, until);
+	/* a record stays claimed while this run may still try it: the retry budget and its
+	 * attempts, each a request and a backoff */
+	iso_in(y->o->retry_for + MAX_ATTEMPTS * (y->o->timeout + y->o->backoff_max) + 60, until);
 	if (so_store_begin(y->s) < 0)
 		return -1;
 	struct claimed c = { .batch = y->o->batch, .tail = &c.head };
@@ -312,6 +344,62 @@ static int claim(struct sync *y, int n)
 		head = next;
 	}
 	return got;
+}
+
+/* The circuit --------------------------------------------------------------------------- */
+
+/* Seconds of the run's retry budget left at NOW (negative: overspent). */
+static double budget_left(const struct sync *y, double now)
+{
+	double spent = y->failed_for + (y->failing_since > 0 ? now - y->failing_since : 0);
+	return y->o->retry_for - spent;
+}
+
+/* An answer that is not a failure: the server is there. */
+static void circuit_answer(struct sync *y)
+{
+	double now = so_monotonic();
+	if (y->failing_since > 0)
+		y->failed_for += now - y->failing_since;
+	if (y->circuit != CIRCUIT_CLOSED && !y->o->quiet)
+		so_progress_log(&y->progress, "the national database answers again after %.1f s: "
+				"sending resumed", now - y->failing_since);
+	y->failing_since = 0;
+	y->failures = 0;
+	y->circuit = CIRCUIT_CLOSED;
+	y->cooldown = 0;
+}
+
+/* A failure (WHY) of a request; RETRY_AFTER the server's wish, or 0. PROBE: the request was
+ * the circuit's probe. */
+static void circuit_failure(struct sync *y, int probe, double retry_after, const char *why)
+{
+	double now = so_monotonic();
+	if (y->failing_since <= 0)
+		y->failing_since = now;
+	y->failures++;
+	int open = 0;
+	if (y->circuit == CIRCUIT_PROBING && probe) {
+		y->cooldown = y->cooldown * 2 < y->o->backoff_max ? y->cooldown * 2
+								   : y->o->backoff_max;
+		open = 1;
+	} else if (y->circuit == CIRCUIT_CLOSED && y->failures >= CIRCUIT_FAILURES) {
+		y->cooldown = y->o->backoff;
+		y->opened++;
+		open = 1;
+	}
+	if (!open)
+		return;
+	double wait = y->cooldown / 2 + y->cooldown / 2 * jitter(y);
+	if (retry_after > wait)
+		wait = retry_after < y->o->backoff_max * 5 ? retry_after : y->o->backoff_max * 5;
+	y->circuit = CIRCUIT_OPEN;
+	y->open_until = now + wait;
+	if (!y->o->quiet)
+		so_progress_log(&y->progress, "sending paused: %d failures in a row (last: %s); one "
+				"request in %.1f s to see whether the national database is back "
+				"(retry budget left: %.0f s)", y->failures, why, wait,
+				budget_left(y, now) > 0 ? budget_left(y, now) : 0);
 }
 
 /* Outcomes -------------------------------------------------------------------------------- */
@@ -462,6 +550,20 @@ static int retryable(long status)
 	return status == 408 || status == 429 || status >= 500;
 }
 
+/* Leaves the records of IT queued, with why they were not delivered in this run. */
+static int give_up(struct sync *y, struct item *it)
+{
+	char msg[700];
+	snprintf(msg, sizeof(msg), "no delivery after %d attempt%s in %.0f s (%s); last: %s",
+		 it->attempts, it->attempts == 1 ? "" : "s", so_monotonic() - it->first,
+		 it->attempts >= MAX_ATTEMPTS ? "the most one run makes"
+					      : "the run's retry budget is spent", it->last_error);
+	for (int i = 0; i < it->n; i++)
+		if (leave(y, &it->v[i], it->last_status, msg) < 0)
+			return -1;
+	return 0;
+}
+
 /* Puts the records of IT that are still to do back in the waiting list, to be tried after
  * the backoff (or the server's Retry-After); those whose time is up are left queued. */
 static int retry(struct sync *y, struct item *it, const int *again, long status,
@@ -480,17 +582,12 @@ static int retry(struct sync *y, struct item *it, const int *again, long status,
 	}
 	next->attempts = it->attempts;
 	next->first = it->first;
-	if (now - it->first + y->o->backoff >= y->o->retry_for) {
-		char msg[600];
-		snprintf(msg, sizeof(msg), "no delivery after %d attempts in %.0f s; last: %s",
-			 it->attempts, now - it->first, why);
-		for (int i = 0; i < next->n; i++)
-			if (leave(y, &next->v[i], (int)status, msg) < 0) {
-				item_free(next);
-				return -1;
-			}
+	next->last_status = (int)status;
+	snprintf(next->last_error, sizeof(next->last_error), "%s", why);
+	if (it->attempts >= MAX_ATTEMPTS || budget_left(y, now) <= 0) {
+		int rc = give_up(y, next);
 		item_free(next);
-		return 0;
+		return rc;
 	}
 	if (next->n == it->n) {
 		next->body = it->body;
@@ -590,6 +687,7 @@ static int finished(struct sync *y, int a, CURLcode result)
 		}
 		for (int i = 0; i < it->n; i++)
 			again[i] = 1;
+		circuit_failure(y, it->probe, 0, why);
 		rc = retry(y, it, again, 0, 0, why);
 		goto done;
 	}
@@ -606,7 +704,12 @@ static int finished(struct sync *y, int a, CURLcode result)
 		goto release;
 	}
 	snprintf(why, sizeof(why), "HTTP %ld", status);
-	if (it->n == 1 && y->o->batch == 1) {
+	int single = it->n == 1 && y->o->batch == 1;
+	if (retryable(status) && (single || status != 200))
+		circuit_failure(y, it->probe, (double)retry_after, why);
+	else
+		circuit_answer(y);
+	if (single) {
 		rc = outcome(y, &it->v[0], status, answer, &again[0]);
 	} else if (status == 200 && json_is_array(json_object_get(answer, "results")) &&
 		   json_array_size(json_object_get(answer, "results")) == (size_t)it->n) {
@@ -690,6 +793,11 @@ static int start(struct sync *y, struct item *it)
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+	/* the proxy environment variables (http_proxy, https_proxy, ALL_PROXY) are ignored: an
+	 * empty proxy turns them off; only a proxy the operator names is used, as a tunnel */
+	curl_easy_setopt(easy, CURLOPT_PROXY, y->o->proxy ? y->o->proxy : "");
+	if (y->o->proxy)
+		curl_easy_setopt(easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "sohoa-sync/" SO_VERSION);
 	/* verification is never turned off */
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -737,28 +845,48 @@ static struct item *take_ready(struct sync *y, double now, double *next_due)
 	return it;
 }
 
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The Authorization header of the token TEXT (blanks around it are dropped; any inside, or a
+ * control character, refuse it: a header cannot carry them). No message names the token, nor
+ * the file it was read from: what was given as a file name may be the token itself. */
+static int bearer(const char *text, const char *from, char *auth, size_t size)
+{
+	const char *p = text;
+	while (blank(*p))
+		p++;
+	size_t n = strlen(p);
+	while (n && blank(p[n - 1]))
+		n--;
+	if (n == 0)
+		return so_error("the token %s is empty", from);
+	if (n + 24 > size)
+		return so_error("the token %s is too long", from);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x21 || (unsigned char)p[i] > 0x7e)
+			return so_error("the token %s holds a character a header cannot carry", from);
+	snprintf(auth, size, "Authorization: Bearer %.*s", (int)n, p);
+	return 0;
+}
+
 static int read_token(const char *path, char *auth, size_t size)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
-		return so_error("cannot read the token file %s: %s", path, strerror(errno));
+		return so_error("cannot read the token file (its name is not repeated here): %s",
+				strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return so_error("the token file is not a regular file");
 	if (st.st_mode & 077)
-		so_log_msg("warning: the token file %s can be read by others (chmod 600 it)", path);
+		so_log_msg("warning: the token file can be read by others (chmod 600 it)");
 	char *data = NULL;
 	size_t len = 0;
 	if (so_read_file(path, 8192, &data, &len) < 0)
-		return -1;
-	char *p = data;
-	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		p++;
-	size_t n = strcspn(p, " \t\r\n");
-	int rc = 0;
-	if (n == 0)
-		rc = so_error("the token file %s is empty", path);
-	else if (n + 24 > size)
-		rc = so_error("the token in %s is too long", path);
-	else
-		snprintf(auth, size, "Authorization: Bearer %.*s", (int)n, p);
+		return so_error("cannot read the token file (its name is not repeated here)");
+	int rc = bearer(data, "in the token file", auth, size);
 	free(data);
 	return rc;
 }
@@ -794,6 +922,27 @@ static int check_endpoint(const char *e, char *one, char *batch, size_t size)
 	return rc;
 }
 
+/* A proxy is used only when the operator names one, only for an https:// endpoint, and always
+ * as a tunnel: it carries the TLS session and sees neither the token nor the records. */
+static int check_proxy(const char *proxy, const char *endpoint)
+{
+	if (strncmp(endpoint, "https://", 8) != 0)
+		return so_error("a proxy is only used for an https:// endpoint (through it, the "
+				"token and the records stay inside TLS)");
+	CURLU *u = curl_url();
+	if (!u)
+		return so_error("out of memory");
+	char *scheme = NULL;
+	int rc = 0;
+	if (curl_url_set(u, CURLUPART_URL, proxy, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
+		rc = so_error("the proxy must be an http:// or https:// URL");
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_start(void)
 {
@@ -810,7 +959,15 @@ int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_s
 	double t0 = so_monotonic();
 	struct sync y = { .s = s, .o = o, .res = res };
 	y.rng = (unsigned)(getpid() ^ (unsigned)(t0 * 1000));
-	if (check_endpoint(o->endpoint, y.url_one, y.url_batch, sizeof(y.url_one)) < 0)
+	if (check_endpoint(o->endpoint, y.url_one, y.url_batch, sizeof(y.url_one)) < 0 ||
+	    (o->proxy && check_proxy(o->proxy, o->endpoint) < 0))
+		return SO_EXIT_USAGE;
+	if (o->token && o->token_file) {
+		so_error("give the token once: in a file (--token-file) or in the environment, not "
+			 "both");
+		return SO_EXIT_USAGE;
+	}
+	if (o->token && bearer(o->token, "of the environment", y.auth, sizeof(y.auth)) < 0)
 		return SO_EXIT_USAGE;
 	if (o->token_file && read_token(o->token_file, y.auth, sizeof(y.auth)) < 0)
 		return SO_EXIT_ENV;
@@ -852,23 +1009,47 @@ int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_s
 		int sig = so_signal_received();
 		if (sig && !stop_at)
 			stop_at = so_monotonic() + 2;   /* in-flight answers get two seconds */
-		if (!sig && !y.fatal && !y.exhausted &&
-		    y.nwaiting < o->inflight * 2 && claim(&y, o->inflight * o->batch * 2) < 0) {
+		double now = so_monotonic(), next_due = now + 0.25;
+		if (!y.budget_spent && y.failing_since > 0 && budget_left(&y, now) <= 0) {
+			y.budget_spent = 1;
+			if (!o->quiet)
+				so_progress_log(&y.progress, "the run's retry budget (%.0f s) is spent: "
+						"nothing more is sent, the rest stays queued", o->retry_for);
+		}
+		int sending = !sig && !y.fatal && !y.budget_spent;
+		/* more records while the server answers; while the circuit is open, only one to
+		 * probe with when none is waiting */
+		if (sending && !y.exhausted && (y.circuit == CIRCUIT_CLOSED
+						? y.nwaiting < o->inflight * 2
+						: y.nwaiting == 0 && y.nactive == 0) &&
+		    claim(&y, o->inflight * o->batch * 2) < 0) {
 			code = SO_EXIT_ENV;
 			break;
 		}
-		double now = so_monotonic(), next_due = now + 0.25;
-		while (!sig && !y.fatal && y.nactive < o->inflight) {
-			struct item *it = take_ready(&y, now, &next_due);
-			if (!it)
-				break;
+		struct item *it = NULL;
+		if (sending && y.circuit == CIRCUIT_OPEN && y.nactive == 0) {
+			if (now >= y.open_until) {
+				double ignored = INFINITY;
+				if ((it = take_ready(&y, INFINITY, &ignored))) {
+					it->probe = 1;
+					y.circuit = CIRCUIT_PROBING;
+				}
+			} else if (y.open_until < next_due) {
+				next_due = y.open_until;
+			}
+		}
+		if (sending && y.failing_since > 0 && now + budget_left(&y, now) < next_due)
+			next_due = now + budget_left(&y, now);
+		while (sending && (it || (y.circuit == CIRCUIT_CLOSED && y.nactive < o->inflight &&
+					  (it = take_ready(&y, now, &next_due))))) {
 			if (start(&y, it) < 0) {
 				item_free(it);
 				code = SO_EXIT_ENV;
 				goto out;
 			}
+			it = NULL;
 		}
-		if (y.nactive == 0 && (sig || y.fatal || (y.exhausted && !y.waiting)))
+		if (y.nactive == 0 && (!sending || (y.exhausted && !y.waiting)))
 			break;
 		if (sig && stop_at && so_monotonic() > stop_at)
 			break;
@@ -918,8 +1099,13 @@ out:
 	for (int a = 0; y.active && a < o->inflight; a++)
 		if (y.active[a].item)
 			drop_active(&y, a);
+	/* the records tried in this run and not delivered get their last failure recorded; those
+	 * not tried yet are only released */
 	while (y.waiting) {
 		struct item *next = y.waiting->link;
+		if (code == SO_EXIT_OK && y.budget_spent && y.waiting->attempts > 0 &&
+		    give_up(&y, y.waiting) < 0)
+			code = SO_EXIT_ENV;
 		item_free(y.waiting);
 		y.waiting = next;
 	}
@@ -936,6 +1122,13 @@ out:
 		curl_multi_cleanup(y.multi);
 	res->left = so_outbox_count_queued(s);
 	res->seconds = so_monotonic() - t0;
+	res->opened = y.opened;
+	res->budget_spent = y.budget_spent;
+	if (y.budget_spent && code == SO_EXIT_OK &&
+	    so_event_add(s, SO_SYNC_STAGE, "error", NULL, "the national database failed for the "
+			 "whole retry budget (%.0f s): %lld records left queued for the next run",
+			 o->retry_for, (long long)res->left) < 0)
+		code = SO_EXIT_ENV;
 	if (code != SO_EXIT_OK)
 		return code;
 	if (y.fatal) {

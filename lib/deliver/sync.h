@@ -6,7 +6,8 @@
  * record becomes synced only when the server acknowledges it, in the transaction that stores
  * the remote id. Requests go out in parallel over reused connections (libcurl multi); 408,
  * 429, 5xx and network failures are retried with exponential backoff, jitter and the server's
- * Retry-After, each record for a bounded time; 409 and 422 send the record back to review
+ * Retry-After within one retry budget for the run, behind a circuit that stops sending
+ * while the server fails and probes it with one request (sync.c); 409 and 422 send the record back to review
  * with the server's reasons as flags; 401 and 403 stop the run. Several sync processes may
  * work on one batch at once: each claims outbox rows for a while (a lease).
  */
@@ -22,12 +23,17 @@
 struct so_sync_options {
 	const char *endpoint;     /* base URL: "https://registry.example:8443" */
 	const char *token_file;   /* the bearer token's file; NULL: none (client certificate) */
+	const char *token;        /* the bearer token itself (from the environment); not with
+	                           * token_file. Never written to a message */
+	const char *proxy;        /* a proxy the operator chose (https endpoints only, always a
+	                           * tunnel); NULL: none — proxy environment variables are ignored */
 	const char *cacert;       /* CA bundle to verify the server with; NULL: the system's */
 	const char *cert, *key;   /* client certificate and key (PEM); NULL: none */
 	int inflight;             /* requests in flight at once */
 	int batch;                /* records per request: 1 uses POST /v1/records, more the batch */
 	double timeout;           /* seconds one request may take */
-	double retry_for;         /* seconds a record is retried before it is left queued */
+	double retry_for;         /* the run's retry budget: seconds it may spend while the
+	                           * server fails, summed over the run (see sync.c) */
 	double backoff;           /* first retry delay, seconds (doubled each time, jittered) */
 	double backoff_max;       /* longest retry delay, seconds */
 	int quiet;                /* no line per record */
@@ -44,6 +50,8 @@ struct so_sync_result {
 	int64_t held;             /* no business key, or another record's: to review */
 	int64_t left;             /* still queued after this run (retries exhausted, errors) */
 	int64_t requests, retries;
+	int opened;               /* times the circuit opened (the server failing) */
+	int budget_spent;         /* the run's retry budget ran out: the rest left queued */
 	double seconds;
 	char fatal[512];          /* why the run stopped early (401/403, TLS set-up), or "" */
 };

@@ -120,14 +120,15 @@ registry_stop
 expect_match "500s: retried" "$(cat "$WORK/stdout")" "[1-9][0-9]* retries"
 check e500 "$WORK/e500" "$WORK/e500.db"
 
-# --- answers slower than the timeout: left queued, then delivered --------------------------
+# --- answers slower than the timeout: left queued (the circuit opens, the retry budget runs
+# out), then delivered --------------------------------------------------------------------
 fresh slow
 serve "$WORK/slow.db" --listen 127.0.0.1:0 --fault-delay 2500
 port=${url##*:}
 sync_run "$WORK/slow" --timeout 1 --retry-for 3 --backoff 200
 expect_eq "slow: exit 2 (left queued)" "$status" 2
 expect_match "slow: the timeout recorded" \
-	"$(sql "$WORK/slow" "SELECT last_error FROM outbox WHERE state = 'queued' LIMIT 1")" "[Tt]imeout|timed out"
+	"$(sql "$WORK/slow" "SELECT last_error FROM outbox WHERE state = 'queued' AND last_error IS NOT NULL LIMIT 1")" "[Tt]imeout|timed out"
 expect_eq "slow: nothing synced" "$(sql "$WORK/slow" "SELECT count(*) FROM records WHERE status = 'synced'")" 0
 sleep 3   # the server finishes storing what it was answering too late
 registry_stop

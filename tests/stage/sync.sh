@@ -86,6 +86,23 @@ expect_eq "a read-only token stops the run" "$status" 3
 expect_match "403 explained" "$(cat "$WORK/stderr")" "HTTP 403.*may not deliver"
 sync "$B" --cacert ca.pem
 expect_eq "no token at all: 401" "$status" 3
+# the token is never taken from the command line nor repeated in a message
+sync "$B" --cacert ca.pem --token writer-token
+expect_eq "--token: refused as usage" "$status" 1
+expect_match "--token: told where a token goes" "$(cat "$WORK/stderr")" "--token-file F.*SOHOA_SYNC_TOKEN"
+sync "$B" --cacert ca.pem --token=writer-token
+expect_eq "--token=VALUE: refused as usage" "$status" 1
+sync "$B" --cacert ca.pem --token-file writer-token
+expect_eq "a token given as the token file's name: not found" "$status" 3
+expect_match "and said so" "$(cat "$WORK/stderr")" "cannot read the token file"
+expect_eq "no message repeats the token" "$(grep -c writer-token "$WORK/stderr" "$WORK/stdout" | cut -d: -f2 | paste -sd+ | bc)" 0
+SOHOA_SYNC_TOKEN=$'writer-token\r\nX-Injected: 1' run_status sohoa sync --batch "$B" \
+	--endpoint "$url" --cacert ca.pem
+expect_eq "a token with a line break: refused" "$status" 1
+expect_eq "without repeating it" "$(grep -c -e writer-token -e Injected "$WORK/stderr" || true)" 0
+SOHOA_SYNC_TOKEN=writer-token run_status sohoa sync --batch "$B" --endpoint "$url" \
+	--cacert ca.pem --token-file good.token
+expect_eq "a token in the environment and a token file: usage" "$status" 1
 expect_eq "nothing synced after refusals" "$(sql "$B" "SELECT count(*) FROM records WHERE status = 'synced'")" 0
 expect_eq "nothing acknowledged" "$(sql "$B" "SELECT count(*) FROM outbox WHERE state <> 'queued' AND state <> 'held'")" 0
 expect_eq "the server has only the two seeded records" \
@@ -93,6 +110,7 @@ expect_eq "the server has only the two seeded records" \
 
 # --- the delivery ------------------------------------------------------------------------
 cp -r "$B" "$WORK/batch10"   # the same batch, for a run in batches of 10
+for copy in dead proxied tunnel; do cp -r "$B" "$WORK/$copy"; done   # for the runs at the end
 sync "$B" --token-file good.token --cacert ca.pem
 expect_eq "exit: some records back to review" "$status" 2
 sohoa export --batch "$B" --format jsonl --out "$WORK/after.jsonl" 2>/dev/null
@@ -217,4 +235,124 @@ expect_eq "as the token did" "$(sqlite3 "$WORK/registry-mtls.db" "SELECT count(*
 sync "$WORK/mtls" --cacert ca.pem --cert client.pem
 expect_eq "a certificate without its key: usage" "$status" 1
 registry_stop
+
+# --- a registry that is down: one retry budget for the run, not one per record ---------------
+# A closed port, then a server answering 503 to everything: the circuit opens after 5 failures
+# in a row, only single probes follow, and once --retry-for is spent the run ends with every
+# record left queued. The requests are counted: at most two rounds in flight before the
+# circuit opens, then one probe per wait (doubling from --backoff, or Retry-After: 1).
+D="$WORK/dead"
+python3 "$SOHOA_SOURCE/tests/common/replicate_books.py" "$D" 20 >/dev/null || fail "cannot copy books"
+free_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+t0=$(date +%s.%N)
+run_status sohoa sync --batch "$D" --endpoint "https://127.0.0.1:$free_port" --token-file good.token \
+	--cacert ca.pem --retry-for 2 --backoff 100 --in-flight 4 --quiet
+t1=$(date +%s.%N)
+expect_eq "closed port: exit 2 (left queued)" "$status" 2
+queued_now=$(queued "$D")
+expect_eq "closed port: nothing delivered, nothing sent back to review" \
+	"$(sql "$D" "SELECT count(*) FROM outbox WHERE state NOT IN ('queued', 'held')")" 0
+expect_eq "closed port: every record queued is left queued" \
+	"$(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'queued'") $(sql "$D" "SELECT count(*) FROM records WHERE status = 'synced'")" \
+	"$queued_now 0"
+[ "$queued_now" -ge 200 ] || fail "closed port: only $queued_now records queued"
+requests=$(sed -n 's/.*; \([0-9]*\) requests.*/\1/p' "$WORK/stdout")
+tried=$(sql "$D" "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL")
+# 2 rounds of 4 before the circuit opens; probes after waits of at least 0.05, 0.1, 0.2, 0.4,
+# 0.8 s...: at most 6 within 2 s
+[ "$requests" -le 15 ] || fail "closed port: $requests requests for $queued_now records"
+[ "$tried" -le "$requests" ] || fail "closed port: $tried records tried in $requests requests"
+expect_match "closed port: the reason is the connection" \
+	"$(sql "$D" "SELECT last_error FROM outbox WHERE last_error IS NOT NULL LIMIT 1")" "[Cc]onnect"
+expect_match "closed port: the circuit told on stderr" "$(cat "$WORK/stderr")" \
+	"sending paused [0-9]+ times?, until the retry budget was spent"
+expect_eq "closed port: one event for the run" \
+	"$(sql "$D" "SELECT count(*) FROM events WHERE stage = 'sync' AND unit IS NULL AND message LIKE
+	'the national database failed for the whole retry budget (2 s): $queued_now records left queued%'")" 1
+echo "closed port: $queued_now records left queued after $requests requests ($tried records tried) in $(python3 -c "print(round($t1 - $t0, 2))") s"
+
+registry_start "$WORK/registry-busy.db" --listen 127.0.0.1:0 --tokens tokens \
+	--cert server.pem --key server.key --fault-busy 1
+t0=$(date +%s.%N)
+run_status sohoa sync --batch "$D" --endpoint "$url" --token-file good.token --cacert ca.pem \
+	--retry-for 3 --backoff 100 --in-flight 4 --quiet
+t1=$(date +%s.%N)
+registry_stop
+expect_eq "503: exit 2 (left queued)" "$status" 2
+expect_eq "503: every record still queued" "$(queued "$D")" "$queued_now"
+requests=$(sed -n 's/.*; \([0-9]*\) requests.*/\1/p' "$WORK/stdout")
+# 2 rounds of 4, then a probe a second (Retry-After: 1) for 3 s
+[ "$requests" -le 12 ] || fail "503: $requests requests for $queued_now records"
+expect_eq "503: the server stored nothing" "$(sqlite3 "$WORK/registry-busy.db" "SELECT count(*) FROM records")" 0
+expect_match "503: the last answer recorded" \
+	"$(sql "$D" "SELECT group_concat(DISTINCT last_status) FROM outbox WHERE last_error LIKE '%retry budget%'")" "^(429|503)(,(429|503))?$"
+echo "503: $queued_now records left queued after $requests requests in $(python3 -c "print(round($t1 - $t0, 2))") s"
+
+# the registry back: the next run delivers them all, each once
+registry_start "$WORK/registry-back.db" --listen 127.0.0.1:0 --tokens tokens \
+	--cert server.pem --key server.key
+sync "$D" --token-file good.token --cacert ca.pem --in-flight 4
+registry_stop
+expect_eq "back: exit 2 (the record with a bad date refused)" "$status" 2
+expect_eq "back: nothing left queued" "$(queued "$D")" 0
+sohoa export --batch "$D" --format jsonl --out "$WORK/dead.jsonl" 2>/dev/null
+python3 "$SOHOA_SOURCE/tests/stage/sync_check.py" "$D" "$WORK/dead.jsonl" "$WORK/registry-back.db" \
+	>"$WORK/dead.check" || fail "back: $(cat "$WORK/dead.check")"
+expect_eq "back: each record on the server once" \
+	"$(sqlite3 "$WORK/registry-back.db" "SELECT count(*), count(DISTINCT canonical_key) FROM records")" \
+	"$(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'acked'")|$(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'acked'")"
+expect_eq "back: every record queued delivered, or refused (the bad date and its 20 copies)" \
+	"$(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'acked'") $(sql "$D" "SELECT count(*) FROM outbox WHERE state = 'refused' AND last_status = 422")" \
+	"$((queued_now - 21)) 21"
+
+# --- proxies: the environment's are ignored; one named with --proxy is only a tunnel -------
+python3 "$SOHOA_SOURCE/tests/stage/proxy_spy.py" "$WORK/spy-env.log" "$WORK/spy-env.bytes" \
+	>"$WORK/spy-env.port" &
+spy_env=$!
+python3 "$SOHOA_SOURCE/tests/stage/proxy_spy.py" "$WORK/spy-chosen.log" "$WORK/spy-chosen.bytes" \
+	>"$WORK/spy-chosen.port" &
+spy_chosen=$!
+for _ in $(seq 100); do
+	[ -s "$WORK/spy-env.port" ] && [ -s "$WORK/spy-chosen.port" ] && break
+	sleep 0.05
+done
+env_proxy="http://127.0.0.1:$(cat "$WORK/spy-env.port")"
+chosen_proxy="http://127.0.0.1:$(cat "$WORK/spy-chosen.port")"
+proxied() { # CMD...: CMD with every proxy variable pointing at the spy
+	http_proxy=$env_proxy HTTP_PROXY=$env_proxy https_proxy=$env_proxy \
+		HTTPS_PROXY=$env_proxy ALL_PROXY=$env_proxy all_proxy=$env_proxy NO_PROXY= no_proxy= \
+		"$@"
+}
+deliverable=$(( $(sql "$WORK/tunnel" "SELECT count(*) FROM records WHERE status IN ('valid', 'approved')") - 1 ))
+# plain http on loopback (where a proxy would read the token and the records in clear),
+# the token from the environment
+registry_start "$WORK/registry-plain.db" --listen 127.0.0.1:0 --tokens tokens
+SOHOA_SYNC_TOKEN=writer-token proxied run_status sohoa sync --batch "$WORK/proxied" \
+	--endpoint "$url" --quiet
+registry_stop
+expect_eq "http with proxy variables: delivered directly" \
+	"$status $(sqlite3 "$WORK/registry-plain.db" "SELECT count(*) FROM records")" \
+	"2 $deliverable"
+expect_eq "http with proxy variables: the proxy got no connection" "$(wc -l <"$WORK/spy-env.log")" 0
+run_status sohoa sync --batch "$WORK/tunnel" --endpoint "$url" --token-file good.token \
+	--proxy "$chosen_proxy"
+expect_eq "--proxy for an http endpoint: usage" "$status" 1
+expect_match "and why" "$(cat "$WORK/stderr")" "only used for an https:// endpoint"
+# https with the variables set and a proxy chosen: only the chosen one is used, as a tunnel
+registry_start "$WORK/registry-tunnel.db" --listen 127.0.0.1:0 --tokens tokens \
+	--cert server.pem --key server.key
+proxied run_status sohoa sync --batch "$WORK/tunnel" --endpoint "$url" --token-file good.token \
+	--cacert ca.pem --proxy "$chosen_proxy" --quiet
+registry_stop
+expect_eq "https through the chosen proxy: delivered" \
+	"$status $(sqlite3 "$WORK/registry-tunnel.db" "SELECT count(*) FROM records")" \
+	"2 $deliverable"
+expect_eq "the proxy of the environment: still no connection" "$(wc -l <"$WORK/spy-env.log")" 0
+expect_match "the chosen proxy: CONNECT only" "$(sort -u "$WORK/spy-chosen.log")" \
+	"^CONNECT 127\.0\.0\.1:${url##*:} HTTP/1\.1$"
+name=$(sql "$WORK/tunnel" "SELECT value FROM fields WHERE name = 'child.full_name' AND value <> '' LIMIT 1")
+expect_eq "the chosen proxy: neither the token nor a name in what it carried" \
+	"$(grep -c -a -e writer-token -e "$name" "$WORK/spy-chosen.bytes" || true)" 0
+kill "$spy_env" "$spy_chosen"
+wait "$spy_env" "$spy_chosen" 2>/dev/null || true
 done_ok
