@@ -152,6 +152,21 @@ int so_session_delete(struct so_store *s, const char *token_hash)
 	return so_store_step_done(s, st);
 }
 
+/* Failed sign-ins --------------------------------------------------------------------------------- */
+
+int so_login_failure_add(struct so_store *s, const char *name, const char *address,
+			 const char *at)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO login_failures (at, reviewer, address) "
+					    "VALUES (?1, ?2, ?3)");
+	if (!st)
+		return -1;
+	so_bind_text(st, 1, at);
+	so_bind_text(st, 2, name);
+	so_bind_text(st, 3, address);
+	return so_store_step_done(s, st);
+}
+
 /* The queue ----------------------------------------------------------------------------------- */
 
 /* The conditions of a filter, on records r joined with books b; ?1 status, ?2 book, ?3 flag. */

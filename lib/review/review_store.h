@@ -64,6 +64,13 @@ int so_session_find(struct so_store *s, const char *token_hash, int64_t now, cha
 /* Ends the session TOKEN_HASH. */
 int so_session_delete(struct so_store *s, const char *token_hash);
 
+/* Failed sign-ins ------------------------------------------------------------------------------ */
+
+/* Records a failed sign-in as NAME (as typed, which may name no reviewer) from ADDRESS at AT
+ * (so_now_iso) in its own statement (autocommit). */
+int so_login_failure_add(struct so_store *s, const char *name, const char *address,
+			 const char *at);
+
 /* The queue ----------------------------------------------------------------------------------- */
 
 /* The number of records of the filter F (its status, book and flag; F NULL: needs_review). */
