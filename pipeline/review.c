@@ -423,11 +423,19 @@ static int cmd_user(const struct args *a)
 			so_log_err("%s", so_errmsg());
 			code = SO_EXIT_ENV;
 		}
-		json_array_foreach(l, i, u)
-			printf("%-24s created %s  last login %s\n", str(u, "name"),
+		json_array_foreach(l, i, u) {
+			json_int_t failed = json_integer_value(json_object_get(u, "failed_logins"));
+			printf("%-24s created %s  last login %s", str(u, "name"),
 			       str(u, "created_at"),
 			       json_is_string(json_object_get(u, "last_login")) ? str(u, "last_login")
 										 : "never");
+			if (failed)
+				printf("  %lld failed sign-in%s%s", (long long)failed,
+				       failed == 1 ? "" : "s",
+				       json_is_string(json_object_get(u, "last_login")) ?
+				       " since" : "");
+			putchar('\n');
+		}
 		json_decref(l);
 	} else if (strcmp(what, "remove") == 0) {
 		int r = so_reviewer_remove(s, a->pos[1]);

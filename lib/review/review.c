@@ -155,9 +155,10 @@ static json_t *str_or_null(const char *t)
 
 static int reviewer_listed(const struct so_reviewer_row *r, void *ctx)
 {
-	json_array_append_new(ctx, json_pack("{s:s, s:s, s:o}", "name", r->name,
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:o, s:I}", "name", r->name,
 					     "created_at", r->created_at,
-					     "last_login", str_or_null(r->last_login)));
+					     "last_login", str_or_null(r->last_login),
+					     "failed_logins", (json_int_t)r->failed_logins));
 	return 0;
 }
 

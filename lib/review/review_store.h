@@ -38,6 +38,7 @@ int so_reviewer_save(struct so_store *s, const char *name, const char *hash,
 int so_reviewer_delete(struct so_store *s, const char *name);
 struct so_reviewer_row {
 	const char *name, *created_at, *last_login;   /* last_login NULL: never */
+	int64_t failed_logins;   /* failed sign-ins as NAME since its last sign-in */
 };
 /* The reviewers by name. */
 int so_reviewer_each(struct so_store *s, int (*each)(const struct so_reviewer_row *r, void *ctx),

@@ -191,6 +191,9 @@ expect_eq "after the wait the right password signs in" \
 	"$(sign_in "$WORK/jar-g" bob 'mật-khẩu-bob-22')" 303
 expect_eq "and the count starts again" "$(sign_in "$WORK/jar-g" bob guess-after)" 401
 expect_eq "every checked failure of bob recorded" "$(failures "reviewer = 'bob'")" 8
+users=$(sohoa review user list --batch "$B")
+expect_match "the operator sees them: bob" "$users" $'(^|\n)bob +created [^\n]* last login [0-9T:Z-]+  1 failed sign-in since\n'
+expect_match "not alice, whose failure was before her sign-in" "$users" $'(^|\n)alice +created [^\n]* last login [0-9T:Z-]+\n'
 
 # --- guessing passwords: per address, across accounts ---------------------------------------------
 sql "$B" "DELETE FROM login_failures"
