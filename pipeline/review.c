@@ -17,6 +17,7 @@ static const char usage[] =
 	"usage: sohoa review serve --batch DIR [--listen 127.0.0.1:8080] [--session-ttl SECONDS]\n"
 	"                          [--allow-remote] [--behind-tls] [--allowed-host NAME]...\n"
 	"                          [--request-timeout SECONDS] [--connections-per-address N]\n"
+	"                          [--trusted-proxy ADDRESS]\n"
 	"       sohoa review list --batch DIR [--book KEY] [--flag CODE] [--status S]\n"
 	"                         [--limit N] [--offset N] [--json]\n"
 	"       sohoa review show --batch DIR [--json] ID\n"
@@ -33,7 +34,9 @@ static const char usage[] =
 	"marks the cookies Secure). It answers only requests for its listen address or a name\n"
 	"of --allowed-host (NAME or NAME:PORT, up to 16). A request's headers and body must\n"
 	"arrive within --request-timeout seconds (10); one client address holds at most\n"
-	"--connections-per-address connections (16). The other commands do the same work\n"
+	"--connections-per-address connections (16). Sign-ins are throttled by account and by\n"
+	"client address; from --trusted-proxy the client is the last X-Forwarded-For address.\n"
+	"The other commands do the same work\n"
 	"from the shell:\n"
 	"\n"
 	"  list      the queue in register order (status needs_review unless --status says\n"
@@ -57,12 +60,13 @@ static const char usage[] =
 
 enum { OPT_LISTEN = 2000, OPT_TTL, OPT_BOOK, OPT_FLAG, OPT_STATUS, OPT_LIMIT, OPT_OFFSET,
        OPT_JSON, OPT_AS, OPT_VERSION_OF, OPT_REASON, OPT_REPLACE, OPT_ALLOW_REMOTE,
-       OPT_BEHIND_TLS, OPT_ALLOWED_HOST, OPT_REQUEST_TIMEOUT, OPT_PER_ADDRESS };
+       OPT_BEHIND_TLS, OPT_ALLOWED_HOST, OPT_REQUEST_TIMEOUT, OPT_PER_ADDRESS,
+       OPT_TRUSTED_PROXY };
 
 #define ALLOWED_HOSTS_MAX 16
 
 struct args {
-	const char *batch, *listen, *book, *flag, *status, *as, *reason;
+	const char *batch, *listen, *book, *flag, *status, *as, *reason, *trusted_proxy;
 	long ttl, limit, offset, version, request_timeout, per_address;
 	int json, replace, allow_remote, behind_tls;
 	const char *allowed_hosts[ALLOWED_HOSTS_MAX];
@@ -92,6 +96,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "allowed-host", required_argument, NULL, OPT_ALLOWED_HOST },
 		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
 		{ "connections-per-address", required_argument, NULL, OPT_PER_ADDRESS },
+		{ "trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY },
 		{ "help", no_argument, NULL, SO_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -126,6 +131,7 @@ static int parse(int argc, char **argv, struct args *a)
 		case OPT_REASON: a->reason = optarg; break;
 		case OPT_REPLACE: a->replace = 1; break;
 		case OPT_ALLOW_REMOTE: a->allow_remote = 1; break;
+		case OPT_TRUSTED_PROXY: a->trusted_proxy = optarg; break;
 		case OPT_BEHIND_TLS: a->behind_tls = 1; break;
 		case OPT_ALLOWED_HOST:
 			if (a->n_allowed_hosts == ALLOWED_HOSTS_MAX) {
@@ -494,6 +500,7 @@ int main(int argc, char **argv)
 			.behind_tls = a.behind_tls, .allow_remote = a.allow_remote,
 			.allowed_hosts = a.allowed_hosts, .n_allowed_hosts = a.n_allowed_hosts,
 			.request_timeout = a.request_timeout, .per_address = a.per_address,
+			.trusted_proxy = a.trusted_proxy,
 		};
 		int code = so_review_serve(&o);
 		if (code == SO_EXIT_ENV)

@@ -11,7 +11,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <microhttpd.h>
@@ -55,11 +54,11 @@
 #define REQUEST_TIMEOUT_DEFAULT 10
 #define ALLOWED_HOSTS_MAX 16
 
-/* Sign-in throttling (README): by account and by client address, FREE failures in a row
- * are free, then each further failure locks the key for twice as long as the one before
- * (1 s, 2 s, 4 s … up to LOCK_MAX); while locked a sign-in is answered 429 with
- * Retry-After without checking the password. A key is forgotten after FORGET seconds
- * without a failure and an account's after its successful sign-in. */
+/* Sign-in throttling (README): by account and by client address, the kind's `free`
+ * failures in a row cost nothing, then each further failure locks the key for twice as long
+ * as the one before (1 s, 2 s, 4 s … up to LOCK_MAX); while locked a sign-in is answered 429
+ * with Retry-After without checking the password. A key is forgotten THROTTLE_FORGET
+ * seconds after its last failure, an account's also at its successful sign-in. */
 #define THROTTLE_MAX 1024
 #define LOCK_MAX 900
 #define THROTTLE_FORGET 3600
@@ -301,6 +300,8 @@ struct web {
 	struct flash flash[FLASH_MAX];
 	unsigned flash_next;
 	int behind_tls;           /* cookies are Secure */
+	int has_proxy;            /* proxy is set */
+	struct in_addr proxy;     /* --trusted-proxy: its X-Forwarded-For names the client */
 	char hosts[ALLOWED_HOSTS_MAX + 3][280]; /* Host values served: "name" or "name:port" */
 	size_t n_hosts;
 	long request_timeout;
@@ -1878,6 +1879,28 @@ static enum MHD_Result route(struct call *k, const char *method)
 	return send_problem(k, 404, tr(k, T_NOT_FOUND));
 }
 
+/* From the trusted proxy, the client is the last address of X-Forwarded-For (the one the
+ * proxy added; those before it are the client's word): k->address becomes it when it is an
+ * IPv4 or IPv6 address. */
+static void forwarded_address(struct call *k)
+{
+	const char *xff = MHD_lookup_connection_value(k->c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	char text[INET6_ADDRSTRLEN];
+	size_t n = strcspn(last, " \t");
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (n == 0 || n >= sizeof(text))
+		return;
+	memcpy(text, last, n);
+	text[n] = 0;
+	if (inet_pton(AF_INET, text, bin) == 1 || inet_pton(AF_INET6, text, bin) == 1)
+		memcpy(k->address, text, n + 1);
+}
+
 /* The request's session and language, from its cookies and query. */
 static void call_identify(struct call *k)
 {
@@ -1888,9 +1911,9 @@ static void call_identify(struct call *k)
 	if (sa && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, k->address,
 			  sizeof(k->address));
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, k->address,
-			  sizeof(k->address));
+	if (sa && sa->sa_family == AF_INET && k->w->has_proxy &&
+	    ((const struct sockaddr_in *)sa)->sin_addr.s_addr == k->w->proxy.s_addr)
+		forwarded_address(k);
 	const char *lang = query(k, "lang");
 	const char *cookie_lang = MHD_lookup_connection_value(k->c, MHD_COOKIE_KIND, "sohoa_lang");
 	if (lang && (strcmp(lang, "en") == 0 || strcmp(lang, "vi") == 0)) {
@@ -2191,6 +2214,14 @@ int so_review_serve(const struct so_review_serve_options *o)
 		return SO_EXIT_ENV;
 	w->ttl = o->session_ttl > 0 ? o->session_ttl : 8 * 3600;
 	w->behind_tls = o->behind_tls;
+	if (o->trusted_proxy) {
+		if (inet_pton(AF_INET, o->trusted_proxy, &w->proxy) != 1) {
+			so_error("--trusted-proxy takes an IPv4 address, not '%s'", o->trusted_proxy);
+			free(w);
+			return SO_EXIT_ENV;
+		}
+		w->has_proxy = 1;
+	}
 	w->request_timeout = o->request_timeout > 0 ? o->request_timeout : REQUEST_TIMEOUT_DEFAULT;
 	unsigned per_address = o->per_address > 0 ? (unsigned)o->per_address : PER_ADDRESS_DEFAULT;
 	pthread_mutex_init(&w->lock, NULL);

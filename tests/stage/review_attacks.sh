@@ -263,8 +263,10 @@ expect_match "and logged" "$(cat "$WORK/review.err")" "closed [0-9]+ connections
 expect_eq "a request afterwards" "$(code /login --max-time 5)" 200
 stop
 
-# --- behind TLS: Secure cookies -------------------------------------------------------------------
-serve --listen 127.0.0.1:0 --behind-tls --allowed-host review.example.org
+# --- behind a TLS proxy: Secure cookies, the client named by the proxy -------------------------
+run_status sohoa review serve --batch "$B" --listen 127.0.0.1:0 --trusted-proxy proxy.example
+expect_eq "a proxy that is no address: exit 3" "$status" 3
+serve --listen 127.0.0.1:0 --behind-tls --allowed-host review.example.org --trusted-proxy 127.0.0.1
 expect_eq "an allowed name" "$(code /login -H 'Host: review.example.org')" 200
 expect_match "the form's cookie is Secure" "$(header Set-Cookie)" '^sohoa_login=[^;]+; .*; Secure$'
 t=$(header Set-Cookie | sed 's/^sohoa_login=\([^;]*\);.*/\1/')
@@ -275,6 +277,16 @@ expect_eq "an allowed name with a port, any case" "$(code /login -H 'Host: Revie
 expect_match "the session cookie is Secure" "$(grep -i '^set-cookie: sohoa_session=' "$WORK/headers" | tr -d '\r')" \
 	'^[Ss]et-[Cc]ookie: sohoa_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/; Max-Age=[0-9]+; Secure$'
 expect_eq "a name not allowed" "$(code /login -H 'Host: review.example.org.evil.example')" 421
+sql "$B" "DELETE FROM login_failures"
+tp() { # ARGS...: a failed sign-in as carol with CURL ARGS
+	code /login -H 'Host: review.example.org' -b "sohoa_login=$t" -d "user=carol&password=x&csrf=$lt" "$@"
+}
+expect_eq "a failed sign-in through the proxy" "$(tp -H 'X-Forwarded-For: 10.9.8.7, 203.0.113.7')" 401
+expect_eq "another with a junk header" "$(tp -H 'X-Forwarded-For: 203.0.113.7, <script>')" 401
+expect_eq "one from elsewhere claiming an address" "$(tp --interface 127.0.0.4 \
+	-H 'X-Forwarded-For: 203.0.113.9')" 401
+expect_eq "from the proxy: the address it added; from elsewhere: the peer" \
+	"$(sql "$B" "SELECT address FROM login_failures ORDER BY id")" $'203.0.113.7\n127.0.0.1\n127.0.0.4'
 stop
 
 if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$WORK/review.err"; then
