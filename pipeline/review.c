@@ -15,6 +15,9 @@
 
 static const char usage[] =
 	"usage: sohoa review serve --batch DIR [--listen 127.0.0.1:8080] [--session-ttl SECONDS]\n"
+	"                          [--allow-remote] [--behind-tls] [--allowed-host NAME]...\n"
+	"                          [--request-timeout SECONDS] [--connections-per-address N]\n"
+	"                          [--trusted-proxy ADDRESS]\n"
 	"       sohoa review list --batch DIR [--book KEY] [--flag CODE] [--status S]\n"
 	"                         [--limit N] [--offset N] [--json]\n"
 	"       sohoa review show --batch DIR [--json] ID\n"
@@ -26,8 +29,14 @@ static const char usage[] =
 	"\n"
 	"The records the pipeline was not sure of, for archivists. serve starts the web\n"
 	"application (loopback by default; port 0 picks a free one; it prints the address it\n"
-	"listens on, then serves until SIGINT or SIGTERM). The other commands do the same work\n"
-	"from the shell:\n"
+	"listens on, then serves until SIGINT or SIGTERM). It speaks plain HTTP: an address\n"
+	"other than loopback needs --allow-remote, and belongs behind a TLS proxy (--behind-tls\n"
+	"marks the cookies Secure). It answers only requests for its listen address or a name\n"
+	"of --allowed-host (NAME or NAME:PORT, up to 16). A request's headers and body must\n"
+	"arrive within --request-timeout seconds (10); one client address holds at most\n"
+	"--connections-per-address connections (16). Sign-ins are throttled by account and by\n"
+	"client address; from --trusted-proxy the client is the last X-Forwarded-For address.\n"
+	"The other commands do the same work from the shell:\n"
 	"\n"
 	"  list      the queue in register order (status needs_review unless --status says\n"
 	"            otherwise), filtered by book (birth-2019-01-26740) or open flag code\n"
@@ -49,12 +58,18 @@ static const char usage[] =
 	"or environment error; 130/143 serve stopped by a signal.\n";
 
 enum { OPT_LISTEN = 2000, OPT_TTL, OPT_BOOK, OPT_FLAG, OPT_STATUS, OPT_LIMIT, OPT_OFFSET,
-       OPT_JSON, OPT_AS, OPT_VERSION_OF, OPT_REASON, OPT_REPLACE };
+       OPT_JSON, OPT_AS, OPT_VERSION_OF, OPT_REASON, OPT_REPLACE, OPT_ALLOW_REMOTE,
+       OPT_BEHIND_TLS, OPT_ALLOWED_HOST, OPT_REQUEST_TIMEOUT, OPT_PER_ADDRESS,
+       OPT_TRUSTED_PROXY };
+
+#define ALLOWED_HOSTS_MAX 16
 
 struct args {
-	const char *batch, *listen, *book, *flag, *status, *as, *reason;
-	long ttl, limit, offset, version;
-	int json, replace;
+	const char *batch, *listen, *book, *flag, *status, *as, *reason, *trusted_proxy;
+	long ttl, limit, offset, version, request_timeout, per_address;
+	int json, replace, allow_remote, behind_tls;
+	const char *allowed_hosts[ALLOWED_HOSTS_MAX];
+	size_t n_allowed_hosts;
 	char **pos;
 	int npos;
 };
@@ -75,6 +90,12 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "version", required_argument, NULL, OPT_VERSION_OF },
 		{ "reason", required_argument, NULL, OPT_REASON },
 		{ "replace", no_argument, NULL, OPT_REPLACE },
+		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+		{ "behind-tls", no_argument, NULL, OPT_BEHIND_TLS },
+		{ "allowed-host", required_argument, NULL, OPT_ALLOWED_HOST },
+		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+		{ "connections-per-address", required_argument, NULL, OPT_PER_ADDRESS },
+		{ "trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY },
 		{ "help", no_argument, NULL, SO_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -108,6 +129,25 @@ static int parse(int argc, char **argv, struct args *a)
 			break;
 		case OPT_REASON: a->reason = optarg; break;
 		case OPT_REPLACE: a->replace = 1; break;
+		case OPT_ALLOW_REMOTE: a->allow_remote = 1; break;
+		case OPT_TRUSTED_PROXY: a->trusted_proxy = optarg; break;
+		case OPT_BEHIND_TLS: a->behind_tls = 1; break;
+		case OPT_ALLOWED_HOST:
+			if (a->n_allowed_hosts == ALLOWED_HOSTS_MAX) {
+				so_cli_usage_error("at most %d --allowed-host", ALLOWED_HOSTS_MAX);
+				return -1;
+			}
+			a->allowed_hosts[a->n_allowed_hosts++] = optarg;
+			break;
+		case OPT_REQUEST_TIMEOUT:
+			if (so_cli_number("--request-timeout", optarg, 1, 300, &a->request_timeout) < 0)
+				return -1;
+			break;
+		case OPT_PER_ADDRESS:
+			if (so_cli_number("--connections-per-address", optarg, 1, 256,
+					  &a->per_address) < 0)
+				return -1;
+			break;
 		case SO_OPT_HELP: fputs(usage, stdout); exit(SO_EXIT_OK);
 		default: so_cli_bad_option(); return -1;
 		}
@@ -393,11 +433,19 @@ static int cmd_user(const struct args *a)
 			so_log_err("%s", so_errmsg());
 			code = SO_EXIT_ENV;
 		}
-		json_array_foreach(l, i, u)
-			printf("%-24s created %s  last login %s\n", str(u, "name"),
+		json_array_foreach(l, i, u) {
+			json_int_t failed = json_integer_value(json_object_get(u, "failed_logins"));
+			printf("%-24s created %s  last login %s", str(u, "name"),
 			       str(u, "created_at"),
 			       json_is_string(json_object_get(u, "last_login")) ? str(u, "last_login")
 										 : "never");
+			if (failed)
+				printf("  %lld failed sign-in%s%s", (long long)failed,
+				       failed == 1 ? "" : "s",
+				       json_is_string(json_object_get(u, "last_login")) ?
+				       " since" : "");
+			putchar('\n');
+		}
 		json_decref(l);
 	} else if (strcmp(what, "remove") == 0) {
 		int r = so_reviewer_remove(s, a->pos[1]);
@@ -451,7 +499,13 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "serve") == 0) {
 		if (a.npos)
 			return so_cli_usage_error("unexpected argument '%s'", a.pos[0]);
-		struct so_review_serve_options o = { a.batch, a.listen, a.ttl, stdout };
+		struct so_review_serve_options o = {
+			.batch = a.batch, .listen = a.listen, .session_ttl = a.ttl, .announce = stdout,
+			.behind_tls = a.behind_tls, .allow_remote = a.allow_remote,
+			.allowed_hosts = a.allowed_hosts, .n_allowed_hosts = a.n_allowed_hosts,
+			.request_timeout = a.request_timeout, .per_address = a.per_address,
+			.trusted_proxy = a.trusted_proxy,
+		};
 		int code = so_review_serve(&o);
 		if (code == SO_EXIT_ENV)
 			so_log_err("%s", so_errmsg());

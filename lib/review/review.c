@@ -44,9 +44,25 @@ static int name_ok(const char *name)
 }
 
 /* The yescrypt hash of PASSWORD with SETTING (a fresh salt, or a stored hash to check against).
- * Caller frees. NULL with the error set. */
+ * crypt takes passphrases shorter than CRYPT_MAX_PASSPHRASE_SIZE (512 bytes); a longer one
+ * (up to PASSWORD_MAX) is hashed as "sha256:" and its SHA-256 in hex, so that every
+ * password the accounts allow can be set and checked. Caller frees. NULL with the error
+ * set. */
 static char *hash_with(const char *password, const char *setting)
 {
+	char digest[7 + SO_SHA256_HEX] = "sha256:";
+	if (strlen(password) >= CRYPT_MAX_PASSPHRASE_SIZE) {
+		struct so_sha256 sh;
+		if (so_sha256_init(&sh) < 0)
+			return NULL;
+		int r = so_sha256_update(&sh, password, strlen(password));
+		if (r == 0)
+			r = so_sha256_final(&sh, digest + 7);
+		so_sha256_release(&sh);
+		if (r < 0)
+			return NULL;
+		password = digest;
+	}
 	struct crypt_data *cd = so_calloc(1, sizeof(*cd));
 	if (!cd)
 		return NULL;
@@ -57,6 +73,7 @@ static char *hash_with(const char *password, const char *setting)
 	else
 		out = so_strdup(h);
 	explicit_bzero(cd, sizeof(*cd));
+	explicit_bzero(digest, sizeof(digest));
 	free(cd);
 	return out;
 }
@@ -138,9 +155,10 @@ static json_t *str_or_null(const char *t)
 
 static int reviewer_listed(const struct so_reviewer_row *r, void *ctx)
 {
-	json_array_append_new(ctx, json_pack("{s:s, s:s, s:o}", "name", r->name,
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:o, s:I}", "name", r->name,
 					     "created_at", r->created_at,
-					     "last_login", str_or_null(r->last_login)));
+					     "last_login", str_or_null(r->last_login),
+					     "failed_logins", (json_int_t)r->failed_logins));
 	return 0;
 }
 

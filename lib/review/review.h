@@ -26,7 +26,8 @@
 int so_reviewer_add(struct so_store *s, const char *name, const char *password, int replace);
 /* Removes the reviewer and ends their sessions. 1 removed, 0 no such reviewer, -1 error. */
 int so_reviewer_remove(struct so_store *s, const char *name);
-/* [{"name", "created_at", "last_login"}] ordered by name; NULL with the error set. */
+/* [{"name", "created_at", "last_login", "failed_logins"}] ordered by name (failed_logins:
+ * failed sign-ins as the name since its last sign-in); NULL with the error set. */
 json_t *so_reviewer_list(struct so_store *s);
 /* 1 when NAME and PASSWORD match a reviewer, 0 when not (the same time either way), -1 on
  * error. */

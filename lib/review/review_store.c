@@ -48,14 +48,16 @@ int so_reviewer_delete(struct so_store *s, const char *name)
 int so_reviewer_each(struct so_store *s, int (*each)(const struct so_reviewer_row *r, void *ctx),
 		     void *ctx)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT name, created_at, last_login FROM reviewers "
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT name, created_at, last_login, (SELECT count(*) "
+					    "FROM login_failures f WHERE f.reviewer = r.name AND "
+					    "f.at >= coalesce(r.last_login, '')) FROM reviewers r "
 					    "ORDER BY name");
 	if (!st)
 		return -1;
 	int r;
 	while ((r = so_store_step(s, st, "cannot list the reviewers")) == 1) {
 		struct so_reviewer_row row = { so_column_text(st, 0), so_column_text(st, 1),
-					       so_column_text(st, 2) };
+					       so_column_text(st, 2), sqlite3_column_int64(st, 3) };
 		int v = each(&row, ctx);
 		if (v != 0)
 			return so_store_stop(st, v);
@@ -149,6 +151,21 @@ int so_session_delete(struct so_store *s, const char *token_hash)
 	if (!st)
 		return -1;
 	so_bind_text(st, 1, token_hash);
+	return so_store_step_done(s, st);
+}
+
+/* Failed sign-ins --------------------------------------------------------------------------------- */
+
+int so_login_failure_add(struct so_store *s, const char *name, const char *address,
+			 const char *at)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO login_failures (at, reviewer, address) "
+					    "VALUES (?1, ?2, ?3)");
+	if (!st)
+		return -1;
+	so_bind_text(st, 1, at);
+	so_bind_text(st, 2, name);
+	so_bind_text(st, 3, address);
 	return so_store_step_done(s, st);
 }
 

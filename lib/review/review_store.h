@@ -38,6 +38,7 @@ int so_reviewer_save(struct so_store *s, const char *name, const char *hash,
 int so_reviewer_delete(struct so_store *s, const char *name);
 struct so_reviewer_row {
 	const char *name, *created_at, *last_login;   /* last_login NULL: never */
+	int64_t failed_logins;   /* failed sign-ins as NAME since its last sign-in */
 };
 /* The reviewers by name. */
 int so_reviewer_each(struct so_store *s, int (*each)(const struct so_reviewer_row *r, void *ctx),
@@ -63,6 +64,13 @@ int so_session_find(struct so_store *s, const char *token_hash, int64_t now, cha
 		    size_t size, char csrf[SO_TOKEN_LEN]);
 /* Ends the session TOKEN_HASH. */
 int so_session_delete(struct so_store *s, const char *token_hash);
+
+/* Failed sign-ins ------------------------------------------------------------------------------ */
+
+/* Records a failed sign-in as NAME (as typed, which may name no reviewer) from ADDRESS at AT
+ * (so_now_iso) in its own statement (autocommit). */
+int so_login_failure_add(struct so_store *s, const char *name, const char *address,
+			 const char *at);
 
 /* The queue ----------------------------------------------------------------------------------- */
 

@@ -21,6 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/embed.h"
@@ -41,6 +44,38 @@
 #define NAME_MAX_LEN 64           /* a reviewer's name */
 #define PASSWORD_MAX 1024
 
+/* Connections (README, "The review on a network"): at most CONN_MAX at once and
+ * per_address (--connections-per-address) from one client address; a request's headers and
+ * body must arrive within request_timeout seconds (--request-timeout) of the connection's
+ * start or of its last answer, however slowly they trickle in; an idle connection is
+ * closed after the same time. */
+#define CONN_MAX 256
+#define PER_ADDRESS_DEFAULT 16
+#define REQUEST_TIMEOUT_DEFAULT 10
+#define ALLOWED_HOSTS_MAX 16
+
+/* Sign-in throttling (README): by account and by client address, the kind's `free`
+ * failures in a row cost nothing, then each further failure locks the key for twice as long
+ * as the one before (1 s, 2 s, 4 s … up to LOCK_MAX); while locked a sign-in is answered 429
+ * with Retry-After without checking the password. A key is forgotten THROTTLE_FORGET
+ * seconds after its last failure, an account's also at its successful sign-in. */
+#define THROTTLE_MAX 1024
+#define LOCK_MAX 900
+#define THROTTLE_FORGET 3600
+enum throttle_kind { THROTTLE_ACCOUNT, THROTTLE_ADDRESS, THROTTLE_KINDS };
+static const struct {
+	char prefix;              /* of the key: 'u' + name, 'a' + address */
+	int free;                 /* failures in a row before the first lock */
+} throttle_kinds[THROTTLE_KINDS] = {
+	[THROTTLE_ACCOUNT] = { 'u', 5 },
+	[THROTTLE_ADDRESS] = { 'a', 20 },
+};
+
+/* The login form's token: a random cookie (sohoa_login) and, in the form, its MAC under a
+ * key made when the server starts; a sign-in needs both to agree. */
+#define LOGIN_KEY_LEN 32
+#define LOGIN_MAC_LEN SO_SHA256_HEX
+
 enum lang { VI = 0, EN = 1 };
 
 /* Interface strings ---------------------------------------------------------------------- */
@@ -59,7 +94,7 @@ enum text {
 	T_NO_RECORD, T_NOT_FOUND, T_BAD_REQUEST, T_TOO_BIG, T_SERVER_ERROR, T_BAD_VALUE,
 	T_LOGIN_NEEDED, T_EMPTY, T_BY_ARCHIVIST, T_QUEUE_LINK, T_VERSION, T_FIELDS_OF_FLAG,
 	T_ARCHIVIST_SOURCE, T_REJECT_REASON_SHOWN, T_BACK_TO_QUEUE, T_LOW, T_NO_IMAGE,
-	T_ACTIONS, T_SUCCESSOR, T_CODE, T_SHOWING,
+	T_ACTIONS, T_SUCCESSOR, T_CODE, T_SHOWING, T_TOO_MANY, T_LOGIN_EXPIRED, T_BAD_HOST,
 	T_COUNT
 };
 
@@ -160,6 +195,11 @@ static const char *const texts[T_COUNT][2] = {
 	[T_SUCCESSOR] = { "nay là", "now" },
 	[T_CODE] = { "mã", "code" },
 	[T_SHOWING] = { "đang xem", "showing" },
+	[T_TOO_MANY] = { "Đăng nhập sai quá nhiều lần: hãy thử lại sau ít phút.",
+			 "Too many failed sign-ins: try again in a few minutes." },
+	[T_LOGIN_EXPIRED] = { "Biểu mẫu đăng nhập đã hết hạn: hãy đăng nhập lại.",
+			      "The sign-in form expired: sign in again." },
+	[T_BAD_HOST] = { "Tên máy chủ không được phép.", "This host name is not served here." },
 };
 
 /* Words for values of the store, by language. */
@@ -239,11 +279,39 @@ struct flash {
 	int error;
 };
 
+/* A connection as the server watches it; deadline 0 while its request is being answered. */
+struct slot {
+	struct MHD_Connection *c;
+	int fd;
+	int64_t deadline;         /* monotonic_ms */
+};
+
+/* Failed sign-ins of one account or address. */
+struct throttle {
+	char key[80];             /* prefix and name or address; "" when free */
+	int failures;             /* in a row */
+	int64_t last;             /* the last failure (monotonic_ms) */
+	int64_t until;            /* locked until */
+};
+
 struct web {
 	struct so_store *store;
 	long ttl;
 	struct flash flash[FLASH_MAX];
 	unsigned flash_next;
+	int behind_tls;           /* cookies are Secure */
+	int has_proxy;            /* proxy is set */
+	struct in_addr proxy;     /* --trusted-proxy: its X-Forwarded-For names the client */
+	char hosts[ALLOWED_HOSTS_MAX + 3][280]; /* Host values served: "name" or "name:port" */
+	size_t n_hosts;
+	long request_timeout;
+	pthread_mutex_t lock;     /* slots: the server's thread and the sweeping one */
+	struct slot slots[CONN_MAX];
+	struct throttle throttle[THROTTLE_MAX];
+	unsigned char login_key[2][LOGIN_KEY_LEN];
+	int64_t log_second;       /* server messages: the second counted (lock held) */
+	int log_lines;            /* lines written in it */
+	long log_left_out;        /* lines left out since the last note */
 };
 
 /* The form fields a POST may carry; anything else is ignored. */
@@ -275,8 +343,11 @@ struct call {
 	char user[NAME_MAX_LEN + 8];
 	char csrf[SO_TOKEN_LEN];
 	char token[SO_TOKEN_LEN];
-	const char *clear_session; /* Set-Cookie that ends the session cookie, or NULL */
-	char session_cookie[160];  /* Set-Cookie of a new session, or "" */
+	const char *page;         /* the page answered ("/", "/login", "/records/ID"), or NULL */
+	char cookies[4][200];     /* Set-Cookie values of the answer */
+	size_t n_cookies;
+	int retry_after;          /* seconds for Retry-After, or 0 */
+	char address[INET6_ADDRSTRLEN]; /* the client's */
 	struct so_buf out;
 	int oom;
 };
@@ -521,12 +592,13 @@ static enum MHD_Result put_query_arg(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-/* The link to this page in the other language. */
+/* The link to this page in the other language: to the page answered as the route named it
+ * (never the request's path, which may be "//elsewhere"), or to the queue. */
 static void put_lang_link(struct call *k)
 {
-	page_put(k, "<a id=\"lang\" href=\"%s?", k->url);
+	page_put(k, "<a id=\"lang\" href=\"%s?", k->page ? k->page : "/");
 	struct query_ctx q = { k, 0 };
-	if (strcmp(k->url, "/login") != 0)
+	if (k->page && strcmp(k->page, "/login") != 0)
 		MHD_get_connection_values(k->c, MHD_GET_ARGUMENT_KIND, put_query_arg, &q);
 	page_put(k, "%slang=%t\" lang=\"%t\">%t</a>", q.n ? "&" : "", T_LANG_OTHER_CODE,
 		 T_LANG_OTHER_CODE, T_LANG_OTHER);
@@ -582,7 +654,7 @@ static void flash_set(struct call *k, int error, const char *text)
 	struct web *w = k->w;
 	struct flash *fl = NULL;
 	for (size_t i = 0; i < FLASH_MAX && !fl; i++)
-		if (w->flash[i].key[0] && strcmp(w->flash[i].key, k->csrf) == 0)
+		if (w->flash[i].key[0] && secret_equal(w->flash[i].key, k->csrf))
 			fl = &w->flash[i];
 	if (!fl)
 		fl = &w->flash[w->flash_next++ % FLASH_MAX];
@@ -594,6 +666,23 @@ static void flash_set(struct call *k, int error, const char *text)
 /* Answers ------------------------------------------------------------------------------------- */
 
 enum cache { CACHE_NONE, CACHE_PRIVATE, CACHE_REVALIDATE };
+
+/* Adds a Set-Cookie to the answer (FMT is trusted, its values are tokens), with Secure when
+ * the server is reached through TLS. */
+__attribute__((format(printf, 2, 3)))
+static void cookie_add(struct call *k, const char *fmt, ...)
+{
+	if (k->n_cookies >= SO_ARRAY_SIZE(k->cookies))
+		return;
+	char *c = k->cookies[k->n_cookies++];
+	size_t size = sizeof(k->cookies[0]);
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(c, size, fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < size && k->w->behind_tls)
+		snprintf(c + n, size - (size_t)n, "; Secure");
+}
 
 static enum MHD_Result respond(struct call *k, unsigned status, const char *type,
 			       const void *data, size_t len, enum MHD_ResponseMemoryMode mode,
@@ -621,14 +710,16 @@ static enum MHD_Result respond(struct call *k, unsigned status, const char *type
 		MHD_add_response_header(r, "Content-Type", type);
 	if (location)
 		MHD_add_response_header(r, "Location", location);
-	if (k->session_cookie[0])
-		MHD_add_response_header(r, "Set-Cookie", k->session_cookie);
-	if (k->clear_session)
-		MHD_add_response_header(r, "Set-Cookie", k->clear_session);
 	if (k->lang_cookie)
-		MHD_add_response_header(r, "Set-Cookie", k->lang == EN ?
-					"sohoa_lang=en; Path=/; Max-Age=31536000; SameSite=Strict" :
-					"sohoa_lang=vi; Path=/; Max-Age=31536000; SameSite=Strict");
+		cookie_add(k, "sohoa_lang=%s; Path=/; Max-Age=31536000; SameSite=Strict",
+			   k->lang == EN ? "en" : "vi");
+	for (size_t i = 0; i < k->n_cookies; i++)
+		MHD_add_response_header(r, "Set-Cookie", k->cookies[i]);
+	if (k->retry_after > 0) {
+		char secs[24];
+		snprintf(secs, sizeof(secs), "%d", k->retry_after);
+		MHD_add_response_header(r, "Retry-After", secs);
+	}
 	enum MHD_Result ret = MHD_queue_response(k->c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -721,15 +812,222 @@ static enum MHD_Result serve_static(struct call *k, const char *name)
 	return send_problem(k, 404, tr(k, T_NOT_FOUND));
 }
 
+/* Log lines ------------------------------------------------------------------------------- */
+
+/* CLOCK_MONOTONIC in milliseconds. */
+static int64_t monotonic_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A line a request or libmicrohttpd causes (a refused connection, a failed sign-in) goes to
+ * stderr through here: at most LOG_PER_SECOND a second, the others counted and noted once a
+ * second by log_note, so that an attack cannot fill the disk with the log. */
+#define LOG_PER_SECOND 10
+
+static void log_limited_v(struct web *w, const char *fmt, va_list ap)
+{
+	int64_t second = monotonic_ms() / 1000;
+	pthread_mutex_lock(&w->lock);
+	if (second != w->log_second) {
+		w->log_second = second;
+		w->log_lines = 0;
+	}
+	int write = w->log_lines < LOG_PER_SECOND;
+	if (write)
+		w->log_lines++;
+	else
+		w->log_left_out++;
+	pthread_mutex_unlock(&w->lock);
+	if (write) {
+		char line[512];
+		vsnprintf(line, sizeof(line), fmt, ap);
+		size_t n = strcspn(line, "\n");
+		fprintf(stderr, "review: %.*s\n", (int)n, line);
+	}
+}
+
+__attribute__((format(printf, 2, 3)))
+static void log_limited(struct web *w, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_limited_v(w, fmt, ap);
+	va_end(ap);
+}
+
+static void server_log(void *cls, const char *fmt, va_list ap)
+{
+	log_limited_v(cls, fmt, ap);
+}
+
 /* Login and logout ------------------------------------------------------------------------- */
 
-static enum MHD_Result login_page(struct call *k, int failed)
+/* 0 with N random bytes in BUF, -1 with the error set. */
+static int random_bytes(void *buf, size_t n)
 {
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = getrandom((char *)buf + got, n - got, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return so_error("no randomness: %s", strerror(errno));
+		}
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* A fresh token: 32 random bytes as 43 base64url characters. */
+static int token_make(char out[SO_TOKEN_LEN])
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char r[33] = { 0 };
+	if (random_bytes(r, 32) < 0)
+		return -1;
+	size_t o = 0;
+	for (size_t i = 0; i < 33; i += 3) {
+		unsigned v = (unsigned)r[i] << 16 | (unsigned)r[i + 1] << 8 | r[i + 2];
+		for (int b = 3; b >= 0 && o < SO_TOKEN_LEN - 1; b--)
+			out[o++] = b64[(v >> (6 * b)) & 63];
+	}
+	out[SO_TOKEN_LEN - 1] = 0;
+	explicit_bzero(r, sizeof(r));
+	return 0;
+}
+
+/* The login form's field for the cookie TOKEN: SHA-256(key1 ‖ SHA-256(key0 ‖ TOKEN)) in
+ * hex, with the server's two keys. */
+static int login_mac(const struct web *w, const char *token, char mac[LOGIN_MAC_LEN])
+{
+	char inner[SO_SHA256_HEX];
+	struct so_sha256 h;
+	for (int round = 0; round < 2; round++) {
+		const char *text = round ? inner : token;
+		if (so_sha256_init(&h) < 0)
+			return -1;
+		int r = so_sha256_update(&h, w->login_key[round], LOGIN_KEY_LEN);
+		if (r == 0)
+			r = so_sha256_update(&h, text, strlen(text));
+		if (r == 0)
+			r = so_sha256_final(&h, round ? mac : inner);
+		so_sha256_release(&h);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The request's login token: its sohoa_login cookie when it has a well-formed one, else a
+ * fresh one (sent back as a cookie). */
+static int login_token(struct call *k, char token[SO_TOKEN_LEN])
+{
+	const char *t = MHD_lookup_connection_value(k->c, MHD_COOKIE_KIND, "sohoa_login");
+	if (t && strlen(t) == SO_TOKEN_LEN - 1 && token_chars(t, SO_TOKEN_LEN - 1, "-_")) {
+		memcpy(token, t, SO_TOKEN_LEN);
+		return 0;
+	}
+	if (token_make(token) < 0)
+		return -1;
+	cookie_add(k, "sohoa_login=%s; HttpOnly; SameSite=Strict; Path=/login; Max-Age=3600",
+		   token);
+	return 0;
+}
+
+/* How dear an entry is to keep: 0 free, 1 not locked, 2 locked. */
+static int throttle_rank(const struct throttle *t, int64_t now)
+{
+	return !t->key[0] ? 0 : t->until <= now ? 1 : 2;
+}
+
+/* The throttle entry of KIND for NAME, made when MAKE, or NULL. A new entry takes a free
+ * one, else the stalest that is not locked (so that failures under many names cannot push
+ * a locked account out), else the stalest. */
+static struct throttle *throttle_find(struct web *w, enum throttle_kind kind, const char *name,
+				      int make, int64_t now)
+{
+	char key[sizeof(w->throttle[0].key)];
+	snprintf(key, sizeof(key), "%c%s", throttle_kinds[kind].prefix, name);
+	struct throttle *stalest = &w->throttle[0];
+	for (size_t i = 0; i < THROTTLE_MAX; i++) {
+		struct throttle *t = &w->throttle[i];
+		if (t->key[0] && now - t->last > THROTTLE_FORGET * 1000)
+			memset(t, 0, sizeof(*t));
+		if (t->key[0] && strcmp(t->key, key) == 0)
+			return t;
+		int r = throttle_rank(t, now), rs = throttle_rank(stalest, now);
+		if (r < rs || (r == rs && t->last < stalest->last))
+			stalest = t;
+	}
+	if (!make)
+		return NULL;
+	memset(stalest, 0, sizeof(*stalest));
+	snprintf(stalest->key, sizeof(stalest->key), "%s", key);
+	return stalest;
+}
+
+/* Seconds (rounded up) the sign-in as NAME from the request's address must still wait, or
+ * 0. */
+static int throttle_wait(struct call *k, const char *name, int64_t now)
+{
+	const char *of[THROTTLE_KINDS] = { [THROTTLE_ACCOUNT] = name,
+					   [THROTTLE_ADDRESS] = k->address };
+	int64_t wait = 0;
+	for (int kind = 0; kind < THROTTLE_KINDS; kind++) {
+		struct throttle *t = throttle_find(k->w, kind, of[kind], 0, now);
+		if (t && t->until > now && t->until - now > wait)
+			wait = t->until - now;
+	}
+	return (int)((wait + 999) / 1000);
+}
+
+/* Counts a failed sign-in as NAME from the request's address; returns the failures in a
+ * row of the account. */
+static int throttle_fail(struct call *k, const char *name, int64_t now)
+{
+	const char *of[THROTTLE_KINDS] = { [THROTTLE_ACCOUNT] = name,
+					   [THROTTLE_ADDRESS] = k->address };
+	int account = 0;
+	for (int kind = 0; kind < THROTTLE_KINDS; kind++) {
+		struct throttle *t = throttle_find(k->w, kind, of[kind], 1, now);
+		t->failures++;
+		t->last = now;
+		int over = t->failures - throttle_kinds[kind].free;
+		if (over >= 0)
+			t->until = now + 1000 * (over >= 10 || (1L << over) > LOCK_MAX ? LOCK_MAX
+										  : (1L << over));
+		if (kind == THROTTLE_ACCOUNT)
+			account = t->failures;
+	}
+	return account;
+}
+
+/* NAME for a log line: printable ASCII kept, anything else as '?'. */
+static void log_name(const char *name, char *out, size_t size)
+{
+	size_t o = 0;
+	for (; name && *name && o + 1 < size; name++)
+		out[o++] = *name > 0x20 && *name < 0x7f ? *name : '?';
+	out[o] = 0;
+}
+
+static enum MHD_Result login_page(struct call *k, unsigned status, enum text problem)
+{
+	char token[SO_TOKEN_LEN], mac[LOGIN_MAC_LEN];
+	if (login_token(k, token) < 0 || login_mac(k->w, token, mac) < 0)
+		return send_store_error(k);
+	k->page = "/login";
 	put_head(k, tr(k, T_LOGIN_TITLE), "page-login");
 	page_put(k, "<main id=\"login-box\">\n<h1>%t</h1>\n", T_APP);
-	if (failed)
-		page_put(k, "<p id=\"error\" class=\"error\" role=\"alert\">%t</p>\n", T_BAD_LOGIN);
+	if (status != 200)
+		page_put(k, "<p id=\"error\" class=\"error\" role=\"alert\">%t</p>\n", problem);
+	const char *user = status != 200 ? form(k, "user") : NULL;
 	page_put(k, "<form id=\"login\" method=\"post\" action=\"/login\">\n"
+		 "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
 		 "<label for=\"user\">%t</label>\n"
 		 "<input id=\"user\" name=\"user\" autocomplete=\"username\" required autofocus "
 		 "maxlength=\"64\" value=\"%s\">\n"
@@ -737,41 +1035,80 @@ static enum MHD_Result login_page(struct call *k, int failed)
 		 "<input id=\"password\" name=\"password\" type=\"password\" required "
 		 "autocomplete=\"current-password\">\n"
 		 "<button type=\"submit\">%t</button>\n</form>\n<p class=\"lang\">",
-		 T_USER, failed && form(k, "user") ? form(k, "user") : "", T_PASSWORD, T_SIGN_IN);
+		 mac, T_USER, user && strlen(user) <= NAME_MAX_LEN ? user : "", T_PASSWORD,
+		 T_SIGN_IN);
 	put_lang_link(k);
 	page_put(k, "</p>\n</main>\n</body>\n</html>\n");
-	return send_page(k, failed ? 401 : 200);
+	return send_page(k, status);
 }
 
 static enum MHD_Result login(struct call *k)
 {
+	/* the form's token first: a sign-in from another site's page is not one */
+	const char *cookie = MHD_lookup_connection_value(k->c, MHD_COOKIE_KIND, "sohoa_login");
+	const char *field = form(k, "csrf");
+	char mac[LOGIN_MAC_LEN];
+	if (!cookie || !field || strlen(cookie) != SO_TOKEN_LEN - 1 ||
+	    !token_chars(cookie, SO_TOKEN_LEN - 1, "-_") || login_mac(k->w, cookie, mac) < 0 ||
+	    !secret_equal(field, mac))
+		return login_page(k, 403, T_LOGIN_EXPIRED);
+
 	const char *user = form(k, "user"), *password = form(k, "password");
-	if (!user || !password || strlen(user) > NAME_MAX_LEN || strlen(password) > PASSWORD_MAX)
-		return login_page(k, 1);
-	int ok = so_reviewer_check(k->w->store, user, password);
+	if (!user)
+		user = "";
+	char shown[NAME_MAX_LEN + 1];
+	log_name(user, shown, sizeof(shown));
+	int64_t now = monotonic_ms();
+	int wait = throttle_wait(k, user, now);
+	if (wait > 0) {
+		/* refused without looking at the password: guessing goes no faster than this */
+		log_limited(k->w, "sign-in as '%s' from %s refused for %d s more after failed ones",
+			    shown, k->address, wait);
+		k->retry_after = wait;
+		return login_page(k, 429, T_TOO_MANY);
+	}
+	int ok = 0;
+	if (*user && password && strlen(user) <= NAME_MAX_LEN && strlen(password) <= PASSWORD_MAX)
+		ok = so_reviewer_check(k->w->store, user, password);
 	if (ok < 0)
 		return send_store_error(k);
-	if (ok == 0)
-		return login_page(k, 1);
+	if (ok == 0) {
+		int row = throttle_fail(k, user, now);
+		char at[SO_TIME_LEN];
+		so_now_iso(at);
+		if (so_login_failure_add(k->w->store, strlen(user) <= NAME_MAX_LEN ? user : shown,
+					 k->address, at) < 0)
+			log_limited(k->w, "cannot record a failed sign-in: %s", so_errmsg());
+		log_limited(k->w, "failed sign-in as '%s' from %s (%d in a row)", shown, k->address,
+			    row);
+		return login_page(k, 401, T_BAD_LOGIN);
+	}
+	struct throttle *t = throttle_find(k->w, THROTTLE_ACCOUNT, user, 0, now);
+	if (t)
+		memset(t, 0, sizeof(*t));
 	char token[SO_TOKEN_LEN], csrf[SO_TOKEN_LEN];
 	if (so_session_open(k->w->store, user, k->w->ttl, token, csrf) < 0)
 		return send_store_error(k);
-	snprintf(k->session_cookie, sizeof(k->session_cookie),
-		 "sohoa_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%ld", token,
-		 k->w->ttl);
+	cookie_add(k, "sohoa_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%ld", token,
+		   k->w->ttl);
+	cookie_add(k, "sohoa_login=; HttpOnly; SameSite=Strict; Path=/login; Max-Age=0");
+	explicit_bzero(token, sizeof(token));
 	return redirect(k, "/");
 }
 
-static const char clear_cookie[] = "sohoa_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0";
+static void clear_session(struct call *k)
+{
+	cookie_add(k, "sohoa_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+}
 
 static enum MHD_Result logout(struct call *k)
 {
 	if (so_session_close(k->w->store, k->token) < 0)
 		return send_store_error(k);
 	for (size_t i = 0; i < FLASH_MAX; i++)
-		if (strcmp(k->w->flash[i].key, k->csrf) == 0)
+		if (k->w->flash[i].key[0] && secret_equal(k->w->flash[i].key, k->csrf))
 			memset(&k->w->flash[i], 0, sizeof(k->w->flash[i]));
-	k->clear_session = clear_cookie;
+	clear_session(k);
 	return redirect(k, "/login");
 }
 
@@ -1473,12 +1810,12 @@ static enum MHD_Result route(struct call *k, const char *method)
 	if (get && strncmp(url, "/static/", 8) == 0)
 		return serve_static(k, url);
 	if (strcmp(url, "/login") == 0)
-		return get ? login_page(k, 0) : login(k);
+		return get ? login_page(k, 200, T_APP) : login(k);
 
 	/* everything else needs a session */
 	if (!k->session) {
 		if (k->token[0])
-			k->clear_session = clear_cookie;
+			clear_session(k);
 		if (get && strncmp(url, "/img/", 5) != 0)
 			return redirect(k, "/login");
 		if (post && !wants_json(k))
@@ -1493,8 +1830,10 @@ static enum MHD_Result route(struct call *k, const char *method)
 			return send_problem(k, 403, tr(k, T_CSRF));
 		return logout(k);
 	}
-	if (strcmp(url, "/") == 0 && get)
+	if (strcmp(url, "/") == 0 && get) {
+		k->page = "/";
 		return queue_page(k);
+	}
 
 	const char *p;
 	int64_t id;
@@ -1502,8 +1841,10 @@ static enum MHD_Result route(struct call *k, const char *method)
 		p = url + 9;
 		if (parse_id(&p, &id) < 0)
 			return send_problem(k, 404, tr(k, T_NOT_FOUND));
-		if (*p == 0 && get)
+		if (*p == 0 && get) {
+			k->page = url;    /* "/records/" and the digits of a number */
 			return record_page(k, id);
+		}
 		if (!post)
 			return send_problem(k, 404, tr(k, T_NOT_FOUND));
 		if (strcmp(p, "/set") == 0)
@@ -1538,9 +1879,41 @@ static enum MHD_Result route(struct call *k, const char *method)
 	return send_problem(k, 404, tr(k, T_NOT_FOUND));
 }
 
+/* From the trusted proxy, the client is the last address of X-Forwarded-For (the one the
+ * proxy added; those before it are the client's word): k->address becomes it when it is an
+ * IPv4 or IPv6 address. */
+static void forwarded_address(struct call *k)
+{
+	const char *xff = MHD_lookup_connection_value(k->c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	char text[INET6_ADDRSTRLEN];
+	size_t n = strcspn(last, " \t");
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (n == 0 || n >= sizeof(text))
+		return;
+	memcpy(text, last, n);
+	text[n] = 0;
+	if (inet_pton(AF_INET, text, bin) == 1 || inet_pton(AF_INET6, text, bin) == 1)
+		memcpy(k->address, text, n + 1);
+}
+
 /* The request's session and language, from its cookies and query. */
 static void call_identify(struct call *k)
 {
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(k->c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	snprintf(k->address, sizeof(k->address), "unknown");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, k->address,
+			  sizeof(k->address));
+	if (sa && sa->sa_family == AF_INET && k->w->has_proxy &&
+	    ((const struct sockaddr_in *)sa)->sin_addr.s_addr == k->w->proxy.s_addr)
+		forwarded_address(k);
 	const char *lang = query(k, "lang");
 	const char *cookie_lang = MHD_lookup_connection_value(k->c, MHD_COOKIE_KIND, "sohoa_lang");
 	if (lang && (strcmp(lang, "en") == 0 || strcmp(lang, "vi") == 0)) {
@@ -1590,6 +1963,87 @@ static void request_free(struct request *rq)
 	free(rq);
 }
 
+/* 1 when HOST (a request's Host header) is one this server answers to: the listen
+ * address, or a name given with --allowed-host (with any port), compared without case. A
+ * page of another name reached through DNS rebinding is not served. */
+static int host_allowed(const struct web *w, const char *host)
+{
+	if (!host || !*host || strlen(host) > 270)
+		return 0;
+	for (size_t i = 0; i < w->n_hosts; i++) {
+		const char *a = w->hosts[i];
+		size_t n = strlen(a);
+		if (strcasecmp(host, a) == 0)
+			return 1;
+		/* a name without a port: the same name with any port */
+		if (!strchr(a, ':') && strncasecmp(host, a, n) == 0 && host[n] == ':' &&
+		    host[n + 1] && strspn(host + n + 1, "0123456789") == strlen(host + n + 1))
+			return 1;
+	}
+	return 0;
+}
+
+/* The slot of connection C, or NULL (lock held). */
+static struct slot *slot_of(struct web *w, struct MHD_Connection *c)
+{
+	for (size_t i = 0; i < CONN_MAX; i++)
+		if (w->slots[i].c == c)
+			return &w->slots[i];
+	return NULL;
+}
+
+/* Connection C's request has arrived whole (ANSWERING) or was answered: its deadline is
+ * lifted, or set for the next request. */
+static void slot_deadline(struct web *w, struct MHD_Connection *c, int answering)
+{
+	pthread_mutex_lock(&w->lock);
+	struct slot *sl = slot_of(w, c);
+	if (sl)
+		sl->deadline = answering ? 0 : monotonic_ms() + w->request_timeout * 1000;
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void connection_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+			      enum MHD_ConnectionNotificationCode what)
+{
+	struct web *w = cls;
+	pthread_mutex_lock(&w->lock);
+	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct slot *sl = slot_of(w, NULL);
+		if (sl && ci) {
+			sl->c = c;
+			sl->fd = ci->connect_fd;
+			sl->deadline = monotonic_ms() + w->request_timeout * 1000;
+		}
+	} else {
+		struct slot *sl = slot_of(w, c);
+		if (sl)
+			memset(sl, 0, sizeof(*sl));
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Ends the connections whose request did not arrive in time (however slowly it trickles
+ * in): their socket is shut down, and the server's thread closes them. Returns how many. */
+static int slots_sweep(struct web *w)
+{
+	int n = 0;
+	int64_t now = monotonic_ms();
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; i < CONN_MAX; i++) {
+		struct slot *sl = &w->slots[i];
+		if (sl->c && sl->deadline && now >= sl->deadline) {
+			shutdown(sl->fd, SHUT_RDWR);
+			sl->deadline = 0;
+			n++;
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_size, void **con_cls)
@@ -1603,6 +2057,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		for (size_t i = 0; i < FORM_KEYS; i++)
 			so_buf_init(&rq->form[i], VALUE_MAX);
 		*con_cls = rq;
+		const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+		if (!host_allowed(w, host)) {
+			/* refused before its body: a name this server was not given */
+			struct call k = { .w = w, .c = c, .rq = rq, .url = url };
+			k.out = (struct so_buf)SO_BUF_INIT(PAGE_MAX);
+			rq->answered = 1;
+			call_identify(&k);
+			char shown[80];
+			log_name(host ? host : "", shown, sizeof(shown));
+			log_limited(w, "refused a request for host '%s' from %s", shown, k.address);
+			enum MHD_Result ret = send_problem(&k, 421, tr(&k, T_BAD_HOST));
+			so_buf_release(&k.out);
+			return ret;
+		}
 		if (strcmp(method, "POST") == 0) {
 			const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 								      "Content-Length");
@@ -1638,6 +2106,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	slot_deadline(w, c, 1);
 	struct call k = { .w = w, .c = c, .rq = rq, .url = url };
 	k.out = (struct so_buf)SO_BUF_INIT(PAGE_MAX);
 	enum MHD_Result ret;
@@ -1657,9 +2126,49 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	request_free(*con_cls);
 	*con_cls = NULL;
+	slot_deadline(cls, c, 0);
 }
 
 /* Serving --------------------------------------------------------------------------------- */
+
+static void log_note(struct web *w)
+{
+	pthread_mutex_lock(&w->lock);
+	long n = w->log_left_out;
+	w->log_left_out = 0;
+	pthread_mutex_unlock(&w->lock);
+	if (n)
+		fprintf(stderr, "review: %ld more server messages left out\n", n);
+}
+
+/* Adds a Host value this server answers to: NAME:PORT, or NAME alone when PORT < 0. */
+static void host_add(struct web *w, const char *name, long port)
+{
+	if (w->n_hosts >= SO_ARRAY_SIZE(w->hosts))
+		return;
+	char *h = w->hosts[w->n_hosts++];
+	if (port < 0)
+		snprintf(h, sizeof(w->hosts[0]), "%s", name);
+	else
+		snprintf(h, sizeof(w->hosts[0]), "%s:%ld", name, port);
+}
+
+/* A listening socket on ADDR (its port 0: a free one), or -1 with the error set. */
+static int listen_socket(const struct sockaddr_in *addr, const char *listen_text)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return so_error("cannot make a socket: %s", strerror(errno));
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)addr, sizeof(*addr)) < 0 || listen(fd, 128) < 0) {
+		int err = errno;
+		close(fd);
+		return so_error("cannot listen on %s: %s", listen_text,
+				err == EADDRINUSE ? "the address is in use" : strerror(err));
+	}
+	return fd;
+}
 
 int so_review_serve(const struct so_review_serve_options *o)
 {
@@ -1679,18 +2188,66 @@ int so_review_serve(const struct so_review_serve_options *o)
 		so_error("cannot listen on '%s': an IPv4 address is needed", host);
 		return SO_EXIT_ENV;
 	}
+	/* plain HTTP carries passwords and session cookies: off the machine only when asked */
+	int loopback = (ntohl(addr.sin_addr.s_addr) >> 24) == 127;
+	if (!loopback && !o->allow_remote) {
+		so_error("%s is not a loopback address: the review speaks plain HTTP; put it behind "
+			 "a TLS proxy and give --allow-remote to listen there", host);
+		return SO_EXIT_ENV;
+	}
 	if (!o->batch) {
 		so_error("no batch directory given");
 		return SO_EXIT_ENV;
 	}
+	if (o->n_allowed_hosts > ALLOWED_HOSTS_MAX) {
+		so_error("at most %d --allowed-host names", ALLOWED_HOSTS_MAX);
+		return SO_EXIT_ENV;
+	}
+	for (size_t i = 0; i < o->n_allowed_hosts; i++)
+		if (!token_chars(o->allowed_hosts[i], 253, ".-:[]")) {
+			so_error("--allowed-host takes a host name (and :PORT), not '%s'",
+				 o->allowed_hosts[i]);
+			return SO_EXIT_ENV;
+		}
 	struct web *w = so_calloc(1, sizeof(*w));
 	if (!w)
 		return SO_EXIT_ENV;
 	w->ttl = o->session_ttl > 0 ? o->session_ttl : 8 * 3600;
-	if (so_store_open(o->batch, 0, &w->store) < 0) {
-		free(w);
-		return SO_EXIT_ENV;
+	w->behind_tls = o->behind_tls;
+	if (o->trusted_proxy) {
+		if (inet_pton(AF_INET, o->trusted_proxy, &w->proxy) != 1) {
+			so_error("--trusted-proxy takes an IPv4 address, not '%s'", o->trusted_proxy);
+			free(w);
+			return SO_EXIT_ENV;
+		}
+		w->has_proxy = 1;
 	}
+	w->request_timeout = o->request_timeout > 0 ? o->request_timeout : REQUEST_TIMEOUT_DEFAULT;
+	unsigned per_address = o->per_address > 0 ? (unsigned)o->per_address : PER_ADDRESS_DEFAULT;
+	pthread_mutex_init(&w->lock, NULL);
+	int fd = -1, code = SO_EXIT_ENV;
+	struct MHD_Daemon *d = NULL;
+	if (random_bytes(w->login_key, sizeof(w->login_key)) < 0 ||
+	    (fd = listen_socket(&addr, listen)) < 0)
+		goto finish;
+	struct sockaddr_in bound;
+	socklen_t blen = sizeof(bound);
+	if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0)
+		port = ntohs(bound.sin_port);
+	if (addr.sin_addr.s_addr != htonl(INADDR_ANY))
+		host_add(w, host, port);
+	if (loopback) {
+		host_add(w, "localhost", port);
+		host_add(w, "127.0.0.1", port);
+	}
+	for (size_t i = 0; i < o->n_allowed_hosts; i++)
+		host_add(w, o->allowed_hosts[i], -1);
+	if (so_store_open(o->batch, 0, &w->store) < 0)
+		goto finish;
+	if (!loopback && !o->behind_tls)
+		fprintf(stderr, "review: warning: serving plain HTTP on %s: passwords and session "
+			"cookies cross the network unencrypted; put a TLS proxy in front and give "
+			"--behind-tls\n", listen);
 
 	/* the stop signals are taken by this thread only: the server's thread is started with
 	 * them blocked */
@@ -1702,36 +2259,49 @@ int so_review_serve(const struct so_review_serve_options *o)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	/* one internal thread polls every connection: requests are handled one at a time */
-	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
-		handle, w,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	d = MHD_start_daemon(
+		MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, w,
+		MHD_OPTION_EXTERNAL_LOGGER, server_log, w,
+		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, w,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_NOTIFY_CONNECTION, connection_notify, w,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_MAX,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)w->request_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_END);
 	int err = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!d) {
-		so_error("cannot listen on %s: %s", listen,
-			 err == EADDRINUSE ? "the address is in use" : err ? strerror(err) :
-			 "the server did not start");
-		so_store_close(w->store);
-		free(w);
-		return SO_EXIT_ENV;
+		so_error("cannot serve on %s: %s", listen,
+			 err ? strerror(err) : "the server did not start");
+		goto finish;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	fd = -1;                  /* the server's now: it closes it when it stops */
 	if (o->announce) {
-		fprintf(o->announce, "listening on http://%s:%d/\n", host,
-			info ? (int)info->port : (int)port);
+		fprintf(o->announce, "listening on http://%s:%ld/\n", host, port);
 		fflush(o->announce);
 	}
 	int sig;
-	while (!(sig = so_signal_received()))
+	for (unsigned tick = 1; !(sig = so_signal_received()); tick++) {
 		usleep(100 * 1000);
-	MHD_stop_daemon(d);
-	so_store_close(w->store);
+		if (tick % 10 == 0)
+			log_note(w);
+		int ended = slots_sweep(w);
+		if (ended)
+			fprintf(stderr, "review: closed %d connection%s that sent no whole request "
+				"in %ld s\n", ended, ended == 1 ? "" : "s", w->request_timeout);
+	}
+	code = so_signal_exit_code(sig);
+finish:
+	if (d)
+		MHD_stop_daemon(d);
+	if (fd >= 0)
+		close(fd);
+	if (w->store)
+		so_store_close(w->store);
+	pthread_mutex_destroy(&w->lock);
+	explicit_bzero(w->login_key, sizeof(w->login_key));
 	free(w);
-	return so_signal_exit_code(sig);
+	return code;
 }

@@ -15,10 +15,19 @@ struct so_review_serve_options {
 	const char *listen;      /* "127.0.0.1:8080" (the default when NULL); port 0: a free one */
 	long session_ttl;        /* seconds a session lasts; 0: 8 hours */
 	FILE *announce;          /* gets "listening on http://ADDR:PORT/" once serving, or NULL */
+	int behind_tls;          /* reached through a TLS proxy: cookies get Secure */
+	int allow_remote;        /* a listen address other than loopback is allowed */
+	const char *const *allowed_hosts; /* Host names served besides the listen address */
+	size_t n_allowed_hosts;  /* at most 16 */
+	long request_timeout;    /* seconds for a request's headers and body; 0: 10 */
+	long per_address;        /* connections at once from one client address; 0: 16 */
+	const char *trusted_proxy; /* an IPv4 address whose X-Forwarded-For names the client
+				    * (sign-in throttling, logs), or NULL */
 };
 
 /* Serves until SIGINT or SIGTERM (installs the handlers). Returns the exit code: 130 or 143
- * after a clean stop, 3 when it cannot start (no batch, address in use) with the error set. */
+ * after a clean stop, 3 when it cannot start (no batch, address in use, a network address
+ * without allow_remote) with the error set. */
 int so_review_serve(const struct so_review_serve_options *o);
 
 #endif

@@ -171,19 +171,34 @@ expect_eq "pages are UTF-8 HTML" "$(header Content-Type)" "text/html; charset=ut
 expect_match "the login page declares UTF-8" "$(cat "$WORK/body")" '<meta charset="utf-8">'
 if grep -qiE '<script>|<style|style="' "$WORK/body"; then fail "inline script or style"; fi
 
+# the login form carries its token: a hidden field that must agree with its cookie
+login_token() { # JAR: fetches the form into JAR's cookies, prints the form's token
+	curl -s -c "$1" -b "$1" "$url/login" |
+		sed -n 's/.*<input type="hidden" name="csrf" value="\([^"]*\)".*/\1/p'
+}
+lt=$(login_token "$WORK/login-jar")
+expect_match "the login form's token" "$lt" '^[0-9a-f]{64}$'
+expect_eq "a sign-in without the form's token" "$(code /login -b "$WORK/login-jar" \
+	--data-urlencode user=bob --data-urlencode 'password=mật-khẩu-bob-22')" 403
+expect_eq "no session for it" "$(header Set-Cookie | grep -c sohoa_session= || true)" 0
+
 # logging in: the same answer for a wrong name and a wrong password
-expect_eq "a wrong password" "$(code /login -d 'user=alice&password=wrong-password')" 401
+expect_eq "a wrong password" "$(code /login -b "$WORK/login-jar" \
+	-d "user=alice&password=wrong-password&csrf=$lt")" 401
 grep -q 'id="error"' "$WORK/body" || fail "no #error for a wrong password"
 wrong_password=$(sed -n 's/.*id="error"[^>]*>\([^<]*\)<.*/\1/p' "$WORK/body")
 expect_eq "no cookie for a wrong password" "$(header Set-Cookie)" ""
-expect_eq "an unknown reviewer" "$(code /login -d 'user=nobody&password=wrong-password')" 401
+expect_eq "an unknown reviewer" "$(code /login -b "$WORK/login-jar" \
+	-d "user=nobody&password=wrong-password&csrf=$lt")" 401
 expect_eq "the same message for both" \
 	"$(sed -n 's/.*id="error"[^>]*>\([^<]*\)<.*/\1/p' "$WORK/body")" "$wrong_password"
-expect_eq "login" "$(code /login -c "$WORK/jar" --data-urlencode user=bob \
-	--data-urlencode 'password=mật-khẩu-bob-22')" 303
+lt=$(login_token "$WORK/jar")
+expect_eq "login" "$(code /login -c "$WORK/jar" -b "$WORK/jar" --data-urlencode user=bob \
+	--data-urlencode 'password=mật-khẩu-bob-22' -d "csrf=$lt")" 303
 expect_eq "goes to the queue" "$(header Location)" "/"
 expect_match "the session cookie" "$(header Set-Cookie)" \
 	'^sohoa_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/; Max-Age=[0-9]+$'
+expect_eq "not Secure on plain HTTP" "$(header Set-Cookie | grep -c Secure || true)" 0
 expect_eq "the queue with the session" "$(code / -b "$WORK/jar")" 200
 csrf=$(sed -n 's/.*<meta name="csrf" content="\([^"]*\)".*/\1/p' "$WORK/body")
 expect_match "the page carries the CSRF token" "$csrf" '^[A-Za-z0-9_-]{43}$'
