@@ -17,7 +17,7 @@ static const char usage[] =
 	"usage: sohoa review serve --batch DIR [--listen 127.0.0.1:8080] [--session-ttl SECONDS]\n"
 	"                          [--allow-remote] [--behind-tls] [--allowed-host NAME]...\n"
 	"                          [--request-timeout SECONDS] [--connections-per-address N]\n"
-	"                          [--trusted-proxy ADDRESS]\n"
+	"                          [--trusted-proxy ADDRESS] [--sign-in-lock SECONDS]\n"
 	"       sohoa review list --batch DIR [--book KEY] [--flag CODE] [--status S]\n"
 	"                         [--limit N] [--offset N] [--json]\n"
 	"       sohoa review show --batch DIR [--json] ID\n"
@@ -35,7 +35,10 @@ static const char usage[] =
 	"of --allowed-host (NAME or NAME:PORT, up to 16). A request's headers and body must\n"
 	"arrive within --request-timeout seconds (10); one client address holds at most\n"
 	"--connections-per-address connections (16). Sign-ins are throttled by account and by\n"
-	"client address; from --trusted-proxy the client is the last X-Forwarded-For address.\n"
+	"client address: after 5 failures in a row for an account or 20 from an address, each\n"
+	"failure locks it for twice as long as the last, the first lock --sign-in-lock seconds\n"
+	"(1), up to 15 minutes; from --trusted-proxy the client is the last X-Forwarded-For\n"
+	"address.\n"
 	"The other commands do the same work from the shell:\n"
 	"\n"
 	"  list      the queue in register order (status needs_review unless --status says\n"
@@ -60,13 +63,13 @@ static const char usage[] =
 enum { OPT_LISTEN = 2000, OPT_TTL, OPT_BOOK, OPT_FLAG, OPT_STATUS, OPT_LIMIT, OPT_OFFSET,
        OPT_JSON, OPT_AS, OPT_VERSION_OF, OPT_REASON, OPT_REPLACE, OPT_ALLOW_REMOTE,
        OPT_BEHIND_TLS, OPT_ALLOWED_HOST, OPT_REQUEST_TIMEOUT, OPT_PER_ADDRESS,
-       OPT_TRUSTED_PROXY };
+       OPT_TRUSTED_PROXY, OPT_SIGN_IN_LOCK };
 
 #define ALLOWED_HOSTS_MAX 16
 
 struct args {
 	const char *batch, *listen, *book, *flag, *status, *as, *reason, *trusted_proxy;
-	long ttl, limit, offset, version, request_timeout, per_address;
+	long ttl, limit, offset, version, request_timeout, per_address, sign_in_lock;
 	int json, replace, allow_remote, behind_tls;
 	const char *allowed_hosts[ALLOWED_HOSTS_MAX];
 	size_t n_allowed_hosts;
@@ -96,6 +99,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
 		{ "connections-per-address", required_argument, NULL, OPT_PER_ADDRESS },
 		{ "trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY },
+		{ "sign-in-lock", required_argument, NULL, OPT_SIGN_IN_LOCK },
 		{ "help", no_argument, NULL, SO_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -141,6 +145,10 @@ static int parse(int argc, char **argv, struct args *a)
 			break;
 		case OPT_REQUEST_TIMEOUT:
 			if (so_cli_number("--request-timeout", optarg, 1, 300, &a->request_timeout) < 0)
+				return -1;
+			break;
+		case OPT_SIGN_IN_LOCK:
+			if (so_cli_number("--sign-in-lock", optarg, 1, 900, &a->sign_in_lock) < 0)
 				return -1;
 			break;
 		case OPT_PER_ADDRESS:
@@ -504,7 +512,7 @@ int main(int argc, char **argv)
 			.behind_tls = a.behind_tls, .allow_remote = a.allow_remote,
 			.allowed_hosts = a.allowed_hosts, .n_allowed_hosts = a.n_allowed_hosts,
 			.request_timeout = a.request_timeout, .per_address = a.per_address,
-			.trusted_proxy = a.trusted_proxy,
+			.trusted_proxy = a.trusted_proxy, .sign_in_lock = a.sign_in_lock,
 		};
 		int code = so_review_serve(&o);
 		if (code == SO_EXIT_ENV)

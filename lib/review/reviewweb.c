@@ -56,7 +56,7 @@
 
 /* Sign-in throttling (README): by account and by client address, the kind's `free`
  * failures in a row cost nothing, then each further failure locks the key for twice as long
- * as the one before (1 s, 2 s, 4 s … up to LOCK_MAX); while locked a sign-in is answered 429
+ * as the one before (1 s, 2 s, 4 s … up to LOCK_MAX; the first lock is --sign-in-lock); while locked a sign-in is answered 429
  * with Retry-After without checking the password. A key is forgotten THROTTLE_FORGET
  * seconds after its last failure, an account's also at its successful sign-in. */
 #define THROTTLE_MAX 1024
@@ -305,6 +305,7 @@ struct web {
 	char hosts[ALLOWED_HOSTS_MAX + 3][280]; /* Host values served: "name" or "name:port" */
 	size_t n_hosts;
 	long request_timeout;
+	long sign_in_lock;        /* ms of the first sign-in lock */
 	pthread_mutex_t lock;     /* slots: the server's thread and the sweeping one */
 	struct slot slots[CONN_MAX];
 	struct throttle throttle[THROTTLE_MAX];
@@ -997,9 +998,10 @@ static int throttle_fail(struct call *k, const char *name, int64_t now)
 		t->failures++;
 		t->last = now;
 		int over = t->failures - throttle_kinds[kind].free;
-		if (over >= 0)
-			t->until = now + 1000 * (over >= 10 || (1L << over) > LOCK_MAX ? LOCK_MAX
-										  : (1L << over));
+		if (over >= 0) {
+			int64_t ms = k->w->sign_in_lock << (over > 20 ? 20 : over);
+			t->until = now + (ms > LOCK_MAX * 1000 ? LOCK_MAX * 1000 : ms);
+		}
 		if (kind == THROTTLE_ACCOUNT)
 			account = t->failures;
 	}
@@ -2223,6 +2225,7 @@ int so_review_serve(const struct so_review_serve_options *o)
 		w->has_proxy = 1;
 	}
 	w->request_timeout = o->request_timeout > 0 ? o->request_timeout : REQUEST_TIMEOUT_DEFAULT;
+	w->sign_in_lock = 1000 * (o->sign_in_lock > 0 ? o->sign_in_lock : 1);
 	unsigned per_address = o->per_address > 0 ? (unsigned)o->per_address : PER_ADDRESS_DEFAULT;
 	pthread_mutex_init(&w->lock, NULL);
 	int fd = -1, code = SO_EXIT_ENV;

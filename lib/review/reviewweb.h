@@ -21,6 +21,7 @@ struct so_review_serve_options {
 	size_t n_allowed_hosts;  /* at most 16 */
 	long request_timeout;    /* seconds for a request's headers and body; 0: 10 */
 	long per_address;        /* connections at once from one client address; 0: 16 */
+	long sign_in_lock;       /* seconds of the first sign-in lock, doubled after; 0: 1 */
 	const char *trusted_proxy; /* an IPv4 address whose X-Forwarded-For names the client
 				    * (sign-in throttling, logs), or NULL */
 };
