@@ -13,7 +13,7 @@ static const char usage[] =
 	"usage: sohoa-registryd --db FILE [--listen 127.0.0.1:PORT] [--tokens FILE]\n"
 	"                       [--cert FILE --key FILE [--client-ca FILE]]\n"
 	"                       [--max-body BYTES] [--batch-max N] [--max-connections N]\n"
-	"                       [--per-address N] [--idle-timeout S]\n"
+	"                       [--per-address N] [--idle-timeout S] [--header-timeout S]\n"
 	"                       [--fault-500 P] [--fault-busy P] [--fault-drop P]\n"
 	"                       [--fault-delay MS] [--seed N]\n"
 	"\n"
@@ -34,6 +34,8 @@ static const char usage[] =
 	"  --max-connections N  connections at once from all clients (default 256)\n"
 	"  --per-address N   connections at once from one address (default 32)\n"
 	"  --idle-timeout S  drop a connection that sends nothing for S seconds (default 10)\n"
+	"  --header-timeout S  cut a connection that has not sent a request's headers S\n"
+	"                    seconds after it opened or after its last request (default 10)\n"
 	"  --fault-500 P     answer this share of requests 500\n"
 	"  --fault-busy P    answer this share 429 or 503 with Retry-After: 1\n"
 	"  --fault-drop P    drop this share of connections without an answer\n"
@@ -69,6 +71,7 @@ int main(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'C' },
 		{ "per-address", required_argument, NULL, 'P' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "header-timeout", required_argument, NULL, 'H' },
 		{ "fault-500", required_argument, NULL, '5' },
 		{ "fault-busy", required_argument, NULL, 'b' },
 		{ "fault-drop", required_argument, NULL, 'x' },
@@ -113,6 +116,11 @@ int main(int argc, char **argv)
 			if (so_cli_number("idle-timeout", optarg, 1, 3600, &v) < 0)
 				return SO_EXIT_USAGE;
 			o.idle_timeout = (unsigned)v;
+			break;
+		case 'H':
+			if (so_cli_number("header-timeout", optarg, 1, 3600, &v) < 0)
+				return SO_EXIT_USAGE;
+			o.header_timeout = (unsigned)v;
 			break;
 		case '5':
 			if (share("fault-500", optarg, &o.fault_500) < 0)

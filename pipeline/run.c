@@ -26,7 +26,8 @@ static const char usage[] =
 	"  --no-sync          stop before delivery (records stay valid or approved, unsent)\n"
 	"  --endpoint URL     the national database (the sync contract); without it and\n"
 	"                     without a manifest's endpoint, sync is not run\n"
-	"  --token-file F     bearer token for the endpoint\n"
+	"  --token-file F     bearer token for the endpoint (or SOHOA_SYNC_TOKEN in the\n"
+	"                     environment; never on the command line: --token is refused)\n"
 	"  --cacert F         CA certificates to verify the endpoint with\n"
 	"  --cert F --key F   client certificate and key (mutual TLS)\n"
 	"  --no-report        do not write DIR/report.html\n"
@@ -36,7 +37,8 @@ static const char usage[] =
 	"'sohoa status'), or records are left undelivered; 3 configuration or environment error,\n"
 	"or another run holds the batch; 130/143 interrupted after a clean stop.\n";
 
-enum { OPT_NO_SYNC = 3000, OPT_ENDPOINT, OPT_TOKEN, OPT_CACERT, OPT_CERT, OPT_KEY, OPT_NO_REPORT };
+enum { OPT_NO_SYNC = 3000, OPT_ENDPOINT, OPT_TOKEN, OPT_CACERT, OPT_CERT, OPT_KEY, OPT_NO_REPORT,
+       OPT_TOKEN_VALUE };
 
 int main(int argc, char **argv)
 {
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
 		{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
 		{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
 		{ "token-file", required_argument, NULL, OPT_TOKEN },
+		/* named so that "--token X" is not read as an abbreviation of --token-file */
+		{ "token", required_argument, NULL, OPT_TOKEN_VALUE },
 		{ "cacert", required_argument, NULL, OPT_CACERT },
 		{ "cert", required_argument, NULL, OPT_CERT },
 		{ "key", required_argument, NULL, OPT_KEY },
@@ -77,6 +81,12 @@ int main(int argc, char **argv)
 		case OPT_NO_REPORT: o.report = 0; continue;
 		case OPT_ENDPOINT: dest = given.endpoint; size = sizeof(given.endpoint); break;
 		case OPT_TOKEN: dest = given.token_file; size = sizeof(given.token_file); break;
+		case OPT_TOKEN_VALUE:
+			/* the value is not repeated: it is a secret */
+			so_cli_usage_error("--token is not accepted: put the token in a file "
+					   "(--token-file F, chmod 600) or in the environment variable "
+					   "SOHOA_SYNC_TOKEN");
+			goto done;
 		case OPT_CACERT: dest = given.cacert; size = sizeof(given.cacert); break;
 		case OPT_CERT: dest = given.cert; size = sizeof(given.cert); break;
 		case OPT_KEY: dest = given.key; size = sizeof(given.key); break;

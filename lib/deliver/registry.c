@@ -6,9 +6,11 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,9 +27,23 @@ struct token {
 	int write;
 };
 
+/* A connection watched for the header deadline (see "Slow clients"). */
+struct watched {
+	struct watched *next, **prev;
+	int fd;
+	double since;             /* monotonic: its accept, or the end of its last request */
+	int in_request;           /* its request's headers have come: the deadline is off */
+	int cut;
+};
+
 struct so_registry {
 	struct so_registry_options o;
 	struct MHD_Daemon *daemon;
+	pthread_mutex_t watch_lock;  /* the watched connections */
+	struct watched *watching;
+	pthread_t reaper;
+	int reaper_running;
+	atomic_int stopping;
 	sqlite3 *db;
 	pthread_mutex_t lock;     /* the database connection and the fault draws */
 	struct token tokens[TOKENS_MAX];
@@ -54,6 +70,80 @@ static double draw(struct so_registry *r)
 	double v = (double)(r->rng >> 11) / (double)(1ULL << 53);
 	pthread_mutex_unlock(&r->lock);
 	return v;
+}
+
+/* Slow clients --------------------------------------------------------------------------- */
+
+/* A thread serves each connection. The idle timeout drops a client that sends nothing, but a
+ * client that sends its TLS handshake or its headers a byte at a time is never idle: each
+ * connection therefore has header_timeout seconds, from its accept or from the end of its
+ * last request, to deliver a request's headers, or it is cut (shut down under the thread
+ * serving it, which then closes it). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct so_registry *r = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct watched *w = calloc(1, sizeof(*w));
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!w || !ci) {
+			free(w);   /* not watched: the idle timeout and the caps still hold */
+			return;
+		}
+		w->fd = ci->connect_fd;
+		w->since = so_monotonic();
+		pthread_mutex_lock(&r->watch_lock);
+		w->next = r->watching;
+		if (w->next)
+			w->next->prev = &w->next;
+		w->prev = &r->watching;
+		r->watching = w;
+		pthread_mutex_unlock(&r->watch_lock);
+		*socket_context = w;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		struct watched *w = *socket_context;
+		pthread_mutex_lock(&r->watch_lock);
+		*w->prev = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&r->watch_lock);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* Connection C's request has its headers (IN_REQUEST 1), or has ended (0: the deadline
+ * starts again for the next one). */
+static void watch_request(struct so_registry *r, struct MHD_Connection *c, int in_request)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct watched *w = ci ? ci->socket_context : NULL;
+	if (!w)
+		return;
+	pthread_mutex_lock(&r->watch_lock);
+	w->in_request = in_request;
+	if (!in_request)
+		w->since = so_monotonic();
+	pthread_mutex_unlock(&r->watch_lock);
+}
+
+static void *reaper_main(void *arg)
+{
+	struct so_registry *r = arg;
+	while (!atomic_load(&r->stopping)) {
+		usleep(200 * 1000);
+		double now = so_monotonic();
+		pthread_mutex_lock(&r->watch_lock);
+		for (struct watched *w = r->watching; w; w = w->next)
+			if (!w->in_request && !w->cut && now - w->since > r->o.header_timeout) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->cut = 1;
+			}
+		pthread_mutex_unlock(&r->watch_lock);
+	}
+	return NULL;
 }
 
 /* Answers ---------------------------------------------------------------------------------- */
@@ -434,6 +524,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct so_registry *r = cls;
 	struct request *q = *con_cls;
 	if (!q) {
+		watch_request(r, c, 1);
 		/* the first call has the headers only: the credentials and the announced size are
 		 * checked here, so a refused upload is answered before a byte of its body is read
 		 * (with "Expect: 100-continue" the client is never asked for it) */
@@ -536,6 +627,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
 	struct request *q = *con_cls;
+	watch_request(cls, c, 0);
 	if (q) {
 		so_buf_release(&q->body);
 		free(q);
@@ -667,10 +759,13 @@ int so_registry_start(const struct so_registry_options *o, struct so_registry **
 		r->o.per_address = SO_REGISTRY_PER_ADDRESS;
 	if (!r->o.idle_timeout)
 		r->o.idle_timeout = SO_REGISTRY_IDLE_TIMEOUT;
+	if (!r->o.header_timeout)
+		r->o.header_timeout = SO_REGISTRY_HEADER_TIMEOUT;
 	if (r->o.per_address > r->o.max_connections)
 		r->o.per_address = r->o.max_connections;
 	r->rng = o->seed ? o->seed : (uint64_t)time(NULL) | 1;
 	pthread_mutex_init(&r->lock, NULL);
+	pthread_mutex_init(&r->watch_lock, NULL);
 	char host[64] = "127.0.0.1";
 	int port = 0;
 	const char *colon = o->listen ? strrchr(o->listen, ':') : NULL;
@@ -714,10 +809,12 @@ int so_registry_start(const struct so_registry_options *o, struct so_registry **
 			goto error;
 		r->auth = 1;
 	}
-	struct MHD_OptionItem opts[10];
+	struct MHD_OptionItem opts[11];
 	int n = 0;
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &addr };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, r };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection,
+					     r };
 	/* a client that sends nothing for idle_timeout seconds is dropped; no address holds more
 	 * than per_address connections, nor all of them more than max_connections */
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
@@ -742,6 +839,11 @@ int so_registry_start(const struct so_registry_options *o, struct so_registry **
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(r->daemon,
 							       MHD_DAEMON_INFO_BIND_PORT);
 	r->port = info ? info->port : port;
+	if (pthread_create(&r->reaper, NULL, reaper_main, r) != 0) {
+		so_error("cannot start the thread that cuts slow clients");
+		goto error;
+	}
+	r->reaper_running = 1;
 	*out = r;
 	return 0;
 error:
@@ -758,11 +860,15 @@ void so_registry_stop(struct so_registry *r)
 {
 	if (!r)
 		return;
+	atomic_store(&r->stopping, 1);
+	if (r->reaper_running)
+		pthread_join(r->reaper, NULL);
 	if (r->daemon)
 		MHD_stop_daemon(r->daemon);
 	if (r->db)
 		sqlite3_close(r->db);
 	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&r->watch_lock);
 	free(r->cert);
 	free(r->key);
 	free(r->trust);

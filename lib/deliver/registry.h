@@ -6,7 +6,7 @@
  * content, 422 refused with per-field reasons (a key that names another entry than the
  * record's own book and number among them); 401/403 for bad or read-only tokens, answered
  * from the headers before any of the body is read; connections capped in total and per
- * address, idle ones dropped; fault options make it answer 500, 429 or 503 (with
+ * address, idle ones and those slower than a deadline for their headers dropped; fault options make it answer 500, 429 or 503 (with
  * Retry-After), answer late, or drop the connection, for the sync client's tests.
  */
 #ifndef SO_REGISTRY_H
@@ -29,6 +29,8 @@ struct so_registry_options {
 	unsigned max_connections; /* connections at once, from all clients; 0: the default */
 	unsigned per_address;     /* connections at once from one address; 0: the default */
 	unsigned idle_timeout;    /* seconds a connection may send nothing; 0: the default */
+	unsigned header_timeout;  /* seconds a connection has to deliver a request's headers
+	                           * (from its accept or its last request); 0: the default */
 	int fault_delay_ms;      /* every answer waits this long */
 	unsigned seed;           /* of the fault draws */
 };
@@ -38,6 +40,7 @@ struct so_registry_options {
 #define SO_REGISTRY_MAX_CONNECTIONS 256
 #define SO_REGISTRY_PER_ADDRESS 32
 #define SO_REGISTRY_IDLE_TIMEOUT 10
+#define SO_REGISTRY_HEADER_TIMEOUT 10
 
 struct so_registry;
 

@@ -246,9 +246,10 @@ PY
 checks=$((checks + 1))
 stop
 
-# slow clients: one address holds at most --per-address connections, an idle one is dropped,
-# and a legitimate request from another address is served while they hang on
-start --per-address 8 --idle-timeout 3
+# slow clients: one address holds at most --per-address connections, one that is never idle
+# but never delivers its headers is cut at --header-timeout, an idle one is dropped, and a
+# legitimate request from another address is served while they hang on
+start --per-address 8 --idle-timeout 5 --header-timeout 3
 python3 - "$url" "$WORK/ca.pem" <<'PY' || fail "slow clients stopped a legitimate request"
 import json, select, socket, ssl, sys, time, urllib.request
 url, ca = sys.argv[1], sys.argv[2]
@@ -280,7 +281,24 @@ with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
 if got != (200, "125"):
     sys.exit("the legitimate request got %r" % (got,))
 print("a legitimate request among 8 held slow connections: %.3f s" % (time.monotonic() - t0))
-# the idle ones are dropped after --idle-timeout (3 s): every one is closed by 8 s
+# a handshake sent a byte every 0.5 s is never idle for --idle-timeout (5 s); the header
+# deadline (3 s) cuts it
+trickle = socket.create_connection((host, int(port)), source_address=("127.0.0.3", 0), timeout=5)
+hello = b"\x16\x03\x01\x02\x00" + b"\x01" * 512   # a TLS record of 512 bytes, announced
+t0 = time.monotonic()
+sent = 0
+while time.monotonic() - t0 < 12 and not closed(trickle):
+    try:
+        trickle.send(hello[sent:sent + 1])
+    except OSError:
+        break
+    sent += 1
+    time.sleep(0.5)
+cut_after = time.monotonic() - t0
+if cut_after >= 12:
+    sys.exit("a connection trickling its handshake was still open after %d bytes, %.1f s" % (sent, cut_after))
+print("a connection trickling its handshake (a byte every 0.5 s) cut after %.1f s" % cut_after)
+# the idle ones are gone too: every one is closed by 8 s
 deadline = time.monotonic() + 8
 while time.monotonic() < deadline and not all(closed(s) for s in held):
     time.sleep(0.2)

@@ -92,6 +92,9 @@ expect_eq "--token: refused as usage" "$status" 1
 expect_match "--token: told where a token goes" "$(cat "$WORK/stderr")" "--token-file F.*SOHOA_SYNC_TOKEN"
 sync "$B" --cacert ca.pem --token=writer-token
 expect_eq "--token=VALUE: refused as usage" "$status" 1
+run_status sohoa run --batch "$B" --endpoint "$url" --cacert ca.pem --token writer-token
+expect_eq "sohoa run --token: refused as usage, before any stage" "$status 0" \
+	"1 $(grep -c writer-token "$WORK/stderr" || true)"
 sync "$B" --cacert ca.pem --token-file writer-token
 expect_eq "a token given as the token file's name: not found" "$status" 3
 expect_match "and said so" "$(cat "$WORK/stderr")" "cannot read the token file"
