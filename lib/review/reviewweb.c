@@ -2245,7 +2245,9 @@ int so_review_serve(const struct so_review_serve_options *o)
 	}
 	for (size_t i = 0; i < o->n_allowed_hosts; i++)
 		host_add(w, o->allowed_hosts[i], -1);
-	if (so_store_open(o->batch, 0, &w->store) < 0)
+	/* archivists never see records read from a damaged store (a page lost reads as rows
+	 * that are not there) */
+	if (so_store_open(o->batch, 0, &w->store) < 0 || so_store_check_intact(w->store) < 0)
 		goto finish;
 	if (!loopback && !o->behind_tls)
 		fprintf(stderr, "review: warning: serving plain HTTP on %s: passwords and session "

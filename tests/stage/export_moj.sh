@@ -442,5 +442,8 @@ PY
 	run_status sohoa review show --batch "$B4" "$rid"
 	expect_eq "damaged store ($cut) review show exit" "$status" 3
 	expect_match "review show names the damage" "$(cat "$WORK/stderr")" "is damaged"
+	run_status timeout 60 sohoa review serve --batch "$B4" --listen 127.0.0.1:0
+	expect_eq "damaged store ($cut) review serve does not start" "$status" 3
+	expect_match "review serve names the damage" "$(cat "$WORK/stderr")" "is damaged"
 done
 done_ok
