@@ -32,6 +32,7 @@
 #include "batch/store.h"
 #include "batch/workers.h"
 #include "check/rules.h"
+#include "register/flagcode.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
 
@@ -231,37 +232,6 @@ static const struct word action_words[] = {
 	{ "status", "Đổi trạng thái", "Status changed" },
 };
 
-/* What each flag code means, for the filter and the flag list. */
-static const struct word flag_words[] = {
-	{ "LAYOUT_UNCERTAIN", "bố cục trang chưa chắc chắn (xác nhận một lần cho cả trang)",
-	  "page layout uncertain (one confirmation clears the page)" },
-	{ "REQUIRED_MISSING", "thiếu thông tin bắt buộc", "required field empty" },
-	{ "UNREADABLE", "không đọc được", "unreadable" },
-	{ "LOW_CONFIDENCE", "máy đọc không chắc chắn", "low recognition confidence" },
-	{ "DATE_INVALID", "ngày không có thật", "not a calendar date" },
-	{ "DATE_IN_FUTURE", "ngày trong tương lai", "date in the future" },
-	{ "REGISTRATION_YEAR", "ngày đăng ký ngoài năm của sổ", "registration outside the book's year" },
-	{ "DATE_ORDER", "thứ tự ngày không hợp lý", "dates out of order" },
-	{ "ID_FORMAT", "số giấy tờ sai dạng", "malformed identity number" },
-	{ "ID_MISMATCH", "số định danh không khớp", "identity number disagrees" },
-	{ "SEX_VALUE", "giới tính không hợp lệ", "sex outside its list" },
-	{ "ETHNICITY_UNKNOWN", "dân tộc không có trong danh mục", "unknown ethnic group" },
-	{ "NATIONALITY_UNKNOWN", "quốc tịch không có trong danh mục", "unknown nationality" },
-	{ "NAME_CHARS", "họ tên có ký tự lạ", "name with odd characters" },
-	{ "SEQUENCE_DUPLICATE", "trùng số đăng ký", "registration number twice" },
-	{ "SEQUENCE_GAP", "số đăng ký không liên tục", "gap in registration numbers" },
-	{ "PLACE_UNMATCHED", "địa danh không khớp danh mục", "place not matched" },
-	{ "LATE_REGISTRATION", "đăng ký muộn", "late registration" },
-	{ "AGE_AT_MARRIAGE", "chưa đủ tuổi kết hôn", "under marriage age" },
-	{ "PARENT_AGE", "tuổi cha mẹ bất thường", "unusual parent age" },
-	{ "DUPLICATE_ENTRY", "trùng một hồ sơ khác", "same entry twice" },
-	{ "REGISTRY_CONFLICT", "cơ sở dữ liệu quốc gia đã có nội dung khác",
-	  "the national database holds other content" },
-	{ "REGISTRY_REFUSED", "cơ sở dữ liệu quốc gia từ chối", "refused by the national database" },
-	{ "SYNC_NO_KEY", "thiếu số đăng ký để gửi", "no key to deliver under" },
-	{ "SYNC_DUPLICATE_KEY", "trùng khóa với hồ sơ khác", "key of another record" },
-};
-
 static const char *word(const struct word *w, size_t n, const char *key, int lang)
 {
 	for (size_t i = 0; key && i < n; i++)
@@ -270,6 +240,13 @@ static const char *word(const struct word *w, size_t n, const char *key, int lan
 	return NULL;
 }
 #define WORD(table, key, lang) word(table, SO_ARRAY_SIZE(table), key, lang)
+
+/* What flag code CODE means, in the page's language; NULL for a code without a meaning. */
+static const char *flag_meaning(const char *code, int lang)
+{
+	const struct so_flag_code *c = so_flag_code_find(code);
+	return !c ? NULL : lang == EN ? c->en : c->vi;
+}
 
 /* The server and one request ------------------------------------------------------------- */
 
@@ -1138,7 +1115,7 @@ static void book_label(const struct call *k, const char *key, char *buf, size_t 
 
 static void put_flag_code(struct call *k, const char *code, const char *extra_class)
 {
-	const char *meaning = WORD(flag_words, code, k->lang);
+	const char *meaning = flag_meaning(code, k->lang);
 	if (meaning)
 		page_put(k, "<span class=\"badge code%s\" title=\"%s\">%s</span>", extra_class, meaning,
 			 code);
@@ -1193,7 +1170,7 @@ static enum MHD_Result queue_page(struct call *k)
 		const char *code = json_string_value(json_object_get(it, "code"));
 		if (!code)
 			continue;
-		const char *meaning = WORD(flag_words, code, k->lang);
+		const char *meaning = flag_meaning(code, k->lang);
 		page_put(k, "<option value=\"%s\"%s>%s%s%s — %D</option>\n", code,
 			 strcmp(code, ft.flag) == 0 ? " selected" : "", code, meaning ? " — " : "",
 			 meaning ? meaning : "",
