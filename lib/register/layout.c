@@ -248,21 +248,32 @@ int so_layout_load(const char *name, struct so_layout **out)
 	return layout_parse((const char *)e->data, e->size, key, out);
 }
 
-enum so_kind so_field_kind(const struct so_layout *l, const char *field)
+const struct so_column *so_field_column(const struct so_layout *l, const char *field,
+				       size_t *sub)
 {
 	for (size_t c = 0; c < l->ncolumns; c++) {
 		const struct so_column *col = &l->columns[c];
 		if (col->kind == SO_COLUMN_FIELD) {
 			if (strcmp(col->field, field) == 0)
-				return col->holds;
+				return col;
 			continue;
 		}
 		size_t pl = strlen(col->prefix);
 		if (strncmp(field, col->prefix, pl) != 0 || field[pl] != '.')
 			continue;
 		for (size_t k = 0; k < col->nsubfields; k++)
-			if (strcmp(field + pl + 1, col->subfields[k]) == 0)
-				return col->subkinds[k];
+			if (strcmp(field + pl + 1, col->subfields[k]) == 0) {
+				if (sub)
+					*sub = k;
+				return col;
+			}
 	}
-	return SO_KIND_NONE;
+	return NULL;
+}
+
+enum so_kind so_field_kind(const struct so_layout *l, const char *field)
+{
+	size_t k = 0;
+	const struct so_column *col = so_field_column(l, field, &k);
+	return !col ? SO_KIND_NONE : col->kind == SO_COLUMN_FIELD ? col->holds : col->subkinds[k];
 }

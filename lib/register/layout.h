@@ -42,6 +42,10 @@ void so_layout_free(struct so_layout *l);
 /* The kind of field FIELD of layout L ("child.birth_date" -> SO_KIND_DATE, "mother.residence"
  * -> SO_KIND_PLACE), or SO_KIND_NONE when the layout has no such field. */
 enum so_kind so_field_kind(const struct so_layout *l, const char *field);
+/* The column of L that holds FIELD (a composite's sub-field: its index in *SUB when SUB is
+ * given), or NULL. The column's cell is column (its position in L->columns) + 1 of a row. */
+const struct so_column *so_field_column(const struct so_layout *l, const char *field,
+				       size_t *sub);
 /* "birth-v1" for "birth"; NULL for an unknown book type. */
 const char *so_layout_default(const char *book_type);
 /* 1 if TYPE is one of the four book types. */

@@ -378,6 +378,28 @@ struct rec_info {
 	struct so_bbox row;
 };
 
+/* The size of the prepared page PAGE_ID (boxes are in its pixels: at 300 dpi, whatever the
+ * scan's resolution), read from the image's header; 0 when there is no readable image. */
+static int prepared_size(struct so_store *s, int64_t page_id, int *w, int *h)
+{
+	struct so_page p;
+	*w = *h = 0;
+	if (so_page_get(s, page_id, &p) < 0 || !p.image[0])
+		return 0;
+	char *path = so_asprintf("%s/%s", so_store_dir(s), p.image);
+	int format, bps, spp, cmap, ok = path && pixReadHeader(path, &format, w, h, &bps, &spp,
+							      &cmap) == 0;
+	free(path);
+	return ok && *w > 0 && *h > 0;
+}
+
+/* The cell of the row that holds FIELD (the column's position, 1-based), 0 for none. */
+static int field_cell(const struct so_layout *l, const char *field)
+{
+	const struct so_column *col = so_field_column(l, field, NULL);
+	return col ? (int)(col - l->columns) + 1 : 0;
+}
+
 /* 1 found, 0 no such record (error set), -1 error. */
 static int rec_info_get(struct so_store *s, int64_t id, struct rec_info *ri)
 {
@@ -445,6 +467,9 @@ json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_
 	json_object_set_new(rec, "page_id", json_integer(ri.page_id));
 	json_object_set_new(rec, "row_box", json_pack("[i, i, i, i]", ri.row.x0, ri.row.y0,
 						      ri.row.x1, ri.row.y1));
+	int pw, ph;
+	json_object_set_new(rec, "page_size", prepared_size(s, ri.page_id, &pw, &ph)
+					      ? json_pack("[i, i]", pw, ph) : json_null());
 	/* each field: label, kind, source; the order of the columns */
 	json_t *fields = json_object_get(rec, "fields"), *order = json_array();
 	json_object_set_new(rec, "order", order);
@@ -466,6 +491,17 @@ json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_
 		int stored = so_field_origin_get(s, id, name, &o);
 		if (stored < 0)
 			goto fail;
+		/* a field without a box of its own (not read, unreadable, blotted) shows its cell:
+		 * those are exactly the fields to read from the image */
+		if (!(stored && o.has_box) && json_is_null(json_object_get(fv, "bbox"))) {
+			struct so_bbox cb;
+			int got = so_field_box_get(s, id, name, field_cell(layout, name), &cb);
+			if (got < 0)
+				goto fail;
+			if (got)
+				json_object_set_new(fv, "bbox", json_pack("[i, i, i, i]", cb.x0, cb.y0,
+									  cb.x1, cb.y1));
+		}
 		if (stored) {
 			json_object_set_new(fv, "source",
 					    o.has_source ? json_string(o.source) : json_null());
@@ -959,7 +995,10 @@ int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned 
 		return found;
 	struct so_bbox box = ri.row;
 	if (field) {
-		int got = so_field_box_get(s, id, field, &box);
+		struct so_layout *l = NULL;
+		int col = so_layout_load(ri.book.layout, &l) == 0 ? field_cell(l, field) : 0;
+		so_layout_free(l);
+		int got = so_field_box_get(s, id, field, col, &box);
 		if (got < 0)
 			return -1;
 		if (!got) {

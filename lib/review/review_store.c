@@ -679,14 +679,19 @@ int so_review_boxes_each(struct so_store *s, int64_t id,
 	return r;
 }
 
-int so_field_box_get(struct so_store *s, int64_t id, const char *name, struct so_bbox *box)
+int so_field_box_get(struct so_store *s, int64_t id, const char *name, int col,
+		     struct so_bbox *box)
 {
-	sqlite3_stmt *st = so_store_stmt(s, "SELECT x0, y0, x1, y1 FROM fields WHERE "
-					    "record_id = ?1 AND name = ?2 AND x0 IS NOT NULL");
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT x0, y0, x1, y1 FROM (SELECT 0 AS k, x0, y0, "
+					    "x1, y1 FROM fields WHERE record_id = ?1 AND name = ?2 "
+					    "AND x0 IS NOT NULL UNION ALL SELECT 1, x0, y0, x1, y1 "
+					    "FROM cells WHERE record_id = ?1 AND col = ?3 AND "
+					    "x0 IS NOT NULL) ORDER BY k LIMIT 1");
 	if (!st)
 		return -1;
 	so_bind_int(st, 1, id);
 	so_bind_text(st, 2, name);
+	so_bind_int(st, 3, col);
 	int r = so_store_step(s, st, "cannot read a field");
 	if (r == 1) {
 		*box = (struct so_bbox){ sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),

@@ -201,7 +201,9 @@ int so_page_flags_open_each(struct so_store *s, int64_t page_id, int64_t except,
 /* The boxes of the record's fields (ROW 0) and of its row (ROW 1) that are known. */
 int so_review_boxes_each(struct so_store *s, int64_t id,
 			 int (*each)(const struct so_bbox *box, int row, void *ctx), void *ctx);
-/* The box of field NAME: 1 with *BOX set, 0 when it has none, -1 on error. */
-int so_field_box_get(struct so_store *s, int64_t id, const char *name, struct so_bbox *box);
+/* The box of field NAME, or when it has none the box of the row's cell COL (the column's
+ * position, 1-based; 0: no cell): 1 with *BOX set, 0 when neither is known, -1 on error. */
+int so_field_box_get(struct so_store *s, int64_t id, const char *name, int col,
+		     struct so_bbox *box);
 
 #endif

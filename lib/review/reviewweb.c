@@ -1414,10 +1414,13 @@ static void put_outlines(struct call *k, json_t *rec)
 	double ry0 = json_number_value(json_array_get(row, 1)) - SO_REVIEW_ROW_MARGIN;
 	double rx1 = json_number_value(json_array_get(row, 2)) + SO_REVIEW_ROW_MARGIN;
 	double ry1 = json_number_value(json_array_get(row, 3)) + SO_REVIEW_ROW_MARGIN;
-	struct so_page pg;
-	if (so_page_get(k->w->store, json_integer_value(json_object_get(rec, "page_id")), &pg) == 0) {
-		rx1 = rx1 > pg.width ? pg.width : rx1;
-		ry1 = ry1 > pg.height ? pg.height : ry1;
+	/* clipped as the row image is: to the prepared page, whose pixels the boxes count */
+	json_t *size = json_object_get(rec, "page_size");
+	if (json_array_size(size) == 2) {
+		double pw = json_number_value(json_array_get(size, 0));
+		double ph = json_number_value(json_array_get(size, 1));
+		rx1 = rx1 > pw ? pw : rx1;
+		ry1 = ry1 > ph ? ph : ry1;
 	}
 	rx0 = rx0 < 0 ? 0 : rx0;
 	ry0 = ry0 < 0 ? 0 : ry0;

@@ -55,7 +55,7 @@ g="$WORK/gen"
 gen "$g" --seed 51 --pages 1 \
 	--book birth --year 2019 --volume 01 --authority 26740 --anomalies --pages 2 \
 	--book marriage --year 2020 --volume 01 --authority 26740 --anomalies \
-	--book death --year 2021 --volume 02 --authority 26740 --anomalies \
+	--book death --year 2021 --volume 02 --authority 26740 --anomalies --dpi 200 \
 	--book parentage --year 2022 --volume 01 --authority 26740 --anomalies 2>/dev/null
 mapfile -t specs < <(bookspecs "$g")
 sohoa scan --batch "$B" "${specs[@]}" >/dev/null 2>&1 || fail "fixture: scan"
@@ -239,6 +239,41 @@ expect_eq "a version that is no number" "$(code "/records/$e/set" -b "$WORK/jar"
 expect_eq "still nothing changed" "$(state)" "$before"
 expect_eq "a very long URL" "$(code "/records/$(head -c 3000 /dev/zero | tr '\0' 1)" \
 	-b "$WORK/jar")" 414
+
+# the outlines lie on the row image on every page, the death book's scanned at 200 dpi too
+# (its boxes count the prepared 300-dpi page's pixels)
+low=$(sql "$B" "SELECT count(*) FROM records r JOIN pages p ON p.id = r.page_id
+	WHERE p.dpi < 300 AND r.status = 'needs_review'")
+[ "$low" -ge 1 ] || fail "the fixture has no record to review on a page under 300 dpi"
+for r in $(sql "$B" "SELECT id FROM records WHERE status = 'needs_review'"); do
+	expect_eq "record $r" "$(code "/records/$r" -b "$WORK/jar")" 200
+	python3 - "$WORK/body" "$r" <<'PY' || fail "record $r: an outline off its row image"
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+bad = []
+for m in re.finditer(r'<div class="outline[^"]*" data-field="([^"]+)"[^>]*data-x="([-0-9.]+)" '
+                     r'data-y="([-0-9.]+)" data-w="([-0-9.]+)" data-h="([-0-9.]+)"', html):
+    f, x, y, w, h = m.group(1), *map(float, m.groups()[1:])
+    if x < -0.5 or y < -0.5 or x + w > 100.5 or y + h > 100.5 or w <= 0 or h <= 0:
+        bad.append("%s at x %.1f%% w %.1f%%, y %.1f%% h %.1f%%" % (f, x, w, y, h))
+for b in bad:
+    print("record %s: %s" % (sys.argv[2], b), file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+	checks=$((checks + 1))
+done
+
+# a field whose reading has no box of its own (unreadable, blotted) shows its cell: the image
+# is what the archivist must read it from
+nb=${birth[5]}
+sql "$B" "UPDATE fields SET x0 = NULL, y0 = NULL, x1 = NULL, y1 = NULL
+	WHERE record_id = $nb AND name = 'child.birth_date'"
+expect_eq "record without the date's box" "$(code "/records/$nb" -b "$WORK/jar")" 200
+expect_match "the date still has its cell image" "$(cat "$WORK/body")" \
+	"<img class=\"cell\" src=\"/img/$nb/cell/child.birth_date.png\""
+expect_match "and its outline" "$(cat "$WORK/body")" 'class="outline[^"]*" data-field="child.birth_date"'
+expect_eq "the cell image" "$(code "/img/$nb/cell/child.birth_date.png" -b "$WORK/jar")" 200
+expect_eq "is a PNG" "$(head -c 4 "$WORK/body" | tail -c 3)" "PNG"
 
 # the images: only a record's row and its fields' cells, never a file by its path
 id=${birth[0]}
