@@ -179,6 +179,11 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 	    (evidence.doubt[0] && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
 					       "read with its layout %s in doubt, its records to "
 					       "be confirmed: %s", l->name, evidence.doubt) < 0) ||
+	    (t.inferred && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
+					"%d column rule%s too faint to see: placed by the layout's "
+					"widths in the empty gap where %s", t.inferred,
+					t.inferred == 1 ? "" : "s",
+					t.inferred == 1 ? "it runs" : "they run") < 0) ||
 	    so_unit_book_changed(w->s, file.book_id) < 0 ||
 	    so_unit_finish(w->s, SO_OCR_STAGE, page_id, NULL) < 0 || so_store_commit(w->s) < 0) {
 		so_store_rollback(w->s);

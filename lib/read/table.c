@@ -217,6 +217,95 @@ static int fit_columns(const int *cand, int ncand, const struct so_layout *l, in
 	return ok ? 0 : -1;
 }
 
+/*
+ * Fewer column edges than the layout has: a rule too faint to survive binarization (a thin
+ * rule of a low-resolution scan). The edges found are matched in order to the layout's (the
+ * first and last are the frame), each within a third of its narrower neighbouring column; a
+ * missing inner edge (at most SO_TABLE_INFER_MAX) is put where the layout's widths place it
+ * between the edges found on either side, moved to the emptiest place within a sixth of its
+ * narrower neighbour, and accepted only where no text crosses it there (INK: the text's
+ * pixels per page column within the table's height). Returns the edges inferred, or -1.
+ */
+static int infer_columns(const int *cand, int ncand, const struct so_layout *l,
+			 const l_int32 *ink, int nink, int height, int *out)
+{
+	int need = (int)l->ncolumns + 1;
+	double total = cand[ncand - 1] - cand[0];
+	if (ncand < 2 || need - ncand > SO_TABLE_INFER_MAX || ncand >= need || total <= 0)
+		return -1;
+	double *e = malloc((size_t)need * sizeof(double));
+	int *at = malloc((size_t)need * sizeof(int)); /* the candidate of each edge, or -1 */
+	int inferred = -1;
+	if (!e || !at)
+		goto done;
+	e[0] = cand[0];
+	for (int j = 1; j < need; j++)
+		e[j] = e[j - 1] + l->columns[j - 1].width * total;
+	for (int j = 0; j < need; j++)
+		at[j] = -1;
+	/* the candidates in order, each to the nearest edge of the layout after the last */
+	int j = 0;
+	for (int i = 0; i < ncand; i++) {
+		int best = -1;
+		double bd = INFINITY;
+		for (int k = i == 0 ? 0 : j + 1; k < need; k++) {
+			double d = fabs(cand[i] - e[k]);
+			if (d < bd) {
+				bd = d;
+				best = k;
+			}
+		}
+		if (best < 0)
+			goto done;
+		double narrow = INFINITY;
+		if (best > 0)
+			narrow = l->columns[best - 1].width * total;
+		if (best < need - 1 && l->columns[best].width * total < narrow)
+			narrow = l->columns[best].width * total;
+		if (bd > narrow / 3 || (i == 0) != (best == 0) || (i == ncand - 1) != (best == need - 1))
+			goto done;
+		at[best] = i;
+		j = best;
+	}
+	int n = 0;
+	for (int k = 0; k < need; k++) {
+		if (at[k] >= 0) {
+			out[k] = cand[at[k]];
+			continue;
+		}
+		int a = k - 1, b = k + 1;
+		while (at[a] < 0)
+			a--;
+		while (at[b] < 0)
+			b++;
+		double pos = cand[at[a]] + (e[k] - e[a]) * (cand[at[b]] - cand[at[a]]) / (e[b] - e[a]);
+		double narrow = fmin(l->columns[k - 1].width, l->columns[k].width) * total;
+		int lo = (int)(pos - narrow / 6), hi = (int)(pos + narrow / 6);
+		lo = lo < 0 ? 0 : lo;
+		hi = hi >= nink ? nink - 1 : hi;
+		/* the emptiest page column there, the middle of its run when several are as empty */
+		int best = -1, run = 0, best_run = 0;
+		for (int x = lo; x <= hi; x++) {
+			if (best < 0 || ink[x] < ink[best]) {
+				best = x;
+				run = best_run = 1;
+			} else if (ink[x] == ink[best] && x == best + run) {
+				run++;
+				best_run = run;
+			}
+		}
+		if (best < 0 || ink[best] > height / 100)
+			goto done;
+		out[k] = best + best_run / 2;
+		n++;
+	}
+	inferred = n;
+done:
+	free(e);
+	free(at);
+	return inferred;
+}
+
 static int int_cmp(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -237,6 +326,22 @@ static int head_rows(const struct so_table *t)
 	qsort(h, (size_t)n, sizeof(int), int_cmp);
 	int entry = h[n / 2], first = t->y[2] - t->y[1];
 	return 2 * first < entry ? SO_TABLE_HEAD_ROWS : 1;
+}
+
+/* infer_columns over the text of PAGE (its rules taken away) between TOP and BOTTOM. */
+static int columns_inferred(PIX *page, PIX *hmask, PIX *vmask, const int *xc, int nx,
+			    const struct so_layout *l, int top, int bottom, int *out)
+{
+	PIX *text = pixSubtract(NULL, page, hmask);
+	if (text)
+		pixSubtract(text, text, vmask);
+	int n = 0, r = -1;
+	l_int32 *ink = text ? sums(text, 1, top, bottom + 1, &n) : NULL;
+	if (ink)
+		r = infer_columns(xc, nx, l, ink, n, bottom - top, out);
+	free(ink);
+	pixDestroy(&text);
+	return r;
 }
 
 int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
@@ -308,6 +413,9 @@ int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 		memcpy(t->x, xc, (size_t)need * sizeof(int));
 	} else if (nx > need && fit_columns(xc, nx, l, t->x) == 0) {
 		/* extra vertical strokes (damage, a long handwritten stroke) left out */
+	} else if (nx < need && (t->inferred = columns_inferred(page, hmask, vmask, xc, nx, l,
+								 top, bottom, t->x)) > 0) {
+		/* a rule too faint to be seen, placed in the empty gap where it runs */
 	} else {
 		so_error("found %d columns, layout %s has %zu", nx - 1, l->name, l->ncolumns);
 		goto done;

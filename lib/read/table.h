@@ -14,6 +14,7 @@
 #include "register/layout.h"
 
 #define SO_TABLE_HEAD_ROWS 2   /* the header row and the index row (1) ... (n) */
+#define SO_TABLE_INFER_MAX 2   /* inner column rules a page may lack (too faint to see) */
 
 struct so_table {
 	int ncols;     /* columns (= the layout's) */
@@ -23,6 +24,8 @@ struct so_table {
 	int head_rows; /* the rows above the entries: SO_TABLE_HEAD_ROWS, or 1 on a printing
 			  without an index row (its row 1 as tall as the entry rows) */
 	int rule;      /* typical rule thickness in pixels */
+	int inferred;  /* inner column rules not seen (too faint) and placed by the layout's
+			  widths in an empty gap; 0 on a page whose every rule was found */
 	PIX *text;     /* the page without its ruling lines (1 bpp): what cells are cut from */
 };
 
