@@ -38,7 +38,10 @@ expect_eq "0.0.0.0 without --allow-remote: exit 3" "$status" 3
 expect_match "and says what to do" "$(cat "$WORK/stderr")" "plain HTTP.*TLS proxy.*--allow-remote"
 
 server=
-trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+slow_pid=
+trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true
+	[ -z "$slow_pid" ] || kill "$slow_pid" 2>/dev/null || true
+	wait 2>/dev/null; rm -rf "$WORK"' EXIT
 serve() { # ARGS...: starts the server; sets $server, $url, $port (stderr in $WORK/review.err)
 	local out="$WORK/review.out"
 	: >"$out"
@@ -238,6 +241,7 @@ echo "a request during 200 slow connections: $ms ms"
 held=$(python3 -c "import json; print(json.load(open('$WORK/slow1'))['open'])")
 expect_eq "the slow clients still hold theirs" "$held" 8
 wait "$slow_pid"
+slow_pid=
 expect_match "the other 192 were refused at once" "$(cat "$WORK/slow1.out")" '"opened": 200, "held_max": 8'
 sleep 1.1
 lines=$(grep -c 'connection limit' "$WORK/review.err" || true)
@@ -247,21 +251,28 @@ checks=$((checks + 1))
 expect_match "the rest are counted" "$(cat "$WORK/review.err")" "[0-9]+ more server messages left out"
 
 # 240 slow connections from 30 addresses (8 each): they would hold nearly every slot for
-# as long as they trickle; the request deadline (3 s here) ends every one of them
+# as long as they trickle; the request deadline ends every one of them. It is 6 s here so
+# that a loaded machine opens all 240 well inside it (a connection ended before the last
+# one opened would make the count held at once wrong, not the server)
+stop
+serve --listen 127.0.0.1:0 --request-timeout 6 --connections-per-address 8
 addrs=$(for i in $(seq 10 39); do printf '127.0.0.%d,' "$i"; done)
-slow "$WORK/slow2" "${addrs%,}" 8 6
+slow "$WORK/slow2" "${addrs%,}" 8 12
 held=$(python3 -c "import json; print(json.load(open('$WORK/slow2'))['open'])")
 expect_eq "30 addresses hold 240 connections" "$held" 240
 wait "$slow_pid"
+slow_pid=
 summary=$(cat "$WORK/slow2.out")
 expect_match "all 240 ended by the server" "$summary" '"opened": 240, "held_max": 240, "still_open": 0'
 latest=$(python3 -c "import json; print(max(json.loads('''$summary''')['closed_after']))")
 earliest=$(python3 -c "import json; print(min(json.loads('''$summary''')['closed_after']))")
-echo "slow connections ended between $earliest s and $latest s after they opened"
-python3 -c "import sys; sys.exit(not (2.0 <= $earliest and $latest <= 4.5))" ||
-	fail "the slow connections were ended between $earliest and $latest s, want 3 s (+1.5)"
+echo "slow connections ended between $earliest s and $latest s after they opened (deadline 6 s)"
+# none before its deadline (the server accepts a connection after its client sees it open,
+# so the client's measure can only be longer); all before the clients gave up (still_open 0)
+python3 -c "import sys; sys.exit(not 6.0 <= $earliest)" ||
+	fail "a slow connection was ended $earliest s after it opened, before its deadline of 6 s"
 checks=$((checks + 1))
-expect_match "and logged" "$(cat "$WORK/review.err")" "closed [0-9]+ connections that sent no whole request in 3 s"
+expect_match "and logged" "$(cat "$WORK/review.err")" "closed [0-9]+ connections that sent no whole request in 6 s"
 expect_eq "a request afterwards" "$(code /login --max-time 5)" 200
 stop
 
