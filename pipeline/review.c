@@ -207,7 +207,8 @@ static int cmd_list(const struct args *a)
 	struct so_store *s = open_store(a->batch);
 	if (!s)
 		return SO_EXIT_ENV;
-	struct so_review_filter f = { a->status, a->book, a->flag, a->limit, a->offset };
+	struct so_review_filter f = { .status = a->status, .book = a->book, .flag = a->flag,
+				       .limit = a->limit, .offset = a->offset };
 	json_t *q = so_review_queue(s, &f);
 	int code = SO_EXIT_OK;
 	if (!q) {
@@ -303,7 +304,7 @@ static int cmd_show(const struct args *a)
 		so_store_close(s);
 		return SO_EXIT_ENV;
 	}
-	struct so_review_filter f = { a->status, a->book, a->flag, 0, 0 };
+	struct so_review_filter f = { .status = a->status, .book = a->book, .flag = a->flag };
 	json_t *r = so_review_record(s, id, &f);
 	int code = SO_EXIT_OK;
 	if (!r) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/array.h"
+#include "base/embed.h"
 #include "base/error.h"
 #include "base/util.h"
 #include "check/records.h"
@@ -445,6 +446,48 @@ static int audit_shown(const struct so_audit_row *a, void *ctx)
 	return 0;
 }
 
+static int twin_counted(int64_t record_id, int64_t flag_id, void *ctx)
+{
+	(void)record_id;
+	(void)flag_id;
+	(*(int64_t *)ctx)++;
+	return 0;
+}
+
+/* The one field open flag G is about, or NULL when it is about none or several, or when it
+ * is confirmed otherwise than record by record (a page's layout). */
+static const char *group_field(json_t *g)
+{
+	const char *state = json_string_value(json_object_get(g, "state"));
+	const char *code = json_string_value(json_object_get(g, "code"));
+	json_t *names = json_object_get(g, "fields");
+	if (!state || strcmp(state, "open") != 0 || !code ||
+	    strcmp(code, SO_LAYOUT_UNCERTAIN) == 0 || json_array_size(names) != 1)
+		return NULL;
+	return json_string_value(json_array_get(names, 0));
+}
+
+/* Each open flag of FLAGS (record ID's) that other records share gains "group": their number
+ * and this one. */
+static int flags_group(struct so_store *s, int64_t id, json_t *flags, const char *viewer,
+		       int64_t now)
+{
+	size_t i;
+	json_t *g;
+	json_array_foreach(flags, i, g) {
+		const char *field = group_field(g);
+		if (!field)
+			continue;
+		int64_t others = 0;
+		if (so_flag_twins_each(s, id, json_integer_value(json_object_get(g, "id")), field,
+				       viewer, now, twin_counted, &others) < 0)
+			return -1;
+		if (others > 0)
+			json_object_set_new(g, "group", json_integer(others + 1));
+	}
+	return 0;
+}
+
 json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_filter *f)
 {
 	struct rec_info ri;
@@ -516,7 +559,9 @@ json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_
 	/* the flags with their ids and sources, every state */
 	json_t *flags = json_array();
 	json_object_set_new(rec, "flags", flags);
-	if (so_review_flags_each(s, id, flag_shown, flags) < 0)
+	if (so_review_flags_each(s, id, flag_shown, flags) < 0 ||
+	    flags_group(s, id, flags, f ? f->viewer : NULL, f && f->now > 0 ? f->now :
+			(int64_t)time(NULL)) < 0)
 		goto fail;
 	char *reason = NULL;
 	if (so_review_reject_reason(s, id, &reason) < 0)
@@ -544,7 +589,8 @@ fail:
 
 /* Opens the change of record ID at VERSION: a transaction begun and *RI filled. Returns 0 to go
  * on, or the outcome (a conflict, a refusal, -1) with the transaction closed. */
-static int change_begin(struct so_store *s, int64_t id, int version, struct rec_info *ri)
+static int change_begin(struct so_store *s, const char *actor, int64_t id, int version,
+			struct rec_info *ri)
 {
 	if (so_store_begin(s) < 0)
 		return -1;
@@ -553,6 +599,22 @@ static int change_begin(struct so_store *s, int64_t id, int version, struct rec_
 		so_store_rollback(s);
 		return found < 0 ? -1 : SO_REVIEW_REFUSED;
 	}
+	/* a record another reviewer has open is theirs until they let it go or the claim ends;
+	 * the claimant's own change keeps it theirs a while longer */
+	struct so_claim c;
+	int64_t now = (int64_t)time(NULL);
+	int claimed = so_claim_get(s, id, now, &c);
+	if (claimed < 0)
+		goto fail;
+	if (claimed && strcmp(c.reviewer, actor) != 0) {
+		so_store_rollback(s);
+		char msg[600];
+		so_review_taken_message(&c, msg, sizeof(msg));
+		so_error("%s", msg);
+		return SO_REVIEW_TAKEN;
+	}
+	if (claimed && so_claim_renew(s, id, actor, now) < 0)
+		goto fail;
 	if (ri->version != version) {
 		char who[128] = "?", at[SO_TIME_LEN] = "?";
 		/* (a failure to read them leaves them unknown: the conflict is what matters) */
@@ -572,6 +634,9 @@ static int change_begin(struct so_store *s, int64_t id, int version, struct rec_
 		return SO_REVIEW_REFUSED;
 	}
 	return 0;
+fail:
+	so_store_rollback(s);
+	return -1;
 }
 
 /* Ends a change: the version moved on, the book judged again when RULES, committed; the new
@@ -697,7 +762,7 @@ int so_review_set(struct so_store *s, const char *actor, int64_t id, int version
 	struct rec_info ri;
 	struct so_layout *layout = NULL;
 	struct so_canon c = { 0 };
-	int r = change_begin(s, id, version, &ri);
+	int r = change_begin(s, actor, id, version, &ri);
 	if (r != 0)
 		return r;
 	if (so_layout_load(ri.book.layout, &layout) < 0)
@@ -802,7 +867,7 @@ int so_review_verify(struct so_store *s, const char *actor, int64_t id, int vers
 		     int64_t flag_id, int *new_version)
 {
 	struct rec_info ri;
-	int r = change_begin(s, id, version, &ri);
+	int r = change_begin(s, actor, id, version, &ri);
 	if (r != 0)
 		return r;
 	struct so_flag_brief g;
@@ -835,11 +900,38 @@ fail:
 	return -1;
 }
 
+/* Records the timing of ACTOR's decision OUTCOME on record ID (T as so_review_approve_timed
+ * says) and ends the record's claim, in the change's transaction. */
+static int decided(struct so_store *s, const char *actor, int64_t id, const char *outcome,
+		   const struct so_review_timing *t)
+{
+	double seconds = t ? t->seconds : -1;
+	int64_t keys = t ? t->keys : -1;
+	if (seconds < 0) {
+		struct so_claim c;
+		int64_t now = (int64_t)time(NULL);
+		int claimed = so_claim_get(s, id, now, &c);
+		if (claimed < 0)
+			return -1;
+		if (claimed && strcmp(c.reviewer, actor) == 0 && now >= c.claimed_at)
+			seconds = (double)(now - c.claimed_at);
+	}
+	if (so_timing_add(s, id, actor, outcome, seconds, keys) < 0 || so_claim_release(s, id) < 0)
+		return -1;
+	return 0;
+}
+
 int so_review_approve(struct so_store *s, const char *actor, int64_t id, int version,
 		      int *new_version)
 {
+	return so_review_approve_timed(s, actor, id, version, NULL, new_version);
+}
+
+int so_review_approve_timed(struct so_store *s, const char *actor, int64_t id, int version,
+			    const struct so_review_timing *t, int *new_version)
+{
 	struct rec_info ri;
-	int r = change_begin(s, id, version, &ri);
+	int r = change_begin(s, actor, id, version, &ri);
 	if (r != 0)
 		return r;
 	if (strcmp(ri.status, "approved") == 0) {
@@ -856,7 +948,8 @@ int so_review_approve(struct so_store *s, const char *actor, int64_t id, int ver
 		return refuse(s);
 	}
 	if (so_review_approve_set(s, id) < 0 ||
-	    so_audit_add(s, actor, id, "approve", NULL, ri.status, "approved") < 0)
+	    so_audit_add(s, actor, id, "approve", NULL, ri.status, "approved") < 0 ||
+	    decided(s, actor, id, "approved", t) < 0)
 		goto fail;
 	if (open[0]) {
 		/* a rejected record approved again: back to its rules first */
@@ -873,6 +966,13 @@ fail:
 int so_review_reject(struct so_store *s, const char *actor, int64_t id, int version,
 		     const char *reason, int *new_version)
 {
+	return so_review_reject_timed(s, actor, id, version, reason, NULL, new_version);
+}
+
+int so_review_reject_timed(struct so_store *s, const char *actor, int64_t id, int version,
+			   const char *reason, const struct so_review_timing *t,
+			   int *new_version)
+{
 	char *why = reason ? so_text_clean(reason, strlen(reason)) : NULL;
 	if (!why) {
 		so_error("Hãy ghi lý do từ chối — a reason for the rejection is required");
@@ -884,13 +984,14 @@ int so_review_reject(struct so_store *s, const char *actor, int64_t id, int vers
 		return SO_REVIEW_REFUSED;
 	}
 	struct rec_info ri;
-	int r = change_begin(s, id, version, &ri);
+	int r = change_begin(s, actor, id, version, &ri);
 	if (r != 0) {
 		free(why);
 		return r;
 	}
 	if (so_review_reject_set(s, id, why) < 0 ||
-	    so_audit_add(s, actor, id, "reject", NULL, ri.status, why) < 0)
+	    so_audit_add(s, actor, id, "reject", NULL, ri.status, why) < 0 ||
+	    decided(s, actor, id, "rejected", t) < 0)
 		goto fail;
 	free(why);
 	return change_end(s, &ri, 0, new_version);
@@ -898,6 +999,217 @@ fail:
 	free(why);
 	so_store_rollback(s);
 	return -1;
+}
+
+/* Who works on what, how fast ---------------------------------------------------------------- */
+
+int so_review_claim(struct so_store *s, const char *actor, int64_t id, int64_t ttl,
+		    struct so_claim *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (ttl < 1)
+		ttl = 1;
+	if (so_store_begin(s) < 0)
+		return -1;
+	struct so_review_head h;
+	int found = so_review_head_get(s, id, &h);
+	if (found <= 0) {
+		so_store_rollback(s);
+		if (found == 0)
+			so_error("Không có bản ghi %lld — no record %lld", (long long)id,
+				 (long long)id);
+		return found < 0 ? -1 : 2;
+	}
+	int64_t now = (int64_t)time(NULL);
+	int claimed = so_claim_get(s, id, now, c);
+	if (claimed < 0)
+		goto fail;
+	if (claimed && strcmp(c->reviewer, actor) != 0) {
+		so_store_rollback(s);
+		return 0;
+	}
+	if (so_claim_put(s, id, actor, now, ttl) < 0 || so_claim_get(s, id, now, c) != 1 ||
+	    so_store_commit(s) < 0)
+		goto fail;
+	return 1;
+fail:
+	so_store_rollback(s);
+	return -1;
+}
+
+void so_review_taken_message(const struct so_claim *c, char *buf, size_t size)
+{
+	char until[16] = "?";
+	time_t t = (time_t)c->until;
+	struct tm tm;
+	if (localtime_r(&t, &tm))
+		strftime(until, sizeof(until), "%H:%M:%S", &tm);
+	snprintf(buf, size, "Bản ghi đang do %s xem lại (đến %s): bạn chưa thay đổi được nó — %s "
+		 "has this record open until %s: it cannot be changed by you now", c->reviewer,
+		 until, c->reviewer, until);
+}
+
+int so_review_pace(struct so_store *s, const char *reviewer, double *per_hour, int64_t *n)
+{
+	double seconds;
+	*per_hour = 0;
+	if (so_timings_recent(s, reviewer, SO_REVIEW_PACE_RECORDS, n, &seconds) < 0)
+		return -1;
+	if (*n > 0 && seconds > 0)
+		*per_hour = (double)*n * 3600.0 / seconds;
+	return 0;
+}
+
+/* A flag of another record to verify with the one confirmed. */
+struct twin {
+	int64_t record_id, flag_id;
+};
+
+struct twins {
+	struct twin *v;
+	size_t n, cap;
+};
+
+static int twin_add(int64_t record_id, int64_t flag_id, void *ctx)
+{
+	struct twins *t = ctx;
+	if (SO_ARRAY_GROW(t->v, t->n, t->cap) < 0)
+		return -1;
+	t->v[t->n++] = (struct twin){ record_id, flag_id };
+	return 0;
+}
+
+int so_review_verify_all(struct so_store *s, const char *actor, int64_t id, int version,
+			 int64_t flag_id, int *verified, int *new_version)
+{
+	*verified = 0;
+	struct rec_info ri;
+	struct twins tw = { 0 };
+	int r = change_begin(s, actor, id, version, &ri);
+	if (r != 0)
+		return r;
+	struct so_flag_brief g;
+	if (so_flag_brief_get(s, flag_id, id, &g) < 0)
+		goto fail;
+	if (!g.state[0] || strcmp(g.state, "open") != 0) {
+		if (!g.state[0])
+			so_error("Bản ghi không có cảnh báo %lld — the record has no flag %lld",
+				 (long long)flag_id, (long long)flag_id);
+		else
+			so_error("Cảnh báo %s đã được xử lý (%s) — the flag %s was settled already "
+				 "(%s)", g.code, g.state, g.code, g.state);
+		return refuse(s);
+	}
+	json_t *names = json_loads(g.fields, 0, NULL);
+	json_t *shown = json_pack("{s:s, s:s, s:O}", "state", g.state, "code", g.code, "fields",
+				  names ? names : json_null());
+	const char *one = shown ? group_field(shown) : NULL;
+	char field[128] = "";
+	if (one)
+		snprintf(field, sizeof(field), "%s", one);
+	json_decref(shown);
+	json_decref(names);
+	if (!field[0]) {
+		so_error("Cảnh báo %s không chỉ về một trường, hãy xác nhận nó ở từng bản ghi — the "
+			 "flag %s is not about one field: confirm it record by record", g.code,
+			 g.code);
+		return refuse(s);
+	}
+	if (so_flag_twins_each(s, id, flag_id, field, actor, (int64_t)time(NULL), twin_add,
+			       &tw) < 0)
+		goto fail;
+	/* this record as a verify does it, then each of the others */
+	if (so_flag_set_state(s, flag_id, "verified") < 0 ||
+	    so_audit_add(s, actor, id, "verify", g.fields, g.code, "verified") < 0 ||
+	    unapprove(s, actor, &ri) < 0 || so_review_follow_flags(s, id) < 0)
+		goto fail;
+	for (size_t i = 0; i < tw.n; i++) {
+		if (so_flag_set_state(s, tw.v[i].flag_id, "verified") < 0 ||
+		    so_audit_add(s, actor, tw.v[i].record_id, "verify", g.fields, g.code,
+				 "verified") < 0 ||
+		    so_review_follow_flags(s, tw.v[i].record_id) < 0 ||
+		    so_review_touch(s, tw.v[i].record_id) < 0)
+			goto fail;
+	}
+	*verified = (int)tw.n + 1;
+	free(tw.v);
+	return change_end(s, &ri, 0, new_version);
+fail:
+	free(tw.v);
+	so_store_rollback(s);
+	return -1;
+}
+
+/* Reasons for rejecting ------------------------------------------------------------------------ */
+
+#define REASONS_FILE "reject-reasons.json"
+#define REASONS_FILE_MAX (256 * 1024)
+#define REASON_TEXT_MAX 300
+
+/* 0 when R is a list of reasons as so_review_reasons_load wants, else -1 with the error
+ * naming FROM. */
+static int reasons_check(json_t *r, const char *from)
+{
+	static const char *const keys[] = { "birth", "marriage", "death", "parentage", "any" };
+	if (!json_is_object(r))
+		return so_error("%s: not a JSON object of book types", from);
+	const char *key;
+	json_t *list;
+	json_object_foreach(r, key, list) {
+		size_t k = 0;
+		while (k < SO_ARRAY_SIZE(keys) && strcmp(keys[k], key) != 0)
+			k++;
+		if (k == SO_ARRAY_SIZE(keys))
+			return so_error("%s: '%s' is not a book type (birth, marriage, death, "
+					"parentage) nor \"any\"", from, key);
+		if (!json_is_array(list) || json_array_size(list) > SO_REVIEW_REASONS_MAX)
+			return so_error("%s: '%s' is not a list of at most %d reasons", from, key,
+					SO_REVIEW_REASONS_MAX);
+		size_t i;
+		json_t *it;
+		json_array_foreach(list, i, it) {
+			for (int l = 0; l < 2; l++) {
+				const char *t = json_string_value(json_object_get(it, l ? "en" : "vi"));
+				size_t n = t ? strlen(t) : 0;
+				if (n < 1 || n > REASON_TEXT_MAX)
+					return so_error("%s: reason %zu of '%s' needs \"%s\", a text of 1 "
+							"to %d bytes", from, i + 1, key, l ? "en" : "vi",
+							REASON_TEXT_MAX);
+			}
+		}
+	}
+	return 0;
+}
+
+json_t *so_review_reasons_load(const char *batch_dir)
+{
+	char *path = so_asprintf("%s/%s", batch_dir, REASONS_FILE);
+	if (!path)
+		return NULL;
+	json_t *r = NULL;
+	json_error_t je;
+	if (access(path, F_OK) == 0) {
+		char *text = NULL;
+		size_t len = 0;
+		if (so_read_file(path, REASONS_FILE_MAX, &text, &len) < 0) {
+			so_error_context("cannot read the reasons for rejecting '%s'", path);
+		} else if (!(r = json_loadb(text, len, 0, &je))) {
+			so_error("%s: not JSON (line %d: %s)", path, je.line, je.text);
+		}
+		free(text);
+	} else {
+		const struct so_embedded *e = so_embedded_find(REASONS_FILE);
+		if (!e)
+			so_error("no built-in %s", REASONS_FILE);
+		else if (!(r = json_loadb((const char *)e->data, e->size, 0, &je)))
+			so_error("the built-in %s is not JSON: %s", REASONS_FILE, je.text);
+	}
+	if (r && reasons_check(r, access(path, F_OK) == 0 ? path : REASONS_FILE) < 0) {
+		json_decref(r);
+		r = NULL;
+	}
+	free(path);
+	return r;
 }
 
 /* Images -------------------------------------------------------------------------------------- */

@@ -58,11 +58,14 @@ json_t *so_review_queue(struct so_store *s, const struct so_review_filter *f);
 /* One record for review: the export object of so_export_record() plus
  *   "id", "version", "book_key", "page_id",
  *   "row_box": [x0, y0, x1, y1] (the row on the prepared page),
- *   "flags": [{"id", "code", "severity", "fields", "state", "message", "source"}],
+ *   "flags": [{"id", "code", "severity", "fields", "state", "message", "source"}] — an open
+ *     flag about one field that other records share (so_flag_twins_each, F's viewer) also
+ *     has "group": the records so_review_verify_all would verify, this one included,
  *   each field object gains "label" (Vietnamese, as the printed column says it), "kind",
  *   "source" ("ocr", "normalize" or "archivist") and keeps "bbox" (on the prepared page),
  *   "order": the field names in column order,
- *   "prev", "next": the neighbouring record ids of the queue (same filter), or null,
+ *   "prev", "next": the neighbouring record ids of the queue (same filter; records another
+ *     than F's viewer has claimed are passed over), or null,
  *   "audit": [{"at", "actor", "action", "field", "before", "after"}] newest first.
  * NULL with the error set (no such record: so_errmsg says so). */
 json_t *so_review_record(struct so_store *s, int64_t id, const struct so_review_filter *f);
@@ -73,6 +76,8 @@ enum {
 	SO_REVIEW_DONE = 0,
 	SO_REVIEW_CONFLICT = 1,  /* the record changed since VERSION: reload it (message set) */
 	SO_REVIEW_REFUSED = 2,   /* not allowed as asked (message set: why) */
+	SO_REVIEW_TAKEN = 3,     /* another reviewer has the record open (a live claim): the
+				  * message says who and until when */
 };
 
 /* Each takes the record VERSION the archivist saw; returns SO_REVIEW_DONE with *NEW_VERSION
@@ -98,6 +103,59 @@ int so_review_approve(struct so_store *s, const char *actor, int64_t id, int ver
 /* Rejects the record (it will not be delivered) with a REASON (required). */
 int so_review_reject(struct so_store *s, const char *actor, int64_t id, int version,
 		     const char *reason, int *new_version);
+
+/* Who works on what, how fast ---------------------------------------------------------------- */
+
+/* How long opening a record claims it, unless `review serve --claim-minutes` says. */
+#define SO_REVIEW_CLAIM_SECONDS 600
+/* The timed decisions a reviewer's pace is measured over. */
+#define SO_REVIEW_PACE_RECORDS 50
+
+/* Claims record ID for ACTOR for TTL seconds (a claim of ACTOR's own is renewed, keeping when
+ * it began) unless another reviewer holds a live claim on it. 1 claimed (*C: the claim), 0
+ * taken by another (*C: theirs), 2 no such record (the error set), -1 on error. While a
+ * claim lives every change of the record by another is SO_REVIEW_TAKEN; the claimant's
+ * changes renew it, an approval or rejection ends it, and it ends by itself at c->until. */
+int so_review_claim(struct so_store *s, const char *actor, int64_t id, int64_t ttl,
+		    struct so_claim *c);
+/* The message of a change refused because of claim C, in both languages, into BUF. */
+void so_review_taken_message(const struct so_claim *c, char *buf, size_t size);
+
+/* What the page's script measured of one decision: SECONDS spent on the record (0..86400)
+ * and KEYS pressed (0..100000); -1 for either: not measured. */
+struct so_review_timing {
+	double seconds;
+	int64_t keys;
+};
+/* so_review_approve and so_review_reject that also record the decision's timing: T, or
+ * (T NULL or its seconds -1) the time since ACTOR claimed the record when they had, else
+ * unknown. The record's claim ends. */
+int so_review_approve_timed(struct so_store *s, const char *actor, int64_t id, int version,
+			    const struct so_review_timing *t, int *new_version);
+int so_review_reject_timed(struct so_store *s, const char *actor, int64_t id, int version,
+			   const char *reason, const struct so_review_timing *t,
+			   int *new_version);
+/* REVIEWER's pace over their last SO_REVIEW_PACE_RECORDS timed decisions: records an hour in
+ * *PER_HOUR (0 when none) and how many were timed in *N. 0 or -1. */
+int so_review_pace(struct so_store *s, const char *reviewer, double *per_hour, int64_t *n);
+
+/* Verifies open flag FLAG_ID of record ID (as so_review_verify) and, in the same transaction,
+ * the same flag of every other record so_flag_twins_each finds for it (ACTOR's view): each
+ * verified, audited, its status following its flags and its version moved on. *VERIFIED: the
+ * records verified (this one included). A flag about other than exactly one field, or a
+ * LAYOUT_UNCERTAIN (confirmed page by page), is refused. */
+int so_review_verify_all(struct so_store *s, const char *actor, int64_t id, int version,
+			 int64_t flag_id, int *verified, int *new_version);
+
+/* Reasons for rejecting ------------------------------------------------------------------------ */
+
+/* The ready-made reasons for rejecting a record: BATCH_DIR/reject-reasons.json when it
+ * exists, else the built-in schemas/reject-reasons.json. Checked: an object whose keys are
+ * book types (birth, marriage, death, parentage) or "any", each a list of at most
+ * SO_REVIEW_REASONS_MAX {"vi": TEXT, "en": TEXT} (1..300 bytes each). NULL with the error
+ * set (naming the file and what is wrong); the caller releases it. */
+#define SO_REVIEW_REASONS_MAX 9
+json_t *so_review_reasons_load(const char *batch_dir);
 
 /* Images ------------------------------------------------------------------------------------ */
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/util.h"
 #include "review/review_store.h"
@@ -181,6 +182,17 @@ int so_login_failure_add(struct so_store *s, const char *name, const char *addre
 	"(SELECT 1 FROM flags g WHERE g.record_id = r.id AND g.code = ?3 AND g.state = 'open')) "
 #define QUEUE_ORDER " ORDER BY b.id, f.id, p.page_index, r.row "
 
+/* The time claims are judged at: the filter's, else the clock's. */
+static int64_t filter_now(const struct so_review_filter *f)
+{
+	return f && f->now > 0 ? f->now : (int64_t)time(NULL);
+}
+
+/* A live claim by another than viewer ?V at ?N on record r (the reviewer's name), for the
+ * parameter numbers V and N. */
+#define TAKEN(v, n) "(SELECT c.reviewer FROM review_claims c WHERE c.record_id = r.id AND " \
+	"c.until_at > ?" n " AND ?" v " IS NOT NULL AND c.reviewer <> ?" v ")"
+
 static void bind_filter(sqlite3_stmt *st, const struct so_review_filter *f)
 {
 	so_bind_text(st, 1, f && f->status ? f->status : "needs_review");
@@ -216,13 +228,16 @@ int so_queue_each(struct so_store *s, const struct so_review_filter *f, long lim
 		" 'wife.full_name', 'parent.full_name') AND NOT (b.type = 'parentage' AND "
 		" name = 'child.full_name')), "
 		"(SELECT group_concat(DISTINCT code) FROM (SELECT code FROM flags WHERE "
-		" record_id = r.id AND state = 'open' ORDER BY severity, code))"
+		" record_id = r.id AND state = 'open' ORDER BY severity, code)), "
+		TAKEN("6", "7") ", (SELECT c.until_at FROM review_claims c WHERE c.record_id = r.id)"
 		QUEUE_FROM QUEUE_WHERE QUEUE_ORDER "LIMIT ?4 OFFSET ?5");
 	if (!st)
 		return -1;
 	bind_filter(st, f);
 	so_bind_int(st, 4, limit);
 	so_bind_int(st, 5, offset);
+	so_bind_text(st, 6, f ? f->viewer : NULL);
+	so_bind_int(st, 7, filter_now(f));
 	int r;
 	while ((r = so_store_step(s, st, "cannot read the queue")) == 1) {
 		struct so_queue_row row = {
@@ -236,7 +251,9 @@ int so_queue_each(struct so_store *s, const struct so_review_filter *f, long lim
 			.registration_number = so_column_text(st, 7),
 			.name = so_column_text(st, 8),
 			.flags = so_column_text(st, 9),
+			.taken_by = so_column_text(st, 10),
 		};
+		row.taken_until = row.taken_by ? sqlite3_column_int64(st, 11) : 0;
 		int v = each(&row, ctx);
 		if (v != 0)
 			return so_store_stop(st, v);
@@ -311,11 +328,13 @@ int so_queue_neighbours(struct so_store *s, int64_t id, const struct so_review_f
 	int64_t k[4] = { sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
 			 sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3) };
 	sqlite3_reset(st);
+	/* records another reviewer has open are passed over */
 	static const char *const sql[2] = {
 		"SELECT r.id" QUEUE_FROM QUEUE_WHERE "AND (b.id, f.id, p.page_index, r.row) < "
-		"(?4, ?5, ?6, ?7) ORDER BY b.id DESC, f.id DESC, p.page_index DESC, r.row DESC LIMIT 1",
+		"(?4, ?5, ?6, ?7) AND" TAKEN("8", "9") "IS NULL "
+		"ORDER BY b.id DESC, f.id DESC, p.page_index DESC, r.row DESC LIMIT 1",
 		"SELECT r.id" QUEUE_FROM QUEUE_WHERE "AND (b.id, f.id, p.page_index, r.row) > "
-		"(?4, ?5, ?6, ?7)" QUEUE_ORDER "LIMIT 1",
+		"(?4, ?5, ?6, ?7) AND" TAKEN("8", "9") "IS NULL" QUEUE_ORDER "LIMIT 1",
 	};
 	for (int i = 0; i < 2; i++) {
 		st = so_store_stmt(s, sql[i]);
@@ -324,6 +343,8 @@ int so_queue_neighbours(struct so_store *s, int64_t id, const struct so_review_f
 		bind_filter(st, f);
 		for (int j = 0; j < 4; j++)
 			so_bind_int(st, 4 + j, k[j]);
+		so_bind_text(st, 8, f ? f->viewer : NULL);
+		so_bind_int(st, 9, filter_now(f));
 		r = so_store_step(s, st, "cannot read the queue");
 		if (r < 0)
 			return -1;
@@ -650,6 +671,151 @@ int so_page_flags_open_each(struct so_store *s, int64_t page_id, int64_t except,
 	while ((r = so_store_step(s, st, "cannot read the flags of a page")) == 1) {
 		int v = each(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
 			     so_column_text(st, 2), ctx);
+		if (v != 0)
+			return so_store_stop(st, v);
+	}
+	return r;
+}
+
+/* Claims and timings ------------------------------------------------------------------------- */
+
+int so_claim_get(struct so_store *s, int64_t id, int64_t now, struct so_claim *c)
+{
+	memset(c, 0, sizeof(*c));
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT reviewer, claimed_at, until_at, ttl FROM "
+					    "review_claims WHERE record_id = ?1 AND until_at > ?2");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, id);
+	so_bind_int(st, 2, now);
+	int r = so_store_step(s, st, "cannot read a claim");
+	if (r == 1) {
+		so_column_copy(st, 0, c->reviewer, sizeof(c->reviewer));
+		c->claimed_at = sqlite3_column_int64(st, 1);
+		c->until = sqlite3_column_int64(st, 2);
+		c->ttl = sqlite3_column_int64(st, 3);
+		sqlite3_reset(st);
+	}
+	return r;
+}
+
+int so_claim_put(struct so_store *s, int64_t id, const char *reviewer, int64_t now, int64_t ttl)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO review_claims (record_id, reviewer, "
+		"claimed_at, until_at, ttl) VALUES (?1, ?2, ?3, ?3 + ?4, ?4) ON CONFLICT (record_id) "
+		"DO UPDATE SET claimed_at = CASE WHEN reviewer = excluded.reviewer AND until_at > ?3 "
+		"THEN claimed_at ELSE excluded.claimed_at END, reviewer = excluded.reviewer, "
+		"until_at = excluded.until_at, ttl = excluded.ttl");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, id);
+	so_bind_text(st, 2, reviewer);
+	so_bind_int(st, 3, now);
+	so_bind_int(st, 4, ttl);
+	return so_store_step_done(s, st);
+}
+
+int so_claim_renew(struct so_store *s, int64_t id, const char *reviewer, int64_t now)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "UPDATE review_claims SET until_at = ?3 + ttl WHERE "
+					    "record_id = ?1 AND reviewer = ?2 AND until_at > ?3");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, id);
+	so_bind_text(st, 2, reviewer);
+	so_bind_int(st, 3, now);
+	if (so_store_step_done(s, st) < 0)
+		return -1;
+	return so_store_changes(s) > 0;
+}
+
+int so_claim_release(struct so_store *s, int64_t id)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "DELETE FROM review_claims WHERE record_id = ?1");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, id);
+	return so_store_step_done(s, st);
+}
+
+int so_timing_add(struct so_store *s, int64_t id, const char *reviewer, const char *outcome,
+		  double seconds, int64_t keys)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO review_timings (record_id, reviewer, "
+					    "outcome, seconds, keys, at) VALUES (?1, ?2, ?3, ?4, ?5, "
+					    "?6)");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, id);
+	so_bind_text(st, 2, reviewer);
+	so_bind_text(st, 3, outcome);
+	if (seconds >= 0)
+		so_bind_real(st, 4, seconds);
+	else
+		sqlite3_bind_null(st, 4);
+	if (keys >= 0)
+		so_bind_int(st, 5, keys);
+	else
+		sqlite3_bind_null(st, 5);
+	so_bind_now(st, 6);
+	return so_store_step_done(s, st);
+}
+
+int so_timings_recent(struct so_store *s, const char *reviewer, long limit, int64_t *n,
+		      double *seconds)
+{
+	*n = 0;
+	*seconds = 0;
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT count(*), coalesce(sum(seconds), 0) FROM "
+					    "(SELECT seconds FROM review_timings WHERE reviewer = ?1 "
+					    "AND seconds IS NOT NULL ORDER BY id DESC LIMIT ?2)");
+	if (!st)
+		return -1;
+	so_bind_text(st, 1, reviewer);
+	so_bind_int(st, 2, limit);
+	int r = so_store_step(s, st, "cannot read the timings");
+	if (r == 1) {
+		*n = sqlite3_column_int64(st, 0);
+		*seconds = sqlite3_column_double(st, 1);
+		sqlite3_reset(st);
+	}
+	return r < 0 ? -1 : 0;
+}
+
+int so_flag_twins_each(struct so_store *s, int64_t id, int64_t flag_id, const char *field,
+		       const char *viewer, int64_t now,
+		       int (*each)(int64_t record_id, int64_t flag_id, void *ctx), void *ctx)
+{
+	/* one reading is one reading however the OCR spelled it when normalization made it
+	 * canonical (15/1/2019 and 15.01.2019 are both 2019-01-15): the stored value decides;
+	 * only a field without a value (nothing canonical could be made of it) is matched by its
+	 * raw reading, and then only with fields that have no value either */
+	sqlite3_stmt *st = so_store_stmt(s,
+		"SELECT g2.record_id, g2.id FROM flags g1 "
+		"JOIN records r1 ON r1.id = g1.record_id JOIN books b1 ON b1.id = r1.book_id "
+		"JOIN fields v1 ON v1.record_id = r1.id AND v1.name = ?3 "
+		"JOIN flags g2 ON g2.code = g1.code AND g2.state = 'open' AND g2.record_id <> r1.id "
+		"JOIN records r ON r.id = g2.record_id AND r.status NOT IN ('approved', 'rejected', "
+		" 'synced') "
+		"JOIN books b2 ON b2.id = r.book_id AND b2.type = b1.type "
+		"JOIN fields v2 ON v2.record_id = r.id AND v2.name = ?3 "
+		"WHERE g1.id = ?2 AND g1.record_id = ?1 AND json_valid(g2.fields) AND "
+		" json_array_length(g2.fields) = 1 AND json_extract(g2.fields, '$[0]') = ?3 AND "
+		" (CASE WHEN v1.value IS NOT NULL THEN v2.value = v1.value ELSE v2.value IS NULL "
+		"  AND v1.raw IS NOT NULL AND v2.raw = v1.raw END) AND "
+		" NOT EXISTS (SELECT 1 FROM review_claims c WHERE c.record_id = r.id AND "
+		"  c.until_at > ?5 AND (?4 IS NULL OR c.reviewer <> ?4)) "
+		"ORDER BY r.id, g2.id");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, id);
+	so_bind_int(st, 2, flag_id);
+	so_bind_text(st, 3, field);
+	so_bind_text(st, 4, viewer);
+	so_bind_int(st, 5, now);
+	int r;
+	while ((r = so_store_step(s, st, "cannot read the flags like one")) == 1) {
+		int v = each(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), ctx);
 		if (v != 0)
 			return so_store_stop(st, v);
 	}

@@ -24,6 +24,10 @@ struct so_review_filter {
 	const char *book;        /* a book key ("birth-2019-01-26740") or NULL for all */
 	const char *flag;        /* a flag code: records with that flag open, or NULL */
 	long limit, offset;      /* limit 0: 100 */
+	const char *viewer;      /* the reviewer looking: records claimed by others are marked
+				  * (so_queue_row.taken_by) and skipped by so_queue_neighbours;
+				  * NULL: nobody's claims matter */
+	int64_t now;             /* Unix seconds claims are judged at; 0: the clock's */
 };
 
 /* Accounts ------------------------------------------------------------------------------------ */
@@ -86,6 +90,8 @@ struct so_queue_row {
 	const char *status;
 	int version;
 	const char *registration_number, *name, *flags;
+	const char *taken_by;    /* another reviewer with a live claim on it (F's viewer), or NULL */
+	int64_t taken_until;     /* and until when (Unix seconds) */
 };
 /* The records of the filter F in register order, LIMIT of them from OFFSET. */
 int so_queue_each(struct so_store *s, const struct so_review_filter *f, long limit, long offset,
@@ -195,6 +201,42 @@ int so_page_flags_open_each(struct so_store *s, int64_t page_id, int64_t except,
 			    int (*each)(int64_t record_id, int64_t flag_id, const char *fields,
 					void *ctx),
 			    void *ctx);
+
+/* Claims and timings ------------------------------------------------------------------------- */
+
+/* A live claim on a record. */
+struct so_claim {
+	char reviewer[72];
+	int64_t claimed_at, until, ttl;  /* Unix seconds; ttl: its length */
+};
+/* The live claim (until > NOW) on record ID: 1 with *C filled, 0 when none, -1 on error. */
+int so_claim_get(struct so_store *s, int64_t id, int64_t now, struct so_claim *c);
+/* Record ID is claimed by REVIEWER from NOW for TTL seconds; when REVIEWER holds a live claim
+ * on it already, its claimed_at stays. (Whether another holds it is the caller's to check, in
+ * the same transaction.) */
+int so_claim_put(struct so_store *s, int64_t id, const char *reviewer, int64_t now, int64_t ttl);
+/* REVIEWER's live claim on record ID lasts TTL more seconds from NOW, its own length: 1 when
+ * there was one, 0 when not. */
+int so_claim_renew(struct so_store *s, int64_t id, const char *reviewer, int64_t now);
+/* Any claim on record ID ends. */
+int so_claim_release(struct so_store *s, int64_t id);
+/* A decision's timing: OUTCOME "approved" or "rejected"; SECONDS < 0 and KEYS < 0 are stored
+ * as NULL (unknown). */
+int so_timing_add(struct so_store *s, int64_t id, const char *reviewer, const char *outcome,
+		  double seconds, int64_t keys);
+/* REVIEWER's last LIMIT timed decisions (seconds known): their number in *N and their
+ * seconds summed in *SECONDS. */
+int so_timings_recent(struct so_store *s, const char *reviewer, long limit, int64_t *n,
+		      double *seconds);
+
+/* Group verification: the open flags like flag FLAG_ID of record ID on other records — its
+ * code, about the one field FIELD only, on records of the same book type still under review
+ * (not approved, rejected or synced), not claimed by anyone but VIEWER at NOW, whose FIELD
+ * reads the same: the same stored (canonical) value when record ID's field has one, else no
+ * value and the same raw reading. EACH gets the record and the flag; LIMIT 0: all. */
+int so_flag_twins_each(struct so_store *s, int64_t id, int64_t flag_id, const char *field,
+		       const char *viewer, int64_t now,
+		       int (*each)(int64_t record_id, int64_t flag_id, void *ctx), void *ctx);
 
 /* Images -------------------------------------------------------------------------------------- */
 
