@@ -18,6 +18,7 @@ static const char usage[] =
 	"                          [--allow-remote] [--behind-tls] [--allowed-host NAME]...\n"
 	"                          [--request-timeout SECONDS] [--connections-per-address N]\n"
 	"                          [--trusted-proxy ADDRESS] [--sign-in-lock SECONDS]\n"
+	"                          [--claim-minutes M]\n"
 	"       sohoa review list --batch DIR [--book KEY] [--flag CODE] [--status S]\n"
 	"                         [--limit N] [--offset N] [--json]\n"
 	"       sohoa review show --batch DIR [--json] ID\n"
@@ -39,6 +40,11 @@ static const char usage[] =
 	"failure locks it for twice as long as the last, the first lock --sign-in-lock seconds\n"
 	"(1), up to 15 minutes; from --trusted-proxy the client is the last X-Forwarded-For\n"
 	"address.\n"
+	"Opening a record claims it for the reviewer for --claim-minutes minutes (10; a decimal\n"
+	"from 0.01 to 1440, e.g. 0.5): meanwhile other reviewers see who has it and cannot\n"
+	"change it; the claimant's changes renew the claim, an approval or rejection ends it.\n"
+	"BATCH_DIR/reject-reasons.json, when it exists, replaces the built-in reasons for\n"
+	"rejecting offered per book type.\n"
 	"The other commands do the same work from the shell:\n"
 	"\n"
 	"  list      the queue in register order (status needs_review unless --status says\n"
@@ -63,13 +69,14 @@ static const char usage[] =
 enum { OPT_LISTEN = 2000, OPT_TTL, OPT_BOOK, OPT_FLAG, OPT_STATUS, OPT_LIMIT, OPT_OFFSET,
        OPT_JSON, OPT_AS, OPT_VERSION_OF, OPT_REASON, OPT_REPLACE, OPT_ALLOW_REMOTE,
        OPT_BEHIND_TLS, OPT_ALLOWED_HOST, OPT_REQUEST_TIMEOUT, OPT_PER_ADDRESS,
-       OPT_TRUSTED_PROXY, OPT_SIGN_IN_LOCK };
+       OPT_TRUSTED_PROXY, OPT_SIGN_IN_LOCK, OPT_CLAIM_MINUTES };
 
 #define ALLOWED_HOSTS_MAX 16
 
 struct args {
 	const char *batch, *listen, *book, *flag, *status, *as, *reason, *trusted_proxy;
 	long ttl, limit, offset, version, request_timeout, per_address, sign_in_lock;
+	double claim_minutes;
 	int json, replace, allow_remote, behind_tls;
 	const char *allowed_hosts[ALLOWED_HOSTS_MAX];
 	size_t n_allowed_hosts;
@@ -100,6 +107,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "connections-per-address", required_argument, NULL, OPT_PER_ADDRESS },
 		{ "trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY },
 		{ "sign-in-lock", required_argument, NULL, OPT_SIGN_IN_LOCK },
+		{ "claim-minutes", required_argument, NULL, OPT_CLAIM_MINUTES },
 		{ "help", no_argument, NULL, SO_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -150,6 +158,12 @@ static int parse(int argc, char **argv, struct args *a)
 		case OPT_SIGN_IN_LOCK:
 			if (so_cli_number("--sign-in-lock", optarg, 1, 900, &a->sign_in_lock) < 0)
 				return -1;
+			break;
+		case OPT_CLAIM_MINUTES:
+			if (so_parse_decimal(optarg, 0.01, 1440, &a->claim_minutes) < 0) {
+				so_cli_usage_error("invalid value for --claim-minutes: %s", so_errmsg());
+				return -1;
+			}
 			break;
 		case OPT_PER_ADDRESS:
 			if (so_cli_number("--connections-per-address", optarg, 1, 256,
@@ -514,6 +528,7 @@ int main(int argc, char **argv)
 			.allowed_hosts = a.allowed_hosts, .n_allowed_hosts = a.n_allowed_hosts,
 			.request_timeout = a.request_timeout, .per_address = a.per_address,
 			.trusted_proxy = a.trusted_proxy, .sign_in_lock = a.sign_in_lock,
+			.claim_minutes = a.claim_minutes,
 		};
 		int code = so_review_serve(&o);
 		if (code == SO_EXIT_ENV)

@@ -201,6 +201,25 @@ int so_parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+int so_parse_decimal(const char *s, double min, double max, double *out)
+{
+	size_t whole = s ? strspn(s, "0123456789") : 0, frac = 0;
+	if (whole == 0 || whole > 15)
+		return so_error("'%s' is not a decimal number", s ? s : "");
+	if (s[whole] == '.') {
+		frac = strspn(s + whole + 1, "0123456789");
+		if (frac == 0 || frac > 6 || s[whole + 1 + frac])
+			return so_error("'%s' is not a decimal number", s);
+	} else if (s[whole]) {
+		return so_error("'%s' is not a decimal number", s);
+	}
+	double v = strtod(s, NULL);
+	if (!(v >= min && v <= max))
+		return so_error("'%s' is out of range (%g to %g)", s, min, max);
+	*out = v;
+	return 0;
+}
+
 static int fsync_dir_of(const char *path)
 {
 	char *dir = so_strdup(path);

@@ -46,6 +46,9 @@ int so_edit_distance(const char *a, size_t na, const char *b, size_t nb);
 
 /* Strict decimal parsing of the whole string within [min, max]: "12abc", "", " 1" fail. */
 int so_parse_long(const char *s, long min, long max, long *out);
+/* Strict parsing of a plain decimal "12", "12.5" or "0.05" (digits, at most one '.' with
+ * digits on both sides, at most 6 after it; no sign, exponent or space) within [min, max]. */
+int so_parse_decimal(const char *s, double min, double max, double *out);
 
 /* Writes to PATH.tmp.PID, fsyncs, renames over PATH and fsyncs the directory. */
 int so_write_file_atomic(const char *path, const void *data, size_t len);

@@ -606,6 +606,7 @@ static void review_section(FILE *out, const json_t *sum)
 	double hours = json_number_value(json_object_get(rv, "hours"));
 	double per = json_number_value(json_object_get(rv, "seconds_per_record"));
 	int measured = strcmp(jtext(rv, "pace"), "measured") == 0;
+	int timed = strcmp(jtext(rv, "pace"), "timed") == 0;
 	w(out, "<section id=\"review\">\n");
 	heading(out, 2, "h-review", "Việc còn lại cho người xem lại", "Review backlog");
 	w(out, "<div class=\"tiles\">\n");
@@ -621,7 +622,13 @@ static void review_section(FILE *out, const json_t *sum)
 	tile(out, "review.decided", jcount(rv, "decided"), "", "Đã duyệt hoặc từ chối",
 	     "decided so far");
 	w(out, "</div>\n<p class=\"note\" id=\"review-pace\">");
-	if (measured)
+	if (timed)
+		w(out, "Ước tính theo thời gian đo được khi duyệt: %.0f giây một bản ghi (trung vị "
+		  "của %lld lần duyệt hoặc từ chối được đo giờ). <span class=\"en\">At the timed "
+		  "pace: %.0f s a record (median of %lld approvals and rejections the review "
+		  "application timed).</span>", per, (long long)jcount(rv, "pace_timed"), per,
+		  (long long)jcount(rv, "pace_timed"));
+	else if (measured)
 		w(out, "Ước tính theo nhịp đo được: %.0f giây một bản ghi (trung vị của %lld "
 		  "khoảng giữa hai lần quyết định của cùng một người). <span class=\"en\">At the "
 		  "measured pace: %.0f s a record (median of %lld gaps between one archivist's "

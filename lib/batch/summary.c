@@ -565,13 +565,41 @@ static int review_pace(struct so_store *s, double *seconds, int64_t *gaps)
 	return r < 0 ? -1 : 0;
 }
 
+/* The median seconds of the timed decisions (review_timings, seconds known) into *SECONDS
+ * and their number into *TIMED; 0 seconds when fewer than SO_REVIEW_TIMED_MIN. */
+static int review_timed(struct so_store *s, double *seconds, int64_t *timed)
+{
+	*seconds = 0;
+	*timed = 0;
+	sqlite3_stmt *st = prepare(s, "SELECT seconds FROM review_timings WHERE seconds IS NOT "
+				      "NULL ORDER BY seconds");
+	if (!st)
+		return -1;
+	double *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+	while ((r = next_row(s, st)) == 1) {
+		if (SO_ARRAY_GROW(v, n, cap) < 0) {
+			r = -1;
+			break;
+		}
+		v[n++] = sqlite3_column_double(st, 0);
+	}
+	sqlite3_finalize(st);
+	*timed = (int64_t)n;
+	if (r == 0 && n >= SO_REVIEW_TIMED_MIN)
+		*seconds = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	free(v);
+	return r < 0 ? -1 : 0;
+}
+
 static int review_part(struct so_store *s, json_t *root)
 {
 	json_t *rv = json_object();
 	if (jput(root, "review", rv) < 0)
 		return -1;
-	int64_t records, flags, fields, decided, gaps;
-	double pace;
+	int64_t records, flags, fields, decided, gaps, timed;
+	double pace, timed_seconds;
 	if (count_of(s, "SELECT count(*) FROM records WHERE status = 'needs_review'",
 		     &records) < 0 ||
 	    count_of(s, "SELECT count(*) FROM flags f JOIN records r ON r.id = f.record_id "
@@ -582,10 +610,10 @@ static int review_part(struct so_store *s, json_t *root)
 			"WHERE f.state = 'open' AND r.status = 'needs_review')", &fields) < 0 ||
 	    count_of(s, "SELECT count(*) FROM audit WHERE action IN ('approve', 'reject')",
 		     &decided) < 0 ||
-	    review_pace(s, &pace, &gaps) < 0)
+	    review_pace(s, &pace, &gaps) < 0 || review_timed(s, &timed_seconds, &timed) < 0)
 		return -1;
-	int measured = gaps > 0;
-	double per = measured ? pace : SO_REVIEW_ASSUMED_SECONDS;
+	int measured = gaps > 0, by_timing = timed >= SO_REVIEW_TIMED_MIN;
+	double per = by_timing ? timed_seconds : measured ? pace : SO_REVIEW_ASSUMED_SECONDS;
 	const char *dir = so_store_dir(s);
 	/* quoted for the shell when it must be */
 	int plain = strspn(dir, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-+,:=@") ==
@@ -597,8 +625,9 @@ static int review_part(struct so_store *s, json_t *root)
 	int r = jput_int(rv, "records", records) < 0 || jput_int(rv, "flags_open", flags) < 0 ||
 		jput_int(rv, "fields", fields) < 0 || jput_int(rv, "decided", decided) < 0 ||
 		jput(rv, "seconds_per_record", json_real(round(per * 10) / 10)) < 0 ||
-		jput(rv, "pace", json_string(measured ? "measured" : "assumed")) < 0 ||
-		jput_int(rv, "pace_gaps", gaps) < 0 ||
+		jput(rv, "pace", json_string(by_timing ? "timed" : measured ? "measured" :
+					     "assumed")) < 0 ||
+		jput_int(rv, "pace_timed", timed) < 0 || jput_int(rv, "pace_gaps", gaps) < 0 ||
 		jput(rv, "hours", json_real(round((double)records * per / 360.0) / 10)) < 0 ||
 		jput(rv, "command", str_json(cmd)) < 0 ? -1 : 0;
 	free(cmd);

@@ -39,8 +39,9 @@
  *                                 (to deliver); review_done: records and none left to judge
  *                                 or review
  *   "review": {"records": 12, "flags_open": 40, "fields": 31, "decided": 0,
- *              "seconds_per_record": 30.0, "pace": "measured" | "assumed", "pace_gaps": 0,
- *              "hours": 0.1, "command": "sohoa review serve --batch DIR"}
+ *              "seconds_per_record": 30.0, "pace": "timed" | "measured" | "assumed",
+ *              "pace_timed": 0, "pace_gaps": 0, "hours": 0.1,
+ *              "command": "sohoa review serve --batch DIR"}
  *             the work left to archivists: records needing review, their open flags and the
  *             fields those flags name; decided: approvals and rejections so far; hours:
  *             records times the pace (see SO_REVIEW_* below)
@@ -83,9 +84,12 @@
 
 #define SO_REPORT_FAILURES_MAX 10000
 #define SO_REPORT_BUCKETS_MAX 1440
-/* The review backlog in hours: the archivists' measured pace (the median gap between two of
- * one archivist's decisions, longer gaps are breaks) once SO_REVIEW_PACE_MIN gaps are known,
+/* The review backlog in hours: the archivists' timed pace (the median seconds a decision
+ * took, as the review application timed it: review_timings) once SO_REVIEW_TIMED_MIN
+ * decisions were timed, else their measured pace (the median gap between two of one
+ * archivist's decisions, longer gaps are breaks) once SO_REVIEW_PACE_MIN gaps are known,
  * else an assumed pace (the one measured keyboard-only on the demo batch, issue 16). */
+#define SO_REVIEW_TIMED_MIN 5
 #define SO_REVIEW_BREAK_SECONDS 600.0
 #define SO_REVIEW_PACE_MIN 10
 #define SO_REVIEW_ASSUMED_SECONDS 30.0

@@ -314,11 +314,14 @@ static json_t *split_codes(const char *text)
 
 static int queue_item(const struct so_queue_row *r, void *ctx)
 {
-	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:i, s:i, s:s, s:i, s:o, s:o, s:o}",
+	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:i, s:i, s:s, s:i, s:o, s:o, s:o, "
+					     "s:o, s:o}",
 		"id", (json_int_t)r->id, "book", r->book, "file", r->file,
 		"page_index", r->page_index, "row", r->row, "status", r->status,
 		"version", r->version, "registration_number", str_or_null(r->registration_number),
-		"name", str_or_null(r->name), "flags", split_codes(r->flags)));
+		"name", str_or_null(r->name), "flags", split_codes(r->flags),
+		"taken_by", str_or_null(r->taken_by),
+		"taken_until", r->taken_by ? json_integer(r->taken_until) : json_null()));
 	return 0;
 }
 

@@ -48,7 +48,9 @@ int so_session_close(struct so_store *s, const char *token);
 /* The queue -------------------------------------------------------------------------------- */
 
 /* {"total": N, "items": [{"id", "book", "file", "page_index", "row", "status", "version",
- *   "registration_number", "name", "flags": ["CODE", ...]}],
+ *   "registration_number", "name", "flags": ["CODE", ...],
+ *   "taken_by": the reviewer other than F's viewer who has it claimed, or null,
+ *   "taken_until": the claim's end (Unix seconds) or null}],
  *  "books": [{"key", "label", "type", "year", "volume", "authority_code", "count"}],
  *  "flags": [{"code", "count"}]}
  * — items in register order (book, page, row); "books" and "flags" count the records of the

@@ -96,6 +96,9 @@ enum text {
 	T_LOGIN_NEEDED, T_EMPTY, T_BY_ARCHIVIST, T_QUEUE_LINK, T_VERSION, T_FIELDS_OF_FLAG,
 	T_ARCHIVIST_SOURCE, T_REJECT_REASON_SHOWN, T_BACK_TO_QUEUE, T_LOW, T_NO_IMAGE,
 	T_ACTIONS, T_SUCCESSOR, T_CODE, T_SHOWING, T_TOO_MANY, T_LOGIN_EXPIRED, T_BAD_HOST,
+	T_TAKEN_BADGE, T_TAKEN_OPEN_WITH, T_TAKEN_UNTIL, T_TAKEN_LOOK_ONLY, T_PACE, T_PER_HOUR,
+	T_BACKLOG_ABOUT, T_HOURS, T_NO_PACE, T_VERIFY_ALL, T_VERIFY_ALL_RECORDS, T_VERIFIED_IN,
+	T_REASONS, T_CLAIMED, T_TIMED_OVER,
 	T_COUNT
 };
 
@@ -201,6 +204,23 @@ static const char *const texts[T_COUNT][2] = {
 	[T_LOGIN_EXPIRED] = { "Biểu mẫu đăng nhập đã hết hạn: hãy đăng nhập lại.",
 			      "The sign-in form expired: sign in again." },
 	[T_BAD_HOST] = { "Tên máy chủ không được phép.", "This host name is not served here." },
+	[T_TAKEN_BADGE] = { "đang do", "taken by" },
+	[T_TAKEN_OPEN_WITH] = { "Bản ghi này đang do", "This record is open with" },
+	[T_TAKEN_UNTIL] = { "xem lại đến", "until" },
+	[T_TAKEN_LOOK_ONLY] = { "Bạn xem được nhưng chưa sửa được cho đến lúc đó.",
+				"You can look at it but not change it until then." },
+	[T_PACE] = { "Nhịp của bạn:", "Your pace:" },
+	[T_PER_HOUR] = { "bản ghi/giờ", "records an hour" },
+	[T_BACKLOG_ABOUT] = { "danh sách này còn khoảng", "this list needs about" },
+	[T_HOURS] = { "giờ", "hours" },
+	[T_NO_PACE] = { "Chưa đo được nhịp làm việc của bạn.", "Your pace is not measured yet." },
+	[T_VERIFY_ALL] = { "Xác nhận ở cả", "Confirm in all" },
+	[T_VERIFY_ALL_RECORDS] = { "bản ghi", "records" },
+	[T_VERIFIED_IN] = { "Đã xác nhận đúng như sổ ở %d bản ghi.",
+			    "Confirmed as written in %d records." },
+	[T_REASONS] = { "Lý do thường gặp", "Common reasons" },
+	[T_CLAIMED] = { "Bạn đang giữ bản ghi này.", "You have this record." },
+	[T_TIMED_OVER] = { "bản ghi gần nhất", "latest records" },
 };
 
 /* Words for values of the store, by language. */
@@ -287,6 +307,8 @@ struct web {
 	struct slot slots[CONN_MAX];
 	struct throttle throttle[THROTTLE_MAX];
 	unsigned char login_key[2][LOGIN_KEY_LEN];
+	int64_t claim_seconds;    /* opening a record claims it this long (--claim-minutes) */
+	json_t *reasons;          /* the reasons for rejecting, by book type (review.h) */
 	int64_t log_second;       /* server messages: the second counted (lock held) */
 	int log_lines;            /* lines written in it */
 	long log_left_out;        /* lines left out since the last note */
@@ -295,7 +317,7 @@ struct web {
 /* The form fields a POST may carry; anything else is ignored. */
 static const char *const form_keys[] = {
 	"user", "password", "csrf", "version", "field", "value", "flag", "reason", "q_book",
-	"q_flag",
+	"q_flag", "seconds", "keys",
 };
 #define FORM_KEYS SO_ARRAY_SIZE(form_keys)
 
@@ -448,6 +470,14 @@ static void filter_of(const struct filter_text *ft, struct so_review_filter *f)
 	memset(f, 0, sizeof(*f));
 	f->book = ft->book[0] ? ft->book : NULL;
 	f->flag = ft->flag[0] ? ft->flag : NULL;
+}
+
+/* The filter of the signed-in reviewer: others' claims are shown and passed over. */
+static void filter_viewed(const struct call *k, const struct filter_text *ft,
+			  struct so_review_filter *f)
+{
+	filter_of(ft, f);
+	f->viewer = k->session ? k->user : NULL;
 }
 
 /* Writing pages -------------------------------------------------------------------------- */
@@ -1123,12 +1153,67 @@ static void put_flag_code(struct call *k, const char *code, const char *extra_cl
 		page_put(k, "<span class=\"badge code%s\">%s</span>", extra_class, code);
 }
 
+/* Unix seconds T as the server's clock shows it ("13:05:00"). */
+static void clock_text(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	snprintf(buf, size, "?");
+	if (localtime_r(&tt, &tm))
+		strftime(buf, size, "%H:%M:%S", &tm);
+}
+
+/* Unix seconds T as ISO 8601 UTC ("2026-12-04T13:05:00Z"). */
+static void iso_text(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	snprintf(buf, size, "?");
+	if (gmtime_r(&tt, &tm))
+		strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The "taken by X" badge of a queue row another reviewer has claimed. */
+static void put_taken_badge(struct call *k, json_t *item)
+{
+	const char *who = json_string_value(json_object_get(item, "taken_by"));
+	if (!who)
+		return;
+	char until[16];
+	clock_text(json_integer_value(json_object_get(item, "taken_until")), until, sizeof(until));
+	page_put(k, " <span class=\"badge taken\" data-taken-by=\"%s\" title=\"%t %s\">%t %s"
+		 "</span>", who, T_TAKEN_UNTIL, until, T_TAKEN_BADGE, who);
+}
+
+/* The reviewer's pace and the hours the queue of TOTAL records needs at it. */
+static void put_pace(struct call *k, long long total)
+{
+	double per_hour;
+	int64_t n;
+	if (so_review_pace(k->w->store, k->user, &per_hour, &n) < 0) {
+		page_put(k, "<p id=\"pace\" class=\"pace muted\"></p>\n");
+		return;
+	}
+	if (per_hour <= 0) {
+		page_put(k, "<p id=\"pace\" class=\"pace muted\" data-per-hour=\"\">%t</p>\n",
+			 T_NO_PACE);
+		return;
+	}
+	char rate[32], hours[32];
+	snprintf(rate, sizeof(rate), "%.1f", per_hour);
+	snprintf(hours, sizeof(hours), "%.1f", (double)total / per_hour);
+	page_put(k, "<p id=\"pace\" class=\"pace muted\" data-per-hour=\"%s\" "
+		 "data-backlog-hours=\"%s\" data-timed=\"%D\">%t <span class=\"rate\">%s</span> %t "
+		 "(%D %t) · %t <span class=\"hours\">%s</span> %t</p>\n", rate, hours, n, T_PACE,
+		 rate, T_PER_HOUR, n, T_TIMED_OVER, T_BACKLOG_ABOUT, hours, T_HOURS);
+}
+
 static enum MHD_Result queue_page(struct call *k)
 {
 	struct filter_text ft;
 	filter_read(k, 0, &ft);
 	struct so_review_filter f;
-	filter_of(&ft, &f);
+	filter_viewed(k, &ft, &f);
 	long page = 1;
 	const char *pg = query(k, "page");
 	if (pg && so_parse_long(pg, 1, 1000000, &page) < 0)
@@ -1147,6 +1232,7 @@ static enum MHD_Result queue_page(struct call *k)
 	page_put(k, "<main id=\"queue-page\">\n<div class=\"queue-head\">\n<h1>%t</h1>\n"
 		 "<p class=\"count\"><span id=\"total\">%D</span> %t</p>\n", T_QUEUE_TITLE,
 		 (int64_t)total, T_RECORDS);
+	put_pace(k, total);
 
 	/* the filters: a GET form the script submits on change */
 	page_put(k, "<form id=\"filters\" method=\"get\" action=\"/\">\n"
@@ -1206,8 +1292,9 @@ static enum MHD_Result queue_page(struct call *k)
 			page_put(k, "%s</td><td class=\"num\">%s</td><td class=\"name\">"
 				 "<a href=\"/records/%D", where, number ? number : "", id);
 			put_filter_query(k, &ft, '?');
-			page_put(k, "\">%s</a></td><td class=\"flags\">", name && *name ? name :
-				 tr(k, T_EMPTY));
+			page_put(k, "\">%s</a>", name && *name ? name : tr(k, T_EMPTY));
+			put_taken_badge(k, it);
+			page_put(k, "</td><td class=\"flags\">");
 			size_t j;
 			json_t *code;
 			json_array_foreach(json_object_get(it, "flags"), j, code)
@@ -1457,6 +1544,73 @@ static void put_outlines(struct call *k, json_t *rec)
 	}
 }
 
+/* For an open flag other records share (its "group", so_review_record): the form that
+ * confirms it in all of them at once. */
+static void put_verify_all(struct call *k, int64_t id, int version, json_t *fl,
+			   const struct filter_text *ft)
+{
+	json_int_t group = json_integer_value(json_object_get(fl, "group"));
+	if (group < 2)
+		return;
+	page_put(k, "<form class=\"verify-all-form\" method=\"post\" "
+		 "action=\"/records/%D/verify-all\" data-count=\"%D\">", id, (int64_t)group);
+	put_change_inputs(k, version, ft);
+	page_put(k, "<input type=\"hidden\" name=\"flag\" value=\"%D\">"
+		 "<button type=\"submit\" class=\"verify-all quiet\">%t %D %t</button></form>\n",
+		 (int64_t)json_integer_value(json_object_get(fl, "id")), T_VERIFY_ALL,
+		 (int64_t)group, T_VERIFY_ALL_RECORDS);
+}
+
+/* The ready-made reasons for rejecting a record of book TYPE (its own, then those for any
+ * book), in the page's language, for the script to put in the reason's box. */
+static void put_reasons(struct call *k, const char *type)
+{
+	json_t *lists[2] = { json_object_get(k->w->reasons, type ? type : ""),
+			     json_object_get(k->w->reasons, "any") };
+	if (!json_array_size(lists[0]) && !json_array_size(lists[1]))
+		return;
+	page_put(k, "<ol class=\"reasons\" aria-label=\"%t\">", T_REASONS);
+	for (int l = 0; l < 2; l++) {
+		size_t i;
+		json_t *it;
+		json_array_foreach(lists[l], i, it) {
+			const char *text = json_string_value(json_object_get(it, k->lang == EN ? "en"
+									     : "vi"));
+			if (text)
+				page_put(k, "<li><button type=\"button\" class=\"reason-pick\" "
+					 "data-text=\"%s\">%s</button></li>", text, text);
+		}
+	}
+	page_put(k, "</ol>");
+}
+
+/* Opening a record claims it (unless the script fetched the page ahead, ?peek=1): 1 when
+ * another reviewer has it (*C theirs), 0 when not, -1 on a store error. */
+static int claim_on_view(struct call *k, int64_t id, struct so_claim *c)
+{
+	const char *peek = query(k, "peek");
+	if (peek && strcmp(peek, "1") == 0) {
+		int got = so_claim_get(k->w->store, id, (int64_t)time(NULL), c);
+		return got < 0 ? -1 : got && strcmp(c->reviewer, k->user) != 0;
+	}
+	int r = so_review_claim(k->w->store, k->user, id, k->w->claim_seconds, c);
+	return r < 0 ? -1 : r == 0;
+}
+
+/* The banner of a record another reviewer has open. */
+static void put_taken(struct call *k, int taken, const struct so_claim *c)
+{
+	if (!taken)
+		return;
+	char until[16], iso[32];
+	clock_text(c->until, until, sizeof(until));
+	iso_text(c->until, iso, sizeof(iso));
+	page_put(k, "<div id=\"taken\" class=\"taken\" role=\"alert\" data-taken-by=\"%s\" "
+		 "data-until=\"%s\">%t <strong>%s</strong> %t <time datetime=\"%s\">%s</time>. "
+		 "%t</div>\n", c->reviewer, iso, T_TAKEN_OPEN_WITH, c->reviewer, T_TAKEN_UNTIL, iso,
+		 until, T_TAKEN_LOOK_ONLY);
+}
+
 static void put_flags(struct call *k, int64_t id, int version, json_t *rec,
 		      const struct filter_text *ft)
 {
@@ -1514,6 +1668,7 @@ static void put_flags(struct call *k, int64_t id, int version, json_t *rec,
 				page_put(k, "<input type=\"hidden\" name=\"flag\" value=\"%D\">"
 					 "<button type=\"submit\" class=\"verify\">%t</button></form>\n",
 					 fid, T_VERIFY);
+				put_verify_all(k, id, version, fl, ft);
 			}
 			page_put(k, "</li>\n");
 		}
@@ -1569,13 +1724,19 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 	struct filter_text ft;
 	filter_read(k, 0, &ft);
 	struct so_review_filter f;
-	filter_of(&ft, &f);
+	filter_viewed(k, &ft, &f);
 	json_t *rec = so_review_record(k->w->store, id, &f);
 	if (!rec) {
 		/* no such record, or the store failed */
 		char msg[1200];
 		snprintf(msg, sizeof(msg), "%s (%s)", tr(k, T_NO_RECORD), so_errmsg());
 		return send_problem(k, 404, msg);
+	}
+	struct so_claim claim;
+	int taken = claim_on_view(k, id, &claim);
+	if (taken < 0) {
+		json_decref(rec);
+		return send_store_error(k);
 	}
 	int version = (int)json_integer_value(json_object_get(rec, "version"));
 	const char *status = json_string_value(json_object_get(rec, "status"));
@@ -1615,6 +1776,7 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 	put_record_link(k, "prev", json_object_get(rec, "prev"), &ft, T_PREV);
 	put_record_link(k, "next", json_object_get(rec, "next"), &ft, T_NEXT);
 	page_put(k, "</nav>\n</div>\n");
+	put_taken(k, taken, &claim);
 
 	/* the row as the book has it, with the cells outlined */
 	page_put(k, "<section id=\"row\" aria-label=\"%t\">\n<div class=\"row-strip\">\n"
@@ -1641,6 +1803,7 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 		 "<form id=\"reject-form\" method=\"post\" action=\"/records/%D/reject\">", T_APPROVE,
 		 id);
 	put_change_inputs(k, version, &ft);
+	put_reasons(k, type);
 	page_put(k, "<div class=\"reason\"><label for=\"reason\">%t</label>"
 		 "<textarea id=\"reason\" name=\"reason\" rows=\"2\" maxlength=\"2000\"></textarea>"
 		 "<small class=\"muted\">%t</small></div>"
@@ -1654,7 +1817,55 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 
 /* Changes --------------------------------------------------------------------------------- */
 
-enum change { CHANGE_SET, CHANGE_VERIFY, CHANGE_APPROVE, CHANGE_REJECT };
+enum change { CHANGE_SET, CHANGE_VERIFY, CHANGE_APPROVE, CHANGE_REJECT, CHANGE_VERIFY_ALL };
+
+#define TIMED_SECONDS_MAX 86400.0
+#define TIMED_KEYS_MAX 100000
+
+/* What the script measured of a decision (the form's seconds and keys; -1 for one not sent):
+ * 0, or -1 when one is sent but is not a number in its range. */
+static int timing_read(const struct call *k, struct so_review_timing *t)
+{
+	const char *sec = form(k, "seconds"), *keys = form(k, "keys");
+	long n;
+	t->seconds = -1;
+	t->keys = -1;
+	if (sec && *sec && so_parse_decimal(sec, 0, TIMED_SECONDS_MAX, &t->seconds) < 0)
+		return -1;
+	if (keys && *keys) {
+		if (so_parse_long(keys, 0, TIMED_KEYS_MAX, &n) < 0 || keys[0] == '-' ||
+		    keys[0] == '+')
+			return -1;
+		t->keys = n;
+	}
+	return 0;
+}
+
+/* POST /records/N/claim: the record claimed for the reviewer, or who has it. */
+static enum MHD_Result claim(struct call *k, int64_t id)
+{
+	const char *csrf = form(k, "csrf");
+	if (!csrf || !secret_equal(csrf, k->csrf))
+		return send_problem(k, 403, tr(k, T_CSRF));
+	struct so_claim c;
+	int r = so_review_claim(k->w->store, k->user, id, k->w->claim_seconds, &c);
+	if (r < 0)
+		return send_store_error(k);
+	if (r == 2) {
+		char msg[1200];
+		snprintf(msg, sizeof(msg), "%s (%s)", tr(k, T_NO_RECORD), so_errmsg());
+		return send_problem(k, 404, msg);
+	}
+	char until[32];
+	iso_text(c.until, until, sizeof(until));
+	if (wants_json(k))
+		return send_json(k, 200, json_pack("{s:b, s:o, s:s}", "ok", r == 1, "taken_by",
+						   r == 1 ? json_null() : json_string(c.reviewer),
+						   "until", until));
+	char location[64];
+	snprintf(location, sizeof(location), "/records/%lld", (long long)id);
+	return redirect(k, location);
+}
 
 static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 {
@@ -1666,8 +1877,11 @@ static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 	if (!v || so_parse_long(v, 1, INT_MAX, &version) < 0)
 		return send_problem(k, 400, tr(k, T_BAD_REQUEST));
 	struct web *w = k->w;
-	int rc = -1, new_version = 0;
+	int rc = -1, new_version = 0, verified = 0;
 	enum text done = T_SAVED;
+	struct so_review_timing timing;
+	if (timing_read(k, &timing) < 0)
+		return send_problem(k, 400, tr(k, T_BAD_REQUEST));
 	switch (what) {
 	case CHANGE_SET: {
 		const char *field = form(k, "field"), *value = form(k, "value");
@@ -1687,16 +1901,27 @@ static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 		done = T_VERIFIED;
 		break;
 	}
+	case CHANGE_VERIFY_ALL: {
+		long flag;
+		const char *fl = form(k, "flag");
+		if (!fl || so_parse_long(fl, 1, LONG_MAX, &flag) < 0)
+			return send_problem(k, 400, tr(k, T_BAD_REQUEST));
+		rc = so_review_verify_all(w->store, k->user, id, (int)version, flag, &verified,
+					  &new_version);
+		done = T_VERIFIED_IN;
+		break;
+	}
 	case CHANGE_APPROVE:
-		rc = so_review_approve(w->store, k->user, id, (int)version, &new_version);
+		rc = so_review_approve_timed(w->store, k->user, id, (int)version, &timing,
+					     &new_version);
 		done = T_APPROVED;
 		break;
 	case CHANGE_REJECT: {
 		const char *reason = form(k, "reason");
 		if (reason && (strlen(reason) > 2000 || !utf8_clean(reason)))
 			return send_problem(k, 422, tr(k, T_BAD_VALUE));
-		rc = so_review_reject(w->store, k->user, id, (int)version, reason ? reason : "",
-				      &new_version);
+		rc = so_review_reject_timed(w->store, k->user, id, (int)version, reason ? reason : "",
+					    &timing, &new_version);
 		done = T_REJECTED;
 		break;
 	}
@@ -1704,19 +1929,32 @@ static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 	if (rc < 0)
 		return send_store_error(k);
 	char message[1024];
-	snprintf(message, sizeof(message), "%s", rc == SO_REVIEW_DONE ? tr(k, done) : so_errmsg());
+	if (rc == SO_REVIEW_DONE && done == T_VERIFIED_IN)
+		snprintf(message, sizeof(message), tr(k, T_VERIFIED_IN), verified);
+	else
+		snprintf(message, sizeof(message), "%s", rc == SO_REVIEW_DONE ? tr(k, done) :
+			 so_errmsg());
+	/* a record another reviewer has open: a conflict the archivist cannot resolve by
+	 * reloading */
+	int conflict = rc == SO_REVIEW_CONFLICT || rc == SO_REVIEW_TAKEN;
 	if (wants_json(k)) {
 		if (rc == SO_REVIEW_DONE) {
 			/* the script reloads the page, which shows it */
 			flash_set(k, 0, message);
-			return send_json(k, 200, json_pack("{s:b, s:i}", "ok", 1, "version",
-							   new_version));
+			json_t *ok = json_pack("{s:b, s:i}", "ok", 1, "version", new_version);
+			if (ok && what == CHANGE_VERIFY_ALL) {
+				json_object_set_new(ok, "verified", json_integer(verified));
+				json_object_set_new(ok, "message", json_string(message));
+			}
+			return send_json(k, 200, ok);
 		}
 		/* the script shows the message itself and changes nothing */
-		return send_json(k, rc == SO_REVIEW_CONFLICT ? 409 : 422,
-				 json_pack("{s:b, s:b, s:s}", "ok", 0, "conflict",
-					   rc == SO_REVIEW_CONFLICT, "message", message));
+		return send_json(k, conflict ? 409 : 422,
+				 json_pack("{s:b, s:b, s:s}", "ok", 0, "conflict", conflict,
+					   "message", message));
 	}
+	if (rc == SO_REVIEW_TAKEN)
+		return send_problem(k, 409, message);
 	flash_set(k, rc != SO_REVIEW_DONE, message);
 	/* back to the record, in the same queue */
 	struct filter_text ft;
@@ -1837,6 +2075,10 @@ static enum MHD_Result route(struct call *k, const char *method)
 			return change(k, id, CHANGE_APPROVE);
 		if (strcmp(p, "/reject") == 0)
 			return change(k, id, CHANGE_REJECT);
+		if (strcmp(p, "/verify-all") == 0)
+			return change(k, id, CHANGE_VERIFY_ALL);
+		if (strcmp(p, "/claim") == 0)
+			return claim(k, id);
 		return send_problem(k, 404, tr(k, T_NOT_FOUND));
 	}
 	if (strncmp(url, "/img/", 5) == 0 && get) {
@@ -2210,6 +2452,11 @@ int so_review_serve(const struct so_review_serve_options *o)
 	}
 	w->request_timeout = o->request_timeout > 0 ? o->request_timeout : REQUEST_TIMEOUT_DEFAULT;
 	w->sign_in_lock = 1000 * (o->sign_in_lock > 0 ? o->sign_in_lock : 1);
+	/* whole seconds, at least one */
+	w->claim_seconds = o->claim_minutes > 0 ? (int64_t)(o->claim_minutes * 60 + 0.999)
+						: SO_REVIEW_CLAIM_SECONDS;
+	if (w->claim_seconds < 1)
+		w->claim_seconds = 1;
 	unsigned per_address = o->per_address > 0 ? (unsigned)o->per_address : PER_ADDRESS_DEFAULT;
 	pthread_mutex_init(&w->lock, NULL);
 	int fd = -1, code = SO_EXIT_ENV;
@@ -2231,7 +2478,8 @@ int so_review_serve(const struct so_review_serve_options *o)
 		host_add(w, o->allowed_hosts[i], -1);
 	/* archivists never see records read from a damaged store (a page lost reads as rows
 	 * that are not there) */
-	if (so_store_open(o->batch, 0, &w->store) < 0 || so_store_check_intact(w->store) < 0)
+	if (so_store_open(o->batch, 0, &w->store) < 0 || so_store_check_intact(w->store) < 0 ||
+	    !(w->reasons = so_review_reasons_load(o->batch)))
 		goto finish;
 	if (!loopback && !o->behind_tls)
 		fprintf(stderr, "review: warning: serving plain HTTP on %s: passwords and session "
@@ -2289,6 +2537,7 @@ finish:
 		close(fd);
 	if (w->store)
 		so_store_close(w->store);
+	json_decref(w->reasons);
 	pthread_mutex_destroy(&w->lock);
 	explicit_bzero(w->login_key, sizeof(w->login_key));
 	free(w);

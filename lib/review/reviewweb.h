@@ -4,6 +4,16 @@
  * (lib/web/), in Vietnamese with English switchable. Every page and image needs a session
  * (login with a reviewer account, review.h); every change carries the session's CSRF token and
  * the record version the archivist saw. Images are cut from the prepared pages on the server.
+ *
+ * Who works on what (review.h, claims): GET /records/N claims record N for the reviewer
+ * unless its query has peek=1 (a page fetched ahead by the script); POST /records/N/claim
+ * (the form field csrf) claims it explicitly and answers, with Accept: application/json,
+ * {"ok": true, "taken_by": null, "until": ISO} or {"ok": false, "taken_by": NAME, "until":
+ * ISO} (UTC) when another has it. A change of a record another has claimed is answered 409
+ * ({"ok": false, "conflict": true, "message"} in JSON). Approve and reject forms may carry
+ * "seconds" (0..86400, decimal) and "keys" (0..100000) measured by the script. POST
+ * /records/N/verify-all (csrf, version, flag) confirms the flag here and on the records
+ * sharing it (so_review_verify_all): {"ok": true, "verified": K, "version", "message"}.
  */
 #ifndef SO_REVIEWWEB_H
 #define SO_REVIEWWEB_H
@@ -24,6 +34,7 @@ struct so_review_serve_options {
 	long sign_in_lock;       /* seconds of the first sign-in lock, doubled after; 0: 1 */
 	const char *trusted_proxy; /* an IPv4 address whose X-Forwarded-For names the client
 				    * (sign-in throttling, logs), or NULL */
+	double claim_minutes;    /* opening a record claims it for this long; 0: 10 minutes */
 };
 
 /* Serves until SIGINT or SIGTERM (installs the handlers). Returns the exit code: 130 or 143
