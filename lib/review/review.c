@@ -1031,6 +1031,13 @@ int so_review_claim(struct so_store *s, const char *actor, int64_t id, int64_t t
 		so_store_rollback(s);
 		return 0;
 	}
+	/* a record decided is nobody's work any more: looking at it claims nothing */
+	if (strcmp(h.status, "approved") == 0 || strcmp(h.status, "rejected") == 0 ||
+	    strcmp(h.status, "synced") == 0) {
+		so_store_rollback(s);
+		memset(c, 0, sizeof(*c));
+		return 3;
+	}
 	if (so_claim_put(s, id, actor, now, ttl) < 0 || so_claim_get(s, id, now, c) != 1 ||
 	    so_store_commit(s) < 0)
 		goto fail;

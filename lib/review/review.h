@@ -114,8 +114,9 @@ int so_review_reject(struct so_store *s, const char *actor, int64_t id, int vers
 #define SO_REVIEW_PACE_RECORDS 50
 
 /* Claims record ID for ACTOR for TTL seconds (a claim of ACTOR's own is renewed, keeping when
- * it began) unless another reviewer holds a live claim on it. 1 claimed (*C: the claim), 0
- * taken by another (*C: theirs), 2 no such record (the error set), -1 on error. While a
+ * it began) unless another reviewer holds a live claim on it or it is decided (approved,
+ * rejected or synced). 1 claimed (*C: the claim), 0 taken by another (*C: theirs), 2 no
+ * such record (the error set), 3 decided (nothing claimed), -1 on error. While a
  * claim lives every change of the record by another is SO_REVIEW_TAKEN; the claimant's
  * changes renew it, an approval or rejection ends it, and it ends by itself at c->until. */
 int so_review_claim(struct so_store *s, const char *actor, int64_t id, int64_t ttl,

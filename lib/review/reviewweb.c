@@ -1594,7 +1594,7 @@ static int claim_on_view(struct call *k, int64_t id, struct so_claim *c)
 		return got < 0 ? -1 : got && strcmp(c->reviewer, k->user) != 0;
 	}
 	int r = so_review_claim(k->w->store, k->user, id, k->w->claim_seconds, c);
-	return r < 0 ? -1 : r == 0;
+	return r < 0 ? -1 : r == 0;     /* (1 mine, 3 decided: not taken) */
 }
 
 /* The banner of a record another reviewer has open. */
@@ -1856,12 +1856,13 @@ static enum MHD_Result claim(struct call *k, int64_t id)
 		snprintf(msg, sizeof(msg), "%s (%s)", tr(k, T_NO_RECORD), so_errmsg());
 		return send_problem(k, 404, msg);
 	}
+	/* (a record decided is claimed by nobody: ok false, taken_by and until null) */
 	char until[32];
 	iso_text(c.until, until, sizeof(until));
 	if (wants_json(k))
-		return send_json(k, 200, json_pack("{s:b, s:o, s:s}", "ok", r == 1, "taken_by",
-						   r == 1 ? json_null() : json_string(c.reviewer),
-						   "until", until));
+		return send_json(k, 200, json_pack("{s:b, s:o, s:o}", "ok", r == 1, "taken_by",
+						   r == 0 ? json_string(c.reviewer) : json_null(),
+						   "until", r == 3 ? json_null() : json_string(until)));
 	char location[64];
 	snprintf(location, sizeof(location), "/records/%lld", (long long)id);
 	return redirect(k, location);

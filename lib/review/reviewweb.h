@@ -9,7 +9,8 @@
  * unless its query has peek=1 (a page fetched ahead by the script); POST /records/N/claim
  * (the form field csrf) claims it explicitly and answers, with Accept: application/json,
  * {"ok": true, "taken_by": null, "until": ISO} or {"ok": false, "taken_by": NAME, "until":
- * ISO} (UTC) when another has it. A change of a record another has claimed is answered 409
+ * ISO} (UTC) when another has it, or {"ok": false, "taken_by": null, "until": null} for a
+ * record decided already (approved, rejected or synced: nobody's to claim). A change of a record another has claimed is answered 409
  * ({"ok": false, "conflict": true, "message"} in JSON). Approve and reject forms may carry
  * "seconds" (0..86400, decimal) and "keys" (0..100000) measured by the script. POST
  * /records/N/verify-all (csrf, version, flag) confirms the flag here and on the records

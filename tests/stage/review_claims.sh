@@ -217,6 +217,11 @@ expect_eq "alice approves" "$(code "$A" "/records/$R/approve" "${J[@]}" \
 	-d "csrf=$ca&version=$(version "$R")&seconds=42.5&keys=17")" 200
 expect_eq "approved" "$(sql "$B" "SELECT status FROM records WHERE id = $R")" approved
 expect_eq "the claim is released" "$(sql "$B" "SELECT count(*) FROM review_claims WHERE record_id = $R")" 0
+expect_eq "looking at it again claims nothing" "$(code "$A" "/records/$R")|$(sql "$B" "SELECT
+	count(*) FROM review_claims WHERE record_id = $R")" "200|0"
+expect_eq "nor does claiming it" "$(code "$A" "/records/$R/claim" "${J[@]}" -d "csrf=$ca")|$(python3 -c "
+import json,sys; d = json.load(open(sys.argv[1])); print(d['ok'], d['taken_by'], d['until'])" "$WORK/body")" \
+	"200|False None None"
 expect_eq "the timing as the script measured it" "$(sql "$B" "SELECT reviewer, outcome, seconds,
 	keys FROM review_timings WHERE record_id = $R")" "alice|approved|42.5|17"
 
@@ -373,6 +378,7 @@ done
 if [ -f "$BROWSER_SRC/claims.test.js" ] && command -v node >/dev/null && [ -x "$CHROMIUM" ] &&
 	[ -n "$NODE_DEPS" ]; then
 	review_stop
+	rm "$B/reject-reasons.json"
 	review_start
 	REVIEW_URL="$url/" REVIEW_BATCH="$B" CHROMIUM="$CHROMIUM" REVIEW_RECORD="${queue[7]}" \
 		REVIEW_USERS="alice:mật-khẩu-alice-1 bob:mật-khẩu-bob-22" NODE_PATH="$NODE_DEPS" \
