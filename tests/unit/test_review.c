@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/util.h"
 #include "batch/store.h"
 #include "check/records.h"
 #include "review/review.h"
@@ -633,6 +634,160 @@ static void test_review_store(void **state)
 	assert_string_equal(open, "");
 }
 
+/* Claims: taken by one, refused to another with who has it, renewed, released by a decision,
+ * expired; a decided record claims nothing; decisions timed from the form or the claim. */
+static void test_claims_and_timings(void **state)
+{
+	struct fixture *f = *state;
+	struct so_claim c;
+	int64_t a = f->rec[0], b = f->rec[1], d = f->rec[2];
+	int nv = 0;
+	char sql[256];
+	assert_int_equal(so_review_claim(f->s, "lan", a, 600, &c), 1);
+	assert_string_equal(c.reviewer, "lan");
+	assert_int_equal(c.until - c.claimed_at, 600);
+	assert_int_equal(so_review_claim(f->s, "minh", a, 600, &c), 0);
+	assert_string_equal(c.reviewer, "lan");
+	assert_int_equal(so_review_claim(f->s, "lan", 999, 600, &c), 2);
+	/* another's change is refused, saying who has it; nothing moves */
+	int v = version_of(f, a);
+	assert_int_equal(so_review_set(f->s, "minh", a, v, "notes", "x", &nv), SO_REVIEW_TAKEN);
+	assert_non_null(strstr(so_errmsg(), "lan"));
+	assert_int_equal(so_review_reject(f->s, "minh", a, v, "Trùng bản ghi", &nv), SO_REVIEW_TAKEN);
+	assert_int_equal(version_of(f, a), v);
+	/* the claimant's change renews the claim, keeping when it began */
+	snprintf(sql, sizeof(sql), "UPDATE review_claims SET claimed_at = claimed_at - 50, "
+		 "until_at = until_at - 500 WHERE record_id = %lld RETURNING 1", (long long)a);
+	exec_returning(f->s, sql);
+	assert_int_equal(so_review_set(f->s, "lan", a, v, "notes", "x", &nv), SO_REVIEW_DONE);
+	snprintf(sql, sizeof(sql), "SELECT until_at - claimed_at >= 650 FROM review_claims "
+		 "WHERE record_id = %lld", (long long)a);
+	q1_is(f->s, sql, "1");
+	/* a decision without the script's timing: the seconds since the claim, keys unknown */
+	assert_int_equal(so_review_reject_timed(f->s, "lan", a, nv, "Trang bị rách", NULL, &nv),
+			 SO_REVIEW_DONE);
+	snprintf(sql, sizeof(sql), "SELECT reviewer || '|' || outcome || '|' || (seconds >= 50 AND "
+		 "seconds < 110) || '|' || coalesce(keys, 'null') FROM review_timings WHERE "
+		 "record_id = %lld", (long long)a);
+	q1_is(f->s, sql, "lan|rejected|1|null");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM review_claims WHERE record_id = %lld",
+		 (long long)a);
+	q1_is(f->s, sql, "0");
+	/* a decided record is nobody's to claim */
+	assert_int_equal(so_review_claim(f->s, "minh", a, 600, &c), 3);
+	q1_is(f->s, sql, "0");
+	/* the script's timing; no claim at all (from the shell) is no obstacle */
+	struct so_review_timing t = { 12.5, 40 };
+	assert_int_equal(so_review_approve_timed(f->s, "minh", b, version_of(f, b), &t, &nv),
+			 SO_REVIEW_DONE);
+	snprintf(sql, sizeof(sql), "SELECT reviewer || '|' || seconds || '|' || keys FROM "
+		 "review_timings WHERE record_id = %lld", (long long)b);
+	q1_is(f->s, sql, "minh|12.5|40");
+	double per_hour;
+	int64_t n;
+	assert_int_equal(so_review_pace(f->s, "minh", &per_hour, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(per_hour > 287.9 && per_hour < 288.1);   /* 3600 / 12.5 */
+	assert_int_equal(so_review_pace(f->s, "nobody", &per_hour, &n), 0);
+	assert_int_equal(n, 0);
+	assert_true(per_hour == 0);
+	/* an expired claim holds nothing */
+	assert_int_equal(so_review_claim(f->s, "minh", d, 600, &c), 1);
+	snprintf(sql, sizeof(sql), "UPDATE review_claims SET until_at = strftime('%%s', 'now') - 1 "
+		 "WHERE record_id = %lld RETURNING 1", (long long)d);
+	exec_returning(f->s, sql);
+	assert_int_equal(so_review_set(f->s, "lan", d, version_of(f, d), "notes", "y", &nv),
+			 SO_REVIEW_DONE);
+	assert_int_equal(so_review_claim(f->s, "lan", d, 600, &c), 1);
+}
+
+/* A flag the three records share (the mother's name, read alike and without a value):
+ * offered as a group from each, less the records another has claimed or that read
+ * otherwise, and verified in all of them at once. */
+static void test_verify_all(void **state)
+{
+	struct fixture *f = *state;
+	char sql[512];
+	int64_t flag[3];
+	for (int i = 0; i < 3; i++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO flags (record_id, code, severity, fields, state, "
+			 "message, source, created_at, updated_at) VALUES (%lld, 'NAME_CHARS', "
+			 "'warning', '[\"mother.full_name\"]', 'open', 'x', 'validate', '2026', '2026') "
+			 "RETURNING id", (long long)f->rec[i]);
+		char *id = q1(f->s, sql);
+		assert_non_null(id);
+		flag[i] = atoll(id);
+		free(id);
+	}
+	struct so_review_filter lan = { .viewer = "lan" };
+	json_t *r = so_review_record(f->s, f->rec[0], &lan);
+	assert_non_null(r);
+	size_t i;
+	json_t *g;
+	json_int_t group = 0;
+	json_array_foreach(json_object_get(r, "flags"), i, g)
+		if (json_integer_value(json_object_get(g, "id")) == flag[0])
+			group = json_integer_value(json_object_get(g, "group"));
+	json_decref(r);
+	assert_int_equal(group, 3);
+	/* the third claimed by minh, the second reading otherwise: none left to group */
+	struct so_claim c;
+	assert_int_equal(so_review_claim(f->s, "minh", f->rec[2], 600, &c), 1);
+	snprintf(sql, sizeof(sql), "UPDATE fields SET raw = 'PHẠM THỊ DIỄN' WHERE record_id = %lld "
+		 "AND name = 'mother.full_name' RETURNING 1", (long long)f->rec[1]);
+	exec_returning(f->s, sql);
+	r = so_review_record(f->s, f->rec[0], &lan);
+	group = -1;
+	json_array_foreach(json_object_get(r, "flags"), i, g)
+		if (json_integer_value(json_object_get(g, "id")) == flag[0])
+			group = json_integer_value(json_object_get(g, "group"));
+	json_decref(r);
+	assert_int_equal(group, 0);
+	/* read alike again and free: all three at once */
+	snprintf(sql, sizeof(sql), "UPDATE fields SET raw = 'PHẠM THỊ DIỄM' WHERE record_id = %lld "
+		 "AND name = 'mother.full_name' RETURNING 1", (long long)f->rec[1]);
+	exec_returning(f->s, sql);
+	snprintf(sql, sizeof(sql), "DELETE FROM review_claims WHERE record_id = %lld RETURNING 1",
+		 (long long)f->rec[2]);
+	exec_returning(f->s, sql);
+	int v[3], verified = 0, nv = 0;
+	for (int k = 0; k < 3; k++)
+		v[k] = version_of(f, f->rec[k]);
+	assert_int_equal(so_review_verify_all(f->s, "lan", f->rec[0], v[0], flag[0], &verified, &nv),
+			 SO_REVIEW_DONE);
+	assert_int_equal(verified, 3);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(version_of(f, f->rec[k]), v[k] + 1);
+		snprintf(sql, sizeof(sql), "SELECT (SELECT state FROM flags WHERE id = %lld) || '|' || "
+			 "(SELECT group_concat(actor || ' ' || action || ' ' || field || ' ' || before) "
+			 "FROM audit WHERE record_id = %lld AND action = 'verify')", (long long)flag[k],
+			 (long long)f->rec[k]);
+		q1_is(f->s, sql, "verified|lan verify [\"mother.full_name\"] NAME_CHARS");
+	}
+	/* settled: refused a second time */
+	assert_int_equal(so_review_verify_all(f->s, "lan", f->rec[0], nv, flag[0], &verified, &nv),
+			 SO_REVIEW_REFUSED);
+}
+
+static void test_parse_decimal(void **state)
+{
+	(void)state;
+	static const struct { const char *text; int ok; double v; } t[] = {
+		{ "0", 1, 0 }, { "42.5", 1, 42.5 }, { "86400", 1, 86400 }, { "0.05", 1, 0.05 },
+		{ "86400.5", 0, 0 }, { "-1", 0, 0 }, { "+1", 0, 0 }, { "1e3", 0, 0 }, { ".5", 0, 0 },
+		{ "5.", 0, 0 }, { " 5", 0, 0 }, { "5 ", 0, 0 }, { "", 0, 0 }, { "1.2.3", 0, 0 },
+		{ "0x10", 0, 0 }, { "nan", 0, 0 }, { "1.1234567", 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		double v = -7;
+		int r = so_parse_decimal(t[i].text, 0, 86400, &v);
+		if ((r == 0) != t[i].ok)
+			fail_msg("'%s': got %d", t[i].text, r);
+		if (t[i].ok)
+			assert_true(v == t[i].v);
+	}
+}
+
 int main(void)
 {
 	setLeptDebugOK(0);
@@ -647,6 +802,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_edit_withdraws_approval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_images, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claims_and_timings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_all, setup, teardown),
+		cmocka_unit_test(test_parse_decimal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
