@@ -98,7 +98,7 @@ enum text {
 	T_ACTIONS, T_SUCCESSOR, T_CODE, T_SHOWING, T_TOO_MANY, T_LOGIN_EXPIRED, T_BAD_HOST,
 	T_TAKEN_BADGE, T_TAKEN_OPEN_WITH, T_TAKEN_UNTIL, T_TAKEN_LOOK_ONLY, T_PACE, T_PER_HOUR,
 	T_BACKLOG_ABOUT, T_HOURS, T_NO_PACE, T_VERIFY_ALL, T_VERIFY_ALL_RECORDS, T_VERIFIED_IN,
-	T_REASONS, T_CLAIMED, T_TIMED_OVER,
+	T_REASONS, T_TIMED_OVER,
 	T_COUNT
 };
 
@@ -219,7 +219,6 @@ static const char *const texts[T_COUNT][2] = {
 	[T_VERIFIED_IN] = { "Đã xác nhận đúng như sổ ở %d bản ghi.",
 			    "Confirmed as written in %d records." },
 	[T_REASONS] = { "Lý do thường gặp", "Common reasons" },
-	[T_CLAIMED] = { "Bạn đang giữ bản ghi này.", "You have this record." },
 	[T_TIMED_OVER] = { "bản ghi gần nhất", "latest records" },
 };
 
