@@ -96,6 +96,7 @@ enum text {
 	T_LOGIN_NEEDED, T_EMPTY, T_BY_ARCHIVIST, T_QUEUE_LINK, T_VERSION, T_FIELDS_OF_FLAG,
 	T_ARCHIVIST_SOURCE, T_REJECT_REASON_SHOWN, T_BACK_TO_QUEUE, T_LOW, T_NO_IMAGE,
 	T_ACTIONS, T_SUCCESSOR, T_CODE, T_SHOWING, T_TOO_MANY, T_LOGIN_EXPIRED, T_BAD_HOST,
+	T_CONF_CHECKED, T_WILL_SAVE, T_FIELD_UNKNOWN, T_PREVIEW_OK,
 	T_COUNT
 };
 
@@ -201,6 +202,12 @@ static const char *const texts[T_COUNT][2] = {
 	[T_LOGIN_EXPIRED] = { "Biểu mẫu đăng nhập đã hết hạn: hãy đăng nhập lại.",
 			      "The sign-in form expired: sign in again." },
 	[T_BAD_HOST] = { "Tên máy chủ không được phép.", "This host name is not served here." },
+	[T_CONF_CHECKED] = { "Độ tin cậy thấp, nhưng giá trị đã được các quy tắc kiểm tra và "
+			     "không có cờ nào mở.",
+			     "Low confidence, but the rules checked the value and no flag is open." },
+	[T_WILL_SAVE] = { "sẽ lưu:", "will save:" },
+	[T_FIELD_UNKNOWN] = { "Sổ này không có trường này.", "The book has no such field." },
+	[T_PREVIEW_OK] = { "giá trị hợp lệ", "a valid value" },
 };
 
 /* Words for values of the store, by language. */
@@ -592,8 +599,10 @@ static void put_head(struct call *k, const char *title, const char *body_class)
 	page_put(k, "<title>%s — %t</title>\n"
 		 "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
 		 "<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
-		 "<script src=\"/static/app.js\" defer></script>\n</head>\n"
-		 "<body class=\"%s\">\n", title, T_APP, body_class);
+		 "<script src=\"/static/app.js\" defer></script>\n", title, T_APP);
+	if (k->session)
+		page_put(k, "<script src=\"/static/values.js\" defer></script>\n");
+	page_put(k, "</head>\n<body class=\"%s\">\n", body_class);
 }
 
 /* The header of a logged-in page, the message of the last action, and the shortcut list. */
@@ -776,6 +785,7 @@ static enum MHD_Result serve_static(struct call *k, const char *name)
 	} files[] = {
 		{ "/static/app.css", "web/app.css", "text/css; charset=utf-8" },
 		{ "/static/app.js", "web/app.js", "text/javascript; charset=utf-8" },
+		{ "/static/values.js", "web/values.js", "text/javascript; charset=utf-8" },
 		{ "/static/icon.svg", "web/icon.svg", "image/svg+xml" },
 	};
 	for (size_t i = 0; i < SO_ARRAY_SIZE(files); i++) {
@@ -1310,6 +1320,35 @@ static char *one_line(const char *s)
 	return out;
 }
 
+/* The value of a field as the book writes it — the reading on one line, or the archivist's
+ * own value when the archivist set it — big, and beside it, smaller, the canonical value and
+ * its code when they differ from it ("→ 2019-01-26", "→ Phường 9, … · mã 27142"). */
+static void put_value_written(struct call *k, const char *value, const char *raw,
+			      const char *code, const char *successor, const char *source)
+{
+	int by_archivist = source && strcmp(source, "archivist") == 0;
+	char *written = by_archivist || !raw || !*raw ? NULL : one_line(raw);
+	const char *shown = written && *written ? written : value;
+	if (shown && *shown)
+		page_put(k, "<div class=\"value%s\">%s</div>\n", value && *value ? "" : " raw-only",
+			 shown);
+	else
+		page_put(k, "<div class=\"value empty\">%t</div>\n", T_EMPTY);
+	int canon_differs = value && *value && shown && strcmp(value, shown) != 0;
+	int has_code = code && *code && (!value || strcmp(code, value) != 0);
+	if (canon_differs || has_code || successor) {
+		page_put(k, "<div class=\"canonical\">→");
+		if (canon_differs)
+			page_put(k, " <span class=\"canon\">%s</span>", value);
+		if (has_code)
+			page_put(k, " <span class=\"code\">· %t %s</span>", T_CODE, code);
+		if (successor)
+			page_put(k, " <span class=\"code\">· %t %s</span>", T_SUCCESSOR, successor);
+		page_put(k, "</div>\n");
+	}
+	free(written);
+}
+
 static void put_field(struct call *k, int64_t id, int version, json_t *rec, const char *name,
 		      const struct filter_text *ft)
 {
@@ -1355,30 +1394,21 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 		page_put(k, "<img class=\"cell\" src=\"/img/%D/cell/%u.png\" alt=\"%s\" "
 			 "loading=\"lazy\">", id, name, label);
 	page_put(k, "</div>\n<div class=\"reading\">\n");
-	if (value && *value) {
-		page_put(k, "<div class=\"value\">%s", value);
-		if (code && strcmp(code, value) != 0)
-			page_put(k, " <span class=\"code\">%t %s</span>", T_CODE, code);
-		if (successor)
-			page_put(k, " <span class=\"code\">%t %s</span>", T_SUCCESSOR, successor);
-		page_put(k, "</div>\n");
-	} else if (raw && *raw) {
-		page_put(k, "<div class=\"value raw-only\">%s</div>\n", raw);
-	} else {
-		page_put(k, "<div class=\"value empty\">%t</div>\n", T_EMPTY);
-	}
-	if (raw && *raw && value && *value && strcmp(raw, value) != 0)
-		page_put(k, "<div class=\"raw\"><span class=\"muted\">%t</span> %s</div>\n",
-			 T_READ_AS, raw);
+	put_value_written(k, value, raw, code, successor, source);
 	page_put(k, "<div class=\"meta\">");
 	if (json_is_number(conf)) {
 		double c = json_number_value(conf);
 		double threshold = kind != SO_KIND_NONE ? so_confidence_threshold(kind) : 0;
 		int by_archivist = source && strcmp(source, "archivist") == 0;
-		if (!by_archivist)
+		/* red only while a flag of the field is open: a low confidence the rules checked
+		 * and let pass is no alarm */
+		int low = threshold > 0 && c < threshold;
+		if (!by_archivist && low && !open_any)
+			page_put(k, "<span class=\"confidence checked\" title=\"%t\">%t %d%%</span>",
+				 T_CONF_CHECKED, T_CONFIDENCE, (int)(c * 100 + 0.5));
+		else if (!by_archivist)
 			page_put(k, "<span class=\"confidence%s\">%t %d%%</span>",
-				 threshold > 0 && c < threshold ? " low" : "", T_CONFIDENCE,
-				 (int)(c * 100 + 0.5));
+				 low ? " low" : "", T_CONFIDENCE, (int)(c * 100 + 0.5));
 	}
 	if (source && strcmp(source, "archivist") == 0)
 		page_put(k, "<span class=\"badge archivist\">%t</span>", T_BY_ARCHIVIST);
@@ -1521,6 +1551,30 @@ static void put_flags(struct call *k, int64_t id, int version, json_t *rec,
 	page_put(k, "</ul>\n</section>\n");
 }
 
+/* A time of the store (ISO 8601 in UTC, "2026-12-04T12:46:18Z") as <time>: its datetime the
+ * UTC instant, its text the server's local time (the script shows the browser's); a text
+ * that is no such time is written as it is. */
+static void put_time(struct call *k, const char *iso)
+{
+	struct tm tm = { 0 };
+	const char *end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+	if (end && *end == '.')
+		end += 1 + strspn(end + 1, "0123456789");
+	if (!end || strcmp(end, "Z") != 0) {
+		page_put(k, "%s", iso ? iso : "");
+		return;
+	}
+	time_t t = timegm(&tm);
+	struct tm local;
+	char text[64];
+	if (t == (time_t)-1 || !localtime_r(&t, &local) ||
+	    !strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &local)) {
+		page_put(k, "%s", iso);
+		return;
+	}
+	page_put(k, "<time datetime=\"%s\">%s</time>", iso, text);
+}
+
 static void put_audit(struct call *k, json_t *rec)
 {
 	json_t *audit = json_object_get(rec, "audit"), *fields = json_object_get(rec, "fields");
@@ -1539,9 +1593,10 @@ static void put_audit(struct call *k, json_t *rec)
 		const char *before = json_string_value(json_object_get(a, "before"));
 		const char *after = json_string_value(json_object_get(a, "after"));
 		const char *aw = WORD(action_words, action, k->lang);
-		page_put(k, "<tr data-action=\"%s\"><td class=\"when\">%s</td><td>%s</td><td>%s</td>"
-			 "<td>", action, json_string_value(json_object_get(a, "at")),
-			 json_string_value(json_object_get(a, "actor")), aw ? aw : action);
+		page_put(k, "<tr data-action=\"%s\"><td class=\"when\">", action);
+		put_time(k, json_string_value(json_object_get(a, "at")));
+		page_put(k, "</td><td>%s</td><td>%s</td><td>", json_string_value(json_object_get(a,
+			 "actor")), aw ? aw : action);
 		/* one field's name, or the JSON list of the fields a verified flag was about */
 		json_t *names = field && field[0] == '[' ? json_loads(field, 0, NULL) : NULL;
 		if (json_is_array(names)) {
@@ -1753,6 +1808,47 @@ static enum MHD_Result image(struct call *k, int64_t id, const char *field)
 	return respond(k, 200, "image/png", png, len, MHD_RESPMEM_MUST_FREE, NULL, CACHE_PRIVATE);
 }
 
+/* Previews ------------------------------------------------------------------------------- */
+
+/* GET /records/ID/preview?field=F&value=V: what a save of V would store, without saving —
+ * {"ok", "value", "code", "display", "problems": [{"code", "message"}]}, the messages and
+ * the display line ("sẽ lưu: … · mã …") in the page's language. */
+static enum MHD_Result preview(struct call *k, int64_t id)
+{
+	const char *field = query(k, "field"), *value = query(k, "value");
+	if (!field || !field_name_ok(field))
+		return send_json(k, 400, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_BAD_REQUEST)));
+	if (value && (strlen(value) > 2000 || !utf8_clean(value)))
+		return send_json(k, 422, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_BAD_VALUE)));
+	json_t *p = so_review_preview(k->w->store, id, field, value ? value : "");
+	if (!p)
+		return send_json(k, 500, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_SERVER_ERROR)));
+	/* each problem in the page's language only */
+	json_t *problems = json_array(), *pr;
+	size_t i;
+	json_array_foreach(json_object_get(p, "problems"), i, pr) {
+		const char *text = json_string_value(json_object_get(pr, k->lang == EN ? "en" : "vi"));
+		json_array_append_new(problems, json_pack("{s:O, s:s}", "code",
+							  json_object_get(pr, "code"), "message",
+							  text ? text : ""));
+	}
+	const char *canon = json_string_value(json_object_get(p, "value"));
+	const char *code = json_string_value(json_object_get(p, "code"));
+	char display[4200] = "";
+	if (json_is_true(json_object_get(p, "ok")))
+		snprintf(display, sizeof(display), "%s %s%s%s%s%s", tr(k, T_WILL_SAVE),
+			 canon ? canon : tr(k, T_EMPTY), code ? " · " : "", code ? tr(k, T_CODE) : "",
+			 code ? " " : "", code ? code : "");
+	json_t *out = json_pack("{s:O, s:O, s:O, s:s, s:o}", "ok", json_object_get(p, "ok"),
+				"value", json_object_get(p, "value"), "code",
+				json_object_get(p, "code"), "display", display, "problems", problems);
+	json_decref(p);
+	return send_json(k, 200, out);
+}
+
 /* Routing --------------------------------------------------------------------------------- */
 
 /* Reads a record id (decimal digits, no sign, no leading zero) at *P and moves past it. */
@@ -1827,6 +1923,8 @@ static enum MHD_Result route(struct call *k, const char *method)
 			k->page = url;    /* "/records/" and the digits of a number */
 			return record_page(k, id);
 		}
+		if (get && strcmp(p, "/preview") == 0)
+			return preview(k, id);
 		if (!post)
 			return send_problem(k, 404, tr(k, T_NOT_FOUND));
 		if (strcmp(p, "/set") == 0)
