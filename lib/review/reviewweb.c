@@ -1709,6 +1709,51 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 
 /* Changes --------------------------------------------------------------------------------- */
 
+/* The part of MSG, a review outcome's message (review.h: the Vietnamese, " — ", then the
+ * English), in the page's language, into OUT; a message without the two parts is kept
+ * whole. */
+static const char *one_language(const struct call *k, const char *msg, char *out, size_t size)
+{
+	const char *sep = msg ? strstr(msg, " — ") : NULL;
+	if (!sep) {
+		snprintf(out, size, "%s", msg ? msg : "");
+	} else if (k->lang == EN) {
+		snprintf(out, size, "%s", sep + strlen(" — "));
+		/* a sentence begins with a capital */
+		if (out[0] >= 'a' && out[0] <= 'z')
+			out[0] = (char)(out[0] - 'a' + 'A');
+	} else {
+		int n = (int)(sep - msg);
+		snprintf(out, size, "%.*s", n, msg);
+	}
+	return out;
+}
+
+/* A value the archivist set that a save would refuse: the reason, in the page's language
+ * only (the preview's words: the value typed is in the message, so it is never cut out of a
+ * two-language text). 1 with MESSAGE filled when refused, 0 when a save may go on, -1 on a
+ * store error. */
+static int value_refused(struct call *k, int64_t id, const char *field, const char *value,
+			 char *message, size_t size)
+{
+	json_t *p = so_review_preview(k->w->store, id, field, value);
+	if (!p)
+		return -1;
+	int refused = !json_is_true(json_object_get(p, "ok"));
+	json_t *first = json_array_get(json_object_get(p, "problems"), 0);
+	const char *code = json_string_value(json_object_get(first, "code"));
+	/* a missing record or field: the save says it, as it says a conflict */
+	if (refused && code && (strcmp(code, "NO_RECORD") == 0 || strcmp(code, "NO_FIELD") == 0))
+		refused = 0;
+	if (refused) {
+		const char *why = json_string_value(json_object_get(first, k->lang == EN ? "en" :
+								    "vi"));
+		snprintf(message, size, "“%s”: %s", value, why ? why : tr(k, T_BAD_VALUE));
+	}
+	json_decref(p);
+	return refused;
+}
+
 enum change { CHANGE_SET, CHANGE_VERIFY, CHANGE_APPROVE, CHANGE_REJECT };
 
 static enum MHD_Result change(struct call *k, int64_t id, enum change what)
@@ -1730,6 +1775,17 @@ static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 			return send_problem(k, 400, tr(k, T_BAD_REQUEST));
 		if (strlen(value) > 2000 || !utf8_clean(value))
 			return send_problem(k, 422, tr(k, T_BAD_VALUE));
+		char why[1200];
+		int refused = value_refused(k, id, field, value, why, sizeof(why));
+		if (refused < 0)
+			return send_store_error(k);
+		if (refused) {
+			if (wants_json(k))
+				return send_json(k, 422, json_pack("{s:b, s:b, s:s}", "ok", 0,
+								   "conflict", 0, "message", why));
+			flash_set(k, 1, why);
+			goto back;
+		}
 		rc = so_review_set(w->store, k->user, id, (int)version, field, value, &new_version);
 		break;
 	}
@@ -1759,7 +1815,10 @@ static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 	if (rc < 0)
 		return send_store_error(k);
 	char message[1024];
-	snprintf(message, sizeof(message), "%s", rc == SO_REVIEW_DONE ? tr(k, done) : so_errmsg());
+	if (rc == SO_REVIEW_DONE)
+		snprintf(message, sizeof(message), "%s", tr(k, done));
+	else
+		one_language(k, so_errmsg(), message, sizeof(message));
 	if (wants_json(k)) {
 		if (rc == SO_REVIEW_DONE) {
 			/* the script reloads the page, which shows it */
@@ -1773,6 +1832,7 @@ static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 					   rc == SO_REVIEW_CONFLICT, "message", message));
 	}
 	flash_set(k, rc != SO_REVIEW_DONE, message);
+back:;
 	/* back to the record, in the same queue */
 	struct filter_text ft;
 	filter_read(k, 1, &ft);

@@ -139,6 +139,26 @@ tr -d '\n' <"$WORK/body" | sed 's,<li class="field,\n&,g' | grep '^<li class="fi
 expect_eq "no red confidence on a field without an open flag" "$(cat "$WORK/red")" 0
 : "$lows"
 
+# the messages of a change in the page's language only
+v=$(sql "$B" "SELECT version FROM records WHERE id = $id")
+set_json() { # VALUE VERSION LANG: the status of a JSON save, its answer in $WORK/body
+	code "/records/$id/set?lang=$3" -b "$WORK/jar" -H 'Accept: application/json' \
+		--data-urlencode "value=$1" -d "field=child.birth_date&version=$2&csrf=$csrf"
+}
+expect_eq "a refused value" "$(set_json 31/2/2019 "$v" vi)" 422
+expect_eq "says why in Vietnamese only" "$(json 'd["message"]')" "“31/2/2019”: ngày không có trong lịch"
+expect_eq "a refused value (English page)" "$(set_json 31/2/2019 "$v" en)" 422
+expect_eq "says why in English only" "$(json 'd["message"]')" "“31/2/2019”: not a calendar date"
+expect_eq "a stale version" "$(set_json 26/1/2019 $((v - 1)) vi)" 409
+msg=$(json 'd["message"]')
+expect_match "a conflict in Vietnamese" "$msg" '^Bản ghi đã thay đổi từ khi bạn mở nó'
+if [[ "$msg" == *"changed"* ]]; then fail "English in a Vietnamese message: $msg"; fi
+expect_eq "a stale version (English page)" "$(set_json 26/1/2019 $((v - 1)) en)" 409
+msg=$(json 'd["message"]')
+expect_match "a conflict in English" "$msg" '^The record changed since you opened it'
+if [[ "$msg" == *"Bản ghi"* ]]; then fail "Vietnamese in an English message: $msg"; fi
+expect_eq "nothing saved by them" "$(sql "$B" "SELECT version FROM records WHERE id = $id")" "$v"
+
 kill "$server"
 wait "$server" 2>/dev/null || true
 server=
