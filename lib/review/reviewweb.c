@@ -96,7 +96,7 @@ enum text {
 	T_LOGIN_NEEDED, T_EMPTY, T_BY_ARCHIVIST, T_QUEUE_LINK, T_VERSION, T_FIELDS_OF_FLAG,
 	T_ARCHIVIST_SOURCE, T_REJECT_REASON_SHOWN, T_BACK_TO_QUEUE, T_LOW, T_NO_IMAGE,
 	T_ACTIONS, T_SUCCESSOR, T_CODE, T_SHOWING, T_TOO_MANY, T_LOGIN_EXPIRED, T_BAD_HOST,
-	T_CONF_CHECKED, T_WILL_SAVE, T_FIELD_UNKNOWN, T_PREVIEW_OK,
+	T_CONF_CHECKED, T_WILL_SAVE, T_SERVER_ERROR_LOGGED,
 	T_COUNT
 };
 
@@ -206,8 +206,9 @@ static const char *const texts[T_COUNT][2] = {
 			     "không có cờ nào mở.",
 			     "Low confidence, but the rules checked the value and no flag is open." },
 	[T_WILL_SAVE] = { "sẽ lưu:", "will save:" },
-	[T_FIELD_UNKNOWN] = { "Sổ này không có trường này.", "The book has no such field." },
-	[T_PREVIEW_OK] = { "giá trị hợp lệ", "a valid value" },
+	[T_SERVER_ERROR_LOGGED] = { "Lỗi máy chủ: chi tiết đã ghi vào nhật ký của máy chủ; hãy báo "
+				    "cho người quản trị.",
+				    "Server error: the details are in the server's log." },
 };
 
 /* Words for values of the store, by language. */
@@ -340,6 +341,26 @@ struct call {
 static const char *tr(const struct call *k, enum text t)
 {
 	return texts[t][k->lang];
+}
+
+/* The part of MSG, a review outcome's message (review.h: the Vietnamese, " — ", then the
+ * English), in the page's language, into OUT; a message without the two parts is kept
+ * whole. */
+static const char *one_language(const struct call *k, const char *msg, char *out, size_t size)
+{
+	const char *sep = msg ? strstr(msg, " — ") : NULL;
+	if (!sep) {
+		snprintf(out, size, "%s", msg ? msg : "");
+	} else if (k->lang == EN) {
+		snprintf(out, size, "%s", sep + strlen(" — "));
+		/* a sentence begins with a capital */
+		if (out[0] >= 'a' && out[0] <= 'z')
+			out[0] = (char)(out[0] - 'a' + 'A');
+	} else {
+		int n = (int)(sep - msg);
+		snprintf(out, size, "%.*s", n, msg);
+	}
+	return out;
 }
 
 /* Strings from outside ----------------------------------------------------------------------- */
@@ -769,10 +790,16 @@ static enum MHD_Result send_problem(struct call *k, unsigned status, const char 
 	return send_page(k, status);
 }
 
+static void log_limited(struct web *w, const char *fmt, ...);
+
 static enum MHD_Result send_store_error(struct call *k)
 {
 	char msg[1200];
-	snprintf(msg, sizeof(msg), "%s %s", tr(k, T_SERVER_ERROR), so_errmsg());
+	log_limited(k->w, "store error: %s", so_errmsg());
+	if (k->lang == EN)
+		snprintf(msg, sizeof(msg), "%s %s", tr(k, T_SERVER_ERROR), so_errmsg());
+	else
+		snprintf(msg, sizeof(msg), "%s", tr(k, T_SERVER_ERROR_LOGGED));
 	return send_problem(k, 500, msg);
 }
 
@@ -1628,8 +1655,9 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 	json_t *rec = so_review_record(k->w->store, id, &f);
 	if (!rec) {
 		/* no such record, or the store failed */
-		char msg[1200];
-		snprintf(msg, sizeof(msg), "%s (%s)", tr(k, T_NO_RECORD), so_errmsg());
+		char msg[1200], why[1024];
+		snprintf(msg, sizeof(msg), "%s (%s)", tr(k, T_NO_RECORD),
+			 one_language(k, so_errmsg(), why, sizeof(why)));
 		return send_problem(k, 404, msg);
 	}
 	int version = (int)json_integer_value(json_object_get(rec, "version"));
@@ -1708,26 +1736,6 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 }
 
 /* Changes --------------------------------------------------------------------------------- */
-
-/* The part of MSG, a review outcome's message (review.h: the Vietnamese, " — ", then the
- * English), in the page's language, into OUT; a message without the two parts is kept
- * whole. */
-static const char *one_language(const struct call *k, const char *msg, char *out, size_t size)
-{
-	const char *sep = msg ? strstr(msg, " — ") : NULL;
-	if (!sep) {
-		snprintf(out, size, "%s", msg ? msg : "");
-	} else if (k->lang == EN) {
-		snprintf(out, size, "%s", sep + strlen(" — "));
-		/* a sentence begins with a capital */
-		if (out[0] >= 'a' && out[0] <= 'z')
-			out[0] = (char)(out[0] - 'a' + 'A');
-	} else {
-		int n = (int)(sep - msg);
-		snprintf(out, size, "%.*s", n, msg);
-	}
-	return out;
-}
 
 /* A value the archivist set that a save would refuse: the reason, in the page's language
  * only (the preview's words: the value typed is in the message, so it is never cut out of a

@@ -157,6 +157,11 @@ expect_eq "a stale version (English page)" "$(set_json 26/1/2019 $((v - 1)) en)"
 msg=$(json 'd["message"]')
 expect_match "a conflict in English" "$msg" '^The record changed since you opened it'
 if [[ "$msg" == *"Bản ghi"* ]]; then fail "Vietnamese in an English message: $msg"; fi
+expect_eq "no such record" "$(code /records/99999?lang=vi -b "$WORK/jar")" 404
+expect_match "said in Vietnamese" "$(cat "$WORK/body")" 'Không có hồ sơ này\. \(Không có bản ghi 99999\)'
+if grep -q "no record" "$WORK/body"; then fail "English in the Vietnamese page of no record"; fi
+expect_eq "no such record (English)" "$(code /records/99999?lang=en -b "$WORK/jar")" 404
+expect_match "said in English" "$(cat "$WORK/body")" 'No such record\. \(No record 99999\)'
 expect_eq "nothing saved by them" "$(sql "$B" "SELECT version FROM records WHERE id = $id")" "$v"
 
 # --- the browser: typing shows the preview, times in the browser's zone --------------------
