@@ -81,6 +81,9 @@ static const struct word words[] = {
 	/* abbreviated */
 	{ "tphcm", NULL, "Thành phố", R_UNIT, LV_P, W_WHOLE, "Hồ Chí Minh" },
 	{ "tphn", NULL, "Thành phố", R_UNIT, LV_P, W_WHOLE, "Hà Nội" },
+	/* the same with a space, in any case ("tp hcm" typed fast) */
+	{ "tp hcm", NULL, "Thành phố", R_UNIT, LV_P, W_WHOLE, "Hồ Chí Minh" },
+	{ "tp hn", NULL, "Thành phố", R_UNIT, LV_P, W_WHOLE, "Hà Nội" },
 	{ "t.p", NULL, "Thành phố", R_UNIT, LV_D | LV_P, W_ABBR, NULL },
 	{ "tp", NULL, "Thành phố", R_UNIT, LV_D | LV_P, W_ABBR, NULL },
 	{ "tx", NULL, "Thị xã", R_UNIT, LV_D, W_ABBR, NULL },
@@ -491,6 +494,18 @@ static char *trimmed(const char *s, size_t from, size_t to)
 	return strndup(s + from, to - from);
 }
 
+/* A unit's name that is a number written with leading zeros ("Phường 09", "Q.03") is that
+ * number: no unit of the lists is named with a leading zero. NAME is changed in place. */
+static void number_unpad(char *name)
+{
+	size_t n = strspn(name, "0123456789"), z = strspn(name, "0");
+	if (n == 0 || name[n] || z == 0)
+		return;
+	if (z == n)
+		z--; /* "0" and "00" stay a zero */
+	memmove(name, name + z, n - z + 1);
+}
+
 /* The parts' texts, names, keys and levels once they are cut. */
 static int parts_finish(struct reader *r)
 {
@@ -503,6 +518,8 @@ static int parts_finish(struct reader *r)
 			p->name_text = trimmed(r->clean, p->name, p->end);
 		if (!p->text || !p->name_text)
 			return so_error("out of memory");
+		if (p->role == R_UNIT)
+			number_unpad(p->name_text);
 		char *fold = so_unit_fold(p->name_text);
 		if (!fold)
 			return -1;

@@ -759,6 +759,92 @@ static int canon_of(struct so_store *s, int64_t id, const char *field, enum so_k
 	return 0;
 }
 
+/* One problem of a preview: its code and its text in both languages. */
+static int preview_problem(json_t *problems, const char *code, const char *vi, const char *en)
+{
+	return json_array_append_new(problems, json_pack("{s:s, s:s, s:s}", "code", code, "vi", vi,
+							 "en", en));
+}
+
+json_t *so_review_preview(struct so_store *s, int64_t id, const char *field, const char *value)
+{
+	struct rec_info ri;
+	struct so_layout *layout = NULL;
+	struct so_canon c = { 0 };
+	char *clean = NULL;
+	json_t *out = json_pack("{s:b, s:n, s:n, s:s, s:[]}", "ok", 1, "value", "code", "display",
+				value ? value : "", "problems");
+	if (!out) {
+		so_error("out of memory");
+		return NULL;
+	}
+	json_t *problems = json_object_get(out, "problems");
+	int found = rec_info_get(s, id, &ri);
+	if (found <= 0) {
+		if (found < 0)
+			goto fail;
+		json_object_set_new(out, "ok", json_false());
+		preview_problem(problems, "NO_RECORD", "Không có bản ghi này.", "No such record.");
+		return out;
+	}
+	if (so_layout_load(ri.book.layout, &layout) < 0)
+		goto fail;
+	enum so_kind kind = field ? so_field_kind(layout, field) : SO_KIND_NONE;
+	if (kind == SO_KIND_NONE) {
+		json_object_set_new(out, "ok", json_false());
+		preview_problem(problems, "NO_FIELD", "Sổ này không có trường này.",
+				"The book has no such field.");
+		goto done;
+	}
+	clean = value ? so_text_clean(value, strlen(value)) : NULL;
+	if (!clean)
+		goto done; /* empty: the field would be cleared */
+	struct so_norm_ctx ctx = { registration_of(s, id, field, NULL) };
+	if (kind == SO_KIND_DATE && strcmp(field, "registration_date") == 0)
+		ctx.registration = 0;
+	if (so_normalize(kind, clean, &ctx, &c) < 0)
+		goto fail;
+	int place = kind == SO_KIND_PLACE;
+	if (place && !c.value) {
+		/* saved as written, without a code; the rules will say it names no known unit */
+		json_object_set_new(out, "value", json_string(clean));
+		preview_problem(problems, "PLACE_UNLISTED",
+				"Không thấy đơn vị hành chính nào trong danh sách: sẽ lưu như đã "
+				"ghi, không có mã.",
+				"No administrative unit of the lists found: saved as written, "
+				"without a code.");
+	} else if (place && c.match < 0.9) {
+		char vi[1024], en[1024];
+		snprintf(vi, sizeof(vi), "Không chắc là đơn vị hành chính nào (gần nhất: “%s”); hãy "
+			 "ghi đủ xã, huyện, tỉnh.", c.value);
+		snprintf(en, sizeof(en), "Does not name one unit for certain (nearest: “%s”); write "
+			 "out the commune, district and province.", c.value);
+		json_object_set_new(out, "ok", json_false());
+		preview_problem(problems, "PLACE_UNSURE", vi, en);
+	} else if (!c.value) {
+		json_object_set_new(out, "ok", json_false());
+		preview_problem(problems, "NOT_CANONICAL", problem_vi(c.problem),
+				c.problem ? c.problem : "cannot be made canonical");
+	} else {
+		json_object_set_new(out, "value", json_string(c.value));
+		if (c.code)
+			json_object_set_new(out, "code", json_string(c.code));
+		if (c.mismatch)
+			preview_problem(problems, "PLACE_MISMATCH", c.mismatch,
+					"The written units contradict a reference table: kept as "
+					"written, without a code.");
+	}
+	goto done;
+fail:
+	json_decref(out);
+	out = NULL;
+done:
+	free(clean);
+	so_canon_release(&c);
+	so_layout_free(layout);
+	return out;
+}
+
 int so_review_set(struct so_store *s, const char *actor, int64_t id, int version,
 		  const char *field, const char *value, int *new_version)
 {

@@ -92,6 +92,13 @@ enum {
  * book's rules run again, and the record becomes valid or needs review by them. */
 int so_review_set(struct so_store *s, const char *actor, int64_t id, int version,
 		  const char *field, const char *value, int *new_version);
+/* What so_review_set would make of VALUE for FIELD of record ID, without saving anything:
+ *   {"ok": true when a save would take it, "value": the canonical value or null (empty: the
+ *    field cleared), "code": the commune or group code or null, "display": VALUE as given,
+ *    "problems": [{"code", "vi", "en"}]}
+ * (the book's rules are not run: only the normalization a save applies). NULL with the error
+ * set on a store error. Caller owns the object. */
+json_t *so_review_preview(struct so_store *s, int64_t id, const char *field, const char *value);
 /* Confirms the value a flag is about as written in the book: the flag becomes verified (it is
  * not raised again), and the record's status follows the flags left. A LAYOUT_UNCERTAIN flag
  * confirms the layout of the record's page: it is verified on every record of the page at

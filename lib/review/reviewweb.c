@@ -99,6 +99,7 @@ enum text {
 	T_TAKEN_BADGE, T_TAKEN_OPEN_WITH, T_TAKEN_UNTIL, T_TAKEN_LOOK_ONLY, T_PACE, T_PER_HOUR,
 	T_BACKLOG_ABOUT, T_HOURS, T_NO_PACE, T_VERIFY_ALL, T_VERIFY_ALL_RECORDS, T_VERIFIED_IN,
 	T_REASONS, T_TIMED_OVER,
+	T_CONF_CHECKED, T_WILL_SAVE, T_SERVER_ERROR_LOGGED,
 	T_COUNT
 };
 
@@ -220,6 +221,13 @@ static const char *const texts[T_COUNT][2] = {
 			    "Confirmed as written in %d records." },
 	[T_REASONS] = { "Lý do thường gặp", "Common reasons" },
 	[T_TIMED_OVER] = { "bản ghi gần nhất", "latest records" },
+	[T_CONF_CHECKED] = { "Độ tin cậy thấp, nhưng giá trị đã được các quy tắc kiểm tra và "
+			     "không có cờ nào mở.",
+			     "Low confidence, but the rules checked the value and no flag is open." },
+	[T_WILL_SAVE] = { "sẽ lưu:", "will save:" },
+	[T_SERVER_ERROR_LOGGED] = { "Lỗi máy chủ: chi tiết đã ghi vào nhật ký của máy chủ; hãy báo "
+				    "cho người quản trị.",
+				    "Server error: the details are in the server's log." },
 };
 
 /* Words for values of the store, by language. */
@@ -354,6 +362,26 @@ struct call {
 static const char *tr(const struct call *k, enum text t)
 {
 	return texts[t][k->lang];
+}
+
+/* The part of MSG, a review outcome's message (review.h: the Vietnamese, " — ", then the
+ * English), in the page's language, into OUT; a message without the two parts is kept
+ * whole. */
+static const char *one_language(const struct call *k, const char *msg, char *out, size_t size)
+{
+	const char *sep = msg ? strstr(msg, " — ") : NULL;
+	if (!sep) {
+		snprintf(out, size, "%s", msg ? msg : "");
+	} else if (k->lang == EN) {
+		snprintf(out, size, "%s", sep + strlen(" — "));
+		/* a sentence begins with a capital */
+		if (out[0] >= 'a' && out[0] <= 'z')
+			out[0] = (char)(out[0] - 'a' + 'A');
+	} else {
+		int n = (int)(sep - msg);
+		snprintf(out, size, "%.*s", n, msg);
+	}
+	return out;
 }
 
 /* Strings from outside ----------------------------------------------------------------------- */
@@ -621,8 +649,10 @@ static void put_head(struct call *k, const char *title, const char *body_class)
 	page_put(k, "<title>%s — %t</title>\n"
 		 "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
 		 "<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
-		 "<script src=\"/static/app.js\" defer></script>\n</head>\n"
-		 "<body class=\"%s\">\n", title, T_APP, body_class);
+		 "<script src=\"/static/app.js\" defer></script>\n", title, T_APP);
+	if (k->session)
+		page_put(k, "<script src=\"/static/values.js\" defer></script>\n");
+	page_put(k, "</head>\n<body class=\"%s\">\n", body_class);
 }
 
 /* The header of a logged-in page, the message of the last action, and the shortcut list. */
@@ -789,10 +819,16 @@ static enum MHD_Result send_problem(struct call *k, unsigned status, const char 
 	return send_page(k, status);
 }
 
+static void log_limited(struct web *w, const char *fmt, ...);
+
 static enum MHD_Result send_store_error(struct call *k)
 {
 	char msg[1200];
-	snprintf(msg, sizeof(msg), "%s %s", tr(k, T_SERVER_ERROR), so_errmsg());
+	log_limited(k->w, "store error: %s", so_errmsg());
+	if (k->lang == EN)
+		snprintf(msg, sizeof(msg), "%s %s", tr(k, T_SERVER_ERROR), so_errmsg());
+	else
+		snprintf(msg, sizeof(msg), "%s", tr(k, T_SERVER_ERROR_LOGGED));
 	return send_problem(k, 500, msg);
 }
 
@@ -805,6 +841,7 @@ static enum MHD_Result serve_static(struct call *k, const char *name)
 	} files[] = {
 		{ "/static/app.css", "web/app.css", "text/css; charset=utf-8" },
 		{ "/static/app.js", "web/app.js", "text/javascript; charset=utf-8" },
+		{ "/static/values.js", "web/values.js", "text/javascript; charset=utf-8" },
 		{ "/static/icon.svg", "web/icon.svg", "image/svg+xml" },
 	};
 	for (size_t i = 0; i < SO_ARRAY_SIZE(files); i++) {
@@ -1396,6 +1433,35 @@ static char *one_line(const char *s)
 	return out;
 }
 
+/* The value of a field as the book writes it — the reading on one line, or the archivist's
+ * own value when the archivist set it — big, and beside it, smaller, the canonical value and
+ * its code when they differ from it ("→ 2019-01-26", "→ Phường 9, … · mã 27142"). */
+static void put_value_written(struct call *k, const char *value, const char *raw,
+			      const char *code, const char *successor, const char *source)
+{
+	int by_archivist = source && strcmp(source, "archivist") == 0;
+	char *written = by_archivist || !raw || !*raw ? NULL : one_line(raw);
+	const char *shown = written && *written ? written : value;
+	if (shown && *shown)
+		page_put(k, "<div class=\"value%s\">%s</div>\n", value && *value ? "" : " raw-only",
+			 shown);
+	else
+		page_put(k, "<div class=\"value empty\">%t</div>\n", T_EMPTY);
+	int canon_differs = value && *value && shown && strcmp(value, shown) != 0;
+	int has_code = code && *code && (!value || strcmp(code, value) != 0);
+	if (canon_differs || has_code || successor) {
+		page_put(k, "<div class=\"canonical\">→");
+		if (canon_differs)
+			page_put(k, " <span class=\"canon\">%s</span>", value);
+		if (has_code)
+			page_put(k, " <span class=\"code\">· %t %s</span>", T_CODE, code);
+		if (successor)
+			page_put(k, " <span class=\"code\">· %t %s</span>", T_SUCCESSOR, successor);
+		page_put(k, "</div>\n");
+	}
+	free(written);
+}
+
 static void put_field(struct call *k, int64_t id, int version, json_t *rec, const char *name,
 		      const struct filter_text *ft)
 {
@@ -1441,30 +1507,21 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 		page_put(k, "<img class=\"cell\" src=\"/img/%D/cell/%u.png\" alt=\"%s\" "
 			 "loading=\"lazy\">", id, name, label);
 	page_put(k, "</div>\n<div class=\"reading\">\n");
-	if (value && *value) {
-		page_put(k, "<div class=\"value\">%s", value);
-		if (code && strcmp(code, value) != 0)
-			page_put(k, " <span class=\"code\">%t %s</span>", T_CODE, code);
-		if (successor)
-			page_put(k, " <span class=\"code\">%t %s</span>", T_SUCCESSOR, successor);
-		page_put(k, "</div>\n");
-	} else if (raw && *raw) {
-		page_put(k, "<div class=\"value raw-only\">%s</div>\n", raw);
-	} else {
-		page_put(k, "<div class=\"value empty\">%t</div>\n", T_EMPTY);
-	}
-	if (raw && *raw && value && *value && strcmp(raw, value) != 0)
-		page_put(k, "<div class=\"raw\"><span class=\"muted\">%t</span> %s</div>\n",
-			 T_READ_AS, raw);
+	put_value_written(k, value, raw, code, successor, source);
 	page_put(k, "<div class=\"meta\">");
 	if (json_is_number(conf)) {
 		double c = json_number_value(conf);
 		double threshold = kind != SO_KIND_NONE ? so_confidence_threshold(kind) : 0;
 		int by_archivist = source && strcmp(source, "archivist") == 0;
-		if (!by_archivist)
+		/* red only while a flag of the field is open: a low confidence the rules checked
+		 * and let pass is no alarm */
+		int low = threshold > 0 && c < threshold;
+		if (!by_archivist && low && !open_any)
+			page_put(k, "<span class=\"confidence checked\" title=\"%t\">%t %d%%</span>",
+				 T_CONF_CHECKED, T_CONFIDENCE, (int)(c * 100 + 0.5));
+		else if (!by_archivist)
 			page_put(k, "<span class=\"confidence%s\">%t %d%%</span>",
-				 threshold > 0 && c < threshold ? " low" : "", T_CONFIDENCE,
-				 (int)(c * 100 + 0.5));
+				 low ? " low" : "", T_CONFIDENCE, (int)(c * 100 + 0.5));
 	}
 	if (source && strcmp(source, "archivist") == 0)
 		page_put(k, "<span class=\"badge archivist\">%t</span>", T_BY_ARCHIVIST);
@@ -1675,6 +1732,30 @@ static void put_flags(struct call *k, int64_t id, int version, json_t *rec,
 	page_put(k, "</ul>\n</section>\n");
 }
 
+/* A time of the store (ISO 8601 in UTC, "2026-12-04T12:46:18Z") as <time>: its datetime the
+ * UTC instant, its text the server's local time (the script shows the browser's); a text
+ * that is no such time is written as it is. */
+static void put_time(struct call *k, const char *iso)
+{
+	struct tm tm = { 0 };
+	const char *end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+	if (end && *end == '.')
+		end += 1 + strspn(end + 1, "0123456789");
+	if (!end || strcmp(end, "Z") != 0) {
+		page_put(k, "%s", iso ? iso : "");
+		return;
+	}
+	time_t t = timegm(&tm);
+	struct tm local;
+	char text[64];
+	if (t == (time_t)-1 || !localtime_r(&t, &local) ||
+	    !strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &local)) {
+		page_put(k, "%s", iso);
+		return;
+	}
+	page_put(k, "<time datetime=\"%s\">%s</time>", iso, text);
+}
+
 static void put_audit(struct call *k, json_t *rec)
 {
 	json_t *audit = json_object_get(rec, "audit"), *fields = json_object_get(rec, "fields");
@@ -1693,9 +1774,10 @@ static void put_audit(struct call *k, json_t *rec)
 		const char *before = json_string_value(json_object_get(a, "before"));
 		const char *after = json_string_value(json_object_get(a, "after"));
 		const char *aw = WORD(action_words, action, k->lang);
-		page_put(k, "<tr data-action=\"%s\"><td class=\"when\">%s</td><td>%s</td><td>%s</td>"
-			 "<td>", action, json_string_value(json_object_get(a, "at")),
-			 json_string_value(json_object_get(a, "actor")), aw ? aw : action);
+		page_put(k, "<tr data-action=\"%s\"><td class=\"when\">", action);
+		put_time(k, json_string_value(json_object_get(a, "at")));
+		page_put(k, "</td><td>%s</td><td>%s</td><td>", json_string_value(json_object_get(a,
+			 "actor")), aw ? aw : action);
 		/* one field's name, or the JSON list of the fields a verified flag was about */
 		json_t *names = field && field[0] == '[' ? json_loads(field, 0, NULL) : NULL;
 		if (json_is_array(names)) {
@@ -1727,8 +1809,9 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 	json_t *rec = so_review_record(k->w->store, id, &f);
 	if (!rec) {
 		/* no such record, or the store failed */
-		char msg[1200];
-		snprintf(msg, sizeof(msg), "%s (%s)", tr(k, T_NO_RECORD), so_errmsg());
+		char msg[1200], why[1024];
+		snprintf(msg, sizeof(msg), "%s (%s)", tr(k, T_NO_RECORD),
+			 one_language(k, so_errmsg(), why, sizeof(why)));
 		return send_problem(k, 404, msg);
 	}
 	struct so_claim claim;
@@ -1867,6 +1950,32 @@ static enum MHD_Result claim(struct call *k, int64_t id)
 	return redirect(k, location);
 }
 
+/* A value the archivist set that a save would refuse: the reason, in the page's language
+ * only (the preview's words: the value typed is in the message, so it is never cut out of a
+ * two-language text). 1 with MESSAGE filled when refused, 0 when a save may go on, -1 on a
+ * store error. */
+static int value_refused(struct call *k, int64_t id, const char *field, const char *value,
+			 char *message, size_t size)
+{
+	json_t *p = so_review_preview(k->w->store, id, field, value);
+	if (!p)
+		return -1;
+	int refused = !json_is_true(json_object_get(p, "ok"));
+	json_t *first = json_array_get(json_object_get(p, "problems"), 0);
+	const char *code = json_string_value(json_object_get(first, "code"));
+	/* a missing record or field: the save says it, as it says a conflict */
+	if (refused && code && (strcmp(code, "NO_RECORD") == 0 || strcmp(code, "NO_FIELD") == 0))
+		refused = 0;
+	if (refused) {
+		const char *why = json_string_value(json_object_get(first, k->lang == EN ? "en" :
+								    "vi"));
+		snprintf(message, size, "“%s”: %s", value, why ? why : tr(k, T_BAD_VALUE));
+	}
+	json_decref(p);
+	return refused;
+}
+
+
 static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 {
 	const char *csrf = form(k, "csrf");
@@ -1889,6 +1998,17 @@ static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 			return send_problem(k, 400, tr(k, T_BAD_REQUEST));
 		if (strlen(value) > 2000 || !utf8_clean(value))
 			return send_problem(k, 422, tr(k, T_BAD_VALUE));
+		char why[1200];
+		int refused = value_refused(k, id, field, value, why, sizeof(why));
+		if (refused < 0)
+			return send_store_error(k);
+		if (refused) {
+			if (wants_json(k))
+				return send_json(k, 422, json_pack("{s:b, s:b, s:s}", "ok", 0,
+								   "conflict", 0, "message", why));
+			flash_set(k, 1, why);
+			goto back;
+		}
 		rc = so_review_set(w->store, k->user, id, (int)version, field, value, &new_version);
 		break;
 	}
@@ -1931,9 +2051,10 @@ static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 	char message[1024];
 	if (rc == SO_REVIEW_DONE && done == T_VERIFIED_IN)
 		snprintf(message, sizeof(message), tr(k, T_VERIFIED_IN), verified);
+	else if (rc == SO_REVIEW_DONE)
+		snprintf(message, sizeof(message), "%s", tr(k, done));
 	else
-		snprintf(message, sizeof(message), "%s", rc == SO_REVIEW_DONE ? tr(k, done) :
-			 so_errmsg());
+		one_language(k, so_errmsg(), message, sizeof(message));
 	/* a record another reviewer has open: a conflict the archivist cannot resolve by
 	 * reloading */
 	int conflict = rc == SO_REVIEW_CONFLICT || rc == SO_REVIEW_TAKEN;
@@ -1956,6 +2077,7 @@ static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 	if (rc == SO_REVIEW_TAKEN)
 		return send_problem(k, 409, message);
 	flash_set(k, rc != SO_REVIEW_DONE, message);
+back:;
 	/* back to the record, in the same queue */
 	struct filter_text ft;
 	filter_read(k, 1, &ft);
@@ -1989,6 +2111,47 @@ static enum MHD_Result image(struct call *k, int64_t id, const char *field)
 	if (rc == 0)
 		return send_problem(k, 404, tr(k, T_NO_IMAGE));
 	return respond(k, 200, "image/png", png, len, MHD_RESPMEM_MUST_FREE, NULL, CACHE_PRIVATE);
+}
+
+/* Previews ------------------------------------------------------------------------------- */
+
+/* GET /records/ID/preview?field=F&value=V: what a save of V would store, without saving —
+ * {"ok", "value", "code", "display", "problems": [{"code", "message"}]}, the messages and
+ * the display line ("sẽ lưu: … · mã …") in the page's language. */
+static enum MHD_Result preview(struct call *k, int64_t id)
+{
+	const char *field = query(k, "field"), *value = query(k, "value");
+	if (!field || !field_name_ok(field))
+		return send_json(k, 400, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_BAD_REQUEST)));
+	if (value && (strlen(value) > 2000 || !utf8_clean(value)))
+		return send_json(k, 422, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_BAD_VALUE)));
+	json_t *p = so_review_preview(k->w->store, id, field, value ? value : "");
+	if (!p)
+		return send_json(k, 500, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_SERVER_ERROR)));
+	/* each problem in the page's language only */
+	json_t *problems = json_array(), *pr;
+	size_t i;
+	json_array_foreach(json_object_get(p, "problems"), i, pr) {
+		const char *text = json_string_value(json_object_get(pr, k->lang == EN ? "en" : "vi"));
+		json_array_append_new(problems, json_pack("{s:O, s:s}", "code",
+							  json_object_get(pr, "code"), "message",
+							  text ? text : ""));
+	}
+	const char *canon = json_string_value(json_object_get(p, "value"));
+	const char *code = json_string_value(json_object_get(p, "code"));
+	char display[4200] = "";
+	if (json_is_true(json_object_get(p, "ok")))
+		snprintf(display, sizeof(display), "%s %s%s%s%s%s", tr(k, T_WILL_SAVE),
+			 canon ? canon : tr(k, T_EMPTY), code ? " · " : "", code ? tr(k, T_CODE) : "",
+			 code ? " " : "", code ? code : "");
+	json_t *out = json_pack("{s:O, s:O, s:O, s:s, s:o}", "ok", json_object_get(p, "ok"),
+				"value", json_object_get(p, "value"), "code",
+				json_object_get(p, "code"), "display", display, "problems", problems);
+	json_decref(p);
+	return send_json(k, 200, out);
 }
 
 /* Routing --------------------------------------------------------------------------------- */
@@ -2065,6 +2228,8 @@ static enum MHD_Result route(struct call *k, const char *method)
 			k->page = url;    /* "/records/" and the digits of a number */
 			return record_page(k, id);
 		}
+		if (get && strcmp(p, "/preview") == 0)
+			return preview(k, id);
 		if (!post)
 			return send_problem(k, 404, tr(k, T_NOT_FOUND));
 		if (strcmp(p, "/set") == 0)

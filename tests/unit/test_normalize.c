@@ -406,6 +406,87 @@ static void test_place_forms(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* Places as an archivist types them in the review (issue 16): the clerks' abbreviations, in
+ * any case, with or without dot and space, each the same unit as the full spelling — and an
+ * abbreviation that leaves the unit open stays unsure. */
+#define P9_Q3 "Phường 9, Quận 3, " HCM
+#define Q3_WARD9 "27142"
+static const struct place_form typed_forms[] = {
+	{ "Phường 9, Quận 3, Thành phố Hồ Chí Minh", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9, Q.3, TP.HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P.9, Q.3, TP.HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P.9 Q.3 TP.HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P 9, Q 3, TP HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "F9, Q3, TPHCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "F.9, Q.3, Tp.HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "p9, q3, tp.hcm", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9 Q3 TP.HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9, Q3, TP. Hồ Chí Minh", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9, Q.3, TP HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9,Q3,TPHCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9-Q3-TPHCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "Ph.9, Q.3, TP.HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "TT. Ia Ly, H. Chư Păh, T. Gia Lai", IA_LY, "23734", TAKEN },
+	{ "TT Ia Ly, H. Chư Păh, T. Gia Lai", IA_LY, "23734", TAKEN },
+	{ "tt. Ia Ly, h. Chư Păh, t. Gia Lai", IA_LY, "23734", TAKEN },
+	{ "Tt. Ia Ly, H.Chư Păh, Gia Lai", IA_LY, "23734", TAKEN },
+	{ "X. Phước Trung, H. Gò Công Đông, T. Tiền Giang", PHUOC_TRUNG, "28744", TAKEN },
+	{ "X.Phước Trung, H.Gò Công Đông, Tiền Giang", PHUOC_TRUNG, "28744", TAKEN },
+	{ "x. Phước Trung, h. Gò Công Đông, t. Tiền Giang", PHUOC_TRUNG, "28744", TAKEN },
+	{ "P. An Lạc, TX. Buôn Hồ, Đắk Lắk", BUON_HO, "24305", TAKEN },
+	{ "P.An Lạc, TX Buôn Hồ, T.Đắk Lắk", BUON_HO, "24305", TAKEN },
+	{ "P. An Lạc, Tx. Buôn Hồ, Đắk Lắk", BUON_HO, "24305", TAKEN },
+	{ "p9 q3 tphcm", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P.09, Q.03, TP.HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "Phường 09, Quận 03, TP.HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P09 Q03 TPHCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "F.9 - Q.3 - TP.HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9, Q3, Tp HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9, Q3, TP.HCM.", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9, Q3, Thành phố HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9, Q3, HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9/Q3/TP.HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "P9 - Q3 - TP HCM", P9_Q3, Q3_WARD9, TAKEN },
+	{ "f9 q3 tp hcm", P9_Q3, Q3_WARD9, TAKEN },
+	{ "H Chư Păh, T. Gia Lai", "Huyện Chư Păh, Tỉnh Gia Lai", NULL, TAKEN },
+	{ "X Phước Trung, H Gò Công Đông, T Tiền Giang", PHUOC_TRUNG, "28744", TAKEN },
+	{ "xã Phước Trung, h. Gò Công Đông, Tiền Giang", PHUOC_TRUNG, "28744", TAKEN },
+	{ "P9, Q.Phú Nhuận, TP.HCM", "Phường 9, Quận Phú Nhuận, " HCM, "27049", TAKEN },
+	{ "P9, Q. Tân Bình, TP.HCM", "Phường 9, Quận Tân Bình, " HCM, "27001", TAKEN },
+	{ "P.9 Q.Tân Bình TP.HCM", "Phường 9, Quận Tân Bình, " HCM, "27001", TAKEN },
+	/* a ward number without its district: the city has several Phường 9, none is taken */
+	{ "P9, TP.HCM", "*", "*", UNSURE },
+};
+
+static void test_place_typed(void **state)
+{
+	(void)state;
+	static const char *const outcomes[] = { "taken", "unsure", "no value", "mismatch" };
+	int bad = 0;
+	for (size_t i = 0; i < sizeof(typed_forms) / sizeof(*typed_forms); i++) {
+		const struct place_form *w = &typed_forms[i];
+		struct so_norm_ctx ctx = { 20190305 };
+		struct so_canon c;
+		assert_int_equal(so_normalize(SO_KIND_PLACE, w->raw, &ctx, &c), 0);
+		enum place_outcome got = !c.value ? NO_VALUE : c.mismatch ? MISMATCH
+				       : c.match >= 0.9 ? TAKEN : UNSURE;
+		int any = w->value && strcmp(w->value, "*") == 0;
+		int ok = got == w->outcome &&
+			 (any || (w->value ? c.value && strcmp(c.value, w->value) == 0 : !c.value)) &&
+			 (w->code ? strcmp(w->code, "*") == 0 ||
+				    (c.code && strcmp(c.code, w->code) == 0) : !c.code);
+		if (!ok) {
+			bad++;
+			print_message("'%s': got %s '%s' (code %s, match %.2f), want %s '%s' (code %s)\n",
+				      w->raw, outcomes[got], c.value ? c.value : "(none)",
+				      c.code ? c.code : "-", c.match, outcomes[w->outcome],
+				      w->value ? w->value : "(none)", w->code ? w->code : "-");
+		}
+		so_canon_release(&c);
+	}
+	assert_int_equal(bad, 0);
+}
+
 /* After 2025-07-01 the new units, and a place written with the old districts read on the old
  * list, coded with the commune it went into. */
 static void test_place_forms_new_units(void **state)
@@ -643,6 +724,7 @@ int main(void)
 		cmocka_unit_test(test_places),
 		cmocka_unit_test(test_hospital_places),
 		cmocka_unit_test(test_place_forms),
+		cmocka_unit_test(test_place_typed),
 		cmocka_unit_test(test_place_forms_new_units),
 		cmocka_unit_test(test_place_never_contradicts),
 		cmocka_unit_test(test_listed_texts),
