@@ -1323,6 +1323,21 @@ static int field_name_ok(const char *f)
 	return 1;
 }
 
+/* PIX as an 8-bit grey PNG at 1/SHRINK of its resolution (1, 2 or 4). */
+static int grey_png(PIX *pix, int shrink, unsigned char **png, size_t *len)
+{
+	PIX *grey = NULL;
+	float f = 1.0f / (float)shrink;
+	if (pixGetDepth(pix) == 1)
+		grey = shrink == 4 ? pixScaleToGray4(pix) : shrink == 2 ? pixScaleToGray2(pix) :
+		       pixConvert1To8(NULL, pix, 255, 0);
+	else
+		grey = shrink == 1 ? pixClone(pix) : pixScale(pix, f, f);
+	int r = grey && pixWriteMem(png, len, grey, IFF_PNG) == 0 && *png ? 0 : -1;
+	pixDestroy(&grey);
+	return r;
+}
+
 /* Cuts BOX (grown by a margin, clipped to the page) from the prepared page PAGE as 8-bit grey,
  * at half the resolution when HALF; PNG into *PNG. */
 static int cut(PIX *page, struct so_bbox box, int half, unsigned char **png, size_t *len)
@@ -1334,14 +1349,9 @@ static int cut(PIX *page, struct so_bbox box, int half, unsigned char **png, siz
 	if (x1 - x0 < 2 || y1 - y0 < 2)
 		return so_error("the box lies outside the page");
 	BOX *b = boxCreate(x0, y0, x1 - x0, y1 - y0);
-	PIX *clip = b ? pixClipRectangle(page, b, NULL) : NULL, *grey = NULL;
+	PIX *clip = b ? pixClipRectangle(page, b, NULL) : NULL;
 	boxDestroy(&b);
-	if (clip && pixGetDepth(clip) == 1)
-		grey = half ? pixScaleToGray2(clip) : pixConvert1To8(NULL, clip, 255, 0);
-	else if (clip)
-		grey = half ? pixScale(clip, 0.5f, 0.5f) : pixClone(clip);
-	int r = grey && pixWriteMem(png, len, grey, IFF_PNG) == 0 && *png ? 0 : -1;
-	pixDestroy(&grey);
+	int r = clip ? grey_png(clip, half ? 2 : 1, png, len) : -1;
 	pixDestroy(&clip);
 	return r < 0 ? so_error("cannot cut an image from the page") : 0;
 }
@@ -1448,6 +1458,53 @@ int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned 
 	if (so_mkdir_p(dir, 0755) == 0)
 		so_write_file_atomic(cached, *png, *len);
 	cache_record(s, &ri, page, dir);
+	r = 1;
+done:
+	pixDestroy(&page);
+	free(dir);
+	free(cached);
+	free(path);
+	return r;
+}
+
+int so_review_page_image(struct so_store *s, int64_t id, unsigned char **png, size_t *len)
+{
+	*png = NULL;
+	*len = 0;
+	struct rec_info ri;
+	int found = rec_info_get(s, id, &ri);
+	if (found <= 0)
+		return found;
+	struct so_page p;
+	if (so_page_get(s, ri.page_id, &p) < 0)
+		return -1;
+	if (!p.image[0]) {
+		so_error("the page has no prepared image");
+		return 0;
+	}
+	char *dir = so_asprintf("%s/cache/review", so_store_dir(s));
+	char *cached = dir ? so_asprintf("%s/p%lld-page.png", dir, (long long)ri.page_id) : NULL;
+	char *path = so_asprintf("%s/%s", so_store_dir(s), p.image);
+	PIX *page = NULL;
+	int r = -1;
+	if (!dir || !cached || !path)
+		goto done;
+	struct stat cs, ps;
+	if (stat(cached, &cs) == 0 && stat(path, &ps) == 0 && cs.st_mtime >= ps.st_mtime &&
+	    so_read_file(cached, 64u << 20, (char **)png, len) == 0) {
+		r = 1;
+		goto done;
+	}
+	if (!(page = pixRead(path))) {
+		so_error("cannot read the prepared page %s", path);
+		goto done;
+	}
+	if (grey_png(page, SO_REVIEW_PAGE_SHRINK, png, len) < 0) {
+		so_error("cannot make an image of the page");
+		goto done;
+	}
+	if (so_mkdir_p(dir, 0755) == 0)
+		so_write_file_atomic(cached, *png, *len);
 	r = 1;
 done:
 	pixDestroy(&page);

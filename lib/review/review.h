@@ -183,4 +183,12 @@ json_t *so_review_reasons_load(const char *batch_dir);
 int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned char **png,
 		    size_t *len, double *scale);
 
+/* The page image shrinks the prepared page by this much (a 300-dpi page: 75 dpi). */
+#define SO_REVIEW_PAGE_SHRINK 4
+
+/* A PNG of the whole prepared page of record ID, in grey at 1/SO_REVIEW_PAGE_SHRINK of its
+ * resolution, for context (the row is outlined on it by the application); cached as the
+ * other images. 1, 0 (no record or no image: the reason in so_errmsg) or -1 as above. */
+int so_review_page_image(struct so_store *s, int64_t id, unsigned char **png, size_t *len);
+
 #endif

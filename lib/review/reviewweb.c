@@ -100,7 +100,8 @@ enum text {
 	T_BACKLOG_ABOUT, T_HOURS, T_NO_PACE, T_VERIFY_ALL, T_VERIFY_ALL_RECORDS, T_VERIFIED_IN,
 	T_REASONS, T_TIMED_OVER,
 	T_CONF_CHECKED, T_WILL_SAVE, T_SERVER_ERROR_LOGGED,
-	T_COUNT
+	T_K_DOUBT, T_K_QUEUE, T_NO_FLAG_HERE, T_K_MAGNIFY, T_K_PAGE, T_K_GROUP, T_K_REASONS,
+	T_PAGE_IMAGE, T_LAST_DOUBT, T_COUNT
 };
 
 /* Every string of the interface, Vietnamese then English. */
@@ -228,6 +229,18 @@ static const char *const texts[T_COUNT][2] = {
 	[T_SERVER_ERROR_LOGGED] = { "Lỗi máy chủ: chi tiết đã ghi vào nhật ký của máy chủ; hãy báo "
 				    "cho người quản trị.",
 				    "Server error: the details are in the server's log." },
+	[T_K_DOUBT] = { "trường cần xem sau / trước (hết thì sang hồ sơ sau)",
+			"next / previous doubtful field (then the next record)" },
+	[T_K_QUEUE] = { "về danh sách", "back to the queue" },
+	[T_NO_FLAG_HERE] = { "Trường này không có cờ cần xác nhận: Space chọn trường cần xem.",
+			     "This field has no flag to confirm: Space selects a doubtful one." },
+	[T_K_MAGNIFY] = { "phóng to ô đang chọn", "magnify the selected cell" },
+	[T_K_PAGE] = { "xem cả trang sổ", "the whole page of the book" },
+	[T_K_GROUP] = { "xác nhận cùng giá trị ở mọi hồ sơ", "confirm the same reading in every record" },
+	[T_K_REASONS] = { "khi từ chối: chọn lý do có sẵn", "when rejecting: a ready-made reason" },
+	[T_PAGE_IMAGE] = { "Cả trang sổ (Esc để đóng)", "The whole page (Esc closes it)" },
+	[T_LAST_DOUBT] = { "Đã hết trường cần xem ở hồ sơ này: duyệt (a) hoặc từ chối (r).",
+			   "No doubtful field left here: approve (a) or reject (r)." },
 };
 
 /* Words for values of the store, by language. */
@@ -357,6 +370,7 @@ struct call {
 	char address[INET6_ADDRSTRLEN]; /* the client's */
 	struct so_buf out;
 	int oom;
+	int64_t started_us;       /* when its answer began (for Server-Timing) */
 };
 
 static const char *tr(const struct call *k, enum text t)
@@ -721,6 +735,14 @@ static void cookie_add(struct call *k, const char *fmt, ...)
 		snprintf(c + n, size - (size_t)n, "; Secure");
 }
 
+/* A monotonic clock in microseconds. */
+static int64_t clock_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static enum MHD_Result respond(struct call *k, unsigned status, const char *type,
 			       const void *data, size_t len, enum MHD_ResponseMemoryMode mode,
 			       const char *location, enum cache cache)
@@ -752,6 +774,14 @@ static enum MHD_Result respond(struct call *k, unsigned status, const char *type
 			   k->lang == EN ? "en" : "vi");
 	for (size_t i = 0; i < k->n_cookies; i++)
 		MHD_add_response_header(r, "Set-Cookie", k->cookies[i]);
+	if (k->started_us) {
+		/* the server's time for this answer, which the browser shows and the review
+		 * benchmark adds up */
+		char timing[48];
+		snprintf(timing, sizeof(timing), "app;dur=%.1f",
+			 (double)(clock_us() - k->started_us) / 1000.0);
+		MHD_add_response_header(r, "Server-Timing", timing);
+	}
 	if (k->retry_after > 0) {
 		char secs[24];
 		snprintf(secs, sizeof(secs), "%d", k->retry_after);
@@ -1362,11 +1392,13 @@ static enum MHD_Result queue_page(struct call *k)
 
 /* One record ------------------------------------------------------------------------------ */
 
-static const char *const record_keys[] = { "j / k, ↓ / ↑", "e, Enter", "Enter", "Esc", "v",
-					   "a", "r", "n / p", "z" };
-static const enum text record_key_texts[] = { T_K_MOVE, T_K_EDIT, T_K_SAVE, T_K_CANCEL,
-					      T_K_VERIFY, T_K_APPROVE, T_K_REJECT, T_K_NEXTPREV,
-					      T_K_ZOOM };
+static const char *const record_keys[] = { "Space / Shift+Space", "j / k, ↓ / ↑", "e, Enter",
+					   "Enter", "Esc", "v", "V", "a", "r", "1–9", "n / p", "u",
+					   "z", "m", "g" };
+static const enum text record_key_texts[] = { T_K_DOUBT, T_K_MOVE, T_K_EDIT, T_K_SAVE,
+					      T_K_CANCEL, T_K_VERIFY, T_K_GROUP, T_K_APPROVE,
+					      T_K_REJECT, T_K_REASONS, T_K_NEXTPREV, T_K_QUEUE,
+					      T_K_ZOOM, T_K_MAGNIFY, T_K_PAGE };
 
 /* 1 when the JSON array of strings ARR holds S. */
 static int holds(json_t *arr, const char *s)
@@ -1667,6 +1699,27 @@ static void put_taken(struct call *k, int taken, const struct so_claim *c)
 		 until, T_TAKEN_LOOK_ONLY);
 }
 
+/* The whole page for context, opened by the script on a key: its image is fetched only then;
+ * the row's place on it in percentages of the prepared page. */
+static void put_page_view(struct call *k, int64_t id, json_t *rec)
+{
+	json_t *row = json_object_get(rec, "row_box"), *size = json_object_get(rec, "page_size");
+	if (json_array_size(row) != 4 || json_array_size(size) != 2)
+		return;
+	double pw = json_number_value(json_array_get(size, 0));
+	double ph = json_number_value(json_array_get(size, 1));
+	if (pw <= 0 || ph <= 0)
+		return;
+	double x0 = json_number_value(json_array_get(row, 0));
+	double y0 = json_number_value(json_array_get(row, 1));
+	double x1 = json_number_value(json_array_get(row, 2));
+	double y1 = json_number_value(json_array_get(row, 3));
+	page_put(k, "<div id=\"page-view\" hidden data-src=\"/img/%D/page.png\" data-x=\"%f\" "
+		 "data-y=\"%f\" data-w=\"%f\" data-h=\"%f\" aria-label=\"%t\">"
+		 "<p class=\"muted\">%t</p></div>\n", id, 100.0 * x0 / pw, 100.0 * y0 / ph,
+		 100.0 * (x1 - x0) / pw, 100.0 * (y1 - y0) / ph, T_PAGE_IMAGE, T_PAGE_IMAGE);
+}
+
 static void put_flags(struct call *k, int64_t id, int version, json_t *rec,
 		      const struct filter_text *ft)
 {
@@ -1831,9 +1884,11 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 
 	put_head(k, title, "page-record");
 	put_top(k, record_keys, record_key_texts, SO_ARRAY_SIZE(record_keys));
-	page_put(k, "<main id=\"record\" data-id=\"%D\" data-version=\"%d\">\n"
-		 "<div class=\"record-head\">\n<div class=\"where\">\n<a class=\"back\" href=\"/",
-		 id, version);
+	page_put(k, "<main id=\"record\" data-id=\"%D\" data-version=\"%d\" "
+		 "data-no-flag=\"%t\" data-last-doubt=\"%t\">\n"
+		 "<div class=\"record-head\">\n<div class=\"where\">\n"
+		 "<a class=\"back\" id=\"queue-link\" href=\"/", id, version, T_NO_FLAG_HERE,
+		 T_LAST_DOUBT);
 	put_filter_query(k, &ft, '?');
 	page_put(k, "\">%t</a>\n<h1>%s %d/%s <span class=\"authority\">(%s)</span>", T_QUEUE_LINK,
 		 type_word ? type_word : type ? type : "",
@@ -1866,6 +1921,7 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 		 T_ROW_IMAGE, id, T_ROW_IMAGE);
 	put_outlines(k, rec);
 	page_put(k, "</div>\n</div>\n</section>\n");
+	put_page_view(k, id, rec);
 
 	page_put(k, "<div class=\"columns\">\n<section id=\"fields\">\n<h2>%t</h2>\n<ol class=\"fields\">\n",
 		 T_FIELDS);
@@ -1874,8 +1930,8 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 	json_array_foreach(json_object_get(rec, "order"), i, n)
 		if (json_string_value(n))
 			put_field(k, id, version, rec, json_string_value(n), &ft);
+	/* the decision first, in view at the top of the side column; the flags under it */
 	page_put(k, "</ol>\n</section>\n<div class=\"side\">\n");
-	put_flags(k, id, version, rec, &ft);
 
 	page_put(k, "<section id=\"decide\">\n<h2>%t</h2>\n"
 		 "<form id=\"approve-form\" method=\"post\" action=\"/records/%D/approve\">", T_ACTIONS,
@@ -1890,7 +1946,9 @@ static enum MHD_Result record_page(struct call *k, int64_t id)
 		 "<textarea id=\"reason\" name=\"reason\" rows=\"2\" maxlength=\"2000\"></textarea>"
 		 "<small class=\"muted\">%t</small></div>"
 		 "<button type=\"submit\" id=\"reject\" class=\"danger\">%t <kbd>r</kbd></button>"
-		 "</form>\n</section>\n</div>\n</div>\n", T_REASON, T_REASON_HINT, T_REJECT);
+		 "</form>\n</section>\n", T_REASON, T_REASON_HINT, T_REJECT);
+	put_flags(k, id, version, rec, &ft);
+	page_put(k, "</div>\n</div>\n");
 	put_audit(k, rec);
 	page_put(k, "</main>\n</body>\n</html>\n");
 	json_decref(rec);
@@ -2060,13 +2118,11 @@ static enum MHD_Result change(struct call *k, int64_t id, enum change what)
 	int conflict = rc == SO_REVIEW_CONFLICT || rc == SO_REVIEW_TAKEN;
 	if (wants_json(k)) {
 		if (rc == SO_REVIEW_DONE) {
-			/* the script reloads the page, which shows it */
-			flash_set(k, 0, message);
-			json_t *ok = json_pack("{s:b, s:i}", "ok", 1, "version", new_version);
-			if (ok && what == CHANGE_VERIFY_ALL) {
+			/* the script shows the message and the record's new state itself */
+			json_t *ok = json_pack("{s:b, s:i, s:s}", "ok", 1, "version", new_version,
+					       "message", message);
+			if (ok && what == CHANGE_VERIFY_ALL)
 				json_object_set_new(ok, "verified", json_integer(verified));
-				json_object_set_new(ok, "message", json_string(message));
-			}
 			return send_json(k, 200, ok);
 		}
 		/* the script shows the message itself and changes nothing */
@@ -2152,6 +2208,18 @@ static enum MHD_Result preview(struct call *k, int64_t id)
 				json_object_get(p, "code"), "display", display, "problems", problems);
 	json_decref(p);
 	return send_json(k, 200, out);
+}
+
+static enum MHD_Result page_image(struct call *k, int64_t id)
+{
+	unsigned char *png = NULL;
+	size_t len = 0;
+	int rc = so_review_page_image(k->w->store, id, &png, &len);
+	if (rc < 0)
+		return send_store_error(k);
+	if (rc == 0)
+		return send_problem(k, 404, tr(k, T_NO_IMAGE));
+	return respond(k, 200, "image/png", png, len, MHD_RESPMEM_MUST_FREE, NULL, CACHE_PRIVATE);
 }
 
 /* Routing --------------------------------------------------------------------------------- */
@@ -2252,6 +2320,8 @@ static enum MHD_Result route(struct call *k, const char *method)
 			return send_problem(k, 404, tr(k, T_NOT_FOUND));
 		if (strcmp(p, "/row.png") == 0)
 			return image(k, id, NULL);
+		if (strcmp(p, "/page.png") == 0)
+			return page_image(k, id);
 		if (strncmp(p, "/cell/", 6) == 0) {
 			p += 6;
 			size_t n = strlen(p);
@@ -2496,7 +2566,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	slot_deadline(w, c, 1);
-	struct call k = { .w = w, .c = c, .rq = rq, .url = url };
+	struct call k = { .w = w, .c = c, .rq = rq, .url = url, .started_us = clock_us() };
 	k.out = (struct so_buf)SO_BUF_INIT(PAGE_MAX);
 	enum MHD_Result ret;
 	if (strlen(url) > URL_MAX || url[0] != '/') {

@@ -72,11 +72,35 @@ async function newPage(context) {
 	return page;
 }
 
-/* Runs ACTION and waits for the page it causes (a submitted form, a reload). */
+/* Runs ACTION and waits for the page it causes: a real load (a submitted form without the
+ * script, the sign-in) or a page the script swapped in without one (it counts them in
+ * window.__shown, see countSwaps). Returns 'load' or 'swap'. */
 async function loads(page, action) {
-	const loaded = page.waitForEvent('load');
+	const before = await page.evaluate(() => window.__shown || 0).catch(() => 0);
+	let done = false;
+	const loaded = page.waitForEvent('load', { timeout: 30000 }).then(() => 'load', () => null);
 	await action();
-	await loaded;
+	const swapped = (async () => {
+		while (!done) {
+			try {
+				if (await page.evaluate((b) => (window.__shown || 0) > b, before))
+					return 'swap';
+			} catch (e) { /* a page being replaced */ }
+			await new Promise((r) => setTimeout(r, 40));
+		}
+		return null;
+	})();
+	const how = await Promise.race([loaded, swapped]);
+	done = true;
+	assert.ok(how, 'no page was shown');
+	return how;
+}
+
+/* Every page of CONTEXT counts the pages the application swaps in (the event it sends). */
+async function countSwaps(context) {
+	await context.addInitScript(() => {
+		document.addEventListener('sohoa:swap', () => { window.__shown = (window.__shown || 0) + 1; });
+	});
 }
 
 async function login(page, user, password) {
@@ -137,6 +161,7 @@ async function keyToField(page, name) {
 	});
 	const viewport = { width: 1366, height: 768 };
 	const alice = await browser.newContext({ viewport });
+	await countSwaps(alice);
 	const page = await newPage(alice);
 	const [A, B, C, , D] = RECORDS;
 
@@ -253,7 +278,20 @@ async function keyToField(page, name) {
 	eq('the message says it was saved', await page.getAttribute('#message', 'class'), 'ok');
 	eq('the page has the new version', await page.getAttribute('main#record', 'data-version'), String(version(A)));
 	truthy('which moved on', version(A) > v0);
-	eq('the field stays selected after the reload', await selectedField(page), date);
+	eq('the record is shown again without a page load', await page.evaluate(() => window.__shown), 1);
+	eq('the selection moves on to the next doubtful field, or stays on a field still doubtful',
+		await selectedField(page), await page.$$eval('li.field', (l, d) => {
+			const names = l.map((li) => li.dataset.field);
+			const doubt = l.map((li) => li.classList.contains('doubtful'));
+			const at = names.indexOf(d);
+			if (doubt[at])
+				return d;
+			for (let i = 1; i <= names.length; i++)
+				if (doubt[(at + i) % names.length])
+					return names[(at + i) % names.length];
+			return d;
+		}, date));
+	await page.click(`li.field[data-field="${date}"]`);
 
 	/* a value the rules cannot take is refused with the reason, and nothing changes */
 	await page.click(`li.field[data-field="${date}"] button.start-edit`);
@@ -274,9 +312,15 @@ async function keyToField(page, name) {
 	truthy(`${verified} flags confirmed with the mouse`, verified > 0);
 	eq('no open flag is left', sql(`SELECT count(*) FROM flags WHERE record_id = ${A} AND state = 'open'`), '0');
 	eq('the last confirmation is reported', await page.getAttribute('#message', 'class'), 'ok');
-	await loads(page, () => page.click('button#approve'));
-	eq('#status says approved', await page.getAttribute('#status', 'data-status'), 'approved');
+	eq('approving: the next record is swapped in, no page load',
+		await loads(page, () => page.click('button#approve')), 'swap');
+	eq('the next record of the queue is shown', await page.getAttribute('main#record', 'data-id'), String(B));
+	eq('the address follows', new globalThis.URL(page.url()).pathname, '/records/' + B);
+	eq('the approval is reported', [await page.getAttribute('#message', 'class'), await text(page, '#message')], ['ok', 'Đã duyệt hồ sơ.']);
 	eq('the store says approved', status(A), 'approved');
+	await loads(page, () => page.goBack());
+	eq('Back shows the approved record again', await page.getAttribute('main#record', 'data-id'), String(A));
+	eq('#status says approved', await page.getAttribute('#status', 'data-status'), 'approved');
 	truthy('the version moved on with every change', version(A) >= v0 + 1 + verified + 1);
 	const audit = sql(`SELECT actor || '|' || action || '|' || coalesce(field, '') || '|' ||
 		coalesce(before, '') || '|' || coalesce(after, '') FROM audit WHERE record_id = ${A} ORDER BY id`).split('\n');
@@ -289,6 +333,7 @@ async function keyToField(page, name) {
 	/* --- the next record from the keyboard alone ----------------------------------------- */
 	await loads(page, () => page.keyboard.press('n'));
 	eq('n goes to the next record of the queue', await page.getAttribute('main#record', 'data-id'), String(B));
+	eq('in place', await page.evaluate(() => window.__shown > 0), true);
 	await page.keyboard.press('?');
 	truthy('? shows the shortcuts', await page.isVisible('#shortcuts'));
 	await page.keyboard.press('?');
@@ -327,26 +372,108 @@ async function keyToField(page, name) {
 	truthy(`v confirmed ${keyed} flags`, keyed > 0);
 	eq('no error is left open', sql(`SELECT count(*) FROM flags WHERE record_id = ${B} AND state = 'open' AND severity = 'error'`), '0');
 	await loads(page, () => page.keyboard.press('a'));
-	eq('a approves', await page.getAttribute('#status', 'data-status'), 'approved');
-	eq('in the store too', status(B), 'approved');
+	eq('a approves', status(B), 'approved');
+	eq('and goes on to the next record', await page.getAttribute('main#record', 'data-id'), String(C));
+	const keysB = sql(`SELECT seconds > 0, keys FROM review_timings WHERE record_id = ${B}`);
+	truthy('the seconds and keys spent on it are recorded: ' + keysB, /^1\|[1-9][0-9]*$/.test(keysB));
 	await shot(page, 'review-record-approved');
-	await loads(page, () => page.keyboard.press('n'));
-	eq('n goes on to the next record', await page.getAttribute('main#record', 'data-id'), String(C));
 
 	/* reject from the keyboard: r, the reason, Enter */
+	const afterC = (await page.getAttribute('a#next', 'href')).replace(/\?.*/, '');
 	await page.keyboard.press('r');
 	eq('r opens the reason', await page.evaluate(() => document.activeElement.id), 'reason');
 	await page.keyboard.type('Dòng bị mờ, không đọc được');
 	await loads(page, () => page.keyboard.press('Enter'));
-	eq('Enter rejects', await page.getAttribute('#status', 'data-status'), 'rejected');
+	eq('Enter rejects', status(C), 'rejected');
 	eq('with the reason in the store', sql(`SELECT reject_reason FROM records WHERE id = ${C}`), 'Dòng bị mờ, không đọc được');
+	eq('and the next record is shown', '/records/' + await page.getAttribute('main#record', 'data-id'), afterC);
+	eq('fetched ahead, its Previous is the record just decided',
+		(await page.getAttribute('a#prev', 'href')).replace(/\?.*/, ''), '/records/' + C);
+	await page.reload();
 	truthy('the records decided are no longer in the queue: no previous one',
 		(await page.getAttribute('a#prev', 'href')) === null);
-	await loads(page, () => page.keyboard.press('n'));
-	await loads(page, () => page.keyboard.press('n'));
-	eq('n, n', await page.getAttribute('main#record', 'data-id'), String(D));
+	if (afterC !== '/records/' + D)
+		await loads(page, () => page.keyboard.press('n'));
+	eq('n', await page.getAttribute('main#record', 'data-id'), String(D));
 	await loads(page, () => page.keyboard.press('p'));
 	eq('p goes back', await page.getAttribute('main#record', 'data-id'), String(XSS));
+
+	/* --- going where the work is: the doubtful fields, the image, no page loads ------------ */
+	await page.goto(URL + 'records/' + D);
+	const fieldsD = await page.$$eval('li.field', (l) => l.map((li) => [li.dataset.field, li.classList.contains('doubtful')]));
+	const doubtD = fieldsD.filter((f) => f[1]).map((f) => f[0]);
+	truthy('record D has doubtful fields: ' + doubtD.join(', '), doubtD.length > 0);
+	eq('its first doubtful field is selected on arrival', await selectedField(page), doubtD[0]);
+	const inView = (sel) => page.$eval(sel, (el) => {
+		const r = el.getBoundingClientRect();
+		return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
+	});
+	truthy('in view, at 1366×768', await inView('li.field.selected'));
+	truthy('and so is the approve button', await inView('#approve'));
+	if (doubtD.length > 1) {
+		await page.keyboard.press(' ');
+		eq('Space selects the next doubtful field', await selectedField(page), doubtD[1]);
+		truthy('in view', await inView('li.field.selected'));
+		await page.keyboard.press('Shift+Space');
+		eq('Shift+Space the one before', await selectedField(page), doubtD[0]);
+	}
+	const calm = fieldsD.find((f) => !f[1])[0];
+	await keyToField(page, calm);
+	const vd0 = version(D);
+	await page.keyboard.press('v');
+	await page.waitForSelector('#message.error');
+	eq('v on a field without a flag says so', await text(page, '#message'),
+		'Trường này không có cờ cần xác nhận: Space chọn trường cần xem.');
+	eq('and confirms nothing', version(D), vd0);
+	await page.keyboard.press('Escape');
+	await keyToField(page, doubtD[0]);
+	const flagsOf = (f) => sql(`SELECT g.id || ':' || g.state FROM flags g, json_each(g.fields) j
+		WHERE g.record_id = ${D} AND j.value = ${sqlText(f)} ORDER BY g.id`);
+	const flagBefore = flagsOf(doubtD[0]).split('\n')[0];
+	eq('v on the doubtful field: in place', await loads(page, () => page.keyboard.press('v')), 'swap');
+	eq('confirms its own flag', flagsOf(doubtD[0]).split('\n')[0], flagBefore.replace(/:open$/, ':verified'));
+	const doubtNow = await page.$$eval('li.field.doubtful', (l) => l.map((li) => li.dataset.field));
+	eq('and the selection moves on to the next doubtful field',
+		await selectedField(page), doubtNow.includes(doubtD[0]) ? doubtD[0] :
+			(doubtNow.find((f) => fieldsD.findIndex((x) => x[0] === f) > fieldsD.findIndex((x) => x[0] === doubtD[0])) ||
+			 doubtNow[0] || doubtD[0]));
+	/* the cell large, the whole page */
+	await keyToField(page, 'child.full_name');
+	await page.keyboard.press('m');
+	await page.waitForFunction(() => {
+		const i = document.querySelector('#magnifier img');
+		return i && i.complete && i.naturalWidth > 0;
+	});
+	const mag = await page.$eval('#magnifier img', (i) => [i.getBoundingClientRect().width, document.querySelector('li.field.selected img.cell').getBoundingClientRect().width]);
+	truthy(`m magnifies the selected cell (${Math.round(mag[0])} px, ${Math.round(mag[1])} px in the list)`, mag[0] >= 1.5 * mag[1]);
+	await page.keyboard.press('Escape');
+	eq('Esc closes it', await page.locator('#magnifier').count(), 0);
+	await page.keyboard.press('g');
+	await page.waitForFunction(() => {
+		const i = document.querySelector('#page-view img');
+		return i && i.complete && i.naturalWidth > 0;
+	});
+	const pageView = await page.evaluate(() => {
+		const v = document.querySelector('#page-view'), i = v.querySelector('img').getBoundingClientRect();
+		const m = v.querySelector('.row-mark').getBoundingClientRect();
+		return { shown: !v.hidden, inside: m.left >= i.left - 1 && m.right <= i.right + 1 && m.top >= i.top - 1 && m.bottom <= i.bottom + 1,
+			 visible: m.top >= 0 && m.bottom <= window.innerHeight, wide: m.width / i.width };
+	});
+	truthy('g shows the whole page with the row marked on it, in view', pageView.shown && pageView.inside && pageView.visible && pageView.wide > 0.5);
+	await shot(page, 'review-page-context');
+	await page.keyboard.press('Escape');
+	truthy('Esc closes it', await page.$eval('#page-view', (v) => v.hidden));
+	const rowBox = sql(`SELECT x0 || ' ' || y0 || ' ' || x1 || ' ' || y1 FROM records WHERE id = ${D}`).split(' ').map(Number);
+	const pageSize = await page.evaluate(() => fetch(document.querySelector('#page-view').dataset.src).then((r) => r.blob()).then(createImageBitmap).then((b) => [b.width, b.height]));
+	const mark = await page.$eval('#page-view', (v) => [v.dataset.x, v.dataset.y].map(Number));
+	truthy('the mark sits where the row is on the page (within 1%)',
+		Math.abs(mark[0] - 100 * rowBox[0] / (pageSize[0] * 4)) < 1 && Math.abs(mark[1] - 100 * rowBox[1] / (pageSize[1] * 4)) < 1);
+	/* back to the queue, and Enter opens the first row */
+	eq('u goes back to the queue, in place', await loads(page, () => page.keyboard.press('u')), 'swap');
+	truthy('the queue is shown', await page.isVisible('#queue'));
+	const firstRow = await page.getAttribute('#queue tbody tr[data-record]', 'data-record');
+	await loads(page, () => page.keyboard.press('Enter'));
+	eq('Enter before any move opens the first record', await page.getAttribute('main#record', 'data-id'), firstRow);
 
 	/* --- hostile text is text ------------------------------------------------------------- */
 	await page.goto(URL + 'records/' + XSS);
@@ -372,6 +499,7 @@ async function keyToField(page, name) {
 
 	/* --- two reviewers on one record -------------------------------------------------- */
 	const bobContext = await browser.newContext({ viewport });
+	await countSwaps(bobContext);
 	const bob = await newPage(bobContext);
 	lastPage = page;
 	await login(bob, 'bob', USERS.bob);
