@@ -478,8 +478,7 @@
 		if (!d)
 			return;
 		d.classList.add('rejecting');
-		var pick = $('button.reason-pick', d);
-		(pick || $('#reason')).focus();
+		$('#reason').focus();
 	}
 
 	function closeReject() {
@@ -769,8 +768,9 @@
 				v.hidden = true;
 			return;
 		}
-		/* 1–9 pick a ready-made reason while the rejection is open, out of the text box */
-		if (/^[1-9]$/.test(e.key) && !typing(target) && $('#decide.rejecting')) {
+		/* 1–9 pick a ready-made reason while the rejection is open and its box still empty */
+		if (/^[1-9]$/.test(e.key) && $('#decide.rejecting') &&
+		    (!typing(target) || (target.id === 'reason' && !target.value))) {
 			var picks = $$('#decide button.reason-pick');
 			var b = picks[Number(e.key) - 1];
 			if (b) {
