@@ -113,6 +113,27 @@ async function storeSays(query, want) {
 	eq('the record is free', sql(`SELECT count(*) FROM review_claims WHERE record_id = ${RECORD}`), '0');
 	await bob.goto(URL + 'records/' + RECORD + '?peek=1');
 	eq('bob sees no banner now', await bob.locator('#taken').count(), 0);
+	/* group verification from the keyboard: V on the selected field confirms the same reading
+	 * in every record that shares it, without a page load */
+	const group = (process.env.REVIEW_GROUP || '').split(' ').filter(Boolean);
+	if (group.length) {
+		const open = () => sql(`SELECT count(*) FROM flags WHERE code = 'ETHNICITY_UNKNOWN'
+			AND state = 'open' AND record_id IN (${group.join(', ')})`);
+		eq('the group\'s flags are open', open(), String(group.length));
+		await alice.goto(URL + 'records/' + group[0]);
+		eq('the form offers all of them', await alice.getAttribute('form.verify-all-form', 'data-count'),
+			String(group.length));
+		await alice.click('li.field[data-field="child.ethnicity"] .label');
+		eq('the field selected', await alice.getAttribute('li.field.selected', 'data-field'), 'child.ethnicity');
+		await alice.evaluate(() => { window.__swapped = 0; document.addEventListener('sohoa:swap', () => { window.__swapped++; }); });
+		await alice.keyboard.press('V');
+		await alice.waitForFunction(() => window.__swapped > 0);
+		eq('V confirmed the reading in every record of the group', open(), '0');
+		truthy('each audited', Number(sql(`SELECT count(DISTINCT record_id) FROM audit WHERE action = 'verify'
+			AND actor = 'alice' AND record_id IN (${group.join(', ')})`)) === group.length);
+		eq('and says how many', (await alice.textContent('#message')).trim(),
+			`Đã xác nhận đúng như sổ ở ${group.length} bản ghi.`);
+	}
 	eq('no script error', problems, []);
 	await browser.close();
 })().catch((e) => {

@@ -383,7 +383,12 @@ if [ -f "$BROWSER_SRC/claims.test.js" ] && command -v node >/dev/null && [ -x "$
 	[ -n "$NODE_DEPS" ]; then
 	review_stop
 	rm "$B/reject-reasons.json"
+	# the group again, for V in the browser: G0..G3 open and free
+	sql "$B" "UPDATE flags SET state = 'open' WHERE code = 'ETHNICITY_UNKNOWN' AND record_id IN
+		(${G[0]}, ${G[1]}, ${G[2]}, ${G[3]}); UPDATE records SET status = 'needs_review' WHERE id IN
+		(${G[0]}, ${G[1]}, ${G[2]}, ${G[3]}); DELETE FROM review_claims"
 	review_start
+	REVIEW_GROUP="${G[0]} ${G[1]} ${G[2]} ${G[3]}" \
 	REVIEW_URL="$url/" REVIEW_BATCH="$B" CHROMIUM="$CHROMIUM" REVIEW_RECORD="${queue[7]}" \
 		REVIEW_USERS="alice:mật-khẩu-alice-1 bob:mật-khẩu-bob-22" NODE_PATH="$NODE_DEPS" \
 		node "$BROWSER_SRC/claims.test.js" | tee "$WORK/browser.out" ||
