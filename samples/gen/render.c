@@ -57,7 +57,8 @@ void page_pixels(int dpi, int *width, int *height)
 }
 
 /* 1 when fontconfig resolves FAMILY to itself rather than to a substitute ("DejaVu Sans
- * Condensed" is described as "DejaVu Sans", condensed). */
+ * Condensed" is described as "DejaVu Sans", condensed; "DejaVu Sans Light" as "DejaVu Sans",
+ * light). */
 static int font_installed(PangoFontMap *fm, PangoContext *pc, const char *family)
 {
 	PangoFontDescription *d = pango_font_description_new();
@@ -73,7 +74,10 @@ static int font_installed(PangoFontMap *fm, PangoContext *pc, const char *family
 		ok = name && (strcasecmp(name, family) == 0 ||
 		              (strncasecmp(name, family, strlen(name)) == 0 &&
 		               strcasecmp(family + strlen(name), " Condensed") == 0 &&
-		               pango_font_description_get_stretch(got) < PANGO_STRETCH_NORMAL));
+		               pango_font_description_get_stretch(got) < PANGO_STRETCH_NORMAL) ||
+		              (strncasecmp(name, family, strlen(name)) == 0 &&
+		               strcasecmp(family + strlen(name), " Light") == 0 &&
+		               pango_font_description_get_weight(got) < PANGO_WEIGHT_NORMAL));
 		if (got)
 			pango_font_description_free(got);
 		g_object_unref(f);
@@ -624,12 +628,15 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 		const char *family = hand ? HANDWRITING_FONT : pen ? wr->font : d->font;
 		double x = g->col_x[i], w = g->col_x[i + 1] - x;
 		PangoLayout *l;
+		struct writer_text wt = { 0 };
 		if (pen) {
 			double ls = d->letter_spacing_px, lh = d->line_spacing;
+			if (writer_spell(wr, d->pc, e->cells[i], &wt) < 0)
+				return -1;
 			d->letter_spacing_px = 0;
 			d->line_spacing = wr->line;
-			l = fit_layout(d, family, 0, e->cells[i], w - 2 * pad_x - mm_px(d->dpi, 1),
-			               h - 2 * pad_y - mm_px(d->dpi, 1), wr->pt, wr->min_pt,
+			l = fit_layout(d, family, 0, wt.text, w - 2 * pad_x - mm_px(d->dpi, 1),
+			               h - 2 * pad_y - mm_px(d->dpi, 1.5), wr->pt, wr->min_pt,
 			               PANGO_ALIGN_LEFT);
 			d->letter_spacing_px = ls;
 			d->line_spacing = lh;
@@ -638,8 +645,10 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 			               hand ? HAND_PT : d->ps->entry_pt,
 			               hand ? HAND_MIN_PT : ENTRY_MIN_PT, PANGO_ALIGN_LEFT);
 		}
-		if (!l)
+		if (!l) {
+			writer_text_free(&wt);
 			return -1;
+		}
 		cairo_save(d->cr);
 		cairo_rectangle(d->cr, x, y, w, h);
 		cairo_clip(d->cr);
@@ -647,7 +656,8 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 			cairo_set_source_rgba(d->cr, 0, 0, 0, 0.92);
 			show_handwritten(d, l, x + pad_x, y + pad_y, r);
 		} else if (pen) {
-			writer_show(d->cr, l, wr, x + pad_x, y + pad_y, d->dpi, &wrng);
+			writer_show(d->cr, l, wr, &wt, x + pad_x, y + pad_y + mm_px(d->dpi, 0.5), d->dpi,
+			            &wrng);
 		} else {
 			cairo_move_to(d->cr, x + pad_x, y + pad_y);
 			pango_cairo_show_layout(d->cr, l);
@@ -656,6 +666,7 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 			smudge(d, l, x + pad_x, y + pad_y, r);
 		cairo_restore(d->cr);
 		g_object_unref(l);
+		writer_text_free(&wt);
 	}
 	return 0;
 }

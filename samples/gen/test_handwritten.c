@@ -6,11 +6,13 @@
  * hand_cols the columns with ink except the stamped number and notes; printed entries
  * unmarked; every writer used under "mixed", none held out under "tuned", only those named
  * under a list; the truth's fields and cells the same as in the books printed throughout;
- * --handwritten 0 the same bytes as no option at all; bad values exit 1.
+ * --handwritten 0 the same bytes as no option at all; bad values exit 1. The pen's marks: a
+ * writer whose font lacks Vietnamese letters spells them as the letters it has plus marks.
  * Usage: test-sample-handwritten PATH-TO-sohoa-sample-gen
  */
 #include <jansson.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 
 #include "register/layout.h"
 #include "testutil.h"
@@ -253,6 +255,33 @@ static void same_files(const char *a, const char *b, const char *const *names, s
 	}
 }
 
+/* TEXT spelled by writer NAME gives WANT, and the letters with pen marks are MARKS: per letter
+ * "nth:marks" with the marks as letters (g grave, a acute, t tilde, h hook, d dot, c circumflex,
+ * b breve, o horn, x bar, a '^' after the number when the base carries its circumflex),
+ * separated by spaces. */
+static void check_spell(PangoContext *pc, const char *name, const char *text, const char *want,
+                        const char *marks)
+{
+	static const char codes[MARK_COUNT] = { 'g', 'a', 't', 'h', 'd', 'c', 'b', 'o', 'x' };
+	struct writer_text wt;
+	char got[256] = "";
+	size_t n = 0;
+	CHECK(writer_spell(writer_find(name), pc, text, &wt) == 0, "%s: spell '%s'", name, text);
+	if (!wt.text)
+		return;
+	for (size_t i = 0; i < wt.nletters && n + 16 < sizeof(got); i++) {
+		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%zu%s:", i ? " " : "",
+		                      wt.letters[i].nth, wt.letters[i].circumflex ? "^" : "");
+		for (size_t k = 0; k < wt.letters[i].nmarks; k++)
+			got[n++] = codes[wt.letters[i].marks[k]];
+		got[n] = 0;
+	}
+	CHECK(strcmp(wt.text, want) == 0, "%s: '%s' spelled '%s', want '%s'", name, text, wt.text,
+	      want);
+	CHECK(strcmp(got, marks) == 0, "%s: '%s' marks '%s', want '%s'", name, text, got, marks);
+	writer_text_free(&wt);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -326,6 +355,22 @@ int main(int argc, char **argv)
 	}
 	CHECK(writer_count() >= 3 && native >= 1 && held >= 1, "%zu writers, %zu native, %zu held",
 	      writer_count(), native, held);
+	/* the pen's marks */
+	PangoFontMap *fm = pango_cairo_font_map_new();
+	PangoContext *pc = fm ? pango_font_map_create_context(fm) : NULL;
+	CHECK(pc, "no pango context");
+	if (pc) {
+		check_spell(pc, "kristi", "Đặng Hữu Phước", "Dang Huu Phuoc",
+		            "0:x 1:db 6:ot 11:o 12:oa");
+		check_spell(pc, "kristi", "Lê Thị Ánh", "Lê Thi Ánh", "5:d");
+		check_spell(pc, "ecolier", "Hồ Chí Minh; Ấp 3", "Hô Chi Minh; Âp 3",
+		            "1^:g 5:a 13^:a");
+		check_spell(pc, "dkg", "Quảng Trị, Thủy", "Quang Tri, Thuy", "2:h 8:d 13:h");
+		check_spell(pc, "seto", "Đặng Hữu Phước", "Đặng Hữu Phước", "");
+		g_object_unref(pc);
+	}
+	if (fm)
+		g_object_unref(fm);
 	free(dir);
 	free(base);
 	if (test_failures) {

@@ -34,6 +34,8 @@ struct writer {
 	double spacing_var;         /* advance varies by ± this share */
 	double pressure[2];         /* ink density range along the text (0..1) */
 	double pen_mm;              /* stroke weight added by the pen at full pressure */
+	double mark_em;             /* weight of the pen's marks, in ems */
+	double jitter_mm;           /* the pen's tremor (our own pen: the outlines wobble) */
 	const char *about;
 };
 
@@ -62,10 +64,40 @@ struct book_content;
 void writers_assign(struct book_content *bc, const struct so_layout *layout,
                     const struct writer_choice *wc, uint64_t seed, const char *tag);
 
-/* Draws the pango layout LAYOUT (a PangoLayout, already in the writer's font and wrapped to its
- * cell) at X, Y on the cairo context CR (a cairo_t) in writer W's hand, at DPI, with the
- * variations drawn from R. */
-void writer_show(void *cr, void *layout, const struct writer *w, double x, double y, int dpi,
-                 struct rng *r);
+/* The Vietnamese marks a writer's pen adds to letters its font lacks. */
+enum pen_mark { MARK_GRAVE, MARK_ACUTE, MARK_TILDE, MARK_HOOK, MARK_DOT, MARK_CIRCUMFLEX,
+                MARK_BREVE, MARK_HORN, MARK_BAR, MARK_COUNT };
+
+#define PEN_MARKS_MAX 4
+
+/* A letter written as a base the font has plus marks drawn by the pen. */
+struct pen_letter {
+	size_t nth;                 /* its position among the text's characters (zero-width
+	                             * spaces not counted) */
+	unsigned char marks[PEN_MARKS_MAX];   /* enum pen_mark, in the order they are drawn */
+	size_t nmarks;
+	int circumflex;             /* the base carries a circumflex (a tone goes beside it) */
+};
+
+/* A cell's text as the writer spells it: the letters its font has, and the marks to add. */
+struct writer_text {
+	char *text;
+	struct pen_letter *letters;
+	size_t nletters;
+};
+
+/* Spells TEXT for writer W, whose font is looked up in the pango context PC (a PangoContext):
+ * every letter the font lacks becomes the nearest letter it has (its base, or the base with
+ * its circumflex) plus pen marks; đ and Đ become d and D with a bar. A writer whose font
+ * carries the marks keeps TEXT as it is. 0, or -1 with the error set; free with
+ * writer_text_free. */
+int writer_spell(const struct writer *w, void *pc, const char *text, struct writer_text *out);
+void writer_text_free(struct writer_text *t);
+
+/* Draws the pango layout LAYOUT (a PangoLayout of the spelled text, in the writer's font and
+ * wrapped to its cell) at X, Y on the cairo context CR (a cairo_t) in writer W's hand, with
+ * the pen marks of WT (NULL for none), at DPI, with the variations drawn from R. */
+void writer_show(void *cr, void *layout, const struct writer *w, const struct writer_text *wt,
+                 double x, double y, int dpi, struct rng *r);
 
 #endif
