@@ -408,12 +408,17 @@ struct bend {
 	double drift;               /* baseline slope of the line */
 	struct wave wander, bounce, size, spacing;
 	struct wave tremor_x, tremor_y;   /* our own pen: the outlines wobble */
+	int tremor;
 };
 
 static void bend_point(const struct bend *b, double *x, double *y)
 {
 	double u = *x, v = *y;                       /* v < 0 above the baseline */
-	double tu = wave_at(&b->tremor_x, u + 0.7 * v), tv = wave_at(&b->tremor_y, v - 0.5 * u);
+	double tu = 0, tv = 0;
+	if (b->tremor) {
+		tu = wave_at(&b->tremor_x, u + 0.7 * v);
+		tv = wave_at(&b->tremor_y, v - 0.5 * u);
+	}
 	v *= 1 + wave_at(&b->size, u);
 	u += wave_integral(&b->spacing, u);
 	u -= v * b->tan_slant;
@@ -631,8 +636,10 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 	double slant = (w->slant_deg + rng_range(r, -w->slant_var, w->slant_var)) * M_PI / 180;
 	double drift = rng_range(r, -0.6, 0.6) * M_PI / 180;
 	int line_no = 0;
+	cairo_save(cr);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	cairo_set_tolerance(cr, 0.25);
 	do {
 		PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
 		PangoRectangle logical;
@@ -647,7 +654,8 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 		wave_draw(&b.bounce, r, 0.25 * w->wander_mm * px_mm, 1.5 * px_mm, 4 * px_mm);
 		wave_draw(&b.size, r, w->size_var, 2.5 * px_mm, 6 * px_mm);
 		wave_draw(&b.spacing, r, w->spacing_var, 3 * px_mm, 8 * px_mm);
-		if (w->jitter_mm > 0) {
+		b.tremor = w->jitter_mm > 0;
+		if (b.tremor) {
 			wave_draw(&b.tremor_x, r, w->jitter_mm * px_mm, 0.8 * px_mm, 2.5 * px_mm);
 			wave_draw(&b.tremor_y, r, w->jitter_mm * px_mm, 0.8 * px_mm, 2.5 * px_mm);
 		}
@@ -690,8 +698,12 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 				cairo_set_source(cr, src);
 				cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
 				cairo_fill_preserve(cr);
+				/* the pen's weight around the letters (thin: bevel joins look the same
+				 * and cost far less than round ones) */
+				cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
 				cairo_set_line_width(cr, w->pen_mm * px_mm);
 				cairo_stroke(cr);
+				cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 				cairo_pattern_destroy(src);
 			}
 		}
@@ -711,5 +723,6 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 		line_no++;
 	} while (pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
+	cairo_restore(cr);
 	cairo_set_source_rgba(cr, 0, 0, 0, 1);
 }
