@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +38,12 @@ static json_t *pen_json(const struct entry *e)
 	for (size_t i = 0; cols && i < e->ncells && i < 64; i++)
 		if (e->hand_cols & ((uint64_t)1 << i))
 			json_array_append_new(cols, json_integer((json_int_t)i));
-	return json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:o}",
-	                 "font", w->font, "pt", w->pt, "min_pt", w->min_pt, "slant", w->slant_deg,
-	                 "slant_var", w->slant_var, "wander_mm", w->wander_mm, "size_var",
-	                 w->size_var, "spacing_var", w->spacing_var, "pressure_lo", w->pressure[0],
-	                 "pressure_hi", w->pressure[1], "seed",
-	                 (json_int_t)(e->hand_seed & 0x7fffffff), "cols", cols);
+	return json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:o}",
+	                 "font", w->font, "pt", round(w->pt * e->hand_scale * 2) / 2, "min_pt",
+	                 w->min_pt, "slant", e->hand_slant, "wander_mm", w->wander_mm, "size_var",
+	                 w->size_var, "spacing_var", w->spacing_var, "pressure_lo",
+	                 w->pressure[0] * e->hand_ink, "pressure_hi", w->pressure[1] * e->hand_ink,
+	                 "seed", (json_int_t)(e->hand_seed & 0x7fffffff), "cols", cols);
 }
 
 static json_t *page_json(const char *dir, size_t index, const struct book_page *page)

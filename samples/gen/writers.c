@@ -156,6 +156,7 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 {
 	size_t allowed[WRITERS_MAX], nallowed = 0;
 	const struct writer *clerks[3];
+	double clerk_slant[3], clerk_scale[3], clerk_ink[3];
 	struct rng r;
 	size_t n = bc->nentries;
 	if (wc->share <= 0 || n == 0)
@@ -177,6 +178,11 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 		allowed[i] = allowed[k];
 		allowed[k] = t;
 		clerks[i] = &writers[allowed[i]];
+		/* the clerk's own lean, size and pen in this book */
+		clerk_slant[i] = clerks[i]->slant_deg + rng_range(&r, -clerks[i]->slant_var,
+		                                                  clerks[i]->slant_var);
+		clerk_scale[i] = rng_range(&r, 0.9, 1.08);
+		clerk_ink[i] = rng_range(&r, 0.85, 1.0);
 	}
 	/* the book's habits: registration numbers stamped by a numbering machine; notes
 	 * ("Đã cấp bản sao") stamped rather than written */
@@ -225,6 +231,9 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 		if (rng_chance(&r, 0.25))
 			on_duty = rng_below(&r, nclerks);
 		e->writer = clerks[on_duty];
+		e->hand_slant = clerk_slant[on_duty] + rng_range(&r, -1.5, 1.5);
+		e->hand_scale = clerk_scale[on_duty] * rng_range(&r, 0.97, 1.03);
+		e->hand_ink = clerk_ink[on_duty];
 		e->hand_cols = inked_columns(e);
 		if (stamp_number && number_col >= 0)
 			e->hand_cols &= ~((uint64_t)1 << number_col);
@@ -621,7 +630,7 @@ static void stroke_contours(cairo_t *cr, cairo_path_t *path, const struct pressu
 }
 
 void writer_show(void *crv, void *layoutv, const struct writer *w, const struct writer_text *wt,
-                 double x, double y, int dpi, struct rng *r)
+                 double slant_deg, double ink, double x, double y, int dpi, struct rng *r)
 {
 	cairo_t *cr = crv;
 	PangoLayout *l = layoutv;
@@ -633,7 +642,7 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 	PangoLayoutIter *it = pango_layout_get_iter(l);
 	if (!it)
 		return;
-	double slant = (w->slant_deg + rng_range(r, -w->slant_var, w->slant_var)) * M_PI / 180;
+	double slant = slant_deg * M_PI / 180;
 	double drift = rng_range(r, -0.6, 0.6) * M_PI / 180;
 	int line_no = 0;
 	cairo_save(cr);
@@ -661,6 +670,8 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 		}
 		struct pressure pr;
 		pressure_draw(&pr, w, width, px_mm, r);
+		for (size_t k = 0; k < pr.n; k++)
+			pr.a[k] *= ink;
 		cairo_save(cr);
 		cairo_translate(cr, x + (double)logical.x / PANGO_SCALE +
 		                rng_range(r, -0.4, 0.4) * px_mm, y + base + rng_range(r, -0.3, 0.3) * px_mm);

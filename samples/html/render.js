@@ -43,7 +43,7 @@ function penCell(pen, c, text) {
     }
     return `"${f}"`;
   }).join(', ');
-  const slant = pen.slant + range(-pen.slant_var, pen.slant_var);
+  const slant = pen.slant + range(-1, 1);
   const em = pen.pt * 25.4 / 72;                     // mm per em
   const wav = [range(0, 6.3), range(0.25, 0.6), range(0, 6.3), range(0.8, 1.6)];
   let pressure = range(pen.pressure_lo, pen.pressure_hi);
