@@ -21,6 +21,8 @@ struct so_rule_field {
 	const char *raw;        /* the reading, NULL when empty */
 	double conf;            /* -1 when unknown */
 	int marks;              /* written marks in its cell (ink), 0 when blank */
+	int hand;               /* its cell is handwritten (the ocr stage's decision) */
+	int keyed;              /* a person set its value (fields.source 'archivist') */
 };
 
 /* Why the layout of a record's page is in doubt: its grid has the layout's columns, but its

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Calibrates the handwriting model (schemas/handwriting-model.json) from the cells of read
+batches (tests/bench/handwriting --calibrate writes them: one JSON list of
+handwriting_cells.cells() rows per file):
+
+    handwriting-calibrate.py OUT.json CELLS.json... [--held-out-writers a,b] [--held-out-styles a,b]
+
+Only the tuned families are used: cells of a held-out style family (tests/bench/sets.sh) or of
+a held-out writer are never seen here. The features are standardized (mean, scale), a logistic
+regression with a little L2 is fitted by gradient descent (no dependencies), and the threshold
+is set so that at least TARGET of the calibration's handwritten cells are caught with a margin:
+the threshold sits under the lowest score of the handwritten cells kept, so that a hand a little
+less marked is still caught. Blank cells are neither and not used.
+"""
+import json
+import math
+import sys
+
+FEATURES = ["stroke_mean", "stroke_cv", "slant", "slant_gain", "baseline", "comps_per_h",
+            "aspect", "fill", "holes", "height_cv", "conf_mean", "conf_min", "odd_chars",
+            "odd_words"]
+TARGET = 0.998      # handwritten cells caught on the calibration set
+MARGIN = 0.5        # the threshold this far (in the logit) under the TARGET quantile
+L2 = 0.01
+# a printed cell costs this much less than a missed handwritten one (zero must pass unkeyed)
+PRINTED_WEIGHT = 0.3
+
+
+def sigmoid(z):
+    return 1 / (1 + math.exp(-z)) if z > -700 else 0.0
+
+
+def fit(xs, ys, ws, epochs=600, rate=0.5):
+    n, d = len(xs), len(xs[0])
+    w, b = [0.0] * d, 0.0
+    total = sum(ws)
+    for _ in range(epochs):
+        gw, gb = [0.0] * d, 0.0
+        for x, y, wt in zip(xs, ys, ws):
+            p = sigmoid(b + sum(wi * xi for wi, xi in zip(w, x)))
+            e = (p - y) * wt
+            gb += e
+            for j in range(d):
+                gw[j] += e * x[j]
+        b -= rate * gb / total
+        for j in range(d):
+            w[j] -= rate * (gw[j] / total + L2 * w[j])
+    return w, b
+
+
+def main():
+    args = sys.argv[1:]
+    held_writers, held_styles = set(), set()
+    for opt, dest in (("--held-out-writers", held_writers), ("--held-out-styles", held_styles)):
+        if opt in args:
+            i = args.index(opt)
+            dest.update(s for s in args[i + 1].split(",") if s)
+            del args[i:i + 2]
+    out, files = args[0], args[1:]
+    rows = []
+    for f in files:
+        rows += json.load(open(f))
+    rows = [r for r in rows if r["features"] and r["style"] not in held_styles and
+            (r["writer"] or "") not in held_writers]
+    if not rows:
+        sys.exit("no cells to calibrate on")
+    stats = {}
+    for name in FEATURES:
+        v = [float(r["features"][name]) for r in rows]
+        mu = sum(v) / len(v)
+        sd = math.sqrt(sum((x - mu) ** 2 for x in v) / max(1, len(v) - 1)) or 1.0
+        stats[name] = (mu, sd)
+    xs = [[(float(r["features"][n]) - stats[n][0]) / stats[n][1] for n in FEATURES] for r in rows]
+    ys = [1 if r["truth"] == "handwritten" else 0 for r in rows]
+    ws = [1.0 if y else PRINTED_WEIGHT for y in ys]
+    w, b = fit(xs, ys, ws)
+    z_hand = sorted(b + sum(wi * xi for wi, xi in zip(w, x)) for x, y in zip(xs, ys) if y)
+    if not z_hand:
+        sys.exit("no handwritten cell to calibrate on")
+    k = int(math.floor((1 - TARGET) * len(z_hand)))
+    z_th = z_hand[k] - MARGIN
+    threshold = sigmoid(z_th)
+    printed = [b + sum(wi * xi for wi, xi in zip(w, x)) for x, y in zip(xs, ys) if not y]
+    sent = sum(z >= z_th for z in printed)
+    caught = sum(z >= z_th for z in z_hand)
+    model = {
+        "about": "Handwritten or printed, per cell: a logistic model over the features of "
+                 "lib/read/handwriting.h (score = 1/(1+exp(-(bias + sum weight*(x-mean)/scale)))"
+                 "), handwritten at or above the threshold. Written by "
+                 "tests/bench/handwriting-calibrate.py from generated registers, tuned style "
+                 "families and writers only; held out: styles %s, writers %s." % (
+                     ",".join(sorted(held_styles)) or "none",
+                     ",".join(sorted(held_writers)) or "none"),
+        "threshold": round(threshold, 6),
+        "bias": round(b, 6),
+        "features": {n: {"mean": round(stats[n][0], 6), "scale": round(stats[n][1], 6),
+                         "weight": round(w[j], 6)} for j, n in enumerate(FEATURES)},
+        "samples": {"handwritten": len(z_hand), "printed": len(printed),
+                    "caught": caught, "printed_sent": sent},
+    }
+    with open(out, "w") as f:
+        json.dump(model, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    print("calibrated on %d handwritten and %d printed cells: caught %.2f%%, printed sent "
+          "%.2f%%, threshold %.4f" % (len(z_hand), len(printed), 100.0 * caught / len(z_hand),
+                                      100.0 * sent / max(1, len(printed)), threshold))
+
+
+if __name__ == "__main__":
+    main()
