@@ -42,7 +42,7 @@ const char *so_hand_name(enum so_hand h)
 #define LETTER_SHARE 0.5
 
 struct comp {
-	int x, y, w, h, ink, holes;
+	int x, y, w, h, ink, holes, idx;
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -117,28 +117,40 @@ static int stroke_width(PIX *cell, double *mean, double *cv)
 
 /* Slant: the shear s (x' = x - s (y - y0)) whose column histogram of the ink is sharpest (the
  * largest sum of squared column counts); *gain how much sharper than upright (0: upright is
- * the sharpest). */
+ * the sharpest). Over the ink pixels only (a tenth of a cell, or less). */
 static int slant_of(PIX *cell, double *slant, double *gain)
 {
 	*slant = *gain = 0;
 	int w = pixGetWidth(cell), h = pixGetHeight(cell), wpl = pixGetWpl(cell);
-	int span = w + (int)(2 * SLANT_MAX * h) + 2;
+	int off = (int)(SLANT_MAX * h) + 1, span = w + 2 * off + 2;
 	l_uint32 *data = pixGetData(cell);
+	int *xs = NULL, *ys = NULL;
+	size_t n = 0, xcap = 0, ycap = 0;
 	double *col = so_calloc(span, sizeof(double));
+	int rc = -1;
 	if (!col)
-		return -1;
+		goto done;
+	for (int y = 0; y < h; y++) {
+		l_uint32 *line = data + y * wpl;
+		for (int k = 0; k < wpl; k++) {
+			if (!line[k])
+				continue;
+			for (int x = 32 * k; x < 32 * k + 32 && x < w; x++) {
+				if (!GET_DATA_BIT(line, x))
+					continue;
+				if (SO_ARRAY_GROW(xs, n, xcap) < 0 || SO_ARRAY_GROW(ys, n, ycap) < 0)
+					goto done;
+				xs[n] = x;
+				ys[n++] = h / 2 - y;
+			}
+		}
+	}
 	double best = -1, upright = 0;
 	for (int k = 0; k <= SLANT_STEPS; k++) {
 		double s = -SLANT_MAX + 2 * SLANT_MAX * k / SLANT_STEPS;
 		memset(col, 0, span * sizeof(double));
-		int off = (int)(SLANT_MAX * h) + 1;
-		for (int y = 0; y < h; y++) {
-			l_uint32 *line = data + y * wpl;
-			int shift = (int)lround(s * (h / 2 - y));
-			for (int x = 0; x < w; x++)
-				if (GET_DATA_BIT(line, x))
-					col[x + shift + off]++;
-		}
+		for (size_t i = 0; i < n; i++)
+			col[xs[i] + (int)lround(s * ys[i]) + off]++;
 		double sharp = 0;
 		for (int i = 0; i < span; i++)
 			sharp += col[i] * col[i];
@@ -150,8 +162,12 @@ static int slant_of(PIX *cell, double *slant, double *gain)
 		}
 	}
 	*gain = upright > 0 ? best / upright - 1 : 0;
+	rc = 0;
+done:
+	free(xs);
+	free(ys);
 	free(col);
-	return 0;
+	return rc;
 }
 
 static int cmp_comp_cy(const void *a, const void *b)
@@ -161,49 +177,79 @@ static int cmp_comp_cy(const void *a, const void *b)
 	return cx < cy ? -1 : cx > cy;
 }
 
-static int cmp_comp_x(const void *a, const void *b)
+/* The bottom of the ink of component image P in columns [X0, X1): its lowest ink row, -1
+ * when the slice is empty. */
+static int slice_bottom(PIX *p, int x0, int x1)
 {
-	const struct comp *x = a, *y = b;
-	return x->x < y->x ? -1 : x->x > y->x;
+	int h = pixGetHeight(p), wpl = pixGetWpl(p);
+	l_uint32 *data = pixGetData(p);
+	for (int y = h - 1; y >= 0; y--)
+		for (int x = x0; x < x1; x++)
+			if (GET_DATA_BIT(data + y * wpl, x))
+				return y;
+	return -1;
 }
 
 /* Baseline wander: the letters grouped in lines (centres within half a letter height of the
- * line's first), a line fitted through the bottoms of each line's letters, the median of the
- * absolute residuals over all lines, in letter heights. The letters are sorted (by centre). */
-static double baseline_of(struct comp *c, size_t n, double hmed)
+ * line's first); each letter cut in slices half a letter height wide, the bottom of each
+ * slice's ink a point; a line fitted through each line's points; the median of the absolute
+ * residuals over all lines, in letter heights. Print sits on its line (the slices of a round
+ * letter dip a little, a descender is one slice among many); a hand wanders, and its joins
+ * run above the line. The letters are sorted (by centre). */
+static double baseline_of(struct comp *c, size_t n, double hmed, PIXA *pixa)
 {
-	if (n < 3 || hmed <= 0)
+	if (!n || hmed <= 0)
 		return 0;
 	qsort(c, n, sizeof(*c), cmp_comp_cy);
-	double *res = so_calloc(n, sizeof(double));
-	if (!res)
-		return 0;
-	size_t nres = 0;
+	double *px = NULL, *py = NULL, *res = NULL;
+	size_t np = 0, xcap = 0, ycap = 0, nres = 0, rcap = 0;
+	int step = hmed / 2 > 1 ? (int)(hmed / 2) : 1;
+	double med = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		double cy0 = c[i].y + c[i].h / 2.0;
 		while (j < n && c[j].y + c[j].h / 2.0 - cy0 < hmed / 2)
 			j++;
-		if (j - i >= 3) {
-			qsort(c + i, j - i, sizeof(*c), cmp_comp_x);
-			double sx = 0, sy = 0, sxx = 0, sxy = 0, m = (double)(j - i);
-			for (size_t k = i; k < j; k++) {
-				double x = c[k].x + c[k].w / 2.0, y = c[k].y + c[k].h;
-				sx += x;
-				sy += y;
-				sxx += x * x;
-				sxy += x * y;
+		np = 0;
+		for (size_t k = i; k < j; k++) {
+			PIX *p = pixaGetPix(pixa, c[k].idx, L_CLONE);
+			for (int x0 = 0; p && x0 < c[k].w; x0 += step) {
+				int x1 = x0 + step < c[k].w ? x0 + step : c[k].w;
+				int b = slice_bottom(p, x0, x1);
+				if (b < 0)
+					continue;
+				if (SO_ARRAY_GROW(px, np, xcap) < 0 ||
+				    SO_ARRAY_GROW(py, np, ycap) < 0) {
+					pixDestroy(&p);
+					goto done;
+				}
+				px[np] = c[k].x + (x0 + x1) / 2.0;
+				py[np++] = c[k].y + b;
 			}
-			double den = m * sxx - sx * sx;
-			double b = den != 0 ? (m * sxy - sx * sy) / den : 0, a = (sy - b * sx) / m;
-			for (size_t k = i; k < j; k++) {
-				double x = c[k].x + c[k].w / 2.0, y = c[k].y + c[k].h;
-				res[nres++] = fabs(y - (a + b * x)) / hmed;
+			pixDestroy(&p);
+		}
+		if (np >= 3) {
+			double sx = 0, sy = 0, sxx = 0, sxy = 0;
+			for (size_t k = 0; k < np; k++) {
+				sx += px[k];
+				sy += py[k];
+				sxx += px[k] * px[k];
+				sxy += px[k] * py[k];
+			}
+			double den = np * sxx - sx * sx;
+			double b = den != 0 ? (np * sxy - sx * sy) / den : 0, a = (sy - b * sx) / np;
+			for (size_t k = 0; k < np; k++) {
+				if (SO_ARRAY_GROW(res, nres, rcap) < 0)
+					goto done;
+				res[nres++] = fabs(py[k] - (a + b * px[k])) / hmed;
 			}
 		}
 		i = j;
 	}
-	double med = median(res, nres);
+	med = median(res, nres);
+done:
+	free(px);
+	free(py);
 	free(res);
 	return med;
 }
@@ -240,7 +286,7 @@ int so_hand_ink(PIX *cell, int dpi, struct so_hand_cell *out)
 		/* specks, and what is left of a ruling line along the cell's edge */
 		int rule = (w > W * 0.8 && h < dpi / 40) || (h > H * 0.8 && w < dpi / 40);
 		if (ink >= speck && !rule) {
-			c[m] = (struct comp){ x, y, w, h, ink, p ? holes_of(p) : 0 };
+			c[m] = (struct comp){ x, y, w, h, ink, p ? holes_of(p) : 0, i };
 			hs[m] = h;
 			m++;
 		}
@@ -274,7 +320,7 @@ int so_hand_ink(PIX *cell, int dpi, struct so_hand_cell *out)
 	out->f[SO_HF_FILL] = fill / k;
 	out->f[SO_HF_HOLES] = holes / k;
 	out->f[SO_HF_HEIGHT_CV] = hcv;
-	out->f[SO_HF_BASELINE] = baseline_of(c, k, hmed);
+	out->f[SO_HF_BASELINE] = baseline_of(c, k, hmed, pixa);
 	double sw, swcv, slant, gain;
 	if (stroke_width(cell, &sw, &swcv) < 0 || slant_of(cell, &slant, &gain) < 0)
 		goto done;
@@ -356,6 +402,7 @@ void so_hand_reading(const struct so_reading *rd, enum so_kind kind, struct so_h
 static struct {
 	double mean[SO_HAND_FEATURES], scale[SO_HAND_FEATURES], weight[SO_HAND_FEATURES];
 	double bias, threshold;
+	double row_self, row_others, row_bias;  /* the row's weighing (so_hand_row) */
 } model;
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
 
@@ -364,6 +411,7 @@ static void model_load(void)
 	for (int i = 0; i < SO_HAND_FEATURES; i++)
 		model.scale[i] = 1;
 	model.threshold = 0.5;
+	model.row_self = 1;
 	const struct so_embedded *e = so_embedded_find("handwriting-model.json");
 	json_t *m = e ? json_loadb((const char *)e->data, e->size, 0, NULL) : NULL;
 	json_t *fs = json_object_get(m, "features");
@@ -377,6 +425,14 @@ static void model_load(void)
 			model.scale[i] = json_number_value(sd);
 		if (json_is_number(w))
 			model.weight[i] = json_number_value(w);
+	}
+	json_t *row = json_object_get(m, "row");
+	json_t *rs = json_object_get(row, "self"), *ro = json_object_get(row, "others"),
+	       *rb = json_object_get(row, "bias");
+	if (json_is_number(rs) && json_is_number(ro) && json_is_number(rb)) {
+		model.row_self = json_number_value(rs);
+		model.row_others = json_number_value(ro);
+		model.row_bias = json_number_value(rb);
 	}
 	json_t *b = json_object_get(m, "bias"), *t = json_object_get(m, "threshold");
 	if (json_is_number(b))
@@ -392,10 +448,16 @@ double so_hand_threshold(void)
 	return model.threshold;
 }
 
+static double logistic(double z)
+{
+	return 1 / (1 + exp(-z));
+}
+
 void so_hand_decide(struct so_hand_cell *c)
 {
 	pthread_once(&model_once, model_load);
 	if (c->comps <= 0) {
+		c->z = 0;
 		c->score = -1;
 		c->hand = SO_HAND_BLANK;
 		c->by_row = 0;
@@ -404,28 +466,39 @@ void so_hand_decide(struct so_hand_cell *c)
 	double z = model.bias;
 	for (int i = 0; i < SO_HAND_FEATURES; i++)
 		z += model.weight[i] * (c->f[i] - model.mean[i]) / model.scale[i];
-	c->score = 1 / (1 + exp(-z));
+	c->z = z;
+	c->score = logistic(z);
 	c->hand = c->score >= model.threshold ? SO_HAND_WRITTEN : SO_HAND_PRINTED;
 	c->by_row = c->comps < SO_HAND_MIN_COMPS;
 }
 
 void so_hand_row(struct so_hand_cell *cells, int n)
 {
-	int measured = 0, written = 0;
+	pthread_once(&model_once, model_load);
+	int measured = 0;
 	double sum = 0;
 	for (int i = 0; i < n; i++)
 		if (cells[i].hand != SO_HAND_BLANK && !cells[i].by_row) {
 			measured++;
-			written += cells[i].hand == SO_HAND_WRITTEN;
-			sum += cells[i].score;
+			sum += cells[i].z;
 		}
-	if (!measured)
-		return;
-	for (int i = 0; i < n; i++)
-		if (cells[i].hand != SO_HAND_BLANK && cells[i].by_row) {
-			cells[i].hand = 2 * written >= measured ? SO_HAND_WRITTEN : SO_HAND_PRINTED;
-			cells[i].score = sum / measured;
+	for (int i = 0; i < n; i++) {
+		struct so_hand_cell *c = &cells[i];
+		if (c->hand == SO_HAND_BLANK)
+			continue;
+		double self = c->z, others;
+		if (c->by_row && measured) {
+			/* too little ink: the others' evidence only */
+			self = others = sum / measured;
+		} else if (!c->by_row && measured > 1) {
+			others = (sum - c->z) / (measured - 1);
+		} else {
+			others = c->z;
 		}
+		double z = model.row_self * self + model.row_others * others + model.row_bias;
+		c->score = logistic(z);
+		c->hand = c->score >= model.threshold ? SO_HAND_WRITTEN : SO_HAND_PRINTED;
+	}
 }
 
 char *so_hand_features_json(const struct so_hand_cell *c)
@@ -439,6 +512,7 @@ char *so_hand_features_json(const struct so_hand_cell *c)
 					json_real(round(c->f[i] * 10000) / 10000)) < 0)
 			goto done;
 	if (json_object_set_new(o, "comps", json_integer(c->comps)) < 0 ||
+	    json_object_set_new(o, "z", json_real(round(c->z * 10000) / 10000)) < 0 ||
 	    json_object_set_new(o, "by_row", json_boolean(c->by_row)) < 0)
 		goto done;
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -46,6 +46,7 @@ enum so_hand {
 struct so_hand_cell {
 	double f[SO_HAND_FEATURES];
 	int comps;              /* the letter-sized components measured */
+	double z;               /* the cell's own evidence (the model's logit of its features) */
 	double score;           /* 0..1, the model's: 1 surely handwritten; -1 blank */
 	enum so_hand hand;
 	int by_row;             /* too little ink to judge alone: decided with its row */
@@ -62,15 +63,18 @@ int so_hand_ink(PIX *cell, int dpi, struct so_hand_cell *out);
 /* The recognizer's features of the reading RD of a cell of KIND into *OUT. */
 void so_hand_reading(const struct so_reading *rd, enum so_kind kind, struct so_hand_cell *out);
 
-/* The model's score and decision for a measured cell (OUT->comps > 0), from
- * schemas/handwriting-model.json; a cell with fewer than SO_HAND_MIN_COMPS components is
- * scored but marked by_row (so_hand_row decides it). */
+/* The model's evidence for a measured cell (OUT->comps > 0), from
+ * schemas/handwriting-model.json: its features' logit z, and a first score and decision on
+ * them alone; a cell with fewer than SO_HAND_MIN_COMPS letters is marked by_row. Blank cells
+ * (no components) get score -1. so_hand_row makes the final decision. */
 #define SO_HAND_MIN_COMPS 3
 void so_hand_decide(struct so_hand_cell *c);
 
-/* Decides the cells of one row marked by_row (a dash, a digit: too little ink to judge) as
- * the row's measured cells decide: handwritten when most of them are; a row with no measured
- * cell keeps their own scores' decisions. */
+/* The final decisions of the N cells of one row: an entry is written by one clerk at one
+ * time, so a cell's evidence is weighed with that of the row's other measured cells (the
+ * model's "row" weights: z' = self * z + others * mean z of the others + bias); a cell too
+ * small to judge alone (by_row: a dash, a digit) stands on the others' evidence only. A row
+ * with one measured cell weighs it against itself. */
 void so_hand_row(struct so_hand_cell *cells, int n);
 
 /* The decision as stored: "blank", "printed", "handwritten". */

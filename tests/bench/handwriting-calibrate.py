@@ -24,6 +24,7 @@ MARGIN = 0.5        # the threshold this far (in the logit) under the TARGET qua
 L2 = 0.01
 # a printed cell costs this much less than a missed handwritten one (zero must pass unkeyed)
 PRINTED_WEIGHT = 0.3
+MIN_COMPS = 3       # lib/read/handwriting.h, SO_HAND_MIN_COMPS
 
 
 def sigmoid(z):
@@ -73,14 +74,36 @@ def main():
     xs = [[(float(r["features"][n]) - stats[n][0]) / stats[n][1] for n in FEATURES] for r in rows]
     ys = [1 if r["truth"] == "handwritten" else 0 for r in rows]
     ws = [1.0 if y else PRINTED_WEIGHT for y in ys]
-    w, b = fit(xs, ys, ws)
-    z_hand = sorted(b + sum(wi * xi for wi, xi in zip(w, x)) for x, y in zip(xs, ys) if y)
+    # the cell's own evidence: cells with letters enough to judge alone
+    alone = [r["features"].get("comps", 3) >= MIN_COMPS for r in rows]
+    w, b = fit([x for x, a in zip(xs, alone) if a], [y for y, a in zip(ys, alone) if a],
+               [v for v, a in zip(ws, alone) if a])
+    zs = [b + sum(wi * xi for wi, xi in zip(w, x)) for x in xs]
+    # the row's: the mean evidence of the row's other measured cells
+    rowsum = {}
+    for r, z, a in zip(rows, zs, alone):
+        if a:
+            k = (r["dir"], r["file"], r["page"], r["row"])
+            s_, n_ = rowsum.get(k, (0.0, 0))
+            rowsum[k] = (s_ + z, n_ + 1)
+    pairs = []
+    for r, z, a in zip(rows, zs, alone):
+        s_, n_ = rowsum.get((r["dir"], r["file"], r["page"], r["row"]), (0.0, 0))
+        if not a and n_:
+            pairs.append([s_ / n_, s_ / n_])
+        elif a and n_ > 1:
+            pairs.append([z, (s_ - z) / (n_ - 1)])
+        else:
+            pairs.append([z, z])
+    rw, rb = fit(pairs, ys, ws, epochs=400, rate=0.05)
+    final = [rb + rw[0] * p[0] + rw[1] * p[1] for p in pairs]
+    z_hand = sorted(z for z, y in zip(final, ys) if y)
     if not z_hand:
         sys.exit("no handwritten cell to calibrate on")
     k = int(math.floor((1 - TARGET) * len(z_hand)))
     z_th = z_hand[k] - MARGIN
     threshold = sigmoid(z_th)
-    printed = [b + sum(wi * xi for wi, xi in zip(w, x)) for x, y in zip(xs, ys) if not y]
+    printed = [z for z, y in zip(final, ys) if not y]
     sent = sum(z >= z_th for z in printed)
     caught = sum(z >= z_th for z in z_hand)
     model = {
@@ -92,6 +115,7 @@ def main():
                      ",".join(sorted(held_styles)) or "none",
                      ",".join(sorted(held_writers)) or "none"),
         "threshold": round(threshold, 6),
+        "row": {"self": round(rw[0], 6), "others": round(rw[1], 6), "bias": round(rb, 6)},
         "bias": round(b, 6),
         "features": {n: {"mean": round(stats[n][0], 6), "scale": round(stats[n][1], 6),
                          "weight": round(w[j], 6)} for j, n in enumerate(FEATURES)},
