@@ -16,26 +16,19 @@ import sys
 
 
 def truth_hand(t, c):
-    """'handwritten', 'printed' for cell C (0-based) of truth entry T, and the writer."""
-    # per-cell hand marks of the generator's handwritten entries, when it writes them
-    hands = t.get("hands") or t.get("cell_hands")
-    if isinstance(hands, list) and c < len(hands) and hands[c]:
-        h = hands[c]
-        if isinstance(h, dict):
-            return "handwritten", h.get("writer") or "hand"
-        return "handwritten", h if isinstance(h, str) else "hand"
-    hand = t.get("hand") or t.get("handwritten")
-    if isinstance(hand, dict):
-        cols = hand.get("cells") or hand.get("columns")
-        if cols is None or c in cols or (c + 1) in cols:
-            return "handwritten", hand.get("writer") or "hand"
-    elif isinstance(hand, str) and hand:
-        return "handwritten", hand
-    elif hand is True:
-        return "handwritten", t.get("writer") or "hand"
+    """'handwritten' or 'printed' for cell C (0-based) of truth entry T, and the writer.
+
+    The generator's hand marks (samples/README.md, "Handwritten entries"): `handwritten`,
+    `writer` and `hand_cols` (the columns written by hand, numbered from 1; a column of a
+    handwritten entry with text but not listed is stamped: printed). Without them, the
+    planted `handwriting` anomaly: the whole row in a script hand."""
+    if "hand_cols" in t or "handwritten" in t:
+        if t.get("handwritten") and (c + 1) in (t.get("hand_cols") or []):
+            return "handwritten", t.get("writer") or "hand"
+        return "printed", None
     for a in t.get("anomalies") or []:
         if a.get("kind") == "handwriting":
-            return "handwritten", "dancing-script"
+            return "handwritten", "dancing"
     return "printed", None
 
 
