@@ -19,7 +19,7 @@ static const char *const feature_names[SO_HAND_FEATURES] = {
 	[SO_HF_ASPECT] = "aspect", [SO_HF_FILL] = "fill", [SO_HF_HOLES] = "holes",
 	[SO_HF_HEIGHT_CV] = "height_cv", [SO_HF_CONF_MEAN] = "conf_mean",
 	[SO_HF_CONF_MIN] = "conf_min", [SO_HF_ODD_CHARS] = "odd_chars",
-	[SO_HF_ODD_WORDS] = "odd_words",
+	[SO_HF_ODD_WORDS] = "odd_words", [SO_HF_STROKE_SPREAD] = "stroke_spread",
 };
 
 const char *so_hand_feature_name(int i)
@@ -36,7 +36,7 @@ const char *so_hand_name(enum so_hand h)
 
 /* Shears tried for the slant: x' = x - s * y, s from -SLANT_MAX to SLANT_MAX. */
 #define SLANT_MAX 0.6
-#define SLANT_STEPS 24
+#define SLANT_STEPS 48
 /* Components smaller than this share of the median height are marks (diacritics, dots,
  * specks), not letters. */
 #define LETTER_SHARE 0.5
@@ -81,38 +81,64 @@ static int holes_of(PIX *p)
 	return n;
 }
 
-/* Stroke width: twice the distance to the background on the strokes' ridges (pixels at
- * least as far from the background as their four neighbours), in pixels; mean and CV. */
-static int stroke_width(PIX *cell, double *mean, double *cv)
+/* 1 when pixel X of row LINE of the distance image (WPL words a row) is on a stroke's ridge:
+ * ink at least as far from the background as its four neighbours. */
+static int ridge(l_uint32 *line, int wpl, int x)
+{
+	int c = GET_DATA_BYTE(line, x);
+	return c && c >= GET_DATA_BYTE(line, x - 1) && c >= GET_DATA_BYTE(line, x + 1) &&
+	       c >= GET_DATA_BYTE(line - wpl, x) && c >= GET_DATA_BYTE(line + wpl, x);
+}
+
+/* Stroke width in the box X, Y, W, H of the distance image D: twice the distance to the
+ * background on the strokes' ridges, in pixels; mean and CV (0, 0 when no ridge). */
+static int stroke_width(PIX *d, int bx, int by, int bw, int bh, double *mean, double *cv)
 {
 	*mean = *cv = 0;
-	PIX *d = pixDistanceFunction(cell, 4, 8, L_BOUNDARY_BG);
-	if (!d)
-		return -1;
 	int w = pixGetWidth(d), h = pixGetHeight(d), wpl = pixGetWpl(d);
 	l_uint32 *data = pixGetData(d);
 	double *v = NULL;
 	size_t n = 0, cap = 0;
-	int rc = 0;
-	for (int y = 1; y < h - 1 && rc == 0; y++) {
+	int x0 = bx > 1 ? bx : 1, y0 = by > 1 ? by : 1;
+	int x1 = bx + bw < w - 1 ? bx + bw : w - 1, y1 = by + bh < h - 1 ? by + bh : h - 1;
+	for (int y = y0; y < y1; y++) {
 		l_uint32 *line = data + y * wpl;
-		for (int x = 1; x < w - 1; x++) {
-			int c = GET_DATA_BYTE(line, x);
-			if (!c || c < GET_DATA_BYTE(line, x - 1) || c < GET_DATA_BYTE(line, x + 1) ||
-			    c < GET_DATA_BYTE(line - wpl, x) || c < GET_DATA_BYTE(line + wpl, x))
+		for (int x = x0; x < x1; x++) {
+			if (!ridge(line, wpl, x))
 				continue;
 			if (SO_ARRAY_GROW(v, n, cap) < 0) {
-				rc = -1;
-				break;
+				free(v);
+				return -1;
 			}
-			v[n++] = 2.0 * c - 1;
+			v[n++] = 2.0 * GET_DATA_BYTE(line, x) - 1;
 		}
 	}
-	if (rc == 0)
-		mean_cv(v, n, mean, cv);
+	mean_cv(v, n, mean, cv);
 	free(v);
-	pixDestroy(&d);
-	return rc;
+	return 0;
+}
+
+/* The variation of the stroke width from letter to letter: the CV of the N letters' mean
+ * stroke widths in the distance image D (0 under three letters). */
+static int stroke_spread(PIX *d, const struct comp *c, size_t n, double *spread)
+{
+	*spread = 0;
+	if (n < 3)
+		return 0;
+	double *m = so_calloc(n, sizeof(double)), mean, cv;
+	if (!m)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (stroke_width(d, c[i].x, c[i].y, c[i].w, c[i].h, &m[k], &cv) < 0) {
+			free(m);
+			return -1;
+		}
+		k += m[k] > 0;
+	}
+	mean_cv(m, k, &mean, spread);
+	free(m);
+	return 0;
 }
 
 /* Slant: the shear s (x' = x - s (y - y0)) whose column histogram of the ink is sharpest (the
@@ -264,6 +290,7 @@ int so_hand_ink(PIX *cell, int dpi, struct so_hand_cell *out)
 	/* specks: under a few pixels at 300 dpi */
 	int speck = (int)(8.0 * dpi * dpi / (300.0 * 300.0));
 	PIXA *pixa = NULL;
+	PIX *dist = NULL;
 	BOXA *boxa = pixConnComp(cell, &pixa, 8);
 	struct comp *c = NULL;
 	double *hs = NULL;
@@ -321,15 +348,19 @@ int so_hand_ink(PIX *cell, int dpi, struct so_hand_cell *out)
 	out->f[SO_HF_HOLES] = holes / k;
 	out->f[SO_HF_HEIGHT_CV] = hcv;
 	out->f[SO_HF_BASELINE] = baseline_of(c, k, hmed, pixa);
-	double sw, swcv, slant, gain;
-	if (stroke_width(cell, &sw, &swcv) < 0 || slant_of(cell, &slant, &gain) < 0)
+	double sw, swcv, slant, gain, spread;
+	dist = pixDistanceFunction(cell, 4, 8, L_BOUNDARY_BG);
+	if (!dist || stroke_width(dist, 0, 0, W, H, &sw, &swcv) < 0 ||
+	    stroke_spread(dist, c, k, &spread) < 0 || slant_of(cell, &slant, &gain) < 0)
 		goto done;
+	out->f[SO_HF_STROKE_SPREAD] = spread;
 	out->f[SO_HF_STROKE_MEAN] = hmed > 0 ? sw / hmed : 0;
 	out->f[SO_HF_STROKE_CV] = swcv;
 	out->f[SO_HF_SLANT] = slant;
 	out->f[SO_HF_SLANT_GAIN] = gain;
 	rc = 0;
 done:
+	pixDestroy(&dist);
 	free(c);
 	free(hs);
 	boxaDestroy(&boxa);

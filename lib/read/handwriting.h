@@ -33,6 +33,8 @@ enum so_hand_feature {
 	SO_HF_CONF_MIN,         /* its lowest word confidence */
 	SO_HF_ODD_CHARS,        /* share of characters the kind does not allow */
 	SO_HF_ODD_WORDS,        /* share of words that are neither syllables nor numbers */
+	SO_HF_STROKE_SPREAD,    /* variation of the stroke width from letter to letter (a pen's
+				   pressure changes; a font's weight does not) */
 	SO_HAND_FEATURES
 };
 

@@ -18,7 +18,7 @@ import sys
 
 FEATURES = ["stroke_mean", "stroke_cv", "slant", "slant_gain", "baseline", "comps_per_h",
             "aspect", "fill", "holes", "height_cv", "conf_mean", "conf_min", "odd_chars",
-            "odd_words"]
+            "odd_words", "stroke_spread"]
 TARGET = 0.998      # handwritten cells caught on the calibration set
 MARGIN = 0.5        # the threshold this far (in the logit) under the TARGET quantile
 L2 = 0.01

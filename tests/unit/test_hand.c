@@ -108,6 +108,24 @@ static void test_baseline(void **state)
 	pixDestroy(&p);
 }
 
+/* The pen's pressure: letters of one stroke width against letters whose width changes. */
+static void test_stroke_spread(void **state)
+{
+	(void)state;
+	PIX *even = blank(), *uneven = blank();
+	for (int i = 0; i < 8; i++) {
+		bar(even, 20 + i * 40, 30, 6, 40);
+		bar(uneven, 20 + i * 40, 30, i % 2 ? 4 : 10, 40);
+	}
+	struct so_hand_cell a, b;
+	assert_int_equal(so_hand_ink(even, 300, &a), 0);
+	assert_int_equal(so_hand_ink(uneven, 300, &b), 0);
+	assert_true(a.f[SO_HF_STROKE_SPREAD] < 0.02);
+	assert_true(b.f[SO_HF_STROKE_SPREAD] > 0.3);
+	pixDestroy(&even);
+	pixDestroy(&uneven);
+}
+
 /* Holes: an "o" has one, a bar none; specks are not letters. */
 static void test_holes_and_specks(void **state)
 {
@@ -241,6 +259,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_printed_and_written),
 		cmocka_unit_test(test_baseline),
+		cmocka_unit_test(test_stroke_spread),
 		cmocka_unit_test(test_holes_and_specks),
 		cmocka_unit_test(test_blank),
 		cmocka_unit_test(test_reading),
