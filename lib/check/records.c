@@ -269,7 +269,7 @@ static int record_judge(struct so_store *s, int64_t id, const struct so_flag_lis
 		if (verified < 0)
 			goto fail;
 		/* a handwritten field passes when a person keys it, never by a look */
-		raise[i] = !verified || strcmp(f->code, "HANDWRITTEN") == 0;
+		raise[i] = !verified || strcmp(f->code, SO_HANDWRITTEN) == 0;
 	}
 	int same = flags_same(s, id, flags, raise);
 	if (same < 0)

@@ -130,7 +130,7 @@ static const struct so_rule catalogue[] = {
 	  cell_unread },
 	/* every field of a handwritten cell until a person keys it; the machine's reading of it
 	 * is set aside by every other rule (see so_rules_record) */
-	{ "HANDWRITTEN", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0, { 0 }, { 0 }, { 0 },
+	{ SO_HANDWRITTEN, "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0, { 0 }, { 0 }, { 0 },
 	  handwritten },
 
 	/* field by field */

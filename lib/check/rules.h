@@ -54,6 +54,10 @@ struct so_record_view {
  * verifies it on one record confirms the page, and it is verified on all of its records. */
 #define SO_LAYOUT_UNCERTAIN "LAYOUT_UNCERTAIN"
 
+/* The flag raised on every field of a handwritten cell no person has keyed: only keying (a
+ * value from an archivist) clears it, never a look (verifying the flag). */
+#define SO_HANDWRITTEN "HANDWRITTEN"
+
 struct so_flag_spec {
 	char code[32];
 	const char *severity;   /* "error" or "warning" */

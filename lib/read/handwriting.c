@@ -428,10 +428,13 @@ void so_hand_reading(const struct so_reading *rd, enum so_kind kind, struct so_h
 
 /* The model ----------------------------------------------------------------------------------- */
 
-/* Logistic: score = 1 / (1 + exp(-(bias + sum w_i (f_i - mean_i) / scale_i))), handwritten at
- * or above the threshold. Read once from schemas/handwriting-model.json. */
+/* Logistic over each feature standardized, u_i = (f_i - mean_i) / scale_i clipped to
+ * +-STANDARD_MAX, and its square: z = bias + sum (w_i u_i + w2_i u_i^2), score 1 / (1 + e^-z),
+ * handwritten at or above the threshold. Read once from schemas/handwriting-model.json. */
+#define STANDARD_MAX 5.0
 static struct {
 	double mean[SO_HAND_FEATURES], scale[SO_HAND_FEATURES], weight[SO_HAND_FEATURES];
+	double weight2[SO_HAND_FEATURES];
 	double bias, threshold;
 	double row_self, row_others, row_bias;  /* the row's weighing (so_hand_row) */
 } model;
@@ -449,7 +452,9 @@ static void model_load(void)
 	for (int i = 0; i < SO_HAND_FEATURES; i++) {
 		json_t *f = json_object_get(fs, feature_names[i]);
 		json_t *mu = json_object_get(f, "mean"), *sd = json_object_get(f, "scale"),
-		       *w = json_object_get(f, "weight");
+		       *w = json_object_get(f, "weight"), *w2 = json_object_get(f, "weight2");
+		if (json_is_number(w2))
+			model.weight2[i] = json_number_value(w2);
 		if (json_is_number(mu))
 			model.mean[i] = json_number_value(mu);
 		if (json_is_number(sd) && json_number_value(sd) > 0)
@@ -495,8 +500,11 @@ void so_hand_decide(struct so_hand_cell *c)
 		return;
 	}
 	double z = model.bias;
-	for (int i = 0; i < SO_HAND_FEATURES; i++)
-		z += model.weight[i] * (c->f[i] - model.mean[i]) / model.scale[i];
+	for (int i = 0; i < SO_HAND_FEATURES; i++) {
+		double u = (c->f[i] - model.mean[i]) / model.scale[i];
+		u = u > STANDARD_MAX ? STANDARD_MAX : u < -STANDARD_MAX ? -STANDARD_MAX : u;
+		z += model.weight[i] * u + model.weight2[i] * u * u;
+	}
 	c->z = z;
 	c->score = logistic(z);
 	c->hand = c->score >= model.threshold ? SO_HAND_WRITTEN : SO_HAND_PRINTED;

@@ -69,7 +69,7 @@ void so_hand_reading(const struct so_reading *rd, enum so_kind kind, struct so_h
  * schemas/handwriting-model.json: its features' logit z, and a first score and decision on
  * them alone; a cell with fewer than SO_HAND_MIN_COMPS letters is marked by_row. Blank cells
  * (no components) get score -1. so_hand_row makes the final decision. */
-#define SO_HAND_MIN_COMPS 3
+#define SO_HAND_MIN_COMPS 5
 void so_hand_decide(struct so_hand_cell *c);
 
 /* The final decisions of the N cells of one row: an entry is written by one clerk at one

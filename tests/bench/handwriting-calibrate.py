@@ -14,17 +14,20 @@ less marked is still caught. Blank cells are neither and not used.
 """
 import json
 import math
+import os
 import sys
 
 FEATURES = ["stroke_mean", "stroke_cv", "slant", "slant_gain", "baseline", "comps_per_h",
             "aspect", "fill", "holes", "height_cv", "conf_mean", "conf_min", "odd_chars",
             "odd_words", "stroke_spread"]
 TARGET = 0.998      # handwritten cells caught on the calibration set
-MARGIN = 0.5        # the threshold this far (in the logit) under the TARGET quantile
+MARGIN = 0.25       # the threshold this far (in the logit) under the TARGET quantile
+STANDARD_MAX = 5.0  # a standardized feature is clipped to +-this (lib/read/handwriting.c)
 L2 = 0.01
 # a printed cell costs this much less than a missed handwritten one (zero must pass unkeyed)
 PRINTED_WEIGHT = 0.3
-MIN_COMPS = 3       # lib/read/handwriting.h, SO_HAND_MIN_COMPS
+# letters a cell needs to be judged alone (lib/read/handwriting.h, SO_HAND_MIN_COMPS)
+MIN_COMPS = int(os.environ.get("HAND_MIN_COMPS", "5"))
 
 
 def sigmoid(z):
@@ -71,13 +74,18 @@ def main():
         mu = sum(v) / len(v)
         sd = math.sqrt(sum((x - mu) ** 2 for x in v) / max(1, len(v) - 1)) or 1.0
         stats[name] = (mu, sd)
-    xs = [[(float(r["features"][n]) - stats[n][0]) / stats[n][1] for n in FEATURES] for r in rows]
+    def standard(r, n):
+        u = (float(r["features"][n]) - stats[n][0]) / stats[n][1]
+        return max(-STANDARD_MAX, min(STANDARD_MAX, u))
+    # each feature and its square (a feature may speak at both ends)
+    xs = [[standard(r, n) for n in FEATURES] + [standard(r, n) ** 2 for n in FEATURES]
+          for r in rows]
     ys = [1 if r["truth"] == "handwritten" else 0 for r in rows]
     ws = [1.0 if y else PRINTED_WEIGHT for y in ys]
     # the cell's own evidence: cells with letters enough to judge alone
     alone = [r["features"].get("comps", 3) >= MIN_COMPS for r in rows]
     w, b = fit([x for x, a in zip(xs, alone) if a], [y for y, a in zip(ys, alone) if a],
-               [v for v, a in zip(ws, alone) if a])
+               [v for v, a in zip(ws, alone) if a], epochs=800, rate=0.3)
     zs = [b + sum(wi * xi for wi, xi in zip(w, x)) for x in xs]
     # the row's: the mean evidence of the row's other measured cells
     rowsum = {}
@@ -118,7 +126,8 @@ def main():
         "row": {"self": round(rw[0], 6), "others": round(rw[1], 6), "bias": round(rb, 6)},
         "bias": round(b, 6),
         "features": {n: {"mean": round(stats[n][0], 6), "scale": round(stats[n][1], 6),
-                         "weight": round(w[j], 6)} for j, n in enumerate(FEATURES)},
+                         "weight": round(w[j], 6), "weight2": round(w[len(FEATURES) + j], 6)}
+                     for j, n in enumerate(FEATURES)},
         "samples": {"handwritten": len(z_hand), "printed": len(printed),
                     "caught": caught, "printed_sent": sent},
     }
