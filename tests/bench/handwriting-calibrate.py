@@ -6,8 +6,10 @@ handwriting_cells.cells() rows per file):
     handwriting-calibrate.py OUT.json CELLS.json... [--held-out-writers a,b] [--held-out-styles a,b]
 
 Only the tuned families are used: cells of a held-out style family (tests/bench/sets.sh) or of
-a held-out writer are never seen here. The features are standardized (mean, scale), a logistic
-regression with a little L2 is fitted by gradient descent (no dependencies), and the threshold
+a held-out writer are never seen here. The features are standardized (mean, scale; clipped)
+and squared, a logistic regression with a little L2 is fitted by gradient descent (no
+dependencies) on the cells with letters enough to be judged alone, then a second one weighs a
+cell's evidence with the mean of its row's other cells (the model's "row"), and the threshold
 is set so that at least TARGET of the calibration's handwritten cells are caught with a margin:
 the threshold sits under the lowest score of the handwritten cells kept, so that a hand a little
 less marked is still caught. Blank cells are neither and not used.
