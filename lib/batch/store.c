@@ -172,11 +172,16 @@ static const struct so_embedded *migration(int number)
 	return NULL;
 }
 
+/* The highest migration number. Numbers are handed out ahead to parallel work, so a gap (a
+ * number whose file is not in this build yet) is passed over. */
 int so_store_schema_latest(void)
 {
 	int latest = 0;
-	while (migration(latest + 1))
-		latest++;
+	for (size_t i = 0; i < so_embedded_count; i++) {
+		int n = migration_number(so_embedded_files[i].name);
+		if (n > latest)
+			latest = n;
+	}
 	return latest;
 }
 
@@ -292,8 +297,9 @@ static int migrate(struct so_store *s)
 		const struct so_embedded *m = migration(v + 1);
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-		if (exec(s, (const char *)m->data) < 0 || exec(s, pragma) < 0) {
-			so_error_context("cannot apply %s to '%s'", m->name, s->path);
+		if ((m && exec(s, (const char *)m->data) < 0) || exec(s, pragma) < 0) {
+			so_error_context("cannot apply %s to '%s'", m ? m->name : "a version step",
+					 s->path);
 			so_store_rollback(s);
 			return -1;
 		}
@@ -1013,6 +1019,23 @@ int so_cell_put(struct so_store *s, int64_t record_id, int col, const char *text
 	so_bind_conf(st, 4, confidence);
 	so_bind_box(st, 5, box);
 	so_bind_int(st, 9, marks);
+	return so_store_step_done(s, st);
+}
+
+int so_cell_hand_put(struct so_store *s, int64_t record_id, int col, const char *hand,
+		     double score, const char *features)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"INSERT INTO cell_hand (record_id, col, hand, score, features) VALUES (?1, ?2, ?3, "
+		"?4, ?5) ON CONFLICT (record_id, col) DO UPDATE SET hand = ?3, score = ?4, "
+		"features = ?5");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, record_id);
+	so_bind_int(st, 2, col);
+	so_bind_text(st, 3, hand);
+	sqlite3_bind_double(st, 4, score);
+	so_bind_text(st, 5, features);
 	return so_store_step_done(s, st);
 }
 

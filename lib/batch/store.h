@@ -202,6 +202,10 @@ int so_field_put(struct so_store *s, int64_t record_id, const char *name, const 
  * seen in the cell (ink with no reading is unreadable, not empty). */
 int so_cell_put(struct so_store *s, int64_t record_id, int col, const char *text,
 		double confidence, int marks, const struct so_bbox *box);
+/* The handwriting decision of cell COL of the record: HAND "printed" or "handwritten", its
+ * SCORE 0..1 and the FEATURES (JSON) it was made from (read/handwriting.h). */
+int so_cell_hand_put(struct so_store *s, int64_t record_id, int col, const char *hand,
+		     double score, const char *features);
 int so_flag_add(struct so_store *s, int64_t record_id, const char *code, const char *severity,
 		const char *fields_json, const char *message, const char *source, int64_t *id);
 int so_flag_set_state(struct so_store *s, int64_t flag_id, const char *state);

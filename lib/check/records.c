@@ -56,6 +56,8 @@ static int reading_take(const struct so_field_reading *rd, void *ctx)
 	if (rd->has_confidence)
 		to->f->conf = archivist ? 1.0 : rd->confidence;
 	to->f->marks = rd->marks;
+	to->f->hand = rd->hand;
+	to->f->keyed = archivist;
 	return 0;
 }
 
@@ -91,6 +93,8 @@ static int record_load(struct so_store *s, int64_t id, const struct so_layout *l
 			f->raw = NULL;
 			f->conf = -1;
 			f->marks = 0;
+			f->hand = 0;
+			f->keyed = 0;
 			struct reading_to r = { out, f };
 			if (so_field_reading_get(s, id, col->index, name, reading_take, &r) < 0) {
 				loaded_release(out);
@@ -264,7 +268,8 @@ static int record_judge(struct so_store *s, int64_t id, const struct so_flag_lis
 		int verified = so_flag_is_verified(s, id, f->code, f->fields);
 		if (verified < 0)
 			goto fail;
-		raise[i] = !verified;
+		/* a handwritten field passes when a person keys it, never by a look */
+		raise[i] = !verified || strcmp(f->code, SO_HANDWRITTEN) == 0;
 	}
 	int same = flags_same(s, id, flags, raise);
 	if (same < 0)

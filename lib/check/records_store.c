@@ -10,9 +10,11 @@ int so_field_reading_get(struct so_store *s, int64_t record_id, int col, const c
 			 int (*each)(const struct so_field_reading *r, void *ctx), void *ctx)
 {
 	sqlite3_stmt *st = so_store_stmt(s, "SELECT f.name, f.raw, f.confidence, "
-					    "coalesce(c.marks, 0), f.source, f.value FROM fields f "
+					    "coalesce(c.marks, 0), f.source, f.value, "
+					    "coalesce(h.hand = 'handwritten', 0) FROM fields f "
 					    "LEFT JOIN cells c ON c.record_id = f.record_id AND c.col = ?2 "
-					    "WHERE f.record_id = ?1 AND f.name = ?3");
+					    "LEFT JOIN cell_hand h ON h.record_id = f.record_id AND "
+					    "h.col = ?2 WHERE f.record_id = ?1 AND f.name = ?3");
 	if (!st)
 		return -1;
 	so_bind_int(st, 1, record_id);
@@ -28,6 +30,7 @@ int so_field_reading_get(struct so_store *s, int64_t record_id, int col, const c
 		.has_confidence = sqlite3_column_type(st, 2) != SQLITE_NULL,
 		.confidence = sqlite3_column_double(st, 2),
 		.marks = sqlite3_column_int(st, 3),
+		.hand = sqlite3_column_int(st, 6),
 	};
 	int v = each(&fr, ctx);
 	sqlite3_reset(st);

@@ -22,9 +22,10 @@ struct so_field_reading {
 	int has_confidence;
 	double confidence;
 	int marks;
+	int hand;               /* its cell is handwritten (cell_hand) */
 };
 /* Calls EACH with the reading of field NAME of the record, the marks from its cell in column
- * COL. 1 when the field is stored, 0 when not, -1 on error. */
+ * COL and whether that cell is handwritten. 1 when the field is stored, 0 when not, -1 on error. */
 int so_field_reading_get(struct so_store *s, int64_t record_id, int col, const char *name,
 			 int (*each)(const struct so_field_reading *r, void *ctx), void *ctx);
 

@@ -75,6 +75,7 @@ static int layout_uncertain(const struct so_rule *, const struct so_rule_call *)
 static int required_each(const struct so_rule *, const struct so_rule_call *);
 static int required_any(const struct so_rule *, const struct so_rule_call *);
 static int cell_unread(const struct so_rule *, const struct so_rule_call *);
+static int handwritten(const struct so_rule *, const struct so_rule_call *);
 static int low_confidence(const struct so_rule *, const struct so_rule_call *);
 static int no_value(const struct so_rule *, const struct so_rule_call *);
 static int date_in_future(const struct so_rule *, const struct so_rule_call *);
@@ -127,6 +128,10 @@ static const struct so_rule catalogue[] = {
 	/* every cell of the layout */
 	{ "UNREADABLE", "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0, { 0 }, { 0 }, { 0 },
 	  cell_unread },
+	/* every field of a handwritten cell until a person keys it; the machine's reading of it
+	 * is set aside by every other rule (see so_rules_record) */
+	{ SO_HANDWRITTEN, "error", SO_BOOKS_ALL, SO_RULE_RECORD, 0, 0, { 0 }, { 0 }, { 0 },
+	  handwritten },
 
 	/* field by field */
 	{ "LOW_CONFIDENCE", "error", SO_BOOKS_ALL, SO_RULE_FIELD, ALL_KINDS, 1, { 0 }, { 0 }, { 0 },
@@ -576,12 +581,20 @@ static int layout_uncertain(const struct so_rule *rule, const struct so_rule_cal
 		    call->r->layout->ncolumns, why);
 }
 
+/* 1 when field NAME of the record is in a handwritten cell and no person keyed it yet: its
+ * reading is set aside, HANDWRITTEN says what is to be done. */
+static int awaits_keying(const struct so_record_view *r, const char *name)
+{
+	const struct so_rule_field *f = field(r, name);
+	return f && f->hand && !f->keyed;
+}
+
 /* REQUIRED_MISSING: one flag for each field of the row that is empty. */
 static int required_each(const struct so_rule *rule, const struct so_rule_call *call)
 {
 	char lab[256];
 	for (size_t k = 0; k < rule_nfields(rule); k++) {
-		if (raw_of(call->r, rule->fields[k]))
+		if (raw_of(call->r, rule->fields[k]) || awaits_keying(call->r, rule->fields[k]))
 			continue;
 		label(call->r->layout, rule->fields[k], lab, sizeof(lab));
 		if (flag(call->out, rule, &rule->fields[k], 1, "Thiếu thông tin bắt buộc: %s", lab) < 0)
@@ -596,7 +609,7 @@ static int required_any(const struct so_rule *rule, const struct so_rule_call *c
 {
 	size_t n = rule_nfields(rule);
 	for (size_t k = 0; k < n; k++)
-		if (raw_of(call->r, rule->fields[k]))
+		if (raw_of(call->r, rule->fields[k]) || awaits_keying(call->r, rule->fields[k]))
 			return 0;
 	return flag(call->out, rule, rule->fields, n, "%s", rule->words[0]);
 }
@@ -638,6 +651,29 @@ static int cell_unread(const struct so_rule *rule, const struct so_rule_call *ca
 		if (flag(call->out, rule, names, n,
 			 "Ô %s có chữ nhưng máy không đọc được (chữ viết tay, mờ hoặc bị hỏng): "
 			 "cần đọc từ ảnh", lab) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * HANDWRITTEN: each field of a cell the ocr stage found handwritten (read/handwriting.h) that
+ * no person has keyed, one flag a field: tesseract does not read handwriting, so its value is
+ * keyed from the image (SPEC.md, "Handwritten entries"). A keyed field (source 'archivist')
+ * stands on the person's value and is judged by the other rules like any other.
+ */
+static int handwritten(const struct so_rule *rule, const struct so_rule_call *call)
+{
+	const struct so_record_view *r = call->r;
+	char lab[256];
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct so_rule_field *f = &r->fields[i];
+		if (!f->hand || f->keyed)
+			continue;
+		label(r->layout, f->name, lab, sizeof(lab));
+		if (flag(call->out, rule, &f->name, 1,
+			 "%s là chữ viết tay: máy không đọc chữ viết tay, cần người nhập giá trị "
+			 "từ ảnh", lab) < 0)
 			return -1;
 	}
 	return 0;
@@ -974,8 +1010,38 @@ static int fields_judge(const struct so_record_view *r, const struct so_norm_ctx
 	return 0;
 }
 
-int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
+/*
+ * The record as the rules judge it: the fields of handwritten cells that no person keyed have
+ * no reading (the recognizer's reading of handwriting is noise: LOW_CONFIDENCE, UNREADABLE,
+ * spelling and value flags on it would only hide HANDWRITTEN, which says what is to be done),
+ * their marks gone. *M shares R's strings; its fields are in *FIELDS (caller frees). 0 or -1.
+ */
+static int set_aside_handwriting(const struct so_record_view *r, struct so_record_view *m,
+				 struct so_rule_field **fields)
 {
+	*m = *r;
+	*fields = so_calloc(r->nfields ? r->nfields : 1, sizeof(**fields));
+	if (!*fields)
+		return -1;
+	for (size_t i = 0; i < r->nfields; i++) {
+		(*fields)[i] = r->fields[i];
+		if (r->fields[i].hand && !r->fields[i].keyed) {
+			(*fields)[i].raw = NULL;
+			(*fields)[i].conf = -1;
+			(*fields)[i].marks = 0;
+		}
+	}
+	m->fields = *fields;
+	return 0;
+}
+
+int so_rules_record(const struct so_record_view *whole, struct so_flag_list *out)
+{
+	struct so_record_view masked;
+	struct so_rule_field *fields = NULL;
+	if (set_aside_handwriting(whole, &masked, &fields) < 0)
+		return -1;
+	const struct so_record_view *r = &masked;
 	struct so_norm_ctx norm = { registration_ymd(r) };
 	int result = -1;
 	int *confirmed = so_calloc(r->nfields ? r->nfields : 1, sizeof(int));
@@ -1005,6 +1071,7 @@ int so_rules_record(const struct so_record_view *r, struct so_flag_list *out)
 	result = 0;
 done:
 	free(confirmed);
+	free(fields);
 	return result;
 }
 
@@ -1115,14 +1182,20 @@ int so_rules_sequence(struct so_record_view *records, size_t n)
 	return 0;
 }
 
-int so_rules_book(const struct so_record_view *records, size_t n, struct so_flag_list *out)
+int so_rules_book(const struct so_record_view *whole, size_t n, struct so_flag_list *out)
 {
 	size_t m = n ? n : 1;
 	struct book b = {
 		so_calloc(m, sizeof(char *)), so_calloc(m, sizeof(char *)), so_calloc(m, sizeof(int)),
 		so_calloc(m, sizeof(long)),
 	};
-	int r = b.numbers && b.keys && b.repeated && b.before ? 0 : -1;
+	/* the handwriting no person keyed yet is set aside here too: no sequence or duplicate
+	 * is judged on the recognizer's reading of it */
+	struct so_record_view *records = so_calloc(m, sizeof(*records));
+	struct so_rule_field **fields = so_calloc(m, sizeof(*fields));
+	int r = b.numbers && b.keys && b.repeated && b.before && records && fields ? 0 : -1;
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = set_aside_handwriting(&whole[i], &records[i], &fields[i]);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		b.numbers[i] = record_number(&records[i]);
 		b.keys[i] = so_entry_key(&records[i]);
@@ -1154,5 +1227,9 @@ int so_rules_book(const struct so_record_view *records, size_t n, struct so_flag
 	free(b.keys);
 	free(b.repeated);
 	free(b.before);
+	for (size_t i = 0; fields && i < n; i++)
+		free(fields[i]);
+	free(fields);
+	free(records);
 	return r;
 }

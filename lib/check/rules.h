@@ -21,6 +21,8 @@ struct so_rule_field {
 	const char *raw;        /* the reading, NULL when empty */
 	double conf;            /* -1 when unknown */
 	int marks;              /* written marks in its cell (ink), 0 when blank */
+	int hand;               /* its cell is handwritten (the ocr stage's decision) */
+	int keyed;              /* a person set its value (fields.source 'archivist') */
 };
 
 /* Why the layout of a record's page is in doubt: its grid has the layout's columns, but its
@@ -51,6 +53,10 @@ struct so_record_view {
 /* The flag raised on every record of a page whose layout is in doubt: an archivist who
  * verifies it on one record confirms the page, and it is verified on all of its records. */
 #define SO_LAYOUT_UNCERTAIN "LAYOUT_UNCERTAIN"
+
+/* The flag raised on every field of a handwritten cell no person has keyed: only keying (a
+ * value from an archivist) clears it, never a look (verifying the flag). */
+#define SO_HANDWRITTEN "HANDWRITTEN"
 
 struct so_flag_spec {
 	char code[32];

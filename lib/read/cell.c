@@ -8,6 +8,7 @@
 #include "read/cell.h"
 #include "read/corroborate.h"
 #include "read/evidence.h"
+#include "read/handwriting.h"
 #include "read/spell.h"
 #include "register/fields.h"
 
@@ -362,6 +363,29 @@ static int put_subfields(struct so_row_read *out, struct so_corroboration *cx,
 	return 0;
 }
 
+/* Whether cell (ROW, C) of T, read as RD for KIND, is handwritten: its ink and the reading's
+ * features, scored (so_hand_decide); blank when it has no ink and nothing was read. 0 or -1. */
+static int hand_measure(const struct so_table *t, int row, int c, enum so_kind kind,
+			const struct so_reading *rd, int marks, struct so_hand_cell *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->score = -1;
+	if (!rd->text[0] && marks < SO_WRITTEN_MARKS)
+		return 0;
+	BOX *b = so_table_cell_box(t, row, c);
+	PIX *clip = b ? pixClipRectangle(t->text, b, NULL) : NULL;
+	l_int32 dpi = 300, dummy;
+	pixGetResolution(t->text, &dpi, &dummy);
+	int rc = clip ? so_hand_ink(clip, dpi, out) : 0;
+	if (rc == 0) {
+		so_hand_reading(rd, kind, out);
+		so_hand_decide(out);
+	}
+	pixDestroy(&clip);
+	boxDestroy(&b);
+	return rc;
+}
+
 /* Reads cell COL of entry row ROW into OUT: its text, and its field or sub-fields. 0 or -1. */
 static int read_column(const struct so_cell_reader *r, const struct so_table *t,
 		       const struct so_column *col, int row, int c, struct so_row_read *out)
@@ -371,8 +395,13 @@ static int read_column(const struct so_cell_reader *r, const struct so_table *t,
 	struct so_bbox box;
 	struct so_parsed p;
 	int marks, rc = 0;
+	struct so_hand_cell hand;
 	if (read_cell(r, t, row, c, col->holds, kr->mode, &rd, &box, &marks) < 0)
 		return -1;
+	if (hand_measure(t, row, c, col->holds, &rd, marks, &hand) < 0) {
+		so_reading_release(&rd);
+		return -1;
+	}
 	if (col->kind == SO_COLUMN_COMPOSITE)
 		rc = so_composite_parse(col->parser, rd.text, &p) < 0 ||
 		     spell_subfield(&rd, col->parser, &p) < 0 ? -1 : 0;
@@ -389,6 +418,8 @@ static int read_column(const struct so_cell_reader *r, const struct so_table *t,
 	if (rc == 0)
 		rc = put_cell(out, c + 1, rd.text[0] ? rd.text : NULL,
 			      rd.text[0] ? (conf >= 0 ? conf : rd.conf) : -1, marks, &box);
+	if (rc == 0)
+		out->v[out->n - 1].hand = hand;
 	if (rc == 0 && col->kind == SO_COLUMN_FIELD)
 		rc = put_field(out, col->field, rd.text, strlen(rd.text), conf, &box);
 	else if (rc == 0)
@@ -406,5 +437,16 @@ int so_row_read(const struct so_cell_reader *r, const struct so_table *t,
 	for (int c = 0; c < t->ncols; c++)
 		if (read_column(r, t, &l->columns[c], row, c, out) < 0)
 			return -1;
+	/* a cell with too little ink to judge alone (a dash, a digit) goes with its row */
+	struct so_hand_cell cells[64];
+	int n = 0;
+	for (size_t k = 0; k < out->n && n < 64; k++)
+		if (out->v[k].col > 0)
+			cells[n++] = out->v[k].hand;
+	so_hand_row(cells, n);
+	n = 0;
+	for (size_t k = 0; k < out->n && n < 64; k++)
+		if (out->v[k].col > 0)
+			out->v[k].hand = cells[n++];
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "batch/store.h"
+#include "read/handwriting.h"
 #include "read/recognize.h"
 #include "read/table.h"
 #include "register/layout.h"
@@ -30,6 +31,7 @@ struct so_put {
 	double conf;
 	int marks, boxed;
 	struct so_bbox box;
+	struct so_hand_cell hand;   /* col > 0: handwritten or printed, and why */
 };
 
 /* An entry row read: its number among the page's entry rows (from 1), its box, what it

@@ -79,6 +79,14 @@ static int pending_store(struct so_store *s, const struct pending_page *pp, int6
 				? so_cell_put(s, record, p->col, p->text, p->conf, p->marks, box)
 				: so_field_put(s, record, p->name, p->text, p->value, NULL, p->conf, box,
 					       "ocr");
+			if (rc == 0 && p->col > 0 && p->hand.hand != SO_HAND_BLANK) {
+				char *features = so_hand_features_json(&p->hand);
+				rc = features ? so_cell_hand_put(s, record, p->col,
+								 so_hand_name(p->hand.hand),
+								 p->hand.score, features)
+					      : -1;
+				free(features);
+			}
 			if (rc < 0)
 				return -1;
 		}

@@ -117,8 +117,10 @@ struct change {
 	const char *name;
 	const char *raw;
 	double conf;
-	int marks;
+	int marks;              /* HAND: its cell handwritten; KEYED: and a person keyed it */
 };
+
+enum { HAND = -1, KEYED = -2 };
 
 #define MAXCHANGES 6
 
@@ -153,6 +155,11 @@ static void good_with(struct rec *r, const char *book, const struct change *chan
 					r->f[i].conf = changes[c].conf;
 				if (changes[c].marks)
 					r->f[i].marks = changes[c].marks;
+				if (changes[c].marks < 0) {
+					r->f[i].hand = 1;
+					r->f[i].keyed = changes[c].marks == KEYED;
+					r->f[i].marks = 12;
+				}
 			}
 }
 
@@ -602,6 +609,75 @@ static void test_planted_anomalies(void **state)
  * record of it, of every book, good as it is, carries LAYOUT_UNCERTAIN first — an error on the
  * record as a whole, saying in Vietnamese what read poorly; a page that reads well (or that an
  * archivist confirmed: no doubt given) raises nothing. */
+/* A handwritten cell: HANDWRITTEN on each of its fields and nothing else on them (the
+ * recognizer's reading of handwriting is set aside: no LOW_CONFIDENCE, spelling, value,
+ * UNREADABLE or REQUIRED_MISSING from it), the printed cells of the same record judged as
+ * ever; once keyed by a person, no HANDWRITTEN and the person's value judged like any other. */
+static void test_handwritten(void **state)
+{
+	(void)state;
+	struct rec r;
+	const struct change noisy[] = {
+		{ "child.full_name", "NG;/Y 3N VN", 0.21, HAND },
+		{ "child.birth_date", "2O/O2/2Ol9", 0.1, HAND },
+		{ "child.sex", NULL, 0, HAND },
+		{ "mother.full_name", "TRẦN THỊ HOA", 0.3, 0 },
+		{ 0 },
+	};
+	good_with(&r, "birth", noisy);
+	struct so_flag_list l;
+	rules_of(&r, &l);
+	const char *hand[] = { "child.full_name", "child.birth_date", "child.sex" };
+	for (size_t i = 0; i < 3; i++) {
+		assert_true(has_on(&l, "HANDWRITTEN", hand[i]));
+		for (size_t k = 0; k < l.n; k++) {
+			char quoted[96];
+			snprintf(quoted, sizeof(quoted), "\"%s\"", hand[i]);
+			if (strstr(l.v[k].fields, quoted) && strcmp(l.v[k].code, "HANDWRITTEN") != 0)
+				fail_msg("%s on handwritten %s", l.v[k].code, hand[i]);
+		}
+	}
+	/* one flag a field, and none on the printed ones */
+	size_t n = 0;
+	for (size_t k = 0; k < l.n; k++)
+		n += strcmp(l.v[k].code, "HANDWRITTEN") == 0;
+	assert_int_equal(n, 3);
+	/* the printed mother's name read unsurely keeps its flag */
+	assert_true(has_on(&l, "LOW_CONFIDENCE", "mother.full_name"));
+	so_flag_list_release(&l);
+	so_layout_free(r.layout);
+
+	/* keyed: the person's values stand, a wrong one is judged */
+	const struct change keyed[] = {
+		{ "child.full_name", "NGUYỄN VĂN AN", 0, KEYED },
+		{ "child.birth_date", "31/02/2019", 0, KEYED },
+		{ "child.sex", "Nam", 0, KEYED },
+		{ 0 },
+	};
+	good_with(&r, "birth", keyed);
+	rules_of(&r, &l);
+	assert_false(has(&l, "HANDWRITTEN"));
+	assert_true(has_on(&l, "DATE_INVALID", "child.birth_date"));
+	so_flag_list_release(&l);
+	so_layout_free(r.layout);
+
+	/* across the book: a handwritten registration number read as another's is no duplicate */
+	struct rec b[2];
+	const struct change first[] = { { "registration_number", "10", 0, 0 }, { 0 } };
+	const struct change second[] = { { "registration_number", "10", 0, HAND }, { 0 } };
+	good_with(&b[0], "birth", first);
+	good_with(&b[1], "birth", second);
+	struct so_record_view v[2] = { b[0].v, b[1].v };
+	struct so_flag_list bl[2];
+	memset(bl, 0, sizeof(bl));
+	assert_int_equal(so_rules_book(v, 2, bl), 0);
+	assert_false(has(&bl[1], "SEQUENCE_DUPLICATE"));
+	for (int i = 0; i < 2; i++) {
+		so_flag_list_release(&bl[i]);
+		so_layout_free(b[i].layout);
+	}
+}
+
 static void test_layout_uncertain(void **state)
 {
 	(void)state;
@@ -684,6 +760,10 @@ static const struct rule_case rule_cases[] = {
 	{ "REQUIRED_MISSING", "birth", { "mother.full_name", "father.full_name" },
 	  { C("mother.full_name", NULL), C("father.full_name", NULL) },
 	  { C("mother.full_name", NULL) }, 0 },
+	/* a handwritten cell until a person keys it */
+	{ "HANDWRITTEN", "birth", { "child.full_name" },
+	  { { "child.full_name", "NGUYỄN VĂN AN", 0, HAND } },
+	  { { "child.full_name", "NGUYỄN VĂN AN", 0, KEYED } }, 0 },
 	/* a cell with ink and no reading; a blank one is no flag */
 	{ "UNREADABLE", "birth", { "child.sex" }, { { "child.sex", NULL, 0, 12 } },
 	  { C("child.sex", NULL) }, 0 },
@@ -970,6 +1050,7 @@ static void test_catalogue_shape(void **state)
 		} else {
 			assert_int_equal(r->kinds, 0);
 			assert_true(r->fields[0] || strcmp(r->code, "UNREADABLE") == 0 ||
+				    strcmp(r->code, "HANDWRITTEN") == 0 ||
 				    strcmp(r->code, SO_LAYOUT_UNCERTAIN) == 0);
 		}
 		for (size_t k = 0; k < 2; k++)
@@ -1058,6 +1139,7 @@ int main(void)
 		cmocka_unit_test(test_sequence_forms),
 		cmocka_unit_test(test_planted_anomalies),
 		cmocka_unit_test(test_layout_uncertain),
+		cmocka_unit_test(test_handwritten),
 		cmocka_unit_test(test_catalogue_shape),
 		cmocka_unit_test(test_catalogue_rows),
 		cmocka_unit_test(test_legal_limits),

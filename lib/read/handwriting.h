@@ -1,0 +1,92 @@
+/*
+ * Telling a handwritten cell from a printed one, from its ink and from how the recognizer
+ * read it. The ink: stroke width (from a distance transform) and its variation, slant (the
+ * shear that gathers the vertical strokes best), baseline wander (the spread of the letters'
+ * bottoms about a line fitted through them), connected-component shapes (how many per letter
+ * height, their aspect, fill, holes and the variation of their heights). The recognizer: its
+ * mean and lowest word confidence, the share of characters the field's kind does not allow,
+ * the share of words that are not Vietnamese syllables or name words. A small model
+ * (schemas/handwriting-model.json, calibrated by tests/bench/handwriting-calibrate.py) turns
+ * the features into a score 0..1 and a decision. Pure functions: no store, no tesseract.
+ */
+#ifndef SO_HANDWRITING_H
+#define SO_HANDWRITING_H
+
+#include <leptonica/allheaders.h>
+
+#include "read/recognize.h"
+#include "register/kind.h"
+
+/* The features of a cell, in this order (their names: so_hand_feature_name). */
+enum so_hand_feature {
+	SO_HF_STROKE_MEAN,      /* stroke width, in letter heights */
+	SO_HF_STROKE_CV,        /* its coefficient of variation */
+	SO_HF_SLANT,            /* |shear| that gathers vertical strokes best (0 upright) */
+	SO_HF_SLANT_GAIN,       /* how much sharper the columns get at that shear (0 none) */
+	SO_HF_BASELINE,         /* spread of letters' bottoms about each line's fit, in heights */
+	SO_HF_COMPS_PER_H,      /* components per letter height of ink width (print: one a letter) */
+	SO_HF_ASPECT,           /* mean width / height of the components */
+	SO_HF_FILL,             /* mean ink share of a component's box */
+	SO_HF_HOLES,            /* holes per component */
+	SO_HF_HEIGHT_CV,        /* coefficient of variation of the components' heights */
+	SO_HF_CONF_MEAN,        /* the recognizer's mean word confidence */
+	SO_HF_CONF_MIN,         /* its lowest word confidence */
+	SO_HF_ODD_CHARS,        /* share of characters the kind does not allow */
+	SO_HF_ODD_WORDS,        /* share of words that are neither syllables nor numbers */
+	SO_HF_STROKE_SPREAD,    /* variation of the stroke width from letter to letter (a pen's
+				   pressure changes; a font's weight does not) */
+	SO_HAND_FEATURES
+};
+
+/* What a cell is. */
+enum so_hand {
+	SO_HAND_BLANK,          /* no ink: neither */
+	SO_HAND_PRINTED,
+	SO_HAND_WRITTEN,
+};
+
+struct so_hand_cell {
+	double f[SO_HAND_FEATURES];
+	int comps;              /* the letter-sized components measured */
+	double z;               /* the cell's own evidence (the model's logit of its features) */
+	double score;           /* 0..1, the model's: 1 surely handwritten; -1 blank */
+	enum so_hand hand;
+	int by_row;             /* too little ink to judge alone: decided with its row */
+};
+
+/* The name of feature I ("stroke_mean"), "" out of range. */
+const char *so_hand_feature_name(int i);
+
+/* The ink features of the 1-bit image CELL (a cell cut from the page, ruling lines gone) at
+ * DPI into *OUT (zeroed first); OUT->comps the letter-sized components found (none: blank).
+ * 0, or -1 (no memory). */
+int so_hand_ink(PIX *cell, int dpi, struct so_hand_cell *out);
+
+/* The recognizer's features of the reading RD of a cell of KIND into *OUT. */
+void so_hand_reading(const struct so_reading *rd, enum so_kind kind, struct so_hand_cell *out);
+
+/* The model's evidence for a measured cell (OUT->comps > 0), from
+ * schemas/handwriting-model.json: its features' logit z, and a first score and decision on
+ * them alone; a cell with fewer than SO_HAND_MIN_COMPS letters is marked by_row. Blank cells
+ * (no components) get score -1. so_hand_row makes the final decision. */
+#define SO_HAND_MIN_COMPS 5
+void so_hand_decide(struct so_hand_cell *c);
+
+/* The final decisions of the N cells of one row: an entry is written by one clerk at one
+ * time, so a cell's evidence is weighed with that of the row's other measured cells (the
+ * model's "row" weights: z' = self * z + others * mean z of the others + bias); a cell too
+ * small to judge alone (by_row: a dash, a digit) stands on the others' evidence only. A row
+ * with one measured cell weighs it against itself. */
+void so_hand_row(struct so_hand_cell *cells, int n);
+
+/* The decision as stored: "blank", "printed", "handwritten". */
+const char *so_hand_name(enum so_hand h);
+
+/* The features as a JSON object {"stroke_mean": 0.12, ...}, with "comps" and "by_row". Caller
+ * frees; NULL on no memory. */
+char *so_hand_features_json(const struct so_hand_cell *c);
+
+/* The model's decision threshold (for tests and the report). */
+double so_hand_threshold(void);
+
+#endif

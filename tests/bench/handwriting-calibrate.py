@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Calibrates the handwriting model (schemas/handwriting-model.json) from the cells of read
+batches (tests/bench/handwriting --calibrate writes them: one JSON list of
+handwriting_cells.cells() rows per file):
+
+    handwriting-calibrate.py OUT.json CELLS.json... [--held-out-writers a,b] [--held-out-styles a,b]
+
+Only the tuned families are used: cells of a held-out style family (tests/bench/sets.sh) or of
+a held-out writer are never seen here. The features are standardized (mean, scale; clipped)
+and squared, a logistic regression with a little L2 is fitted by gradient descent (no
+dependencies) on the cells with letters enough to be judged alone, then a second one weighs a
+cell's evidence with the mean of its row's other cells (the model's "row"), and the threshold
+is set so that at least TARGET of the calibration's handwritten cells are caught with a margin:
+the threshold sits under the lowest score of the handwritten cells kept, so that a hand a little
+less marked is still caught. Blank cells are neither and not used.
+"""
+import json
+import math
+import os
+import sys
+
+FEATURES = ["stroke_mean", "stroke_cv", "slant", "slant_gain", "baseline", "comps_per_h",
+            "aspect", "fill", "holes", "height_cv", "conf_mean", "conf_min", "odd_chars",
+            "odd_words", "stroke_spread"]
+TARGET = 0.998      # handwritten cells caught on the calibration set
+MARGIN = 0.25       # the threshold this far (in the logit) under the TARGET quantile
+STANDARD_MAX = 5.0  # a standardized feature is clipped to +-this (lib/read/handwriting.c)
+L2 = 0.01
+# a printed cell costs this much less than a missed handwritten one (zero must pass unkeyed)
+PRINTED_WEIGHT = 0.3
+# letters a cell needs to be judged alone (lib/read/handwriting.h, SO_HAND_MIN_COMPS)
+MIN_COMPS = int(os.environ.get("HAND_MIN_COMPS", "5"))
+
+
+def sigmoid(z):
+    return 1 / (1 + math.exp(-z)) if z > -700 else 0.0
+
+
+def fit(xs, ys, ws, epochs=600, rate=0.5):
+    n, d = len(xs), len(xs[0])
+    w, b = [0.0] * d, 0.0
+    total = sum(ws)
+    for _ in range(epochs):
+        gw, gb = [0.0] * d, 0.0
+        for x, y, wt in zip(xs, ys, ws):
+            p = sigmoid(b + sum(wi * xi for wi, xi in zip(w, x)))
+            e = (p - y) * wt
+            gb += e
+            for j in range(d):
+                gw[j] += e * x[j]
+        b -= rate * gb / total
+        for j in range(d):
+            w[j] -= rate * (gw[j] / total + L2 * w[j])
+    return w, b
+
+
+def main():
+    args = sys.argv[1:]
+    held_writers, held_styles = set(), set()
+    for opt, dest in (("--held-out-writers", held_writers), ("--held-out-styles", held_styles)):
+        if opt in args:
+            i = args.index(opt)
+            dest.update(s for s in args[i + 1].split(",") if s)
+            del args[i:i + 2]
+    out, files = args[0], args[1:]
+    rows = []
+    for f in files:
+        rows += json.load(open(f))
+    rows = [r for r in rows if r["features"] and r["style"] not in held_styles and
+            (r["writer"] or "") not in held_writers]
+    if not rows:
+        sys.exit("no cells to calibrate on")
+    stats = {}
+    for name in FEATURES:
+        v = [float(r["features"][name]) for r in rows]
+        mu = sum(v) / len(v)
+        sd = math.sqrt(sum((x - mu) ** 2 for x in v) / max(1, len(v) - 1)) or 1.0
+        stats[name] = (mu, sd)
+    def standard(r, n):
+        u = (float(r["features"][n]) - stats[n][0]) / stats[n][1]
+        return max(-STANDARD_MAX, min(STANDARD_MAX, u))
+    # each feature and its square (a feature may speak at both ends)
+    xs = [[standard(r, n) for n in FEATURES] + [standard(r, n) ** 2 for n in FEATURES]
+          for r in rows]
+    ys = [1 if r["truth"] == "handwritten" else 0 for r in rows]
+    ws = [1.0 if y else PRINTED_WEIGHT for y in ys]
+    # the cell's own evidence: cells with letters enough to judge alone
+    alone = [r["features"].get("comps", 3) >= MIN_COMPS for r in rows]
+    w, b = fit([x for x, a in zip(xs, alone) if a], [y for y, a in zip(ys, alone) if a],
+               [v for v, a in zip(ws, alone) if a], epochs=800, rate=0.3)
+    zs = [b + sum(wi * xi for wi, xi in zip(w, x)) for x in xs]
+    # the row's: the mean evidence of the row's other measured cells
+    rowsum = {}
+    for r, z, a in zip(rows, zs, alone):
+        if a:
+            k = (r["dir"], r["file"], r["page"], r["row"])
+            s_, n_ = rowsum.get(k, (0.0, 0))
+            rowsum[k] = (s_ + z, n_ + 1)
+    pairs = []
+    for r, z, a in zip(rows, zs, alone):
+        s_, n_ = rowsum.get((r["dir"], r["file"], r["page"], r["row"]), (0.0, 0))
+        if not a and n_:
+            pairs.append([s_ / n_, s_ / n_])
+        elif a and n_ > 1:
+            pairs.append([z, (s_ - z) / (n_ - 1)])
+        else:
+            pairs.append([z, z])
+    rw, rb = fit(pairs, ys, ws, epochs=400, rate=0.05)
+    final = [rb + rw[0] * p[0] + rw[1] * p[1] for p in pairs]
+    z_hand = sorted(z for z, y in zip(final, ys) if y)
+    if not z_hand:
+        sys.exit("no handwritten cell to calibrate on")
+    k = int(math.floor((1 - TARGET) * len(z_hand)))
+    z_th = z_hand[k] - MARGIN
+    threshold = sigmoid(z_th)
+    printed = [z for z, y in zip(final, ys) if not y]
+    sent = sum(z >= z_th for z in printed)
+    caught = sum(z >= z_th for z in z_hand)
+    model = {
+        "about": "Handwritten or printed, per cell: a logistic model over the features of "
+                 "lib/read/handwriting.h (score = 1/(1+exp(-(bias + sum weight*(x-mean)/scale)))"
+                 "), handwritten at or above the threshold. Written by "
+                 "tests/bench/handwriting-calibrate.py from generated registers, tuned style "
+                 "families and writers only; held out: styles %s, writers %s." % (
+                     ",".join(sorted(held_styles)) or "none",
+                     ",".join(sorted(held_writers)) or "none"),
+        "threshold": round(threshold, 6),
+        "row": {"self": round(rw[0], 6), "others": round(rw[1], 6), "bias": round(rb, 6)},
+        "bias": round(b, 6),
+        "features": {n: {"mean": round(stats[n][0], 6), "scale": round(stats[n][1], 6),
+                         "weight": round(w[j], 6), "weight2": round(w[len(FEATURES) + j], 6)}
+                     for j, n in enumerate(FEATURES)},
+        "samples": {"handwritten": len(z_hand), "printed": len(printed),
+                    "caught": caught, "printed_sent": sent},
+    }
+    with open(out, "w") as f:
+        json.dump(model, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    print("calibrated on %d handwritten and %d printed cells: caught %.2f%%, printed sent "
+          "%.2f%%, threshold %.4f" % (len(z_hand), len(printed), 100.0 * caught / len(z_hand),
+                                      100.0 * sent / max(1, len(printed)), threshold))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The cells of read batches against the generator's truth, for the handwriting benchmark, its
+calibration and its end-to-end test (a module; run alone it prints the summary of one batch):
+
+    handwriting_cells.py BATCH TRUTHDIR...
+
+cells(batch, truth_dirs) gives one dict per cell the truth writes in: its place, its style
+family, whether it is handwritten (the truth's hand marks, or the planted `handwriting`
+anomaly: a whole row in a script hand), the decision, score and features the ocr stage stored,
+and whether each of its fields carries an open HANDWRITTEN flag after validate.
+"""
+import json
+import os
+import sqlite3
+import sys
+
+
+def truth_hand(t, c):
+    """'handwritten' or 'printed' for cell C (0-based) of truth entry T, and the writer.
+
+    The generator's hand marks (samples/README.md, "Handwritten entries"): `handwritten`,
+    `writer` and `hand_cols` (the columns written by hand, numbered from 1; a column of a
+    handwritten entry with text but not listed is stamped: printed). Without them, the
+    planted `handwriting` anomaly: the whole row in a script hand."""
+    if "hand_cols" in t or "handwritten" in t:
+        if t.get("handwritten") and (c + 1) in (t.get("hand_cols") or []):
+            return "handwritten", t.get("writer") or "hand"
+        return "printed", None
+    for a in t.get("anomalies") or []:
+        if a.get("kind") == "handwriting":
+            return "handwritten", "dancing"
+    return "printed", None
+
+
+def cells(batch, truth_dirs, tag=""):
+    db = sqlite3.connect(os.path.join(batch, "batch.db"))
+    recs = {}
+    for rid, file, page, row in db.execute(
+            "SELECT r.id, f.name, p.page_index, r.row FROM records r "
+            "JOIN pages p ON p.id = r.page_id JOIN scan_files f ON f.id = p.scan_file_id"):
+        recs[(file, page, row)] = rid
+    hand = {}
+    for rid, col, h, score, feats in db.execute(
+            "SELECT record_id, col, hand, score, features FROM cell_hand"):
+        hand[(rid, col)] = (h, score, json.loads(feats))
+    # open HANDWRITTEN flags by record and field
+    flagged = {}
+    for rid, fields in db.execute(
+            "SELECT record_id, fields FROM flags WHERE code = 'HANDWRITTEN' AND state = 'open'"):
+        for f in json.loads(fields or "[]"):
+            flagged.setdefault(rid, set()).add(f)
+    keyed = {}
+    for rid, name in db.execute("SELECT record_id, name FROM fields WHERE source = 'archivist'"):
+        keyed.setdefault(rid, set()).add(name)
+    layouts = {}
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas",
+                       "layouts")
+    for name in os.listdir(src):
+        lay = json.load(open(os.path.join(src, name)))
+        layouts[lay["name"]] = lay
+    out = []
+    for d in truth_dirs:
+        for line in open(os.path.join(d, "truth.jsonl")):
+            t = json.loads(line)
+            lay = layouts[t["type"] + "-v1"]
+            key = (t["source"]["file"], t["source"]["page_index"], t["row"])
+            rid = recs.get(key)
+            for c, text in enumerate(t["cells"]):
+                if not text.strip():
+                    continue
+                truth, writer = truth_hand(t, c)
+                col = lay["columns"][c]
+                names = [col["field"]] if col.get("field") else [
+                    col["prefix"] + "." + s for s in col.get("subfields", [])]
+                h = hand.get((rid, c + 1)) if rid else None
+                out.append({
+                    "set": tag, "dir": d, "file": key[0], "page": key[1], "row": key[2],
+                    "col": c + 1, "text": text, "style": t.get("style") or "classic",
+                    "truth": truth, "writer": writer, "found": rid is not None,
+                    "hand": h[0] if h else "blank", "score": h[1] if h else None,
+                    "features": h[2] if h else None,
+                    "fields": names,
+                    "flagged": bool(rid) and all(n in flagged.get(rid, ()) or
+                                                 n in keyed.get(rid, ()) for n in names),
+                    "any_flag": bool(rid) and any(n in flagged.get(rid, ()) for n in names),
+                })
+    return out
+
+
+def main():
+    rows = cells(sys.argv[1], sys.argv[2:])
+    hw = [r for r in rows if r["truth"] == "handwritten"]
+    pr = [r for r in rows if r["truth"] == "printed"]
+    caught = sum(r["hand"] == "handwritten" for r in hw)
+    sent = sum(r["hand"] == "handwritten" for r in pr)
+    print("handwritten %d/%d caught, printed %d/%d sent to keying" % (
+        caught, len(hw), sent, len(pr)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Handwriting detection end to end on a small generated set (printed entries and handwritten
+# ones, clean and with scan defects): scan, ocr and validate, then every cell the truth writes
+# in compared with the ocr stage's decision and the flags (tests/bench/handwriting_cells.py).
+# No handwritten cell passes without HANDWRITTEN on each of its fields; printed cells sent to
+# keying stay at 2% or under; a handwritten cell has no LOW_CONFIDENCE, UNREADABLE or spelling
+# flag of its own. Then the keying contract: a person's value (review set) clears HANDWRITTEN
+# from that field only, and a look (review verify) never clears it.
+. "$(dirname "$0")/../stage/lib.sh"
+
+hand_opts=()
+if "$SOHOA_SAMPLES_BIN/sohoa-sample-gen" --help 2>&1 | grep -q -- '--handwritten'; then
+	hand_opts=(--handwritten 0.4)
+fi
+gen "$WORK/g" --seed 4242 --anomalies --pages 1 "${hand_opts[@]}" \
+	--book birth --year 2020 --volume 01 \
+	--book marriage --year 2016 --volume 01 --compression lzw --color gray \
+	--book death --year 2022 --volume 01 --style sans --defects skew,blur \
+	--book parentage --year 2019 --volume 01 --style serif \
+	--book birth --year 1998 --volume 02 --style condensed --defects speckle \
+	--book death --year 2009 --volume 02 --style typewriter
+B="$WORK/b"
+mapfile -t specs < <(bookspecs "$WORK/g")
+run_status sohoa scan --batch "$B" --jobs 2 "${specs[@]}"
+expect_eq "scan exit" "$status" 0
+run_status sohoa ocr --batch "$B" --jobs 2
+expect_eq "ocr exit" "$status" 0
+run_status sohoa validate --batch "$B"
+expect_eq "validate exit" "$status" 0
+
+python3 - "$B" "$WORK/g" "$SOHOA_SOURCE" <<'PY' || fail "detection below the bar"
+import json, sqlite3, sys
+sys.path.insert(0, sys.argv[3] + "/tests/bench")
+import handwriting_cells
+rows = [r for r in handwriting_cells.cells(sys.argv[1], [sys.argv[2]]) if r["found"]]
+hw = [r for r in rows if r["truth"] == "handwritten"]
+pr = [r for r in rows if r["truth"] == "printed"]
+passed = [r for r in hw if not r["flagged"]]
+sent = [r for r in pr if r["hand"] == "handwritten"]
+print("%d handwritten cells, %d pass without HANDWRITTEN; %d printed, %d sent to keying (%.2f%%)"
+      % (len(hw), len(passed), len(pr), len(sent), 100.0 * len(sent) / max(1, len(pr))))
+for r in passed[:10]:
+    print("  passed: %s p%d r%d c%d %r score %s" % (r["file"], r["page"], r["row"], r["col"],
+          r["text"][:30], r["score"]))
+assert len(hw) >= 40 and len(pr) >= 200, (len(hw), len(pr))
+assert not passed
+assert len(sent) <= 0.02 * len(pr)
+# the handwritten cells' own flags are HANDWRITTEN only
+db = sqlite3.connect(sys.argv[1] + "/batch.db")
+recs = {(f, p, r): i for i, f, p, r in db.execute(
+    "SELECT r.id, s.name, p.page_index, r.row FROM records r JOIN pages p ON p.id = r.page_id "
+    "JOIN scan_files s ON s.id = p.scan_file_id")}
+noise = 0
+for r in hw:
+    if r["hand"] != "handwritten":
+        continue
+    rid = recs[(r["file"], r["page"], r["row"])]
+    for code, fields in db.execute("SELECT code, fields FROM flags WHERE record_id = ? AND "
+                                   "state = 'open'", (rid,)):
+        if code in ("LOW_CONFIDENCE", "UNREADABLE", "NAME_CHARS") and \
+                set(json.loads(fields)) & set(r["fields"]):
+            noise += 1
+assert noise == 0, noise
+# a record with a handwritten cell needs review
+for rid, in db.execute("SELECT DISTINCT record_id FROM flags WHERE code = 'HANDWRITTEN'"):
+    st, = db.execute("SELECT status FROM records WHERE id = ?", (rid,)).fetchone()
+    assert st == "needs_review", (rid, st)
+PY
+checks=$((checks + 1))
+
+# the features are kept with the decision, for every written cell
+expect_eq "decisions with features" \
+	"$(sql "$B" "SELECT count(*) FROM cell_hand WHERE json_valid(features) AND json_extract(features, '\$.stroke_mean') IS NOT NULL AND score BETWEEN 0 AND 1")" \
+	"$(sql "$B" "SELECT count(*) FROM cell_hand")"
+
+# keying: a person's value clears HANDWRITTEN from that field, the others of the cell keep it
+id=$(sql "$B" "SELECT record_id FROM flags WHERE code = 'HANDWRITTEN' AND state = 'open' AND fields = '[\"registration_date\"]' LIMIT 1")
+[ -n "$id" ] || fail "no handwritten registration date to key"
+sohoa review user add --batch "$B" keyer >/dev/null 2>&1 <<<"a-long-enough-password" || true
+before=$(sql "$B" "SELECT count(*) FROM flags WHERE record_id = $id AND code = 'HANDWRITTEN' AND state = 'open'")
+run_status sohoa review set --batch "$B" --as keyer "$id" registration_date 05/03/2019
+expect_eq "review set exit" "$status" 0
+expect_eq "keyed field: no HANDWRITTEN" \
+	"$(sql "$B" "SELECT count(*) FROM flags WHERE record_id = $id AND code = 'HANDWRITTEN' AND state = 'open' AND fields = '[\"registration_date\"]'")" 0
+expect_eq "the other handwritten fields keep theirs" \
+	"$(sql "$B" "SELECT count(*) FROM flags WHERE record_id = $id AND code = 'HANDWRITTEN' AND state = 'open'")" \
+	"$((before - 1))"
+# a look is not a keying: verifying a HANDWRITTEN flag leaves the field to be keyed
+flag=$(sql "$B" "SELECT id FROM flags WHERE record_id = $id AND code = 'HANDWRITTEN' AND state = 'open' LIMIT 1")
+fields=$(sql "$B" "SELECT fields FROM flags WHERE id = $flag")
+sohoa review verify --batch "$B" --as keyer "$id" "$flag" >/dev/null 2>&1 || true
+expect_eq "verified without keying: still HANDWRITTEN" \
+	"$(sql "$B" "SELECT count(*) FROM flags WHERE record_id = $id AND code = 'HANDWRITTEN' AND state = 'open' AND fields = '$fields'")" 1
+expect_eq "and the record still needs review" "$(sql "$B" "SELECT status FROM records WHERE id = $id")" needs_review
+done_ok
