@@ -273,6 +273,14 @@ static const struct word action_words[] = {
 	{ "approve", "Duyệt", "Approved" },
 	{ "reject", "Từ chối", "Rejected" },
 	{ "status", "Đổi trạng thái", "Status changed" },
+	/* keying handwritten fields (keying.h) */
+	{ "key-first", "Nhập lần 1", "Keyed first" },
+	{ "key-second", "Nhập lần 2", "Keyed second" },
+	{ "key-single", "Nhập một lần", "Keyed once" },
+	{ "key-spot", "Nhập kiểm tra", "Keyed as a spot check" },
+	{ "conflict", "Hai lần nhập khác nhau", "Keyings disagree" },
+	{ "arbitrate", "Phân xử", "Arbitrated" },
+	{ "accept", "Nhận giá trị đã nhập", "Keyed value accepted" },
 };
 
 static const char *word(const struct word *w, size_t n, const char *key, int lang)

@@ -226,5 +226,50 @@ code /key/stats -b "$WORK/bob.jar" >/dev/null
 expect_match "the page" "$(cat "$WORK/body")" \
 	"<tr data-keyer=\"bob\" data-kind=\"name\" data-keyed=\"2\" data-decided=\"2\" data-agreed=\"1\" data-agreement=\"0.5000\""
 
+# --- two keyers and an arbitrator in Chromium -------------------------------------------------------
+CHROMIUM=${SOHOA_CHROMIUM:-/usr/bin/chromium}
+BROWSER_SRC="$SOHOA_SOURCE/tests/browser"
+BUILD_ROOT=$(cd "$SOHOA_BIN/.." && pwd)
+NODE_DEPS=
+for d in "$BROWSER_SRC/node_modules" "$BUILD_ROOT/tests/browser-deps/node_modules"; do
+	[ -f "$d/playwright-core/package.json" ] && NODE_DEPS=$d && break
+done
+if [ -f "$BROWSER_SRC/keying.test.js" ] && command -v node >/dev/null && [ -x "$CHROMIUM" ] &&
+	[ -n "$NODE_DEPS" ]; then
+	hw "${R[2]}" child.full_name
+	hw "${R[2]}" child.birth_date
+	hw "${R[3]}" father.full_name
+	hw "${R[3]}" mother.birth_date
+	# what the book says: the canonical names, the dates as a clerk writes them (d/m/yyyy)
+	entries=$(sqlite3 -json "$B/batch.db" "SELECT record_id, name, value, raw FROM fields WHERE
+		(record_id = ${R[2]} AND name IN ('child.full_name', 'child.birth_date')) OR
+		(record_id = ${R[3]} AND name IN ('father.full_name', 'mother.birth_date'))
+		ORDER BY record_id, name" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+entries, hidden = {}, []
+for r in rows:
+    v = r["value"]
+    if r["name"].endswith("birth_date"):
+        y, m, d = v.split("-")
+        v = "%d/%d/%s" % (int(d), int(m), y)
+    entries.setdefault(r["record_id"], {})[r["name"]] = v
+    hidden += [r["value"], (r["raw"] or "").splitlines()[0]]
+print(json.dumps([{"record": k, "fields": f} for k, f in sorted(entries.items())]))
+print(json.dumps(hidden))')
+	KEY_ENTRIES=$(sed -n 1p <<<"$entries")
+	KEY_HIDDEN=$(sed -n 2p <<<"$entries")
+	wrong=$(python3 -c "import sys, unicodedata; print(''.join(c for c in unicodedata.normalize('NFD', sys.argv[1]) if unicodedata.category(c) != 'Mn').replace('Đ', 'D').replace('đ', 'd'))" \
+		"$(sql "$B" "SELECT value FROM fields WHERE record_id = ${R[3]} AND name = 'father.full_name'")")
+	KEY_URL="$url/" KEY_BATCH="$B" CHROMIUM="$CHROMIUM" KEY_ENTRIES="$KEY_ENTRIES" \
+		KEY_HIDDEN="$KEY_HIDDEN" KEY_WRONG="{\"record\": ${R[3]}, \"field\": \"father.full_name\", \"value\": \"$wrong\"}" \
+		KEY_USERS="alice:mật-khẩu-alice-1 bob:mật-khẩu-bob-22 carol:mật-khẩu-carol-3" \
+		NODE_PATH="$NODE_DEPS" node "$BROWSER_SRC/keying.test.js" | tee "$WORK/browser.out" ||
+		fail "the browser tests failed (server log: $(tail -5 "$WORK/review.err"))"
+	checks=$((checks + $(grep -c '^ok: ' "$WORK/browser.out")))
+else
+	echo "note: the browser part skipped (node, Chromium or playwright-core missing)"
+fi
+
 review_stop
 done_ok
