@@ -396,6 +396,31 @@ static void test_trusted_and_spot(void **state)
 	q1_is(f->s, "SELECT count(*) FROM keying_fields WHERE needed = 1 AND mode = 'double'", "1");
 }
 
+static void test_single_checked_by_rules(void **state)
+{
+	struct fixture *f = *state;
+	int64_t r2 = f->rec[2];
+	/* dates keyed once: a birth after the registration is not taken on one keying */
+	assert_int_equal(parse("{\"modes\": {\"birth\": {\"date\": \"single\"}}, " TRUSTED "}",
+			       &f->p), 0);
+	assert_int_equal(key(f, "alice", r2, "child.birth_date", "20/05/2019"), SO_KEYING_WAITING);
+	q1_is(f->s, sqlf("SELECT source FROM fields WHERE record_id = %lld AND name = "
+			 "'child.birth_date'", r2), "ocr");
+	q1_is(f->s, sqlf("SELECT mode || '|' || needed || '|' || state FROM keying_fields WHERE "
+			 "record_id = %lld AND field = 'child.birth_date'", r2), "single|2|open");
+	q1_is(f->s, sqlf("SELECT state FROM flags WHERE record_id = %lld AND code = 'HANDWRITTEN' "
+			 "AND fields = '[\"child.birth_date\"]'", r2), "open");
+	/* a second keyer says the same: the book says so; the rules' flag stays for the review */
+	assert_int_equal(key(f, "bob", r2, "child.birth_date", "20-05-2019"), SO_KEYING_ACCEPTED);
+	q1_is(f->s, sqlf("SELECT value || '|' || source FROM fields WHERE record_id = %lld AND "
+			 "name = 'child.birth_date'", r2), "2019-05-20|archivist");
+	q1_is(f->s, sqlf("SELECT count(*) FROM flags WHERE record_id = %lld AND code = 'DATE_ORDER' "
+			 "AND state = 'open'", r2), "1");
+	/* one that the rules accept stands alone */
+	assert_int_equal(key(f, "alice", f->rec[3], "child.birth_date", "1/5/2019"),
+			 SO_KEYING_ACCEPTED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +431,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_double_keying, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_canonical_and_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trusted_and_spot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_single_checked_by_rules, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
