@@ -26,7 +26,8 @@
 	}
 
 	function ensureList() {
-		if (list)
+		/* a swap of the page's content may have taken it away */
+		if (list && list.isConnected)
 			return list;
 		list = document.createElement('ul');
 		list.id = 'complete-list';

@@ -360,7 +360,7 @@
 				badge.hidden = true;
 			return;
 		}
-		if (!badge) {
+		if (!badge || !badge.isConnected) {
 			badge = document.createElement('button');
 			badge.type = 'button';
 			badge.className = 'vnkey-badge quiet';
