@@ -21,8 +21,13 @@
 	let asked = 0;                 /* the number of the last question */
 	let counter = 0;
 
+	/* the kinds the server completes (review/complete.h); an input of another kind (a date)
+	 * is left alone */
+	const KINDS = ['name', 'family', 'place', 'ethnicity', 'nationality', 'kinship'];
+
 	function marked(el) {
-		return el && el.tagName === 'INPUT' && el.hasAttribute('data-complete');
+		return el && el.tagName === 'INPUT' &&
+			KINDS.includes(el.getAttribute('data-complete'));
 	}
 
 	function ensureList() {
