@@ -531,6 +531,32 @@ static int gap_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The median of the first column of ST's rows (finalized here) into *MEDIAN when there are
+ * at least MIN rows, else 0; their number into *N. Returns 0, or -1 with the error set. */
+static int column_median(struct so_store *s, sqlite3_stmt *st, size_t min, double *median,
+			 size_t *n)
+{
+	double *v = NULL;
+	size_t cap = 0;
+	int r;
+	*median = 0;
+	*n = 0;
+	while ((r = next_row(s, st)) == 1) {
+		if (SO_ARRAY_GROW(v, *n, cap) < 0) {
+			r = -1;
+			break;
+		}
+		v[(*n)++] = sqlite3_column_double(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (r == 0 && *n >= min && *n > 0) {
+		qsort(v, *n, sizeof(*v), gap_cmp);
+		*median = *n % 2 ? v[*n / 2] : (v[*n / 2 - 1] + v[*n / 2]) / 2;
+	}
+	free(v);
+	return r < 0 ? -1 : 0;
+}
+
 /* The archivists' pace: the median time between two decisions (approve, reject) of one
  * archivist, gaps over SO_REVIEW_BREAK_SECONDS being breaks; 0 when fewer than
  * SO_REVIEW_PACE_MIN gaps are known. */
@@ -545,24 +571,12 @@ static int review_pace(struct so_store *s, double *seconds, int64_t *gaps)
 	if (!st)
 		return -1;
 	sqlite3_bind_double(st, 1, SO_REVIEW_BREAK_SECONDS);
-	double *v = NULL;
-	size_t n = 0, cap = 0;
-	int r;
-	while ((r = next_row(s, st)) == 1) {
-		if (SO_ARRAY_GROW(v, n, cap) < 0) {
-			r = -1;
-			break;
-		}
-		v[n++] = sqlite3_column_double(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (r == 0 && n >= SO_REVIEW_PACE_MIN) {
-		qsort(v, n, sizeof(*v), gap_cmp);
-		*seconds = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	size_t n;
+	if (column_median(s, st, SO_REVIEW_PACE_MIN, seconds, &n) < 0)
+		return -1;
+	if (n >= SO_REVIEW_PACE_MIN)
 		*gaps = (int64_t)n;
-	}
-	free(v);
-	return r < 0 ? -1 : 0;
+	return 0;
 }
 
 /* The median seconds of the timed decisions (review_timings, seconds known) into *SECONDS
@@ -572,25 +586,14 @@ static int review_timed(struct so_store *s, double *seconds, int64_t *timed)
 	*seconds = 0;
 	*timed = 0;
 	sqlite3_stmt *st = prepare(s, "SELECT seconds FROM review_timings WHERE seconds IS NOT "
-				      "NULL ORDER BY seconds");
+				      "NULL");
 	if (!st)
 		return -1;
-	double *v = NULL;
-	size_t n = 0, cap = 0;
-	int r;
-	while ((r = next_row(s, st)) == 1) {
-		if (SO_ARRAY_GROW(v, n, cap) < 0) {
-			r = -1;
-			break;
-		}
-		v[n++] = sqlite3_column_double(st, 0);
-	}
-	sqlite3_finalize(st);
+	size_t n;
+	if (column_median(s, st, SO_REVIEW_TIMED_MIN, seconds, &n) < 0)
+		return -1;
 	*timed = (int64_t)n;
-	if (r == 0 && n >= SO_REVIEW_TIMED_MIN)
-		*seconds = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	free(v);
-	return r < 0 ? -1 : 0;
+	return 0;
 }
 
 static int review_part(struct so_store *s, json_t *root)

@@ -548,6 +548,15 @@ json_t *so_keying_next(struct so_store *s, const struct so_keying_policy *p, con
 		so_error("out of memory");
 		goto done;
 	}
+	/* the registration date chooses the units in force for completion, unless it is itself
+	 * a handwritten cell waiting for keying (its reading is not shown) */
+	char date[32];
+	int hidden = flag_open(s, id, HANDWRITTEN, "registration_date");
+	int known = hidden ? 0 : so_field_value_get(s, id, "registration_date", date, sizeof(date));
+	if (hidden < 0 || known < 0)
+		goto fail;
+	if (known && strlen(date) == 10)
+		json_object_set_new(out, "registration_date", json_string(date));
 	json_t *fields = json_object_get(out, "fields");
 	for (size_t i = 0; i < n; i++) {
 		const char *name = json_string_value(json_array_get(names, (size_t)order[i][1]));

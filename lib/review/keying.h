@@ -73,7 +73,8 @@ int so_reviewer_has_role(struct so_store *s, const char *name, const char *role)
 
 /* The next entry KEYER has fields to key in, the first record after AFTER (0: from the
  * start; the search wraps round once): {"record": ID, "book_type", "row_box": [..],
- * "fields": [{"name", "label", "kind", "role": "first" | "second" | "spot" | "single"}]}
+ * "fields": [{"name", "label", "kind", "role": "first" | "second" | "spot" | "single"}],
+ * "registration_date": "YYYY-MM-DD" when known and not itself a cell waiting for keying}
  * in column order — names, labels and kinds only: no reading, no other keying. {"record":
  * null, "fields": []} when there is nothing left for KEYER. NULL with the error set. */
 json_t *so_keying_next(struct so_store *s, const struct so_keying_policy *p, const char *keyer,

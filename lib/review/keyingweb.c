@@ -117,11 +117,23 @@ static int role_needed(struct call *k, const char *role, enum ktext refusal,
 
 /* Keying -------------------------------------------------------------------------------------- */
 
+/* 1 when a field of KIND is typed as Vietnamese words (not digits and dates). */
+static int vietnamese_typed(const char *kind)
+{
+	static const char *const words[] = { "name", "text", "sex", "ethnicity", "nationality",
+					     "place", "relationship", "kinship" };
+	for (size_t i = 0; kind && i < SO_ARRAY_SIZE(words); i++)
+		if (strcmp(words[i], kind) == 0)
+			return 1;
+	return 0;
+}
+
 /* <section id="entry">: the row, and per field to key its cell enlarged, its label, the input
  * and the canonical value it makes (filled by the script). No reading, no other keying. */
 static void put_entry(struct call *k, json_t *next)
 {
 	json_t *rec = json_object_get(next, "record");
+	const char *date = json_string_value(json_object_get(next, "registration_date"));
 	json_t *fields = json_object_get(next, "fields");
 	if (!json_is_integer(rec)) {
 		so_web_put(k, "<section id=\"entry\" class=\"key-done\" data-record=\"\" "
@@ -146,13 +158,19 @@ static void put_entry(struct call *k, json_t *next)
 			   "data-role=\"%s\" data-index=\"%d\">\n<img class=\"key-zoom\" "
 			   "src=\"/img/%D/cell/%u.png\" alt=\"\">\n<label for=\"key-%d\">%s</label>\n"
 			   "<input id=\"key-%d\" class=\"key-input\" name=\"value\" data-field=\"%s\" "
-			   "data-kind=\"%s\" data-complete=\"%s\" data-record=\"%D\" autocomplete=\"off\" "
-			   "spellcheck=\"false\" lang=\"vi\">\n<output class=\"key-canon\" "
-			   "for=\"key-%d\" aria-live=\"polite\"></output>\n</li>\n",
-			   i == 0 ? " active" : "", name, kind,
-			   json_string_value(json_object_get(f, "role")), (int)i, id, name, (int)i,
-			   json_string_value(json_object_get(f, "label")), (int)i, name, kind, kind, id,
-			   (int)i);
+			   "data-kind=\"%s\" data-complete=\"%s\" data-record=\"%D\"", i == 0 ? " active" : "",
+			   name, kind, json_string_value(json_object_get(f, "role")), (int)i, id, name,
+			   (int)i, json_string_value(json_object_get(f, "label")), (int)i, name, kind, kind,
+			   id);
+		/* Vietnamese typing (web/vnkey.js) where words are typed; the registration date
+		 * chooses the units in force for completion (web/complete.js) */
+		if (vietnamese_typed(kind))
+			so_web_put(k, " data-vnkey=\"telex\"");
+		if (date)
+			so_web_put(k, " data-date=\"%s\"", date);
+		so_web_put(k, " autocomplete=\"off\" spellcheck=\"false\" lang=\"vi\">\n"
+			   "<output class=\"key-canon\" for=\"key-%d\" aria-live=\"polite\"></output>\n"
+			   "</li>\n", (int)i);
 	}
 	so_web_put(k, "</ol>\n</section>\n");
 }
@@ -277,9 +295,10 @@ static void put_conflict(struct call *k, json_t *list, int64_t total)
 	}
 	so_web_put(k, "</ol>\n<label for=\"third\">%s</label>\n<input id=\"third\" class=\"key-input\" "
 		   "name=\"value\" data-field=\"%s\" data-kind=\"%s\" data-complete=\"%s\" "
-		   "data-record=\"%D\" autocomplete=\"off\" spellcheck=\"false\" lang=\"vi\">\n"
+		   "data-record=\"%D\"%s autocomplete=\"off\" spellcheck=\"false\" lang=\"vi\">\n"
 		   "<output class=\"key-canon\" for=\"third\" aria-live=\"polite\"></output>\n"
-		   "</form>\n</section>\n", kt(k, K_THIRD), field, kind, kind, id);
+		   "</form>\n</section>\n", kt(k, K_THIRD), field, kind, kind, id,
+		   vietnamese_typed(kind) ? " data-vnkey=\"telex\"" : "");
 }
 
 static enum MHD_Result conflicts_page(struct call *k)

@@ -1414,6 +1414,95 @@ static void cache_record(struct so_store *s, const struct rec_info *ri, PIX *pag
 	so_review_boxes_each(s, ri->id, cache_box, &c);
 }
 
+/* How an image is made from a prepared page (MAKE), and what else is done with the page once
+ * it is read (ALSO, may be NULL). */
+struct page_image {
+	int (*make)(PIX *page, void *ctx, unsigned char **png, size_t *len);
+	void (*also)(PIX *page, void *ctx);
+	void *ctx;
+};
+
+/* The image of the prepared page IMAGE (a path in the batch) that PI makes: the file CACHED in
+ * DIR when it is not older than the page, else made from the page and kept there (a cache that
+ * cannot be written is no reason to fail the image). Returns 1, or -1 with the error set. */
+static int page_image_cached(struct so_store *s, const char *image, const char *dir,
+			     const char *cached, const struct page_image *pi, unsigned char **png,
+			     size_t *len)
+{
+	char *path = so_asprintf("%s/%s", so_store_dir(s), image);
+	PIX *page = NULL;
+	int r = -1;
+	if (!path)
+		goto done;
+	struct stat cs, ps;
+	if (stat(cached, &cs) == 0 && stat(path, &ps) == 0 && cs.st_mtime >= ps.st_mtime &&
+	    so_read_file(cached, 64u << 20, (char **)png, len) == 0) {
+		r = 1;
+		goto done;
+	}
+	if (!(page = pixRead(path))) {
+		so_error("cannot read the prepared page %s", path);
+		goto done;
+	}
+	if (pi->make(page, pi->ctx, png, len) < 0)
+		goto done;
+	if (so_mkdir_p(dir, 0755) == 0)
+		so_write_file_atomic(cached, *png, *len);
+	if (pi->also)
+		pi->also(page, pi->ctx);
+	r = 1;
+done:
+	pixDestroy(&page);
+	free(path);
+	return r;
+}
+
+/* One cut of a record: its box, whether it is the row (half resolution), and where the
+ * record's other images go. */
+struct record_cut {
+	struct so_store *s;
+	const struct rec_info *ri;
+	struct so_bbox box;
+	int row;
+	const char *dir;
+};
+
+static int record_cut_make(PIX *page, void *ctx, unsigned char **png, size_t *len)
+{
+	struct record_cut *c = ctx;
+	return cut(page, c->box, c->row, png, len);
+}
+
+/* The page is decoded: cut the record's other images too. */
+static void record_cut_also(PIX *page, void *ctx)
+{
+	struct record_cut *c = ctx;
+	cache_record(c->s, c->ri, page, c->dir);
+}
+
+static int page_shrunk_make(PIX *page, void *ctx, unsigned char **png, size_t *len)
+{
+	(void)ctx;
+	return grey_png(page, SO_REVIEW_PAGE_SHRINK, png, len) < 0 ?
+	       so_error("cannot make an image of the page") : 0;
+}
+
+/* The page of record ID: 1 with *RI and *P filled, 0 with the error set when there is no such
+ * record or its page has no prepared image, -1 on failure. */
+static int record_page(struct so_store *s, int64_t id, struct rec_info *ri, struct so_page *p)
+{
+	int found = rec_info_get(s, id, ri);
+	if (found <= 0)
+		return found;
+	if (so_page_get(s, ri->page_id, p) < 0)
+		return -1;
+	if (!p->image[0]) {
+		so_error("the page has no prepared image");
+		return 0;
+	}
+	return 1;
+}
+
 int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned char **png,
 		    size_t *len, double *scale)
 {
@@ -1425,7 +1514,8 @@ int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned 
 		return 0;
 	}
 	struct rec_info ri;
-	int found = rec_info_get(s, id, &ri);
+	struct so_page p;
+	int found = record_page(s, id, &ri, &p);
 	if (found <= 0)
 		return found;
 	struct so_bbox box = ri.row;
@@ -1445,42 +1535,16 @@ int so_review_image(struct so_store *s, int64_t id, const char *field, unsigned 
 		so_error("the record has no box on its page");
 		return 0;
 	}
-	struct so_page p;
-	if (so_page_get(s, ri.page_id, &p) < 0)
-		return -1;
-	if (!p.image[0]) {
-		so_error("the page has no prepared image");
-		return 0;
-	}
 	char *dir = so_asprintf("%s/cache/review", so_store_dir(s));
 	char *cached = dir ? cache_name(dir, ri.page_id, box, !field) : NULL;
-	char *path = so_asprintf("%s/%s", so_store_dir(s), p.image);
-	PIX *page = NULL;
 	int r = -1;
-	if (!dir || !cached || !path)
-		goto done;
-	struct stat cs, ps;
-	if (stat(cached, &cs) == 0 && stat(path, &ps) == 0 && cs.st_mtime >= ps.st_mtime &&
-	    so_read_file(cached, 64u << 20, (char **)png, len) == 0) {
-		r = 1;
-		goto done;
+	if (dir && cached) {
+		struct record_cut c = { s, &ri, box, !field, dir };
+		struct page_image pi = { record_cut_make, record_cut_also, &c };
+		r = page_image_cached(s, p.image, dir, cached, &pi, png, len);
 	}
-	if (!(page = pixRead(path))) {
-		so_error("cannot read the prepared page %s", path);
-		goto done;
-	}
-	if (cut(page, box, !field, png, len) < 0)
-		goto done;
-	/* a cache that cannot be written is no reason to fail the image */
-	if (so_mkdir_p(dir, 0755) == 0)
-		so_write_file_atomic(cached, *png, *len);
-	cache_record(s, &ri, page, dir);
-	r = 1;
-done:
-	pixDestroy(&page);
 	free(dir);
 	free(cached);
-	free(path);
 	return r;
 }
 
@@ -1489,44 +1553,18 @@ int so_review_page_image(struct so_store *s, int64_t id, unsigned char **png, si
 	*png = NULL;
 	*len = 0;
 	struct rec_info ri;
-	int found = rec_info_get(s, id, &ri);
+	struct so_page p;
+	int found = record_page(s, id, &ri, &p);
 	if (found <= 0)
 		return found;
-	struct so_page p;
-	if (so_page_get(s, ri.page_id, &p) < 0)
-		return -1;
-	if (!p.image[0]) {
-		so_error("the page has no prepared image");
-		return 0;
-	}
 	char *dir = so_asprintf("%s/cache/review", so_store_dir(s));
 	char *cached = dir ? so_asprintf("%s/p%lld-page.png", dir, (long long)ri.page_id) : NULL;
-	char *path = so_asprintf("%s/%s", so_store_dir(s), p.image);
-	PIX *page = NULL;
 	int r = -1;
-	if (!dir || !cached || !path)
-		goto done;
-	struct stat cs, ps;
-	if (stat(cached, &cs) == 0 && stat(path, &ps) == 0 && cs.st_mtime >= ps.st_mtime &&
-	    so_read_file(cached, 64u << 20, (char **)png, len) == 0) {
-		r = 1;
-		goto done;
+	if (dir && cached) {
+		struct page_image pi = { page_shrunk_make, NULL, NULL };
+		r = page_image_cached(s, p.image, dir, cached, &pi, png, len);
 	}
-	if (!(page = pixRead(path))) {
-		so_error("cannot read the prepared page %s", path);
-		goto done;
-	}
-	if (grey_png(page, SO_REVIEW_PAGE_SHRINK, png, len) < 0) {
-		so_error("cannot make an image of the page");
-		goto done;
-	}
-	if (so_mkdir_p(dir, 0755) == 0)
-		so_write_file_atomic(cached, *png, *len);
-	r = 1;
-done:
-	pixDestroy(&page);
 	free(dir);
 	free(cached);
-	free(path);
 	return r;
 }

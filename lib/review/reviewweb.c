@@ -35,6 +35,7 @@
 #include "register/flagcode.h"
 #include "review/keying.h"
 #include "review/keyingweb.h"
+#include "review/complete.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
 #include "review/reviewweb_internal.h"
@@ -678,7 +679,9 @@ static void put_head(struct call *k, const char *title, const char *body_class)
 		 "<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
 		 "<script src=\"/static/app.js\" defer></script>\n", title, T_APP);
 	if (k->session)
-		page_put(k, "<script src=\"/static/values.js\" defer></script>\n");
+		page_put(k, "<script src=\"/static/values.js\" defer></script>\n"
+			 "<script src=\"/static/vnkey.js\" defer></script>\n"
+			 "<script src=\"/static/complete.js\" defer></script>\n");
 	if (k->session && strncmp(body_class, "page-key", 8) == 0)
 		page_put(k, "<link rel=\"stylesheet\" href=\"/static/keying.css\">\n"
 			 "<script src=\"/static/keying.js\" defer></script>\n");
@@ -890,6 +893,8 @@ static enum MHD_Result serve_static(struct call *k, const char *name)
 		{ "/static/values.js", "web/values.js", "text/javascript; charset=utf-8" },
 		{ "/static/keying.js", "web/keying.js", "text/javascript; charset=utf-8" },
 		{ "/static/keying.css", "web/keying.css", "text/css; charset=utf-8" },
+		{ "/static/vnkey.js", "web/vnkey.js", "text/javascript; charset=utf-8" },
+		{ "/static/complete.js", "web/complete.js", "text/javascript; charset=utf-8" },
 		{ "/static/icon.svg", "web/icon.svg", "image/svg+xml" },
 	};
 	for (size_t i = 0; i < SO_ARRAY_SIZE(files); i++) {
@@ -1512,6 +1517,20 @@ static void put_value_written(struct call *k, const char *value, const char *raw
 	free(written);
 }
 
+/* An input's completion from the lists (web/complete.js): its kind, and the registration
+ * date that chooses the units, when the field's values come from a list. */
+static void put_complete_attrs(struct call *k, json_t *rec, enum so_kind kind)
+{
+	enum so_complete_kind ck = so_complete_kind_of(kind);
+	if (ck == SO_COMPLETE_NONE)
+		return;
+	page_put(k, " data-complete=\"%s\"", so_complete_kind_name(ck));
+	json_t *reg = json_object_get(json_object_get(rec, "fields"), "registration_date");
+	const char *date = json_string_value(json_object_get(reg, "value"));
+	if (date && strlen(date) == 10 && date[4] == '-' && date[7] == '-')
+		page_put(k, " data-date=\"%s\"", date);
+}
+
 static void put_field(struct call *k, int64_t id, int version, json_t *rec, const char *name,
 		      const struct filter_text *ft)
 {
@@ -1585,8 +1604,10 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 				 raw && *raw ? raw : value ? value : "");
 	page_put(k, "<input type=\"hidden\" name=\"field\" value=\"%s\">"
 		 "<input class=\"edit\" name=\"value\" value=\"%s\" aria-label=\"%s\" "
-		 "autocomplete=\"off\" spellcheck=\"false\"", name, prefill ? prefill : "", label);
+		 "autocomplete=\"off\" spellcheck=\"false\" data-vnkey", name,
+		 prefill ? prefill : "", label);
 	free(prefill);
+	put_complete_attrs(k, rec, kind);
 	if (kind == SO_KIND_DATE)
 		page_put(k, " placeholder=\"dd/mm/yyyy\"");
 	page_put(k, "><button type=\"submit\" class=\"save\">%t</button>"
@@ -2228,6 +2249,55 @@ static enum MHD_Result preview(struct call *k, int64_t id)
 	return send_json(k, 200, out);
 }
 
+/* GET /complete?kind=K&q=TEXT&date=YYYY-MM-DD: what completes TEXT from the lists
+ * (review/complete.h) — {"kind", "items": [{"value", "label", "detail"}]}; the date, when
+ * given, chooses the administrative units in force then. */
+static enum MHD_Result complete(struct call *k)
+{
+	const char *kind = query(k, "kind"), *q = query(k, "q"), *date = query(k, "date");
+	enum so_complete_kind ck = so_complete_kind_parse(kind);
+	long day = 0;
+	if (ck == SO_COMPLETE_NONE)
+		return send_json(k, 400, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_BAD_REQUEST)));
+	if (q && (strlen(q) > SO_COMPLETE_TEXT_MAX || !utf8_clean(q)))
+		return send_json(k, 422, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_BAD_VALUE)));
+	if (date && *date) {
+		long y, m, d;
+		char part[5];
+		if (strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+			goto bad_date;
+		memcpy(part, date, 4);
+		part[4] = 0;
+		if (so_parse_long(part, 1000, 9999, &y) < 0)
+			goto bad_date;
+		memcpy(part, date + 5, 2);
+		part[2] = 0;
+		if (so_parse_long(part, 1, 12, &m) < 0)
+			goto bad_date;
+		memcpy(part, date + 8, 2);
+		if (so_parse_long(part, 1, 31, &d) < 0)
+			goto bad_date;
+		day = y * 10000 + m * 100 + d;
+	}
+	struct so_completions out;
+	if (so_complete(ck, q ? q : "", day, &out) < 0)
+		return send_json(k, 500, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_SERVER_ERROR)));
+	json_t *items = json_array();
+	for (size_t i = 0; i < out.n; i++)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "value", out.v[i].value,
+						       "label", out.v[i].label, "detail",
+						       out.v[i].detail));
+	so_completions_release(&out);
+	return send_json(k, 200, json_pack("{s:b, s:s, s:o}", "ok", 1, "kind",
+					   so_complete_kind_name(ck), "items", items));
+bad_date:
+	return send_json(k, 400, json_pack("{s:b, s:s}", "ok", 0, "message",
+					   tr(k, T_BAD_REQUEST)));
+}
+
 static enum MHD_Result page_image(struct call *k, int64_t id)
 {
 	unsigned char *png = NULL;
@@ -2307,6 +2377,9 @@ static enum MHD_Result route(struct call *k, const char *method)
 	/* keying handwritten fields, arbitration, the keyers' statistics (keyingweb.c) */
 	if (strncmp(url, "/key", 4) == 0 && (url[4] == 0 || url[4] == '/'))
 		return so_keying_route(k, url, get, post);
+
+	if (strcmp(url, "/complete") == 0 && get)
+		return complete(k);
 
 	const char *p;
 	int64_t id;

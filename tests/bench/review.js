@@ -7,18 +7,13 @@
 'use strict';
 
 const fs = require('node:fs');
-const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const { chromium } = require('playwright-core');
 
 const URL = process.env.REVIEW_URL.replace(/\/?$/, '/');
 const BATCH = process.env.REVIEW_BATCH;
 const N = Number(process.env.REVIEW_N || 30);
 
-function sql(q) {
-	return execFileSync('sqlite3', ['-batch', path.join(BATCH, 'batch.db'), q],
-		{ encoding: 'utf8' }).replace(/\n$/, '');
-}
+const sql = require('../browser/lib.js').sqlOf(BATCH);
 const truth = new Map();
 for (const line of fs.readFileSync(process.env.REVIEW_TRUTH, 'utf8').split('\n'))
 	if (line.trim()) {

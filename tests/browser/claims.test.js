@@ -15,9 +15,8 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
-const path = require('node:path');
 const { chromium } = require('playwright-core');
+const { ok, eq, truthy, sqlOf } = require('./lib.js');
 
 const URL = process.env.REVIEW_URL;
 const BATCH = process.env.REVIEW_BATCH;
@@ -28,21 +27,7 @@ const USERS = Object.fromEntries((process.env.REVIEW_USERS || '').split(' ').map
 }));
 assert.ok(URL && BATCH && RECORD && USERS.alice && USERS.bob, 'the environment is incomplete');
 
-function sql(query) {
-	return execFileSync('sqlite3', ['-batch', path.join(BATCH, 'batch.db'), query],
-		{ encoding: 'utf8' }).replace(/\n$/, '');
-}
-function ok(what) {
-	console.log('ok: ' + what);
-}
-function eq(what, got, want) {
-	assert.deepStrictEqual(got, want, what);
-	ok(what);
-}
-function truthy(what, v) {
-	assert.ok(v, what);
-	ok(what);
-}
+const sql = sqlOf(BATCH);
 
 const problems = [];
 

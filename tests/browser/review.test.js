@@ -15,9 +15,9 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
+const { ok, eq, truthy, sqlOf } = require('./lib.js');
 
 const URL = process.env.REVIEW_URL;
 const BATCH = process.env.REVIEW_BATCH;
@@ -30,25 +30,9 @@ const USERS = Object.fromEntries((process.env.REVIEW_USERS || '').split(' ').map
 }));
 assert.ok(URL && BATCH && SHOTS && RECORDS.length >= 6 && XSS, 'the environment is incomplete');
 
-/* One value (or rows joined by newlines, columns by '|') from the batch store. */
-function sql(query) {
-	return execFileSync('sqlite3', ['-batch', path.join(BATCH, 'batch.db'), query],
-		{ encoding: 'utf8' }).replace(/\n$/, '');
-}
+const sql = sqlOf(BATCH);
 function sqlText(s) {
 	return "'" + String(s).replace(/'/g, "''") + "'";
-}
-
-function ok(what) {
-	console.log('ok: ' + what);
-}
-function eq(what, got, want) {
-	assert.deepStrictEqual(got, want, what);
-	ok(what);
-}
-function truthy(what, v) {
-	assert.ok(v, what);
-	ok(what);
 }
 
 const dialogs = [];
@@ -481,7 +465,7 @@ async function keyToField(page, name) {
 	eq('a reading with markup too', await shownValue(page, 'notes'), '"><img src=x onerror=alert(2)>');
 	truthy('a flag message with markup too', (await page.textContent('ul.flags')).includes('<img src=x onerror=alert(3)>'));
 	eq('the input holds it as its value', await page.inputValue('li.field[data-field="child.full_name"] input.edit'), '<script>alert(1)</script>');
-	eq('no script but the application\'s', await page.$$eval('script', (s) => s.map((x) => x.getAttribute('src'))), ['/static/app.js', '/static/values.js']);
+	eq('no script but the application\'s', await page.$$eval('script', (s) => s.map((x) => x.getAttribute('src'))), ['/static/app.js', '/static/values.js', '/static/vnkey.js', '/static/complete.js']);
 	eq('no injected image', await page.locator('img[src="x"]').count(), 0);
 	await page.goto(URL);
 	truthy('the queue shows it as text too', (await page.textContent(`tr[data-record="${XSS}"] td.name`)).includes('<script>alert(1)</script>'));

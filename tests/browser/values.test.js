@@ -14,16 +14,13 @@
 
 const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
+const { eq } = require('./lib.js');
 
 const URL = process.env.REVIEW_URL;
 const RECORD = Number(process.env.REVIEW_RECORD);
 const [USER, PASSWORD] = (process.env.REVIEW_USER || ':').split(/:(.*)/s);
 assert.ok(URL && RECORD && USER && PASSWORD, 'the environment is incomplete');
 
-function eq(what, got, want) {
-	assert.deepStrictEqual(got, want, what);
-	console.log('ok: ' + what);
-}
 
 /* ISO (UTC) as the browser in UTC+9 writes it. */
 function tokyo(iso) {

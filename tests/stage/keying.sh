@@ -137,6 +137,10 @@ expect_match "shows the entry" "$page" "<section id=\"entry\" data-record=\"${R[
 expect_match "with the cell enlarged" "$page" "src=\"/img/${R[0]}/cell/child.full_name.png\""
 expect_match "and an input marked for completion" "$page" \
 	"class=\"key-input\" name=\"value\" data-field=\"child.full_name\" data-kind=\"name\" data-complete=\"name\""
+expect_match "with Vietnamese typing and the registration date for completion" "$page" \
+	"data-field=\"child.full_name\" data-kind=\"name\" data-complete=\"name\" data-record=\"${R[0]}\" data-vnkey=\"telex\" data-date=\"2019-[0-9]{2}-[0-9]{2}\""
+expect_match "the page brings the typing, the completion and the keying scripts" "$page" \
+	"vnkey.js.*complete.js.*keying.js"
 case "$page" in *"$raw0"*|*"$canon0"*) fail "the keying page shows the machine's reading" ;; esac
 checks=$((checks + 1))
 expect_eq "without a CSRF token a keying is refused" "$(code /key/save -b "$WORK/alice.jar" \

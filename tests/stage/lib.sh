@@ -117,6 +117,25 @@ test_ca() {
 	)
 }
 
+# review_serve BATCH ARGS...: starts `sohoa review serve --batch BATCH ARGS...` in the
+# background; sets $server (its pid), $url (without the final /) and $port; its stdout in
+# $WORK/review.out, stderr in $WORK/review.err. The caller's EXIT trap stops $server.
+review_serve() {
+	local batch=$1 out="$WORK/review.out"
+	shift
+	: >"$out"
+	sohoa review serve --batch "$batch" "$@" >"$out" 2>"$WORK/review.err" &
+	server=$!
+	for _ in $(seq 600); do
+		grep -q listening "$out" && break
+		sleep 0.05
+	done
+	url=$(sed -n 's/^listening on //p' "$out")
+	[ -n "$url" ] || fail "the review server did not start: $(cat "$out" "$WORK/review.err")"
+	url=${url%/}
+	port=${url##*:}
+}
+
 # registry_start DB ARGS...: starts sohoa-registryd on DB; sets $server (its pid) and $url
 registry_start() {
 	local db=$1 out

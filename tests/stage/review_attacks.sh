@@ -43,18 +43,7 @@ trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true
 	[ -z "$slow_pid" ] || kill "$slow_pid" 2>/dev/null || true
 	wait 2>/dev/null; rm -rf "$WORK"' EXIT
 serve() { # ARGS...: starts the server; sets $server, $url, $port (stderr in $WORK/review.err)
-	local out="$WORK/review.out"
-	: >"$out"
-	sohoa review serve --batch "$B" "$@" >"$out" 2>"$WORK/review.err" &
-	server=$!
-	for _ in $(seq 600); do
-		grep -q listening "$out" && break
-		sleep 0.05
-	done
-	url=$(sed -n 's/^listening on //p' "$out")
-	[ -n "$url" ] || fail "the review server did not start: $(cat "$out" "$WORK/review.err")"
-	url=${url%/}
-	port=${url##*:}
+	review_serve "$B" "$@"
 }
 stop() {
 	kill -TERM "$server"

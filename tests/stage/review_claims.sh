@@ -86,17 +86,7 @@ expect_match "and says which option" "$(cat "$WORK/stderr")" "claim-minutes"
 server=
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 review_start() { # [OPTIONS...]
-	local out="$WORK/review.out"
-	: >"$out"
-	sohoa review serve --batch "$B" --listen 127.0.0.1:0 "$@" >"$out" 2>"$WORK/review.err" &
-	server=$!
-	for _ in $(seq 100); do
-		grep -q listening "$out" && break
-		sleep 0.05
-	done
-	url=$(sed -n 's/^listening on //p' "$out")
-	[ -n "$url" ] || fail "the review server did not start: $(cat "$out" "$WORK/review.err")"
-	url=${url%/}
+	review_serve "$B" --listen 127.0.0.1:0 "$@"
 }
 review_stop() {
 	kill -TERM "$server"

@@ -26,16 +26,7 @@ printf 'mật-khẩu-alice-1\n' | sohoa review user add --batch "$B" alice >/dev
 
 server=
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-TZ=Asia/Ho_Chi_Minh sohoa review serve --batch "$B" --listen 127.0.0.1:0 >"$WORK/review.out" \
-	2>"$WORK/review.err" &
-server=$!
-for _ in $(seq 100); do
-	grep -q listening "$WORK/review.out" && break
-	sleep 0.05
-done
-url=$(sed -n 's/^listening on //p' "$WORK/review.out")
-[ -n "$url" ] || fail "the review server did not start: $(cat "$WORK/review.err")"
-url=${url%/}
+TZ=Asia/Ho_Chi_Minh review_serve "$B" --listen 127.0.0.1:0
 
 code() { # URL [CURL ARGS...]: the HTTP status (body in $WORK/body)
 	local u=$1

@@ -110,17 +110,7 @@ server=
 # a failed check ends the script: the server goes with it
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 review_start() {
-	local out="$WORK/review.out"
-	: >"$out"
-	sohoa review serve --batch "$B" --listen 127.0.0.1:0 >"$out" 2>"$WORK/review.err" &
-	server=$!
-	for _ in $(seq 100); do
-		grep -q listening "$out" && break
-		sleep 0.05
-	done
-	url=$(sed -n 's/^listening on //p' "$out")
-	[ -n "$url" ] || fail "the review server did not start: $(cat "$out" "$WORK/review.err")"
-	url=${url%/}
+	review_serve "$B" --listen 127.0.0.1:0
 }
 review_start
 expect_match "it announces its address" "$url" '^http://127\.0\.0\.1:[0-9]+$'
