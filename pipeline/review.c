@@ -63,7 +63,7 @@ static const char usage[] =
 	"            on a terminal); --replace sets a new password for an existing reviewer;\n"
 	"            --role (keyer, arbitrator, checker; repeated or comma-separated) says what\n"
 	"            the account may do (keyer,checker when not given); role changes the roles\n"
-	"            of an existing reviewer; list shows them\n"
+	"            of an existing reviewer; list shows roles other than keyer,checker\n"
 	"\n"
 	"Changes are written to the audit table as NAME (--as; default shell:$USER). With\n"
 	"--version V a change is refused when the record is no longer at version V (see show).\n"
@@ -483,14 +483,16 @@ static int cmd_user(const struct args *a)
 			       str(u, "created_at"),
 			       json_is_string(json_object_get(u, "last_login")) ? str(u, "last_login")
 										 : "never");
-			char roles[128];
-			if (so_reviewer_roles(s, str(u, "name"), roles, sizeof(roles)) == 1)
-				printf("  roles %s", roles);
 			if (failed)
 				printf("  %lld failed sign-in%s%s", (long long)failed,
 				       failed == 1 ? "" : "s",
 				       json_is_string(json_object_get(u, "last_login")) ?
 				       " since" : "");
+			/* roles other than the default (keyer,checker) */
+			char roles[128];
+			if (so_reviewer_roles(s, str(u, "name"), roles, sizeof(roles)) == 1 &&
+			    strcmp(roles, "keyer,checker") != 0)
+				printf("  roles %s", roles);
 			putchar('\n');
 		}
 		json_decref(l);

@@ -89,6 +89,10 @@ async function keyAll(page, who, wrong) {
 			const active = await page.getAttribute('li.key-cell.active', 'data-field');
 			eq(`${who}: the cell being keyed is ${field}`, active, field);
 			truthy(`${who}: its cell is shown enlarged`, await page.isVisible('li.key-cell.active img.key-zoom'));
+			/* (the script moves the focus once the entry is in) */
+			await page.waitForFunction((f) => document.activeElement &&
+				document.activeElement.getAttribute('data-field') === f, field, { timeout: 5000 })
+				.catch(() => {});
 			const focused = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('data-field'));
 			eq(`${who}: the focus is in its input`, focused, field);
 			const value = wrong && wrong.record === entry.record && wrong.field === field ? wrong.value
@@ -116,13 +120,16 @@ async function keyAll(page, who, wrong) {
 		       '--disable-background-networking', '--disable-component-update',
 		       '--disable-sync'],
 	});
-	const pages = {};
+	const pages = {}, contexts = {};
 	for (const who of ['alice', 'bob', 'carol']) {
-		pages[who] = await newPage(await browser.newContext());
+		contexts[who] = await browser.newContext();
+		pages[who] = await newPage(contexts[who]);
 		await login(pages[who], who, USERS[who]);
 	}
 	const ids = ENTRIES.map((e) => e.record).join(', ');
 	await keyAll(pages.alice, 'alice', null);
+	/* (her connections closed: the server holds a few per client address) */
+	await contexts.alice.close();
 	eq('alice\'s keyings wait for a second keyer', sql(`SELECT count(*) FROM keyings WHERE keyer = 'alice'
 		AND record_id IN (${ids})`) + '|' + sql(`SELECT count(*) FROM flags WHERE code = 'HANDWRITTEN'
 		AND state = 'open' AND record_id IN (${ids})`),

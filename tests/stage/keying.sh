@@ -81,7 +81,8 @@ expect_match "and says the field must be keyed" "$(cat "$WORK/stderr")" "must be
 server=
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 review_start() {
-	sohoa review serve --batch "$B" --listen 127.0.0.1:0 >"$WORK/review.out" \
+	sohoa review serve --batch "$B" --listen 127.0.0.1:0 --connections-per-address 48 \
+		>"$WORK/review.out" \
 		2>"$WORK/review.err" &
 	server=$!
 	for _ in $(seq 100); do
