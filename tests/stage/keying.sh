@@ -223,10 +223,29 @@ expect_eq "every keying is kept" "$(sql "$B" "SELECT group_concat(keyer || ':' |
 	coalesce(seconds, '-'), ' ') FROM (SELECT * FROM keyings WHERE record_id = ${R[1]} ORDER BY id)")" \
 	"alice:first:2.5 bob:second:2.5 carol:arbitration:-"
 
+# a third reading typed by the arbitrator, made canonical like any keying
+hw "${R[1]}" child.birth_date
+expect_eq "alice keys a date" "$(key alice "${R[1]}" child.birth_date 3/8/2019)" 200
+expect_eq "bob another" "$(key bob "${R[1]}" child.birth_date 8/3/2019)" 200
+expect_eq "a conflict" "$(json 'd["outcome"]')" conflict
+arbitrate() { # VALUE: carol types a third reading
+	code /key/arbitrate -b "$WORK/carol.jar" -H 'Accept: application/json' \
+		--data-urlencode "csrf=${CSRF[carol]}" -d "record=${R[1]}" -d field=child.birth_date \
+		--data-urlencode "value=$1"
+}
+expect_eq "a third reading that is no date is refused" "$(arbitrate '3 tháng 13')" 422
+expect_eq "one that is" "$(arbitrate 'ngày 3 tháng 6 năm 2019')" 200
+expect_eq "is taken as its canonical value" "$(sql "$B" "SELECT value || '|' || source FROM fields
+	WHERE record_id = ${R[1]} AND name = 'child.birth_date'")|$(sql "$B" "SELECT typed || '|' ||
+	value FROM keyings WHERE record_id = ${R[1]} AND role = 'arbitration' AND field =
+	'child.birth_date'")" "2019-06-03|archivist|ngày 3 tháng 6 năm 2019|2019-06-03"
+expect_eq "the statistics page in English" "$(code '/key/stats?lang=en' -b "$WORK/carol.jar"; \
+	grep -o '<h1>[^<]*</h1>' "$WORK/body")" "200<h1>Keyers&#39; statistics</h1>"
+
 # the keyers' statistics: per keyer and kind, agreement with the value accepted
 expect_eq "statistics" "$(code /key/stats -b "$WORK/bob.jar" -H 'Accept: application/json')" 200
 expect_eq "per keyer and kind" "$(json '" ".join("%s/%s:%d/%d/%d/%.1f" % (r["keyer"], r["kind"], r["keyed"], r["decided"], r["agreed"], r["seconds"]) for r in d)')" \
-	"alice/date:1/1/1/2.5 alice/name:2/2/2/2.5 alice/sex:1/1/1/2.5 bob/date:1/1/1/2.5 bob/name:2/2/1/2.5"
+	"alice/date:2/2/1/2.5 alice/name:2/2/2/2.5 alice/sex:1/1/1/2.5 bob/date:2/2/1/2.5 bob/name:2/2/1/2.5"
 code /key/stats -b "$WORK/bob.jar" >/dev/null
 expect_match "the page" "$(cat "$WORK/body")" \
 	"<tr data-keyer=\"bob\" data-kind=\"name\" data-keyed=\"2\" data-decided=\"2\" data-agreed=\"1\" data-agreement=\"0.5000\""
