@@ -246,6 +246,8 @@ expect_eq "the statistics page in English" "$(code '/key/stats?lang=en' -b "$WOR
 expect_eq "statistics" "$(code /key/stats -b "$WORK/bob.jar" -H 'Accept: application/json')" 200
 expect_eq "per keyer and kind" "$(json '" ".join("%s/%s:%d/%d/%d/%.1f" % (r["keyer"], r["kind"], r["keyed"], r["decided"], r["agreed"], r["seconds"]) for r in d)')" \
 	"alice/date:2/2/1/2.5 alice/name:2/2/2/2.5 alice/sex:1/1/1/2.5 bob/date:2/2/1/2.5 bob/name:2/2/1/2.5"
+expect_eq "the same from the shell" "$(sohoa review keyers --batch "$B" | awk '$1 == "bob" && $2 == "name" { print $3, $4, $5, $6, $7 }')" \
+	"2 2 50.0% 2.5 no"
 code /key/stats -b "$WORK/bob.jar" >/dev/null
 expect_match "the page" "$(cat "$WORK/body")" \
 	"<tr data-keyer=\"bob\" data-kind=\"name\" data-keyed=\"2\" data-decided=\"2\" data-agreed=\"1\" data-agreement=\"0.5000\""
