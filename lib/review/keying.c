@@ -682,7 +682,7 @@ static int conflict(struct so_store *s, const char *actor, const struct entry *e
 	return r;
 }
 
-/* Refuses unless record E's status lets people key it. 0 or SO_KEYING_REFUSED. */
+/* 0 when record E's status lets people key it, else SO_KEYING_REFUSED (the error says why). */
 static int status_keyable(const struct entry *e)
 {
 	const char *st = e->head.status;
@@ -714,8 +714,10 @@ static int save_once(struct so_store *s, const struct so_keying_policy *p, const
 		r = found < 0 ? -1 : SO_KEYING_REFUSED;
 		goto end;
 	}
-	if ((r = status_keyable(&e)) != 0)
+	if (status_keyable(&e) != 0) {
+		r = SO_KEYING_GONE;
 		goto end;
+	}
 	r = -1;
 	enum so_kind kind = so_field_kind(e.layout, field);
 	int open = kind == SO_KIND_NONE ? 0 : flag_open(s, id, HANDWRITTEN, field);
@@ -730,7 +732,7 @@ static int save_once(struct so_store *s, const struct so_keying_policy *p, const
 			 "the field '%s' is not waiting for your keying (keyed enough, or keyed by "
 			 "you)" : "Trường “%s” không phải chữ viết tay cần nhập — '%s' is no "
 			 "handwritten field to key", field, field);
-		r = SO_KEYING_REFUSED;
+		r = SO_KEYING_GONE;
 		goto end;
 	}
 	int ok = canonical(s, id, field, typed, &value, &code);

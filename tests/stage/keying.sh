@@ -157,7 +157,8 @@ expect_eq "it waits too, its canonical value kept" "$(json 'd["outcome"] + "|" +
 	"waiting|2019-04-25"
 expect_eq "the sex, a single keying" "$(key alice "${R[0]}" child.sex 'nữ')" 200
 expect_eq "is accepted by the rules" "$(json 'd["outcome"] + "|" + d["value"]')" "accepted|female"
-expect_eq "keying the name again is refused" "$(key alice "${R[0]}" child.full_name "$canon0")" 422
+expect_eq "keying the name again is refused: move on" "$(key alice "${R[0]}" child.full_name "$canon0")" 409
+expect_eq "saying so" "$(json 'd["gone"]')" True
 expect_eq "set as the archivist's, its HANDWRITTEN resolved" "$(sql "$B" "SELECT f.source || '|' ||
 	f.value || '|' || g.state FROM fields f JOIN flags g ON g.record_id = f.record_id AND
 	g.fields = '[\"child.sex\"]' AND g.code = 'HANDWRITTEN' WHERE f.record_id = ${R[0]} AND

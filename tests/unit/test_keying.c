@@ -265,13 +265,13 @@ static void test_double_keying(void **state)
 
 	/* the same date written two ways agrees; the same name without its marks does not */
 	assert_int_equal(key(f, "alice", r0, "child.birth_date", "5/3/1990"), SO_KEYING_WAITING);
-	assert_int_equal(key(f, "alice", r0, "child.birth_date", "5/3/1990"), SO_KEYING_REFUSED);
+	assert_int_equal(key(f, "alice", r0, "child.birth_date", "5/3/1990"), SO_KEYING_GONE);
 	assert_int_equal(key(f, "bob", r0, "child.birth_date", "05-03-1990"), SO_KEYING_ACCEPTED);
 	q1_is(f->s, sqlf("SELECT value || '|' || source FROM fields WHERE record_id = %lld AND "
 			 "name = 'child.birth_date'", r0), "1990-03-05|archivist");
 	q1_is(f->s, sqlf("SELECT state FROM flags WHERE record_id = %lld AND code = "
 			 "'HANDWRITTEN' AND fields = '[\"child.birth_date\"]'", r0), "resolved");
-	assert_int_equal(key(f, "eve", r0, "child.birth_date", "5/3/1990"), SO_KEYING_REFUSED);
+	assert_int_equal(key(f, "eve", r0, "child.birth_date", "5/3/1990"), SO_KEYING_GONE);
 
 	assert_int_equal(key(f, "alice", r0, "child.full_name", "Nguyễn Văn A"),
 			 SO_KEYING_WAITING);
@@ -346,7 +346,7 @@ static void test_not_canonical_and_verify(void **state)
 	assert_non_null(strstr(so_errmsg(), "not a calendar date"));
 	assert_int_equal(key(f, "alice", r1, "child.sex", "Nm"), SO_KEYING_REFUSED);
 	assert_int_equal(key(f, "alice", r1, "mother.full_name", "Phạm Thị Diễm"),
-			 SO_KEYING_REFUSED);
+			 SO_KEYING_GONE);
 	q1_is(f->s, "SELECT count(*) FROM keyings", "0");
 	/* "as written" does not settle a handwritten cell */
 	char *flag = q1(f->s, sqlf("SELECT id FROM flags WHERE record_id = %lld AND code = "
