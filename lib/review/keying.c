@@ -190,9 +190,8 @@ enum so_keying_mode so_keying_mode_of(const struct so_keying_policy *p, const ch
 	int t = book_type_index(book_type);
 	if ((int)kind < 0 || kind >= SO_KINDS)
 		kind = SO_KIND_TEXT;
-	/* a book type the policy does not know is keyed as "any" would be: its first row's
-	 * fallbacks are "any"'s when the type said nothing, so birth stands in only if it did
-	 * not; keep to the safe side */
+	/* a book type the policy does not know: double unless every known type keys the kind
+	 * once (the safe side) */
 	if (t < 0) {
 		for (int i = 0; i < SO_KEYING_BOOK_TYPES; i++)
 			if (p->mode[i][kind] == SO_KEYING_DOUBLE)
