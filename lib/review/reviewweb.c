@@ -694,6 +694,8 @@ static void put_top(struct call *k, const char *const *keys, const enum text *wh
 	page_put(k, "<header class=\"top\">\n<a class=\"brand\" href=\"/\">%t</a>\n"
 		 "<nav class=\"who\"><span class=\"user\">%t <strong id=\"user\">%s</strong></span>\n",
 		 T_APP, T_SIGNED_IN_AS, k->user);
+	/* keying handwritten fields (keyingweb.c) */
+	page_put(k, "<a id=\"keying-link\" href=\"/key\">%s</a>\n", k->lang == EN ? "Keying" : "Nhập liệu");
 	page_put(k, "<button type=\"button\" id=\"help\" class=\"quiet\" aria-controls=\"shortcuts\">"
 		 "%t</button>\n", T_KEYS_HELP);
 	put_lang_link(k);

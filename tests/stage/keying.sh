@@ -132,6 +132,8 @@ expect_eq "alice's next entry" "$(code /key/next -b "$WORK/alice.jar")" 200
 expect_eq "is the first record, its three fields in column order, each with its role (a cell's sub-fields as flagged)" \
 	"$(json '"%s %s" % (d["record"], " ".join(f["name"] + ":" + f["kind"] + ":" + f["role"] for f in d["fields"]))')" \
 	"${R[0]} child.full_name:name:first child.birth_date:date:first child.sex:sex:single"
+expect_match "the queue's header leads to the keying page" "$(curl -s -b "$WORK/alice.jar" "$url/")" \
+	'<a id="keying-link" href="/key">Nhập liệu</a>'
 expect_eq "the keying page" "$(code /key -b "$WORK/alice.jar")" 200
 page=$(cat "$WORK/body")
 expect_match "shows the entry" "$page" "<section id=\"entry\" data-record=\"${R[0]}\""
