@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "batch/store.h"
 #include "cli/cli.h"
+#include "review/keying.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
 
@@ -26,7 +27,8 @@ static const char usage[] =
 	"       sohoa review verify --batch DIR [--as NAME] [--version V] ID FLAG_ID\n"
 	"       sohoa review approve --batch DIR [--as NAME] [--version V] ID\n"
 	"       sohoa review reject --batch DIR [--as NAME] [--version V] --reason TEXT ID\n"
-	"       sohoa review user add|remove|list --batch DIR [--replace] [NAME]\n"
+	"       sohoa review user add|remove|list --batch DIR [--replace] [--role ROLE]... [NAME]\n"
+	"       sohoa review user role --batch DIR --role ROLE [--role ROLE]... NAME\n"
 	"\n"
 	"The records the pipeline was not sure of, for archivists. serve starts the web\n"
 	"application (loopback by default; port 0 picks a free one; it prints the address it\n"
@@ -58,7 +60,10 @@ static const char usage[] =
 	"  approve   approves the record (refused while an error flag is open)\n"
 	"  reject    rejects the record: it will not be delivered\n"
 	"  user      reviewer accounts; add reads the password from standard input (asked twice\n"
-	"            on a terminal); --replace sets a new password for an existing reviewer\n"
+	"            on a terminal); --replace sets a new password for an existing reviewer;\n"
+	"            --role (keyer, arbitrator, checker; repeated or comma-separated) says what\n"
+	"            the account may do (keyer,checker when not given); role changes the roles\n"
+	"            of an existing reviewer; list shows roles other than keyer,checker\n"
 	"\n"
 	"Changes are written to the audit table as NAME (--as; default shell:$USER). With\n"
 	"--version V a change is refused when the record is no longer at version V (see show).\n"
@@ -69,7 +74,7 @@ static const char usage[] =
 enum { OPT_LISTEN = 2000, OPT_TTL, OPT_BOOK, OPT_FLAG, OPT_STATUS, OPT_LIMIT, OPT_OFFSET,
        OPT_JSON, OPT_AS, OPT_VERSION_OF, OPT_REASON, OPT_REPLACE, OPT_ALLOW_REMOTE,
        OPT_BEHIND_TLS, OPT_ALLOWED_HOST, OPT_REQUEST_TIMEOUT, OPT_PER_ADDRESS,
-       OPT_TRUSTED_PROXY, OPT_SIGN_IN_LOCK, OPT_CLAIM_MINUTES };
+       OPT_TRUSTED_PROXY, OPT_SIGN_IN_LOCK, OPT_CLAIM_MINUTES, OPT_ROLE };
 
 #define ALLOWED_HOSTS_MAX 16
 
@@ -80,6 +85,7 @@ struct args {
 	int json, replace, allow_remote, behind_tls;
 	const char *allowed_hosts[ALLOWED_HOSTS_MAX];
 	size_t n_allowed_hosts;
+	char roles[128];         /* --role, comma-separated; "" when not given */
 	char **pos;
 	int npos;
 };
@@ -108,6 +114,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY },
 		{ "sign-in-lock", required_argument, NULL, OPT_SIGN_IN_LOCK },
 		{ "claim-minutes", required_argument, NULL, OPT_CLAIM_MINUTES },
+		{ "role", required_argument, NULL, OPT_ROLE },
 		{ "help", no_argument, NULL, SO_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -135,6 +142,16 @@ static int parse(int argc, char **argv, struct args *a)
 			break;
 		case OPT_JSON: a->json = 1; break;
 		case OPT_AS: a->as = optarg; break;
+		case OPT_ROLE: {
+			size_t n = strlen(a->roles);
+			if (n + strlen(optarg) + 2 > sizeof(a->roles))
+			{
+				so_cli_usage_error("too many --role");
+				return -1;
+			}
+			snprintf(a->roles + n, sizeof(a->roles) - n, "%s%s", n ? "," : "", optarg);
+			break;
+		}
 		case OPT_VERSION_OF:
 			if (so_cli_number("--version", optarg, 1, 1L << 30, &a->version) < 0)
 				return -1;
@@ -438,9 +455,13 @@ static int cmd_user(const struct args *a)
 	if (a->npos < 1)
 		return so_cli_usage_error("user takes add, remove or list");
 	const char *what = a->pos[0];
-	int list = strcmp(what, "list") == 0;
-	if (!list && strcmp(what, "add") != 0 && strcmp(what, "remove") != 0)
-		return so_cli_usage_error("user takes add, remove or list, not '%s'", what);
+	int list = strcmp(what, "list") == 0, role = strcmp(what, "role") == 0;
+	if (!list && !role && strcmp(what, "add") != 0 && strcmp(what, "remove") != 0)
+		return so_cli_usage_error("user takes add, remove, role or list, not '%s'", what);
+	if ((role || strcmp(what, "add") == 0) && a->roles[0] && !so_roles_ok(a->roles))
+		return so_cli_usage_error("%s", so_errmsg());
+	if (role && !a->roles[0])
+		return so_cli_usage_error("user role takes --role");
 	if (a->npos != (list ? 1 : 2))
 		return so_cli_usage_error(list ? "user list takes no name" : "user %s takes a NAME",
 					  what);
@@ -467,9 +488,22 @@ static int cmd_user(const struct args *a)
 				       failed == 1 ? "" : "s",
 				       json_is_string(json_object_get(u, "last_login")) ?
 				       " since" : "");
+			/* roles other than the default (keyer,checker) */
+			char roles[128];
+			if (so_reviewer_roles(s, str(u, "name"), roles, sizeof(roles)) == 1 &&
+			    strcmp(roles, "keyer,checker") != 0)
+				printf("  roles %s", roles);
 			putchar('\n');
 		}
 		json_decref(l);
+	} else if (role) {
+		int r = so_reviewer_roles_set(s, a->pos[1], a->roles);
+		if (r <= 0) {
+			so_log_err("%s", so_errmsg());
+			code = r < 0 ? SO_EXIT_ENV : SO_EXIT_PARTIAL;
+		} else {
+			printf("reviewer %s: %s\n", a->pos[1], a->roles);
+		}
 	} else if (strcmp(what, "remove") == 0) {
 		int r = so_reviewer_remove(s, a->pos[1]);
 		if (r < 0) {
@@ -490,11 +524,14 @@ static int cmd_user(const struct args *a)
 			   (read_secret("again: ", again, sizeof(again)) < 0 || strcmp(pw, again))) {
 			so_log_err("the two passwords differ");
 			code = SO_EXIT_USAGE;
-		} else if (so_reviewer_add(s, a->pos[1], pw, a->replace) < 0) {
+		} else if (so_reviewer_add(s, a->pos[1], pw, a->replace) < 0 ||
+			   (a->roles[0] && so_reviewer_roles_set(s, a->pos[1], a->roles) <= 0)) {
 			so_log_err("%s", so_errmsg());
 			code = SO_EXIT_PARTIAL;
 		} else {
 			printf("reviewer %s %s\n", a->pos[1], a->replace ? "set" : "added");
+			if (a->roles[0])
+				printf("reviewer %s: %s\n", a->pos[1], a->roles);
 		}
 		explicit_bzero(pw, sizeof(pw));
 		explicit_bzero(again, sizeof(again));

@@ -33,9 +33,12 @@
 #include "batch/workers.h"
 #include "check/rules.h"
 #include "register/flagcode.h"
+#include "review/keying.h"
+#include "review/keyingweb.h"
 #include "review/complete.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
+#include "review/reviewweb_internal.h"
 
 #define BODY_MAX (64 * 1024)      /* a POST body */
 #define VALUE_MAX (16 * 1024)     /* one form value */
@@ -271,6 +274,14 @@ static const struct word action_words[] = {
 	{ "approve", "Duyệt", "Approved" },
 	{ "reject", "Từ chối", "Rejected" },
 	{ "status", "Đổi trạng thái", "Status changed" },
+	/* keying handwritten fields (keying.h) */
+	{ "key-first", "Nhập lần 1", "Keyed first" },
+	{ "key-second", "Nhập lần 2", "Keyed second" },
+	{ "key-single", "Nhập một lần", "Keyed once" },
+	{ "key-spot", "Nhập kiểm tra", "Keyed as a spot check" },
+	{ "conflict", "Hai lần nhập khác nhau", "Keyings disagree" },
+	{ "arbitrate", "Phân xử", "Arbitrated" },
+	{ "accept", "Nhận giá trị đã nhập", "Keyed value accepted" },
 };
 
 static const char *word(const struct word *w, size_t n, const char *key, int lang)
@@ -330,6 +341,7 @@ struct web {
 	unsigned char login_key[2][LOGIN_KEY_LEN];
 	int64_t claim_seconds;    /* opening a record claims it this long (--claim-minutes) */
 	json_t *reasons;          /* the reasons for rejecting, by book type (review.h) */
+	struct so_keying_policy keying;  /* the keying policy (keying.h) */
 	int64_t log_second;       /* server messages: the second counted (lock held) */
 	int log_lines;            /* lines written in it */
 	long log_left_out;        /* lines left out since the last note */
@@ -339,6 +351,7 @@ struct web {
 static const char *const form_keys[] = {
 	"user", "password", "csrf", "version", "field", "value", "flag", "reason", "q_book",
 	"q_flag", "seconds", "keys",
+	"record", "keying",
 };
 #define FORM_KEYS SO_ARRAY_SIZE(form_keys)
 
@@ -669,6 +682,9 @@ static void put_head(struct call *k, const char *title, const char *body_class)
 		page_put(k, "<script src=\"/static/values.js\" defer></script>\n"
 			 "<script src=\"/static/vnkey.js\" defer></script>\n"
 			 "<script src=\"/static/complete.js\" defer></script>\n");
+	if (k->session && strncmp(body_class, "page-key", 8) == 0)
+		page_put(k, "<link rel=\"stylesheet\" href=\"/static/keying.css\">\n"
+			 "<script src=\"/static/keying.js\" defer></script>\n");
 	page_put(k, "</head>\n<body class=\"%s\">\n", body_class);
 }
 
@@ -875,6 +891,8 @@ static enum MHD_Result serve_static(struct call *k, const char *name)
 		{ "/static/app.css", "web/app.css", "text/css; charset=utf-8" },
 		{ "/static/app.js", "web/app.js", "text/javascript; charset=utf-8" },
 		{ "/static/values.js", "web/values.js", "text/javascript; charset=utf-8" },
+		{ "/static/keying.js", "web/keying.js", "text/javascript; charset=utf-8" },
+		{ "/static/keying.css", "web/keying.css", "text/css; charset=utf-8" },
 		{ "/static/vnkey.js", "web/vnkey.js", "text/javascript; charset=utf-8" },
 		{ "/static/complete.js", "web/complete.js", "text/javascript; charset=utf-8" },
 		{ "/static/icon.svg", "web/icon.svg", "image/svg+xml" },
@@ -2356,6 +2374,10 @@ static enum MHD_Result route(struct call *k, const char *method)
 		return queue_page(k);
 	}
 
+	/* keying handwritten fields, arbitration, the keyers' statistics (keyingweb.c) */
+	if (strncmp(url, "/key", 4) == 0 && (url[4] == 0 || url[4] == '/'))
+		return so_keying_route(k, url, get, post);
+
 	if (strcmp(url, "/complete") == 0 && get)
 		return complete(k);
 
@@ -2787,7 +2809,8 @@ int so_review_serve(const struct so_review_serve_options *o)
 	/* archivists never see records read from a damaged store (a page lost reads as rows
 	 * that are not there) */
 	if (so_store_open(o->batch, 0, &w->store) < 0 || so_store_check_intact(w->store) < 0 ||
-	    !(w->reasons = so_review_reasons_load(o->batch)))
+	    !(w->reasons = so_review_reasons_load(o->batch)) ||
+	    so_keying_policy_load(o->batch, &w->keying) < 0)
 		goto finish;
 	if (!loopback && !o->behind_tls)
 		fprintf(stderr, "review: warning: serving plain HTTP on %s: passwords and session "
@@ -2850,4 +2873,148 @@ finish:
 	explicit_bzero(w->login_key, sizeof(w->login_key));
 	free(w);
 	return code;
+}
+
+/* For the pages of other files (reviewweb_internal.h) --------------------------------------- */
+
+struct so_store *so_web_store(const struct call *k)
+{
+	return k->w->store;
+}
+
+const struct so_keying_policy *so_web_keying_policy(const struct call *k)
+{
+	return &k->w->keying;
+}
+
+const char *so_web_user(const struct call *k)
+{
+	return k->user;
+}
+
+int so_web_english(const struct call *k)
+{
+	return k->lang == EN;
+}
+
+const char *so_web_query(const struct call *k, const char *name)
+{
+	return query(k, name);
+}
+
+const char *so_web_form(const struct call *k, const char *name)
+{
+	return form(k, name);
+}
+
+int so_web_csrf_ok(const struct call *k)
+{
+	const char *csrf = form(k, "csrf");
+	return csrf && secret_equal(csrf, k->csrf);
+}
+
+int so_web_text_ok(const char *s, size_t max)
+{
+	return s && strlen(s) <= max && utf8_clean(s);
+}
+
+const char *so_web_one_language(const struct call *k, const char *msg, char *out, size_t size)
+{
+	return one_language(k, msg, out, size);
+}
+
+void so_web_put(struct call *k, const char *fmt, ...)
+{
+	/* page_put's directives but %t (the interface strings are this file's) */
+	va_list ap;
+	va_start(ap, fmt);
+	const char *run = fmt;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		out_add(k, run, (size_t)(p - run));
+		char num[64];
+		switch (*++p) {
+		case 's':
+			out_text(k, va_arg(ap, const char *));
+			break;
+		case 'u':
+			out_url_value(k, va_arg(ap, const char *));
+			break;
+		case 'd':
+			snprintf(num, sizeof(num), "%d", va_arg(ap, int));
+			out_add(k, num, strlen(num));
+			break;
+		case 'D':
+			snprintf(num, sizeof(num), "%lld", (long long)va_arg(ap, int64_t));
+			out_add(k, num, strlen(num));
+			break;
+		case 'f':
+			snprintf(num, sizeof(num), "%.3f", va_arg(ap, double));
+			out_add(k, num, strlen(num));
+			break;
+		case '%':
+			out_add(k, "%", 1);
+			break;
+		default:
+			p--;
+			break;
+		}
+		run = p + 1;
+	}
+	out_add(k, run, strlen(run));
+	va_end(ap);
+}
+
+void so_web_page_begin(struct call *k, const char *page, const char *title,
+		       const char *body_class)
+{
+	k->page = page;
+	put_head(k, title, body_class);
+	put_top(k, NULL, NULL, 0);
+}
+
+enum MHD_Result so_web_send_page(struct call *k, unsigned status)
+{
+	return send_page(k, status);
+}
+
+enum MHD_Result so_web_send_json(struct call *k, unsigned status, json_t *body)
+{
+	return send_json(k, status, body);
+}
+
+int so_web_wants_json(const struct call *k)
+{
+	return wants_json(k);
+}
+
+enum MHD_Result so_web_problem(struct call *k, unsigned status, const char *message)
+{
+	return send_problem(k, status, message);
+}
+
+enum MHD_Result so_web_store_error(struct call *k)
+{
+	return send_store_error(k);
+}
+
+enum MHD_Result so_web_not_found(struct call *k)
+{
+	return send_problem(k, 404, tr(k, T_NOT_FOUND));
+}
+
+enum MHD_Result so_web_bad_request(struct call *k)
+{
+	return send_problem(k, 400, tr(k, T_BAD_REQUEST));
+}
+
+enum MHD_Result so_web_csrf_refused(struct call *k)
+{
+	return send_problem(k, 403, tr(k, T_CSRF));
+}
+
+int so_web_random(void *buf, size_t n)
+{
+	return random_bytes(buf, n);
 }
