@@ -17,6 +17,7 @@
 #include "base/error.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "register/fields.h"
 #include "register/refdata.h"
 #include "review/complete.h"
 
@@ -195,10 +196,11 @@ static int same_or_null(const char *a, const char *b)
 }
 
 /* The best SO_COMPLETE_MAX labels, each once, into OUT: HEAD then the label as value (in
- * capitals when UPPER); the detail is what holds it when every candidate of that label has
- * the same holders. */
-static int cands_take(struct cands *c, const char *head, size_t head_len, int upper,
-		      struct so_completions *out)
+ * capitals when UPPER) — or, with UNIT_WORD, HEAD, UNIT_WORD then the label without its own
+ * unit word (the clerk's "P. " kept); the detail is what holds it when every candidate of that
+ * label has the same holders. */
+static int cands_take(struct cands *c, const char *head, size_t head_len, const char *unit_word,
+		      int upper, struct so_completions *out)
 {
 	qsort(c->v, c->n, sizeof(*c->v), cand_cmp);
 	for (size_t i = 0; i < c->n && out->n < SO_COMPLETE_MAX; i++) {
@@ -206,6 +208,10 @@ static int cands_take(struct cands *c, const char *head, size_t head_len, int up
 		int seen = 0;
 		for (size_t j = 0; j < out->n && !seen; j++)
 			seen = strcmp(out->v[j].label, k->label) == 0;
+		/* the same value of another label ("TT. Hợp Hòa" of a thị trấn and of a xã) */
+		const char *tail = unit_word ? so_unit_bare(k->label) : k->label;
+		for (size_t j = 0; j < out->n && !seen && unit_word; j++)
+			seen = strcmp(so_unit_bare(out->v[j].label), tail) == 0;
 		if (seen)
 			continue;
 		int one = 1;
@@ -218,7 +224,8 @@ static int cands_take(struct cands *c, const char *head, size_t head_len, int up
 		if (!label)
 			return -1;
 		o->label = label;
-		o->value = so_asprintf("%.*s%s", (int)head_len, head, label);
+		o->value = so_asprintf("%.*s%s%s", (int)head_len, head, unit_word ? unit_word : "",
+				       unit_word ? so_unit_bare(label) : label);
 		o->detail = so_asprintf("%s%s%s", one && k->up1 ? k->up1 : "",
 					one && k->up1 && k->up2 ? ", " : "",
 					one && k->up2 ? k->up2 : "");
@@ -312,7 +319,7 @@ static int complete_words(enum so_complete_kind kind, const char *text, struct c
 		    words_match(c, &lists.family, 1, fold, lower) < 0)
 			goto cleanup;
 	}
-	rc = cands_take(c, text, (size_t)(last - text), all_capitals(last), out);
+	rc = cands_take(c, text, (size_t)(last - text), NULL, all_capitals(last), out);
 cleanup:
 	free(fold);
 	free(lower);
@@ -345,7 +352,7 @@ static int complete_coded(const struct so_coded_name *g, size_t n, const char *t
 				goto cleanup;
 		}
 	}
-	rc = cands_take(c, "", 0, all_capitals(text), out);
+	rc = cands_take(c, "", 0, NULL, all_capitals(text), out);
 cleanup:
 	free(fold);
 	free(lower);
@@ -354,11 +361,66 @@ cleanup:
 
 /* Places ------------------------------------------------------------------------------------- */
 
-/* The unit words and their short forms, folded, that a part may begin with. */
+/* The unit words and their short forms, folded, that a part may begin with ("f" is the
+ * clerks' phường, "t" their tỉnh). */
 static const char *const unit_words[] = {
 	"thanh pho", "thi tran", "thi xa", "dac khu", "phuong", "quan", "huyen", "tinh", "xa",
-	"tp", "tt", "tx", "p", "q", "h", "x",
+	"tp", "tt", "tx", "p", "q", "h", "x", "f", "t",
 };
+/* The unit word each of them stands for. */
+static const char *const unit_words_full[] = {
+	"thanh pho", "thi tran", "thi xa", "dac khu", "phuong", "quan", "huyen", "tinh", "xa",
+	"thanh pho", "thi tran", "thi xa", "phuong", "quan", "huyen", "xa", "phuong", "tinh",
+};
+
+/* The unit word PART (as typed) begins with, and the separators after it: its length in bytes
+ * (0 when none), with *KEEP set when it is written as a book writes it — a short form ("P.",
+ * "Tp", "TT.") or with its marks ("Phường") — rather than plainly typed ("phuong"). */
+static size_t typed_unit_word(const char *part, int *keep, const char **full)
+{
+	size_t len = strlen(part), n = 0;
+	size_t *map = so_calloc(len + 1, sizeof(*map));
+	char *f = map ? so_fold(part, map) : NULL;
+	*keep = 0;
+	*full = NULL;
+	for (size_t w = 0; f && n == 0 && w < SO_ARRAY_SIZE(unit_words); w++) {
+		const char *u = unit_words[w];
+		size_t i = 0, j = 0;
+		while (u[j]) {
+			if (u[j] == ' ') {
+				if (!f[i] || isalnum((unsigned char)f[i]))
+					break;
+				while (f[i] && !isalnum((unsigned char)f[i]))
+					i++;
+				j++;
+			} else if (f[i] == u[j]) {
+				i++;
+				j++;
+			} else {
+				break;
+			}
+		}
+		if (u[j])
+			continue;
+		int short_form = strlen(u) <= 2;
+		/* then a separator, or for a short form the digits of a number (P9, Q.3): "Q"
+		 * alone may begin a name (Quảng Ngãi), "Q." not */
+		if (!f[i] || (isalnum((unsigned char)f[i]) &&
+			      !(short_form && isdigit((unsigned char)f[i]))))
+			continue;
+		while (f[i] && !isalnum((unsigned char)f[i]))
+			i++;
+		n = map[i];
+		int marked = 0;
+		for (size_t b = 0; b < n; b++)
+			marked |= (unsigned char)part[b] >= 0x80;
+		*keep = short_form || marked;
+		*full = unit_words_full[w];
+	}
+	free(map);
+	free(f);
+	return n;
+}
 
 /* FOLD without the unit word it begins with ("p ben ng" -> "ben ng", "q1" -> "1"): points
  * into FOLD. */
@@ -418,8 +480,9 @@ struct typed_parts {
  * SEEN marks the units offered already (per kind, LIST's indices); BASE_ORDER keeps the lists
  * apart. */
 static int place_list(const struct so_unit_list *list, const struct typed_parts *parts,
-		      const char *pfold, const char *plower, size_t base_order,
-		      unsigned char *seen[3], size_t need, size_t *best, struct cands *c)
+		      const char *pfold, const char *plower, const char *unit_full,
+		      size_t base_order, unsigned char *seen[3], size_t need, size_t *best,
+		      struct cands *c)
 {
 	size_t plen = strlen(pfold);
 	for (size_t ci = 0; ci < list->ncommunes; ci++) {
@@ -447,14 +510,16 @@ static int place_list(const struct so_unit_list *list, const struct typed_parts 
 				ok = 0;
 			}
 		}
-		if (!ok || pos >= nl || (plen == 0 && !matched))
+		if (!ok)
 			continue;
+		/* a chain that holds every unit typed, and has none left above, offers nothing
+		 * but counts: the place is whole */
 		if (!c) {
 			if (matched > *best)
 				*best = matched;
 			continue;
 		}
-		if (matched != need)
+		if (matched != need || pos >= nl || (plen == 0 && !matched))
 			continue;
 		for (size_t j = pos; j < nl; j++) {
 			if (seen[lv[j].kind][lv[j].index])
@@ -465,8 +530,19 @@ static int place_list(const struct so_unit_list *list, const struct typed_parts 
 			const char *bare = so_unit_bare(lv[j].name);
 			int agree = marks_agree(plower, pfold, bare);
 			int whole = lv[j].fold[plen] == 0;
-			/* the next unit first; then the typed marks, the whole word */
-			int rank = (int)(j - pos) * 4 + (agree ? 0 : 2) + (whole ? 0 : 1);
+			/* a unit of the kind the typed unit word says ("TT." a thị trấn) */
+			int other_kind = 0;
+			if (unit_full) {
+				char *nf = so_unit_fold(lv[j].name);
+				if (!nf)
+					return -1;
+				size_t ul = strlen(unit_full);
+				other_kind = strncmp(nf, unit_full, ul) != 0 || nf[ul] != ' ';
+				free(nf);
+			}
+			/* the next unit first; then its kind, the typed marks, the whole word */
+			int rank = (int)(j - pos) * 8 + (other_kind ? 4 : 0) + (agree ? 0 : 2) +
+				   (whole ? 0 : 1);
 			const char *up1 = j + 1 < nl ? lv[j + 1].name : NULL;
 			const char *up2 = j + 2 < nl ? lv[j + 2].name : NULL;
 			if (cand_add(c, rank, base_order + (size_t)lv[j].kind * 100000 + lv[j].index,
@@ -481,7 +557,7 @@ static int complete_place(const char *text, long date, struct cands *c,
 			  struct so_completions *out)
 {
 	struct typed_parts parts = { .n = 0 };
-	char *pfold = NULL, *plower = NULL, *part = NULL;
+	char *pfold = NULL, *plower = NULL, *part = NULL, *unit_word = NULL;
 	unsigned char *seen[2][3] = { { NULL } };
 	int rc = -1;
 	const char *comma = strrchr(text, ',');
@@ -509,13 +585,19 @@ static int complete_place(const char *text, long date, struct cands *c,
 			free(parts.folds[parts.n]);
 		p = e + 1;
 	}
-	char *f = so_unit_fold(prefix);
-	if (!f)
-		goto cleanup;
-	pfold = so_strdup(strip_unit_word(f));
-	free(f);
-	const char *bare = so_unit_bare(prefix);
-	plower = pfold ? lower_nfc(bare) : NULL;
+	/* the unit word as the clerk wrote it, the kind of unit it says, then the name typed */
+	int keep = 0;
+	const char *unit_full = NULL;
+	size_t word = typed_unit_word(prefix, &keep, &unit_full);
+	if (keep && word) {
+		unit_word = strndup(prefix, word);
+		if (!unit_word) {
+			so_error("out of memory");
+			goto cleanup;
+		}
+	}
+	pfold = so_unit_fold(prefix + word);
+	plower = pfold ? lower_nfc(prefix + word) : NULL;
 	if (!pfold || !plower)
 		goto cleanup;
 	/* nothing typed yet: the units above those written; nothing written either: nothing */
@@ -530,20 +612,20 @@ static int complete_place(const char *text, long date, struct cands *c,
 	}
 	size_t best = 0;
 	for (size_t l = 0; l < 2 && use[l]; l++)
-		place_list(use[l], &parts, pfold, plower, 0, NULL, 0, &best, NULL);
+		place_list(use[l], &parts, pfold, plower, unit_full, 0, NULL, 0, &best, NULL);
 	for (size_t l = 0; l < 2 && use[l]; l++) {
 		seen[l][0] = so_calloc(use[l]->ncommunes + 1, 1);
 		seen[l][1] = so_calloc(use[l]->ndistricts + 1, 1);
 		seen[l][2] = so_calloc(use[l]->nprovinces + 1, 1);
 		if (!seen[l][0] || !seen[l][1] || !seen[l][2])
 			goto cleanup;
-		if (place_list(use[l], &parts, pfold, plower, l * 1000000, seen[l], best, &best,
-			       c) < 0)
+		if (place_list(use[l], &parts, pfold, plower, unit_full, l * 1000000, seen[l], best,
+			       &best, c) < 0)
 			goto cleanup;
 	}
-	/* the head: the text up to the unit being typed, then ", " when it ends at a comma */
+	/* the head: the text up to the unit being typed */
 	size_t head = (size_t)(prefix - text);
-	rc = cands_take(c, text, head, all_capitals(prefix), out);
+	rc = cands_take(c, text, head, unit_word, all_capitals(prefix + word), out);
 	goto cleanup;
 done:
 	rc = 0;
@@ -556,6 +638,7 @@ cleanup:
 	free(part);
 	free(pfold);
 	free(plower);
+	free(unit_word);
 	return rc;
 }
 

@@ -15,6 +15,8 @@
 #include "register/layout.h"
 #include "register/refdata.h"
 
+struct writer;
+
 #define FIELD_NAME_MAX 48
 #define ANOMALY_FIELDS_MAX 64
 #define ANOMALIES_PER_ENTRY 2
@@ -52,6 +54,12 @@ struct entry {
 	size_t ncells;
 	int handwritten;            /* the whole row in a handwriting font */
 	int smudged_column;         /* 0-based column with an ink blot, or -1 */
+	/* filled in by hand (--handwritten; the planted handwriting row too): the writer, the
+	 * columns it wrote (bit i: column i, 0-based; the others are printed or stamped) and the
+	 * stream of its strokes. NULL, 0, 0 for a printed entry. */
+	const struct writer *writer;
+	uint64_t hand_cols;
+	uint64_t hand_seed;
 	struct anomaly anomalies[ANOMALIES_PER_ENTRY];
 	size_t nanomalies;
 };

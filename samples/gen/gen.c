@@ -28,6 +28,7 @@
 #include "rng.h"
 #include "tiffout.h"
 #include "truth.h"
+#include "writers.h"
 
 #define EXIT_USAGE 1
 #define EXIT_ERROR 3
@@ -56,6 +57,7 @@ struct book_opts {
 	size_t nrotations;
 	int tiled, no_resolution, anomalies;
 	const struct hand *hand;
+	struct writer_choice writers;   /* entries filled in by hand, by whom */
 };
 
 struct run {
@@ -74,6 +76,7 @@ enum {
 	OPT_BOOK = 256, OPT_YEAR, OPT_VOLUME, OPT_AUTHORITY, OPT_PAGES, OPT_DPI, OPT_COMPRESSION,
 	OPT_COLOR, OPT_DEFECTS, OPT_SKEW, OPT_ROTATE, OPT_BLANK, OPT_TILED, OPT_NO_RES, OPT_ROWS,
 	OPT_ANOMALIES, OPT_OUT, OPT_SEED, OPT_PNG, OPT_HELP, OPT_VERSION, OPT_STYLE, OPT_STYLES,
+	OPT_HANDWRITTEN, OPT_WRITER, OPT_WRITERS,
 };
 
 static const struct option long_options[] = {
@@ -97,6 +100,9 @@ static const struct option long_options[] = {
 	{ "rows", required_argument, NULL, OPT_ROWS },
 	{ "style", required_argument, NULL, OPT_STYLE },
 	{ "list-styles", no_argument, NULL, OPT_STYLES },
+	{ "handwritten", required_argument, NULL, OPT_HANDWRITTEN },
+	{ "writer", required_argument, NULL, OPT_WRITER },
+	{ "list-writers", no_argument, NULL, OPT_WRITERS },
 	{ "png", no_argument, NULL, OPT_PNG },   /* debugging: also write each page as PNG */
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -126,6 +132,10 @@ static void usage(FILE *f)
 	      "    --anomalies           plant the anomalies of the validation catalogue\n"
 	      "    --style NAME          the style family the book is printed and written in\n"
 	      "                          (default classic; --list-styles lists them)\n"
+	      "    --handwritten SHARE   share of the entries filled in by hand, 0..1 (default 0)\n"
+	      "    --writer W            who writes them: a writer, a comma-separated list,\n"
+	      "                          mixed (all, the default) or tuned (all but the held-out\n"
+	      "                          ones); --list-writers lists them\n"
 	      "  --seed N                seed of every random choice (default 1)\n"
 	      "Writes DIR/<type>-<year>-<volume>.tif, DIR/truth.jsonl, DIR/pages.jsonl and\n"
 	      "DIR/manifest.ini. Exit codes: 0 done, 1 usage, 3 other errors.\n", f);
@@ -148,6 +158,7 @@ static void book_defaults(struct book_opts *b)
 	b->compression = TC_G4;
 	b->color = COLOR_BILEVEL;
 	b->hand = hand_default();
+	writer_parse_set("mixed", &b->writers.set);
 }
 
 static int parse_number(const char *s, long min, long max, long *out, const char *what)
@@ -168,6 +179,20 @@ static int parse_skew(const char *s, double *out)
 	if (!*s || *end || errno || !isfinite(v) || v < -10 || v > 10 || s[0] == ' ') {
 		fprintf(stderr, "sohoa-sample-gen: --skew must be a number of degrees in -10..10, "
 		        "not '%s'\n", s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_share(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(v) || v < 0 || v > 1 || s[0] == ' ') {
+		fprintf(stderr, "sohoa-sample-gen: --handwritten must be a share in 0..1, not '%s'\n",
+		        s);
 		return -1;
 	}
 	*out = v;
@@ -274,6 +299,9 @@ static int book_check(struct book_opts *b, size_t index)
 		return usage_error("%s: jpeg compression needs --color gray or rgb", where);
 	if (b->skew_set)
 		b->defects |= DEFECT_SKEW;
+	if (b->writers.share > 0 && b->hand->engine == ENGINE_CHROMIUM)
+		return usage_error("%s: the style web has no handwritten entries (--handwritten)",
+		                   where);
 	struct so_layout *l = NULL;
 	if (so_layout_load(so_layout_default(b->type), &l) < 0) {
 		fprintf(stderr, "sohoa-sample-gen: %s\n", so_errmsg());
@@ -330,6 +358,22 @@ static int parse_args(struct run *run, int argc, char **argv)
 				       hand_at(i)->engine == ENGINE_CHROMIUM ? "chromium" : "cairo",
 				       hand_at(i)->about);
 			return 0;
+		case OPT_WRITERS:
+			for (size_t i = 0; i < writer_count(); i++) {
+				const struct writer *w = writer_at(i);
+				printf("%-8s %-16s %-6s slant %+.0f° wander %.1f mm%s: %s\n", w->name,
+				       w->font, w->marks_native ? "native" : "fallback", w->slant_deg,
+				       w->wander_mm, w->held_out ? " (held out)" : "", w->about);
+			}
+			return 0;
+		case OPT_HANDWRITTEN:
+			if (parse_share(optarg, &cur->writers.share) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_WRITER:
+			if (writer_parse_set(optarg, &cur->writers.set) < 0)
+				return EXIT_USAGE;
+			break;
 		case OPT_STYLE:
 			if (!(cur->hand = hand_find(optarg)))
 				return usage_error("unknown style '%s' (--list-styles lists them)", optarg);
@@ -636,6 +680,8 @@ static int make_book(struct run *run, const struct book_opts *bo)
 	bc = content_generate(&req, layout, run->rd, run->seed);
 	if (!bc)
 		goto cleanup;
+	snprintf(tag, sizeof(tag), "writers %s-%d-%s", bo->type, (int)bo->year, bo->volume);
+	writers_assign(bc, layout, &bo->writers, run->seed, tag);
 	struct print_style ps;
 	struct rng r;
 	snprintf(tag, sizeof(tag), "print %s-%d-%s", bo->type, (int)bo->year, bo->volume);
@@ -655,7 +701,8 @@ static int make_book(struct run *run, const struct book_opts *bo)
 	if (!tw)
 		goto cleanup;
 	struct book_ident id = { bo->type, (int)bo->year, bo->volume, bc->authority_code,
-	                         layout->name, file, bo->hand->classic ? NULL : bo->hand->name };
+	                         layout->name, file, bo->hand->classic ? NULL : bo->hand->name,
+	                         bo->writers.share > 0 };
 	if (bo->hand->engine == ENGINE_CHROMIUM) {
 		const char *tmp = getenv("TMPDIR");
 		html_dir = so_asprintf("%s/sohoa-html-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -748,6 +795,10 @@ int main(int argc, char **argv)
 	if (!renderer_has_handwriting(run.renderer))
 		fputs("sohoa-sample-gen: warning: the handwriting font 'Dancing Script' is not "
 		      "installed; pango will substitute one\n", stderr);
+	for (size_t i = 0; i < run.nbooks; i++)
+		if (run.books[i].writers.share > 0 &&
+		    renderer_check_writers(run.renderer, run.books[i].writers.set) < 0)
+			goto fail;
 	for (size_t i = 0; i < run.nbooks; i++)
 		if (make_book(&run, &run.books[i]) < 0)
 			goto fail;

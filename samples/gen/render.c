@@ -15,6 +15,7 @@
 
 #include "base/util.h"
 #include "render.h"
+#include "writers.h"
 
 #define HANDWRITING_FONT "Dancing Script"
 #define ENTRY_MIN_PT 6.5
@@ -56,7 +57,8 @@ void page_pixels(int dpi, int *width, int *height)
 }
 
 /* 1 when fontconfig resolves FAMILY to itself rather than to a substitute ("DejaVu Sans
- * Condensed" is described as "DejaVu Sans", condensed). */
+ * Condensed" is described as "DejaVu Sans", condensed; "DejaVu Sans Light" as "DejaVu Sans",
+ * light). */
 static int font_installed(PangoFontMap *fm, PangoContext *pc, const char *family)
 {
 	PangoFontDescription *d = pango_font_description_new();
@@ -72,7 +74,10 @@ static int font_installed(PangoFontMap *fm, PangoContext *pc, const char *family
 		ok = name && (strcasecmp(name, family) == 0 ||
 		              (strncasecmp(name, family, strlen(name)) == 0 &&
 		               strcasecmp(family + strlen(name), " Condensed") == 0 &&
-		               pango_font_description_get_stretch(got) < PANGO_STRETCH_NORMAL));
+		               pango_font_description_get_stretch(got) < PANGO_STRETCH_NORMAL) ||
+		              (strncasecmp(name, family, strlen(name)) == 0 &&
+		               strcasecmp(family + strlen(name), " Light") == 0 &&
+		               pango_font_description_get_weight(got) < PANGO_WEIGHT_NORMAL));
 		if (got)
 			pango_font_description_free(got);
 		g_object_unref(f);
@@ -133,6 +138,26 @@ size_t renderer_fonts(struct renderer *r, const char **fonts, size_t max)
 int renderer_has_handwriting(struct renderer *r)
 {
 	return r->handwriting;
+}
+
+int renderer_check_writers(struct renderer *r, uint32_t set)
+{
+	PangoContext *pc = pango_font_map_create_context(r->fontmap);
+	int rc = 0;
+	if (!pc)
+		return so_error("cannot create a pango context");
+	for (size_t i = 0; i < writer_count() && rc == 0; i++) {
+		const struct writer *w = writer_at(i);
+		char family[64];
+		if (!(set & (1u << i)))
+			continue;
+		snprintf(family, sizeof(family), "%.*s", (int)strcspn(w->font, ","), w->font);
+		if (!font_installed(r->fontmap, pc, family))
+			rc = so_error("the font '%s' of the writer '%s' is not installed (package %s; "
+			              "tests/deps installs it)", family, w->name, w->package);
+	}
+	g_object_unref(pc);
+	return rc;
 }
 
 /* Other wordings of the column titles, as other printings have them. */
@@ -591,22 +616,48 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 	/* entry row ROW (1-based) lies between edges ROW+1 and ROW+2 */
 	double y = g->row_y[row + 1], h = g->row_y[row + 2] - y;
 	int hand = e->handwritten;
-	const char *family = hand ? HANDWRITING_FONT : d->font;
+	const struct writer *wr = hand ? NULL : e->writer;
+	struct rng wrng;
+	if (wr)
+		rng_seed(&wrng, e->hand_seed, "strokes");
 	for (size_t i = 0; i < layout->ncolumns && i < e->ncells; i++) {
 		if (!e->cells[i][0])
 			continue;
+		/* a cell of a handwritten entry written by the clerk's pen (the others printed) */
+		int pen = wr && i < 64 && (e->hand_cols & ((uint64_t)1 << i));
+		const char *family = hand ? HANDWRITING_FONT : pen ? wr->font : d->font;
 		double x = g->col_x[i], w = g->col_x[i + 1] - x;
-		PangoLayout *l = fit_layout(d, family, 0, e->cells[i], w - 2 * pad_x, h - 2 * pad_y,
-		                            hand ? HAND_PT : d->ps->entry_pt,
-		                            hand ? HAND_MIN_PT : ENTRY_MIN_PT, PANGO_ALIGN_LEFT);
-		if (!l)
+		PangoLayout *l;
+		struct writer_text wt = { 0 };
+		if (pen) {
+			double ls = d->letter_spacing_px, lh = d->line_spacing;
+			if (writer_spell(wr, d->pc, e->cells[i], &wt) < 0)
+				return -1;
+			d->letter_spacing_px = 0;
+			d->line_spacing = wr->line;
+			l = fit_layout(d, family, 0, wt.text, w - 2 * pad_x - mm_px(d->dpi, 1),
+			               h - 2 * pad_y - mm_px(d->dpi, 1.5), wr->pt, wr->min_pt,
+			               PANGO_ALIGN_LEFT);
+			d->letter_spacing_px = ls;
+			d->line_spacing = lh;
+		} else {
+			l = fit_layout(d, family, 0, e->cells[i], w - 2 * pad_x, h - 2 * pad_y,
+			               hand ? HAND_PT : d->ps->entry_pt,
+			               hand ? HAND_MIN_PT : ENTRY_MIN_PT, PANGO_ALIGN_LEFT);
+		}
+		if (!l) {
+			writer_text_free(&wt);
 			return -1;
+		}
 		cairo_save(d->cr);
 		cairo_rectangle(d->cr, x, y, w, h);
 		cairo_clip(d->cr);
 		if (hand) {
 			cairo_set_source_rgba(d->cr, 0, 0, 0, 0.92);
 			show_handwritten(d, l, x + pad_x, y + pad_y, r);
+		} else if (pen) {
+			writer_show(d->cr, l, wr, &wt, x + pad_x, y + pad_y + mm_px(d->dpi, 0.5), d->dpi,
+			            &wrng);
 		} else {
 			cairo_move_to(d->cr, x + pad_x, y + pad_y);
 			pango_cairo_show_layout(d->cr, l);
@@ -615,6 +666,7 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 			smudge(d, l, x + pad_x, y + pad_y, r);
 		cairo_restore(d->cr);
 		g_object_unref(l);
+		writer_text_free(&wt);
 	}
 	return 0;
 }

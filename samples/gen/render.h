@@ -9,6 +9,7 @@
 #define GEN_RENDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "content.h"
 #include "hand.h"
@@ -75,6 +76,9 @@ void renderer_free(struct renderer *r);
 size_t renderer_fonts(struct renderer *r, const char **fonts, size_t max);
 /* 1 when the handwriting font is installed. */
 int renderer_has_handwriting(struct renderer *r);
+/* 0 when the font of every writer of SET (bit i: writer_at(i)) is installed, else -1 with
+ * the error set. */
+int renderer_check_writers(struct renderer *r, uint32_t set);
 
 /* Draws a book's printing style for LAYOUT in HAND (fonts, widths within ±3% for the classic
  * hand, margins, and the hand's header wording, index row, paper and ink). 0, or -1 with the

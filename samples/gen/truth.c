@@ -12,6 +12,7 @@
 
 #include "defects.h"
 #include "truth.h"
+#include "writers.h"
 
 /* Sets KEY of O to V (a new reference, stolen); records a failure in *BAD. */
 static void set(json_t *o, const char *key, json_t *v, int *bad)
@@ -83,7 +84,6 @@ int truth_entry(struct so_buf *out, const struct book_ident *b, const struct so_
 {
 	char id[256];
 	int bad = 0;
-	(void)layout;
 	snprintf(id, sizeof(id), "%s-%d-%s-%s/p%zu/r%zu", b->type, b->year, b->volume,
 	         b->authority, page_index, row);
 	json_t *o = json_object();
@@ -121,6 +121,15 @@ int truth_entry(struct so_buf *out, const struct book_ident *b, const struct so_
 	set(o, "cells", cells, &bad);
 	if (b->style)
 		set(o, "style", json_string(b->style), &bad);
+	if (b->hand_marks) {
+		json_t *cols = json_array();
+		for (size_t i = 0; i < layout->ncolumns && i < 64; i++)
+			if (e->writer && (e->hand_cols & ((uint64_t)1 << i)))
+				push(cols, json_integer(layout->columns[i].index), &bad);
+		set(o, "handwritten", json_boolean(e->writer != NULL), &bad);
+		set(o, "writer", e->writer ? json_string(e->writer->name) : json_null(), &bad);
+		set(o, "hand_cols", cols, &bad);
+	}
 	return append_line(out, o, bad);
 }
 

@@ -22,6 +22,7 @@ struct book_ident {
 	const char *layout;         /* "birth-v1" */
 	const char *file;           /* basename of the TIFF */
 	const char *style;          /* the style family, NULL for the classic hand (not written) */
+	int hand_marks;             /* entries say whether and where they are handwritten */
 };
 
 struct page_record {

@@ -151,10 +151,40 @@ static void test_places_unit_by_unit(void **state)
 	ask(SO_COMPLETE_PLACE, "Phường Bến Nghé, Quận 1, ", 20190315);
 	assert_int_equal(got.n, 1);
 	first_is("Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh");
-	/* the clerks' short forms, the unit word typed or not */
+	/* the clerks' short forms: the unit word kept as written, the name completed */
 	ask(SO_COMPLETE_PLACE, "p9, q3, tp h", 20190315);
 	assert_int_equal(got.n, 1);
-	first_is("p9, q3, Thành phố Hồ Chí Minh");
+	first_is("p9, q3, tp Hồ Chí Minh");
+	assert_string_equal(got.v[0].label, "Thành phố Hồ Chí Minh");
+	ask(SO_COMPLETE_PLACE, "Bệnh viện Phụ sản Trung ương, P. Hang b", 20120608);
+	assert_true(offered("Bệnh viện Phụ sản Trung ương, P. Hàng Bông") >= 0);
+	ask(SO_COMPLETE_PLACE, "Bệnh viện Phụ sản Trung ương, P. Hàng Bông, Q. Ho", 20120608);
+	assert_int_equal(got.n, 1);
+	first_is("Bệnh viện Phụ sản Trung ương, P. Hàng Bông, Q. Hoàn Kiếm");
+	assert_string_equal(got.v[0].detail, "Thành phố Hà Nội");
+	ask(SO_COMPLETE_PLACE, "TT. Hợp Hòa, H. Tam Dương, T. V", 20120608);
+	assert_int_equal(got.n, 1);
+	first_is("TT. Hợp Hòa, H. Tam Dương, T. Vĩnh Phúc");
+	/* the kind the unit word says first; one value once */
+	ask(SO_COMPLETE_PLACE, "TT. Hợp H", 20120608);
+	first_is("TT. Hợp Hòa");
+	assert_string_equal(got.v[0].label, "Thị trấn Hợp Hòa");
+	for (size_t i = 1; i < got.n; i++)
+		assert_string_not_equal(got.v[i].value, "TT. Hợp Hòa");
+	/* the unit word alone: the units of that kind above the ward */
+	ask(SO_COMPLETE_PLACE, "P9, Q.", 20190315);
+	assert_true(offered("P9, Q.3") >= 0);
+	for (size_t i = 0; i < 7 && i < got.n; i++)
+		assert_memory_equal(got.v[i].label, "Quận ", strlen("Quận "));
+	/* a unit word typed plainly is the unit's own */
+	ask(SO_COMPLETE_PLACE, "phuong ben ng", 20190315);
+	first_is("Phường Bến Nghé");
+	/* a place whole: nothing above its province */
+	ask(SO_COMPLETE_PLACE, "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh, q", 20190315);
+	assert_int_equal(got.n, 0);
+	/* "Q" alone begins a name (Quảng Ngãi), "Q." is a district's word */
+	ask(SO_COMPLETE_PLACE, "Xã Tịnh Ấn Tây, q", 20190315);
+	assert_true(label_offered("Tỉnh Quảng Ngãi"));
 	ask(SO_COMPLETE_PLACE, "Xã Tân Lập, h", 20190315);
 	assert_true(got.n >= 2);
 	for (size_t i = 0; i < got.n; i++)

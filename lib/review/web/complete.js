@@ -6,7 +6,8 @@
  * (role listbox; the input is its combobox). ArrowDown / ArrowUp move in the list, Tab takes
  * the item chosen (the first when none is), Enter takes the item chosen when one is, Escape
  * closes the list. An item taken replaces the input's text with the item's value, and the
- * input hears an 'input' event like any typing. One set of listeners on document: content
+ * input hears an 'input' event like any typing. While a question about its text is pending the
+ * input is aria-busy. One set of listeners on document: content
  * swapped in place needs nothing more.
  */
 'use strict';
@@ -145,16 +146,17 @@
 		try {
 			const r = await fetch(url, { headers: { 'Accept': 'application/json' },
 						     credentials: 'same-origin' });
-			if (!r.ok)
-				return;
-			const body = await r.json();
-			got = Array.isArray(body.items) ? body.items : [];
+			if (r.ok) {
+				const body = await r.json();
+				got = Array.isArray(body.items) ? body.items : [];
+			}
 		} catch (e) {
-			return;
+			got = [];
 		}
 		/* a later question, or other text since: this answer is stale */
 		if (n !== asked || input.value !== q)
 			return;
+		input.removeAttribute('aria-busy');
 		show(input, got);
 	}
 
@@ -177,9 +179,11 @@
 		clearTimeout(timer);
 		if (!input.value.trim()) {
 			asked = ++counter;
+			input.removeAttribute('aria-busy');
 			close();
 			return;
 		}
+		input.setAttribute('aria-busy', 'true');
 		timer = setTimeout(function () { ask(input); }, DELAY);
 	});
 
