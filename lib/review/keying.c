@@ -22,6 +22,7 @@
 #define POLICY_FILE_MAX (64 * 1024)
 #define NEXT_PAGE 256          /* handwritten flags read at a time looking for the next entry */
 #define ENTRY_FIELDS_MAX 64    /* fields keyed in one entry */
+#define NEXT_TRIES 64          /* entries without a known field passed over looking for one */
 #define TYPED_MAX 2000         /* bytes of one keyed value */
 
 /* The policy ---------------------------------------------------------------------------------- */
@@ -519,18 +520,13 @@ static int by_column(const void *a, const void *b)
 	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
 }
 
-json_t *so_keying_next(struct so_store *s, const struct so_keying_policy *p, const char *keyer,
-		       int64_t after)
+/* The entry of record ID for KEYER with the fields NAMES (taken): so_keying_next's object,
+ * whose fields may be none (names the layout does not know). */
+static json_t *entry_json(struct so_store *s, const struct so_keying_policy *p, const char *keyer,
+			  int64_t id, json_t *names)
 {
-	json_t *names = NULL, *out = NULL;
+	json_t *out = NULL;
 	struct entry e = { 0 };
-	int64_t id = next_from(s, keyer, after, 0, &names);
-	if (id == 0 && after > 0)
-		id = next_from(s, keyer, 0, after, &names);
-	if (id < 0)
-		return NULL;
-	if (id == 0)
-		return json_pack("{s:n, s:[]}", "record", "fields");
 	if (entry_get(s, id, &e) <= 0)
 		goto done;
 	size_t n = json_array_size(names);
@@ -585,6 +581,33 @@ done:
 	entry_release(&e);
 	json_decref(names);
 	return out;
+}
+
+json_t *so_keying_next(struct so_store *s, const struct so_keying_policy *p, const char *keyer,
+		       int64_t after)
+{
+	/* from AFTER to the end, then from the start up to AFTER; an entry whose flagged fields
+	 * are none of its layout's is passed over (a bounded number of times) */
+	int64_t from = after, until = 0;
+	for (int tries = 0; tries < NEXT_TRIES; tries++) {
+		json_t *names = NULL;
+		int64_t id = next_from(s, keyer, from, until, &names);
+		if (id < 0)
+			return NULL;
+		if (id == 0 && !until && after > 0) {
+			from = 0;
+			until = after;
+			continue;
+		}
+		if (id == 0)
+			break;
+		json_t *out = entry_json(s, p, keyer, id, names);
+		if (!out || json_array_size(json_object_get(out, "fields")))
+			return out;
+		json_decref(out);
+		from = id;
+	}
+	return json_pack("{s:n, s:[]}", "record", "fields");
 }
 
 /* Saving a keying ----------------------------------------------------------------------------- */

@@ -421,6 +421,28 @@ static void test_single_checked_by_rules(void **state)
 			 SO_KEYING_ACCEPTED);
 }
 
+static void test_next_passes_over_unknown_fields(void **state)
+{
+	struct fixture *f = *state;
+	/* the first two records' only handwritten field is none of the layout's */
+	for (int i = 0; i < 2; i++) {
+		char sql[256];
+		snprintf(sql, sizeof(sql), "DELETE FROM flags WHERE record_id = %lld AND code = "
+			 "'HANDWRITTEN'", (long long)f->rec[i]);
+		exec(f->s, sql);
+		assert_int_equal(so_flag_add(f->s, f->rec[i], "HANDWRITTEN", "error",
+					     "[\"child.shoe_size\"]", "chữ viết tay", "ocr", NULL), 0);
+	}
+	json_t *next = so_keying_next(f->s, &f->p, "alice", 0);
+	assert_int_equal(json_integer_value(json_object_get(next, "record")), f->rec[2]);
+	json_decref(next);
+	/* and round from the end */
+	next = so_keying_next(f->s, &f->p, "alice", f->rec[3]);
+	assert_int_equal(json_integer_value(json_object_get(next, "record")), f->rec[2]);
+	json_decref(next);
+	assert_int_equal(key(f, "alice", f->rec[0], "child.shoe_size", "42"), SO_KEYING_GONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +454,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_canonical_and_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trusted_and_spot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_single_checked_by_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_next_passes_over_unknown_fields, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
