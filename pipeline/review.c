@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "batch/store.h"
 #include "cli/cli.h"
+#include "review/keying.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
 
@@ -26,7 +27,9 @@ static const char usage[] =
 	"       sohoa review verify --batch DIR [--as NAME] [--version V] ID FLAG_ID\n"
 	"       sohoa review approve --batch DIR [--as NAME] [--version V] ID\n"
 	"       sohoa review reject --batch DIR [--as NAME] [--version V] --reason TEXT ID\n"
-	"       sohoa review user add|remove|list --batch DIR [--replace] [NAME]\n"
+	"       sohoa review user add|remove|list --batch DIR [--replace] [--role ROLE]... [NAME]\n"
+	"       sohoa review user role --batch DIR --role ROLE [--role ROLE]... NAME\n"
+	"       sohoa review keyers --batch DIR [--json]\n"
 	"\n"
 	"The records the pipeline was not sure of, for archivists. serve starts the web\n"
 	"application (loopback by default; port 0 picks a free one; it prints the address it\n"
@@ -57,8 +60,14 @@ static const char usage[] =
 	"  verify    confirms the value a flag is about as written in the book\n"
 	"  approve   approves the record (refused while an error flag is open)\n"
 	"  reject    rejects the record: it will not be delivered\n"
+	"  keyers    the keyers' statistics per field kind: fields keyed, decided, agreeing\n"
+	"            with the value accepted, seconds per field, trusted by the keying policy\n"
+	"            (BATCH_DIR/keying-policy.json, else the built-in one)\n"
 	"  user      reviewer accounts; add reads the password from standard input (asked twice\n"
-	"            on a terminal); --replace sets a new password for an existing reviewer\n"
+	"            on a terminal); --replace sets a new password for an existing reviewer;\n"
+	"            --role (keyer, arbitrator, checker; repeated or comma-separated) says what\n"
+	"            the account may do (keyer,checker when not given); role changes the roles\n"
+	"            of an existing reviewer; list shows roles other than keyer,checker\n"
 	"\n"
 	"Changes are written to the audit table as NAME (--as; default shell:$USER). With\n"
 	"--version V a change is refused when the record is no longer at version V (see show).\n"
@@ -69,7 +78,7 @@ static const char usage[] =
 enum { OPT_LISTEN = 2000, OPT_TTL, OPT_BOOK, OPT_FLAG, OPT_STATUS, OPT_LIMIT, OPT_OFFSET,
        OPT_JSON, OPT_AS, OPT_VERSION_OF, OPT_REASON, OPT_REPLACE, OPT_ALLOW_REMOTE,
        OPT_BEHIND_TLS, OPT_ALLOWED_HOST, OPT_REQUEST_TIMEOUT, OPT_PER_ADDRESS,
-       OPT_TRUSTED_PROXY, OPT_SIGN_IN_LOCK, OPT_CLAIM_MINUTES };
+       OPT_TRUSTED_PROXY, OPT_SIGN_IN_LOCK, OPT_CLAIM_MINUTES, OPT_ROLE };
 
 #define ALLOWED_HOSTS_MAX 16
 
@@ -80,6 +89,7 @@ struct args {
 	int json, replace, allow_remote, behind_tls;
 	const char *allowed_hosts[ALLOWED_HOSTS_MAX];
 	size_t n_allowed_hosts;
+	char roles[128];         /* --role, comma-separated; "" when not given */
 	char **pos;
 	int npos;
 };
@@ -108,6 +118,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY },
 		{ "sign-in-lock", required_argument, NULL, OPT_SIGN_IN_LOCK },
 		{ "claim-minutes", required_argument, NULL, OPT_CLAIM_MINUTES },
+		{ "role", required_argument, NULL, OPT_ROLE },
 		{ "help", no_argument, NULL, SO_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -135,6 +146,16 @@ static int parse(int argc, char **argv, struct args *a)
 			break;
 		case OPT_JSON: a->json = 1; break;
 		case OPT_AS: a->as = optarg; break;
+		case OPT_ROLE: {
+			size_t n = strlen(a->roles);
+			if (n + strlen(optarg) + 2 > sizeof(a->roles))
+			{
+				so_cli_usage_error("too many --role");
+				return -1;
+			}
+			snprintf(a->roles + n, sizeof(a->roles) - n, "%s%s", n ? "," : "", optarg);
+			break;
+		}
 		case OPT_VERSION_OF:
 			if (so_cli_number("--version", optarg, 1, 1L << 30, &a->version) < 0)
 				return -1;
@@ -433,14 +454,64 @@ static int read_secret(const char *prompt, char *buf, size_t size)
 	return 0;
 }
 
+static int cmd_keyers(const struct args *a)
+{
+	if (a->npos)
+		return so_cli_usage_error("unexpected argument '%s'", a->pos[0]);
+	struct so_store *s = open_store(a->batch);
+	if (!s)
+		return SO_EXIT_ENV;
+	struct so_keying_policy p;
+	if (so_keying_policy_load(a->batch, &p) < 0) {
+		so_log_err("%s", so_errmsg());
+		so_store_close(s);
+		return SO_EXIT_ENV;
+	}
+	json_t *l = so_keying_stats(s, &p);
+	so_store_close(s);
+	if (!l) {
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
+	}
+	if (a->json) {
+		char *text = json_dumps(l, JSON_INDENT(2));
+		if (text)
+			puts(text);
+		free(text);
+	} else {
+		printf("%-20s %-14s %7s %7s %9s %8s  %s\n", "keyer", "kind", "keyed", "decided",
+		       "agreement", "s/field", "trusted");
+		size_t i;
+		json_t *r;
+		json_array_foreach(l, i, r) {
+			json_t *ag = json_object_get(r, "agreement"), *sec = json_object_get(r, "seconds");
+			char agt[16] = "-", sect[16] = "-";
+			if (json_is_number(ag))
+				snprintf(agt, sizeof(agt), "%.1f%%", 100 * json_number_value(ag));
+			if (json_is_number(sec))
+				snprintf(sect, sizeof(sect), "%.1f", json_number_value(sec));
+			printf("%-20s %-14s %7lld %7lld %9s %8s  %s\n", str(r, "keyer"), str(r, "kind"),
+			       (long long)json_integer_value(json_object_get(r, "keyed")),
+			       (long long)json_integer_value(json_object_get(r, "decided")), agt, sect,
+			       json_is_true(json_object_get(r, "trusted")) ? "yes" : "no");
+		}
+	}
+	json_decref(l);
+	return SO_EXIT_OK;
+}
+
 static int cmd_user(const struct args *a)
 {
 	if (a->npos < 1)
 		return so_cli_usage_error("user takes add, remove or list");
 	const char *what = a->pos[0];
-	int list = strcmp(what, "list") == 0;
-	if (!list && strcmp(what, "add") != 0 && strcmp(what, "remove") != 0)
-		return so_cli_usage_error("user takes add, remove or list, not '%s'", what);
+	int list = strcmp(what, "list") == 0, role = strcmp(what, "role") == 0;
+	if (!list && !role && strcmp(what, "add") != 0 && strcmp(what, "remove") != 0)
+		return so_cli_usage_error("user takes add, remove, role or list, not '%s'", what);
+	if ((role || strcmp(what, "add") == 0) && a->roles[0] && !so_roles_ok(a->roles))
+		return so_cli_usage_error("%s", so_errmsg());
+	if (role && !a->roles[0])
+		return so_cli_usage_error("user role takes --role");
 	if (a->npos != (list ? 1 : 2))
 		return so_cli_usage_error(list ? "user list takes no name" : "user %s takes a NAME",
 					  what);
@@ -467,9 +538,22 @@ static int cmd_user(const struct args *a)
 				       failed == 1 ? "" : "s",
 				       json_is_string(json_object_get(u, "last_login")) ?
 				       " since" : "");
+			/* roles other than the default (keyer,checker) */
+			char roles[128];
+			if (so_reviewer_roles(s, str(u, "name"), roles, sizeof(roles)) == 1 &&
+			    strcmp(roles, "keyer,checker") != 0)
+				printf("  roles %s", roles);
 			putchar('\n');
 		}
 		json_decref(l);
+	} else if (role) {
+		int r = so_reviewer_roles_set(s, a->pos[1], a->roles);
+		if (r <= 0) {
+			so_log_err("%s", so_errmsg());
+			code = r < 0 ? SO_EXIT_ENV : SO_EXIT_PARTIAL;
+		} else {
+			printf("reviewer %s: %s\n", a->pos[1], a->roles);
+		}
 	} else if (strcmp(what, "remove") == 0) {
 		int r = so_reviewer_remove(s, a->pos[1]);
 		if (r < 0) {
@@ -490,11 +574,14 @@ static int cmd_user(const struct args *a)
 			   (read_secret("again: ", again, sizeof(again)) < 0 || strcmp(pw, again))) {
 			so_log_err("the two passwords differ");
 			code = SO_EXIT_USAGE;
-		} else if (so_reviewer_add(s, a->pos[1], pw, a->replace) < 0) {
+		} else if (so_reviewer_add(s, a->pos[1], pw, a->replace) < 0 ||
+			   (a->roles[0] && so_reviewer_roles_set(s, a->pos[1], a->roles) <= 0)) {
 			so_log_err("%s", so_errmsg());
 			code = SO_EXIT_PARTIAL;
 		} else {
 			printf("reviewer %s %s\n", a->pos[1], a->replace ? "set" : "added");
+			if (a->roles[0])
+				printf("reviewer %s: %s\n", a->pos[1], a->roles);
 		}
 		explicit_bzero(pw, sizeof(pw));
 		explicit_bzero(again, sizeof(again));
@@ -508,7 +595,7 @@ int main(int argc, char **argv)
 	so_cli_init("sohoa-review");
 	if (argc < 2)
 		return so_cli_usage_error("a command is required (serve, list, show, set, verify, "
-					  "approve, reject, user)");
+					  "approve, reject, user, keyers)");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		fputs(usage, stdout);
@@ -542,6 +629,8 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "set") == 0 || strcmp(cmd, "verify") == 0 || strcmp(cmd, "approve") == 0 ||
 	    strcmp(cmd, "reject") == 0)
 		return cmd_change(cmd, &a);
+	if (strcmp(cmd, "keyers") == 0)
+		return cmd_keyers(&a);
 	if (strcmp(cmd, "user") == 0)
 		return cmd_user(&a);
 	return so_cli_usage_error("unknown command '%s'", cmd);

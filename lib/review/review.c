@@ -952,6 +952,19 @@ done:
 	return r;
 }
 
+/* A flag that "the book really says so" cannot settle: a handwritten cell is keyed by people,
+ * and two keyings that disagree go to an arbitrator (SPEC.md, "Handwritten entries"). 1 (the
+ * error set) for such a flag, else 0. */
+static int keyed_only(const char *code)
+{
+	if (strcmp(code, "HANDWRITTEN") != 0 && strcmp(code, "KEYING_CONFLICT") != 0)
+		return 0;
+	so_error("Cảnh báo %s không xác nhận “như sổ ghi” được: trường này phải được nhập (chế độ "
+		 "nhập liệu) — the flag %s cannot be confirmed as written: the field must be "
+		 "keyed (keying mode)", code, code);
+	return 1;
+}
+
 int so_review_verify(struct so_store *s, const char *actor, int64_t id, int version,
 		     int64_t flag_id, int *new_version)
 {
@@ -973,6 +986,8 @@ int so_review_verify(struct so_store *s, const char *actor, int64_t id, int vers
 			 state, code, state);
 		return refuse(s);
 	}
+	if (keyed_only(code))
+		return refuse(s);
 	if (so_flag_set_state(s, flag_id, "verified") < 0 ||
 	    so_audit_add(s, actor, id, "verify", fields, code, "verified") < 0 ||
 	    unapprove(s, actor, &ri) < 0)
@@ -1196,6 +1211,8 @@ int so_review_verify_all(struct so_store *s, const char *actor, int64_t id, int 
 				 "(%s)", g.code, g.state, g.code, g.state);
 		return refuse(s);
 	}
+	if (keyed_only(g.code))
+		return refuse(s);
 	json_t *names = json_loads(g.fields, 0, NULL);
 	json_t *shown = json_pack("{s:s, s:s, s:O}", "state", g.state, "code", g.code, "fields",
 				  names ? names : json_null());

@@ -33,8 +33,12 @@
 #include "batch/workers.h"
 #include "check/rules.h"
 #include "register/flagcode.h"
+#include "review/keying.h"
+#include "review/keyingweb.h"
+#include "review/complete.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
+#include "review/reviewweb_internal.h"
 
 #define BODY_MAX (64 * 1024)      /* a POST body */
 #define VALUE_MAX (16 * 1024)     /* one form value */
@@ -270,6 +274,14 @@ static const struct word action_words[] = {
 	{ "approve", "Duyệt", "Approved" },
 	{ "reject", "Từ chối", "Rejected" },
 	{ "status", "Đổi trạng thái", "Status changed" },
+	/* keying handwritten fields (keying.h) */
+	{ "key-first", "Nhập lần 1", "Keyed first" },
+	{ "key-second", "Nhập lần 2", "Keyed second" },
+	{ "key-single", "Nhập một lần", "Keyed once" },
+	{ "key-spot", "Nhập kiểm tra", "Keyed as a spot check" },
+	{ "conflict", "Hai lần nhập khác nhau", "Keyings disagree" },
+	{ "arbitrate", "Phân xử", "Arbitrated" },
+	{ "accept", "Nhận giá trị đã nhập", "Keyed value accepted" },
 };
 
 static const char *word(const struct word *w, size_t n, const char *key, int lang)
@@ -329,6 +341,7 @@ struct web {
 	unsigned char login_key[2][LOGIN_KEY_LEN];
 	int64_t claim_seconds;    /* opening a record claims it this long (--claim-minutes) */
 	json_t *reasons;          /* the reasons for rejecting, by book type (review.h) */
+	struct so_keying_policy keying;  /* the keying policy (keying.h) */
 	int64_t log_second;       /* server messages: the second counted (lock held) */
 	int log_lines;            /* lines written in it */
 	long log_left_out;        /* lines left out since the last note */
@@ -338,6 +351,7 @@ struct web {
 static const char *const form_keys[] = {
 	"user", "password", "csrf", "version", "field", "value", "flag", "reason", "q_book",
 	"q_flag", "seconds", "keys",
+	"record", "keying",
 };
 #define FORM_KEYS SO_ARRAY_SIZE(form_keys)
 
@@ -665,7 +679,12 @@ static void put_head(struct call *k, const char *title, const char *body_class)
 		 "<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
 		 "<script src=\"/static/app.js\" defer></script>\n", title, T_APP);
 	if (k->session)
-		page_put(k, "<script src=\"/static/values.js\" defer></script>\n");
+		page_put(k, "<script src=\"/static/values.js\" defer></script>\n"
+			 "<script src=\"/static/vnkey.js\" defer></script>\n"
+			 "<script src=\"/static/complete.js\" defer></script>\n");
+	if (k->session && strncmp(body_class, "page-key", 8) == 0)
+		page_put(k, "<link rel=\"stylesheet\" href=\"/static/keying.css\">\n"
+			 "<script src=\"/static/keying.js\" defer></script>\n");
 	page_put(k, "</head>\n<body class=\"%s\">\n", body_class);
 }
 
@@ -675,6 +694,8 @@ static void put_top(struct call *k, const char *const *keys, const enum text *wh
 	page_put(k, "<header class=\"top\">\n<a class=\"brand\" href=\"/\">%t</a>\n"
 		 "<nav class=\"who\"><span class=\"user\">%t <strong id=\"user\">%s</strong></span>\n",
 		 T_APP, T_SIGNED_IN_AS, k->user);
+	/* keying handwritten fields (keyingweb.c) */
+	page_put(k, "<a id=\"keying-link\" href=\"/key\">%s</a>\n", k->lang == EN ? "Keying" : "Nhập liệu");
 	page_put(k, "<button type=\"button\" id=\"help\" class=\"quiet\" aria-controls=\"shortcuts\">"
 		 "%t</button>\n", T_KEYS_HELP);
 	put_lang_link(k);
@@ -872,6 +893,10 @@ static enum MHD_Result serve_static(struct call *k, const char *name)
 		{ "/static/app.css", "web/app.css", "text/css; charset=utf-8" },
 		{ "/static/app.js", "web/app.js", "text/javascript; charset=utf-8" },
 		{ "/static/values.js", "web/values.js", "text/javascript; charset=utf-8" },
+		{ "/static/keying.js", "web/keying.js", "text/javascript; charset=utf-8" },
+		{ "/static/keying.css", "web/keying.css", "text/css; charset=utf-8" },
+		{ "/static/vnkey.js", "web/vnkey.js", "text/javascript; charset=utf-8" },
+		{ "/static/complete.js", "web/complete.js", "text/javascript; charset=utf-8" },
 		{ "/static/icon.svg", "web/icon.svg", "image/svg+xml" },
 	};
 	for (size_t i = 0; i < SO_ARRAY_SIZE(files); i++) {
@@ -1494,6 +1519,20 @@ static void put_value_written(struct call *k, const char *value, const char *raw
 	free(written);
 }
 
+/* An input's completion from the lists (web/complete.js): its kind, and the registration
+ * date that chooses the units, when the field's values come from a list. */
+static void put_complete_attrs(struct call *k, json_t *rec, enum so_kind kind)
+{
+	enum so_complete_kind ck = so_complete_kind_of(kind);
+	if (ck == SO_COMPLETE_NONE)
+		return;
+	page_put(k, " data-complete=\"%s\"", so_complete_kind_name(ck));
+	json_t *reg = json_object_get(json_object_get(rec, "fields"), "registration_date");
+	const char *date = json_string_value(json_object_get(reg, "value"));
+	if (date && strlen(date) == 10 && date[4] == '-' && date[7] == '-')
+		page_put(k, " data-date=\"%s\"", date);
+}
+
 static void put_field(struct call *k, int64_t id, int version, json_t *rec, const char *name,
 		      const struct filter_text *ft)
 {
@@ -1567,8 +1606,10 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 				 raw && *raw ? raw : value ? value : "");
 	page_put(k, "<input type=\"hidden\" name=\"field\" value=\"%s\">"
 		 "<input class=\"edit\" name=\"value\" value=\"%s\" aria-label=\"%s\" "
-		 "autocomplete=\"off\" spellcheck=\"false\"", name, prefill ? prefill : "", label);
+		 "autocomplete=\"off\" spellcheck=\"false\" data-vnkey", name,
+		 prefill ? prefill : "", label);
 	free(prefill);
+	put_complete_attrs(k, rec, kind);
 	if (kind == SO_KIND_DATE)
 		page_put(k, " placeholder=\"dd/mm/yyyy\"");
 	page_put(k, "><button type=\"submit\" class=\"save\">%t</button>"
@@ -2210,6 +2251,55 @@ static enum MHD_Result preview(struct call *k, int64_t id)
 	return send_json(k, 200, out);
 }
 
+/* GET /complete?kind=K&q=TEXT&date=YYYY-MM-DD: what completes TEXT from the lists
+ * (review/complete.h) — {"kind", "items": [{"value", "label", "detail"}]}; the date, when
+ * given, chooses the administrative units in force then. */
+static enum MHD_Result complete(struct call *k)
+{
+	const char *kind = query(k, "kind"), *q = query(k, "q"), *date = query(k, "date");
+	enum so_complete_kind ck = so_complete_kind_parse(kind);
+	long day = 0;
+	if (ck == SO_COMPLETE_NONE)
+		return send_json(k, 400, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_BAD_REQUEST)));
+	if (q && (strlen(q) > SO_COMPLETE_TEXT_MAX || !utf8_clean(q)))
+		return send_json(k, 422, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_BAD_VALUE)));
+	if (date && *date) {
+		long y, m, d;
+		char part[5];
+		if (strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+			goto bad_date;
+		memcpy(part, date, 4);
+		part[4] = 0;
+		if (so_parse_long(part, 1000, 9999, &y) < 0)
+			goto bad_date;
+		memcpy(part, date + 5, 2);
+		part[2] = 0;
+		if (so_parse_long(part, 1, 12, &m) < 0)
+			goto bad_date;
+		memcpy(part, date + 8, 2);
+		if (so_parse_long(part, 1, 31, &d) < 0)
+			goto bad_date;
+		day = y * 10000 + m * 100 + d;
+	}
+	struct so_completions out;
+	if (so_complete(ck, q ? q : "", day, &out) < 0)
+		return send_json(k, 500, json_pack("{s:b, s:s}", "ok", 0, "message",
+						   tr(k, T_SERVER_ERROR)));
+	json_t *items = json_array();
+	for (size_t i = 0; i < out.n; i++)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "value", out.v[i].value,
+						       "label", out.v[i].label, "detail",
+						       out.v[i].detail));
+	so_completions_release(&out);
+	return send_json(k, 200, json_pack("{s:b, s:s, s:o}", "ok", 1, "kind",
+					   so_complete_kind_name(ck), "items", items));
+bad_date:
+	return send_json(k, 400, json_pack("{s:b, s:s}", "ok", 0, "message",
+					   tr(k, T_BAD_REQUEST)));
+}
+
 static enum MHD_Result page_image(struct call *k, int64_t id)
 {
 	unsigned char *png = NULL;
@@ -2285,6 +2375,13 @@ static enum MHD_Result route(struct call *k, const char *method)
 		k->page = "/";
 		return queue_page(k);
 	}
+
+	/* keying handwritten fields, arbitration, the keyers' statistics (keyingweb.c) */
+	if (strncmp(url, "/key", 4) == 0 && (url[4] == 0 || url[4] == '/'))
+		return so_keying_route(k, url, get, post);
+
+	if (strcmp(url, "/complete") == 0 && get)
+		return complete(k);
 
 	const char *p;
 	int64_t id;
@@ -2714,7 +2811,8 @@ int so_review_serve(const struct so_review_serve_options *o)
 	/* archivists never see records read from a damaged store (a page lost reads as rows
 	 * that are not there) */
 	if (so_store_open(o->batch, 0, &w->store) < 0 || so_store_check_intact(w->store) < 0 ||
-	    !(w->reasons = so_review_reasons_load(o->batch)))
+	    !(w->reasons = so_review_reasons_load(o->batch)) ||
+	    so_keying_policy_load(o->batch, &w->keying) < 0)
 		goto finish;
 	if (!loopback && !o->behind_tls)
 		fprintf(stderr, "review: warning: serving plain HTTP on %s: passwords and session "
@@ -2777,4 +2875,148 @@ finish:
 	explicit_bzero(w->login_key, sizeof(w->login_key));
 	free(w);
 	return code;
+}
+
+/* For the pages of other files (reviewweb_internal.h) --------------------------------------- */
+
+struct so_store *so_web_store(const struct call *k)
+{
+	return k->w->store;
+}
+
+const struct so_keying_policy *so_web_keying_policy(const struct call *k)
+{
+	return &k->w->keying;
+}
+
+const char *so_web_user(const struct call *k)
+{
+	return k->user;
+}
+
+int so_web_english(const struct call *k)
+{
+	return k->lang == EN;
+}
+
+const char *so_web_query(const struct call *k, const char *name)
+{
+	return query(k, name);
+}
+
+const char *so_web_form(const struct call *k, const char *name)
+{
+	return form(k, name);
+}
+
+int so_web_csrf_ok(const struct call *k)
+{
+	const char *csrf = form(k, "csrf");
+	return csrf && secret_equal(csrf, k->csrf);
+}
+
+int so_web_text_ok(const char *s, size_t max)
+{
+	return s && strlen(s) <= max && utf8_clean(s);
+}
+
+const char *so_web_one_language(const struct call *k, const char *msg, char *out, size_t size)
+{
+	return one_language(k, msg, out, size);
+}
+
+void so_web_put(struct call *k, const char *fmt, ...)
+{
+	/* page_put's directives but %t (the interface strings are this file's) */
+	va_list ap;
+	va_start(ap, fmt);
+	const char *run = fmt;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		out_add(k, run, (size_t)(p - run));
+		char num[64];
+		switch (*++p) {
+		case 's':
+			out_text(k, va_arg(ap, const char *));
+			break;
+		case 'u':
+			out_url_value(k, va_arg(ap, const char *));
+			break;
+		case 'd':
+			snprintf(num, sizeof(num), "%d", va_arg(ap, int));
+			out_add(k, num, strlen(num));
+			break;
+		case 'D':
+			snprintf(num, sizeof(num), "%lld", (long long)va_arg(ap, int64_t));
+			out_add(k, num, strlen(num));
+			break;
+		case 'f':
+			snprintf(num, sizeof(num), "%.3f", va_arg(ap, double));
+			out_add(k, num, strlen(num));
+			break;
+		case '%':
+			out_add(k, "%", 1);
+			break;
+		default:
+			p--;
+			break;
+		}
+		run = p + 1;
+	}
+	out_add(k, run, strlen(run));
+	va_end(ap);
+}
+
+void so_web_page_begin(struct call *k, const char *page, const char *title,
+		       const char *body_class)
+{
+	k->page = page;
+	put_head(k, title, body_class);
+	put_top(k, NULL, NULL, 0);
+}
+
+enum MHD_Result so_web_send_page(struct call *k, unsigned status)
+{
+	return send_page(k, status);
+}
+
+enum MHD_Result so_web_send_json(struct call *k, unsigned status, json_t *body)
+{
+	return send_json(k, status, body);
+}
+
+int so_web_wants_json(const struct call *k)
+{
+	return wants_json(k);
+}
+
+enum MHD_Result so_web_problem(struct call *k, unsigned status, const char *message)
+{
+	return send_problem(k, status, message);
+}
+
+enum MHD_Result so_web_store_error(struct call *k)
+{
+	return send_store_error(k);
+}
+
+enum MHD_Result so_web_not_found(struct call *k)
+{
+	return send_problem(k, 404, tr(k, T_NOT_FOUND));
+}
+
+enum MHD_Result so_web_bad_request(struct call *k)
+{
+	return send_problem(k, 400, tr(k, T_BAD_REQUEST));
+}
+
+enum MHD_Result so_web_csrf_refused(struct call *k)
+{
+	return send_problem(k, 403, tr(k, T_CSRF));
+}
+
+int so_web_random(void *buf, size_t n)
+{
+	return random_bytes(buf, n);
 }

@@ -465,7 +465,7 @@ async function keyToField(page, name) {
 	eq('a reading with markup too', await shownValue(page, 'notes'), '"><img src=x onerror=alert(2)>');
 	truthy('a flag message with markup too', (await page.textContent('ul.flags')).includes('<img src=x onerror=alert(3)>'));
 	eq('the input holds it as its value', await page.inputValue('li.field[data-field="child.full_name"] input.edit'), '<script>alert(1)</script>');
-	eq('no script but the application\'s', await page.$$eval('script', (s) => s.map((x) => x.getAttribute('src'))), ['/static/app.js', '/static/values.js']);
+	eq('no script but the application\'s', await page.$$eval('script', (s) => s.map((x) => x.getAttribute('src'))), ['/static/app.js', '/static/values.js', '/static/vnkey.js', '/static/complete.js']);
 	eq('no injected image', await page.locator('img[src="x"]').count(), 0);
 	await page.goto(URL);
 	truthy('the queue shows it as text too', (await page.textContent(`tr[data-record="${XSS}"] td.name`)).includes('<script>alert(1)</script>'));

@@ -44,6 +44,13 @@ run_status() {
 	set -e
 }
 
+# store_latest: the batch store's latest version (the highest migration's number)
+store_latest() {
+	local last
+	last=$(ls "$SOHOA_SOURCE/schemas/migrations" | sort | tail -1)
+	echo $((10#${last%%-*}))
+}
+
 done_ok() {
 	echo "ok: $checks checks"
 }
