@@ -172,11 +172,17 @@ static const struct so_embedded *migration(int number)
 	return NULL;
 }
 
+/* The highest migration number. Numbers are given out to pieces of work made at the same
+ * time, so a build may lack one below its highest (its work not merged yet): a missing number
+ * is an empty step. */
 int so_store_schema_latest(void)
 {
 	int latest = 0;
-	while (migration(latest + 1))
-		latest++;
+	for (size_t i = 0; i < so_embedded_count; i++) {
+		int n = migration_number(so_embedded_files[i].name);
+		if (n > latest)
+			latest = n;
+	}
 	return latest;
 }
 
@@ -292,8 +298,8 @@ static int migrate(struct so_store *s)
 		const struct so_embedded *m = migration(v + 1);
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-		if (exec(s, (const char *)m->data) < 0 || exec(s, pragma) < 0) {
-			so_error_context("cannot apply %s to '%s'", m->name, s->path);
+		if ((m && exec(s, (const char *)m->data) < 0) || exec(s, pragma) < 0) {
+			so_error_context("cannot apply %s to '%s'", m ? m->name : "?", s->path);
 			so_store_rollback(s);
 			return -1;
 		}

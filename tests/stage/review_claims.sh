@@ -26,7 +26,7 @@ sohoa scan --batch "$B" "${specs[@]}" >/dev/null 2>&1 || fail "fixture: scan"
 sohoa ocr --batch "$B" >/dev/null 2>&1 || fail "fixture: ocr"
 sohoa validate --batch "$B" >/dev/null 2>&1 || fail "fixture: validate"
 sohoa normalize --batch "$B" >/dev/null 2>&1 || fail "fixture: normalize"
-expect_eq "the store is at version 5" "$(sql "$B" "PRAGMA user_version")" 5
+expect_eq "the store is at version 7" "$(sql "$B" "PRAGMA user_version")" 7
 birth=($(sql "$B" "SELECT r.id FROM records r JOIN books b ON b.id = r.book_id
 	WHERE b.type = 'birth' AND r.status = 'needs_review' ORDER BY r.id"))
 [ "${#birth[@]}" -ge 4 ] || fail "the fixture has only ${#birth[@]} birth records to review"
