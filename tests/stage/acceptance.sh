@@ -127,6 +127,34 @@ expect_eq "the score reset" "$(sql "$B" "SELECT severity || ' ' || score || ' ' 
 sohoa review sample --batch "$B" --lots --json >"$WORK/lots.json"
 expect_eq "lots listed" "$(python3 -c 'import json,sys; print(" ".join(l["state"] + ":" + str(l["defects"]) for l in json.load(sys.stdin)))' <"$WORK/lots.json")" "rejected:1 accepted:0"
 
+# --- the batch summary and the report show each lot's plan and verdict ----------------------
+sohoa status --batch "$B" --json >"$WORK/status.json" 2>/dev/null || true
+python3 - "$WORK/status.json" "$lot" "$lot2" <<'PY' || fail "status --json acceptance"
+import json, sys
+a = json.load(open(sys.argv[1]))["acceptance"]
+lots = {l["lot"]: l for l in a["lots"]}
+first, second = lots[int(sys.argv[2])], lots[int(sys.argv[3])]
+assert (first["state"], first["defects"], first["checked"], first["code_letter"],
+        first["sample_size"], first["ac"], first["re"]) == ("accepted", 0, 20, "E", 20, 0, 1), first
+assert (second["state"], second["defects"], second["seed"]) == ("rejected", 1, 99), second
+assert a["series"] == [{"series": "ALL", "severity": "normal", "score": 0, "lots": 2}], a["series"]
+PY
+checks=$((checks + 1))
+sohoa status --batch "$B" --report "$WORK/report.html" >/dev/null 2>&1 || true
+[ -s "$WORK/report.html" ] || fail "no report"
+python3 - "$WORK/report.html" "$lot" "$lot2" <<'PY' || fail "report acceptance section"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+sec = re.search(r'<section id="acceptance">(.*?)</section>', h, re.S).group(1)
+rows = re.findall(r'<tr data-lot="(\d+)" data-state="(\w+)">(.*?)</tr>', sec, re.S)
+got = {int(n): (st, re.sub(r"<[^>]+>", "|", body)) for n, st, body in rows}
+assert got[int(sys.argv[2])][0] == "accepted" and got[int(sys.argv[3])][0] == "rejected", got
+cells = [c for c in got[int(sys.argv[3])][1].split("|") if c.strip()]
+assert cells[:9] == [sys.argv[3], "ALL", "79", "E → F", "20", "0", "1", "0.65 %", "II"], cells
+assert "không chấp nhận" in got[int(sys.argv[3])][1]
+PY
+checks=$((checks + 1))
+
 # --- a small book is inspected whole; the AQL and level from the command ----------------------
 run_status sohoa review sample --batch "$WORK/twin" --lot birth-2019-01-26740 --aql 1.0 \
 	--level I --seed 5 --json
