@@ -162,6 +162,93 @@ expect_eq "book lot" "$status" 0
 expect_eq "whole book" "$(python3 -c 'import json,sys; p=json.load(sys.stdin); print(p["lot_size"],
 	p["code_letter"], p["sample_size"], p["full"], p["ac"], p["re"], p["aql"], p["level"])' <"$WORK/stdout")" \
 	"6 A 6 True 0 1 1.0 I"
+booklot=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["lot"])' <"$WORK/stdout")
+
+# --- the checker's pages: the lot, each record against its image, the verdict ---------------
+T=$WORK/twin
+printf 'mật-khẩu-kiem-1\n' | sohoa review user add --batch "$T" kiem >/dev/null 2>&1 ||
+	fail "cannot add the checker"
+server=
+trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+sohoa review serve --batch "$T" --listen 127.0.0.1:0 >"$WORK/review.out" 2>"$WORK/review.err" &
+server=$!
+for _ in $(seq 100); do
+	grep -q listening "$WORK/review.out" && break
+	sleep 0.05
+done
+rurl=$(sed -n 's/^listening on //p' "$WORK/review.out")
+[ -n "$rurl" ] || fail "the review server did not start: $(cat "$WORK/review.err")"
+rurl=${rurl%/}
+web() { # PATH [CURL ARGS...]: the HTTP status (body in $WORK/body)
+	local path=$1
+	shift
+	curl -s -o "$WORK/body" -w '%{http_code}' "$@" "$rurl$path"
+}
+expect_eq "lots need a session" "$(web /lots)" 303
+web /login -c "$WORK/jar" >/dev/null
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$WORK/body" | head -1)
+web /login -b "$WORK/jar" -c "$WORK/jar" --data-urlencode user=kiem \
+	--data-urlencode "password=mật-khẩu-kiem-1" --data-urlencode "csrf=$csrf" >/dev/null
+expect_eq "the lots page" "$(web /lots -b "$WORK/jar")" 200
+expect_match "lists the book's lot" "$(tr -d '\n' <"$WORK/body")" \
+	"<tr data-lot=\"$booklot\" data-state=\"open\">.*birth-2019-01-26740</td><td class=\"n\">6</td>"
+expect_eq "no such lot" "$(web /lots/99999 -b "$WORK/jar")" 404
+first=$(sql "$T" "SELECT record_id FROM acceptance_members WHERE lot_id = $booklot AND
+	sample_pos = 1")
+outside=$(sql "$T" "SELECT id FROM records WHERE id NOT IN (SELECT record_id FROM
+	acceptance_members WHERE lot_id = $booklot) LIMIT 1")
+expect_eq "a record outside the sample" "$(web "/lots/$booklot/records/$outside" -b "$WORK/jar")" 404
+expect_eq "a check without the session's token" "$(web "/lots/$booklot/records/$first/check" \
+	-b "$WORK/jar" --data-urlencode value=conforms --data-urlencode csrf=forged)" 403
+expect_eq "nothing recorded by it" "$(sql "$T" "SELECT count(checker) FROM acceptance_members
+	WHERE lot_id = $booklot")" 0
+
+CHROMIUM=${SOHOA_CHROMIUM:-/usr/bin/chromium}
+BUILD_ROOT=$(cd "$SOHOA_BIN/.." && pwd)
+BROWSER_SRC="$SOHOA_SOURCE/tests/browser"
+installed() { # DIR: the playwright-core version installed there, or nothing
+	node -p "require('$1/node_modules/playwright-core/package.json').version" 2>/dev/null || true
+}
+NODE_DEPS=
+if command -v node >/dev/null && [ -x "$CHROMIUM" ]; then
+	pinned=$(node -p "require('$BROWSER_SRC/package-lock.json').packages['node_modules/playwright-core'].version")
+	deps="$BUILD_ROOT/tests/browser-deps"
+	if [ "$(installed "$BROWSER_SRC")" == "$pinned" ]; then
+		NODE_DEPS="$BROWSER_SRC/node_modules"
+	elif [ "$(installed "$deps")" != "$pinned" ] && command -v npm >/dev/null; then
+		rm -rf "$deps"
+		mkdir -p "$deps"
+		cp "$BROWSER_SRC/package.json" "$BROWSER_SRC/package-lock.json" "$BROWSER_SRC/.npmrc" \
+			"$deps/"
+		(cd "$deps" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || true
+	fi
+	[ -n "$NODE_DEPS" ] || [ "$(installed "$deps")" != "$pinned" ] || NODE_DEPS="$deps/node_modules"
+fi
+if [ -n "$NODE_DEPS" ]; then
+	REVIEW_URL="$rurl/" REVIEW_LOT="$booklot" REVIEW_DEFECT=3 \
+		REVIEW_USER="kiem:mật-khẩu-kiem-1" CHROMIUM="$CHROMIUM" NODE_PATH="$NODE_DEPS" \
+		node "$BROWSER_SRC/acceptance.test.js" | tee "$WORK/browser.out" ||
+		fail "the browser tests failed (server log: $(tail -5 "$WORK/review.err"))"
+	checks=$((checks + $(grep -c '^ok:' "$WORK/browser.out")))
+	expect_eq "the browser's verdict stored" "$(sql "$T" "SELECT state || ' ' || defects FROM
+		acceptance_lots WHERE id = $booklot")" "rejected 1"
+	expect_eq "its defect and note" "$(sql "$T" "SELECT sample_pos || '|' || note || '|' ||
+		checker FROM acceptance_members WHERE lot_id = $booklot AND defect = 1")" \
+		"3|sai tên người mẹ|kiem"
+	expect_eq "the book's records back to review" "$(sql "$T" "SELECT count(*) FROM records r
+		JOIN acceptance_members m ON m.record_id = r.id WHERE m.lot_id = $booklot AND
+		r.status = 'needs_review'")" 6
+	# the twin is synced below: its six records are decided again first
+	sql "$T" "UPDATE records SET status = 'approved' WHERE id IN (SELECT record_id FROM
+		acceptance_members WHERE lot_id = $booklot)"
+else
+	echo "note: no Chromium or playwright-core: the browser part is not run"
+fi
+kill "$server"
+wait "$server" 2>/dev/null || true
+server=
+trap 'rm -rf "$WORK"' EXIT
+
 run_status sohoa review sample --batch "$WORK/twin" --lot birth-1999-09-00000
 expect_eq "unknown book" "$status" 2
 run_status sohoa review sample --batch "$WORK/twin" --lot ALL --aql 0.7
