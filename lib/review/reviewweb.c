@@ -2285,6 +2285,20 @@ static const char *acc_state_text(const struct call *k, const char *state)
 	       strcmp(state, "rejected") == 0 ? AT(k, A_REJECTED) : AT(k, A_OPEN);
 }
 
+/* A severity of inspection in the page's language. */
+static const char *acc_severity_text(const struct call *k, const char *v)
+{
+	static const char *const words[][3] = {
+		{ "normal", "thường", "normal" },
+		{ "tightened", "ngặt", "tightened" },
+		{ "reduced", "giảm", "reduced" },
+	};
+	for (size_t i = 0; i < SO_ARRAY_SIZE(words); i++)
+		if (strcmp(words[i][0], v) == 0)
+			return words[i][1 + k->lang];
+	return v;
+}
+
 static void acc_head(struct call *k, const char *title)
 {
 	put_head(k, title, "page-acceptance");
@@ -2346,17 +2360,18 @@ static int acc_sample_row(const struct so_acc_sample_row *r, void *ctx)
 
 static void acc_put_plan(struct call *k, const struct so_acc_lot_row *l)
 {
-	page_put(k, "<dl id=\"plan\" class=\"plan\" data-lot-size=\"%D\" data-code-letter=\"%s\" "
-		 "data-sample-size=\"%D\" data-ac=\"%d\" data-re=\"%d\">\n"
-		 "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%D</dd><dt>%s</dt><dd>%s", l->lot_size,
-		 l->code_letter, l->sample_size, l->ac, l->re, AT(k, A_SERIES), l->series,
-		 AT(k, A_LOT_SIZE), l->lot_size, AT(k, A_CODE), l->code_letter);
+	page_put(k, "<table id=\"plan\" class=\"plan\" data-lot-size=\"%D\" data-code-letter=\"%s\" "
+		 "data-sample-size=\"%D\" data-ac=\"%d\" data-re=\"%d\"><thead><tr><th>%s</th>"
+		 "<th>%s</th><th>%s</th><th>%s</th><th>Ac / Re</th><th>AQL</th><th>%s</th></tr>"
+		 "</thead><tbody><tr><td>%s</td><td>%D</td><td>%s", l->lot_size, l->code_letter,
+		 l->sample_size, l->ac, l->re, AT(k, A_SERIES), AT(k, A_LOT_SIZE), AT(k, A_CODE),
+		 AT(k, A_SAMPLE), AT(k, A_SEVERITY), l->series, l->lot_size, l->code_letter);
 	if (strcmp(l->code_letter, l->plan_letter) != 0)
 		page_put(k, " → %s", l->plan_letter);
-	page_put(k, "</dd><dt>%s</dt><dd>%D%s%s%s</dd><dt>Ac / Re</dt><dd>%d / %d</dd>"
-		 "<dt>AQL</dt><dd>%s %% · %s · %s</dd></dl>\n", AT(k, A_SAMPLE), l->sample_size,
-		 l->full ? " (" : "", l->full ? AT(k, A_WHOLE) : "", l->full ? ")" : "", l->ac,
-		 l->re, l->aql, l->level, l->severity);
+	page_put(k, "</td><td>%D%s%s%s</td><td>%d / %d</td><td>%s %% · %s</td><td>%s</td></tr>"
+		 "</tbody></table>\n", l->sample_size, l->full ? " (" : "",
+		 l->full ? AT(k, A_WHOLE) : "", l->full ? ")" : "", l->ac, l->re, l->aql, l->level,
+		 acc_severity_text(k, l->severity));
 	page_put(k, "<p id=\"verdict\" class=\"verdict %s\" data-state=\"%s\" role=\"status\">"
 		 "%s: <strong>%s</strong> — %D / %D %s, %D %s</p>\n", l->state, l->state,
 		 AT(k, A_VERDICT), acc_state_text(k, l->state), l->checked, l->sample_size,
@@ -2464,19 +2479,17 @@ static enum MHD_Result acc_record_page(struct call *k, int64_t lot, int64_t id)
 	if (next && next != id)
 		page_put(k, " · <a id=\"next\" href=\"/lots/%D/records/%D\">%s</a>", lot, next,
 			 AT(k, A_NEXT));
-	page_put(k, "</p>\n<h1>%s %D — %s %s</h1>\n", AT(k, A_RECORD), id,
-		 json_string_value(json_object_get(rec, "book")) ?
-		 json_string_value(json_object_get(rec, "book")) : "", AT(k, A_LOT));
+	const char *book = json_string_value(json_object_get(rec, "book_key"));
+	page_put(k, "</p>\n<h1>%s %D — %s · %s %D</h1>\n", AT(k, A_RECORD), id, book ? book : "",
+		 AT(k, A_LOT), lot);
 	acc_put_plan(k, &l);
-	page_put(k, "<figure class=\"row-image\"><img id=\"row-image\" src=\"/img/%D/row.png\" "
-		 "alt=\"%s %D\"></figure>\n<table id=\"check-fields\"><thead><tr><th>%s</th>"
-		 "<th>%s</th></tr></thead><tbody>\n", id, AT(k, A_RECORD), id, AT(k, A_FIELD),
-		 AT(k, A_VALUE));
-	size_t i;
-	json_t *pair;
-	json_array_foreach(json_object_get(rec, "fields"), i, pair) {
-		const char *name = json_string_value(json_array_get(pair, 0));
-		json_t *fv = json_array_get(pair, 1);
+	page_put(k, "<section id=\"row\"><div class=\"row-strip\"><div class=\"row-wrap\">"
+		 "<img id=\"row-image\" src=\"/img/%D/row.png\" alt=\"%s %D\"></div></div>"
+		 "</section>\n<table id=\"check-fields\"><thead><tr><th>%s</th><th>%s</th></tr>"
+		 "</thead><tbody>\n", id, AT(k, A_RECORD), id, AT(k, A_FIELD), AT(k, A_VALUE));
+	const char *name;
+	json_t *fv;
+	json_object_foreach(json_object_get(rec, "fields"), name, fv) {
 		const char *label = json_string_value(json_object_get(fv, "label"));
 		const char *value = json_string_value(json_object_get(fv, "value"));
 		const char *raw = json_string_value(json_object_get(fv, "raw"));
