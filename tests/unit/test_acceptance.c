@@ -10,10 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
 #include "review/acceptance.h"
+#include "review/acceptance_lot.h"
+#include "scratch.h"
 
 /* The bands of Table 1: a lot at the band's bottom, one at its top. */
 static const int64_t band_low[] = { 2, 9, 16, 26, 51, 91, 151, 281, 501, 1201, 3201, 10001,
@@ -373,6 +376,60 @@ static void draw_seeded(void **state)
 		assert_in_range(hits[i], 500, 700);
 }
 
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The built-in policy, a batch's own replacing it, and files refused with a reason. */
+static void policy(void **state)
+{
+	(void)state;
+	struct so_acc_policy p;
+	char *dir = scratch_dir();
+	assert_int_equal(so_acc_policy_load(dir, &p), 0);
+	assert_string_equal(so_acc_aql_name(p.aql), "0.65");
+	assert_int_equal(p.level, SO_ACC_II);
+	assert_int_equal(p.lot_all, 0);
+	assert_int_equal(p.required_before_sync, 0);
+	assert_int_equal(p.reduced_allowed, 0);
+	write_text(dir, "acceptance.json", "{\"aql\": 1.0, \"level\": \"S-2\", \"lot\": \"all\", "
+		   "\"required_before_sync\": true, \"reduced_allowed\": true}");
+	assert_int_equal(so_acc_policy_load(dir, &p), 0);
+	assert_string_equal(so_acc_aql_name(p.aql), "1.0");
+	assert_int_equal(p.level, SO_ACC_S2);
+	assert_int_equal(p.lot_all, 1);
+	assert_int_equal(p.required_before_sync, 1);
+	assert_int_equal(p.reduced_allowed, 1);
+	/* a key left out keeps the built-in value */
+	write_text(dir, "acceptance.json", "{\"required_before_sync\": true}");
+	assert_int_equal(so_acc_policy_load(dir, &p), 0);
+	assert_string_equal(so_acc_aql_name(p.aql), "0.65");
+	assert_int_equal(p.required_before_sync, 1);
+	static const struct { const char *text, *why; } bad[] = {
+		{ "{\"aql\": 0.7}", "0.7 is not one of the standard's AQLs" },
+		{ "{\"level\": \"IV\"}", "\"level\" is not an inspection level" },
+		{ "{\"lot\": \"page\"}", "\"lot\" is \"book\" or \"all\"" },
+		{ "{\"required_before_sync\": \"yes\"}", "\"required_before_sync\" is true or false" },
+		{ "{\"aqll\": 1}", "unknown key \"aqll\"" },
+		{ "[1]", "not a JSON object" },
+		{ "{", "not JSON" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_text(dir, "acceptance.json", bad[i].text);
+		assert_int_equal(so_acc_policy_load(dir, &p), -1);
+		if (!strstr(so_errmsg(), bad[i].why) || !strstr(so_errmsg(), "acceptance.json"))
+			fail_msg("%s: '%s' does not say '%s'", bad[i].text, so_errmsg(), bad[i].why);
+	}
+	scratch_remove(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +445,7 @@ int main(void)
 		cmocka_unit_test(switching_score_small_ac),
 		cmocka_unit_test(switching_score_large_ac),
 		cmocka_unit_test(draw_seeded),
+		cmocka_unit_test(policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
