@@ -2306,15 +2306,25 @@ static void acc_head(struct call *k, const char *title)
 	page_put(k, "<script src=\"/static/acceptance.js\" defer></script>\n");
 }
 
+struct acc_lots_ctx {
+	struct call *k;
+	int n;
+};
+
 static int acc_lot_row(const struct so_acc_lot_row *l, void *ctx)
 {
-	struct call *k = ctx;
+	struct acc_lots_ctx *c = ctx;
+	struct call *k = c->k;
+	c->n++;
 	page_put(k, "<tr data-lot=\"%D\" data-state=\"%s\"><td><a href=\"/lots/%D\">%D</a></td>"
-		 "<td>%s</td><td class=\"n\">%D</td><td>%s</td><td class=\"n\">%D</td>"
-		 "<td class=\"n\">%d / %d</td><td>%s %%</td><td class=\"n\">%D</td>"
-		 "<td class=\"n\">%D</td><td class=\"verdict\">%s</td></tr>\n", l->id, l->state,
-		 l->id, l->id, l->series, l->lot_size, l->code_letter, l->sample_size, l->ac, l->re,
-		 l->aql, l->checked, l->found, acc_state_text(k, l->state));
+		 "<td>%s</td><td class=\"n\">%D</td><td>%s", l->id, l->state, l->id, l->id,
+		 l->series, l->lot_size, l->code_letter);
+	if (strcmp(l->code_letter, l->plan_letter) != 0)
+		page_put(k, " → %s", l->plan_letter);
+	page_put(k, "</td><td class=\"n\">%D</td><td class=\"n\">%d / %d</td><td>%s %%</td>"
+		 "<td class=\"n\">%D</td><td class=\"n\">%D</td><td class=\"verdict\">%s</td>"
+		 "</tr>\n", l->sample_size, l->ac, l->re, l->aql, l->checked, l->found,
+		 acc_state_text(k, l->state));
 	return 0;
 }
 
@@ -2327,10 +2337,13 @@ static enum MHD_Result acc_lots_page(struct call *k)
 		 "<th>AQL</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
 		 AT(k, A_LOTS), AT(k, A_LOT), AT(k, A_SERIES), AT(k, A_LOT_SIZE), AT(k, A_CODE),
 		 AT(k, A_SAMPLE), AT(k, A_CHECKED), AT(k, A_DEFECTS), AT(k, A_VERDICT));
-	if (so_acc_lots_each(k->w->store, acc_lot_row, k) < 0)
+	struct acc_lots_ctx c = { k, 0 };
+	if (so_acc_lots_each(k->w->store, acc_lot_row, &c) < 0)
 		return send_store_error(k);
-	page_put(k, "</tbody></table>\n<p class=\"empty-lots\">%s</p>\n</main>\n</body>\n</html>\n",
-		 AT(k, A_NONE));
+	page_put(k, "</tbody></table>\n");
+	if (!c.n)
+		page_put(k, "<p id=\"no-lots\">%s</p>\n", AT(k, A_NONE));
+	page_put(k, "</main>\n</body>\n</html>\n");
 	return send_page(k, 200);
 }
 

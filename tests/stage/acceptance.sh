@@ -193,6 +193,9 @@ expect_eq "the lots page" "$(web /lots -b "$WORK/jar")" 200
 expect_match "lists the book's lot" "$(tr -d '\n' <"$WORK/body")" \
 	"<tr data-lot=\"$booklot\" data-state=\"open\">.*birth-2019-01-26740</td><td class=\"n\">6</td>"
 expect_eq "no such lot" "$(web /lots/99999 -b "$WORK/jar")" 404
+web /lots -b "$WORK/jar" >/dev/null
+if grep -q 'id="no-lots"' "$WORK/body"; then fail "the lots page says there is none"; fi
+checks=$((checks + 1))
 first=$(sql "$T" "SELECT record_id FROM acceptance_members WHERE lot_id = $booklot AND
 	sample_pos = 1")
 outside=$(sql "$T" "SELECT id FROM records WHERE id NOT IN (SELECT record_id FROM
