@@ -17,17 +17,13 @@
 
 const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
+const { eq } = require('./lib.js');
 
 const URL = process.env.REVIEW_URL;
 const LOT = Number(process.env.REVIEW_LOT);
 const DEFECT = Number(process.env.REVIEW_DEFECT);
 const [USER, PASSWORD] = (process.env.REVIEW_USER || ':').split(/:(.*)/s);
 assert.ok(URL && LOT && DEFECT && USER && PASSWORD, 'the environment is incomplete');
-
-function eq(what, got, want) {
-	assert.deepStrictEqual(got, want, what);
-	console.log('ok: ' + what);
-}
 
 (async () => {
 	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM,

@@ -170,15 +170,8 @@ printf 'mật-khẩu-kiem-1\n' | sohoa review user add --batch "$T" kiem >/dev/n
 	fail "cannot add the checker"
 server=
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-sohoa review serve --batch "$T" --listen 127.0.0.1:0 >"$WORK/review.out" 2>"$WORK/review.err" &
-server=$!
-for _ in $(seq 100); do
-	grep -q listening "$WORK/review.out" && break
-	sleep 0.05
-done
-rurl=$(sed -n 's/^listening on //p' "$WORK/review.out")
-[ -n "$rurl" ] || fail "the review server did not start: $(cat "$WORK/review.err")"
-rurl=${rurl%/}
+review_serve "$T" --listen 127.0.0.1:0
+rurl=$url
 web() { # PATH [CURL ARGS...]: the HTTP status (body in $WORK/body)
 	local path=$1
 	shift
