@@ -155,6 +155,32 @@ assert "không chấp nhận" in got[int(sys.argv[3])][1]
 PY
 checks=$((checks + 1))
 
+# --- two lots rejected within five: tightened inspection (Table 2-B) -------------------------
+sql "$B" "UPDATE records SET status = 'approved' WHERE id IN (SELECT record_id FROM
+	acceptance_members WHERE lot_id = $lot2)"
+check_all() { # LOT DEFECTIVE_POSITION (0: none): every sampled record of LOT checked
+	local pos
+	for pos in $(sql "$B" "SELECT sample_pos || ':' || record_id FROM acceptance_members WHERE
+		lot_id = $1 AND sample_pos IS NOT NULL ORDER BY sample_pos"); do
+		if [ "${pos%%:*}" = "$2" ]; then
+			sohoa review sample --batch "$B" --check "$1" --as kiem "${pos#*:}" defect
+		else
+			sohoa review sample --batch "$B" --check "$1" --as kiem "${pos#*:}" conforms
+		fi >"$WORK/out" || fail "check $pos of lot $1"
+	done
+}
+sohoa review sample --batch "$B" --lot ALL --seed 3 --json >"$WORK/plan3.json" || fail "third lot"
+lot3=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["lot"])' <"$WORK/plan3.json")
+check_all "$lot3" 20
+expect_eq "third lot rejected" "$(cat "$WORK/out")" "lot $lot3: rejected, 20 of 20 checked, 1 defects (Ac 0 Re 1)"
+expect_eq "tightened after two of three" "$(sql "$B" "SELECT severity || ' ' || lots FROM
+	acceptance_series WHERE series = 'ALL'")" "tightened 3"
+sql "$B" "UPDATE records SET status = 'approved' WHERE id IN (SELECT record_id FROM
+	acceptance_members WHERE lot_id = $lot3)"
+sohoa review sample --batch "$B" --lot ALL --seed 4 --json >"$WORK/plan4.json" || fail "fourth lot"
+expect_eq "the tightened plan: E, arrow down to G, 32 at 0/1" "$(python3 -c 'import json,sys; p=json.load(sys.stdin); print(p["severity"], p["code_letter"], p["plan_letter"], p["sample_size"], p["ac"], p["re"])' <"$WORK/plan4.json")" \
+	"tightened E G 32 0 1"
+
 # --- a small book is inspected whole; the AQL and level from the command ----------------------
 run_status sohoa review sample --batch "$WORK/twin" --lot birth-2019-01-26740 --aql 1.0 \
 	--level I --seed 5 --json
