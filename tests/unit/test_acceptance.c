@@ -15,6 +15,7 @@
 
 #include "base/error.h"
 #include "review/acceptance.h"
+#include "batch/store.h"
 #include "review/acceptance_lot.h"
 #include "scratch.h"
 
@@ -430,6 +431,104 @@ static void policy(void **state)
 	free(dir);
 }
 
+static int64_t sql_int(struct so_store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(so_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A lot through the store: a book of 12 records (10 decided, one rejected by an archivist,
+ * one in review); the whole lot sampled (a small lot); a record outside the sample and a
+ * closed lot refused with nothing changed; one defect rejects it: the decided records go
+ * back to review, audited, the archivist's rejection stays. */
+static void lot_in_store(void **state)
+{
+	(void)state;
+	char *dir = scratch_dir();
+	struct so_store *s = NULL;
+	assert_int_equal(so_store_open(dir, 1, &s), 0);
+	struct so_book b = { .year = 2019 };
+	strcpy(b.type, "birth");
+	strcpy(b.volume, "01");
+	strcpy(b.authority_code, "26740");
+	strcpy(b.layout, "birth-v1");
+	assert_int_equal(so_book_register(s, &b), 0);
+	struct so_scan_file f = { .book_id = b.id, .page_count = 1 };
+	strcpy(f.path, "/scans/b.tif");
+	strcpy(f.name, "b.tif");
+	assert_int_equal(so_scan_file_register(s, &f), 0);
+	struct so_page pg = { .scan_file_id = f.id, .page_index = 0, .dpi = 300 };
+	strcpy(pg.state, "prepared");
+	assert_int_equal(so_page_put(s, &pg), 0);
+	int64_t ids[12];
+	for (int i = 0; i < 12; i++) {
+		assert_int_equal(so_record_add(s, b.id, pg.id, i + 1, NULL, &ids[i]), 0);
+		assert_int_equal(so_record_set_status(s, ids[i], i == 10 ? "rejected" : i == 11 ?
+						      "needs_review" : i % 2 ? "approved" : "valid"), 0);
+	}
+	struct so_acc_request req = { .lot = "birth-2019-01-26740", .level = SO_ACC_II,
+				      .has_seed = 1, .seed = 77 };
+	assert_int_equal(so_acc_aql_parse("0.65", &req.aql), 0);
+	struct so_acc_lot_row l;
+	assert_int_equal(so_acc_sample(s, &req, "kiem", &l), 0);
+	assert_int_equal(l.lot_size, 10);
+	assert_string_equal(l.code_letter, "B");
+	assert_string_equal(l.plan_letter, "F");
+	assert_int_equal(l.sample_size, 10);
+	assert_int_equal(l.full, 1);
+	assert_string_equal(l.state, "open");
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM acceptance_members WHERE sample_pos IS "
+				 "NOT NULL"), 10);
+	/* a second lot of the book waits; a book that is not there */
+	struct so_acc_lot_row again;
+	assert_int_equal(so_acc_sample(s, &req, "kiem", &again), -1);
+	assert_non_null(strstr(so_errmsg(), "still open"));
+	assert_int_equal(again.id, l.id);
+	req.lot = "birth-2019-02-26740";
+	assert_int_equal(so_acc_sample(s, &req, "kiem", &again), -1);
+	assert_non_null(strstr(so_errmsg(), "no book 'birth-2019-02-26740'"));
+	/* a record outside the sample: refused, nothing stored */
+	assert_int_equal(so_acc_check(s, l.id, ids[11], "kiem", 1, "x", 0, &again), -1);
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM audit WHERE action = "
+				 "'acceptance_check'"), 0);
+	/* nine conform, one defect */
+	int64_t versions = sql_int(s, "SELECT sum(version) FROM records");
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(so_acc_check(s, l.id, ids[i], "kiem", i == 4, i == 4 ? "sai số" :
+					      NULL, 0, &again), 0);
+		assert_string_equal(again.state, i < 9 ? "open" : "rejected");
+	}
+	assert_int_equal(again.found, 1);
+	assert_int_equal(again.defects, 1);
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM records WHERE status = 'needs_review'"),
+			 11);
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM records WHERE status = 'rejected'"), 1);
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM audit WHERE action = "
+				 "'acceptance_reopen' AND actor = 'kiem'"), 10);
+	/* each reopened record's version moved on (an open page of it is stale) */
+	assert_int_equal(sql_int(s, "SELECT sum(version) FROM records"), versions + 10);
+	/* the series: normal, score reset, one lot */
+	struct so_acc_state st;
+	assert_int_equal(so_acc_series_get(s, "birth-2019-01-26740", &st), 1);
+	assert_int_equal(st.severity, SO_ACC_NORMAL);
+	assert_int_equal(st.lots, 1);
+	assert_int_equal(st.recent, 1);
+	/* a decided lot takes no more checks */
+	assert_int_equal(so_acc_check(s, l.id, ids[0], "kiem", 0, NULL, 0, &again), -1);
+	assert_non_null(strstr(so_errmsg(), "already rejected"));
+	/* nothing decided left: no lot */
+	req.lot = "birth-2019-01-26740";
+	assert_int_equal(so_acc_sample(s, &req, "kiem", &again), -1);
+	assert_non_null(strstr(so_errmsg(), "no decided"));
+	so_store_close(s);
+	scratch_remove(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +545,7 @@ int main(void)
 		cmocka_unit_test(switching_score_large_ac),
 		cmocka_unit_test(draw_seeded),
 		cmocka_unit_test(policy),
+		cmocka_unit_test(lot_in_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
