@@ -46,12 +46,14 @@ static int policy_read(json_t *j, const char *from, struct so_acc_policy *p)
 			if (!t || (strcmp(t, "book") != 0 && strcmp(t, "all") != 0))
 				return so_error("%s: \"lot\" is \"book\" or \"all\"", from);
 			p->lot_all = strcmp(t, "all") == 0;
-		} else if (strcmp(key, "required_before_sync") == 0 ||
-			   strcmp(key, "reduced_allowed") == 0) {
+		} else if (strcmp(key, "required_before_sync") == 0) {
 			if (!json_is_boolean(v))
 				return so_error("%s: \"%s\" is true or false", from, key);
-			*(key[1] == 'e' && key[2] == 'q' ? &p->required_before_sync :
-			  &p->reduced_allowed) = json_is_true(v);
+			p->required_before_sync = json_is_true(v);
+		} else if (strcmp(key, "reduced_allowed") == 0) {
+			if (!json_is_boolean(v))
+				return so_error("%s: \"%s\" is true or false", from, key);
+			p->reduced_allowed = json_is_true(v);
 		} else if (key[0] != '_') {
 			return so_error("%s: unknown key \"%s\"", from, key);
 		}
