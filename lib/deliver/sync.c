@@ -103,6 +103,7 @@ static int hold(struct so_store *s, int64_t id, const char *key, const char *cod
  * schemas/acceptance.json; its whole shape is checked by the review, review/acceptance_lot.h)
  * says no record is delivered before its lot is accepted by sampling. 1, 0, or -1. */
 #define ACCEPTANCE_POLICY "acceptance.json"
+#define ACCEPTANCE_POLICY_MAX (64 * 1024)
 static int acceptance_required(struct so_store *s)
 {
 	char *path = so_asprintf("%s/%s", so_store_dir(s), ACCEPTANCE_POLICY);
@@ -111,9 +112,13 @@ static int acceptance_required(struct so_store *s)
 	json_error_t je;
 	json_t *j = NULL;
 	if (access(path, F_OK) == 0) {
-		j = json_load_file(path, 0, &je);
-		if (!j)
+		char *text = NULL;
+		size_t len = 0;
+		if (so_read_file(path, ACCEPTANCE_POLICY_MAX, &text, &len) < 0)
+			so_error_context("cannot read the acceptance policy '%s'", path);
+		else if (!(j = json_loadb(text, len, 0, &je)))
 			so_error("%s: not JSON (line %d: %s)", path, je.line, je.text);
+		free(text);
 	} else {
 		const struct so_embedded *e = so_embedded_find(ACCEPTANCE_POLICY);
 		j = e ? json_loadb((const char *)e->data, e->size, 0, &je) : NULL;

@@ -278,10 +278,14 @@ expect_eq "an AQL off the tables" "$status" 1
 
 # --- sync waits for an accepted lot when the policy says so ----------------------------------
 H=$WORK/held
-printf '{"aql": "0.65", "level": "II", "lot": "all", "required_before_sync": true}\n' \
-	>"$H/acceptance.json"
 registry_start "$WORK/registry.db" --listen 127.0.0.1:0
 trap 'registry_stop; rm -rf "$WORK"' EXIT
+printf '{"required_before_sync": "yes"' >"$H/acceptance.json"
+run_status sohoa sync --batch "$H" --endpoint "$url"
+expect_eq "a broken policy stops sync" "$status" 3
+expect_match "naming the file" "$(cat "$WORK/stderr")" "acceptance.json: not JSON"
+printf '{"aql": "0.65", "level": "II", "lot": "all", "required_before_sync": true}\n' \
+	>"$H/acceptance.json"
 run_status sohoa sync --batch "$H" --endpoint "$url"
 expect_eq "sync held" "$status" 2
 expect_match "nothing delivered" "$(cat "$WORK/stdout")" "^sync: 0 delivered"
