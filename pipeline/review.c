@@ -11,6 +11,7 @@
 #include "batch/store.h"
 #include "cli/cli.h"
 #include "review/keying.h"
+#include "review/acceptance_lot.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
 
@@ -30,6 +31,13 @@ static const char usage[] =
 	"       sohoa review user add|remove|list --batch DIR [--replace] [--role ROLE]... [NAME]\n"
 	"       sohoa review user role --batch DIR --role ROLE [--role ROLE]... NAME\n"
 	"       sohoa review keyers --batch DIR [--json]\n"
+	"       sohoa review sample --batch DIR [--lot BOOK|ALL] [--aql A] [--level L]\n"
+	"                           [--seed S] [--as NAME] [--json]\n"
+	"       sohoa review sample --batch DIR --lots [--json]\n"
+	"       sohoa review sample --batch DIR --show LOT [--json]\n"
+	"       sohoa review sample --batch DIR --check LOT [--as NAME] [--note TEXT]\n"
+	"                           RECORD conforms|defect\n"
+	"       sohoa review sample --batch DIR --resume BOOK|ALL [--as NAME]\n"
 	"\n"
 	"The records the pipeline was not sure of, for archivists. serve starts the web\n"
 	"application (loopback by default; port 0 picks a free one; it prints the address it\n"
@@ -68,6 +76,17 @@ static const char usage[] =
 	"            --role (keyer, arbitrator, checker; repeated or comma-separated) says what\n"
 	"            the account may do (keyer,checker when not given); role changes the roles\n"
 	"            of an existing reviewer; list shows roles other than keyer,checker\n"
+	"  sample    batch acceptance by ISO 2859-1 single sampling: draws a lot's sample among\n"
+	"            its decided (valid or approved) records — the lot is a book (--lot KEY) or\n"
+	"            the whole batch (ALL) — from the code letter of the lot's size, the AQL\n"
+	"            and level (BATCH_DIR/acceptance.json, else the built-in policy: 0.65, II)\n"
+	"            and the series' normal, tightened or reduced inspection; the seed (--seed,\n"
+	"            else a random one) is recorded and draws the same sample again. --lots\n"
+	"            lists the lots, --show one with its sample and checks, --check records a\n"
+	"            checker's decision on a sampled record: when all are checked the lot is\n"
+	"            accepted (defects <= Ac) or rejected (>= Re: its records go back to\n"
+	"            review). --resume restarts a discontinued series under tightened\n"
+	"            inspection\n"
 	"\n"
 	"Changes are written to the audit table as NAME (--as; default shell:$USER). With\n"
 	"--version V a change is refused when the record is no longer at version V (see show).\n"
@@ -78,7 +97,8 @@ static const char usage[] =
 enum { OPT_LISTEN = 2000, OPT_TTL, OPT_BOOK, OPT_FLAG, OPT_STATUS, OPT_LIMIT, OPT_OFFSET,
        OPT_JSON, OPT_AS, OPT_VERSION_OF, OPT_REASON, OPT_REPLACE, OPT_ALLOW_REMOTE,
        OPT_BEHIND_TLS, OPT_ALLOWED_HOST, OPT_REQUEST_TIMEOUT, OPT_PER_ADDRESS,
-       OPT_TRUSTED_PROXY, OPT_SIGN_IN_LOCK, OPT_CLAIM_MINUTES, OPT_ROLE };
+       OPT_TRUSTED_PROXY, OPT_SIGN_IN_LOCK, OPT_CLAIM_MINUTES, OPT_ROLE, OPT_LOT, OPT_AQL,
+       OPT_LEVEL, OPT_SEED, OPT_LOTS, OPT_SHOW, OPT_CHECK, OPT_NOTE, OPT_RESUME };
 
 #define ALLOWED_HOSTS_MAX 16
 
@@ -86,6 +106,9 @@ struct args {
 	const char *batch, *listen, *book, *flag, *status, *as, *reason, *trusted_proxy;
 	long ttl, limit, offset, version, request_timeout, per_address, sign_in_lock;
 	double claim_minutes;
+	const char *lot, *aql, *level, *note, *resume;   /* sample */
+	long seed, show, check;
+	int has_seed, lots;
 	int json, replace, allow_remote, behind_tls;
 	const char *allowed_hosts[ALLOWED_HOSTS_MAX];
 	size_t n_allowed_hosts;
@@ -119,6 +142,15 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "sign-in-lock", required_argument, NULL, OPT_SIGN_IN_LOCK },
 		{ "claim-minutes", required_argument, NULL, OPT_CLAIM_MINUTES },
 		{ "role", required_argument, NULL, OPT_ROLE },
+		{ "lot", required_argument, NULL, OPT_LOT },
+		{ "aql", required_argument, NULL, OPT_AQL },
+		{ "level", required_argument, NULL, OPT_LEVEL },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "lots", no_argument, NULL, OPT_LOTS },
+		{ "show", required_argument, NULL, OPT_SHOW },
+		{ "check", required_argument, NULL, OPT_CHECK },
+		{ "note", required_argument, NULL, OPT_NOTE },
+		{ "resume", required_argument, NULL, OPT_RESUME },
 		{ "help", no_argument, NULL, SO_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -191,6 +223,25 @@ static int parse(int argc, char **argv, struct args *a)
 					  &a->per_address) < 0)
 				return -1;
 			break;
+		case OPT_LOT: a->lot = optarg; break;
+		case OPT_AQL: a->aql = optarg; break;
+		case OPT_LEVEL: a->level = optarg; break;
+		case OPT_SEED:
+			if (so_cli_number("--seed", optarg, 0, SO_ACC_SEED_MAX, &a->seed) < 0)
+				return -1;
+			a->has_seed = 1;
+			break;
+		case OPT_LOTS: a->lots = 1; break;
+		case OPT_SHOW:
+			if (so_cli_number("--show", optarg, 1, 1L << 62, &a->show) < 0)
+				return -1;
+			break;
+		case OPT_CHECK:
+			if (so_cli_number("--check", optarg, 1, 1L << 62, &a->check) < 0)
+				return -1;
+			break;
+		case OPT_NOTE: a->note = optarg; break;
+		case OPT_RESUME: a->resume = optarg; break;
 		case SO_OPT_HELP: fputs(usage, stdout); exit(SO_EXIT_OK);
 		default: so_cli_bad_option(); return -1;
 		}
@@ -590,12 +641,153 @@ static int cmd_user(const struct args *a)
 	return code;
 }
 
+/* Batch acceptance ---------------------------------------------------------------------------- */
+
+static int dump_lot(struct so_store *s, const struct so_acc_lot_row *l, int sample, int json)
+{
+	json_t *j = so_acc_lot_json(s, l, sample);
+	if (!j)
+		return -1;
+	if (json) {
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+		fputc('\n', stdout);
+		json_decref(j);
+		return 0;
+	}
+	printf("lot %lld  %s  %s  lot size %lld, code letter %s", (long long)l->id, l->series,
+	       l->state, (long long)l->lot_size, l->code_letter);
+	if (strcmp(l->plan_letter, l->code_letter) != 0)
+		printf(" (plan %s)", l->plan_letter);
+	printf(", n %lld%s, Ac %d Re %d, AQL %s, level %s, %s, seed %lld; %lld checked, %lld "
+	       "defects\n", (long long)l->sample_size, l->full ? " (100 %)" : "", l->ac, l->re,
+	       l->aql, l->level, l->severity, (long long)l->seed, (long long)l->checked,
+	       (long long)l->found);
+	if (sample) {
+		size_t i;
+		json_t *r;
+		json_array_foreach(json_object_get(j, "records"), i, r) {
+			json_t *c = json_object_get(r, "check");
+			printf("  %3lld. record %-8lld %s %s p%lld r%lld  %s", (long long)json_integer_value(
+				       json_object_get(r, "pos")),
+			       (long long)json_integer_value(json_object_get(r, "id")), str(r, "book"),
+			       str(r, "file"), (long long)json_integer_value(json_object_get(r, "page")),
+			       (long long)json_integer_value(json_object_get(r, "row")),
+			       c ? str(c, "result") : "unchecked");
+			if (c)
+				printf(" (%s)%s%s", str(c, "checker"), *str(c, "note") ? ": " : "",
+				       str(c, "note"));
+			putchar('\n');
+		}
+	}
+	json_decref(j);
+	return 0;
+}
+
+static int lot_line(const struct so_acc_lot_row *l, void *ctx)
+{
+	struct so_store *s = ((void **)ctx)[0];
+	json_t *list = ((void **)ctx)[1];
+	if (list) {
+		json_t *j = so_acc_lot_json(s, l, 0);
+		return j && json_array_append_new(list, j) == 0 ? 0 : -1;
+	}
+	return dump_lot(s, l, 0, 0);
+}
+
+static int cmd_sample(const struct args *a)
+{
+	struct so_acc_policy pol;
+	if (so_acc_policy_load(a->batch, &pol) < 0) {
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
+	}
+	struct so_acc_request req = { .lot = a->lot, .aql = pol.aql, .level = pol.level,
+				      .has_seed = a->has_seed, .seed = a->seed,
+				      .reduced_allowed = pol.reduced_allowed };
+	if (a->aql && so_acc_aql_parse(a->aql, &req.aql) < 0)
+		return so_cli_usage_error("invalid value for --aql: %s", so_errmsg());
+	if (a->level && so_acc_level_parse(a->level, &req.level) < 0)
+		return so_cli_usage_error("invalid value for --level: %s", so_errmsg());
+	int check = a->check > 0, modes = (a->show > 0) + check + a->lots + (a->resume != NULL);
+	if (modes > 1)
+		return so_cli_usage_error("--lots, --show, --check and --resume go alone");
+	if (check ? a->npos != 2 : a->npos != 0)
+		return so_cli_usage_error(check ? "--check LOT takes RECORD conforms|defect" :
+					  "unexpected argument '%s'", check ? "" : a->pos[0]);
+	int64_t record = 0;
+	int defect = 0;
+	if (check) {
+		if (id_arg(a->pos[0], &record) < 0)
+			return SO_EXIT_USAGE;
+		if (strcmp(a->pos[1], "defect") == 0 || strcmp(a->pos[1], "loi") == 0)
+			defect = 1;
+		else if (strcmp(a->pos[1], "conforms") != 0 && strcmp(a->pos[1], "dung") != 0)
+			return so_cli_usage_error("a check is conforms or defect, not '%s'",
+						  a->pos[1]);
+	}
+	if (!modes && !a->lot && !pol.lot_all)
+		return so_cli_usage_error("--lot BOOK is needed (the policy samples a lot per book; "
+					  "ALL is the whole batch)");
+	struct so_store *s = open_store(a->batch);
+	if (!s)
+		return SO_EXIT_ENV;
+	char buf[128];
+	const char *actor = actor_of(a, buf, sizeof(buf));
+	struct so_acc_lot_row l;
+	int code = SO_EXIT_OK, r;
+	if (a->lots) {
+		json_t *list = a->json ? json_array() : NULL;
+		void *ctx[2] = { s, list };
+		r = so_acc_lots_each(s, lot_line, ctx);
+		if (r == 0 && list) {
+			json_dumpf(list, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+			fputc('\n', stdout);
+		}
+		json_decref(list);
+		code = r < 0 ? SO_EXIT_ENV : SO_EXIT_OK;
+	} else if (a->show > 0) {
+		r = so_acc_lot_get(s, a->show, &l);
+		if (r == 0) {
+			so_error("no lot %ld", a->show);
+			code = SO_EXIT_PARTIAL;
+		} else if (r < 0 || dump_lot(s, &l, 1, a->json) < 0) {
+			code = SO_EXIT_ENV;
+		}
+	} else if (a->resume) {
+		if (so_acc_resume(s, a->resume, actor) < 0)
+			code = SO_EXIT_PARTIAL;
+		else
+			printf("%s: tightened inspection\n", a->resume);
+	} else if (check) {
+		if (so_acc_check(s, a->check, record, actor, defect, a->note, pol.reduced_allowed,
+				 &l) < 0)
+			code = SO_EXIT_PARTIAL;
+		else if (a->json)
+			code = dump_lot(s, &l, 0, 1) < 0 ? SO_EXIT_ENV : SO_EXIT_OK;
+		else
+			printf("lot %lld: %s, %lld of %lld checked, %lld defects (Ac %d Re %d)\n",
+			       (long long)l.id, l.state, (long long)l.checked,
+			       (long long)l.sample_size, (long long)l.found, l.ac, l.re);
+	} else {
+		if (!req.lot)
+			req.lot = "ALL";
+		if (so_acc_sample(s, &req, actor, &l) < 0)
+			code = SO_EXIT_PARTIAL;
+		else
+			code = dump_lot(s, &l, 1, a->json) < 0 ? SO_EXIT_ENV : SO_EXIT_OK;
+	}
+	if (code != SO_EXIT_OK)
+		so_log_err("%s", so_errmsg());
+	so_store_close(s);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	so_cli_init("sohoa-review");
 	if (argc < 2)
 		return so_cli_usage_error("a command is required (serve, list, show, set, verify, "
-					  "approve, reject, user, keyers)");
+					  "approve, reject, user, keyers, sample)");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		fputs(usage, stdout);
@@ -633,5 +825,7 @@ int main(int argc, char **argv)
 		return cmd_keyers(&a);
 	if (strcmp(cmd, "user") == 0)
 		return cmd_user(&a);
+	if (strcmp(cmd, "sample") == 0)
+		return cmd_sample(&a);
 	return so_cli_usage_error("unknown command '%s'", cmd);
 }

@@ -161,6 +161,10 @@ int main(int argc, char **argv)
 	       (long long)(r.conflicts + r.refused + r.held), (long long)r.conflicts,
 	       (long long)r.refused, (long long)r.held, (long long)r.left, (long long)r.requests,
 	       (long long)r.retries, r.seconds);
+	if (r.unaccepted)
+		printf("sync: %lld records not delivered: their lot has no accepted verdict of batch "
+		       "acceptance, which acceptance.json requires (required_before_sync; see sohoa "
+		       "review sample)\n", (long long)r.unaccepted);
 	fflush(stdout);
 	if (r.opened)
 		so_log_msg("the national database failed: sending paused %d time%s%s", r.opened,

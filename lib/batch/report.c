@@ -1132,6 +1132,74 @@ static void throughput_section(FILE *out, const json_t *sum)
 	  "%g minutes a row.</span></p></div></div>\n</section>\n", minutes, minutes);
 }
 
+static const struct name verdict_label[] = {
+	{ "open", "đang kiểm tra", "open", NULL },
+	{ "accepted", "chấp nhận", "accepted", NULL },
+	{ "rejected", "không chấp nhận", "rejected", NULL },
+};
+
+/* Batch acceptance by sampling (ISO 2859-1): each lot's plan and verdict. */
+static void acceptance_section(FILE *out, const json_t *sum)
+{
+	const json_t *lots = json_object_get(json_object_get(sum, "acceptance"), "lots");
+	w(out, "<section id=\"acceptance\">\n");
+	heading(out, 2, "h-acceptance", "Nghiệm thu lô theo lấy mẫu (ISO 2859-1)",
+		"Batch acceptance by sampling (ISO 2859-1)");
+	if (!json_array_size(lots)) {
+		empty_note(out, "Chưa lấy mẫu lô nào (sohoa review sample).",
+			   "no lot sampled yet (sohoa review sample)");
+		w(out, "</section>\n");
+		return;
+	}
+	w(out, "<table id=\"acceptance-lots\"><thead><tr>");
+	th(out, "Lô", "lot", 1);
+	th(out, "Sổ", "book", 0);
+	th(out, "Cỡ lô", "lot size", 1);
+	th(out, "Mã chữ", "code letter", 0);
+	th(out, "Cỡ mẫu", "sample size", 1);
+	th(out, "Ac", "accept", 1);
+	th(out, "Re", "reject", 1);
+	th(out, "AQL", "AQL", 0);
+	th(out, "Mức", "level", 0);
+	th(out, "Chế độ", "severity", 0);
+	th(out, "Đã kiểm", "checked", 1);
+	th(out, "Lỗi", "defects", 1);
+	th(out, "Kết luận", "verdict", 0);
+	w(out, "</tr></thead><tbody>\n");
+	size_t i;
+	const json_t *l;
+	json_array_foreach((json_t *)lots, i, l) {
+		const char *state = jtext(l, "state");
+		const struct name *v = name_of(verdict_label, SO_ARRAY_SIZE(verdict_label), state);
+		w(out, "<tr data-lot=\"%lld\" data-state=\"", (long long)jcount(l, "lot"));
+		esc(out, state);
+		w(out, "\"><td class=\"n\">%lld</td><td>", (long long)jcount(l, "lot"));
+		esc(out, jtext(l, "series"));
+		w(out, "</td><td class=\"n\">%lld</td><td>", (long long)jcount(l, "lot_size"));
+		esc(out, jtext(l, "code_letter"));
+		if (strcmp(jtext(l, "code_letter"), jtext(l, "plan_letter")) != 0) {
+			w(out, " → ");
+			esc(out, jtext(l, "plan_letter"));
+		}
+		w(out, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+		  "<td class=\"n\">%lld</td><td>", (long long)jcount(l, "sample_size"),
+		  (long long)jcount(l, "ac"), (long long)jcount(l, "re"));
+		esc(out, jtext(l, "aql"));
+		w(out, " %%</td><td>");
+		esc(out, jtext(l, "level"));
+		w(out, "</td><td>");
+		esc(out, jtext(l, "severity"));
+		w(out, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td>",
+		  (long long)jcount(l, "checked"), (long long)jcount(l, "defects"));
+		if (v)
+			w(out, "%s <span class=\"en\">%s</span>", v->vi, v->en);
+		else
+			esc(out, state);
+		w(out, "</td></tr>\n");
+	}
+	w(out, "</tbody></table>\n</section>\n");
+}
+
 static void sync_section(FILE *out, const json_t *sum)
 {
 	const json_t *sync = json_object_get(sum, "sync");
@@ -1306,6 +1374,7 @@ int so_report_html(const json_t *summary, FILE *out)
 	confidence_section(out, summary);
 	throughput_section(out, summary);
 	sync_section(out, summary);
+	acceptance_section(out, summary);
 	events_section(out, summary);
 	w(out, "<footer>sohoa %s · lập từ batch.db (made from the batch store)</footer>\n"
 	  "</main>\n</body>\n</html>\n", SO_VERSION);

@@ -172,16 +172,11 @@ static const struct so_embedded *migration(int number)
 	return NULL;
 }
 
-/* The highest migration number. Numbers are handed out ahead to parallel work, so a gap (a
- * number whose file is not in this build yet) is passed over. */
 int so_store_schema_latest(void)
 {
 	int latest = 0;
-	for (size_t i = 0; i < so_embedded_count; i++) {
-		int n = migration_number(so_embedded_files[i].name);
-		if (n > latest)
-			latest = n;
-	}
+	while (migration(latest + 1))
+		latest++;
 	return latest;
 }
 
@@ -297,9 +292,8 @@ static int migrate(struct so_store *s)
 		const struct so_embedded *m = migration(v + 1);
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-		if ((m && exec(s, (const char *)m->data) < 0) || exec(s, pragma) < 0) {
-			so_error_context("cannot apply %s to '%s'", m ? m->name : "a version step",
-					 s->path);
+		if (exec(s, (const char *)m->data) < 0 || exec(s, pragma) < 0) {
+			so_error_context("cannot apply %s to '%s'", m->name, s->path);
 			so_store_rollback(s);
 			return -1;
 		}

@@ -973,6 +973,68 @@ static int sync_part(struct so_store *s, json_t *root)
 	return r < 0 ? -1 : 0;
 }
 
+/* Batch acceptance (schemas/migrations/0007-acceptance.sql): each lot's plan and verdict,
+ * newest first, and each series' switching state. */
+static int acceptance_part(struct so_store *s, json_t *root)
+{
+	json_t *acc, *lots, *series;
+	if (jput(root, "acceptance", acc = json_object()) < 0 ||
+	    jput(acc, "lots", lots = json_array()) < 0 ||
+	    jput(acc, "series", series = json_array()) < 0)
+		return -1;
+	sqlite3_stmt *st = prepare(s,
+		"SELECT l.id, l.series, l.lot_size, l.code_letter, l.plan_letter, l.sample_size, "
+		"l.ac, l.re, l.aql, l.level, l.severity, l.seed, l.state, (SELECT count(*) FROM "
+		"acceptance_members m WHERE m.lot_id = l.id AND m.sample_pos IS NOT NULL AND "
+		"m.defect IS NOT NULL), (SELECT count(*) FROM acceptance_members m WHERE m.lot_id = "
+		"l.id AND m.defect = 1), l.created_at, l.decided_at FROM acceptance_lots l "
+		"ORDER BY l.id DESC LIMIT 200");
+	if (!st)
+		return -1;
+	int r;
+	while ((r = next_row(s, st)) == 1) {
+		json_t *l;
+		if (jpush(lots, l = json_object()) < 0 ||
+		    jput_int(l, "lot", sqlite3_column_int64(st, 0)) < 0 ||
+		    jput(l, "series", col_json(st, 1)) < 0 ||
+		    jput_int(l, "lot_size", sqlite3_column_int64(st, 2)) < 0 ||
+		    jput(l, "code_letter", col_json(st, 3)) < 0 ||
+		    jput(l, "plan_letter", col_json(st, 4)) < 0 ||
+		    jput_int(l, "sample_size", sqlite3_column_int64(st, 5)) < 0 ||
+		    jput_int(l, "ac", sqlite3_column_int64(st, 6)) < 0 ||
+		    jput_int(l, "re", sqlite3_column_int64(st, 7)) < 0 ||
+		    jput(l, "aql", col_json(st, 8)) < 0 || jput(l, "level", col_json(st, 9)) < 0 ||
+		    jput(l, "severity", col_json(st, 10)) < 0 ||
+		    jput_int(l, "seed", sqlite3_column_int64(st, 11)) < 0 ||
+		    jput(l, "state", col_json(st, 12)) < 0 ||
+		    jput_int(l, "checked", sqlite3_column_int64(st, 13)) < 0 ||
+		    jput_int(l, "defects", sqlite3_column_int64(st, 14)) < 0 ||
+		    jput(l, "created_at", col_json(st, 15)) < 0 ||
+		    jput(l, "decided_at", col_json(st, 16)) < 0) {
+			r = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (r < 0)
+		return -1;
+	st = prepare(s, "SELECT series, severity, score, lots FROM acceptance_series ORDER BY series");
+	if (!st)
+		return -1;
+	while ((r = next_row(s, st)) == 1) {
+		json_t *e;
+		if (jpush(series, e = json_object()) < 0 || jput(e, "series", col_json(st, 0)) < 0 ||
+		    jput(e, "severity", col_json(st, 1)) < 0 ||
+		    jput_int(e, "score", sqlite3_column_int64(st, 2)) < 0 ||
+		    jput_int(e, "lots", sqlite3_column_int64(st, 3)) < 0) {
+			r = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return r < 0 ? -1 : 0;
+}
+
 static int events_part(struct so_store *s, json_t *root)
 {
 	json_t *events, *by_stage, *latest;
@@ -1040,7 +1102,8 @@ json_t *so_batch_summary(struct so_store *s)
 	    scan_files_part(s, root) < 0 || records_part(s, root) < 0 || review_part(s, root) < 0 ||
 	    flags_part(s, root) < 0 ||
 	    confidence_part(s, root) < 0 || throughput_part(s, root) < 0 ||
-	    sync_part(s, root) < 0 || events_part(s, root) < 0)
+	    sync_part(s, root) < 0 || acceptance_part(s, root) < 0 ||
+	    events_part(s, root) < 0)
 		goto error;
 	if (own)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

@@ -69,6 +69,15 @@
  *            "errors": [{"status": 422 | null, "error": "…", "count": 1}, …]}
  *            errors: the last error of records not acknowledged, grouped, most frequent
  *            first (at most 20)
+ *   "acceptance": {"lots": [{"lot": 3, "series": "ALL" | "birth-2019-01-26740",
+ *                            "lot_size": 79, "code_letter": "E", "plan_letter": "F",
+ *                            "sample_size": 20, "ac": 0, "re": 1, "aql": "0.65",
+ *                            "level": "II", "severity": "normal", "seed": 42,
+ *                            "state": "open" | "accepted" | "rejected", "checked": 20,
+ *                            "defects": 1, "created_at": "…", "decided_at": "…" | null},
+ *                           …],     batch acceptance by sampling, newest first (at most 200)
+ *                  "series": [{"series": "ALL", "severity": "normal", "score": 4,
+ *                              "lots": 2}, …]}   the switching state of each series
  *   "events": {"by_stage": [{"stage": "scan", "info": 0, "warning": 1, "error": 2}, …],
  *              "latest_errors": [{"at": "…", "stage": "scan", "unit": "broken.tif" | null,
  *                                 "message": "…"}, …]}    the 10 latest, newest first

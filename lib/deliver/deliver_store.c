@@ -94,6 +94,37 @@ int so_outbox_deliverable(struct so_store *s, int64_t **ids, size_t *n)
 	return ids_read(s, st, "cannot list the records to deliver", ids, n);
 }
 
+int so_outbox_deliverable_accepted(struct so_store *s, int accepted_only, int64_t **ids,
+				   size_t *n, int64_t *unaccepted)
+{
+	if (unaccepted)
+		*unaccepted = 0;
+	if (!accepted_only)
+		return so_outbox_deliverable(s, ids, n);
+	sqlite3_stmt *st = so_store_stmt(s,
+		"SELECT r.id FROM records r LEFT JOIN outbox o ON o.record_id = r.id "
+		"WHERE r.status IN ('valid', 'approved') AND (o.record_id IS NULL OR "
+		"(o.state IN ('refused', 'held') AND o.version < r.version)) AND EXISTS (SELECT 1 "
+		"FROM acceptance_members m JOIN acceptance_lots l ON l.id = m.lot_id WHERE "
+		"m.record_id = r.id AND l.state = 'accepted') ORDER BY r.id");
+	if (!st || ids_read(s, st, "cannot list the records to deliver", ids, n) < 0)
+		return -1;
+	if (!unaccepted)
+		return 0;
+	st = so_store_stmt(s,
+		"SELECT count(*) FROM records r LEFT JOIN outbox o ON o.record_id = r.id "
+		"WHERE r.status IN ('valid', 'approved') AND (o.record_id IS NULL OR "
+		"(o.state IN ('refused', 'held') AND o.version < r.version)) AND NOT EXISTS (SELECT "
+		"1 FROM acceptance_members m JOIN acceptance_lots l ON l.id = m.lot_id WHERE "
+		"m.record_id = r.id AND l.state = 'accepted')");
+	int r = st ? so_store_step(s, st, "cannot count the records without an accepted lot") : -1;
+	if (r == 1) {
+		*unaccepted = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	return r < 0 ? -1 : 0;
+}
+
 int so_outbox_key_parts(struct so_store *s, int64_t record_id, struct so_book *b,
 			char **number)
 {

@@ -25,6 +25,11 @@ int so_outbox_ack(struct so_store *s, int64_t record_id, const char *remote_id);
 /* The records ready for delivery (valid or approved) and not in the outbox, or refused or
  * held there at an older version, by id: *IDS (the caller frees it) and *N. */
 int so_outbox_deliverable(struct so_store *s, int64_t **ids, size_t *n);
+/* The same, with ACCEPTED_ONLY set only the records of a lot accepted by sampling (the
+ * acceptance_lots of review/acceptance_store.h); *UNACCEPTED, when not NULL, gets the number
+ * of ready records left out for want of one. */
+int so_outbox_deliverable_accepted(struct so_store *s, int accepted_only, int64_t **ids,
+				   size_t *n, int64_t *unaccepted);
 /* What the delivery key of RECORD_ID is made of: its book (type, year, volume, authority)
  * into *B and its registration number (the canonical value, else the reading trimmed) into
  * *NUMBER (the caller frees it; NULL when there is none). -1 for no such record. */

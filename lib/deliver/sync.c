@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/array.h"
+#include "base/embed.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "batch/progress.h"
@@ -98,15 +99,53 @@ static int hold(struct so_store *s, int64_t id, const char *key, const char *cod
 	return so_outbox_take_version(s, id);
 }
 
-/* Queues every deliverable record not queued yet (or refused at an older version). Returns
- * the number newly queued, held in *held, or -1. */
-static int64_t enqueue(struct so_store *s, int64_t *held)
+/* Batch acceptance: whether the batch's policy (BATCH_DIR/acceptance.json, else the built-in
+ * schemas/acceptance.json; its whole shape is checked by the review, review/acceptance_lot.h)
+ * says no record is delivered before its lot is accepted by sampling. 1, 0, or -1. */
+#define ACCEPTANCE_POLICY "acceptance.json"
+#define ACCEPTANCE_POLICY_MAX (64 * 1024)
+static int acceptance_required(struct so_store *s)
 {
-	if (so_store_begin(s) < 0)
+	char *path = so_asprintf("%s/%s", so_store_dir(s), ACCEPTANCE_POLICY);
+	if (!path)
+		return -1;
+	json_error_t je;
+	json_t *j = NULL;
+	if (access(path, F_OK) == 0) {
+		char *text = NULL;
+		size_t len = 0;
+		if (so_read_file(path, ACCEPTANCE_POLICY_MAX, &text, &len) < 0)
+			so_error_context("cannot read the acceptance policy '%s'", path);
+		else if (!(j = json_loadb(text, len, 0, &je)))
+			so_error("%s: not JSON (line %d: %s)", path, je.line, je.text);
+		free(text);
+	} else {
+		const struct so_embedded *e = so_embedded_find(ACCEPTANCE_POLICY);
+		j = e ? json_loadb((const char *)e->data, e->size, 0, &je) : NULL;
+		if (!j)
+			so_error("the built-in %s is missing or not JSON", ACCEPTANCE_POLICY);
+	}
+	free(path);
+	if (!j)
+		return -1;
+	json_t *v = json_object_get(j, "required_before_sync");
+	int r = v && !json_is_boolean(v) ? so_error("%s: \"required_before_sync\" is true or "
+						     "false", ACCEPTANCE_POLICY) : json_is_true(v);
+	json_decref(j);
+	return r;
+}
+
+/* Queues every deliverable record not queued yet (or refused at an older version). Returns
+ * the number newly queued, held in *held, those waiting for an accepted lot in *unaccepted,
+ * or -1. */
+static int64_t enqueue(struct so_store *s, int64_t *held, int64_t *unaccepted)
+{
+	int required = acceptance_required(s);
+	if (required < 0 || so_store_begin(s) < 0)
 		return -1;
 	int64_t *ids = NULL;
 	size_t n = 0;
-	if (so_outbox_deliverable(s, &ids, &n) < 0)
+	if (so_outbox_deliverable_accepted(s, required, &ids, &n, unaccepted) < 0)
 		goto fail;
 	int64_t queued = 0;
 	int bad = 0;
@@ -983,7 +1022,7 @@ int so_sync_run(struct so_store *s, const struct so_sync_options *o, struct so_s
 		so_store_rollback(s);
 		return SO_EXIT_ENV;
 	}
-	res->queued = enqueue(s, &res->held);
+	res->queued = enqueue(s, &res->held, &res->unaccepted);
 	if (res->queued < 0)
 		return SO_EXIT_ENV;
 	int64_t total = so_outbox_count_queued(s);
@@ -1137,6 +1176,11 @@ out:
 	}
 	if (so_signal_received())
 		return so_signal_exit_code(so_signal_received());
-	return res->left || res->conflicts || res->refused || res->held ? SO_EXIT_PARTIAL
+	if (res->unaccepted)
+		so_event_add(s, SO_SYNC_STAGE, "warning", NULL, "%lld records not delivered: their "
+			     "lot has no accepted verdict of batch acceptance (acceptance.json: "
+			     "required_before_sync)", (long long)res->unaccepted);
+	return res->left || res->conflicts || res->refused || res->held || res->unaccepted
+		       ? SO_EXIT_PARTIAL
 									: SO_EXIT_OK;
 }

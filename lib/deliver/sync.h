@@ -48,6 +48,8 @@ struct so_sync_result {
 	int64_t conflicts;        /* 409, back to review */
 	int64_t refused;          /* 422, back to review */
 	int64_t held;             /* no business key, or another record's: to review */
+	int64_t unaccepted;       /* ready but not delivered: the acceptance policy requires an
+	                           * accepted lot (BATCH_DIR/acceptance.json) and theirs is not */
 	int64_t left;             /* still queued after this run (retries exhausted, errors) */
 	int64_t requests, retries;
 	int opened;               /* times the circuit opened (the server failing) */

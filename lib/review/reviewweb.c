@@ -36,6 +36,7 @@
 #include "review/keying.h"
 #include "review/keyingweb.h"
 #include "review/complete.h"
+#include "review/acceptance_lot.h"
 #include "review/review.h"
 #include "review/reviewweb.h"
 #include "review/reviewweb_internal.h"
@@ -898,6 +899,7 @@ static enum MHD_Result serve_static(struct call *k, const char *name)
 		{ "/static/vnkey.js", "web/vnkey.js", "text/javascript; charset=utf-8" },
 		{ "/static/complete.js", "web/complete.js", "text/javascript; charset=utf-8" },
 		{ "/static/icon.svg", "web/icon.svg", "image/svg+xml" },
+		{ "/static/acceptance.js", "web/acceptance.js", "text/javascript; charset=utf-8" },
 	};
 	for (size_t i = 0; i < SO_ARRAY_SIZE(files); i++) {
 		if (strcmp(files[i].url, name) != 0)
@@ -2314,6 +2316,380 @@ static enum MHD_Result page_image(struct call *k, int64_t id)
 
 /* Routing --------------------------------------------------------------------------------- */
 
+static int parse_id(const char **p, int64_t *id);
+/* Batch acceptance ------------------------------------------------------------------------------
+ * The checker's pages of ISO 2859-1 batch acceptance (review/acceptance_lot.h): GET /lots, the
+ * lots and their verdicts; GET /lots/N, a lot's plan, verdict and sampled records; GET
+ * /lots/N/records/R, a sampled record against its row's image with the two decisions (POST
+ * /lots/N/records/R/check, value "conforms" or "defect" with the note in "reason"), then the
+ * next unchecked record, or the lot with its verdict once all are checked. Keys (with
+ * web/acceptance.js): d "đúng" (conforms), l "lỗi" (the note, Enter records the defect), n the
+ * next record. Own texts here, not in texts[]. */
+
+enum acc_text {
+	A_LOTS, A_LOT, A_SERIES, A_LOT_SIZE, A_CODE, A_SAMPLE, A_CHECKED, A_DEFECTS, A_VERDICT,
+	A_OPEN, A_ACCEPTED, A_REJECTED, A_NONE, A_CONFORMS, A_DEFECT, A_NOTE, A_UNCHECKED,
+	A_RECORD, A_FIELD, A_VALUE, A_BACK, A_SAVED_OK, A_SAVED_DEFECT, A_VERDICT_ACCEPTED,
+	A_VERDICT_REJECTED, A_WHOLE, A_SEVERITY, A_KEYS, A_NEXT, A_CHECK_TITLE, A_COUNT
+};
+static const char *const acc_texts[A_COUNT][2] = {
+	[A_LOTS] = { "Nghiệm thu lô (lấy mẫu ISO 2859-1)", "Batch acceptance (ISO 2859-1 sampling)" },
+	[A_LOT] = { "Lô", "Lot" },
+	[A_SERIES] = { "Sổ", "Book" },
+	[A_LOT_SIZE] = { "Cỡ lô", "Lot size" },
+	[A_CODE] = { "Mã chữ", "Code letter" },
+	[A_SAMPLE] = { "Cỡ mẫu", "Sample size" },
+	[A_CHECKED] = { "Đã kiểm", "Checked" },
+	[A_DEFECTS] = { "Lỗi", "Defects" },
+	[A_VERDICT] = { "Kết luận", "Verdict" },
+	[A_OPEN] = { "đang kiểm tra", "being checked" },
+	[A_ACCEPTED] = { "chấp nhận", "accepted" },
+	[A_REJECTED] = { "không chấp nhận: mọi hồ sơ của lô trở lại duyệt",
+			 "rejected: every record of the lot goes back to review" },
+	[A_NONE] = { "Chưa có lô nào (sohoa review sample).", "No lot yet (sohoa review sample)." },
+	[A_CONFORMS] = { "Đúng", "Conforms" },
+	[A_DEFECT] = { "Lỗi", "Defect" },
+	[A_NOTE] = { "Ghi chú lỗi", "What is wrong" },
+	[A_UNCHECKED] = { "chưa kiểm", "unchecked" },
+	[A_RECORD] = { "Hồ sơ", "Record" },
+	[A_FIELD] = { "Trường", "Field" },
+	[A_VALUE] = { "Giá trị", "Value" },
+	[A_BACK] = { "Về lô", "Back to the lot" },
+	[A_SAVED_OK] = { "Đã ghi: đúng.", "Recorded: conforms." },
+	[A_SAVED_DEFECT] = { "Đã ghi: lỗi.", "Recorded: defect." },
+	[A_VERDICT_ACCEPTED] = { "Lô được chấp nhận.", "The lot is accepted." },
+	[A_VERDICT_REJECTED] = { "Lô không được chấp nhận: mọi hồ sơ của lô trở lại duyệt.",
+				 "The lot is rejected: every record of it goes back to review." },
+	[A_WHOLE] = { "kiểm toàn bộ", "whole lot" },
+	[A_SEVERITY] = { "Chế độ", "Inspection" },
+	[A_KEYS] = { "Phím: d đúng · l lỗi (ghi chú, Enter) · n hồ sơ kế",
+		     "Keys: d conforms · l defect (note, Enter) · n next record" },
+	[A_NEXT] = { "Hồ sơ kế", "Next record" },
+	[A_CHECK_TITLE] = { "Kiểm hồ sơ mẫu", "Check a sampled record" },
+};
+#define AT(k, t) (acc_texts[t][(k)->lang])
+
+static const char *acc_state_text(const struct call *k, const char *state)
+{
+	return strcmp(state, "accepted") == 0 ? AT(k, A_ACCEPTED) :
+	       strcmp(state, "rejected") == 0 ? AT(k, A_REJECTED) : AT(k, A_OPEN);
+}
+
+/* A severity of inspection in the page's language. */
+static const char *acc_severity_text(const struct call *k, const char *v)
+{
+	static const char *const words[][3] = {
+		{ "normal", "thường", "normal" },
+		{ "tightened", "ngặt", "tightened" },
+		{ "reduced", "giảm", "reduced" },
+	};
+	for (size_t i = 0; i < SO_ARRAY_SIZE(words); i++)
+		if (strcmp(words[i][0], v) == 0)
+			return words[i][1 + k->lang];
+	return v;
+}
+
+static void acc_head(struct call *k, const char *title)
+{
+	put_head(k, title, "page-acceptance");
+	put_top(k, NULL, NULL, 0);
+	page_put(k, "<script src=\"/static/acceptance.js\" defer></script>\n");
+}
+
+struct acc_lots_ctx {
+	struct call *k;
+	int n;
+};
+
+static int acc_lot_row(const struct so_acc_lot_row *l, void *ctx)
+{
+	struct acc_lots_ctx *c = ctx;
+	struct call *k = c->k;
+	c->n++;
+	page_put(k, "<tr data-lot=\"%D\" data-state=\"%s\"><td><a href=\"/lots/%D\">%D</a></td>"
+		 "<td>%s</td><td class=\"n\">%D</td><td>%s", l->id, l->state, l->id, l->id,
+		 l->series, l->lot_size, l->code_letter);
+	if (strcmp(l->code_letter, l->plan_letter) != 0)
+		page_put(k, " → %s", l->plan_letter);
+	page_put(k, "</td><td class=\"n\">%D</td><td class=\"n\">%d / %d</td><td>%s %%</td>"
+		 "<td class=\"n\">%D</td><td class=\"n\">%D</td><td class=\"verdict\">%s</td>"
+		 "</tr>\n", l->sample_size, l->ac, l->re, l->aql, l->checked, l->found,
+		 acc_state_text(k, l->state));
+	return 0;
+}
+
+static enum MHD_Result acc_lots_page(struct call *k)
+{
+	k->page = "/lots";
+	acc_head(k, AT(k, A_LOTS));
+	page_put(k, "<main id=\"lots-page\">\n<h1>%s</h1>\n<table id=\"lots\"><thead><tr>"
+		 "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>Ac / Re</th>"
+		 "<th>AQL</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+		 AT(k, A_LOTS), AT(k, A_LOT), AT(k, A_SERIES), AT(k, A_LOT_SIZE), AT(k, A_CODE),
+		 AT(k, A_SAMPLE), AT(k, A_CHECKED), AT(k, A_DEFECTS), AT(k, A_VERDICT));
+	struct acc_lots_ctx c = { k, 0 };
+	if (so_acc_lots_each(k->w->store, acc_lot_row, &c) < 0)
+		return send_store_error(k);
+	page_put(k, "</tbody></table>\n");
+	if (!c.n)
+		page_put(k, "<p id=\"no-lots\">%s</p>\n", AT(k, A_NONE));
+	page_put(k, "</main>\n</body>\n</html>\n");
+	return send_page(k, 200);
+}
+
+struct acc_sample_ctx {
+	struct call *k;
+	int64_t lot;
+};
+
+static int acc_sample_row(const struct so_acc_sample_row *r, void *ctx)
+{
+	struct acc_sample_ctx *c = ctx;
+	struct call *k = c->k;
+	const char *check = r->defect < 0 ? "" : r->defect ? "defect" : "conforms";
+	page_put(k, "<tr data-record=\"%D\" data-check=\"%s\"><td class=\"n\">%D</td><td><a "
+		 "href=\"/lots/%D/records/%D\">%D</a></td><td>%s</td><td>%s p%d r%d</td><td>%s",
+		 r->record_id, check, r->sample_pos, c->lot, r->record_id, r->record_id,
+		 r->book ? r->book : "", r->file ? r->file : "", r->page_index + 1, r->row,
+		 r->defect < 0 ? AT(k, A_UNCHECKED) : r->defect ? AT(k, A_DEFECT) :
+		 AT(k, A_CONFORMS));
+	if (r->defect >= 0)
+		page_put(k, " (%s)", r->checker ? r->checker : "");
+	if (r->note && *r->note)
+		page_put(k, ": %s", r->note);
+	page_put(k, "</td></tr>\n");
+	return 0;
+}
+
+static void acc_put_plan(struct call *k, const struct so_acc_lot_row *l)
+{
+	page_put(k, "<table id=\"plan\" class=\"plan\" data-lot-size=\"%D\" data-code-letter=\"%s\" "
+		 "data-sample-size=\"%D\" data-ac=\"%d\" data-re=\"%d\"><thead><tr><th>%s</th>"
+		 "<th>%s</th><th>%s</th><th>%s</th><th>Ac / Re</th><th>AQL</th><th>%s</th></tr>"
+		 "</thead><tbody><tr><td>%s</td><td>%D</td><td>%s", l->lot_size, l->code_letter,
+		 l->sample_size, l->ac, l->re, AT(k, A_SERIES), AT(k, A_LOT_SIZE), AT(k, A_CODE),
+		 AT(k, A_SAMPLE), AT(k, A_SEVERITY), l->series, l->lot_size, l->code_letter);
+	if (strcmp(l->code_letter, l->plan_letter) != 0)
+		page_put(k, " → %s", l->plan_letter);
+	page_put(k, "</td><td>%D%s%s%s</td><td>%d / %d</td><td>%s %% · %s</td><td>%s</td></tr>"
+		 "</tbody></table>\n", l->sample_size, l->full ? " (" : "",
+		 l->full ? AT(k, A_WHOLE) : "", l->full ? ")" : "", l->ac, l->re, l->aql, l->level,
+		 acc_severity_text(k, l->severity));
+	page_put(k, "<p id=\"verdict\" class=\"verdict %s\" data-state=\"%s\" role=\"status\">"
+		 "%s: <strong>%s</strong> — %D / %D %s, %D %s</p>\n", l->state, l->state,
+		 AT(k, A_VERDICT), acc_state_text(k, l->state), l->checked, l->sample_size,
+		 AT(k, A_CHECKED), l->found, AT(k, A_DEFECTS));
+}
+
+static enum MHD_Result acc_lot_page(struct call *k, int64_t lot)
+{
+	struct so_acc_lot_row l;
+	int r = so_acc_lot_get(k->w->store, lot, &l);
+	if (r < 0)
+		return send_store_error(k);
+	if (r == 0)
+		return send_problem(k, 404, tr(k, T_NOT_FOUND));
+	char title[64];
+	snprintf(title, sizeof(title), "%s %lld", AT(k, A_LOT), (long long)lot);
+	acc_head(k, title);
+	page_put(k, "<main id=\"lot-page\" data-lot=\"%D\">\n<p><a href=\"/lots\">%s</a></p>\n"
+		 "<h1>%s</h1>\n", lot, AT(k, A_LOTS), title);
+	acc_put_plan(k, &l);
+	page_put(k, "<table id=\"sample\"><thead><tr><th>#</th><th>%s</th><th>%s</th><th></th>"
+		 "<th>%s</th></tr></thead><tbody>\n", AT(k, A_RECORD), AT(k, A_SERIES),
+		 AT(k, A_VERDICT));
+	struct acc_sample_ctx c = { .k = k, .lot = lot };
+	if (so_acc_samples_each(k->w->store, lot, acc_sample_row, &c) < 0)
+		return send_store_error(k);
+	page_put(k, "</tbody></table>\n</main>\n</body>\n</html>\n");
+	return send_page(k, 200);
+}
+
+/* The first unchecked sampled record of lot LOT after AFTER in sample order (wrapping round),
+ * into *NEXT (0 when every one is checked). */
+struct acc_next_ctx {
+	int64_t after, first, next;
+	int passed;
+};
+
+static int acc_next_row(const struct so_acc_sample_row *r, void *ctx)
+{
+	struct acc_next_ctx *c = ctx;
+	if (r->record_id == c->after) {
+		c->passed = 1;
+		return 0;
+	}
+	if (r->defect >= 0)
+		return 0;
+	if (!c->first)
+		c->first = r->record_id;
+	if (c->passed && !c->next) {
+		c->next = r->record_id;
+		return 1;
+	}
+	return 0;
+}
+
+static int acc_next(struct call *k, int64_t lot, int64_t after, int64_t *next)
+{
+	struct acc_next_ctx c = { .after = after };
+	if (so_acc_samples_each(k->w->store, lot, acc_next_row, &c) < 0)
+		return -1;
+	*next = c.next ? c.next : c.first;
+	return 0;
+}
+
+struct acc_find_ctx {
+	int64_t record;
+	int found, defect;
+	char note[1024], checker[80];
+};
+
+static int acc_find_row(const struct so_acc_sample_row *r, void *ctx)
+{
+	struct acc_find_ctx *c = ctx;
+	if (r->record_id != c->record)
+		return 0;
+	c->found = 1;
+	c->defect = r->defect;
+	snprintf(c->note, sizeof(c->note), "%s", r->note ? r->note : "");
+	snprintf(c->checker, sizeof(c->checker), "%s", r->checker ? r->checker : "");
+	return 1;
+}
+
+static enum MHD_Result acc_record_page(struct call *k, int64_t lot, int64_t id)
+{
+	struct so_acc_lot_row l;
+	int r = so_acc_lot_get(k->w->store, lot, &l);
+	if (r < 0)
+		return send_store_error(k);
+	struct acc_find_ctx f = { .record = id, .defect = -1 };
+	if (r == 1 && so_acc_samples_each(k->w->store, lot, acc_find_row, &f) < 0)
+		return send_store_error(k);
+	if (r == 0 || !f.found)
+		return send_problem(k, 404, tr(k, T_NOT_FOUND));
+	json_t *rec = so_review_record(k->w->store, id, NULL);
+	if (!rec)
+		return send_store_error(k);
+	int64_t next = 0;
+	if (acc_next(k, lot, id, &next) < 0) {
+		json_decref(rec);
+		return send_store_error(k);
+	}
+	acc_head(k, AT(k, A_CHECK_TITLE));
+	page_put(k, "<main id=\"check-page\" data-lot=\"%D\" data-record=\"%D\">\n"
+		 "<p><a id=\"back\" href=\"/lots/%D\">%s %D</a>", lot, id, lot, AT(k, A_BACK), lot);
+	if (next && next != id)
+		page_put(k, " · <a id=\"next\" href=\"/lots/%D/records/%D\">%s</a>", lot, next,
+			 AT(k, A_NEXT));
+	const char *book = json_string_value(json_object_get(rec, "book_key"));
+	page_put(k, "</p>\n<h1>%s %D — %s · %s %D</h1>\n", AT(k, A_RECORD), id, book ? book : "",
+		 AT(k, A_LOT), lot);
+	acc_put_plan(k, &l);
+	page_put(k, "<section id=\"row\"><div class=\"row-strip\"><div class=\"row-wrap\">"
+		 "<img id=\"row-image\" src=\"/img/%D/row.png\" alt=\"%s %D\"></div></div>"
+		 "</section>\n<table id=\"check-fields\"><thead><tr><th>%s</th><th>%s</th></tr>"
+		 "</thead><tbody>\n", id, AT(k, A_RECORD), id, AT(k, A_FIELD), AT(k, A_VALUE));
+	const char *name;
+	json_t *fv;
+	json_object_foreach(json_object_get(rec, "fields"), name, fv) {
+		const char *label = json_string_value(json_object_get(fv, "label"));
+		const char *value = json_string_value(json_object_get(fv, "value"));
+		const char *raw = json_string_value(json_object_get(fv, "raw"));
+		page_put(k, "<tr data-field=\"%s\"><th>%s</th><td>%s</td></tr>\n", name ? name : "",
+			 label ? label : name ? name : "", value ? value : raw ? raw : "");
+	}
+	json_decref(rec);
+	page_put(k, "</tbody></table>\n");
+	if (f.defect >= 0)
+		page_put(k, "<p id=\"checked\" data-check=\"%s\">%s (%s)%s%s</p>\n",
+			 f.defect ? "defect" : "conforms", f.defect ? AT(k, A_DEFECT) :
+			 AT(k, A_CONFORMS), f.checker, f.note[0] ? ": " : "", f.note);
+	if (strcmp(l.state, "open") == 0) {
+		page_put(k, "<div class=\"decisions\">\n<form id=\"conforms-form\" method=\"post\" "
+			 "action=\"/lots/%D/records/%D/check\"><input type=\"hidden\" name=\"csrf\" "
+			 "value=\"%s\"><input type=\"hidden\" name=\"value\" value=\"conforms\">"
+			 "<button type=\"submit\" id=\"conforms\" autofocus>%s (d)</button></form>\n"
+			 "<form id=\"defect-form\" method=\"post\" action=\"/lots/%D/records/%D/check\">"
+			 "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" "
+			 "name=\"value\" value=\"defect\"><label>%s <input type=\"text\" id=\"note\" "
+			 "name=\"reason\" maxlength=\"1000\" value=\"%s\"></label> <button "
+			 "type=\"submit\" id=\"defect\">%s (l)</button></form>\n</div>\n"
+			 "<p class=\"keys\">%s</p>\n", lot, id, k->csrf, AT(k, A_CONFORMS), lot, id,
+			 k->csrf, AT(k, A_NOTE), f.note, AT(k, A_DEFECT), AT(k, A_KEYS));
+	}
+	page_put(k, "</main>\n</body>\n</html>\n");
+	return send_page(k, 200);
+}
+
+static enum MHD_Result acc_check(struct call *k, int64_t lot, int64_t id)
+{
+	const char *csrf = form(k, "csrf");
+	if (!csrf || !secret_equal(csrf, k->csrf))
+		return send_problem(k, 403, tr(k, T_CSRF));
+	const char *value = form(k, "value"), *note = form(k, "reason");
+	if (!value || (strcmp(value, "conforms") != 0 && strcmp(value, "defect") != 0))
+		return send_problem(k, 400, tr(k, T_BAD_REQUEST));
+	if (note && (strlen(note) > 1000 || !utf8_clean(note)))
+		return send_problem(k, 422, tr(k, T_BAD_VALUE));
+	struct so_acc_policy pol;
+	if (so_acc_policy_load(so_store_dir(k->w->store), &pol) < 0)
+		return send_store_error(k);
+	int defect = strcmp(value, "defect") == 0;
+	struct so_acc_lot_row l;
+	if (so_acc_check(k->w->store, lot, id, k->user, defect, note, pol.reduced_allowed,
+			 &l) < 0) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "%s", so_errmsg());
+		return send_problem(k, 409, msg);
+	}
+	char where[96];
+	if (strcmp(l.state, "open") != 0) {
+		flash_set(k, strcmp(l.state, "rejected") == 0,
+			  AT(k, strcmp(l.state, "accepted") == 0 ? A_VERDICT_ACCEPTED :
+				A_VERDICT_REJECTED));
+		snprintf(where, sizeof(where), "/lots/%lld", (long long)lot);
+		return redirect(k, where);
+	}
+	int64_t next = 0;
+	if (acc_next(k, lot, id, &next) < 0)
+		return send_store_error(k);
+	flash_set(k, 0, AT(k, defect ? A_SAVED_DEFECT : A_SAVED_OK));
+	if (next)
+		snprintf(where, sizeof(where), "/lots/%lld/records/%lld", (long long)lot,
+			 (long long)next);
+	else
+		snprintf(where, sizeof(where), "/lots/%lld", (long long)lot);
+	return redirect(k, where);
+}
+
+/* /lots, /lots/N, /lots/N/records/R and its /check. */
+static enum MHD_Result acceptance_route(struct call *k, const char *url, int get, int post)
+{
+	const char *p = url + 5;
+	int64_t lot, id;
+	if (*p == 0 && get)
+		return acc_lots_page(k);
+	if (*p++ != '/' || parse_id(&p, &lot) < 0)
+		return send_problem(k, 404, tr(k, T_NOT_FOUND));
+	if (*p == 0 && get) {
+		k->page = url;
+		return acc_lot_page(k, lot);
+	}
+	if (strncmp(p, "/records/", 9) != 0)
+		return send_problem(k, 404, tr(k, T_NOT_FOUND));
+	p += 9;
+	if (parse_id(&p, &id) < 0)
+		return send_problem(k, 404, tr(k, T_NOT_FOUND));
+	if (*p == 0 && get) {
+		k->page = url;
+		return acc_record_page(k, lot, id);
+	}
+	if (post && strcmp(p, "/check") == 0)
+		return acc_check(k, lot, id);
+	return send_problem(k, 404, tr(k, T_NOT_FOUND));
+}
+
 /* Reads a record id (decimal digits, no sign, no leading zero) at *P and moves past it. */
 static int parse_id(const char **p, int64_t *id)
 {
@@ -2382,6 +2758,9 @@ static enum MHD_Result route(struct call *k, const char *method)
 
 	if (strcmp(url, "/complete") == 0 && get)
 		return complete(k);
+
+	if (strncmp(url, "/lots", 5) == 0 && (url[5] == 0 || url[5] == '/'))
+		return acceptance_route(k, url, get, post);
 
 	const char *p;
 	int64_t id;
