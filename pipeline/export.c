@@ -1,5 +1,6 @@
-/* sohoa-export: write a batch's records as JSON lines or CSV (see lib/deliver/export.h), or the
- * Ministry of Justice's import package (see lib/deliver/moj.h). */
+/* sohoa-export: write a batch's records as JSON lines or CSV (see lib/deliver/export.h), the
+ * Ministry of Justice's import package (see lib/deliver/moj.h), or the recognizer's training
+ * set from what people typed (see lib/deliver/training.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,10 +9,12 @@
 #include "cli/cli.h"
 #include "deliver/export.h"
 #include "deliver/moj.h"
+#include "deliver/training.h"
 
 static const char usage[] =
 	"usage: sohoa export --batch DIR --format jsonl|csv [--out PATH]\n"
 	"       sohoa export --batch DIR --format moj --out PKG [--all]\n"
+	"       sohoa export --batch DIR --format training --out DIR\n"
 	"\n"
 	"Writes every record of the batch: jsonl gives one record per line in the export shape\n"
 	"(fields with canonical value, raw reading, confidence, box and flags); csv gives one row\n"
@@ -30,6 +33,14 @@ static const char usage[] =
 	"package of the same batch. An entry whose page image is missing or unreadable keeps its\n"
 	"row, with the reason, but has no PDF (exit 2).\n"
 	"\n"
+	"training writes every field a person keyed or corrected, as written in the book, for\n"
+	"training a recognizer on the office's own hands: OUT/NAME.tif (the field cut from the\n"
+	"prepared page, 8-bit grey) and OUT/NAME.gt.txt (its text, one line) — the layout\n"
+	"tesseract's training tools read — with OUT/manifest.jsonl (per line: book, file, page,\n"
+	"row, record, field, text, keyer, how it was typed, keyings and how many agreed with the\n"
+	"final value) and OUT/manifest.json. A field with no box of its own (a part of a\n"
+	"composite cell) is left out and logged. Written whole, like the package.\n"
+	"\n"
 	"The store is checked page by page first: from a damaged store nothing is written.\n"
 	"\n"
 	"Exit: 0 written; 1 usage; 2 package written, some PDFs missing (listed on stderr);\n"
@@ -39,6 +50,26 @@ static void moj_problem(void *ctx, const char *message)
 {
 	(void)ctx;
 	so_log_msg("%s", message);
+}
+
+static int export_training(const char *batch, const char *out)
+{
+	struct so_store *s = NULL;
+	if (so_store_open(batch, 0, &s) < 0) {
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
+	}
+	struct so_training_result r;
+	int code = SO_EXIT_OK;
+	if (so_training_export(s, out, &r) < 0) {
+		so_log_err("%s", so_errmsg());
+		code = SO_EXIT_ENV;
+	} else {
+		so_log_msg("%ld lines written to %s (%ld typed fields left out)", r.lines, out,
+			   r.skipped);
+	}
+	so_store_close(s);
+	return code;
 }
 
 static int export_moj(const char *batch, const char *out, int all)
@@ -108,8 +139,13 @@ int main(int argc, char **argv)
 	else if (strcmp(format, "moj") == 0)
 		return out ? export_moj(batch, out, all)
 			   : so_cli_usage_error("--format moj needs --out PKG (a directory)");
+	else if (strcmp(format, "training") == 0)
+		return all ? so_cli_usage_error("--all is for --format moj")
+		     : out ? export_training(batch, out)
+			   : so_cli_usage_error("--format training needs --out DIR");
 	else
-		return so_cli_usage_error("unknown --format '%s' (jsonl, csv, moj)", format);
+		return so_cli_usage_error("unknown --format '%s' (jsonl, csv, moj, training)",
+					  format);
 	if (all)
 		return so_cli_usage_error("--all is for --format moj (jsonl and csv hold every record)");
 

@@ -509,3 +509,76 @@ int so_moj_books_each(struct so_store *s,
 	}
 	return r;
 }
+
+/* The training set ---------------------------------------------------------------------- */
+
+int so_training_fields_each(struct so_store *s,
+			    int (*each)(const struct so_training_row *t, void *ctx), void *ctx)
+{
+	/* the typed text of the final value: the arbitrator's, else the latest that made it */
+	sqlite3_stmt *st = so_store_stmt(s,
+		"SELECT r.id, b.type, b.year, b.volume, b.authority_code, sf.path, p.page_index, "
+		"p.image, r.row, f.name, f.x0, f.y0, f.x1, f.y1, t.typed, t.keyer, "
+		"(SELECT group_concat(role) FROM (SELECT role FROM keyings k WHERE k.record_id = "
+		"f.record_id AND k.field = f.name ORDER BY k.id)), "
+		"(SELECT count(*) FROM keyings k WHERE k.record_id = f.record_id AND "
+		"k.field = f.name AND k.role NOT IN ('arbitration', 'correction')), "
+		"(SELECT count(*) FROM keyings k WHERE k.record_id = f.record_id AND "
+		"k.field = f.name AND k.role NOT IN ('arbitration', 'correction') AND "
+		"k.value IS f.value), b.layout "
+		"FROM fields f JOIN records r ON r.id = f.record_id "
+		"JOIN pages p ON p.id = r.page_id JOIN scan_files sf ON sf.id = p.scan_file_id "
+		"JOIN books b ON b.id = r.book_id "
+		"JOIN keyings t ON t.id = (SELECT k.id FROM keyings k WHERE k.record_id = "
+		"f.record_id AND k.field = f.name AND k.value IS f.value "
+		"ORDER BY k.role = 'arbitration' DESC, k.id DESC LIMIT 1) "
+		"WHERE f.source = 'archivist' AND t.typed <> '' "
+		"ORDER BY b.id, sf.id, p.page_index, r.row, f.name");
+	if (!st)
+		return -1;
+	int r;
+	while ((r = so_store_step(s, st, "cannot list the typed fields")) == 1) {
+		struct so_training_row t = {
+			.record_id = sqlite3_column_int64(st, 0),
+			.book_type = so_column_text(st, 1),
+			.year = sqlite3_column_int(st, 2),
+			.volume = so_column_text(st, 3),
+			.authority = so_column_text(st, 4),
+			.file = so_column_text(st, 5),
+			.page_index = sqlite3_column_int(st, 6),
+			.image = so_column_text(st, 7),
+			.row = sqlite3_column_int(st, 8),
+			.field = so_column_text(st, 9),
+			.has_box = sqlite3_column_type(st, 10) != SQLITE_NULL &&
+				   sqlite3_column_type(st, 13) != SQLITE_NULL,
+			.box = { sqlite3_column_int(st, 10), sqlite3_column_int(st, 11),
+				 sqlite3_column_int(st, 12), sqlite3_column_int(st, 13) },
+			.typed = so_column_text(st, 14),
+			.keyer = so_column_text(st, 15),
+			.roles = so_column_text(st, 16),
+			.keyings = sqlite3_column_int(st, 17),
+			.agreeing = sqlite3_column_int(st, 18),
+			.layout = so_column_text(st, 19),
+		};
+		int v = each(&t, ctx);
+		if (v != 0)
+			return so_store_stop(st, v);
+	}
+	return r;
+}
+
+int so_training_cell_box(struct so_store *s, int64_t record_id, int col, struct so_bbox *box)
+{
+	sqlite3_stmt *st = so_store_stmt(s,
+		"SELECT x0, y0, x1, y1 FROM cells WHERE record_id = ?1 AND col = ?2 AND "
+		"x0 IS NOT NULL AND y1 IS NOT NULL");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, record_id);
+	so_bind_int(st, 2, col);
+	int r = so_store_step(s, st, "cannot read a cell's box");
+	if (r == 1)
+		*box = (struct so_bbox){ sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+					 sqlite3_column_int(st, 2), sqlite3_column_int(st, 3) };
+	return so_store_stop(st, r);
+}

@@ -136,4 +136,27 @@ int so_moj_open_flags_each(struct so_store *s, int64_t record_id,
 int so_moj_books_each(struct so_store *s,
 		      int (*each)(int64_t id, const char *created_at, void *ctx), void *ctx);
 
+/* The training set ---------------------------------------------------------------------- */
+
+/* A field a person typed (NULL text for NULL): its record, book (type, year, volume,
+ * authority), the scan file and page it is on, the prepared page's image, its row and field,
+ * its own box when it has one, the text typed for the value the field now holds and who typed
+ * it (the arbitrator's when an arbitration decided it), how the field came to be typed (the
+ * roles of its keyings, e.g. "first,second,arbitration" or "correction"), and how many of its
+ * keyings (arbitration aside) there are and how many of them made the final value. */
+struct so_training_row {
+	int64_t record_id;
+	const char *book_type, *volume, *authority, *file, *image, *field, *typed, *keyer,
+		   *roles, *layout;
+	int year, page_index, row;
+	int has_box;
+	struct so_bbox box;
+	int keyings, agreeing;
+};
+/* Every field of the batch a person typed whose typed text is known, in register order. */
+int so_training_fields_each(struct so_store *s,
+			    int (*each)(const struct so_training_row *t, void *ctx), void *ctx);
+/* The box of cell COL (1-based) of the record: 1 with *BOX set, 0 when it has none. */
+int so_training_cell_box(struct so_store *s, int64_t record_id, int col, struct so_bbox *box);
+
 #endif
