@@ -17,9 +17,10 @@
 #include "chromium.h"
 #include "writers.h"
 
-#ifndef SAMPLE_HTML_RENDERER
-#define SAMPLE_HTML_RENDERER "samples/html/render-pages"
-#endif
+/* Where the renderer is, from the generator's own directory: beside it in the build tree
+ * (samples/meson.build copies samples/html/ there), or under share/ when installed. */
+#define RENDERER_BUILT "render-pages"
+#define RENDERER_INSTALLED "../share/sohoa/samples/html/render-pages"
 
 static json_t *strings_json(const char *const *s, size_t n)
 {
@@ -66,19 +67,47 @@ static json_t *page_json(const char *dir, size_t index, const struct book_page *
 	                 printed, "rows", page->rows, "entries", entries);
 }
 
+/* Finds the renderer into RENDERER: $SOHOA_HTML_RENDERER, else beside the generator (built)
+ * or under its share/ (installed). The renderer installs its node modules once in
+ * $SOHOA_SAMPLES_BUILD/html-deps: the build directory, or the user's cache when installed. */
+static int renderer_find(char *renderer, size_t size)
+{
+	const char *env = getenv("SOHOA_HTML_RENDERER");
+	if (env && *env) {
+		snprintf(renderer, size, "%s", env);
+		return 0;
+	}
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return so_error("cannot find the HTML renderer: set SOHOA_HTML_RENDERER");
+	self[n] = 0;
+	const char *dir = dirname(self);
+	snprintf(renderer, size, "%s/%s", dir, RENDERER_BUILT);
+	if (access(renderer, X_OK) == 0) {
+		setenv("SOHOA_SAMPLES_BUILD", dir, 0);
+		return 0;
+	}
+	snprintf(renderer, size, "%s/%s", dir, RENDERER_INSTALLED);
+	if (access(renderer, X_OK) != 0)
+		return so_error("cannot find the HTML renderer beside the generator (%s/%s) nor "
+				"where it is installed: set SOHOA_HTML_RENDERER", dir, RENDERER_BUILT);
+	const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char deps[PATH_MAX];
+	if (cache && *cache)
+		snprintf(deps, sizeof(deps), "%s/sohoa", cache);
+	else
+		snprintf(deps, sizeof(deps), "%s/.cache/sohoa", home && *home ? home : "/tmp");
+	setenv("SOHOA_SAMPLES_BUILD", deps, 0);
+	return 0;
+}
+
 /* Runs the renderer on JOB; its output goes to our stderr. */
 static int run_renderer(const char *job)
 {
-	const char *renderer = getenv("SOHOA_HTML_RENDERER");
-	if (!renderer || !*renderer)
-		renderer = SAMPLE_HTML_RENDERER;
-	/* the renderer installs its node modules next to the generator's build when it must */
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0 && !getenv("SOHOA_SAMPLES_BUILD")) {
-		self[n] = 0;
-		setenv("SOHOA_SAMPLES_BUILD", dirname(self), 0);
-	}
+	char renderer[PATH_MAX + 64];
+	if (renderer_find(renderer, sizeof(renderer)) < 0)
+		return -1;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)
