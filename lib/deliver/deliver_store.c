@@ -515,24 +515,26 @@ int so_moj_books_each(struct so_store *s,
 int so_training_fields_each(struct so_store *s,
 			    int (*each)(const struct so_training_row *t, void *ctx), void *ctx)
 {
-	/* the typed text of the final value: the arbitrator's, else the latest that made it */
+	/* the text typed for the final value: the archivist's (fields.typed), else the keying
+	 * that made it (the arbitrator's, else the latest) */
 	sqlite3_stmt *st = so_store_stmt(s,
 		"SELECT r.id, b.type, b.year, b.volume, b.authority_code, sf.path, p.page_index, "
-		"p.image, r.row, f.name, f.x0, f.y0, f.x1, f.y1, t.typed, t.keyer, "
-		"(SELECT group_concat(role) FROM (SELECT role FROM keyings k WHERE k.record_id = "
-		"f.record_id AND k.field = f.name ORDER BY k.id)), "
+		"p.image, r.row, f.name, f.x0, f.y0, f.x1, f.y1, coalesce(f.typed, t.typed), "
+		"CASE WHEN f.typed IS NULL THEN t.keyer END, "
+		"CASE WHEN f.typed IS NOT NULL THEN 'correction' ELSE (SELECT group_concat(role) "
+		"FROM (SELECT role FROM keyings k WHERE k.record_id = f.record_id AND "
+		"k.field = f.name ORDER BY k.id)) END, "
 		"(SELECT count(*) FROM keyings k WHERE k.record_id = f.record_id AND "
-		"k.field = f.name AND k.role NOT IN ('arbitration', 'correction')), "
+		"k.field = f.name AND k.role <> 'arbitration'), "
 		"(SELECT count(*) FROM keyings k WHERE k.record_id = f.record_id AND "
-		"k.field = f.name AND k.role NOT IN ('arbitration', 'correction') AND "
-		"k.value IS f.value), b.layout "
+		"k.field = f.name AND k.role <> 'arbitration' AND k.value IS f.value), b.layout "
 		"FROM fields f JOIN records r ON r.id = f.record_id "
 		"JOIN pages p ON p.id = r.page_id JOIN scan_files sf ON sf.id = p.scan_file_id "
 		"JOIN books b ON b.id = r.book_id "
-		"JOIN keyings t ON t.id = (SELECT k.id FROM keyings k WHERE k.record_id = "
+		"LEFT JOIN keyings t ON t.id = (SELECT k.id FROM keyings k WHERE k.record_id = "
 		"f.record_id AND k.field = f.name AND k.value IS f.value "
 		"ORDER BY k.role = 'arbitration' DESC, k.id DESC LIMIT 1) "
-		"WHERE f.source = 'archivist' AND t.typed <> '' "
+		"WHERE f.source = 'archivist' AND coalesce(f.typed, t.typed, '') <> '' "
 		"ORDER BY b.id, sf.id, p.page_index, r.row, f.name");
 	if (!st)
 		return -1;

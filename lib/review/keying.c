@@ -655,7 +655,7 @@ static int accept_field(struct so_store *s, const char *actor, const struct entr
 	char *before = NULL;
 	if (so_field_shown_get(s, e->id, field, &before) < 0)
 		return -1;
-	int bad = so_field_set_by_archivist(s, e->id, field, value, code, NULL) < 0 ||
+	int bad = so_field_set_by_archivist(s, e->id, field, value, code, NULL, NULL) < 0 ||
 		  so_audit_add(s, actor, e->id, "accept", field, before, value) < 0;
 	free(before);
 	if (bad || so_flags_resolve_field(s, e->id, field) < 0 ||

@@ -880,9 +880,12 @@ int so_review_set(struct so_store *s, const char *actor, int64_t id, int version
 		goto fail;
 	/* the reading stays; the value is the archivist's */
 	int sure = c.match >= 0.9;
+	/* what was typed, as the book writes it, for the recognizer's training set */
+	char *typed = value ? so_text_clean(value, strlen(value)) : NULL;
 	int bad = so_field_set_by_archivist(s, id, field, c.value, sure ? c.code : NULL,
-					    sure ? c.successor : NULL) < 0 ||
+					    sure ? c.successor : NULL, typed) < 0 ||
 		  so_audit_add(s, actor, id, "set", field, before, c.value) < 0;
+	free(typed);
 	free(before);
 	if (bad)
 		goto fail;

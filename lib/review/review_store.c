@@ -600,15 +600,16 @@ int so_field_shown_get(struct so_store *s, int64_t id, const char *name, char **
 }
 
 int so_field_set_by_archivist(struct so_store *s, int64_t id, const char *name,
-			      const char *value, const char *code, const char *successor)
+			      const char *value, const char *code, const char *successor,
+			      const char *typed)
 {
 	/* the reading stays; the value is the archivist's */
 	sqlite3_stmt *st = so_store_stmt(s, "INSERT INTO fields (record_id, name, value, code, "
-					    "successor, confidence, source) VALUES (?1, ?2, ?3, ?4, "
-					    "?5, 1.0, 'archivist') ON CONFLICT (record_id, name) DO "
-					    "UPDATE SET value = excluded.value, code = excluded.code, "
+					    "successor, confidence, source, typed) VALUES (?1, ?2, ?3, "
+					    "?4, ?5, 1.0, 'archivist', ?6) ON CONFLICT (record_id, name) "
+					    "DO UPDATE SET value = excluded.value, code = excluded.code, "
 					    "successor = excluded.successor, confidence = 1.0, "
-					    "source = 'archivist'");
+					    "source = 'archivist', typed = excluded.typed");
 	if (!st)
 		return -1;
 	so_bind_int(st, 1, id);
@@ -616,6 +617,7 @@ int so_field_set_by_archivist(struct so_store *s, int64_t id, const char *name,
 	so_bind_text(st, 3, value);
 	so_bind_text(st, 4, code);
 	so_bind_text(st, 5, successor);
+	so_bind_text(st, 6, typed && *typed ? typed : NULL);
 	return so_store_step_done(s, st);
 }
 

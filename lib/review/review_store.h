@@ -181,9 +181,11 @@ int so_field_value_get(struct so_store *s, int64_t id, const char *name, char *b
  * *TEXT (the caller frees it; NULL when there is none). */
 int so_field_shown_get(struct so_store *s, int64_t id, const char *name, char **text);
 /* Field NAME takes the archivist's VALUE, CODE and SUCCESSOR (NULL stores NULL) with
- * confidence 1; its reading stays. */
+ * confidence 1, and TYPED, the text typed for it as the book writes it (NULL or "": none
+ * kept, as for a keyed value, whose text the keyings hold); its reading stays. */
 int so_field_set_by_archivist(struct so_store *s, int64_t id, const char *name,
-			      const char *value, const char *code, const char *successor);
+			      const char *value, const char *code, const char *successor,
+			      const char *typed);
 /* The record's open flags about FIELD are resolved. */
 int so_flags_resolve_field(struct so_store *s, int64_t id, const char *field);
 /* A flag of a record: its state, code and fields. */
