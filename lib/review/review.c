@@ -869,6 +869,19 @@ int so_review_set(struct so_store *s, const char *actor, int64_t id, int version
 		r = refuse(s);
 		goto done;
 	}
+	/* a handwritten field is keyed as the keying policy says (blind, twice for names,
+	 * dates, places and numbers), not set here once */
+	char kcode[32];
+	int keyed = so_field_keying_flag(s, id, field, kcode, sizeof(kcode));
+	if (keyed < 0)
+		goto fail;
+	if (keyed) {
+		so_error("Trường “%s” đang chờ nhập liệu (%s): hãy nhập ở chế độ nhập liệu — the "
+			 "field '%s' waits for keying (%s): it is keyed in keying mode", field, kcode,
+			 field, kcode);
+		r = refuse(s);
+		goto done;
+	}
 	r = canon_of(s, id, field, kind, value ? value : "", &c);
 	if (r != 0) {
 		so_store_rollback(s);

@@ -621,6 +621,26 @@ int so_field_set_by_archivist(struct so_store *s, int64_t id, const char *name,
 	return so_store_step_done(s, st);
 }
 
+int so_field_keying_flag(struct so_store *s, int64_t id, const char *field, char *code,
+			 size_t size)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT code FROM flags WHERE record_id = ?1 AND "
+					    "state = 'open' AND code IN ('HANDWRITTEN', "
+					    "'KEYING_CONFLICT') AND EXISTS (SELECT 1 FROM "
+					    "json_each(CASE WHEN json_valid(flags.fields) THEN "
+					    "flags.fields ELSE '[]' END) WHERE value = ?2) LIMIT 1");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, id);
+	so_bind_text(st, 2, field);
+	int r = so_store_step(s, st, "cannot read a field's flags");
+	if (r == 1) {
+		so_column_copy(st, 0, code, size);
+		sqlite3_reset(st);
+	}
+	return r;
+}
+
 int so_flags_resolve_field(struct so_store *s, int64_t id, const char *field)
 {
 	sqlite3_stmt *st = so_store_stmt(s, "UPDATE flags SET state = 'resolved', updated_at = ?3 "

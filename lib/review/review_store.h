@@ -186,6 +186,10 @@ int so_field_shown_get(struct so_store *s, int64_t id, const char *name, char **
 int so_field_set_by_archivist(struct so_store *s, int64_t id, const char *name,
 			      const char *value, const char *code, const char *successor,
 			      const char *typed);
+/* 1 with the code in CODE when FIELD of record ID has an open flag only people keying it
+ * settle (HANDWRITTEN, KEYING_CONFLICT), 0 when it has none, -1 on error. */
+int so_field_keying_flag(struct so_store *s, int64_t id, const char *field, char *code,
+			 size_t size);
 /* The record's open flags about FIELD are resolved. */
 int so_flags_resolve_field(struct so_store *s, int64_t id, const char *field);
 /* A flag of a record: its state, code and fields. */

@@ -23,6 +23,13 @@ hand=$(python3 -c "import json,sys; print(sum(1 for l in open(sys.argv[1]) if l.
 expect_eq "every handwritten entry waits for people" "$(sql "$B" "SELECT count(DISTINCT record_id)
 	FROM flags WHERE code = 'HANDWRITTEN' AND state = 'open'")" "$hand"
 
+# a handwritten field is keyed as the policy says, not set once from the record page
+hw=$(sql "$B" "SELECT record_id || ' ' || json_extract(fields, '$[0]') FROM flags WHERE
+	code = 'HANDWRITTEN' AND state = 'open' LIMIT 1")
+run_status sohoa review set --batch "$B" --as dave ${hw% *} "${hw#* }" "Nguyễn Văn A"
+expect_eq "review set refuses a field waiting for keying" "$status" 2
+expect_match "and says where it is keyed" "$(cat "$WORK/stderr")" "keying mode"
+
 for u in alice:mật-khẩu-alice-1 bob:mật-khẩu-bob-22; do
 	printf '%s\n' "${u#*:}" | sohoa review user add --batch "$B" "${u%%:*}" >/dev/null 2>&1 ||
 		fail "cannot add ${u%%:*}"

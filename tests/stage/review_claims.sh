@@ -17,7 +17,7 @@ command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
 B="$WORK/batch"
 g="$WORK/gen"
 gen "$g" --seed 51 --pages 1 \
-	--book birth --year 2019 --volume 01 --authority 26740 --anomalies --pages 2 \
+	--book birth --year 2019 --volume 01 --authority 26740 --anomalies --pages 3 \
 	--book marriage --year 2020 --volume 01 --authority 26740 --anomalies \
 	--book death --year 2021 --volume 02 --authority 26740 --anomalies \
 	--book parentage --year 2022 --volume 01 --authority 26740 --anomalies 2>/dev/null
@@ -52,11 +52,14 @@ for i in 0 1 2 3 4 5; do
 done
 sql "$B" "UPDATE records SET status = 'approved' WHERE id = ${G[5]}"
 # the queue in register order (as the application orders it), and the records the claims
-# below use: three neighbours of it, then others, none of the group
+# below use: three neighbours of it, then others, none of the group and none waiting for
+# keying (a handwritten cell cannot be confirmed as read: it is keyed)
 mapfile -t queue < <(python3 - "$B/batch.db" "${G[@]}" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 group = {int(x) for x in sys.argv[2:]}
+group |= {r[0] for r in db.execute(
+    "SELECT record_id FROM flags WHERE state = 'open' AND code = 'HANDWRITTEN'")}
 q = [r[0] for r in db.execute(
     "SELECT r.id FROM records r JOIN books b ON b.id = r.book_id JOIN pages p ON "
     "p.id = r.page_id JOIN scan_files f ON f.id = p.scan_file_id WHERE r.status = "

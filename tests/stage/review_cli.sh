@@ -102,8 +102,9 @@ mapfile -t four < <(sql "$B" "SELECT r.id FROM records r JOIN books b ON b.id = 
 [ "${#four[@]}" -eq 4 ] || fail "fixture: fewer than 4 birth entries"
 i=0
 for n in 56 60 57 58; do
-	sql "$B" "UPDATE fields SET value = '$n', raw = '$n' WHERE record_id = ${four[$i]} AND
-		name = 'registration_number'"
+	# as a person set it: a number in a handwritten cell counts only once keyed
+	sql "$B" "UPDATE fields SET value = '$n', raw = '$n', source = 'archivist' WHERE
+		record_id = ${four[$i]} AND name = 'registration_number'"
 	i=$((i + 1))
 done
 sql "$B" "UPDATE records SET status = 'approved' WHERE id = ${four[0]};

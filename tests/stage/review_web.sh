@@ -64,8 +64,10 @@ sohoa validate --batch "$B" >/dev/null 2>&1 || fail "fixture: validate"
 sohoa normalize --batch "$B" >/dev/null 2>&1 || fail "fixture: normalize"
 needs=$(sql "$B" "SELECT count(*) FROM records WHERE status = 'needs_review'")
 [ "$needs" -ge 10 ] || fail "the fixture has only $needs records needing review"
+# (records waiting for keying are not confirmed field by field: they are left out)
 birth=($(sql "$B" "SELECT r.id FROM records r JOIN books b ON b.id = r.book_id JOIN pages p
-	ON p.id = r.page_id WHERE b.type = 'birth' AND r.status = 'needs_review'
+	ON p.id = r.page_id WHERE b.type = 'birth' AND r.status = 'needs_review' AND r.id NOT IN
+	(SELECT record_id FROM flags WHERE code = 'HANDWRITTEN' AND state = 'open')
 	ORDER BY p.page_index, r.row"))
 [ "${#birth[@]}" -ge 6 ] || fail "the fixture has only ${#birth[@]} birth records"
 death=$(sql "$B" "SELECT r.id FROM records r JOIN books b ON b.id = r.book_id
