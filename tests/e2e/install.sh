@@ -50,7 +50,7 @@ export PATH="$prefix/bin:/usr/bin:/bin"
 expect_eq "completion: the stages" "$(comp sohoa r | sort | tr '\n' ' ')" "review run "
 expect_match "completion: a stage's options" "$(comp sohoa ocr --p | tr '\n' ' ')" "--page-timeout"
 expect_eq "completion: review's sub-commands" "$(comp sohoa review s | sort | tr '\n' ' ')" \
-	"serve set show "
+	"sample serve set show "
 expect_eq "completion: export formats" "$(comp sohoa export --format "" | sort | tr '\n' ' ')" \
 	"csv jsonl moj training "
 [ -L "$prefix/share/bash-completion/completions/sohoa-ocr" ] ||

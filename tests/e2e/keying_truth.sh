@@ -24,7 +24,7 @@ expect_eq "every handwritten entry waits for people" "$(sql "$B" "SELECT count(D
 	FROM flags WHERE code = 'HANDWRITTEN' AND state = 'open'")" "$hand"
 
 # a handwritten field is keyed as the policy says, not set once from the record page
-hw=$(sql "$B" "SELECT record_id || ' ' || json_extract(fields, '$[0]') FROM flags WHERE
+hw=$(sql "$B" "SELECT record_id || ' ' || json_extract(fields, '\$[0]') FROM flags WHERE
 	code = 'HANDWRITTEN' AND state = 'open' LIMIT 1")
 run_status sohoa review set --batch "$B" --as dave ${hw% *} "${hw#* }" "Nguyễn Văn A"
 expect_eq "review set refuses a field waiting for keying" "$status" 2
