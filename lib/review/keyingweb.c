@@ -118,11 +118,13 @@ static int role_needed(struct call *k, const char *role, enum ktext refusal,
 
 /* Keying -------------------------------------------------------------------------------------- */
 
-/* 1 when a field of KIND is typed as Vietnamese words (not digits and dates). */
+/* 1 when a field of KIND may hold Vietnamese words (all but an identity number's digits). */
 static int vietnamese_typed(const char *kind)
 {
+	/* dates and numbers too: "ngày 5 tháng 3", "Số: 125", "CCCD số 079…" */
 	static const char *const words[] = { "name", "text", "sex", "ethnicity", "nationality",
-					     "place", "relationship", "kinship" };
+					     "place", "relationship", "kinship", "date", "datetime",
+					     "number", "id_document", "code" };
 	for (size_t i = 0; kind && i < SO_ARRAY_SIZE(words); i++)
 		if (strcmp(words[i], kind) == 0)
 			return 1;
