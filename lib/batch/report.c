@@ -1138,6 +1138,62 @@ static const struct name verdict_label[] = {
 	{ "rejected", "không chấp nhận", "rejected", NULL },
 };
 
+/* Keying handwritten fields: what waits for keyers and arbitrators, and each keyer's work per
+ * field kind (fields keyed, agreement with the value accepted, seconds per field). */
+static void keying_section(FILE *out, const json_t *sum)
+{
+	const json_t *kp = json_object_get(sum, "keying");
+	const json_t *keyers = json_object_get(kp, "keyers");
+	w(out, "<section id=\"keying\">\n");
+	heading(out, 2, "h-keying", "Nhập liệu chữ viết tay", "Keying handwritten entries");
+	w(out, "<p class=\"keying-waiting\" data-waiting=\"%lld\" data-conflicts=\"%lld\">"
+	  "%lld trường chờ nhập, %lld chờ phân xử <span class=\"en\">%lld fields waiting for "
+	  "keying, %lld for an arbitrator</span></p>\n", (long long)jcount(kp, "waiting_fields"),
+	  (long long)jcount(kp, "open_conflicts"), (long long)jcount(kp, "waiting_fields"),
+	  (long long)jcount(kp, "open_conflicts"), (long long)jcount(kp, "waiting_fields"),
+	  (long long)jcount(kp, "open_conflicts"));
+	if (!json_array_size(keyers)) {
+		empty_note(out, "Chưa có ai nhập liệu.", "nothing keyed yet");
+		w(out, "</section>\n");
+		return;
+	}
+	w(out, "<table id=\"keyer-stats\"><thead><tr>");
+	th(out, "Người nhập", "keyer", 0);
+	th(out, "Loại trường", "field kind", 0);
+	th(out, "Đã nhập", "keyed", 1);
+	th(out, "Đã quyết", "decided", 1);
+	th(out, "Khớp giá trị cuối", "agreement", 1);
+	th(out, "Giây/trường", "seconds a field", 1);
+	w(out, "</tr></thead><tbody>\n");
+	size_t i;
+	const json_t *k;
+	json_array_foreach((json_t *)keyers, i, k) {
+		long long decided = (long long)jcount(k, "decided"), agreed = (long long)jcount(k, "agreed");
+		const json_t *sec = json_object_get(k, "seconds");
+		w(out, "<tr data-keyer=\"");
+		esc(out, jtext(k, "keyer"));
+		w(out, "\" data-kind=\"");
+		esc(out, jtext(k, "kind"));
+		w(out, "\"><td>");
+		esc(out, jtext(k, "keyer"));
+		w(out, "</td><td>");
+		esc(out, jtext(k, "kind"));
+		w(out, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">",
+		  (long long)jcount(k, "keyed"), decided);
+		if (decided > 0)
+			w(out, "%.1f %%", 100.0 * (double)agreed / (double)decided);
+		else
+			w(out, "–");
+		w(out, "</td><td class=\"n\">");
+		if (json_is_number(sec))
+			w(out, "%.1f", json_number_value(sec));
+		else
+			w(out, "–");
+		w(out, "</td></tr>\n");
+	}
+	w(out, "</tbody></table>\n</section>\n");
+}
+
 /* Batch acceptance by sampling (ISO 2859-1): each lot's plan and verdict. */
 static void acceptance_section(FILE *out, const json_t *sum)
 {
@@ -1374,6 +1430,7 @@ int so_report_html(const json_t *summary, FILE *out)
 	confidence_section(out, summary);
 	throughput_section(out, summary);
 	sync_section(out, summary);
+	keying_section(out, summary);
 	acceptance_section(out, summary);
 	events_section(out, summary);
 	w(out, "<footer>sohoa %s · lập từ batch.db (made from the batch store)</footer>\n"

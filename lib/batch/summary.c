@@ -1035,6 +1035,50 @@ static int acceptance_part(struct so_store *s, json_t *root)
 	return r < 0 ? -1 : 0;
 }
 
+/* Keying handwritten fields (schemas/migrations/0006-keying.sql): what waits for keyers and
+ * arbitrators, and per keyer and field kind the fields keyed, those decided, those agreeing
+ * with the value accepted (the same code, else the same value) and the seconds per field. */
+static int keying_part(struct so_store *s, json_t *root)
+{
+	json_t *kp, *keyers;
+	int64_t waiting, conflicts, keyed;
+	if (jput(root, "keying", kp = json_object()) < 0 ||
+	    count_of(s, "SELECT count(*) FROM flags WHERE code = 'HANDWRITTEN' AND state = 'open'",
+		     &waiting) < 0 ||
+	    count_of(s, "SELECT count(*) FROM flags WHERE code = 'KEYING_CONFLICT' AND "
+			"state = 'open'", &conflicts) < 0 ||
+	    count_of(s, "SELECT count(*) FROM keyings", &keyed) < 0 ||
+	    jput_int(kp, "waiting_fields", waiting) < 0 ||
+	    jput_int(kp, "open_conflicts", conflicts) < 0 || jput_int(kp, "keyings", keyed) < 0 ||
+	    jput(kp, "keyers", keyers = json_array()) < 0)
+		return -1;
+	sqlite3_stmt *st = prepare(s,
+		"SELECT k.keyer, k.kind, count(*), sum(f.state = 'accepted'), sum(f.state = "
+		"'accepted' AND CASE WHEN k.code IS NOT NULL AND f.code IS NOT NULL THEN "
+		"k.code = f.code ELSE k.value IS f.value END), avg(k.seconds) FROM keyings k "
+		"LEFT JOIN keying_fields f ON f.record_id = k.record_id AND f.field = k.field "
+		"WHERE k.role <> 'arbitration' GROUP BY k.keyer, k.kind ORDER BY k.keyer, k.kind "
+		"LIMIT 500");
+	if (!st)
+		return -1;
+	int r;
+	while ((r = next_row(s, st)) == 1) {
+		json_t *e;
+		if (jpush(keyers, e = json_object()) < 0 || jput(e, "keyer", col_json(st, 0)) < 0 ||
+		    jput(e, "kind", col_json(st, 1)) < 0 ||
+		    jput_int(e, "keyed", sqlite3_column_int64(st, 2)) < 0 ||
+		    jput_int(e, "decided", sqlite3_column_int64(st, 3)) < 0 ||
+		    jput_int(e, "agreed", sqlite3_column_int64(st, 4)) < 0 ||
+		    jput(e, "seconds", sqlite3_column_type(st, 5) == SQLITE_NULL ? json_null() :
+			 json_real(round(sqlite3_column_double(st, 5) * 10) / 10)) < 0) {
+			r = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return r < 0 ? -1 : 0;
+}
+
 static int events_part(struct so_store *s, json_t *root)
 {
 	json_t *events, *by_stage, *latest;
@@ -1102,7 +1146,7 @@ json_t *so_batch_summary(struct so_store *s)
 	    scan_files_part(s, root) < 0 || records_part(s, root) < 0 || review_part(s, root) < 0 ||
 	    flags_part(s, root) < 0 ||
 	    confidence_part(s, root) < 0 || throughput_part(s, root) < 0 ||
-	    sync_part(s, root) < 0 || acceptance_part(s, root) < 0 ||
+	    sync_part(s, root) < 0 || acceptance_part(s, root) < 0 || keying_part(s, root) < 0 ||
 	    events_part(s, root) < 0)
 		goto error;
 	if (own)

@@ -78,6 +78,12 @@
  *                           …],     batch acceptance by sampling, newest first (at most 200)
  *                  "series": [{"series": "ALL", "severity": "normal", "score": 4,
  *                              "lots": 2}, …]}   the switching state of each series
+ *   "keying": {"waiting_fields": 12, "open_conflicts": 1, "keyings": 240,
+ *              "keyers": [{"keyer": "alice", "kind": "name", "keyed": 40, "decided": 38,
+ *                          "agreed": 37, "seconds": 4.2 | null}, …]}
+ *            handwritten fields waiting for keying (open HANDWRITTEN), disagreements waiting
+ *            for an arbitrator, and per keyer and field kind the fields keyed (arbitration
+ *            aside), decided, agreeing with the value accepted, and seconds per field
  *   "events": {"by_stage": [{"stage": "scan", "info": 0, "warning": 1, "error": 2}, …],
  *              "latest_errors": [{"at": "…", "stage": "scan", "unit": "broken.tif" | null,
  *                                 "message": "…"}, …]}    the 10 latest, newest first

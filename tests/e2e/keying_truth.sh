@@ -49,6 +49,18 @@ expect_match "one conflict, settled; no keying refused" "$(tail -1 "$WORK/keyers
 expect_eq "no HANDWRITTEN nor KEYING_CONFLICT left open" "$(sql "$B" "SELECT count(*) FROM flags
 	WHERE state = 'open' AND code IN ('HANDWRITTEN', 'KEYING_CONFLICT')")" 0
 
+# the operator sees the keying: nothing waits, each keyer's work and agreement
+sohoa status --batch "$B" --json --report "$WORK/report.html" >"$WORK/status.json" ||
+	fail "status --json --report"
+expect_eq "status: no field waits for keying or an arbitrator" "$(python3 -c "import json,sys
+k = json.load(open(sys.argv[1]))['keying']
+print(k['waiting_fields'], k['open_conflicts'], sorted({e['keyer'] for e in k['keyers']}),
+      sum(e['keyed'] for e in k['keyers']) == k['keyings'] - 1,
+      all(0 < e['agreed'] <= e['decided'] <= e['keyed'] for e in k['keyers']))" "$WORK/status.json")" \
+	"0 0 ['alice', 'bob'] True True"
+expect_match "the report's keyers' table" "$(grep -c '<tr data-keyer="alice"' "$WORK/report.html")" \
+	"^[1-9]"
+
 # every keyed value is the truth's; no record that passed holds another value
 python3 - "$B/batch.db" "$g/truth.jsonl" >"$WORK/compare.out" <<'PY' || fail "$(cat "$WORK/compare.out")"
 import json, sqlite3, sys
