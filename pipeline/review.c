@@ -29,6 +29,7 @@ static const char usage[] =
 	"       sohoa review reject --batch DIR [--as NAME] [--version V] --reason TEXT ID\n"
 	"       sohoa review user add|remove|list --batch DIR [--replace] [--role ROLE]... [NAME]\n"
 	"       sohoa review user role --batch DIR --role ROLE [--role ROLE]... NAME\n"
+	"       sohoa review keyers --batch DIR [--json]\n"
 	"\n"
 	"The records the pipeline was not sure of, for archivists. serve starts the web\n"
 	"application (loopback by default; port 0 picks a free one; it prints the address it\n"
@@ -59,6 +60,9 @@ static const char usage[] =
 	"  verify    confirms the value a flag is about as written in the book\n"
 	"  approve   approves the record (refused while an error flag is open)\n"
 	"  reject    rejects the record: it will not be delivered\n"
+	"  keyers    the keyers' statistics per field kind: fields keyed, decided, agreeing\n"
+	"            with the value accepted, seconds per field, trusted by the keying policy\n"
+	"            (BATCH_DIR/keying-policy.json, else the built-in one)\n"
 	"  user      reviewer accounts; add reads the password from standard input (asked twice\n"
 	"            on a terminal); --replace sets a new password for an existing reviewer;\n"
 	"            --role (keyer, arbitrator, checker; repeated or comma-separated) says what\n"
@@ -450,6 +454,52 @@ static int read_secret(const char *prompt, char *buf, size_t size)
 	return 0;
 }
 
+static int cmd_keyers(const struct args *a)
+{
+	if (a->npos)
+		return so_cli_usage_error("unexpected argument '%s'", a->pos[0]);
+	struct so_store *s = open_store(a->batch);
+	if (!s)
+		return SO_EXIT_ENV;
+	struct so_keying_policy p;
+	if (so_keying_policy_load(a->batch, &p) < 0) {
+		so_log_err("%s", so_errmsg());
+		so_store_close(s);
+		return SO_EXIT_ENV;
+	}
+	json_t *l = so_keying_stats(s, &p);
+	so_store_close(s);
+	if (!l) {
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
+	}
+	if (a->json) {
+		char *text = json_dumps(l, JSON_INDENT(2));
+		if (text)
+			puts(text);
+		free(text);
+	} else {
+		printf("%-20s %-14s %7s %7s %9s %8s  %s\n", "keyer", "kind", "keyed", "decided",
+		       "agreement", "s/field", "trusted");
+		size_t i;
+		json_t *r;
+		json_array_foreach(l, i, r) {
+			json_t *ag = json_object_get(r, "agreement"), *sec = json_object_get(r, "seconds");
+			char agt[16] = "-", sect[16] = "-";
+			if (json_is_number(ag))
+				snprintf(agt, sizeof(agt), "%.1f%%", 100 * json_number_value(ag));
+			if (json_is_number(sec))
+				snprintf(sect, sizeof(sect), "%.1f", json_number_value(sec));
+			printf("%-20s %-14s %7lld %7lld %9s %8s  %s\n", str(r, "keyer"), str(r, "kind"),
+			       (long long)json_integer_value(json_object_get(r, "keyed")),
+			       (long long)json_integer_value(json_object_get(r, "decided")), agt, sect,
+			       json_is_true(json_object_get(r, "trusted")) ? "yes" : "no");
+		}
+	}
+	json_decref(l);
+	return SO_EXIT_OK;
+}
+
 static int cmd_user(const struct args *a)
 {
 	if (a->npos < 1)
@@ -545,7 +595,7 @@ int main(int argc, char **argv)
 	so_cli_init("sohoa-review");
 	if (argc < 2)
 		return so_cli_usage_error("a command is required (serve, list, show, set, verify, "
-					  "approve, reject, user)");
+					  "approve, reject, user, keyers)");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		fputs(usage, stdout);
@@ -579,6 +629,8 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "set") == 0 || strcmp(cmd, "verify") == 0 || strcmp(cmd, "approve") == 0 ||
 	    strcmp(cmd, "reject") == 0)
 		return cmd_change(cmd, &a);
+	if (strcmp(cmd, "keyers") == 0)
+		return cmd_keyers(&a);
 	if (strcmp(cmd, "user") == 0)
 		return cmd_user(&a);
 	return so_cli_usage_error("unknown command '%s'", cmd);

@@ -22,6 +22,7 @@
 #define POLICY_FILE_MAX (64 * 1024)
 #define NEXT_PAGE 256          /* handwritten flags read at a time looking for the next entry */
 #define ENTRY_FIELDS_MAX 64    /* fields keyed in one entry */
+#define NEXT_TRIES 64          /* entries without a known field passed over looking for one */
 #define TYPED_MAX 2000         /* bytes of one keyed value */
 
 /* The policy ---------------------------------------------------------------------------------- */
@@ -190,9 +191,8 @@ enum so_keying_mode so_keying_mode_of(const struct so_keying_policy *p, const ch
 	int t = book_type_index(book_type);
 	if ((int)kind < 0 || kind >= SO_KINDS)
 		kind = SO_KIND_TEXT;
-	/* a book type the policy does not know is keyed as "any" would be: its first row's
-	 * fallbacks are "any"'s when the type said nothing, so birth stands in only if it did
-	 * not; keep to the safe side */
+	/* a book type the policy does not know: double unless every known type keys the kind
+	 * once (the safe side) */
 	if (t < 0) {
 		for (int i = 0; i < SO_KEYING_BOOK_TYPES; i++)
 			if (p->mode[i][kind] == SO_KEYING_DOUBLE)
@@ -520,18 +520,13 @@ static int by_column(const void *a, const void *b)
 	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
 }
 
-json_t *so_keying_next(struct so_store *s, const struct so_keying_policy *p, const char *keyer,
-		       int64_t after)
+/* The entry of record ID for KEYER with the fields NAMES (taken): so_keying_next's object,
+ * whose fields may be none (names the layout does not know). */
+static json_t *entry_json(struct so_store *s, const struct so_keying_policy *p, const char *keyer,
+			  int64_t id, json_t *names)
 {
-	json_t *names = NULL, *out = NULL;
+	json_t *out = NULL;
 	struct entry e = { 0 };
-	int64_t id = next_from(s, keyer, after, 0, &names);
-	if (id == 0 && after > 0)
-		id = next_from(s, keyer, 0, after, &names);
-	if (id < 0)
-		return NULL;
-	if (id == 0)
-		return json_pack("{s:n, s:[]}", "record", "fields");
 	if (entry_get(s, id, &e) <= 0)
 		goto done;
 	size_t n = json_array_size(names);
@@ -588,6 +583,33 @@ done:
 	return out;
 }
 
+json_t *so_keying_next(struct so_store *s, const struct so_keying_policy *p, const char *keyer,
+		       int64_t after)
+{
+	/* from AFTER to the end, then from the start up to AFTER; an entry whose flagged fields
+	 * are none of its layout's is passed over (a bounded number of times) */
+	int64_t from = after, until = 0;
+	for (int tries = 0; tries < NEXT_TRIES; tries++) {
+		json_t *names = NULL;
+		int64_t id = next_from(s, keyer, from, until, &names);
+		if (id < 0)
+			return NULL;
+		if (id == 0 && !until && after > 0) {
+			from = 0;
+			until = after;
+			continue;
+		}
+		if (id == 0)
+			break;
+		json_t *out = entry_json(s, p, keyer, id, names);
+		if (!out || json_array_size(json_object_get(out, "fields")))
+			return out;
+		json_decref(out);
+		from = id;
+	}
+	return json_pack("{s:n, s:[]}", "record", "fields");
+}
+
 /* Saving a keying ----------------------------------------------------------------------------- */
 
 /* A keyed value made canonical: 1 with *VALUE and *CODE (the caller frees them; NULL for
@@ -623,12 +645,22 @@ static int canonical(struct so_store *s, int64_t id, const char *field, const ch
 	return ok;
 }
 
+static int keying_left(const struct so_review_flag *g, void *ctx)
+{
+	if (strcmp(g->state, "open") == 0 &&
+	    (strcmp(g->code, HANDWRITTEN) == 0 || strcmp(g->code, KEYING_CONFLICT) == 0))
+		(*(int *)ctx)++;
+	return 0;
+}
+
 /* FIELD of entry E takes VALUE and CODE, keyed by people: set as the review's set does, its
  * open flags (HANDWRITTEN, KEYING_CONFLICT) resolved, its keying accepted, the record's
- * version moved on and the book judged again; audited as ACTOR's. In the caller's
- * transaction. */
+ * version moved on; audited as ACTOR's. The book's rules run again when JUDGE, or when it
+ * was the record's last field waiting for keying or arbitration (before that the record
+ * needs review anyway, and judging a book of hundreds of entries once per field is slow).
+ * In the caller's transaction. */
 static int accept_field(struct so_store *s, const char *actor, const struct entry *e,
-			const char *field, const char *value, const char *code)
+			const char *field, const char *value, const char *code, int judge)
 {
 	char *before = NULL;
 	if (so_field_shown_get(s, e->id, field, &before) < 0)
@@ -636,9 +668,12 @@ static int accept_field(struct so_store *s, const char *actor, const struct entr
 	int bad = so_field_set_by_archivist(s, e->id, field, value, code, NULL) < 0 ||
 		  so_audit_add(s, actor, e->id, "accept", field, before, value) < 0;
 	free(before);
+	int left = 0;
 	if (bad || so_flags_resolve_field(s, e->id, field) < 0 ||
 	    so_keying_field_state(s, e->id, field, "accepted", value, code) < 0 ||
-	    so_review_touch(s, e->id) < 0 || so_validate_book(s, e->head.book_id) < 0 ||
+	    so_review_touch(s, e->id) < 0 ||
+	    so_review_flags_each(s, e->id, keying_left, &left) < 0 ||
+	    ((judge || left == 0) && so_validate_book(s, e->head.book_id) < 0) ||
 	    so_review_follow_flags(s, e->id) < 0)
 		return -1;
 	return 0;
@@ -682,7 +717,7 @@ static int conflict(struct so_store *s, const char *actor, const struct entry *e
 	return r;
 }
 
-/* Refuses unless record E's status lets people key it. 0 or SO_KEYING_REFUSED. */
+/* 0 when record E's status lets people key it, else SO_KEYING_REFUSED (the error says why). */
 static int status_keyable(const struct entry *e)
 {
 	const char *st = e->head.status;
@@ -714,8 +749,10 @@ static int save_once(struct so_store *s, const struct so_keying_policy *p, const
 		r = found < 0 ? -1 : SO_KEYING_REFUSED;
 		goto end;
 	}
-	if ((r = status_keyable(&e)) != 0)
+	if (status_keyable(&e) != 0) {
+		r = SO_KEYING_GONE;
 		goto end;
+	}
 	r = -1;
 	enum so_kind kind = so_field_kind(e.layout, field);
 	int open = kind == SO_KIND_NONE ? 0 : flag_open(s, id, HANDWRITTEN, field);
@@ -730,7 +767,7 @@ static int save_once(struct so_store *s, const struct so_keying_policy *p, const
 			 "the field '%s' is not waiting for your keying (keyed enough, or keyed by "
 			 "you)" : "Trường “%s” không phải chữ viết tay cần nhập — '%s' is no "
 			 "handwritten field to key", field, field);
-		r = SO_KEYING_REFUSED;
+		r = SO_KEYING_GONE;
 		goto end;
 	}
 	int ok = canonical(s, id, field, typed, &value, &code);
@@ -776,7 +813,7 @@ static int save_once(struct so_store *s, const struct so_keying_policy *p, const
 	const char *outcome = "waiting";
 	r = SO_KEYING_WAITING;
 	if (made >= needed && needed == 1) {
-		if (accept_field(s, keyer, &e, field, value, code) < 0)
+		if (accept_field(s, keyer, &e, field, value, code, 1) < 0)
 			goto end;
 		int objects = rules_object(s, id, field);
 		if (objects < 0)
@@ -791,7 +828,7 @@ static int save_once(struct so_store *s, const struct so_keying_policy *p, const
 		if (so_keyings_each(s, id, field, first_kept, &first) < 0)
 			goto end;
 		if (so_keying_agree(first.value, first.code, value, code)) {
-			if (accept_field(s, keyer, &e, field, value, code) < 0)
+			if (accept_field(s, keyer, &e, field, value, code, 0) < 0)
 				goto end;
 			outcome = "accepted";
 			r = SO_KEYING_ACCEPTED;
@@ -1004,7 +1041,8 @@ int so_keying_arbitrate(struct so_store *s, const char *arbitrator, int64_t id,
 	snprintf(why, sizeof(why), keying_id > 0 ? "keying %lld" : "typed", (long long)keying_id);
 	if (so_keying_add(s, &row, NULL) < 0 ||
 	    so_audit_add(s, arbitrator, id, "arbitrate", field, why, pk.value ? pk.value : "") < 0 ||
-	    accept_field(s, arbitrator, &e, field, pk.value, pk.code) < 0 || so_store_commit(s) < 0)
+	    accept_field(s, arbitrator, &e, field, pk.value, pk.code, 0) < 0 ||
+	    so_store_commit(s) < 0)
 		goto end;
 	r = SO_KEYING_ACCEPTED;
 	entry_release(&e);

@@ -84,8 +84,11 @@ enum so_keying_outcome {
 	SO_KEYING_WAITING = 0,   /* kept; the field waits for another keying */
 	SO_KEYING_ACCEPTED = 1,  /* the field's value is set */
 	SO_KEYING_CONFLICTED = 2,/* two keyings disagree: KEYING_CONFLICT raised */
-	SO_KEYING_REFUSED = 3,   /* not taken (the error says why: not canonical, not to key,
-				  * keyed by this keyer already) */
+	SO_KEYING_REFUSED = 3,   /* not taken (the error says why: not canonical, no record) */
+	SO_KEYING_GONE = 5,      /* not taken: the field is not (or no longer) waiting for this
+				  * keyer — keyed enough by others meanwhile, keyed by them
+				  * already, not handwritten, the record decided (the error says
+				  * which); the keyer moves on */
 };
 /* KEYER keyed TYPED (as written in the book; "" for an empty cell) for FIELD of record ID in
  * SECONDS (< 0: unknown). DRAW, in [0, 1), decides a spot check for a trusted keyer (drawn

@@ -10,7 +10,8 @@
  *   GET  /key/next[?after=N]          that entry as JSON (so_keying_next)
  *   POST /key/save                    record, field, value (as typed), seconds: one keying;
  *        {"ok": true, "outcome": "waiting" | "accepted" | "conflict", "value", "code", "role"}
- *        or 422 {"ok": false, "message"} (refused: not canonical, not yours to key)
+ *        or 422 {"ok": false, "message"} (refused: not canonical), or 409 {"ok": false,
+ *        "gone": true, "message"} (the field is no longer waiting for this keyer: move on)
  *   GET  /key/conflicts[?fragment=1]  the arbitration page (arbitrator role): the first
  *        conflict with both keyings, the row and the cell; JSON: {"total", "items"}
  *   POST /key/arbitrate               record, field and keying (the keying's id picked) or value
@@ -246,6 +247,13 @@ static enum MHD_Result key_save(struct call *k)
 		return so_web_store_error(k);
 	if (r == SO_KEYING_REFUSED)
 		return refused(k, 422);
+	if (r == SO_KEYING_GONE) {
+		/* the field went to others meanwhile: the script moves on */
+		char msg[1200];
+		so_web_one_language(k, so_errmsg(), msg, sizeof(msg));
+		return so_web_send_json(k, 409, json_pack("{s:b, s:b, s:s}", "ok", 0, "gone", 1,
+							  "message", msg));
+	}
 	if (!out)
 		return so_web_store_error(k);
 	json_object_set_new(out, "ok", json_true());

@@ -132,6 +132,8 @@ expect_eq "alice's next entry" "$(code /key/next -b "$WORK/alice.jar")" 200
 expect_eq "is the first record, its three fields in column order, each with its role (a cell's sub-fields as flagged)" \
 	"$(json '"%s %s" % (d["record"], " ".join(f["name"] + ":" + f["kind"] + ":" + f["role"] for f in d["fields"]))')" \
 	"${R[0]} child.full_name:name:first child.birth_date:date:first child.sex:sex:single"
+expect_match "the queue's header leads to the keying page" "$(curl -s -b "$WORK/alice.jar" "$url/")" \
+	'<a id="keying-link" href="/key">Nhập liệu</a>'
 expect_eq "the keying page" "$(code /key -b "$WORK/alice.jar")" 200
 page=$(cat "$WORK/body")
 expect_match "shows the entry" "$page" "<section id=\"entry\" data-record=\"${R[0]}\""
@@ -144,6 +146,11 @@ expect_match "the page brings the typing, the completion and the keying scripts"
 	"vnkey.js.*complete.js.*keying.js"
 case "$page" in *"$raw0"*|*"$canon0"*) fail "the keying page shows the machine's reading" ;; esac
 checks=$((checks + 1))
+expect_eq "the record page" "$(code "/records/${R[0]}?peek=1" -b "$WORK/alice.jar")" 200
+case "$(cat "$WORK/body")" in *"$raw0"*|*"$canon0"*) fail "the record page shows a handwritten cell's reading" ;; esac
+checks=$((checks + 1))
+expect_match "says the cell is to be keyed" "$(cat "$WORK/body")" \
+	'<div class="value handwritten">Chữ viết tay: cần nhập — <a href="/key">nhập liệu</a></div>'
 expect_eq "without a CSRF token a keying is refused" "$(code /key/save -b "$WORK/alice.jar" \
 	-d "record=${R[0]}" -d field=child.sex -d value=Nam)" 403
 
@@ -157,7 +164,8 @@ expect_eq "it waits too, its canonical value kept" "$(json 'd["outcome"] + "|" +
 	"waiting|2019-04-25"
 expect_eq "the sex, a single keying" "$(key alice "${R[0]}" child.sex 'nữ')" 200
 expect_eq "is accepted by the rules" "$(json 'd["outcome"] + "|" + d["value"]')" "accepted|female"
-expect_eq "keying the name again is refused" "$(key alice "${R[0]}" child.full_name "$canon0")" 422
+expect_eq "keying the name again is refused: move on" "$(key alice "${R[0]}" child.full_name "$canon0")" 409
+expect_eq "saying so" "$(json 'd["gone"]')" True
 expect_eq "set as the archivist's, its HANDWRITTEN resolved" "$(sql "$B" "SELECT f.source || '|' ||
 	f.value || '|' || g.state FROM fields f JOIN flags g ON g.record_id = f.record_id AND
 	g.fields = '[\"child.sex\"]' AND g.code = 'HANDWRITTEN' WHERE f.record_id = ${R[0]} AND
@@ -223,10 +231,31 @@ expect_eq "every keying is kept" "$(sql "$B" "SELECT group_concat(keyer || ':' |
 	coalesce(seconds, '-'), ' ') FROM (SELECT * FROM keyings WHERE record_id = ${R[1]} ORDER BY id)")" \
 	"alice:first:2.5 bob:second:2.5 carol:arbitration:-"
 
+# a third reading typed by the arbitrator, made canonical like any keying
+hw "${R[1]}" child.birth_date
+expect_eq "alice keys a date" "$(key alice "${R[1]}" child.birth_date 3/8/2019)" 200
+expect_eq "bob another" "$(key bob "${R[1]}" child.birth_date 8/3/2019)" 200
+expect_eq "a conflict" "$(json 'd["outcome"]')" conflict
+arbitrate() { # VALUE: carol types a third reading
+	code /key/arbitrate -b "$WORK/carol.jar" -H 'Accept: application/json' \
+		--data-urlencode "csrf=${CSRF[carol]}" -d "record=${R[1]}" -d field=child.birth_date \
+		--data-urlencode "value=$1"
+}
+expect_eq "a third reading that is no date is refused" "$(arbitrate '3 tháng 13')" 422
+expect_eq "one that is" "$(arbitrate 'ngày 3 tháng 6 năm 2019')" 200
+expect_eq "is taken as its canonical value" "$(sql "$B" "SELECT value || '|' || source FROM fields
+	WHERE record_id = ${R[1]} AND name = 'child.birth_date'")|$(sql "$B" "SELECT typed || '|' ||
+	value FROM keyings WHERE record_id = ${R[1]} AND role = 'arbitration' AND field =
+	'child.birth_date'")" "2019-06-03|archivist|ngày 3 tháng 6 năm 2019|2019-06-03"
+expect_eq "the statistics page in English" "$(code '/key/stats?lang=en' -b "$WORK/carol.jar"; \
+	grep -o '<h1>[^<]*</h1>' "$WORK/body")" "200<h1>Keyers&#39; statistics</h1>"
+
 # the keyers' statistics: per keyer and kind, agreement with the value accepted
 expect_eq "statistics" "$(code /key/stats -b "$WORK/bob.jar" -H 'Accept: application/json')" 200
 expect_eq "per keyer and kind" "$(json '" ".join("%s/%s:%d/%d/%d/%.1f" % (r["keyer"], r["kind"], r["keyed"], r["decided"], r["agreed"], r["seconds"]) for r in d)')" \
-	"alice/date:1/1/1/2.5 alice/name:2/2/2/2.5 alice/sex:1/1/1/2.5 bob/date:1/1/1/2.5 bob/name:2/2/1/2.5"
+	"alice/date:2/2/1/2.5 alice/name:2/2/2/2.5 alice/sex:1/1/1/2.5 bob/date:2/2/1/2.5 bob/name:2/2/1/2.5"
+expect_eq "the same from the shell" "$(sohoa review keyers --batch "$B" | awk '$1 == "bob" && $2 == "name" { print $3, $4, $5, $6, $7 }')" \
+	"2 2 50.0% 2.5 no"
 code /key/stats -b "$WORK/bob.jar" >/dev/null
 expect_match "the page" "$(cat "$WORK/body")" \
 	"<tr data-keyer=\"bob\" data-kind=\"name\" data-keyed=\"2\" data-decided=\"2\" data-agreed=\"1\" data-agreement=\"0.5000\""

@@ -165,7 +165,12 @@
 			return;
 		}
 		busy = false;
-		if (!answer.ok) {
+		if (!answer.ok && answer.gone) {
+			/* keyed enough by others meanwhile: nothing to do here, on to the next */
+			li.setAttribute('data-outcome', 'gone');
+			say(String(answer.message || ''), 'ok');
+		}
+		if (!answer.ok && !answer.gone) {
 			const out = canonOf(input);
 			if (out) {
 				out.classList.add('error');
@@ -176,7 +181,8 @@
 		}
 		li.removeAttribute('data-refused');
 		li.classList.add('saved');
-		li.setAttribute('data-outcome', String(answer.outcome || ''));
+		if (answer.ok)
+			li.setAttribute('data-outcome', String(answer.outcome || ''));
 		input.readOnly = true;
 		const cells = $$('li.key-cell', entry);
 		const i = cells.indexOf(li);
