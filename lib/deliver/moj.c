@@ -1,10 +1,8 @@
 /* The Ministry of Justice import package (see moj.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <leptonica/allheaders.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +16,7 @@
 #include "config.h"
 #include "deliver/deliver_store.h"
 #include "deliver/moj.h"
+#include "deliver/outdir.h"
 #include "register/kind.h"
 
 #define MOJ_FORMAT "sohoa-moj"
@@ -266,66 +265,6 @@ int so_moj_print_columns(FILE *out)
 }
 
 /* Files ------------------------------------------------------------------------------------ */
-
-static int write_synced(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return so_error("cannot create '%s': %s", path, strerror(errno));
-	const char *p = data;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			so_error("cannot write '%s': %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (fsync(fd) < 0) {
-		so_error("cannot sync '%s': %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (close(fd) < 0)
-		return so_error("cannot close '%s': %s", path, strerror(errno));
-	return 0;
-}
-
-static int sync_path(const char *path, int dir)
-{
-	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-	if (fd < 0)
-		return so_error("cannot open '%s': %s", path, strerror(errno));
-	int r = fsync(fd);
-	int e = errno;
-	close(fd);
-	if (r < 0 && !(dir && (e == EINVAL || e == EBADF)))
-		return so_error("cannot sync '%s': %s", path, strerror(e));
-	return 0;
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-/* rm -rf PATH (which may not exist). */
-static int remove_tree(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : so_error("cannot remove '%s': %s", path, strerror(errno));
-	if (nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		return so_error("cannot remove '%s': %s", path, strerror(errno));
-	return 0;
-}
 
 static void sha256_mem(const void *data, size_t len, char hex[SO_SHA256_HEX])
 {
@@ -821,7 +760,7 @@ static int book_pdfs(struct package *pkg, const char *key, const char *dir, cons
 		char *rel = so_asprintf("%s/pdf/%s", key, x->pdf);
 		char sha[SO_SHA256_HEX];
 		sha256_mem(data, len, sha);
-		if (!path || !rel || write_synced(path, data, len) < 0 ||
+		if (!path || !rel || so_write_synced(path, data, len) < 0 ||
 		    package_add_file(pkg, rel, sha, len, json_pack("{s:I}", "record",
 								   (json_int_t)x->id)) < 0)
 			r = -1;
@@ -1069,7 +1008,7 @@ close:;
 	if (r == 0 && err != LXW_NO_ERROR)
 		r = so_error("cannot write the workbook '%s': %s", path, lxw_strerror(err));
 	if (r == 0)
-		r = sync_path(path, 0);
+		r = so_sync_path(path, 0);
 	return r;
 }
 
@@ -1119,7 +1058,7 @@ static int book_export(struct package *pkg, const struct so_book *b, const char 
 	if (so_sha256_file(xlsx, sha, &size) < 0 ||
 	    package_add_file(pkg, xlsx_rel, sha, size, NULL) < 0)
 		goto done;
-	if (sync_path(pdfdir, 1) < 0 || sync_path(dir, 1) < 0)
+	if (so_sync_path(pdfdir, 1) < 0 || so_sync_path(dir, 1) < 0)
 		goto done;
 	json_t *missing = json_array();
 	for (size_t i = 0; i < n; i++)
@@ -1150,40 +1089,11 @@ done:
 
 /* The package directory ---------------------------------------------------------------------- */
 
-/* 1 when DIR holds nothing, 0 when it holds something, -1 on error. */
-static int dir_empty(const char *dir)
+/* 1 when DIR holds a previous package of this batch (CTX: its batch id), else 0. */
+static int package_ours(const char *dir, void *ctx)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return so_error("cannot read '%s': %s", dir, strerror(errno));
-	struct dirent *de;
-	int empty = 1;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-			empty = 0;
-			break;
-		}
-	closedir(d);
-	return empty;
-}
-
-/* Whether OUT may be written: *replace is 0 when it does not exist or is an empty directory,
- * 1 when it holds a previous package of this batch; anything else is refused (-1). */
-static int target_check(const char *out, const char *batch_id, int *replace)
-{
-	*replace = 0;
-	struct stat st;
-	if (stat(out, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return so_error("cannot use '%s': %s", out, strerror(errno));
-	}
-	if (!S_ISDIR(st.st_mode))
-		return so_error("'%s' exists and is not a directory", out);
-	int empty = dir_empty(out);
-	if (empty != 0)
-		return empty < 0 ? -1 : 0;
-	char *path = so_asprintf("%s/manifest.json", out);
+	const char *batch_id = ctx;
+	char *path = so_asprintf("%s/manifest.json", dir);
 	char *data = NULL;
 	size_t len = 0;
 	int ours = 0;
@@ -1196,43 +1106,7 @@ static int target_check(const char *out, const char *batch_id, int *replace)
 	}
 	free(path);
 	free(data);
-	if (!ours)
-		return so_error("'%s' is not empty and is not a moj package of this batch: not "
-				"overwritten", out);
-	*replace = 1;
-	return 0;
-}
-
-/* Puts the temporary directory TMP in place of OUT; a previous package is swapped out in
- * one step where the file system can, then removed. */
-static int package_commit(const char *tmp, const char *out, const char *parent, int replace)
-{
-	if (!replace) {
-		if (rename(tmp, out) < 0)
-			return so_error("cannot rename '%s' to '%s': %s", tmp, out, strerror(errno));
-		return sync_path(parent, 1);
-	}
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
-		if (sync_path(parent, 1) < 0)
-			return -1;
-		return remove_tree(tmp);   /* now the previous package */
-	}
-	char *old = so_asprintf("%s.old", tmp);
-	if (!old)
-		return -1;
-	int r = 0;
-	if (rename(out, old) < 0) {
-		r = so_error("cannot move the previous package '%s' aside: %s", out, strerror(errno));
-	} else if (rename(tmp, out) < 0) {
-		r = so_error("cannot rename '%s' to '%s': %s", tmp, out, strerror(errno));
-		rename(old, out);
-	} else {
-		r = sync_path(parent, 1);
-		if (r == 0)
-			r = remove_tree(old);
-	}
-	free(old);
-	return r;
+	return ours;
 }
 
 /* The books, listed first: exporting one runs queries of its own. */
@@ -1272,45 +1146,16 @@ static int books_export(struct package *pkg)
 int so_moj_export(struct so_store *s, const struct so_moj_options *o, struct so_moj_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (!o->out || !*o->out)
-		return so_error("the package needs a directory");
 	if (so_store_check_intact(s) < 0)
 		return -1;
 	struct package pkg = { .s = s, .o = o, .r = r };
-	char *out = so_strdup(o->out), *parent = NULL;
-	int rc = -1, replace = 0;
-	if (!out)
-		return -1;
-	size_t len = strlen(out);
-	while (len > 1 && out[len - 1] == '/')
-		out[--len] = 0;
-	const char *base = so_basename(out);
-	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strcmp(out, "/") == 0) {
-		so_error("'%s' cannot be the package directory: name a directory", o->out);
-		goto done;
-	}
-	parent = base == out ? so_strdup(".") : so_asprintf("%.*s", (int)(base - out - 1), out);
-	if (!parent)
-		goto done;
-	if (!*parent) {
-		free(parent);
-		parent = so_strdup("/");
-		if (!parent)
-			goto done;
-	}
+	struct so_outdir od;
+	int rc = -1;
 	if (so_meta_get(s, "batch_id", pkg.batch_id, sizeof(pkg.batch_id)) < 0)
+		return -1;
+	if (so_outdir_begin(&od, o->out, "moj package", package_ours, pkg.batch_id) < 0)
 		goto done;
-	if (target_check(out, pkg.batch_id, &replace) < 0)
-		goto done;
-	if (so_mkdir_p(parent, 0755) < 0)
-		goto done;
-	pkg.tmp = so_asprintf("%s/.%s.moj-tmp.%ld", parent, base, (long)getpid());
-	if (!pkg.tmp || remove_tree(pkg.tmp) < 0)
-		goto done;
-	if (mkdir(pkg.tmp, 0755) < 0) {
-		so_error("cannot create '%s': %s", pkg.tmp, strerror(errno));
-		goto done;
-	}
+	pkg.tmp = od.tmp;
 	pkg.books = json_array();
 	pkg.files = json_array();
 	if (!pkg.books || !pkg.files) {
@@ -1340,28 +1185,17 @@ int so_moj_export(struct so_store *s, const struct so_moj_options *o, struct so_
 	if (mpath) {
 		text[tlen] = 0;
 		char *withnl = so_asprintf("%s\n", text);
-		w = withnl ? write_synced(mpath, withnl, tlen + 1) : -1;
+		w = withnl ? so_write_synced(mpath, withnl, tlen + 1) : -1;
 		free(withnl);
 	}
 	free(mpath);
 	free(text);
-	if (w < 0 || sync_path(pkg.tmp, 1) < 0)
-		goto done;
-	if (package_commit(pkg.tmp, out, parent, replace) < 0)
+	if (w < 0 || so_outdir_commit(&od) < 0)
 		goto done;
 	rc = 0;
 done:
-	if (rc < 0 && pkg.tmp) {
-		/* keep the message of the failure, not of the clean-up */
-		char msg[1024];
-		snprintf(msg, sizeof(msg), "%s", so_errmsg());
-		remove_tree(pkg.tmp);
-		so_error("%s", msg);
-	}
+	so_outdir_release(&od);
 	json_decref(pkg.books);
 	json_decref(pkg.files);
-	free(pkg.tmp);
-	free(parent);
-	free(out);
 	return rc;
 }
