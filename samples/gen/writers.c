@@ -520,8 +520,8 @@ static void add_marks(cairo_t *cr, const struct pen_letter *pl, const double box
 		/* a tone beside the circumflex, as Vietnamese hands put it */
 		if (pl->circumflex && k == pl->nmarks - 1 && pl->marks[k] != MARK_DOT &&
 		    pl->marks[k] != MARK_CIRCUMFLEX) {
-			x += 0.17 * em;
-			y += 0.1 * em;
+			x += 0.1 * em;
+			y += 0.05 * em;
 		}
 		switch (pl->marks[k]) {
 		case MARK_ACUTE:
@@ -607,10 +607,10 @@ static long nth_char(const char *text, size_t nth, int *len)
 	return -1;
 }
 
-/* Strokes each contour of PATH (already bent) with its own weight: the pen's weight times the
- * pressure where the contour lies. */
+/* Strokes each contour of PATH (already bent) with its own weight and darkness: the pen's
+ * WEIGHT and the ink's density (lifted by LIFT) follow the pressure where the contour lies. */
 static void stroke_contours(cairo_t *cr, cairo_path_t *path, const struct pressure *pr,
-                            double weight)
+                            double weight, double lift)
 {
 	int start = 0;
 	while (start < path->num_data) {
@@ -622,8 +622,8 @@ static void stroke_contours(cairo_t *cr, cairo_path_t *path, const struct pressu
 		double a = pressure_at(pr, u);
 		cairo_new_path(cr);
 		cairo_append_path(cr, &part);
-		cairo_set_source_rgba(cr, 0, 0, 0, fmin(1, a + 0.3));
-		cairo_set_line_width(cr, weight * (0.45 + 0.75 * a));
+		cairo_set_source_rgba(cr, 0, 0, 0, fmin(1, a + lift));
+		cairo_set_line_width(cr, weight * (0.3 + 0.95 * a));
 		cairo_stroke(cr);
 		start = end;
 	}
@@ -702,20 +702,19 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 			bend_path(path, &b);
 			if (w->pen) {
 				/* our own pen: the hairline's outlines re-traced, weight by pressure */
-				stroke_contours(cr, path, &pr, w->pen_mm * px_mm);
+				stroke_contours(cr, path, &pr, w->pen_mm * px_mm, 0.3);
 			} else {
 				cairo_append_path(cr, path);
 				cairo_pattern_t *src = pressure_source(&pr);
 				cairo_set_source(cr, src);
 				cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-				cairo_fill_preserve(cr);
-				/* the pen's weight around the letters (thin: bevel joins look the same
-				 * and cost far less than round ones) */
-				cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
-				cairo_set_line_width(cr, w->pen_mm * px_mm);
-				cairo_stroke(cr);
-				cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+				cairo_fill(cr);
 				cairo_pattern_destroy(src);
+				/* the pen's weight around the letters, letter by letter (thin: bevel
+				 * joins look the same and cost far less than round ones) */
+				cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
+				stroke_contours(cr, path, &pr, w->pen_mm * px_mm, 0);
+				cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 			}
 		}
 		if (marks && marks->status == CAIRO_STATUS_SUCCESS && marks->num_data > 0) {
