@@ -151,8 +151,8 @@ static uint64_t inked_columns(const struct entry *e)
 	return cols;
 }
 
-void writers_assign(struct book_content *bc, const struct so_layout *layout,
-                    const struct writer_choice *wc, uint64_t seed, const char *tag)
+int writers_assign(struct book_content *bc, const struct so_layout *layout,
+                   const struct writer_choice *wc, uint64_t seed, const char *tag)
 {
 	size_t allowed[WRITERS_MAX], nallowed = 0;
 	const struct writer *clerks[3];
@@ -160,13 +160,13 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	struct rng r;
 	size_t n = bc->nentries;
 	if (wc->share <= 0 || n == 0)
-		return;
+		return 0;
 	rng_seed(&r, seed, tag);
 	for (size_t i = 0; i < SO_ARRAY_SIZE(writers); i++)
 		if (wc->set & (1u << i))
 			allowed[nallowed++] = i;
 	if (nallowed == 0)
-		return;
+		return so_error("no writer to fill the entries in by hand");
 	/* the book's clerks: one to three, two most often */
 	static const double nclerk_weights[3] = { 20, 45, 35 };
 	size_t nclerks = 1 + rng_weighted(&r, nclerk_weights, 3);
@@ -194,7 +194,7 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	size_t want = (size_t)lround(wc->share * (double)n), have = 0;
 	size_t *order = so_calloc(n, sizeof(*order));
 	if (!order)
-		return;
+		return -1;
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	for (size_t i = 0; i + 1 < n; i++) {
@@ -214,7 +214,7 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	char *chosen = so_calloc(n, 1);
 	if (!chosen) {
 		free(order);
-		return;
+		return -1;
 	}
 	for (size_t i = 0; i < n && have < want; i++) {
 		if (bc->entries[order[i]].handwritten)
@@ -244,6 +244,7 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	}
 	free(chosen);
 	free(order);
+	return 0;
 }
 
 /* ---- spelling: what the font has, and what the pen adds ---- */
