@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "base/util.h"
 #include "chromium.h"
+#include "writers.h"
 
 #ifndef SAMPLE_HTML_RENDERER
 #define SAMPLE_HTML_RENDERER "samples/html/render-pages"
@@ -25,6 +27,23 @@ static json_t *strings_json(const char *const *s, size_t n)
 	for (size_t i = 0; a && i < n; i++)
 		json_array_append_new(a, json_string(s[i] ? s[i] : ""));
 	return a;
+}
+
+/* A handwritten entry's writer for the page: font, habits, the columns it wrote and a seed
+ * for its strokes. */
+static json_t *pen_json(const struct entry *e)
+{
+	const struct writer *w = e->writer;
+	json_t *cols = json_array();
+	for (size_t i = 0; cols && i < e->ncells && i < 64; i++)
+		if (e->hand_cols & ((uint64_t)1 << i))
+			json_array_append_new(cols, json_integer((json_int_t)i));
+	return json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:o}",
+	                 "font", w->font, "pt", round(w->pt * e->hand_scale * 2) / 2, "min_pt",
+	                 w->min_pt, "slant", e->hand_slant, "wander_mm", w->wander_mm, "size_var",
+	                 w->size_var, "spacing_var", w->spacing_var, "pressure_lo",
+	                 w->pressure[0] * e->hand_ink, "pressure_hi", w->pressure[1] * e->hand_ink,
+	                 "seed", (json_int_t)(e->hand_seed & 0x7fffffff), "cols", cols);
 }
 
 static json_t *page_json(const char *dir, size_t index, const struct book_page *page)
@@ -39,6 +58,8 @@ static json_t *page_json(const char *dir, size_t index, const struct book_page *
 		json_t *o = json_pack("{s:o, s:b, s:i}", "cells",
 		                      strings_json((const char *const *)e->cells, e->ncells),
 		                      "handwritten", e->handwritten, "smudged", e->smudged_column);
+		if (o && e->writer && !e->handwritten)
+			json_object_set_new(o, "pen", pen_json(e));
 		json_array_append_new(entries, o);
 	}
 	return json_pack("{s:s, s:s, s:s, s:i, s:o}", "png", png, "geometry", geo, "printed",

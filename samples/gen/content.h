@@ -60,6 +60,9 @@ struct entry {
 	const struct writer *writer;
 	uint64_t hand_cols;
 	uint64_t hand_seed;
+	double hand_slant;          /* this entry's slant in degrees (its clerk's, ± a little) */
+	double hand_scale;          /* its writing size against the writer's */
+	double hand_ink;            /* its pen's ink, a factor of the pressure */
 	struct anomaly anomalies[ANOMALIES_PER_ENTRY];
 	size_t nanomalies;
 };

@@ -299,9 +299,6 @@ static int book_check(struct book_opts *b, size_t index)
 		return usage_error("%s: jpeg compression needs --color gray or rgb", where);
 	if (b->skew_set)
 		b->defects |= DEFECT_SKEW;
-	if (b->writers.share > 0 && b->hand->engine == ENGINE_CHROMIUM)
-		return usage_error("%s: the style web has no handwritten entries (--handwritten)",
-		                   where);
 	struct so_layout *l = NULL;
 	if (so_layout_load(so_layout_default(b->type), &l) < 0) {
 		fprintf(stderr, "sohoa-sample-gen: %s\n", so_errmsg());
@@ -681,7 +678,8 @@ static int make_book(struct run *run, const struct book_opts *bo)
 	if (!bc)
 		goto cleanup;
 	snprintf(tag, sizeof(tag), "writers %s-%d-%s", bo->type, (int)bo->year, bo->volume);
-	writers_assign(bc, layout, &bo->writers, run->seed, tag);
+	if (writers_assign(bc, layout, &bo->writers, run->seed, tag) < 0)
+		goto cleanup;
 	struct print_style ps;
 	struct rng r;
 	snprintf(tag, sizeof(tag), "print %s-%d-%s", bo->type, (int)bo->year, bo->volume);

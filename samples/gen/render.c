@@ -636,7 +636,8 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 			d->letter_spacing_px = 0;
 			d->line_spacing = wr->line;
 			l = fit_layout(d, family, 0, wt.text, w - 2 * pad_x - mm_px(d->dpi, 1),
-			               h - 2 * pad_y - mm_px(d->dpi, 1.5), wr->pt, wr->min_pt,
+			               h - 2 * pad_y - mm_px(d->dpi, 1.5),
+			               round(wr->pt * e->hand_scale * 2) / 2, wr->min_pt,
 			               PANGO_ALIGN_LEFT);
 			d->letter_spacing_px = ls;
 			d->line_spacing = lh;
@@ -656,8 +657,8 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 			cairo_set_source_rgba(d->cr, 0, 0, 0, 0.92);
 			show_handwritten(d, l, x + pad_x, y + pad_y, r);
 		} else if (pen) {
-			writer_show(d->cr, l, wr, &wt, x + pad_x, y + pad_y + mm_px(d->dpi, 0.5), d->dpi,
-			            &wrng);
+			writer_show(d->cr, l, wr, &wt, e->hand_slant, e->hand_ink, x + pad_x,
+			            y + pad_y + mm_px(d->dpi, 0.5), d->dpi, &wrng);
 		} else {
 			cairo_move_to(d->cr, x + pad_x, y + pad_y);
 			pango_cairo_show_layout(d->cr, l);

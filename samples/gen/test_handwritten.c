@@ -8,11 +8,14 @@
  * under a list; the truth's fields and cells the same as in the books printed throughout;
  * --handwritten 0 the same bytes as no option at all; bad values exit 1. The pen's marks: a
  * writer whose font lacks Vietnamese letters spells them as the letters it has plus marks.
+ * The pixels: against the same books printed throughout, every hand column's cell has other
+ * ink, every other cell the same.
  * Usage: test-sample-handwritten PATH-TO-sohoa-sample-gen
  */
 #include <jansson.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <tiffio.h>
 
 #include "register/layout.h"
 #include "testutil.h"
@@ -255,6 +258,134 @@ static void same_files(const char *a, const char *b, const char *const *names, s
 	}
 }
 
+/* Page PAGE of the 8-bit grey TIFF PATH; *W, *H its size; NULL when unreadable. */
+static unsigned char *read_page(const char *path, int page, int *w, int *h)
+{
+	TIFF *t = TIFFOpen(path, "r");
+	unsigned char *px = NULL;
+	uint32_t tw = 0, th = 0;
+	if (!t)
+		return NULL;
+	if (!TIFFSetDirectory(t, (tdir_t)page) || !TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &tw) ||
+	    !TIFFGetField(t, TIFFTAG_IMAGELENGTH, &th) || tw == 0 || th == 0)
+		goto done;
+	px = malloc((size_t)tw * th);
+	for (uint32_t y = 0; px && y < th; y++)
+		if (TIFFReadScanline(t, px + (size_t)y * tw, y, 0) < 0) {
+			free(px);
+			px = NULL;
+		}
+	*w = (int)tw;
+	*h = (int)th;
+done:
+	TIFFClose(t);
+	return px;
+}
+
+/* Pixels that differ between A and B inside the cell X0..X1 × Y0..Y1 (its rules left out). */
+static long cell_diff(const unsigned char *a, const unsigned char *b, int w, int h, double x0,
+                      double x1, double y0, double y1)
+{
+	long n = 0;
+	for (int y = (int)y0 + 3; y < (int)y1 - 2 && y < h; y++)
+		for (int x = (int)x0 + 3; x < (int)x1 - 2 && x < w; x++)
+			n += a[(size_t)y * (size_t)w + (size_t)x] != b[(size_t)y * (size_t)w + (size_t)x];
+	return n;
+}
+
+/* The written cells against the printed book's: hand columns differ, every other cell is the
+ * same to the pixel. */
+static void check_pixels(const char *gen, const char *dir, const char *base)
+{
+	static const char *const hand[] = { "--dpi", "100", "--pages", "2", "--compression", "lzw",
+	                                    "--color", "gray", "--handwritten", "0.5",
+	                                    "--book", "birth", "--year", "1990", "--volume", "01",
+	                                    "--book", "death", "--year", "2012", "--volume", "01",
+	                                    "--style", "condensed", NULL };
+	static const char *const print[] = { "--dpi", "100", "--pages", "2", "--compression",
+	                                      "lzw", "--color", "gray",
+	                                      "--book", "birth", "--year", "1990", "--volume", "01",
+	                                      "--book", "death", "--year", "2012", "--volume", "01",
+	                                      "--style", "condensed", NULL };
+	CHECK(run_generator(gen, dir, "31", hand) == 0, "pixels: generator failed");
+	CHECK(run_generator(gen, base, "31", print) == 0, "pixels: generator (printed) failed");
+	json_t *truth = read_truth(dir), *rec;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/pages.jsonl", dir);
+	FILE *f = fopen(path, "r");
+	CHECK(truth && f, "pixels: no truth or pages");
+	json_t *pages = json_array();
+	char line[1 << 16];
+	while (f && fgets(line, sizeof(line), f)) {
+		json_error_t err;
+		json_t *p = json_loads(line, 0, &err);
+		if (p)
+			json_array_append_new(pages, p);
+	}
+	if (f)
+		fclose(f);
+	size_t i, hand_cells = 0, other_cells = 0;
+	json_array_foreach(truth, i, rec) {
+		const char *file = json_string_value(json_object_get(json_object_get(rec, "source"),
+		                                                     "file"));
+		json_int_t page = json_integer_value(json_object_get(json_object_get(rec, "source"),
+		                                                     "page_index"));
+		json_int_t row = json_integer_value(json_object_get(rec, "row"));
+		json_t *table = NULL, *p;
+		size_t k;
+		json_array_foreach(pages, k, p)
+			if (strcmp(json_string_value(json_object_get(p, "file")), file) == 0 &&
+			    json_integer_value(json_object_get(p, "page_index")) == page)
+				table = json_object_get(p, "table");
+		CHECK(table, "pixels: no table for %s page %lld", file, (long long)page);
+		if (!table)
+			continue;
+		char pa[4096], pb[4096];
+		snprintf(pa, sizeof(pa), "%s/%s", dir, file);
+		snprintf(pb, sizeof(pb), "%s/%s", base, file);
+		int wa = 0, ha = 0, wb = 0, hb = 0;
+		unsigned char *a = read_page(pa, (int)page, &wa, &ha);
+		unsigned char *b = read_page(pb, (int)page, &wb, &hb);
+		CHECK(a && b && wa == wb && ha == hb, "pixels: cannot read %s page %lld", file,
+		      (long long)page);
+		json_t *cols = json_object_get(table, "columns"), *rows = json_object_get(table, "rows");
+		json_t *cells = json_object_get(rec, "cells");
+		double y0 = json_number_value(json_array_get(rows, (size_t)row + 1));
+		double y1 = json_number_value(json_array_get(rows, (size_t)row + 2));
+		for (size_t c = 0; a && b && c + 1 < json_array_size(cols); c++) {
+			const char *text = json_string_value(json_array_get(cells, c));
+			if (!text || !*text)
+				continue;
+			int listed = 0;
+			json_t *n;
+			size_t m;
+			json_array_foreach(json_object_get(rec, "hand_cols"), m, n)
+				listed |= json_integer_value(n) == (json_int_t)c + 1;
+			long d = cell_diff(a, b, wa, ha, json_number_value(json_array_get(cols, c)),
+			                   json_number_value(json_array_get(cols, c + 1)), y0, y1);
+			if (listed) {
+				hand_cells++;
+				CHECK(d >= 5, "pixels: %s p%lld r%lld column %zu handwritten but only %ld "
+				      "pixels differ", file, (long long)page, (long long)row, c + 1, d);
+			} else {
+				other_cells++;
+				CHECK(d == 0, "pixels: %s p%lld r%lld column %zu printed but %ld pixels "
+				      "differ", file, (long long)page, (long long)row, c + 1, d);
+			}
+		}
+		free(a);
+		free(b);
+	}
+	CHECK(hand_cells > 30 && other_cells > 30, "pixels: %zu hand cells, %zu others", hand_cells,
+	      other_cells);
+	printf("handwritten: pixels of %zu written and %zu printed cells checked\n", hand_cells,
+	       other_cells);
+	json_decref(pages);
+	json_decref(truth);
+	remove_dir(dir);
+	remove_dir(base);
+}
+
 /* TEXT spelled by writer NAME gives WANT, and the letters with pen marks are MARKS: per letter
  * "nth:marks" with the marks as letters (g grave, a acute, t tilde, h hook, d dot, c circumflex,
  * b breve, o horn, x bar, a '^' after the number when the base carries its circumflex),
@@ -291,6 +422,7 @@ int main(int argc, char **argv)
 	char *dir = scratch_dir("hw"), *base = scratch_dir("hw-printed");
 	if (!dir || !base)
 		return 2;
+	TIFFSetWarningHandler(NULL);
 	int rc = run_generator(argv[1], dir, "17", mixed);
 	CHECK(rc == 0, "generator exited with %d", rc);
 	int rb = run_generator(argv[1], base, "17", printed);
@@ -299,6 +431,8 @@ int main(int argc, char **argv)
 		check_mixed(dir, base);
 	remove_dir(dir);
 	remove_dir(base);
+
+	check_pixels(argv[1], dir, base);
 
 	/* tuned: the held-out writers never write; a list: only those named */
 	static const char *const tuned[] = { "--dpi", "72", "--pages", "2", "--handwritten", "1",

@@ -151,21 +151,22 @@ static uint64_t inked_columns(const struct entry *e)
 	return cols;
 }
 
-void writers_assign(struct book_content *bc, const struct so_layout *layout,
-                    const struct writer_choice *wc, uint64_t seed, const char *tag)
+int writers_assign(struct book_content *bc, const struct so_layout *layout,
+                   const struct writer_choice *wc, uint64_t seed, const char *tag)
 {
 	size_t allowed[WRITERS_MAX], nallowed = 0;
 	const struct writer *clerks[3];
+	double clerk_slant[3], clerk_scale[3], clerk_ink[3];
 	struct rng r;
 	size_t n = bc->nentries;
 	if (wc->share <= 0 || n == 0)
-		return;
+		return 0;
 	rng_seed(&r, seed, tag);
 	for (size_t i = 0; i < SO_ARRAY_SIZE(writers); i++)
 		if (wc->set & (1u << i))
 			allowed[nallowed++] = i;
 	if (nallowed == 0)
-		return;
+		return so_error("no writer to fill the entries in by hand");
 	/* the book's clerks: one to three, two most often */
 	static const double nclerk_weights[3] = { 20, 45, 35 };
 	size_t nclerks = 1 + rng_weighted(&r, nclerk_weights, 3);
@@ -177,6 +178,11 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 		allowed[i] = allowed[k];
 		allowed[k] = t;
 		clerks[i] = &writers[allowed[i]];
+		/* the clerk's own lean, size and pen in this book */
+		clerk_slant[i] = clerks[i]->slant_deg + rng_range(&r, -clerks[i]->slant_var,
+		                                                  clerks[i]->slant_var);
+		clerk_scale[i] = rng_range(&r, 0.9, 1.08);
+		clerk_ink[i] = rng_range(&r, 0.85, 1.0);
 	}
 	/* the book's habits: registration numbers stamped by a numbering machine; notes
 	 * ("Đã cấp bản sao") stamped rather than written */
@@ -188,7 +194,7 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	size_t want = (size_t)lround(wc->share * (double)n), have = 0;
 	size_t *order = so_calloc(n, sizeof(*order));
 	if (!order)
-		return;
+		return -1;
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	for (size_t i = 0; i + 1 < n; i++) {
@@ -208,7 +214,7 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	char *chosen = so_calloc(n, 1);
 	if (!chosen) {
 		free(order);
-		return;
+		return -1;
 	}
 	for (size_t i = 0; i < n && have < want; i++) {
 		if (bc->entries[order[i]].handwritten)
@@ -225,6 +231,9 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 		if (rng_chance(&r, 0.25))
 			on_duty = rng_below(&r, nclerks);
 		e->writer = clerks[on_duty];
+		e->hand_slant = clerk_slant[on_duty] + rng_range(&r, -1.5, 1.5);
+		e->hand_scale = clerk_scale[on_duty] * rng_range(&r, 0.97, 1.03);
+		e->hand_ink = clerk_ink[on_duty];
 		e->hand_cols = inked_columns(e);
 		if (stamp_number && number_col >= 0)
 			e->hand_cols &= ~((uint64_t)1 << number_col);
@@ -235,6 +244,7 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	}
 	free(chosen);
 	free(order);
+	return 0;
 }
 
 /* ---- spelling: what the font has, and what the pen adds ---- */
@@ -408,12 +418,17 @@ struct bend {
 	double drift;               /* baseline slope of the line */
 	struct wave wander, bounce, size, spacing;
 	struct wave tremor_x, tremor_y;   /* our own pen: the outlines wobble */
+	int tremor;
 };
 
 static void bend_point(const struct bend *b, double *x, double *y)
 {
 	double u = *x, v = *y;                       /* v < 0 above the baseline */
-	double tu = wave_at(&b->tremor_x, u + 0.7 * v), tv = wave_at(&b->tremor_y, v - 0.5 * u);
+	double tu = 0, tv = 0;
+	if (b->tremor) {
+		tu = wave_at(&b->tremor_x, u + 0.7 * v);
+		tv = wave_at(&b->tremor_y, v - 0.5 * u);
+	}
 	v *= 1 + wave_at(&b->size, u);
 	u += wave_integral(&b->spacing, u);
 	u -= v * b->tan_slant;
@@ -506,8 +521,8 @@ static void add_marks(cairo_t *cr, const struct pen_letter *pl, const double box
 		/* a tone beside the circumflex, as Vietnamese hands put it */
 		if (pl->circumflex && k == pl->nmarks - 1 && pl->marks[k] != MARK_DOT &&
 		    pl->marks[k] != MARK_CIRCUMFLEX) {
-			x += 0.17 * em;
-			y += 0.1 * em;
+			x += 0.1 * em;
+			y += 0.05 * em;
 		}
 		switch (pl->marks[k]) {
 		case MARK_ACUTE:
@@ -593,10 +608,10 @@ static long nth_char(const char *text, size_t nth, int *len)
 	return -1;
 }
 
-/* Strokes each contour of PATH (already bent) with its own weight: the pen's weight times the
- * pressure where the contour lies. */
+/* Strokes each contour of PATH (already bent) with its own weight and darkness: the pen's
+ * WEIGHT and the ink's density (lifted by LIFT) follow the pressure where the contour lies. */
 static void stroke_contours(cairo_t *cr, cairo_path_t *path, const struct pressure *pr,
-                            double weight)
+                            double weight, double lift)
 {
 	int start = 0;
 	while (start < path->num_data) {
@@ -608,15 +623,15 @@ static void stroke_contours(cairo_t *cr, cairo_path_t *path, const struct pressu
 		double a = pressure_at(pr, u);
 		cairo_new_path(cr);
 		cairo_append_path(cr, &part);
-		cairo_set_source_rgba(cr, 0, 0, 0, fmin(1, a + 0.3));
-		cairo_set_line_width(cr, weight * (0.45 + 0.75 * a));
+		cairo_set_source_rgba(cr, 0, 0, 0, fmin(1, a + lift));
+		cairo_set_line_width(cr, weight * (0.3 + 0.95 * a));
 		cairo_stroke(cr);
 		start = end;
 	}
 }
 
 void writer_show(void *crv, void *layoutv, const struct writer *w, const struct writer_text *wt,
-                 double x, double y, int dpi, struct rng *r)
+                 double slant_deg, double ink, double x, double y, int dpi, struct rng *r)
 {
 	cairo_t *cr = crv;
 	PangoLayout *l = layoutv;
@@ -628,11 +643,13 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 	PangoLayoutIter *it = pango_layout_get_iter(l);
 	if (!it)
 		return;
-	double slant = (w->slant_deg + rng_range(r, -w->slant_var, w->slant_var)) * M_PI / 180;
+	double slant = slant_deg * M_PI / 180;
 	double drift = rng_range(r, -0.6, 0.6) * M_PI / 180;
 	int line_no = 0;
+	cairo_save(cr);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	cairo_set_tolerance(cr, 0.25);
 	do {
 		PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
 		PangoRectangle logical;
@@ -647,12 +664,15 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 		wave_draw(&b.bounce, r, 0.25 * w->wander_mm * px_mm, 1.5 * px_mm, 4 * px_mm);
 		wave_draw(&b.size, r, w->size_var, 2.5 * px_mm, 6 * px_mm);
 		wave_draw(&b.spacing, r, w->spacing_var, 3 * px_mm, 8 * px_mm);
-		if (w->jitter_mm > 0) {
+		b.tremor = w->jitter_mm > 0;
+		if (b.tremor) {
 			wave_draw(&b.tremor_x, r, w->jitter_mm * px_mm, 0.8 * px_mm, 2.5 * px_mm);
 			wave_draw(&b.tremor_y, r, w->jitter_mm * px_mm, 0.8 * px_mm, 2.5 * px_mm);
 		}
 		struct pressure pr;
 		pressure_draw(&pr, w, width, px_mm, r);
+		for (size_t k = 0; k < pr.n; k++)
+			pr.a[k] *= ink;
 		cairo_save(cr);
 		cairo_translate(cr, x + (double)logical.x / PANGO_SCALE +
 		                rng_range(r, -0.4, 0.4) * px_mm, y + base + rng_range(r, -0.3, 0.3) * px_mm);
@@ -683,16 +703,19 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 			bend_path(path, &b);
 			if (w->pen) {
 				/* our own pen: the hairline's outlines re-traced, weight by pressure */
-				stroke_contours(cr, path, &pr, w->pen_mm * px_mm);
+				stroke_contours(cr, path, &pr, w->pen_mm * px_mm, 0.3);
 			} else {
 				cairo_append_path(cr, path);
 				cairo_pattern_t *src = pressure_source(&pr);
 				cairo_set_source(cr, src);
 				cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-				cairo_fill_preserve(cr);
-				cairo_set_line_width(cr, w->pen_mm * px_mm);
-				cairo_stroke(cr);
+				cairo_fill(cr);
 				cairo_pattern_destroy(src);
+				/* the pen's weight around the letters, letter by letter (thin: bevel
+				 * joins look the same and cost far less than round ones) */
+				cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
+				stroke_contours(cr, path, &pr, w->pen_mm * px_mm, 0);
+				cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 			}
 		}
 		if (marks && marks->status == CAIRO_STATUS_SUCCESS && marks->num_data > 0) {
@@ -711,5 +734,6 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 		line_no++;
 	} while (pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
+	cairo_restore(cr);
 	cairo_set_source_rgba(cr, 0, 0, 0, 1);
 }

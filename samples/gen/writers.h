@@ -58,11 +58,13 @@ struct so_layout;
 struct book_content;
 
 /* Picks the entries of BC filled in by hand (round(share × entries), the planted handwriting
- * rows counting among them), the book's clerks (one to three of the allowed writers) and, per
- * handwritten entry, its writer and the columns written by hand. Driven by its own stream
- * (seed and TAG), so the rest of the book is unchanged. Nothing happens when the share is 0. */
-void writers_assign(struct book_content *bc, const struct so_layout *layout,
-                    const struct writer_choice *wc, uint64_t seed, const char *tag);
+ * rows counting among them), the book's clerks (one to three of the allowed writers, each with
+ * their own slant, size and pen in this book) and, per handwritten entry, its writer, the
+ * columns written by hand and the entry's slant, size and ink. Driven by its own stream
+ * (seed and TAG), so the rest of the book is unchanged. Nothing happens when the share is 0.
+ * 0, or -1 with the error set. */
+int writers_assign(struct book_content *bc, const struct so_layout *layout,
+                   const struct writer_choice *wc, uint64_t seed, const char *tag);
 
 /* The Vietnamese marks a writer's pen adds to letters its font lacks. */
 enum pen_mark { MARK_GRAVE, MARK_ACUTE, MARK_TILDE, MARK_HOOK, MARK_DOT, MARK_CIRCUMFLEX,
@@ -96,8 +98,9 @@ void writer_text_free(struct writer_text *t);
 
 /* Draws the pango layout LAYOUT (a PangoLayout of the spelled text, in the writer's font and
  * wrapped to its cell) at X, Y on the cairo context CR (a cairo_t) in writer W's hand, with
- * the pen marks of WT (NULL for none), at DPI, with the variations drawn from R. */
+ * the pen marks of WT (NULL for none), leaning by SLANT_DEG, its pressure times INK, at DPI,
+ * with the variations drawn from R. */
 void writer_show(void *cr, void *layout, const struct writer *w, const struct writer_text *wt,
-                 double x, double y, int dpi, struct rng *r);
+                 double slant_deg, double ink, double x, double y, int dpi, struct rng *r);
 
 #endif

@@ -16,6 +16,61 @@ function esc(s) {
     .replace(/"/g, '&quot;');
 }
 
+// A small deterministic generator (mulberry32) for the strokes of a handwritten cell.
+function rand(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// A cell written by a clerk's hand (the entry's writer, `pen`): the writer's font (its fallback
+// family for the marks it lacks), leaning by its slant; each letter raised or lowered by the
+// baseline's wander, a little larger or smaller, darker or paler with the pressure.
+function penCell(pen, c, text) {
+  const rnd = rand(pen.seed + c * 7919);
+  const range = (lo, hi) => lo + (hi - lo) * rnd();
+  const fams = pen.font.split(',').map((f) => f.trim());
+  let weight = 400;
+  const families = fams.map((f) => {
+    if (f.endsWith(' Light')) {
+      weight = 200;
+      return `"${f.slice(0, -6)}"`;
+    }
+    return `"${f}"`;
+  }).join(', ');
+  const slant = pen.slant + range(-1, 1);
+  const em = pen.pt * 25.4 / 72;                     // mm per em
+  const wav = [range(0, 6.3), range(0.25, 0.6), range(0, 6.3), range(0.8, 1.6)];
+  let pressure = range(pen.pressure_lo, pen.pressure_hi);
+  let i = 0;
+  let html = '';
+  const chars = [...text.replace(/\/(?=\d)/g, '/\u200b')];
+  for (const ch of chars) {
+    if (ch === ' ' || ch === '\n' || ch === '\u200b') {
+      html += ch;
+      continue;
+    }
+    const dy = (pen.wander_mm * Math.sin(wav[0] + i * wav[1] * 0.4) +
+      0.25 * pen.wander_mm * Math.sin(wav[2] + i * wav[3])) / em;
+    const size = 1 + pen.size_var * Math.sin(wav[2] + i * 0.9 + rnd());
+    const space = pen.spacing_var * (rnd() - 0.5) * 0.2;
+    pressure = Math.min(pen.pressure_hi, Math.max(pen.pressure_lo,
+      pressure + (rnd() - 0.5) * 0.12 * (pen.pressure_hi - pen.pressure_lo)));
+    html += `<span style="position:relative;top:${dy.toFixed(3)}em;` +
+      `font-size:${size.toFixed(3)}em;margin-right:${space.toFixed(3)}em;` +
+      `opacity:${pressure.toFixed(3)}">${esc(ch)}</span>`;
+    i++;
+  }
+  return `<div class="c pen" data-pt="${pen.pt}" data-min="${pen.min_pt}" style="font-family:` +
+    `${esc(families)};font-weight:${weight};transform:skewX(${(-slant).toFixed(2)}deg)">` +
+    `${html}</div>`;
+}
+
 function pageHtml(job, p) {
   const font = `"${job.font}"`;
   const cols = job.widths.map((w) => `<col style="width:${(w * 100).toFixed(4)}%">`).join('');
@@ -31,6 +86,10 @@ function pageHtml(job, p) {
       const cls = ['c'];
       if (e && e.handwritten) cls.push('hw');
       if (e && e.smudged === c) cls.push('sm');
+      if (e && e.pen && e.pen.cols.includes(c) && text) {
+        body += `<td>${penCell(e.pen, c, text)}</td>`;
+        continue;
+      }
       // a number too wide for its cell breaks after its slash ("115/" "1991"), not inside
       body += `<td><div class="${cls.join(' ')}" data-tilt="${((r * 7 + c * 3) % 5) - 2}">` +
         `${esc(text).replace(/\/(?=\d)/g, '/\u200b')}</div></td>`;
@@ -62,6 +121,7 @@ tr.ix.faint td { color: #b8b8b8; font-size: 8pt }
 .c { margin: 1mm 1.2mm; overflow: hidden; white-space: pre-wrap; overflow-wrap: break-word;
   font-size: ${job.entry_pt}pt; ${lh} }
 .hw { font-family: "Dancing Script"; font-size: 13pt; color: #111 }
+.pen { letter-spacing: 0; transform-origin: 0 50%; color: #000; margin: 1mm 2.2mm 1mm 2mm }
 .sm { text-shadow: 1.5mm 0.2mm 1.2mm rgba(0,0,0,0.55), 3mm 0.4mm 2mm rgba(0,0,0,0.35) }
 .blot { position: absolute; border-radius: 48% 52% 45% 55%; background: #000; opacity: 0.9 }
 </style></head><body>
@@ -90,9 +150,12 @@ function layOut(job) {
     for (const div of tr.querySelectorAll('.c')) {
       div.style.height = `${h - mm(2)}px`;
       const hw = div.classList.contains('hw');
-      let size = hw ? 13 : job.entry_pt;
-      const min = hw ? 8 : job.min_pt;
-      while (div.scrollHeight > div.clientHeight + 0.5 && size - 0.5 >= min) {
+      const pen = div.classList.contains('pen');
+      let size = pen ? Number(div.dataset.pt) : hw ? 13 : job.entry_pt;
+      const min = pen ? Number(div.dataset.min) : hw ? 8 : job.min_pt;
+      if (pen) div.style.fontSize = `${size}pt`;
+      while ((div.scrollHeight > div.clientHeight + 0.5 ||
+              (pen && div.scrollWidth > div.clientWidth + 0.5)) && size - 0.5 >= min) {
         size -= 0.5;
         div.style.fontSize = `${size}pt`;
       }
