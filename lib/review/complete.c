@@ -553,6 +553,33 @@ static int place_list(const struct so_unit_list *list, const struct typed_parts 
 	return 0;
 }
 
+/* The hospitals (register/refdata) whose name PFOLD begins, each with its commune in LIST
+ * (when DATED, only those whose commune of that list is known). */
+static int hospitals_match(const struct so_unit_list *list, int dated, const char *pfold,
+			   const char *plower, struct cands *c)
+{
+	const struct so_refdata *rd = lists.rd;
+	size_t plen = strlen(pfold);
+	for (size_t i = 0; i < rd->nhospitals; i++) {
+		const struct so_hospital *h = &rd->hospitals[i];
+		long commune = list == &rd->old_units ? h->old_commune : h->new_commune;
+		if (dated && commune < 0)
+			continue;
+		char *f = so_unit_fold(h->name);
+		if (!f)
+			return -1;
+		int hit = strncmp(f, pfold, plen) == 0;
+		free(f);
+		if (!hit)
+			continue;
+		int agree = marks_agree(plower, pfold, h->name);
+		if (cand_add(c, agree ? 0 : 2, 3000000 + i, h->name,
+			     commune >= 0 ? list->communes[commune].name : NULL, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int complete_place(const char *text, long date, struct cands *c,
 			  struct so_completions *out)
 {
@@ -610,6 +637,10 @@ static int complete_place(const char *text, long date, struct cands *c,
 	} else {
 		use[0] = date >= SO_UNITS_REFORM_DATE ? &lists.rd->new_units : &lists.rd->old_units;
 	}
+	/* the first part may be a hospital whose address is known: offered with its commune */
+	if (parts.n == 0 && word == 0 && *pfold &&
+	    hospitals_match(use[0], date > 0, pfold, plower, c) < 0)
+		goto cleanup;
 	size_t best = 0;
 	for (size_t l = 0; l < 2 && use[l]; l++)
 		place_list(use[l], &parts, pfold, plower, unit_full, 0, NULL, 0, &best, NULL);

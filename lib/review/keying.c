@@ -645,12 +645,22 @@ static int canonical(struct so_store *s, int64_t id, const char *field, const ch
 	return ok;
 }
 
+static int keying_left(const struct so_review_flag *g, void *ctx)
+{
+	if (strcmp(g->state, "open") == 0 &&
+	    (strcmp(g->code, HANDWRITTEN) == 0 || strcmp(g->code, KEYING_CONFLICT) == 0))
+		(*(int *)ctx)++;
+	return 0;
+}
+
 /* FIELD of entry E takes VALUE and CODE, keyed by people: set as the review's set does, its
  * open flags (HANDWRITTEN, KEYING_CONFLICT) resolved, its keying accepted, the record's
- * version moved on and the book judged again; audited as ACTOR's. In the caller's
- * transaction. */
+ * version moved on; audited as ACTOR's. The book's rules run again when JUDGE, or when it
+ * was the record's last field waiting for keying or arbitration (before that the record
+ * needs review anyway, and judging a book of hundreds of entries once per field is slow).
+ * In the caller's transaction. */
 static int accept_field(struct so_store *s, const char *actor, const struct entry *e,
-			const char *field, const char *value, const char *code)
+			const char *field, const char *value, const char *code, int judge)
 {
 	char *before = NULL;
 	if (so_field_shown_get(s, e->id, field, &before) < 0)
@@ -658,9 +668,12 @@ static int accept_field(struct so_store *s, const char *actor, const struct entr
 	int bad = so_field_set_by_archivist(s, e->id, field, value, code, NULL, NULL) < 0 ||
 		  so_audit_add(s, actor, e->id, "accept", field, before, value) < 0;
 	free(before);
+	int left = 0;
 	if (bad || so_flags_resolve_field(s, e->id, field) < 0 ||
 	    so_keying_field_state(s, e->id, field, "accepted", value, code) < 0 ||
-	    so_review_touch(s, e->id) < 0 || so_validate_book(s, e->head.book_id) < 0 ||
+	    so_review_touch(s, e->id) < 0 ||
+	    so_review_flags_each(s, e->id, keying_left, &left) < 0 ||
+	    ((judge || left == 0) && so_validate_book(s, e->head.book_id) < 0) ||
 	    so_review_follow_flags(s, e->id) < 0)
 		return -1;
 	return 0;
@@ -800,7 +813,7 @@ static int save_once(struct so_store *s, const struct so_keying_policy *p, const
 	const char *outcome = "waiting";
 	r = SO_KEYING_WAITING;
 	if (made >= needed && needed == 1) {
-		if (accept_field(s, keyer, &e, field, value, code) < 0)
+		if (accept_field(s, keyer, &e, field, value, code, 1) < 0)
 			goto end;
 		int objects = rules_object(s, id, field);
 		if (objects < 0)
@@ -815,7 +828,7 @@ static int save_once(struct so_store *s, const struct so_keying_policy *p, const
 		if (so_keyings_each(s, id, field, first_kept, &first) < 0)
 			goto end;
 		if (so_keying_agree(first.value, first.code, value, code)) {
-			if (accept_field(s, keyer, &e, field, value, code) < 0)
+			if (accept_field(s, keyer, &e, field, value, code, 0) < 0)
 				goto end;
 			outcome = "accepted";
 			r = SO_KEYING_ACCEPTED;
@@ -1028,7 +1041,8 @@ int so_keying_arbitrate(struct so_store *s, const char *arbitrator, int64_t id,
 	snprintf(why, sizeof(why), keying_id > 0 ? "keying %lld" : "typed", (long long)keying_id);
 	if (so_keying_add(s, &row, NULL) < 0 ||
 	    so_audit_add(s, arbitrator, id, "arbitrate", field, why, pk.value ? pk.value : "") < 0 ||
-	    accept_field(s, arbitrator, &e, field, pk.value, pk.code) < 0 || so_store_commit(s) < 0)
+	    accept_field(s, arbitrator, &e, field, pk.value, pk.code, 0) < 0 ||
+	    so_store_commit(s) < 0)
 		goto end;
 	r = SO_KEYING_ACCEPTED;
 	entry_release(&e);

@@ -118,19 +118,6 @@ static int role_needed(struct call *k, const char *role, enum ktext refusal,
 
 /* Keying -------------------------------------------------------------------------------------- */
 
-/* 1 when a field of KIND may hold Vietnamese words (all but an identity number's digits). */
-static int vietnamese_typed(const char *kind)
-{
-	/* dates and numbers too: "ngày 5 tháng 3", "Số: 125", "CCCD số 079…" */
-	static const char *const words[] = { "name", "text", "sex", "ethnicity", "nationality",
-					     "place", "relationship", "kinship", "date", "datetime",
-					     "number", "id_document", "code" };
-	for (size_t i = 0; kind && i < SO_ARRAY_SIZE(words); i++)
-		if (strcmp(words[i], kind) == 0)
-			return 1;
-	return 0;
-}
-
 /* <section id="entry">: the row, and per field to key its cell enlarged, its label, the input
  * and the canonical value it makes (filled by the script). No reading, no other keying. */
 static void put_entry(struct call *k, json_t *next)
@@ -165,10 +152,11 @@ static void put_entry(struct call *k, json_t *next)
 			   name, kind, json_string_value(json_object_get(f, "role")), (int)i, id, name,
 			   (int)i, json_string_value(json_object_get(f, "label")), (int)i, name, kind, kind,
 			   id);
-		/* Vietnamese typing (web/vnkey.js) where words are typed; the registration date
-		 * chooses the units in force for completion (web/complete.js) */
-		if (vietnamese_typed(kind))
-			so_web_put(k, " data-vnkey=\"telex\"");
+		/* Vietnamese typing (web/vnkey.js) in every cell: a clerk writes dates ("ngày 5
+		 * tháng 3") and documents ("CCCD số …") in words too, and digits alone are left as
+		 * they are; the registration date chooses the units in force for completion
+		 * (web/complete.js) */
+		so_web_put(k, " data-vnkey=\"telex\"");
 		if (date)
 			so_web_put(k, " data-date=\"%s\"", date);
 		so_web_put(k, " autocomplete=\"off\" spellcheck=\"false\" lang=\"vi\">\n"
@@ -308,7 +296,7 @@ static void put_conflict(struct call *k, json_t *list, int64_t total)
 		   "data-record=\"%D\"%s autocomplete=\"off\" spellcheck=\"false\" lang=\"vi\">\n"
 		   "<output class=\"key-canon\" for=\"third\" aria-live=\"polite\"></output>\n"
 		   "</form>\n</section>\n", kt(k, K_THIRD), field, kind, kind, id,
-		   vietnamese_typed(kind) ? " data-vnkey=\"telex\"" : "");
+		   " data-vnkey=\"telex\"");
 }
 
 static enum MHD_Result conflicts_page(struct call *k)

@@ -1553,7 +1553,7 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 
 	/* the open flags naming this field */
 	struct so_buf ids = SO_BUF_INIT(4096);
-	int open_error = 0, open_any = 0;
+	int open_error = 0, open_any = 0, hand = 0;
 	size_t i;
 	json_t *fl;
 	json_array_foreach(json_object_get(rec, "flags"), i, fl) {
@@ -1562,6 +1562,11 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 		    !holds(json_object_get(fl, "fields"), name))
 			continue;
 		open_any = 1;
+		/* a handwritten cell waiting for keying: its machine reading is not shown (it
+		 * would anchor whoever types it) */
+		const char *fcode = json_string_value(json_object_get(fl, "code"));
+		if (fcode && strcmp(fcode, "HANDWRITTEN") == 0)
+			hand = 1;
 		const char *sev = json_string_value(json_object_get(fl, "severity"));
 		if (sev && strcmp(sev, "error") == 0)
 			open_error = 1;
@@ -1580,9 +1585,14 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 		page_put(k, "<img class=\"cell\" src=\"/img/%D/cell/%u.png\" alt=\"%s\" "
 			 "loading=\"lazy\">", id, name, label);
 	page_put(k, "</div>\n<div class=\"reading\">\n");
-	put_value_written(k, value, raw, code, successor, source);
+	if (hand)
+		page_put(k, "<div class=\"value handwritten\">%s <a href=\"/key\">%s</a></div>\n",
+			 k->lang == EN ? "Handwriting: to be keyed —" : "Chữ viết tay: cần nhập —",
+			 k->lang == EN ? "keying" : "nhập liệu");
+	else
+		put_value_written(k, value, raw, code, successor, source);
 	page_put(k, "<div class=\"meta\">");
-	if (json_is_number(conf)) {
+	if (json_is_number(conf) && !hand) {
 		double c = json_number_value(conf);
 		double threshold = kind != SO_KIND_NONE ? so_confidence_threshold(kind) : 0;
 		int by_archivist = source && strcmp(source, "archivist") == 0;
@@ -1604,8 +1614,8 @@ static void put_field(struct call *k, int64_t id, int version, json_t *rec, cons
 	put_change_inputs(k, version, ft);
 	/* the input starts from what the book says (the reading, its lines joined), or from
 	 * the archivist's own value */
-	char *prefill = one_line(source && strcmp(source, "archivist") == 0 && value ? value :
-				 raw && *raw ? raw : value ? value : "");
+	char *prefill = one_line(hand ? "" : source && strcmp(source, "archivist") == 0 && value ?
+				 value : raw && *raw ? raw : value ? value : "");
 	page_put(k, "<input type=\"hidden\" name=\"field\" value=\"%s\">"
 		 "<input class=\"edit\" name=\"value\" value=\"%s\" aria-label=\"%s\" "
 		 "autocomplete=\"off\" spellcheck=\"false\" data-vnkey", name,

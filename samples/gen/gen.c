@@ -678,7 +678,8 @@ static int make_book(struct run *run, const struct book_opts *bo)
 	if (!bc)
 		goto cleanup;
 	snprintf(tag, sizeof(tag), "writers %s-%d-%s", bo->type, (int)bo->year, bo->volume);
-	writers_assign(bc, layout, &bo->writers, run->seed, tag);
+	if (writers_assign(bc, layout, &bo->writers, run->seed, tag) < 0)
+		goto cleanup;
 	struct print_style ps;
 	struct rng r;
 	snprintf(tag, sizeof(tag), "print %s-%d-%s", bo->type, (int)bo->year, bo->volume);

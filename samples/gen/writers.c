@@ -151,8 +151,8 @@ static uint64_t inked_columns(const struct entry *e)
 	return cols;
 }
 
-void writers_assign(struct book_content *bc, const struct so_layout *layout,
-                    const struct writer_choice *wc, uint64_t seed, const char *tag)
+int writers_assign(struct book_content *bc, const struct so_layout *layout,
+                   const struct writer_choice *wc, uint64_t seed, const char *tag)
 {
 	size_t allowed[WRITERS_MAX], nallowed = 0;
 	const struct writer *clerks[3];
@@ -160,13 +160,13 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	struct rng r;
 	size_t n = bc->nentries;
 	if (wc->share <= 0 || n == 0)
-		return;
+		return 0;
 	rng_seed(&r, seed, tag);
 	for (size_t i = 0; i < SO_ARRAY_SIZE(writers); i++)
 		if (wc->set & (1u << i))
 			allowed[nallowed++] = i;
 	if (nallowed == 0)
-		return;
+		return so_error("no writer to fill the entries in by hand");
 	/* the book's clerks: one to three, two most often */
 	static const double nclerk_weights[3] = { 20, 45, 35 };
 	size_t nclerks = 1 + rng_weighted(&r, nclerk_weights, 3);
@@ -194,7 +194,7 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	size_t want = (size_t)lround(wc->share * (double)n), have = 0;
 	size_t *order = so_calloc(n, sizeof(*order));
 	if (!order)
-		return;
+		return -1;
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	for (size_t i = 0; i + 1 < n; i++) {
@@ -214,7 +214,7 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	char *chosen = so_calloc(n, 1);
 	if (!chosen) {
 		free(order);
-		return;
+		return -1;
 	}
 	for (size_t i = 0; i < n && have < want; i++) {
 		if (bc->entries[order[i]].handwritten)
@@ -244,6 +244,7 @@ void writers_assign(struct book_content *bc, const struct so_layout *layout,
 	}
 	free(chosen);
 	free(order);
+	return 0;
 }
 
 /* ---- spelling: what the font has, and what the pen adds ---- */
@@ -520,8 +521,8 @@ static void add_marks(cairo_t *cr, const struct pen_letter *pl, const double box
 		/* a tone beside the circumflex, as Vietnamese hands put it */
 		if (pl->circumflex && k == pl->nmarks - 1 && pl->marks[k] != MARK_DOT &&
 		    pl->marks[k] != MARK_CIRCUMFLEX) {
-			x += 0.17 * em;
-			y += 0.1 * em;
+			x += 0.1 * em;
+			y += 0.05 * em;
 		}
 		switch (pl->marks[k]) {
 		case MARK_ACUTE:
@@ -607,10 +608,10 @@ static long nth_char(const char *text, size_t nth, int *len)
 	return -1;
 }
 
-/* Strokes each contour of PATH (already bent) with its own weight: the pen's weight times the
- * pressure where the contour lies. */
+/* Strokes each contour of PATH (already bent) with its own weight and darkness: the pen's
+ * WEIGHT and the ink's density (lifted by LIFT) follow the pressure where the contour lies. */
 static void stroke_contours(cairo_t *cr, cairo_path_t *path, const struct pressure *pr,
-                            double weight)
+                            double weight, double lift)
 {
 	int start = 0;
 	while (start < path->num_data) {
@@ -622,8 +623,8 @@ static void stroke_contours(cairo_t *cr, cairo_path_t *path, const struct pressu
 		double a = pressure_at(pr, u);
 		cairo_new_path(cr);
 		cairo_append_path(cr, &part);
-		cairo_set_source_rgba(cr, 0, 0, 0, fmin(1, a + 0.3));
-		cairo_set_line_width(cr, weight * (0.45 + 0.75 * a));
+		cairo_set_source_rgba(cr, 0, 0, 0, fmin(1, a + lift));
+		cairo_set_line_width(cr, weight * (0.3 + 0.95 * a));
 		cairo_stroke(cr);
 		start = end;
 	}
@@ -702,20 +703,19 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 			bend_path(path, &b);
 			if (w->pen) {
 				/* our own pen: the hairline's outlines re-traced, weight by pressure */
-				stroke_contours(cr, path, &pr, w->pen_mm * px_mm);
+				stroke_contours(cr, path, &pr, w->pen_mm * px_mm, 0.3);
 			} else {
 				cairo_append_path(cr, path);
 				cairo_pattern_t *src = pressure_source(&pr);
 				cairo_set_source(cr, src);
 				cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-				cairo_fill_preserve(cr);
-				/* the pen's weight around the letters (thin: bevel joins look the same
-				 * and cost far less than round ones) */
-				cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
-				cairo_set_line_width(cr, w->pen_mm * px_mm);
-				cairo_stroke(cr);
-				cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+				cairo_fill(cr);
 				cairo_pattern_destroy(src);
+				/* the pen's weight around the letters, letter by letter (thin: bevel
+				 * joins look the same and cost far less than round ones) */
+				cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
+				stroke_contours(cr, path, &pr, w->pen_mm * px_mm, 0);
+				cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 			}
 		}
 		if (marks && marks->status == CAIRO_STATUS_SUCCESS && marks->num_data > 0) {

@@ -61,9 +61,10 @@ struct book_content;
  * rows counting among them), the book's clerks (one to three of the allowed writers, each with
  * their own slant, size and pen in this book) and, per handwritten entry, its writer, the
  * columns written by hand and the entry's slant, size and ink. Driven by its own stream
- * (seed and TAG), so the rest of the book is unchanged. Nothing happens when the share is 0. */
-void writers_assign(struct book_content *bc, const struct so_layout *layout,
-                    const struct writer_choice *wc, uint64_t seed, const char *tag);
+ * (seed and TAG), so the rest of the book is unchanged. Nothing happens when the share is 0.
+ * 0, or -1 with the error set. */
+int writers_assign(struct book_content *bc, const struct so_layout *layout,
+                   const struct writer_choice *wc, uint64_t seed, const char *tag);
 
 /* The Vietnamese marks a writer's pen adds to letters its font lacks. */
 enum pen_mark { MARK_GRAVE, MARK_ACUTE, MARK_TILDE, MARK_HOOK, MARK_DOT, MARK_CIRCUMFLEX,

@@ -146,6 +146,11 @@ expect_match "the page brings the typing, the completion and the keying scripts"
 	"vnkey.js.*complete.js.*keying.js"
 case "$page" in *"$raw0"*|*"$canon0"*) fail "the keying page shows the machine's reading" ;; esac
 checks=$((checks + 1))
+expect_eq "the record page" "$(code "/records/${R[0]}?peek=1" -b "$WORK/alice.jar")" 200
+case "$(cat "$WORK/body")" in *"$raw0"*|*"$canon0"*) fail "the record page shows a handwritten cell's reading" ;; esac
+checks=$((checks + 1))
+expect_match "says the cell is to be keyed" "$(cat "$WORK/body")" \
+	'<div class="value handwritten">Chữ viết tay: cần nhập — <a href="/key">nhập liệu</a></div>'
 expect_eq "without a CSRF token a keying is refused" "$(code /key/save -b "$WORK/alice.jar" \
 	-d "record=${R[0]}" -d field=child.sex -d value=Nam)" 403
 

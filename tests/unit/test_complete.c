@@ -179,6 +179,12 @@ static void test_places_unit_by_unit(void **state)
 	/* a unit word typed plainly is the unit's own */
 	ask(SO_COMPLETE_PLACE, "phuong ben ng", 20190315);
 	first_is("Phường Bến Nghé");
+	/* a hospital whose address is known, with its ward of the date */
+	ask(SO_COMPLETE_PLACE, "benh vien tu", 20190315);
+	first_is("Bệnh viện Từ Dũ");
+	assert_string_equal(got.v[0].detail, "Phường Phạm Ngũ Lão");
+	ask(SO_COMPLETE_PLACE, "Bệnh viện Phụ sản Trung ương, P. Hàng B", 20120608);
+	assert_true(offered("Bệnh viện Phụ sản Trung ương, P. Hàng Bông") >= 0);
 	/* a place whole: nothing above its province */
 	ask(SO_COMPLETE_PLACE, "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh, q", 20190315);
 	assert_int_equal(got.n, 0);

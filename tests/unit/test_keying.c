@@ -414,8 +414,21 @@ static void test_single_checked_by_rules(void **state)
 	assert_int_equal(key(f, "bob", r2, "child.birth_date", "20-05-2019"), SO_KEYING_ACCEPTED);
 	q1_is(f->s, sqlf("SELECT value || '|' || source FROM fields WHERE record_id = %lld AND "
 			 "name = 'child.birth_date'", r2), "2019-05-20|archivist");
+	/* the book is judged again once the record has no field left to key */
+	q1_is(f->s, sqlf("SELECT count(*) FROM flags WHERE record_id = %lld AND code = 'DATE_ORDER' "
+			 "AND state = 'open'", r2), "0");
+	assert_int_equal(key(f, "alice", r2, "child.full_name", "Lê Thị Hoa"), SO_KEYING_WAITING);
+	assert_int_equal(key(f, "bob", r2, "child.full_name", "Lê Thị Hoa"), SO_KEYING_ACCEPTED);
+	q1_is(f->s, sqlf("SELECT count(*) FROM flags WHERE record_id = %lld AND code = 'DATE_ORDER' "
+			 "AND state = 'open'", r2), "0");
+	/* (this policy keys the sex twice) */
+	assert_int_equal(key(f, "eve", r2, "child.sex", "Nữ"), SO_KEYING_WAITING);
+	q1_is(f->s, sqlf("SELECT count(*) FROM flags WHERE record_id = %lld AND code = 'DATE_ORDER' "
+			 "AND state = 'open'", r2), "0");
+	assert_int_equal(key(f, "bob", r2, "child.sex", "nữ"), SO_KEYING_ACCEPTED);
 	q1_is(f->s, sqlf("SELECT count(*) FROM flags WHERE record_id = %lld AND code = 'DATE_ORDER' "
 			 "AND state = 'open'", r2), "1");
+	q1_is(f->s, sqlf("SELECT status FROM records WHERE id = %lld", r2), "needs_review");
 	/* one that the rules accept stands alone */
 	assert_int_equal(key(f, "alice", f->rec[3], "child.birth_date", "1/5/2019"),
 			 SO_KEYING_ACCEPTED);
