@@ -202,7 +202,8 @@ static int same_or_null(const char *a, const char *b)
 static int cands_take(struct cands *c, const char *head, size_t head_len, const char *unit_word,
 		      int upper, struct so_completions *out)
 {
-	qsort(c->v, c->n, sizeof(*c->v), cand_cmp);
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), cand_cmp);
 	for (size_t i = 0; i < c->n && out->n < SO_COMPLETE_MAX; i++) {
 		const struct cand *k = &c->v[i];
 		int seen = 0;
