@@ -58,7 +58,7 @@ static const struct writer writers[] = {
 		.pt = 12, .min_pt = 4.5, .slant_deg = 2, .slant_var = 5, .wander_mm = 1.0,
 		.size_var = 0.14, .spacing_var = 0.12, .pressure = { 0.55, 1.0 }, .pen_mm = 0.10,
 		.mark_em = 0.06,
-		.about = "an informal, irregular hand (held out: never used to tune the detection)",
+		.about = "an informal, irregular hand; never used to tune the detection",
 	},
 	{
 		.name = "dancing", .font = "Dancing Script, Andika", .package = "fonts-dancingscript",
