@@ -358,9 +358,9 @@ static int parse_args(struct run *run, int argc, char **argv)
 		case OPT_WRITERS:
 			for (size_t i = 0; i < writer_count(); i++) {
 				const struct writer *w = writer_at(i);
-				printf("%-8s %-16s %-6s slant %+.0f° wander %.1f mm%s: %s\n", w->name,
-				       w->font, w->marks_native ? "native" : "fallback", w->slant_deg,
-				       w->wander_mm, w->held_out ? " (held out)" : "", w->about);
+				printf("%-8s %-24s marks %-9s slant %+.0f° wander %.1f mm%s: %s\n", w->name,
+				       w->font, w->marks_native ? "native" : "pen-drawn", w->slant_deg,
+				       w->wander_mm, w->held_out ? ", held out" : "", w->about);
 			}
 			return 0;
 		case OPT_HANDWRITTEN:

@@ -58,7 +58,7 @@ static const struct writer writers[] = {
 		.pt = 12, .min_pt = 4.5, .slant_deg = 2, .slant_var = 5, .wander_mm = 1.0,
 		.size_var = 0.14, .spacing_var = 0.12, .pressure = { 0.55, 1.0 }, .pen_mm = 0.10,
 		.mark_em = 0.06,
-		.about = "an informal, irregular hand (held out: never used to tune the detection)",
+		.about = "an informal, irregular hand; never used to tune the detection",
 	},
 	{
 		.name = "dancing", .font = "Dancing Script, Andika", .package = "fonts-dancingscript",
@@ -417,6 +417,7 @@ struct bend {
 	double tan_slant;           /* x shift per pixel above the baseline */
 	double drift;               /* baseline slope of the line */
 	struct wave wander, bounce, size, spacing;
+	struct wave lean;           /* the slant wavers letter by letter (radians) */
 	struct wave tremor_x, tremor_y;   /* our own pen: the outlines wobble */
 	int tremor;
 };
@@ -431,7 +432,7 @@ static void bend_point(const struct bend *b, double *x, double *y)
 	}
 	v *= 1 + wave_at(&b->size, u);
 	u += wave_integral(&b->spacing, u);
-	u -= v * b->tan_slant;
+	u -= v * (b->tan_slant + wave_at(&b->lean, u));
 	v += wave_at(&b->wander, u) + wave_at(&b->bounce, u) + u * b->drift;
 	*x = u + tu;
 	*y = v + tv;
@@ -662,6 +663,7 @@ void writer_show(void *crv, void *layoutv, const struct writer *w, const struct 
 		b.drift = tan(drift + rng_range(r, -0.5, 0.5) * M_PI / 180);
 		wave_draw(&b.wander, r, w->wander_mm * px_mm, 25 * px_mm, 70 * px_mm);
 		wave_draw(&b.bounce, r, 0.25 * w->wander_mm * px_mm, 1.5 * px_mm, 4 * px_mm);
+		wave_draw(&b.lean, r, (w->pen ? 7 : 3) * M_PI / 180, 1.8 * px_mm, 4.5 * px_mm);
 		wave_draw(&b.size, r, w->size_var, 2.5 * px_mm, 6 * px_mm);
 		wave_draw(&b.spacing, r, w->spacing_var, 3 * px_mm, 8 * px_mm);
 		b.tremor = w->jitter_mm > 0;
