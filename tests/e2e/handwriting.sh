@@ -6,7 +6,8 @@
 # keying stay at 4% or under (the aim is 2%: not reached yet, see tests/bench/handwriting; the
 # bar is what this set shows today, so that a change for the worse fails); a handwritten cell
 # has no LOW_CONFIDENCE, UNREADABLE or spelling flag of its own. Then the keying contract: a
-# person's value (review set) clears HANDWRITTEN from that field only, and a look (review verify) does not stand when the rules run again.
+# person's value (review set) clears HANDWRITTEN from that field only, and a look (review
+# verify) does not stand when the rules run again.
 . "$(dirname "$0")/../stage/lib.sh"
 
 hand_opts=()
