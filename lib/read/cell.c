@@ -364,13 +364,14 @@ static int put_subfields(struct so_row_read *out, struct so_corroboration *cx,
 }
 
 /* Whether cell (ROW, C) of T, read as RD for KIND, is handwritten: its ink and the reading's
- * features, scored (so_hand_decide); blank when it has no ink and nothing was read. 0 or -1. */
+ * features, scored (so_hand_decide); blank when nothing was read and it has no mark (a mark
+ * the recognizer reads nothing in, a dash written by hand, goes with its row). 0 or -1. */
 static int hand_measure(const struct so_table *t, int row, int c, enum so_kind kind,
 			const struct so_reading *rd, int marks, struct so_hand_cell *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->score = -1;
-	if (!rd->text[0] && marks < SO_WRITTEN_MARKS)
+	if (!rd->text[0] && !marks)
 		return 0;
 	BOX *b = so_table_cell_box(t, row, c);
 	PIX *clip = b ? pixClipRectangle(t->text, b, NULL) : NULL;
