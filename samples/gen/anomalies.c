@@ -25,14 +25,15 @@ const char *const *anomaly_flags(enum anomaly_kind k, size_t *n)
 	static const char *const date_invalid[] = { "DATE_INVALID" };
 	static const char *const id_mismatch[] = { "ID_MISMATCH" };
 	static const char *const duplicate[] = { "SEQUENCE_DUPLICATE" };
-	static const char *const handwriting[] = { "LOW_CONFIDENCE", "UNREADABLE" };
-	static const char *const smudge[] = { "UNREADABLE", "LOW_CONFIDENCE" };
+	/* a handwritten cell is keyed (HANDWRITTEN); a smudge may look like a pen's stroke */
+	static const char *const handwriting[] = { "HANDWRITTEN", "LOW_CONFIDENCE", "UNREADABLE" };
+	static const char *const smudge[] = { "UNREADABLE", "LOW_CONFIDENCE", "HANDWRITTEN" };
 	switch (k) {
 	case ANOMALY_IMPOSSIBLE_DATE: *n = 1; return date_invalid;
 	case ANOMALY_ID_SEX_MISMATCH: *n = 1; return id_mismatch;
 	case ANOMALY_DUPLICATE_NUMBER: *n = 1; return duplicate;
-	case ANOMALY_HANDWRITING: *n = 2; return handwriting;
-	default: *n = 2; return smudge;
+	case ANOMALY_HANDWRITING: *n = 3; return handwriting;
+	default: *n = 3; return smudge;
 	}
 }
 
