@@ -538,6 +538,19 @@ void so_hand_row(struct so_hand_cell *cells, int n)
 		c->score = logistic(z);
 		c->hand = c->score >= model.threshold ? SO_HAND_WRITTEN : SO_HAND_PRINTED;
 	}
+	/* one clerk writes an entry: when at least half of a row's cells with ink are judged
+	 * handwritten, so are the others (a stamped number sent to a keyer costs seconds; a
+	 * handwritten cell passed as printed costs a wrong value) */
+	int inked = 0, written = 0;
+	for (int i = 0; i < n; i++)
+		if (cells[i].hand != SO_HAND_BLANK) {
+			inked++;
+			written += cells[i].hand == SO_HAND_WRITTEN;
+		}
+	if (written >= 2 && 2 * written >= inked)
+		for (int i = 0; i < n; i++)
+			if (cells[i].hand == SO_HAND_PRINTED)
+				cells[i].hand = SO_HAND_WRITTEN;
 }
 
 char *so_hand_features_json(const struct so_hand_cell *c)

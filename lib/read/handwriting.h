@@ -76,7 +76,8 @@ void so_hand_decide(struct so_hand_cell *c);
  * time, so a cell's evidence is weighed with that of the row's other measured cells (the
  * model's "row" weights: z' = self * z + others * mean z of the others + bias); a cell too
  * small to judge alone (by_row: a dash, a digit) stands on the others' evidence only. A row
- * with one measured cell weighs it against itself. */
+ * with one measured cell weighs it against itself. When at least half of the row's cells
+ * with ink (two or more) are then judged handwritten, all of them are. */
 void so_hand_row(struct so_hand_cell *cells, int n);
 
 /* The decision as stored: "blank", "printed", "handwritten". */
