@@ -376,11 +376,14 @@ async function keyToField(page, name) {
 	await page.reload();
 	truthy('the records decided are no longer in the queue: no previous one',
 		(await page.getAttribute('a#prev', 'href')) === null);
-	if (afterC !== '/records/' + D)
+	/* records waiting for keying between them are passed with n as any other */
+	let passed = 0;
+	while (await page.getAttribute('main#record', 'data-id') !== String(D) && passed++ < 10)
 		await loads(page, () => page.keyboard.press('n'));
 	eq('n', await page.getAttribute('main#record', 'data-id'), String(D));
+	const beforeD = (await page.getAttribute('a#prev', 'href')).replace(/\?.*/, '');
 	await loads(page, () => page.keyboard.press('p'));
-	eq('p goes back', await page.getAttribute('main#record', 'data-id'), String(XSS));
+	eq('p goes back', '/records/' + await page.getAttribute('main#record', 'data-id'), beforeD);
 
 	/* --- going where the work is: the doubtful fields, the image, no page loads ------------ */
 	await page.goto(URL + 'records/' + D);
