@@ -584,11 +584,10 @@ static void out_url_value(struct call *k, const char *s)
  *   %t  an interface string (enum text), escaped
  *   %u  a value for a URL query: percent-encoded (so also safe in an attribute)
  *   %d  int      %D int64_t      %f double, 3 decimals      %%  a percent sign
+ * (%t only WITH_TEXTS: the keying pages' so_web_put has their own strings)
  */
-static void page_put(struct call *k, const char *fmt, ...)
+static void put_v(struct call *k, int with_texts, const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	const char *run = fmt;
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%')
@@ -600,6 +599,10 @@ static void page_put(struct call *k, const char *fmt, ...)
 			out_text(k, va_arg(ap, const char *));
 			break;
 		case 't':
+			if (!with_texts) {
+				p--;
+				break;
+			}
 			out_text(k, tr(k, (enum text)va_arg(ap, int)));
 			break;
 		case 'u':
@@ -627,6 +630,14 @@ static void page_put(struct call *k, const char *fmt, ...)
 		run = p + 1;
 	}
 	out_add(k, run, strlen(run));
+}
+
+/* Writes FMT with its values into the page (put_v's directives, %t among them). */
+static void page_put(struct call *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	put_v(k, 1, fmt, ap);
 	va_end(ap);
 }
 
@@ -3319,41 +3330,7 @@ void so_web_put(struct call *k, const char *fmt, ...)
 	/* page_put's directives but %t (the interface strings are this file's) */
 	va_list ap;
 	va_start(ap, fmt);
-	const char *run = fmt;
-	for (const char *p = fmt; *p; p++) {
-		if (*p != '%')
-			continue;
-		out_add(k, run, (size_t)(p - run));
-		char num[64];
-		switch (*++p) {
-		case 's':
-			out_text(k, va_arg(ap, const char *));
-			break;
-		case 'u':
-			out_url_value(k, va_arg(ap, const char *));
-			break;
-		case 'd':
-			snprintf(num, sizeof(num), "%d", va_arg(ap, int));
-			out_add(k, num, strlen(num));
-			break;
-		case 'D':
-			snprintf(num, sizeof(num), "%lld", (long long)va_arg(ap, int64_t));
-			out_add(k, num, strlen(num));
-			break;
-		case 'f':
-			snprintf(num, sizeof(num), "%.3f", va_arg(ap, double));
-			out_add(k, num, strlen(num));
-			break;
-		case '%':
-			out_add(k, "%", 1);
-			break;
-		default:
-			p--;
-			break;
-		}
-		run = p + 1;
-	}
-	out_add(k, run, strlen(run));
+	put_v(k, 0, fmt, ap);
 	va_end(ap);
 }
 
