@@ -21,6 +21,7 @@ static const char *const stages[][2] = {
 	{ "sync", "deliver records to the national database" },
 	{ "export", "write records as jsonl, csv or the Ministry's package" },
 	{ "status", "show a batch's progress" },
+	{ "cluster", "a night of many batches: one view of it" },
 };
 
 static void usage(FILE *out)

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/array.h"
+#include "base/ini.h"
 #include "base/util.h"
 #include "batch/manifest.h"
 #include "register/layout.h"
@@ -101,16 +103,6 @@ int so_bookspecs_set(struct so_bookspecs *b, enum so_bookspec_key key, const cha
 		return 0;
 	}
 	return wrong("unknown book spec key %d", (int)key);
-}
-
-static char *trim(char *t)
-{
-	while (*t == ' ' || *t == '\t')
-		t++;
-	size_t n = strlen(t);
-	while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r' || t[n - 1] == '\n'))
-		t[--n] = '\0';
-	return t;
 }
 
 /* PATH relative to DIR (unless absolute) into BUF. */
@@ -213,61 +205,54 @@ static int manifest_sync_key(struct so_sync_settings *sync, const char *dir, con
 	return wrong("%s:%d: unknown key '%s' in [sync]", path, line, key);
 }
 
+/* Where a manifest's reading stands. */
+struct manifest_reading {
+	const char *path;
+	char dir[4096];
+	struct so_bookspecs *b;
+	struct so_sync_settings *sync;
+	enum { NONE, BOOK, SYNC, OTHER } section;
+};
+
+static int manifest_section(const char *name, int line, void *ctx)
+{
+	(void)line;
+	struct manifest_reading *m = ctx;
+	if (strncmp(name, "book", 4) == 0 && (name[4] == '\0' || name[4] == ' ')) {
+		m->section = BOOK;
+		/* a book without a type yet: the type line opens the spec */
+		return book_open(m->b);
+	}
+	/* sections of later versions are left alone */
+	m->section = strcmp(name, "sync") == 0 ? SYNC : OTHER;
+	return 0;
+}
+
+static int manifest_key(const char *key, char *value, int line, void *ctx)
+{
+	struct manifest_reading *m = ctx;
+	if (m->section == BOOK)
+		return manifest_book_key(m->b, m->dir, key, value, m->path, line);
+	if (m->section == SYNC)
+		return manifest_sync_key(m->sync, m->dir, key, value, m->path, line);
+	if (m->section == NONE)
+		return wrong("%s:%d: '%s' outside a section", m->path, line, key);
+	return 0;
+}
+
 int so_manifest_read(const char *path, struct so_bookspecs *b, struct so_sync_settings *sync)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return wrong("cannot read the manifest '%s': %s", path, strerror(errno));
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
+	struct manifest_reading m = { .path = path, .b = b, .sync = sync, .section = NONE };
+	snprintf(m.dir, sizeof(m.dir), "%s", path);
+	char *slash = strrchr(m.dir, '/');
 	if (slash)
 		*slash = '\0';
 	else
-		snprintf(dir, sizeof(dir), ".");
-	enum { NONE, BOOK, SYNC, OTHER } section = NONE;
-	char text[16384];
-	int line = 0, r = 0;
+		snprintf(m.dir, sizeof(m.dir), ".");
 	size_t first = b->n;
-	while (r == 0 && fgets(text, sizeof(text), f)) {
-		line++;
-		char *t = trim(text);
-		if (!*t || *t == ';' || *t == '#')
-			continue;
-		if (*t == '[') {
-			char *end = strchr(t, ']');
-			if (!end) {
-				r = wrong("%s:%d: a section name needs its ']'", path, line);
-				break;
-			}
-			*end = '\0';
-			char *name = trim(t + 1);
-			if (strncmp(name, "book", 4) == 0 && (name[4] == '\0' || name[4] == ' ')) {
-				section = BOOK;
-				/* a book without a type yet: the type line opens the spec */
-				r = book_open(b);
-			} else if (strcmp(name, "sync") == 0) {
-				section = SYNC;
-			} else {
-				section = OTHER; /* sections of later versions are left alone */
-			}
-			continue;
-		}
-		char *eq = strchr(t, '=');
-		if (!eq) {
-			r = wrong("%s:%d: expected 'key = value'", path, line);
-			break;
-		}
-		*eq = '\0';
-		char *key = trim(t), *value = trim(eq + 1);
-		if (section == BOOK)
-			r = manifest_book_key(b, dir, key, value, path, line);
-		else if (section == SYNC)
-			r = manifest_sync_key(sync, dir, key, value, path, line);
-		else if (section == NONE)
-			r = wrong("%s:%d: '%s' outside a section", path, line, key);
-	}
-	fclose(f);
+	if (access(path, R_OK) != 0)
+		return wrong("cannot read the manifest '%s': %s", path, strerror(errno));
+	int r = so_ini_read(path, manifest_section, manifest_key, &m);
 	for (size_t i = first; r == 0 && i < b->n; i++)
 		if (!b->v[i].type[0])
 			r = wrong("%s: book %zu has no type", path, i - first + 1);

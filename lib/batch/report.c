@@ -1440,6 +1440,128 @@ int so_report_html(const json_t *summary, FILE *out)
 	return 0;
 }
 
+/* The state of a batch of a night, in both languages. */
+static const struct name night_state_label[] = {
+	{ "waiting", "chưa chạy", "waiting", NULL },
+	{ "running", "đang chạy", "running", NULL },
+	{ "done", "xong", "done", NULL },
+	{ "partial", "xong, có lỗi", "done, with failures", NULL },
+	{ "unfinished", "còn dở", "unfinished", NULL },
+	{ "unreadable", "không đọc được", "unreadable", NULL },
+};
+
+int so_night_report_html(const json_t *night, FILE *out)
+{
+	const json_t *nt = json_object_get(night, "night"), *list = json_object_get(night, "batches");
+	if (!json_is_object(nt) || !json_is_array(list))
+		return so_error("the night's view lacks its night or its batches");
+	const json_t *pages = json_object_get(night, "pages"), *rec = json_object_get(night, "records");
+	const json_t *rv = json_object_get(night, "review"), *sy = json_object_get(night, "sync");
+	w(out, "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+	  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	  "<title>Báo cáo đêm ");
+	esc(out, jtext(nt, "name"));
+	w(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<header>\n", report_css);
+	heading(out, 1, "h-night", "Báo cáo đêm số hóa", "The night's report");
+	w(out, "<div class=\"meta\"><div><span>Đêm · night</span><b data-k=\"night.name\">");
+	esc(out, jtext(nt, "name")[0] ? jtext(nt, "name") : "—");
+	w(out, "</b></div><div><span>Tệp · file</span><code>");
+	esc(out, jtext(nt, "file"));
+	w(out, "</code></div><div><span>Lô · batches</span><b data-k=\"night.batches\">%lld</b>"
+	  "</div></div>\n</header>\n", (long long)jcount(nt, "batches"));
+	w(out, "<section id=\"night-totals\">\n");
+	heading(out, 2, "h-night-totals", "Cả đêm", "The whole night");
+	w(out, "<table><tbody>\n"
+	  "<tr><th>Trang vào · pages in</th><td class=\"n\" data-k=\"pages.in\">%lld</td></tr>\n"
+	  "<tr><th>Trang xong · pages done</th><td class=\"n\" data-k=\"pages.done\">%lld</td></tr>\n"
+	  "<tr><th>Trang lỗi · pages failed</th><td class=\"n\" data-k=\"pages.failed\">%lld</td></tr>\n"
+	  "<tr><th>Bản ghi · records</th><td class=\"n\" data-k=\"records.total\">%lld</td></tr>\n"
+	  "<tr><th>Chờ duyệt · to review</th><td class=\"n\" data-k=\"review.records\">%lld (%.1f h)</td></tr>\n"
+	  "<tr><th>Đã gửi · synced</th><td class=\"n\" data-k=\"sync.synced\">%lld</td></tr>\n"
+	  "</tbody></table>\n", (long long)jcount(pages, "in"), (long long)jcount(pages, "done"),
+	  (long long)jcount(pages, "failed"), (long long)jcount(rec, "total"),
+	  (long long)jcount(rv, "records"), json_number_value(json_object_get(rv, "hours")),
+	  (long long)jcount(sy, "synced"));
+	w(out, "</section>\n<section id=\"night-batches\">\n");
+	heading(out, 2, "h-night-batches", "Từng lô", "Batch by batch");
+	w(out, "<table id=\"batches\"><thead><tr>");
+	th(out, "Lô", "batch", 0);
+	th(out, "Trạng thái", "state", 0);
+	th(out, "Trang vào", "pages in", 1);
+	th(out, "Xong", "done", 1);
+	th(out, "Lỗi", "failed", 1);
+	th(out, "Bản ghi", "records", 1);
+	th(out, "Chờ duyệt", "to review", 1);
+	th(out, "Đã gửi", "synced", 1);
+	th(out, "Báo cáo", "report", 0);
+	w(out, "</tr></thead><tbody>\n");
+	size_t i;
+	const json_t *b;
+	json_array_foreach((json_t *)list, i, b) {
+		const char *state = jtext(b, "state");
+		const struct name *v = name_of(night_state_label, SO_ARRAY_SIZE(night_state_label),
+					       state);
+		const json_t *bp = json_object_get(b, "pages");
+		w(out, "<tr data-batch=\"");
+		esc(out, jtext(b, "name"));
+		w(out, "\" data-state=\"");
+		esc(out, state);
+		w(out, "\"><td>");
+		esc(out, jtext(b, "name"));
+		w(out, "</td><td>");
+		if (v)
+			w(out, "%s <span class=\"en\">%s</span>", v->vi, v->en);
+		else
+			esc(out, state);
+		if (jtext(b, "message")[0]) {
+			w(out, "<br><small>");
+			esc(out, jtext(b, "message"));
+			w(out, "</small>");
+		}
+		w(out, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld"
+		  "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+		  "<td>", (long long)jcount(bp, "in"), (long long)jcount(bp, "done"),
+		  (long long)jcount(bp, "failed"),
+		  (long long)jcount(json_object_get(b, "records"), "total"),
+		  (long long)jcount(json_object_get(b, "review"), "records"),
+		  (long long)jcount(json_object_get(b, "sync"), "synced"));
+		if (jtext(b, "report")[0]) {
+			w(out, "<a class=\"batch-report\" href=\"file://");
+			esc(out, jtext(b, "report"));
+			w(out, "\">report.html</a>");
+		} else {
+			w(out, "—");
+		}
+		w(out, "</td></tr>\n");
+		size_t k;
+		const json_t *f;
+		json_array_foreach(json_object_get(b, "failures"), k, f) {
+			w(out, "<tr class=\"failure\"><td></td><td colspan=\"8\">");
+			esc(out, jtext(f, "file"));
+			w(out, " p. %lld: ", (long long)jcount(f, "page"));
+			esc(out, jtext(f, "reason"));
+			w(out, "</td></tr>\n");
+		}
+	}
+	w(out, "</tbody></table>\n</section>\n<footer>sohoa %s · lập từ báo cáo của từng lô "
+	  "(made from each batch's summary)</footer>\n</main>\n</body>\n</html>\n", SO_VERSION);
+	if (ferror(out))
+		return so_error("cannot write the report: %s", strerror(errno));
+	return 0;
+}
+
+int so_night_report_save(const json_t *night, const char *path)
+{
+	struct so_atomic a;
+	if (so_atomic_open(&a, path) < 0)
+		return -1;
+	if (so_night_report_html(night, a.f) < 0) {
+		so_atomic_abort(&a);
+		return so_error_context("cannot write the report '%s'", path);
+	}
+	return so_atomic_commit(&a);
+}
+
 int so_report_save(const json_t *summary, const char *path)
 {
 	struct so_atomic a;

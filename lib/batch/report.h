@@ -22,4 +22,10 @@ int so_report_write(struct so_store *s, const char *path);
 int so_report_save(const json_t *summary, const char *path);
 int so_report_html(const json_t *summary, FILE *out);
 
+/* The night's report (one page across its batches, linking each batch's report) from the
+ * view so_night_status made: to PATH (atomically) or an open stream. 0, or -1 with the error
+ * set. */
+int so_night_report_save(const json_t *night, const char *path);
+int so_night_report_html(const json_t *night, FILE *out);
+
 #endif

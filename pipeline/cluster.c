@@ -1,0 +1,150 @@
+/* sohoa-cluster: a night of many batches, one view of it (see lib/batch/night.h). */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "batch/night.h"
+#include "batch/report.h"
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: sohoa cluster status NIGHT.ini [--json]\n"
+	"       sohoa cluster report NIGHT.ini --out NIGHT.html\n"
+	"\n"
+	"A night of many batches, each a batch directory and its scans' manifest, named in the\n"
+	"night file (an INI file: a [night] section with name, scratch and index; a [sync]\n"
+	"section as a manifest's; one [batch NAME] section per batch with dir and manifest;\n"
+	"paths relative to the night file; docs/night.ini is an example).\n"
+	"\n"
+	"  status   one view of the whole night from each batch's store: every batch's state\n"
+	"           (waiting: not started; running: a sohoa run holds it; done; partial: done,\n"
+	"           with pages or units failed and recorded; unfinished: work left and no run on\n"
+	"           it; unreadable: its store cannot be read), its pages in, done and failed with\n"
+	"           the first reasons, records by status, review backlog and sync, and the sums of\n"
+	"           the night; --json prints it as JSON (shape: lib/batch/night.h)\n"
+	"  report   the same view as a self-contained HTML page linking each batch's report\n"
+	"           (complete or not at all)\n"
+	"\n"
+	"Exit: 0 shown; 1 usage; 2 shown, some batch unreadable; 3 the night file cannot be read\n"
+	"or the report written.\n";
+
+static json_int_t count(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static void print_text(const json_t *v)
+{
+	const json_t *night = json_object_get(v, "night"), *pages = json_object_get(v, "pages");
+	const json_t *rec = json_object_get(v, "records"), *rv = json_object_get(v, "review");
+	const json_t *sy = json_object_get(v, "sync");
+	printf("night       %s (%s), %lld batches\n", json_string_value(json_object_get(night, "name")),
+	       json_string_value(json_object_get(night, "file")), (long long)count(night, "batches"));
+	printf("tasks      ");
+	const char *key;
+	json_t *n;
+	json_object_foreach(json_object_get(v, "tasks"), key, n)
+		printf(" %s %lld", key, (long long)json_integer_value(n));
+	printf("\npages       in %lld: done %lld, failed %lld, pending %lld\n",
+	       (long long)count(pages, "in"), (long long)count(pages, "done"),
+	       (long long)count(pages, "failed"), (long long)count(pages, "pending"));
+	printf("records     %lld:", (long long)count(rec, "total"));
+	json_object_foreach(json_object_get(rec, "by_status"), key, n)
+		printf(" %s %lld", key, (long long)json_integer_value(n));
+	printf("\nreview      %lld records, about %.1f hours\n", (long long)count(rv, "records"),
+	       json_number_value(json_object_get(rv, "hours")));
+	printf("sync        %lld synced, %lld queued, %lld refused, %lld held\n\n",
+	       (long long)count(sy, "synced"), (long long)count(sy, "queued"),
+	       (long long)count(sy, "refused"), (long long)count(sy, "held"));
+	printf("%-24s %-11s %8s %8s %8s %8s %8s %8s\n", "batch", "state", "pages", "done",
+	       "failed", "records", "review", "synced");
+	size_t i;
+	json_t *b;
+	json_array_foreach(json_object_get(v, "batches"), i, b) {
+		const json_t *bp = json_object_get(b, "pages");
+		printf("%-24s %-11s %8lld %8lld %8lld %8lld %8lld %8lld\n",
+		       json_string_value(json_object_get(b, "name")),
+		       json_string_value(json_object_get(b, "state")), (long long)count(bp, "in"),
+		       (long long)count(bp, "done"), (long long)count(bp, "failed"),
+		       (long long)count(json_object_get(b, "records"), "total"),
+		       (long long)count(json_object_get(b, "review"), "records"),
+		       (long long)count(json_object_get(b, "sync"), "synced"));
+		const char *msg = json_string_value(json_object_get(b, "message"));
+		if (msg)
+			printf("%-24s %s\n", "", msg);
+		size_t k;
+		json_t *f;
+		json_array_foreach(json_object_get(b, "failures"), k, f)
+			printf("%-24s %s p. %lld: %s\n", "",
+			       json_string_value(json_object_get(f, "file")),
+			       (long long)json_integer_value(json_object_get(f, "page")),
+			       json_string_value(json_object_get(f, "reason")));
+	}
+}
+
+int main(int argc, char **argv)
+{
+	so_cli_init("sohoa-cluster");
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL;
+	int opt, as_json = 0;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j': as_json = 1; break;
+		case 'o': out = optarg; break;
+		case 'h': fputs(usage, stdout); return SO_EXIT_OK;
+		case 'V': return so_cli_version();
+		default: return so_cli_bad_option();
+		}
+	}
+	if (argc - optind != 2)
+		return so_cli_usage_error("a command (status, report) and the night file are needed");
+	const char *cmd = argv[optind], *path = argv[optind + 1];
+	int report = strcmp(cmd, "report") == 0;
+	if (!report && strcmp(cmd, "status") != 0)
+		return so_cli_usage_error("unknown command '%s' (status, report)", cmd);
+	if (report && !out)
+		return so_cli_usage_error("report needs --out NIGHT.html");
+	if (!report && out)
+		return so_cli_usage_error("--out is for report");
+	struct so_night night;
+	if (so_night_read(path, &night) < 0) {
+		so_log_err("%s", so_errmsg());
+		so_night_release(&night);
+		return SO_EXIT_ENV;
+	}
+	json_t *v = so_night_status(&night);
+	so_night_release(&night);
+	if (!v) {
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
+	}
+	int code = SO_EXIT_OK;
+	if (report) {
+		if (so_night_report_save(v, out) < 0) {
+			so_log_err("%s", so_errmsg());
+			code = SO_EXIT_ENV;
+		} else {
+			so_log_msg("the night's report written to %s", out);
+		}
+	} else if (as_json) {
+		char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (text)
+			puts(text);
+		free(text);
+	} else {
+		print_text(v);
+	}
+	if (code == SO_EXIT_OK && count(json_object_get(v, "tasks"), "unreadable") > 0)
+		code = SO_EXIT_PARTIAL;
+	json_decref(v);
+	return code;
+}
