@@ -1,17 +1,23 @@
 /* sohoa-cluster: a night of many batches, one view of it (see lib/batch/night.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "batch/night.h"
 #include "batch/report.h"
+#include "batch/task.h"
 #include "cli/cli.h"
 
 static const char usage[] =
 	"usage: sohoa cluster status NIGHT.ini [--json]\n"
 	"       sohoa cluster report NIGHT.ini --out NIGHT.html\n"
+	"       sohoa cluster task NIGHT.ini [--index I] [--jobs N] [--task-id ID]\n"
 	"\n"
 	"A night of many batches, each a batch directory and its scans' manifest, named in the\n"
 	"night file (an INI file: a [night] section with name, scratch and index; a [sync]\n"
@@ -26,9 +32,19 @@ static const char usage[] =
 	"           the night; --json prints it as JSON (shape: lib/batch/night.h)\n"
 	"  report   the same view as a self-contained HTML page linking each batch's report\n"
 	"           (complete or not at all)\n"
+	"  task     runs batch I of the night (from 0; default $SLURM_ARRAY_TASK_ID) on this\n"
+	"           node: takes the shared copy (a lock beside it, DIR.lock, names the task:\n"
+	"           a batch is never run on two nodes at once), copies it to [night] scratch,\n"
+	"           runs sohoa run --jobs N there (default $SLURM_CPUS_PER_TASK, else run's),\n"
+	"           the night's [sync] winning over the manifest's, and puts it back whole. A\n"
+	"           stop (SIGTERM, SIGINT) is passed to the run, the batch put back as far as it\n"
+	"           got. --task-id names the holder (default: Slurm's JOBID_TASKID, else\n"
+	"           index-I); the same id takes over its own lock after a requeue\n"
 	"\n"
-	"Exit: 0 shown; 1 usage; 2 shown, some batch unreadable; 3 the night file cannot be read\n"
-	"or the report written.\n";
+	"Exit: 0 shown (task: complete); 1 usage; 2 shown, some batch unreadable (task: complete,\n"
+	"some pages or records failed and recorded); 3 the night file cannot be read or the\n"
+	"report written (task: failed — held by another task, the run failed, or the batch\n"
+	"could not be put back: its scratch copy is kept); 143 the task stopped, to requeue.\n";
 
 static json_int_t count(const json_t *o, const char *key)
 {
@@ -84,33 +100,105 @@ static void print_text(const json_t *v)
 	}
 }
 
+/* A number from the environment variable NAME, or -1. */
+static long env_number(const char *name)
+{
+	const char *v = getenv(name);
+	char *end;
+	if (!v || !*v)
+		return -1;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	return *end || errno || n < 0 ? -1 : n;
+}
+
+static int task(const char *path, long index, long jobs, const char *task_id)
+{
+	if (index < 0 && (index = env_number("SLURM_ARRAY_TASK_ID")) < 0)
+		return so_cli_usage_error("task needs --index I (or SLURM_ARRAY_TASK_ID)");
+	if (!jobs && (jobs = env_number("SLURM_CPUS_PER_TASK")) < 0)
+		jobs = 0;
+	char id[128];
+	long array = env_number("SLURM_ARRAY_JOB_ID");
+	if (task_id)
+		snprintf(id, sizeof(id), "%s", task_id);
+	else if (array >= 0)
+		snprintf(id, sizeof(id), "%ld_%ld", array, index);
+	else
+		snprintf(id, sizeof(id), "index-%ld", index);
+	for (const char *c = id; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      *c == '-' || *c == '_' || *c == '.'))
+			return so_cli_usage_error("--task-id '%s': letters, digits, '-', '_', '.'", id);
+	/* sohoa-run beside this executable, else on PATH */
+	char self[PATH_MAX], exe[PATH_MAX + 16] = "sohoa-run";
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(exe, sizeof(exe), "%s/sohoa-run", self);
+			if (access(exe, X_OK) != 0)
+				snprintf(exe, sizeof(exe), "sohoa-run");
+		}
+	}
+	struct so_night night;
+	if (so_night_read(path, &night) < 0) {
+		so_log_err("%s", so_errmsg());
+		so_night_release(&night);
+		return SO_EXIT_ENV;
+	}
+	struct so_task_options o = { .index = (size_t)index, .jobs = (int)jobs, .task_id = id,
+				     .run_exe = exe };
+	int code = so_task_run(&night, &o);
+	so_night_release(&night);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	so_cli_init("sohoa-cluster");
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "index", required_argument, NULL, 'i' },
+		{ "jobs", required_argument, NULL, 'J' },
+		{ "task-id", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL;
+	const char *out = NULL, *task_id = NULL;
+	long index = -1, jobs = 0;
 	int opt, as_json = 0;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j': as_json = 1; break;
 		case 'o': out = optarg; break;
+		case 'i':
+			if (so_cli_number("--index", optarg, 0, SO_NIGHT_BATCHES_MAX - 1, &index) < 0)
+				return SO_EXIT_USAGE;
+			break;
+		case 'J':
+			if (so_cli_number("--jobs", optarg, 1, 1024, &jobs) < 0)
+				return SO_EXIT_USAGE;
+			break;
+		case 't': task_id = optarg; break;
 		case 'h': fputs(usage, stdout); return SO_EXIT_OK;
 		case 'V': return so_cli_version();
 		default: return so_cli_bad_option();
 		}
 	}
 	if (argc - optind != 2)
-		return so_cli_usage_error("a command (status, report) and the night file are needed");
+		return so_cli_usage_error("a command (status, report, task) and the night file are "
+					  "needed");
 	const char *cmd = argv[optind], *path = argv[optind + 1];
+	if (strcmp(cmd, "task") == 0)
+		return task(path, index, jobs, task_id);
 	int report = strcmp(cmd, "report") == 0;
 	if (!report && strcmp(cmd, "status") != 0)
-		return so_cli_usage_error("unknown command '%s' (status, report)", cmd);
+		return so_cli_usage_error("unknown command '%s' (status, report, task)", cmd);
 	if (report && !out)
 		return so_cli_usage_error("report needs --out NIGHT.html");
 	if (!report && out)

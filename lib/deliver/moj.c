@@ -16,7 +16,7 @@
 #include "config.h"
 #include "deliver/deliver_store.h"
 #include "deliver/moj.h"
-#include "deliver/outdir.h"
+#include "base/outdir.h"
 #include "register/kind.h"
 
 #define MOJ_FORMAT "sohoa-moj"

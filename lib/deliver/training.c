@@ -13,7 +13,7 @@
 #include "base/util.h"
 #include "config.h"
 #include "deliver/deliver_store.h"
-#include "deliver/outdir.h"
+#include "base/outdir.h"
 #include "deliver/training.h"
 #include "register/layout.h"
 

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/outdir.h"
 #include "base/util.h"
-#include "deliver/outdir.h"
 
 int so_write_synced(const char *path, const void *data, size_t len)
 {
@@ -70,6 +70,95 @@ int so_remove_tree(const char *path)
 	if (nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		return so_error("cannot remove '%s': %s", path, strerror(errno));
 	return 0;
+}
+
+static int copy_file(const char *src, const char *dst, mode_t mode)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return so_error("cannot read '%s': %s", src, strerror(errno));
+	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
+	if (out < 0) {
+		so_error("cannot create '%s': %s", dst, strerror(errno));
+		close(in);
+		return -1;
+	}
+	char buf[1 << 16];
+	int r = 0;
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = so_error("cannot read '%s': %s", src, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		for (ssize_t done = 0; done < n;) {
+			ssize_t w = write(out, buf + done, (size_t)(n - done));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				r = so_error("cannot write '%s': %s", dst, strerror(errno));
+				break;
+			}
+			done += w;
+		}
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && fsync(out) < 0)
+		r = so_error("cannot sync '%s': %s", dst, strerror(errno));
+	close(in);
+	if (close(out) < 0 && r == 0)
+		r = so_error("cannot write '%s': %s", dst, strerror(errno));
+	return r;
+}
+
+static int copy_tree(const char *src, const char *dst, int depth)
+{
+	if (depth > 32)
+		return so_error("'%s' is nested too deep to copy", src);
+	struct stat st;
+	if (lstat(src, &st) < 0)
+		return so_error("cannot read '%s': %s", src, strerror(errno));
+	if (mkdir(dst, st.st_mode & 07777) < 0)
+		return so_error("cannot create '%s': %s", dst, strerror(errno));
+	DIR *d = opendir(src);
+	if (!d)
+		return so_error("cannot read '%s': %s", src, strerror(errno));
+	struct dirent *de;
+	int r = 0;
+	while (r == 0 && (de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *from = so_asprintf("%s/%s", src, de->d_name);
+		char *to = so_asprintf("%s/%s", dst, de->d_name);
+		if (!from || !to) {
+			r = -1;
+		} else if (lstat(from, &st) < 0) {
+			r = so_error("cannot read '%s': %s", from, strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			r = copy_tree(from, to, depth + 1);
+		} else if (S_ISREG(st.st_mode)) {
+			r = copy_file(from, to, st.st_mode);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t n = readlink(from, target, sizeof(target) - 1);
+			if (n < 0 || (target[n] = 0, symlink(target, to) < 0))
+				r = so_error("cannot copy the link '%s': %s", from, strerror(errno));
+		}
+		free(from);
+		free(to);
+	}
+	closedir(d);
+	return r == 0 ? so_sync_path(dst, 1) : r;
+}
+
+int so_copy_tree(const char *src, const char *dst)
+{
+	return copy_tree(src, dst, 0);
 }
 
 /* 1 when DIR holds nothing, 0 when it holds something, -1 on error. */

@@ -34,6 +34,10 @@ void so_outdir_release(struct so_outdir *d);
 int so_write_synced(const char *path, const void *data, size_t len);
 /* Syncs the file (or, with DIR, the directory) PATH. 0, or -1 with the error set. */
 int so_sync_path(const char *path, int dir);
+/* Copies the directory SRC into DST (made; it must not exist): directories, regular files
+ * (synced, their modes kept) and symbolic links, at most 32 levels deep. 0, or -1 with the
+ * error set (DST may then hold part of the copy). */
+int so_copy_tree(const char *src, const char *dst);
 /* rm -rf PATH (which may not exist). 0, or -1 with the error set. */
 int so_remove_tree(const char *path);
 
