@@ -24,7 +24,7 @@ rm -rf "$src" "$WORK/build"
 
 # what is installed where
 for p in sohoa sohoa-scan sohoa-ocr sohoa-validate sohoa-normalize sohoa-review sohoa-sync \
-	sohoa-export sohoa-status sohoa-run sohoa-registryd sohoa-sample-gen; do
+	sohoa-export sohoa-status sohoa-run sohoa-cluster sohoa-registryd sohoa-sample-gen; do
 	[ -x "$prefix/bin/$p" ] || fail "$p is not installed in bin/"
 	[ -f "$prefix/share/man/man1/$p.1" ] || fail "$p has no man page"
 done
