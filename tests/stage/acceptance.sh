@@ -225,27 +225,7 @@ expect_eq "a check without the session's token" "$(web "/lots/$booklot/records/$
 expect_eq "nothing recorded by it" "$(sql "$T" "SELECT count(checker) FROM acceptance_members
 	WHERE lot_id = $booklot")" 0
 
-CHROMIUM=${SOHOA_CHROMIUM:-/usr/bin/chromium}
-BUILD_ROOT=$(cd "$SOHOA_BIN/.." && pwd)
-BROWSER_SRC="$SOHOA_SOURCE/tests/browser"
-installed() { # DIR: the playwright-core version installed there, or nothing
-	node -p "require('$1/node_modules/playwright-core/package.json').version" 2>/dev/null || true
-}
-NODE_DEPS=
-if command -v node >/dev/null && [ -x "$CHROMIUM" ]; then
-	pinned=$(node -p "require('$BROWSER_SRC/package-lock.json').packages['node_modules/playwright-core'].version")
-	deps="$BUILD_ROOT/tests/browser-deps"
-	if [ "$(installed "$BROWSER_SRC")" == "$pinned" ]; then
-		NODE_DEPS="$BROWSER_SRC/node_modules"
-	elif [ "$(installed "$deps")" != "$pinned" ] && command -v npm >/dev/null; then
-		rm -rf "$deps"
-		mkdir -p "$deps"
-		cp "$BROWSER_SRC/package.json" "$BROWSER_SRC/package-lock.json" "$BROWSER_SRC/.npmrc" \
-			"$deps/"
-		(cd "$deps" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || true
-	fi
-	[ -n "$NODE_DEPS" ] || [ "$(installed "$deps")" != "$pinned" ] || NODE_DEPS="$deps/node_modules"
-fi
+browser_deps
 if [ -n "$NODE_DEPS" ]; then
 	REVIEW_URL="$rurl/" REVIEW_LOT="$booklot" REVIEW_DEFECT=3 \
 		REVIEW_USER="kiem:mật-khẩu-kiem-1" CHROMIUM="$CHROMIUM" NODE_PATH="$NODE_DEPS" \

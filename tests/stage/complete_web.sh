@@ -94,27 +94,7 @@ grep -q '<script src="/static/complete.js" defer></script>' "$WORK/body" ||
 	fail "the record page does not load complete.js"
 
 # --- the browser ----------------------------------------------------------------------------
-CHROMIUM=${SOHOA_CHROMIUM:-/usr/bin/chromium}
-BUILD_ROOT=$(cd "$SOHOA_BIN/.." && pwd)
-BROWSER_SRC="$SOHOA_SOURCE/tests/browser"
-installed() { # DIR: the playwright-core version installed there, or nothing
-	node -p "require('$1/node_modules/playwright-core/package.json').version" 2>/dev/null || true
-}
-NODE_DEPS=
-if command -v node >/dev/null && [ -x "$CHROMIUM" ]; then
-	pinned=$(node -p "require('$BROWSER_SRC/package-lock.json').packages['node_modules/playwright-core'].version")
-	deps="$BUILD_ROOT/tests/browser-deps"
-	if [ "$(installed "$BROWSER_SRC")" == "$pinned" ]; then
-		NODE_DEPS="$BROWSER_SRC/node_modules"
-	elif [ "$(installed "$deps")" != "$pinned" ] && command -v npm >/dev/null; then
-		rm -rf "$deps"
-		mkdir -p "$deps"
-		cp "$BROWSER_SRC/package.json" "$BROWSER_SRC/package-lock.json" "$BROWSER_SRC/.npmrc" \
-			"$deps/"
-		(cd "$deps" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || true
-	fi
-	[ -n "$NODE_DEPS" ] || [ "$(installed "$deps")" != "$pinned" ] || NODE_DEPS="$deps/node_modules"
-fi
+browser_deps
 if [ -n "$NODE_DEPS" ]; then
 	for t in complete vnkey; do
 		REVIEW_URL="$url/" REVIEW_OLD="$old" REVIEW_NEW="$new" REVIEW_BATCH="$B" \

@@ -81,17 +81,7 @@ expect_match "and says the field must be keyed" "$(cat "$WORK/stderr")" "must be
 server=
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 review_start() {
-	sohoa review serve --batch "$B" --listen 127.0.0.1:0 --connections-per-address 48 \
-		>"$WORK/review.out" \
-		2>"$WORK/review.err" &
-	server=$!
-	for _ in $(seq 100); do
-		grep -q listening "$WORK/review.out" && break
-		sleep 0.05
-	done
-	url=$(sed -n 's/^listening on //p' "$WORK/review.out")
-	[ -n "$url" ] || fail "the review server did not start: $(cat "$WORK/review.err")"
-	url=${url%/}
+	review_serve "$B" --listen 127.0.0.1:0 --connections-per-address 48
 }
 review_stop() {
 	kill "$server" 2>/dev/null || true
@@ -261,13 +251,7 @@ expect_match "the page" "$(cat "$WORK/body")" \
 	"<tr data-keyer=\"bob\" data-kind=\"name\" data-keyed=\"2\" data-decided=\"2\" data-agreed=\"1\" data-agreement=\"0.5000\""
 
 # --- two keyers and an arbitrator in Chromium -------------------------------------------------------
-CHROMIUM=${SOHOA_CHROMIUM:-/usr/bin/chromium}
-BROWSER_SRC="$SOHOA_SOURCE/tests/browser"
-BUILD_ROOT=$(cd "$SOHOA_BIN/.." && pwd)
-NODE_DEPS=
-for d in "$BROWSER_SRC/node_modules" "$BUILD_ROOT/tests/browser-deps/node_modules"; do
-	[ -f "$d/playwright-core/package.json" ] && NODE_DEPS=$d && break
-done
+browser_deps
 if [ -f "$BROWSER_SRC/keying.test.js" ] && command -v node >/dev/null && [ -x "$CHROMIUM" ] &&
 	[ -n "$NODE_DEPS" ]; then
 	hw "${R[2]}" child.full_name

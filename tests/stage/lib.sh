@@ -44,6 +44,34 @@ run_status() {
 	set -e
 }
 
+# browser_deps: what the browser tests need — CHROMIUM (Debian's, or $SOHOA_CHROMIUM) and
+# playwright-core, pinned by tests/browser/package-lock.json: the checkout's own, else installed
+# once with npm ci into the build's tests/browser-deps. Sets NODE_DEPS (its node_modules), empty
+# when node, npm or Chromium is missing: the browser part of a test is then left out.
+browser_deps() {
+	CHROMIUM=${SOHOA_CHROMIUM:-/usr/bin/chromium}
+	BUILD_ROOT=$(cd "$SOHOA_BIN/.." && pwd)
+	BROWSER_SRC="$SOHOA_SOURCE/tests/browser"
+	installed() { # DIR: the playwright-core version installed there, or nothing
+		node -p "require('$1/node_modules/playwright-core/package.json').version" 2>/dev/null || true
+	}
+	NODE_DEPS=
+	if command -v node >/dev/null && [ -x "$CHROMIUM" ]; then
+		pinned=$(node -p "require('$BROWSER_SRC/package-lock.json').packages['node_modules/playwright-core'].version")
+		deps="$BUILD_ROOT/tests/browser-deps"
+		if [ "$(installed "$BROWSER_SRC")" == "$pinned" ]; then
+			NODE_DEPS="$BROWSER_SRC/node_modules"
+		elif [ "$(installed "$deps")" != "$pinned" ] && command -v npm >/dev/null; then
+			rm -rf "$deps"
+			mkdir -p "$deps"
+			cp "$BROWSER_SRC/package.json" "$BROWSER_SRC/package-lock.json" "$BROWSER_SRC/.npmrc" \
+				"$deps/"
+			(cd "$deps" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || true
+		fi
+		[ -n "$NODE_DEPS" ] || [ "$(installed "$deps")" != "$pinned" ] || NODE_DEPS="$deps/node_modules"
+	fi
+}
+
 # store_latest: the batch store's latest version (the highest migration's number)
 store_latest() {
 	local last

@@ -365,13 +365,7 @@ print(d['ok'], d['taken_by'])" "$WORK/body")|$(sql "$B" "SELECT reviewer FROM re
 	WHERE record_id = ${queue[6]}")" "True None|bob"
 
 # --- two browsers ---------------------------------------------------------------------------
-CHROMIUM=${SOHOA_CHROMIUM:-/usr/bin/chromium}
-BROWSER_SRC="$SOHOA_SOURCE/tests/browser"
-BUILD_ROOT=$(cd "$SOHOA_BIN/.." && pwd)
-NODE_DEPS=
-for d in "$BROWSER_SRC/node_modules" "$BUILD_ROOT/tests/browser-deps/node_modules"; do
-	[ -f "$d/playwright-core/package.json" ] && NODE_DEPS=$d && break
-done
+browser_deps
 if [ -f "$BROWSER_SRC/claims.test.js" ] && command -v node >/dev/null && [ -x "$CHROMIUM" ] &&
 	[ -n "$NODE_DEPS" ]; then
 	review_stop

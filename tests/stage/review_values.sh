@@ -154,27 +154,7 @@ expect_match "said in English" "$(cat "$WORK/body")" 'No such record\. \(No reco
 expect_eq "nothing saved by them" "$(sql "$B" "SELECT version FROM records WHERE id = $id")" "$v"
 
 # --- the browser: typing shows the preview, times in the browser's zone --------------------
-CHROMIUM=${SOHOA_CHROMIUM:-/usr/bin/chromium}
-BUILD_ROOT=$(cd "$SOHOA_BIN/.." && pwd)
-BROWSER_SRC="$SOHOA_SOURCE/tests/browser"
-installed() { # DIR: the playwright-core version installed there, or nothing
-	node -p "require('$1/node_modules/playwright-core/package.json').version" 2>/dev/null || true
-}
-NODE_DEPS=
-if command -v node >/dev/null && [ -x "$CHROMIUM" ]; then
-	pinned=$(node -p "require('$BROWSER_SRC/package-lock.json').packages['node_modules/playwright-core'].version")
-	deps="$BUILD_ROOT/tests/browser-deps"
-	if [ "$(installed "$BROWSER_SRC")" == "$pinned" ]; then
-		NODE_DEPS="$BROWSER_SRC/node_modules"
-	elif [ "$(installed "$deps")" != "$pinned" ] && command -v npm >/dev/null; then
-		rm -rf "$deps"
-		mkdir -p "$deps"
-		cp "$BROWSER_SRC/package.json" "$BROWSER_SRC/package-lock.json" "$BROWSER_SRC/.npmrc" \
-			"$deps/"
-		(cd "$deps" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || true
-	fi
-	[ -n "$NODE_DEPS" ] || [ "$(installed "$deps")" != "$pinned" ] || NODE_DEPS="$deps/node_modules"
-fi
+browser_deps
 if [ -n "$NODE_DEPS" ]; then
 	REVIEW_URL="$url/" REVIEW_RECORD="$id" REVIEW_USER="alice:mật-khẩu-alice-1" \
 		CHROMIUM="$CHROMIUM" NODE_PATH="$NODE_DEPS" \
