@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "batch/engine.h"
 #include "batch/night.h"
 #include "batch/report.h"
 #include "batch/task.h"
@@ -18,6 +19,8 @@ static const char usage[] =
 	"usage: sohoa cluster status NIGHT.ini [--json]\n"
 	"       sohoa cluster report NIGHT.ini --out NIGHT.html\n"
 	"       sohoa cluster task NIGHT.ini [--index I] [--jobs N] [--task-id ID]\n"
+	"       sohoa cluster submit --engine parallel NIGHT.ini [--max-parallel N] [--jobs N]\n"
+	"                            [--sshloginfile FILE] [--dry-run]\n"
 	"\n"
 	"A night of many batches, each a batch directory and its scans' manifest, named in the\n"
 	"night file (an INI file: a [night] section with name, scratch and index; a [sync]\n"
@@ -40,6 +43,12 @@ static const char usage[] =
 	"           stop (SIGTERM, SIGINT) is passed to the run, the batch put back as far as it\n"
 	"           got. --task-id names the holder (default: Slurm's JOBID_TASKID, else\n"
 	"           index-I); the same id takes over its own lock after a requeue\n"
+	"  submit   hands the night to an engine: --engine parallel writes NIGHT.parallel.sh\n"
+	"           beside the night file (GNU parallel running one task per batch, at most\n"
+	"           --max-parallel at once, on the machines of --sshloginfile — the same paths\n"
+	"           there — or here; joblog NIGHT.joblog) and runs it unless --dry-run; run\n"
+	"           again, it runs only the tasks that did not complete. (--engine slurm is\n"
+	"           not built yet.)\n"
 	"\n"
 	"Exit: 0 shown (task: complete); 1 usage; 2 shown, some batch unreadable (task: complete,\n"
 	"some pages or records failed and recorded); 3 the night file cannot be read or the\n"
@@ -156,6 +165,50 @@ static int task(const char *path, long index, long jobs, const char *task_id)
 	return code;
 }
 
+/* The program beside this executable named NAME into BUF, else NAME (found on PATH). */
+static void beside_self(const char *name, char *buf, size_t size)
+{
+	char self[PATH_MAX];
+	snprintf(buf, size, "%s", name);
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return;
+	self[n] = 0;
+	char *slash = strrchr(self, '/');
+	if (!slash)
+		return;
+	*slash = 0;
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/%s", self, name);
+	if (access(path, X_OK) == 0)
+		snprintf(buf, size, "%s", path);
+}
+
+static int submit(const char *path, const char *engine, struct so_submit_options *o)
+{
+	if (!engine)
+		return so_cli_usage_error("submit needs --engine parallel");
+	if (strcmp(engine, "slurm") == 0) {
+		so_log_err("the slurm engine is not built yet: run the night with --engine parallel, "
+			   "or sbatch --array 0-N your own script running sohoa cluster task");
+		return SO_EXIT_ENV;
+	}
+	if (strcmp(engine, "parallel") != 0)
+		return so_cli_usage_error("unknown engine '%s' (parallel)", engine);
+	char sohoa[PATH_MAX + 64], script[4200];
+	beside_self("sohoa", sohoa, sizeof(sohoa));
+	o->sohoa = sohoa;
+	struct so_night night;
+	if (so_night_read(path, &night) < 0) {
+		so_log_err("%s", so_errmsg());
+		so_night_release(&night);
+		return SO_EXIT_ENV;
+	}
+	int code = so_submit_parallel(&night, o, script, sizeof(script));
+	so_night_release(&night);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	so_cli_init("sohoa-cluster");
@@ -165,13 +218,17 @@ int main(int argc, char **argv)
 		{ "index", required_argument, NULL, 'i' },
 		{ "jobs", required_argument, NULL, 'J' },
 		{ "task-id", required_argument, NULL, 't' },
+		{ "engine", required_argument, NULL, 'e' },
+		{ "max-parallel", required_argument, NULL, 'm' },
+		{ "sshloginfile", required_argument, NULL, 's' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL, *task_id = NULL;
-	long index = -1, jobs = 0;
-	int opt, as_json = 0;
+	const char *out = NULL, *task_id = NULL, *engine = NULL, *sshloginfile = NULL;
+	long index = -1, jobs = 0, max_parallel = 0;
+	int opt, as_json = 0, dry_run = 0;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j': as_json = 1; break;
@@ -185,20 +242,32 @@ int main(int argc, char **argv)
 				return SO_EXIT_USAGE;
 			break;
 		case 't': task_id = optarg; break;
+		case 'e': engine = optarg; break;
+		case 'm':
+			if (so_cli_number("--max-parallel", optarg, 1, 100000, &max_parallel) < 0)
+				return SO_EXIT_USAGE;
+			break;
+		case 's': sshloginfile = optarg; break;
+		case 'n': dry_run = 1; break;
 		case 'h': fputs(usage, stdout); return SO_EXIT_OK;
 		case 'V': return so_cli_version();
 		default: return so_cli_bad_option();
 		}
 	}
 	if (argc - optind != 2)
-		return so_cli_usage_error("a command (status, report, task) and the night file are "
+		return so_cli_usage_error("a command (status, report, task, submit) and the night file are "
 					  "needed");
 	const char *cmd = argv[optind], *path = argv[optind + 1];
 	if (strcmp(cmd, "task") == 0)
 		return task(path, index, jobs, task_id);
+	if (strcmp(cmd, "submit") == 0) {
+		struct so_submit_options so = { .max_parallel = max_parallel, .jobs = jobs,
+						.sshloginfile = sshloginfile, .dry_run = dry_run };
+		return submit(path, engine, &so);
+	}
 	int report = strcmp(cmd, "report") == 0;
 	if (!report && strcmp(cmd, "status") != 0)
-		return so_cli_usage_error("unknown command '%s' (status, report, task)", cmd);
+		return so_cli_usage_error("unknown command '%s' (status, report, task, submit)", cmd);
 	if (report && !out)
 		return so_cli_usage_error("report needs --out NIGHT.html");
 	if (!report && out)

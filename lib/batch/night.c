@@ -129,7 +129,10 @@ static int night_key(const char *key, char *value, int line, void *ctx)
 int so_night_read(const char *path, struct so_night *n)
 {
 	memset(n, 0, sizeof(*n));
-	snprintf(n->path, sizeof(n->path), "%s", path);
+	/* absolute, as the paths in it: an engine's script names the file from anywhere */
+	char *abs = realpath(path, NULL);
+	snprintf(n->path, sizeof(n->path), "%s", abs ? abs : path);
+	free(abs);
 	struct night_reading r = { .n = n, .section = NONE };
 	/* the night's paths are made absolute: the view and its report name them from anywhere */
 	char dir[4096];
