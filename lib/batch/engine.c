@@ -50,7 +50,7 @@ int so_submit_parallel(const struct so_night *n, const struct so_submit_options 
 		"# Written by sohoa cluster submit --engine parallel; run it again to resume: only\n"
 		"# the tasks that did not complete (exit 0, or 2: done with failures recorded) run\n"
 		"# again. The joblog says which task ended how.\n", n->name, n->path);
-	fputs("exec parallel --halt never --line-buffer --tag", f);
+	fputs("exec parallel --will-cite --halt never --line-buffer --tag", f);
 	if (o->max_parallel > 0)
 		fprintf(f, " --jobs %ld", o->max_parallel);
 	fputs(" --joblog ", f);
