@@ -21,6 +21,9 @@ static const char usage[] =
 	"       sohoa cluster task NIGHT.ini [--index I] [--jobs N] [--task-id ID]\n"
 	"       sohoa cluster submit --engine parallel NIGHT.ini [--max-parallel N] [--jobs N]\n"
 	"                            [--sshloginfile FILE] [--dry-run]\n"
+	"       sohoa cluster submit --engine slurm NIGHT.ini [--max-parallel N] [--partition P]\n"
+	"                            [--cpus-per-task N] [--time T] [--mem M] [--dry-run]\n"
+	"                            [-- SBATCH OPTIONS...]\n"
 	"\n"
 	"A night of many batches, each a batch directory and its scans' manifest, named in the\n"
 	"night file (an INI file: a [night] section with name, scratch and index; a [sync]\n"
@@ -47,8 +50,11 @@ static const char usage[] =
 	"           beside the night file (GNU parallel running one task per batch, at most\n"
 	"           --max-parallel at once, on the machines of --sshloginfile — the same paths\n"
 	"           there — or here; joblog NIGHT.joblog) and runs it unless --dry-run; run\n"
-	"           again, it runs only the tasks that did not complete. (--engine slurm is\n"
-	"           not built yet.)\n"
+	"           again, it runs only the tasks that did not complete. --engine slurm writes\n"
+	"           NIGHT.slurm.sh (a job array of one task per batch, throttled with\n"
+	"           %%max-parallel, --requeue, each task's log NIGHT-JOBID_TASK.log; a task\n"
+	"           stopped cleanly asks for its requeue) and submits it with sbatch (the options\n"
+	"           after -- passed through), printing the job id and how to follow it\n"
 	"\n"
 	"Exit: 0 shown (task: complete); 1 usage; 2 shown, some batch unreadable (task: complete,\n"
 	"some pages or records failed and recorded); 3 the night file cannot be read or the\n"
@@ -187,14 +193,10 @@ static void beside_self(const char *name, char *buf, size_t size)
 static int submit(const char *path, const char *engine, struct so_submit_options *o)
 {
 	if (!engine)
-		return so_cli_usage_error("submit needs --engine parallel");
-	if (strcmp(engine, "slurm") == 0) {
-		so_log_err("the slurm engine is not built yet: run the night with --engine parallel, "
-			   "or sbatch --array 0-N your own script running sohoa cluster task");
-		return SO_EXIT_ENV;
-	}
-	if (strcmp(engine, "parallel") != 0)
-		return so_cli_usage_error("unknown engine '%s' (parallel)", engine);
+		return so_cli_usage_error("submit needs --engine slurm or --engine parallel");
+	int slurm = strcmp(engine, "slurm") == 0;
+	if (!slurm && strcmp(engine, "parallel") != 0)
+		return so_cli_usage_error("unknown engine '%s' (slurm, parallel)", engine);
 	char sohoa[PATH_MAX + 64], script[4200];
 	beside_self("sohoa", sohoa, sizeof(sohoa));
 	o->sohoa = sohoa;
@@ -204,7 +206,18 @@ static int submit(const char *path, const char *engine, struct so_submit_options
 		so_night_release(&night);
 		return SO_EXIT_ENV;
 	}
-	int code = so_submit_parallel(&night, o, script, sizeof(script));
+	int code;
+	if (slurm) {
+		char job[128];
+		code = so_submit_slurm(&night, o, script, sizeof(script), job, sizeof(job));
+		if (code == SO_EXIT_OK && job[0]) {
+			printf("%s\n", job);
+			so_log_msg("submitted: job %s, %zu tasks. Follow it with: squeue -j %s; "
+				   "sohoa cluster status %s", job, night.n, job, night.path);
+		}
+	} else {
+		code = so_submit_parallel(&night, o, script, sizeof(script));
+	}
 	so_night_release(&night);
 	return code;
 }
@@ -222,12 +235,17 @@ int main(int argc, char **argv)
 		{ "max-parallel", required_argument, NULL, 'm' },
 		{ "sshloginfile", required_argument, NULL, 's' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "partition", required_argument, NULL, 'P' },
+		{ "cpus-per-task", required_argument, NULL, 'c' },
+		{ "time", required_argument, NULL, 'T' },
+		{ "mem", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *task_id = NULL, *engine = NULL, *sshloginfile = NULL;
-	long index = -1, jobs = 0, max_parallel = 0;
+	long index = -1, jobs = 0, max_parallel = 0, cpus = 0;
+	const char *partition = NULL, *time_limit = NULL, *mem = NULL;
 	int opt, as_json = 0, dry_run = 0;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -249,20 +267,35 @@ int main(int argc, char **argv)
 			break;
 		case 's': sshloginfile = optarg; break;
 		case 'n': dry_run = 1; break;
+		case 'P': partition = optarg; break;
+		case 'c':
+			if (so_cli_number("--cpus-per-task", optarg, 1, 1024, &cpus) < 0)
+				return SO_EXIT_USAGE;
+			break;
+		case 'T': time_limit = optarg; break;
+		case 'M': mem = optarg; break;
 		case 'h': fputs(usage, stdout); return SO_EXIT_OK;
 		case 'V': return so_cli_version();
 		default: return so_cli_bad_option();
 		}
 	}
-	if (argc - optind != 2)
+	if (argc - optind < 2)
 		return so_cli_usage_error("a command (status, report, task, submit) and the night file are "
 					  "needed");
+	int extra = argc - optind - 2;
+	if (extra && (strcmp(argv[optind], "submit") != 0 || !engine ||
+		      strcmp(engine, "slurm") != 0))
+		return so_cli_usage_error("unexpected argument '%s' (sbatch options go after -- with "
+					  "--engine slurm)", argv[optind + 2]);
 	const char *cmd = argv[optind], *path = argv[optind + 1];
 	if (strcmp(cmd, "task") == 0)
 		return task(path, index, jobs, task_id);
 	if (strcmp(cmd, "submit") == 0) {
 		struct so_submit_options so = { .max_parallel = max_parallel, .jobs = jobs,
-						.sshloginfile = sshloginfile, .dry_run = dry_run };
+						.sshloginfile = sshloginfile, .dry_run = dry_run,
+						.partition = partition, .time = time_limit, .mem = mem,
+						.cpus_per_task = cpus, .sbatch_args = argv + optind + 2,
+						.nsbatch_args = extra };
 		return submit(path, engine, &so);
 	}
 	int report = strcmp(cmd, "report") == 0;

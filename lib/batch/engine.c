@@ -1,4 +1,4 @@
-/* Handing a night to GNU parallel (see engine.h). */
+/* Handing a night to GNU parallel or Slurm (see engine.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,5 +112,109 @@ int so_submit_parallel(const struct so_night *n, const struct so_submit_options 
 		return SO_EXIT_PARTIAL;
 	}
 	so_log_msg("every task of the night complete (joblog %s)", joblog);
+	return SO_EXIT_OK;
+}
+
+int so_submit_slurm(const struct so_night *n, const struct so_submit_options *o, char *script,
+		    size_t size, char *job, size_t job_size)
+{
+	char logs[4200];
+	job[0] = 0;
+	beside(n->path, ".slurm.sh", script, size);
+	beside(n->path, "-%A_%a.log", logs, sizeof(logs));
+	struct so_atomic a;
+	if (so_atomic_open(&a, script) < 0) {
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
+	}
+	FILE *f = a.f;
+	fprintf(f, "#!/bin/sh\n# The night '%s' on Slurm: one array task per batch of %s.\n"
+		"# Written by sohoa cluster submit --engine slurm; submit it again by hand with\n"
+		"#   sbatch %s\n", n->name, n->path, script);
+	fprintf(f, "#SBATCH --job-name=sohoa-%s\n", n->name[0] ? n->name : "night");
+	fprintf(f, "#SBATCH --array=0-%zu", n->n - 1);
+	if (o->max_parallel > 0)
+		fprintf(f, "%%%ld", o->max_parallel);
+	fprintf(f, "\n#SBATCH --requeue\n#SBATCH --output=%s\n", logs);
+	if (o->partition)
+		fprintf(f, "#SBATCH --partition=%s\n", o->partition);
+	if (o->cpus_per_task > 0)
+		fprintf(f, "#SBATCH --cpus-per-task=%ld\n", o->cpus_per_task);
+	if (o->time)
+		fprintf(f, "#SBATCH --time=%s\n", o->time);
+	if (o->mem)
+		fprintf(f, "#SBATCH --mem=%s\n", o->mem);
+	fputs("# The task: the batch copied to node scratch, run, put back (sohoa cluster task).\n"
+	      "# 0 and 2 (done, failures recorded) complete it; 3 fails it; 143 (stopped cleanly:\n"
+	      "# preemption, scancel, scontrol requeue) puts the batch back and asks for a requeue,\n"
+	      "# and the next attempt resumes where it stopped.\n", f);
+	quote(f, o->sohoa);
+	fputs(" cluster task ", f);
+	quote(f, n->path);
+	fputs("\nc=$?\ncase $c in\n0|2) exit 0 ;;\n130|143)\n"
+	      "\tscontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\" 2>/dev/null\n"
+	      "\texit $c ;;\n*) exit $c ;;\nesac\n", f);
+	if (so_atomic_commit(&a) < 0) {
+		so_log_err("%s", so_errmsg());
+		return SO_EXIT_ENV;
+	}
+	if (chmod(script, 0755) < 0) {
+		so_log_err("cannot make '%s' executable: %s", script, strerror(errno));
+		return SO_EXIT_ENV;
+	}
+	so_log_msg("the night's job script: %s", script);
+	if (o->dry_run)
+		return SO_EXIT_OK;
+	int fd[2];
+	if (pipe(fd) < 0) {
+		so_log_err("cannot run sbatch: %s", strerror(errno));
+		return SO_EXIT_ENV;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		so_log_err("cannot run sbatch: %s", strerror(errno));
+		close(fd[0]);
+		close(fd[1]);
+		return SO_EXIT_ENV;
+	}
+	if (pid == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		const char *argv[80];
+		int k = 0;
+		argv[k++] = "sbatch";
+		argv[k++] = "--parsable";
+		for (int i = 0; i < o->nsbatch_args && k < 76; i++)
+			argv[k++] = o->sbatch_args[i];
+		argv[k++] = script;
+		argv[k] = NULL;
+		execvp("sbatch", (char *const *)argv);
+		fprintf(stderr, "sohoa-cluster: cannot run sbatch: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(fd[1]);
+	size_t got = 0;
+	ssize_t r;
+	while (got + 1 < job_size && (r = read(fd[0], job + got, job_size - 1 - got)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		got += (size_t)r;
+	}
+	job[got] = 0;
+	job[strcspn(job, ";\n")] = 0;   /* --parsable: JOBID[;CLUSTER] */
+	close(fd[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			break;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !job[0]) {
+		so_log_err("sbatch did not take the night (exit %d); the script is %s",
+			   WIFEXITED(status) ? WEXITSTATUS(status) : -1, script);
+		return SO_EXIT_ENV;
+	}
 	return SO_EXIT_OK;
 }

@@ -13,11 +13,16 @@
 #include "batch/night.h"
 
 struct so_submit_options {
-	long max_parallel;          /* tasks at once (0: the engine's default) */
+	long max_parallel;          /* tasks at once (0: the engine's default; Slurm: %N) */
 	long jobs;                  /* sohoa run --jobs inside each task (0: run's default) */
 	const char *sshloginfile;   /* parallel: the machines (NULL: this one) */
 	const char *sohoa;          /* the sohoa front command, as the nodes find it */
 	int dry_run;                /* write the script, do not run it */
+	/* Slurm */
+	const char *partition, *time, *mem;   /* NULL: the cluster's defaults */
+	long cpus_per_task;                   /* 0: the cluster's default */
+	char **sbatch_args;                   /* passed to sbatch as they are */
+	int nsbatch_args;
 };
 
 /* Writes the GNU parallel script of night N into SCRIPT (NIGHT.parallel.sh beside the night
@@ -26,5 +31,13 @@ struct so_submit_options {
  * the script again resumes them), 3 the script cannot be written or parallel run. */
 int so_submit_parallel(const struct so_night *n, const struct so_submit_options *o,
 		       char *script, size_t size);
+
+/* Writes the Slurm job script of night N into SCRIPT (NIGHT.slurm.sh beside the night file:
+ * a job array of one task per batch, throttled with %max_parallel, --requeue, each task's log
+ * NIGHT-JOBID_TASK.log beside it; a task stopped cleanly asks Slurm to requeue it) and,
+ * unless O->dry_run, submits it with sbatch; the job id into JOB. Returns 0 submitted (or
+ * written), 3 the script cannot be written or sbatch refused it (its words logged). */
+int so_submit_slurm(const struct so_night *n, const struct so_submit_options *o, char *script,
+		    size_t size, char *job, size_t job_size);
 
 #endif

@@ -23,8 +23,13 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
-/* Takes the lock LOCK of the shared copy for TASK_ID: 0 taken (or held by the same task
- * before a requeue), 1 held by another (the error says who), -1 on error. */
+#define LOCK_WAIT_SECONDS 600   /* an earlier attempt of this task still putting back */
+#define LOCK_GONE_SECONDS 120   /* an earlier attempt on another node: its scheduler's kill */
+
+/* Takes the lock LOCK of the shared copy for TASK_ID: 0 taken, 1 held by another task (the
+ * error says who), -1 on error. The lock of an earlier attempt of the same task (requeued) is
+ * taken over once that attempt is over: on this node, when its process is gone (it may still
+ * be putting the batch back); on another node, after LOCK_GONE_SECONDS. */
 static int lock_take(const char *lock, const char *task_id)
 {
 	char host[256] = "", now[SO_TIME_LEN], line[640];
@@ -32,7 +37,7 @@ static int lock_take(const char *lock, const char *task_id)
 	so_now_iso(now);
 	int n = snprintf(line, sizeof(line), "task %s host %s pid %ld since %s\n", task_id, host,
 			 (long)getpid(), now);
-	for (int attempt = 0; attempt < 2; attempt++) {
+	for (int waited = 0; waited <= LOCK_WAIT_SECONDS; ) {
 		int f = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (f >= 0) {
 			int ok = write(f, line, (size_t)n) == n && fsync(f) == 0;
@@ -46,23 +51,34 @@ static int lock_take(const char *lock, const char *task_id)
 		size_t len = 0;
 		if (so_read_file(lock, 4096, &held, &len) < 0)
 			continue;   /* gone meanwhile: try again */
-		char who[256] = "";
-		sscanf(held, "task %255s", who);
-		int same = strcmp(who, task_id) == 0;
+		char who[256] = "", where[256] = "";
+		long pid = 0;
+		sscanf(held, "task %255s host %255s pid %ld", who, where, &pid);
 		held[strcspn(held, "\n")] = 0;
-		if (!same) {
+		if (strcmp(who, task_id) != 0) {
 			so_error("the batch is held by another task (%s: %s); a batch is never run "
 				 "on two nodes at once — if that task is gone, remove the lock",
 				 lock, held);
 			free(held);
 			return 1;
 		}
+		int here = strcmp(where, host) == 0;
+		int alive = here && pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 		free(held);
-		/* this task, requeued: the lock is its own */
+		if (alive || (!here && waited < LOCK_GONE_SECONDS)) {
+			if (waited == 0)
+				so_log_msg("waiting for an earlier attempt of task %s to end (%s)",
+					   task_id, lock);
+			sleep(1);
+			waited++;
+			continue;
+		}
+		/* this task's earlier attempt is over: its lock is this one's */
 		if (unlink(lock) < 0 && errno != ENOENT)
 			return so_error("cannot take the lock '%s': %s", lock, strerror(errno));
 	}
-	return so_error("cannot take the lock '%s'", lock);
+	return so_error("an earlier attempt of task %s still holds '%s' after %d s", task_id, lock,
+			LOCK_WAIT_SECONDS);
 }
 
 static int take_as_is(const char *dir, void *ctx)
@@ -165,7 +181,9 @@ int so_task_run(const struct so_night *n, const struct so_task_options *o)
 
 	char lock[4200], scratch[4400];
 	snprintf(lock, sizeof(lock), "%s.lock", b->dir);
-	snprintf(scratch, sizeof(scratch), "%s/%s.%s", n->scratch, b->name, o->task_id);
+	/* per attempt: an earlier attempt's copy is never this one's */
+	snprintf(scratch, sizeof(scratch), "%s/%s.%s.%ld", n->scratch, b->name, o->task_id,
+		 (long)getpid());
 	int taken = lock_take(lock, o->task_id);
 	if (taken != 0) {
 		so_log_err("batch %s: %s", b->name, so_errmsg());
@@ -173,8 +191,6 @@ int so_task_run(const struct so_night *n, const struct so_task_options *o)
 	}
 	int code = SO_EXIT_ENV;
 	struct stat st;
-	/* a scratch copy left by an earlier attempt of this task on this node is stale: the
-	 * shared copy is what that attempt put back */
 	if (so_mkdir_p(n->scratch, 0755) < 0 || so_remove_tree(scratch) < 0) {
 		so_log_err("batch %s: %s", b->name, so_errmsg());
 		goto release;
