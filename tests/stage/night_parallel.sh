@@ -41,8 +41,9 @@ for b in births:g1 deaths:g2; do
 done
 sh "$WORK/night.parallel.sh" >/dev/null 2>&1 || fail "the script run again"
 expect_eq "run again: nothing run twice" "$(awk 'NR > 1' "$WORK/night.joblog" | wc -l)" 2
-run_status sohoa cluster submit --engine slurm "$WORK/night.ini"
-expect_match "slurm is said not to be built yet" "$status $(cat "$WORK/stderr")" "^3 .*not built yet"
+run_status sohoa cluster submit --engine slurm "$WORK/night.ini" --max-parallel 3 --dry-run
+expect_match "the slurm engine's script instead: written, not submitted" \
+	"$status $(cat "$WORK/night.slurm.sh")" "^0 .*#SBATCH --array=0-1%3"
 run_status sohoa cluster submit "$WORK/night.ini"
 expect_eq "submit without an engine: usage" "$status" 1
 done_ok
