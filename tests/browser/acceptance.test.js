@@ -17,7 +17,7 @@
 
 const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
-const { eq } = require('./lib.js');
+const { eq, signedInPage } = require('./lib.js');
 
 const URL = process.env.REVIEW_URL;
 const LOT = Number(process.env.REVIEW_LOT);
@@ -30,17 +30,7 @@ assert.ok(URL && LOT && DEFECT && USER && PASSWORD, 'the environment is incomple
 						args: ['--no-sandbox'] });
 	const problems = [];
 	try {
-		const page = await browser.newPage();
-		page.on('pageerror', (e) => problems.push('script error: ' + e.message));
-		page.on('console', (m) => {
-			if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text()))
-				problems.push('console: ' + m.text());
-		});
-		await page.goto(URL + 'login');
-		await page.fill('form#login input[name=user]', USER);
-		await page.fill('form#login input[name=password]', PASSWORD);
-		await Promise.all([page.waitForEvent('load'),
-				   page.click('form#login button[type=submit]')]);
+		const page = await signedInPage(browser, URL, USER, PASSWORD, problems);
 
 		/* the list of lots: this one, open */
 		await page.goto(URL + 'lots');

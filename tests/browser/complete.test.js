@@ -18,7 +18,7 @@
 
 const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
-const { eq, truthy, sqlOf } = require('./lib.js');
+const { eq, truthy, sqlOf, signedInPage } = require('./lib.js');
 
 const URL = process.env.REVIEW_URL;
 const OLD = Number(process.env.REVIEW_OLD);
@@ -68,17 +68,7 @@ async function value(page, li) {
 						args: ['--no-sandbox'] });
 	const problems = [];
 	try {
-		const page = await browser.newPage();
-		page.on('pageerror', (e) => problems.push('script error: ' + e.message));
-		page.on('console', (m) => {
-			if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text()))
-				problems.push('console: ' + m.text());
-		});
-		await page.goto(URL + 'login');
-		await page.fill('form#login input[name=user]', USER);
-		await page.fill('form#login input[name=password]', PASSWORD);
-		await Promise.all([page.waitForEvent('load'),
-				   page.click('form#login button[type=submit]')]);
+		const page = await signedInPage(browser, URL, USER, PASSWORD, problems);
 
 		/* the book of 2019: Phường Bến Nghé, Quận 1 */
 		await page.goto(URL + 'records/' + OLD);

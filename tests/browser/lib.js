@@ -26,4 +26,21 @@ function sqlOf(batch) {
 		{ encoding: 'utf8' }).replace(/\n$/, '');
 }
 
-module.exports = { ok, eq, truthy, sqlOf };
+/* A new page of BROWSER signed in at URL as USER, its script errors and Content-Security-
+ * Policy refusals pushed into PROBLEMS. */
+async function signedInPage(browser, url, user, password, problems) {
+	const page = await browser.newPage();
+	page.on('pageerror', (e) => problems.push('script error: ' + e.message));
+	page.on('console', (m) => {
+		if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text()))
+			problems.push('console: ' + m.text());
+	});
+	await page.goto(url + 'login');
+	await page.fill('form#login input[name=user]', user);
+	await page.fill('form#login input[name=password]', password);
+	await Promise.all([page.waitForEvent('load'),
+			   page.click('form#login button[type=submit]')]);
+	return page;
+}
+
+module.exports = { ok, eq, truthy, sqlOf, signedInPage };
