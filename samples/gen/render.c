@@ -19,8 +19,6 @@
 
 #define HANDWRITING_FONT "Dancing Script"
 #define ENTRY_MIN_PT 6.5
-#define HAND_PT 13.0
-#define HAND_MIN_PT 8.0
 #define HEADER_PT 9.5
 #define PAD_X_MM 1.2
 #define PAD_Y_MM 1.0
@@ -428,31 +426,6 @@ static int show_text(struct page_draw *d, const char *family, double pt, int bol
 	return 0;
 }
 
-/* Draws L line by line, each shifted and turned a little, as a hand writes. */
-static void show_handwritten(struct page_draw *d, PangoLayout *l, double x, double y,
-                             struct rng *r)
-{
-	PangoLayoutIter *it = pango_layout_get_iter(l);
-	if (!it)
-		return;
-	double drift = rng_range(r, -0.4, 0.4);
-	do {
-		PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
-		PangoRectangle logical;
-		pango_layout_iter_get_line_extents(it, NULL, &logical);
-		double base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
-		double jx = mm_px(d->dpi, rng_range(r, -0.8, 0.8));
-		double jy = mm_px(d->dpi, rng_range(r, -0.4, 0.4));
-		cairo_save(d->cr);
-		cairo_translate(d->cr, x + (double)logical.x / PANGO_SCALE + jx, y + base + jy);
-		cairo_rotate(d->cr, (drift + rng_range(r, -0.8, 0.8)) * M_PI / 180.0);
-		cairo_move_to(d->cr, 0, 0);
-		pango_cairo_show_layout_line(d->cr, line);
-		cairo_restore(d->cr);
-	} while (pango_layout_iter_next_line(it));
-	pango_layout_iter_free(it);
-}
-
 /* Smears L's text sideways and drops an irregular ink blot over it. */
 static void smudge(struct page_draw *d, PangoLayout *l, double x, double y, struct rng *r)
 {
@@ -615,17 +588,28 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 	double pad_x = mm_px(d->dpi, PAD_X_MM), pad_y = mm_px(d->dpi, PAD_Y_MM);
 	/* entry row ROW (1-based) lies between edges ROW+1 and ROW+2 */
 	double y = g->row_y[row + 1], h = g->row_y[row + 2] - y;
-	int hand = e->handwritten;
-	const struct writer *wr = hand ? NULL : e->writer;
+	/* the planted handwriting row: every cell by the script hand's pen (drawn in the script
+	 * typeface alone it would be print: a typeface repeats each letter exactly, a pen never) */
+	const struct writer *wr = e->writer;
+	double slant = e->hand_slant, scale = e->hand_scale, ink = e->hand_ink;
+	uint64_t seed = e->hand_seed, cols = e->hand_cols;
+	if (e->handwritten) {
+		wr = writer_find("dancing");
+		slant = wr->slant_deg + rng_range(r, -wr->slant_var, wr->slant_var);
+		scale = rng_range(r, 0.97, 1.03);
+		ink = 1;
+		seed = rng_next(r);
+		cols = ~(uint64_t)0;
+	}
 	struct rng wrng;
 	if (wr)
-		rng_seed(&wrng, e->hand_seed, "strokes");
+		rng_seed(&wrng, seed, "strokes");
 	for (size_t i = 0; i < layout->ncolumns && i < e->ncells; i++) {
 		if (!e->cells[i][0])
 			continue;
 		/* a cell of a handwritten entry written by the clerk's pen (the others printed) */
-		int pen = wr && i < 64 && (e->hand_cols & ((uint64_t)1 << i));
-		const char *family = hand ? HANDWRITING_FONT : pen ? wr->font : d->font;
+		int pen = wr && i < 64 && (cols & ((uint64_t)1 << i));
+		const char *family = pen ? wr->font : d->font;
 		double x = g->col_x[i], w = g->col_x[i + 1] - x;
 		PangoLayout *l;
 		struct writer_text wt = { 0 };
@@ -637,14 +621,13 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 			d->line_spacing = wr->line;
 			l = fit_layout(d, family, 0, wt.text, w - 2 * pad_x - mm_px(d->dpi, 1),
 			               h - 2 * pad_y - mm_px(d->dpi, 1.5),
-			               round(wr->pt * e->hand_scale * 2) / 2, wr->min_pt,
+			               round(wr->pt * scale * 2) / 2, wr->min_pt,
 			               PANGO_ALIGN_LEFT);
 			d->letter_spacing_px = ls;
 			d->line_spacing = lh;
 		} else {
 			l = fit_layout(d, family, 0, e->cells[i], w - 2 * pad_x, h - 2 * pad_y,
-			               hand ? HAND_PT : d->ps->entry_pt,
-			               hand ? HAND_MIN_PT : ENTRY_MIN_PT, PANGO_ALIGN_LEFT);
+			               d->ps->entry_pt, ENTRY_MIN_PT, PANGO_ALIGN_LEFT);
 		}
 		if (!l) {
 			writer_text_free(&wt);
@@ -653,11 +636,8 @@ static int draw_entry(struct page_draw *d, const struct so_layout *layout,
 		cairo_save(d->cr);
 		cairo_rectangle(d->cr, x, y, w, h);
 		cairo_clip(d->cr);
-		if (hand) {
-			cairo_set_source_rgba(d->cr, 0, 0, 0, 0.92);
-			show_handwritten(d, l, x + pad_x, y + pad_y, r);
-		} else if (pen) {
-			writer_show(d->cr, l, wr, &wt, e->hand_slant, e->hand_ink, x + pad_x,
+		if (pen) {
+			writer_show(d->cr, l, wr, &wt, slant, ink, x + pad_x,
 			            y + pad_y + mm_px(d->dpi, 0.5), d->dpi, &wrng);
 		} else {
 			cairo_move_to(d->cr, x + pad_x, y + pad_y);
