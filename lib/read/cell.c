@@ -1,4 +1,5 @@
 /* Reading the cells of a register table (see cell.h). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,16 +439,91 @@ int so_row_read(const struct so_cell_reader *r, const struct so_table *t,
 	for (int c = 0; c < t->ncols; c++)
 		if (read_column(r, t, &l->columns[c], row, c, out) < 0)
 			return -1;
-	/* a cell with too little ink to judge alone (a dash, a digit) goes with its row */
-	struct so_hand_cell cells[64];
-	int n = 0;
-	for (size_t k = 0; k < out->n && n < 64; k++)
-		if (out->v[k].col > 0)
-			cells[n++] = out->v[k].hand;
-	so_hand_row(cells, n);
-	n = 0;
-	for (size_t k = 0; k < out->n && n < 64; k++)
-		if (out->v[k].col > 0)
-			out->v[k].hand = cells[n++];
 	return 0;
+}
+
+/* 1 when TEXT holds more than white space. */
+static int has_text(const char *text)
+{
+	for (; text && *text; text++)
+		if (!isspace((unsigned char)*text))
+			return 1;
+	return 0;
+}
+
+/* In a row judged handwritten, a cell whose ink was too faint or too far out of its box to
+ * measure (blank to the ink) but in which the recognizer read something is the same clerk's
+ * hand: it goes to a keyer with the others rather than passing on the machine's reading. */
+static void written_row(struct so_row_read *r)
+{
+	double score = -1;
+	for (size_t k = 0; k < r->n; k++)
+		if (r->v[k].col > 0 && r->v[k].hand.hand == SO_HAND_WRITTEN &&
+		    r->v[k].hand.score > score)
+			score = r->v[k].hand.score;
+	if (score < 0)
+		return;
+	for (size_t k = 0; k < r->n; k++) {
+		struct so_put *p = &r->v[k];
+		if (p->col > 0 && p->hand.hand == SO_HAND_BLANK && has_text(p->text)) {
+			p->hand.hand = SO_HAND_WRITTEN;
+			p->hand.score = score;
+			p->hand.by_row = 1;
+		}
+	}
+}
+
+int so_page_hands(const struct so_table *t, struct so_row_read *rows, size_t nrows)
+{
+	struct so_hand_glyphs gs = { 0 };
+	struct so_hand_cell *cells = NULL;
+	size_t n = 0, cap = 0;
+	int rc = -1;
+	l_int32 dpi = 300, dummy;
+	pixGetResolution(t->text, &dpi, &dummy);
+	/* every cell's letters, numbered in reading order */
+	for (size_t i = 0; i < nrows; i++)
+		for (size_t k = 0; k < rows[i].n; k++) {
+			const struct so_put *p = &rows[i].v[k];
+			if (p->col <= 0)
+				continue;
+			if (SO_ARRAY_GROW(cells, n, cap) < 0)
+				goto done;
+			cells[n] = p->hand;
+			if (p->hand.hand != SO_HAND_BLANK) {
+				BOX *b = so_table_cell_box(t, rows[i].row + t->head_rows - 1, p->col - 1);
+				PIX *clip = b ? pixClipRectangle(t->text, b, NULL) : NULL;
+				int r = clip ? so_hand_glyphs_add(&gs, clip, dpi, (int)n) : 0;
+				pixDestroy(&clip);
+				boxDestroy(&b);
+				if (r < 0)
+					goto done;
+			}
+			n++;
+		}
+	if (so_hand_twins(&gs, cells, (int)n) < 0)
+		goto done;
+	for (size_t c = 0; c < n; c++)
+		if (cells[c].hand != SO_HAND_BLANK)
+			so_hand_decide(&cells[c]);
+	/* each row's cells weighed together: a cell with too little ink to judge alone (a dash,
+	 * a digit) goes with its row */
+	n = 0;
+	for (size_t i = 0; i < nrows; i++) {
+		size_t first = n;
+		for (size_t k = 0; k < rows[i].n; k++)
+			if (rows[i].v[k].col > 0)
+				n++;
+		so_hand_row(cells + first, (int)(n - first));
+		n = first;
+		for (size_t k = 0; k < rows[i].n; k++)
+			if (rows[i].v[k].col > 0)
+				rows[i].v[k].hand = cells[n++];
+		written_row(&rows[i]);
+	}
+	rc = 0;
+done:
+	free(cells);
+	so_hand_glyphs_release(&gs);
+	return rc;
 }

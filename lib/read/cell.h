@@ -64,5 +64,10 @@ int so_row_has_entry(const struct so_table *t, int row);
  * first; release with so_row_read_release, also on failure). 0, or -1. */
 int so_row_read(const struct so_cell_reader *r, const struct so_table *t,
 		const struct so_layout *l, int row, struct so_row_read *out);
+/* The handwriting decisions of a page's NROWS entry rows ROWS, read from T: each cell's
+ * letters against their twins on the page (so_hand_twins), each cell decided again, then
+ * each row's cells weighed together (so_hand_row). Until then a row's decisions are its cells'
+ * own. 0, or -1 (no memory). */
+int so_page_hands(const struct so_table *t, struct so_row_read *rows, size_t nrows);
 
 #endif

@@ -20,6 +20,7 @@ static const char *const feature_names[SO_HAND_FEATURES] = {
 	[SO_HF_HEIGHT_CV] = "height_cv", [SO_HF_CONF_MEAN] = "conf_mean",
 	[SO_HF_CONF_MIN] = "conf_min", [SO_HF_ODD_CHARS] = "odd_chars",
 	[SO_HF_ODD_WORDS] = "odd_words", [SO_HF_STROKE_SPREAD] = "stroke_spread",
+	[SO_HF_TWIN_DIST] = "twin_dist",
 };
 
 const char *so_hand_feature_name(int i)
@@ -280,6 +281,60 @@ done:
 	return med;
 }
 
+/* The letters of the 1-bit image CELL at DPI: its components, less specks, what is left of a
+ * ruling line along its edge, and marks under LETTER_SHARE of the median height, into *C
+ * (*K of them; caller frees) with their images in *PIXA (caller destroys) and their median
+ * height in *HMED. 0, or -1 (no memory). */
+static int letters_of(PIX *cell, int dpi, PIXA **pixa, struct comp **c, size_t *k, double *hmed)
+{
+	*pixa = NULL;
+	*c = NULL;
+	*k = 0;
+	*hmed = 0;
+	/* specks: under a few pixels at 300 dpi */
+	int speck = (int)(8.0 * dpi * dpi / (300.0 * 300.0));
+	BOXA *boxa = pixConnComp(cell, pixa, 8);
+	double *hs = NULL;
+	if (!boxa)
+		return -1;
+	int n = boxaGetCount(boxa);
+	*c = so_calloc(n ? n : 1, sizeof(**c));
+	hs = so_calloc(n ? n : 1, sizeof(double));
+	if (!*c || !hs) {
+		free(hs);
+		boxaDestroy(&boxa);
+		return -1;
+	}
+	size_t m = 0;
+	int W = pixGetWidth(cell), H = pixGetHeight(cell);
+	for (int i = 0; i < n; i++) {
+		l_int32 x, y, w, h, ink = 0;
+		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+		PIX *p = pixaGetPix(*pixa, i, L_CLONE);
+		if (p)
+			pixCountPixels(p, &ink, NULL);
+		int rule = (w > W * 0.8 && h < dpi / 40) || (h > H * 0.8 && w < dpi / 40);
+		if (ink >= speck && !rule) {
+			(*c)[m] = (struct comp){ x, y, w, h, ink, p ? holes_of(p) : 0, i };
+			hs[m] = h;
+			m++;
+		}
+		pixDestroy(&p);
+	}
+	double med = median(hs, m);
+	size_t kept = 0;
+	for (size_t i = 0; i < m; i++)
+		if ((*c)[i].h >= LETTER_SHARE * med)
+			(*c)[kept++] = (*c)[i];
+	for (size_t i = 0; i < kept; i++)
+		hs[i] = (*c)[i].h;
+	*k = kept;
+	*hmed = median(hs, kept);
+	free(hs);
+	boxaDestroy(&boxa);
+	return 0;
+}
+
 int so_hand_ink(PIX *cell, int dpi, struct so_hand_cell *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -287,49 +342,23 @@ int so_hand_ink(PIX *cell, int dpi, struct so_hand_cell *out)
 	out->hand = SO_HAND_BLANK;
 	if (dpi <= 0)
 		dpi = 300;
-	/* specks: under a few pixels at 300 dpi */
-	int speck = (int)(8.0 * dpi * dpi / (300.0 * 300.0));
 	PIXA *pixa = NULL;
 	PIX *dist = NULL;
-	BOXA *boxa = pixConnComp(cell, &pixa, 8);
 	struct comp *c = NULL;
-	double *hs = NULL;
+	double *hs = NULL, hmed;
+	size_t k;
 	int rc = -1;
-	if (!boxa)
+	if (letters_of(cell, dpi, &pixa, &c, &k, &hmed) < 0)
 		goto done;
-	int n = boxaGetCount(boxa);
-	c = so_calloc(n ? n : 1, sizeof(*c));
-	hs = so_calloc(n ? n : 1, sizeof(double));
-	if (!c || !hs)
-		goto done;
-	size_t m = 0;
-	int W = pixGetWidth(cell), H = pixGetHeight(cell);
-	for (int i = 0; i < n; i++) {
-		l_int32 x, y, w, h, ink = 0;
-		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
-		PIX *p = pixaGetPix(pixa, i, L_CLONE);
-		if (p)
-			pixCountPixels(p, &ink, NULL);
-		/* specks, and what is left of a ruling line along the cell's edge */
-		int rule = (w > W * 0.8 && h < dpi / 40) || (h > H * 0.8 && w < dpi / 40);
-		if (ink >= speck && !rule) {
-			c[m] = (struct comp){ x, y, w, h, ink, p ? holes_of(p) : 0, i };
-			hs[m] = h;
-			m++;
-		}
-		pixDestroy(&p);
-	}
-	double hmed = median(hs, m);
-	/* the letters: components at least half the median height */
-	size_t k = 0;
-	double width = 0;
-	for (size_t i = 0; i < m; i++)
-		if (c[i].h >= LETTER_SHARE * hmed)
-			c[k++] = c[i];
 	if (!k) {
 		rc = 0;
 		goto done;
 	}
+	hs = so_calloc(k, sizeof(double));
+	if (!hs)
+		goto done;
+	int W = pixGetWidth(cell), H = pixGetHeight(cell);
+	double width = 0;
 	double aspect = 0, fill = 0, holes = 0;
 	for (size_t i = 0; i < k; i++) {
 		hs[i] = c[i].h;
@@ -342,6 +371,7 @@ int so_hand_ink(PIX *cell, int dpi, struct so_hand_cell *out)
 	mean_cv(hs, k, &hmean, &hcv);
 	hmed = median(hs, k);
 	out->comps = (int)k;
+	out->f[SO_HF_TWIN_DIST] = -1; /* the page's to measure (so_hand_twins) */
 	out->f[SO_HF_COMPS_PER_H] = width > 0 ? k * hmed / width : 0;
 	out->f[SO_HF_ASPECT] = aspect / k;
 	out->f[SO_HF_FILL] = fill / k;
@@ -363,9 +393,127 @@ done:
 	pixDestroy(&dist);
 	free(c);
 	free(hs);
-	boxaDestroy(&boxa);
 	pixaDestroy(&pixa);
 	return rc;
+}
+
+/* The twins --------------------------------------------------------------------------------- */
+
+/* Print sets every letter from one type (or one font): the same letter comes out the same
+ * each time, on every row of a page. A hand never writes a letter twice alike. */
+
+#define TWIN_SIZE 0.12   /* a twin's height and width within this share (and a pixel) */
+#define TWIN_NONE 0.5    /* the distance of a letter with no glyph of its size on the page */
+
+/* The glyph of component P (W x H): the ink share of each of GRID x GRID boxes, 0..255. */
+static void glyph_of(PIX *p, int w, int h, unsigned char *g)
+{
+	int G = SO_GLYPH_GRID, wpl = pixGetWpl(p);
+	l_uint32 *data = pixGetData(p);
+	for (int gy = 0; gy < G; gy++) {
+		int y0 = gy * h / G, y1 = (gy + 1) * h / G;
+		if (y1 <= y0)
+			y1 = y0 + 1;
+		for (int gx = 0; gx < G; gx++) {
+			int x0 = gx * w / G, x1 = (gx + 1) * w / G, ink = 0;
+			if (x1 <= x0)
+				x1 = x0 + 1;
+			for (int y = y0; y < y1 && y < h; y++)
+				for (int x = x0; x < x1 && x < w; x++)
+					ink += GET_DATA_BIT(data + y * wpl, x);
+			g[gy * G + gx] = (unsigned char)(255 * ink / ((y1 - y0) * (x1 - x0)));
+		}
+	}
+}
+
+int so_hand_glyphs_add(struct so_hand_glyphs *gs, PIX *cell, int dpi, int owner)
+{
+	PIXA *pixa = NULL;
+	struct comp *c = NULL;
+	size_t k;
+	double hmed;
+	int rc = -1;
+	if (letters_of(cell, dpi > 0 ? dpi : 300, &pixa, &c, &k, &hmed) < 0)
+		goto done;
+	for (size_t i = 0; i < k; i++) {
+		PIX *p = pixaGetPix(pixa, c[i].idx, L_CLONE);
+		if (!p)
+			continue;
+		if (SO_ARRAY_GROW(gs->v, gs->n, gs->cap) < 0) {
+			pixDestroy(&p);
+			goto done;
+		}
+		struct so_hand_glyph *g = &gs->v[gs->n++];
+		g->owner = owner;
+		g->w = c[i].w;
+		g->h = c[i].h;
+		glyph_of(p, c[i].w, c[i].h, g->g);
+		pixDestroy(&p);
+	}
+	rc = 0;
+done:
+	free(c);
+	pixaDestroy(&pixa);
+	return rc;
+}
+
+void so_hand_glyphs_release(struct so_hand_glyphs *gs)
+{
+	free(gs->v);
+	memset(gs, 0, sizeof(*gs));
+}
+
+static int cmp_glyph_h(const void *a, const void *b)
+{
+	const struct so_hand_glyph *x = a, *y = b;
+	return x->h - y->h;
+}
+
+static double glyph_distance(const struct so_hand_glyph *a, const struct so_hand_glyph *b)
+{
+	int d = 0;
+	for (int i = 0; i < SO_GLYPH_GRID * SO_GLYPH_GRID; i++)
+		d += abs((int)a->g[i] - (int)b->g[i]);
+	return d / (255.0 * SO_GLYPH_GRID * SO_GLYPH_GRID);
+}
+
+int so_hand_twins(struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n)
+{
+	double *nearest = so_calloc(gs->n ? gs->n : 1, sizeof(double));
+	double *mine = so_calloc(gs->n ? gs->n : 1, sizeof(double));
+	if (!nearest || !mine) {
+		free(nearest);
+		free(mine);
+		return -1;
+	}
+	qsort(gs->v, gs->n, sizeof(*gs->v), cmp_glyph_h);
+	for (size_t i = 0; i < gs->n; i++) {
+		const struct so_hand_glyph *a = &gs->v[i];
+		double best = TWIN_NONE;
+		int dh = (int)(TWIN_SIZE * a->h) + 1, dw = (int)(TWIN_SIZE * a->w) + 1;
+		size_t j = i;
+		while (j > 0 && gs->v[j - 1].h >= a->h - dh)
+			j--;
+		for (; j < gs->n && gs->v[j].h <= a->h + dh; j++) {
+			const struct so_hand_glyph *b = &gs->v[j];
+			if (j == i || abs(b->w - a->w) > dw)
+				continue;
+			double d = glyph_distance(a, b);
+			if (d < best)
+				best = d;
+		}
+		nearest[i] = best;
+	}
+	for (int c = 0; c < n; c++) {
+		size_t m = 0;
+		for (size_t i = 0; i < gs->n; i++)
+			if (gs->v[i].owner == c)
+				mine[m++] = nearest[i];
+		cells[c].f[SO_HF_TWIN_DIST] = m ? median(mine, m) : TWIN_NONE;
+	}
+	free(nearest);
+	free(mine);
+	return 0;
 }
 
 /* The reading ------------------------------------------------------------------------------- */
@@ -501,6 +649,8 @@ void so_hand_decide(struct so_hand_cell *c)
 	}
 	double z = model.bias;
 	for (int i = 0; i < SO_HAND_FEATURES; i++) {
+		if (i == SO_HF_TWIN_DIST && c->f[i] < 0)
+			continue; /* not measured: no evidence either way */
 		double u = (c->f[i] - model.mean[i]) / model.scale[i];
 		u = u > STANDARD_MAX ? STANDARD_MAX : u < -STANDARD_MAX ? -STANDARD_MAX : u;
 		z += model.weight[i] * u + model.weight2[i] * u * u;

@@ -35,6 +35,8 @@ enum so_hand_feature {
 	SO_HF_ODD_WORDS,        /* share of words that are neither syllables nor numbers */
 	SO_HF_STROKE_SPREAD,    /* variation of the stroke width from letter to letter (a pen's
 				   pressure changes; a font's weight does not) */
+	SO_HF_TWIN_DIST,        /* how far the cell's letters are from their nearest twins on the
+				   page (median; print repeats its glyphs, a hand never does) */
 	SO_HAND_FEATURES
 };
 
@@ -71,6 +73,28 @@ void so_hand_reading(const struct so_reading *rd, enum so_kind kind, struct so_h
  * (no components) get score -1. so_hand_row makes the final decision. */
 #define SO_HAND_MIN_COMPS 5
 void so_hand_decide(struct so_hand_cell *c);
+
+/* The letters of a page's cells, as small glyphs (each letter's ink share over a grid), for
+ * finding their twins. */
+#define SO_GLYPH_GRID 10
+struct so_hand_glyph {
+	int owner;              /* the cell it is from: an index into the caller's cells */
+	int w, h;
+	unsigned char g[SO_GLYPH_GRID * SO_GLYPH_GRID];
+};
+struct so_hand_glyphs {
+	struct so_hand_glyph *v;
+	size_t n, cap;
+};
+/* Adds the letters of the 1-bit image CELL at DPI (the components so_hand_ink measures) to
+ * *GS as OWNER's. 0, or -1 (no memory). */
+int so_hand_glyphs_add(struct so_hand_glyphs *gs, PIX *cell, int dpi, int owner);
+/* Sets the twin feature (SO_HF_TWIN_DIST) of CELLS[0..N-1] from the page's glyphs *GS (which
+ * it reorders): for each letter, how far the nearest letter of its size elsewhere on the page
+ * is; for the cell, the median over its letters. Call so_hand_decide again afterwards. 0, or
+ * -1 (no memory). */
+int so_hand_twins(struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n);
+void so_hand_glyphs_release(struct so_hand_glyphs *gs);
 
 /* The final decisions of the N cells of one row: an entry is written by one clerk at one
  * time, so a cell's evidence is weighed with that of the row's other measured cells (the

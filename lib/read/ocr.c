@@ -178,6 +178,10 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 		}
 		records++;
 	}
+	if (so_page_hands(&t, pending.rows, pending.n) < 0) {
+		r = -1;
+		goto finish;
+	}
 	if (so_store_begin(w->s) < 0) {
 		r = -1;
 		goto finish;

@@ -21,7 +21,7 @@ import sys
 
 FEATURES = ["stroke_mean", "stroke_cv", "slant", "slant_gain", "baseline", "comps_per_h",
             "aspect", "fill", "holes", "height_cv", "conf_mean", "conf_min", "odd_chars",
-            "odd_words", "stroke_spread"]
+            "odd_words", "stroke_spread", "twin_dist"]
 TARGET = 0.998      # handwritten cells caught on the calibration set
 MARGIN = 0.0        # the threshold this far (in the logit) under the TARGET quantile
 STANDARD_MAX = 5.0  # a standardized feature is clipped to +-this (lib/read/handwriting.c)

@@ -49,6 +49,11 @@ def cells(batch, truth_dirs, tag=""):
             "SELECT record_id, fields FROM flags WHERE code = 'HANDWRITTEN' AND state = 'open'"):
         for f in json.loads(fields or "[]"):
             flagged.setdefault(rid, set()).add(f)
+    # open flags of any code by record and field: a field with one goes to a person
+    seen = {}
+    for rid, fields in db.execute("SELECT record_id, fields FROM flags WHERE state = 'open'"):
+        for f in json.loads(fields or "[]"):
+            seen.setdefault(rid, set()).add(f)
     keyed = {}
     for rid, name in db.execute("SELECT record_id, name FROM fields WHERE source = 'archivist'"):
         keyed.setdefault(rid, set()).add(name)
@@ -83,6 +88,10 @@ def cells(batch, truth_dirs, tag=""):
                     "flagged": bool(rid) and all(n in flagged.get(rid, ()) or
                                                  n in keyed.get(rid, ()) for n in names),
                     "any_flag": bool(rid) and any(n in flagged.get(rid, ()) for n in names),
+                    # a person sees it: every field flagged (any code) or keyed; a bare dash
+                    # (nothing to note) read as nothing is right as it is
+                    "to_person": text.strip() == "-" or (bool(rid) and all(
+                        n in seen.get(rid, ()) or n in keyed.get(rid, ()) for n in names)),
                 })
     return out
 

@@ -1,6 +1,7 @@
 /* Unit tests of the handwriting features (read/handwriting.h) on images drawn here: upright
  * letters of one stroke width on a straight line against slanted, joined strokes of varying
- * width on a wandering line; the reading's features; the row's decision for small cells. */
+ * width on a wandering line; glyph twins; the reading's features; the row's decision for small
+ * cells. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,6 +189,38 @@ static void test_reading(void **state)
 	assert_true(c.f[SO_HF_ODD_CHARS] == 0 && c.f[SO_HF_ODD_WORDS] == 0);
 }
 
+/* Print repeats its glyphs, a hand never does: the letters of a printed cell find exact
+ * twins on the page, those of a hand (each drawn apart) only near ones; a cell with no letters
+ * measured gets the distance of no twin at all. */
+static void test_twins(void **state)
+{
+	(void)state;
+	PIX *pp = printed(12), *pw = blank();
+	for (int i = 0; i < 8; i++) {
+		int x = 20 + i * 50;
+		bar(pw, x, 40, 3 + i % 4, 40);
+		pixRenderLine(pw, x, 42, x + 23, 79 - i * 4, 3 + (i * 3) % 5, L_SET_PIXELS);
+	}
+	struct so_hand_glyphs gs = { 0 };
+	struct so_hand_cell c[3];
+	memset(c, 0, sizeof(c));
+	assert_int_equal(so_hand_ink(pp, 300, &c[0]), 0);
+	assert_int_equal(so_hand_ink(pw, 300, &c[1]), 0);
+	/* not measured until the page's glyphs are */
+	assert_true(c[0].f[SO_HF_TWIN_DIST] < 0);
+	assert_int_equal(so_hand_glyphs_add(&gs, pp, 300, 0), 0);
+	assert_int_equal(so_hand_glyphs_add(&gs, pw, 300, 1), 0);
+	assert_int_equal(gs.n, 12 + 8);
+	assert_int_equal(so_hand_twins(&gs, c, 3), 0);
+	assert_true(c[0].f[SO_HF_TWIN_DIST] < 0.01);
+	assert_true(c[1].f[SO_HF_TWIN_DIST] > 0.04);
+	assert_true(c[2].f[SO_HF_TWIN_DIST] >= 0.5);
+	so_hand_glyphs_release(&gs);
+	assert_int_equal(gs.n, 0);
+	pixDestroy(&pp);
+	pixDestroy(&pw);
+}
+
 /* A row's cells are weighed together: a cell too small to judge alone stands on the others'
  * evidence, a measured one on its own and the others'; blank cells stay blank. */
 static void test_row(void **state)
@@ -263,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_holes_and_specks),
 		cmocka_unit_test(test_blank),
 		cmocka_unit_test(test_reading),
+		cmocka_unit_test(test_twins),
 		cmocka_unit_test(test_row),
 		cmocka_unit_test(test_model_and_json),
 	};
