@@ -9,16 +9,17 @@
 #include <unistd.h>
 
 #include "base/util.h"
-#include "batch/engine.h"
-#include "batch/night.h"
+#include "night/engine.h"
+#include "night/night.h"
 #include "batch/report.h"
-#include "batch/task.h"
+#include "night/task.h"
 #include "cli/cli.h"
 
 static const char usage[] =
 	"usage: sohoa cluster status NIGHT.ini [--json]\n"
 	"       sohoa cluster report NIGHT.ini --out NIGHT.html\n"
 	"       sohoa cluster task NIGHT.ini [--index I] [--jobs N] [--task-id ID]\n"
+	"       sohoa cluster finish NIGHT.ini\n"
 	"       sohoa cluster submit --engine parallel NIGHT.ini [--max-parallel N] [--jobs N]\n"
 	"                            [--sshloginfile FILE] [--dry-run]\n"
 	"       sohoa cluster submit --engine slurm NIGHT.ini [--max-parallel N] [--partition P]\n"
@@ -26,7 +27,8 @@ static const char usage[] =
 	"                            [-- SBATCH OPTIONS...]\n"
 	"\n"
 	"A night of many batches, each a batch directory and its scans' manifest, named in the\n"
-	"night file (an INI file: a [night] section with name, scratch and index; a [sync]\n"
+	"night file (an INI file: a [night] section with name, scratch and index — the index of\n"
+	"entries of this and earlier nights, default entries.db beside the night file; a [sync]\n"
 	"section as a manifest's; one [batch NAME] section per batch with dir and manifest;\n"
 	"paths relative to the night file; docs/night.ini is an example).\n"
 	"\n"
@@ -42,24 +44,35 @@ static const char usage[] =
 	"           node: takes the shared copy (a lock beside it, DIR.lock, names the task:\n"
 	"           a batch is never run on two nodes at once), copies it to [night] scratch,\n"
 	"           runs sohoa run --jobs N there (default $SLURM_CPUS_PER_TASK, else run's),\n"
-	"           the night's [sync] winning over the manifest's, and puts it back whole. A\n"
+	"           without delivering (that waits for the night's end), and puts it back whole. A\n"
 	"           stop (SIGTERM, SIGINT) is passed to the run, the batch put back as far as it\n"
 	"           got. --task-id names the holder (default: Slurm's JOBID_TASKID, else\n"
 	"           index-I); the same id takes over its own lock after a requeue\n"
+	"  finish   the night's end, once its tasks have ended: batch by batch in the night\n"
+	"           file's order, taken as a task takes it, its entries checked against the index\n"
+	"           (an entry an earlier batch of this night or an earlier night holds is flagged\n"
+	"           DUPLICATE_ENTRY and waits for review), added to it, its records delivered\n"
+	"           (sohoa sync, the night's [sync] winning over the manifest's) and its report\n"
+	"           written again; batches not started or held by a task are passed over (exit 2:\n"
+	"           run it again later). The engines' scripts run it after the tasks\n"
 	"  submit   hands the night to an engine: --engine parallel writes NIGHT.parallel.sh\n"
 	"           beside the night file (GNU parallel running one task per batch, at most\n"
 	"           --max-parallel at once, on the machines of --sshloginfile — the same paths\n"
-	"           there — or here; joblog NIGHT.joblog) and runs it unless --dry-run; run\n"
-	"           again, it runs only the tasks that did not complete. --engine slurm writes\n"
-	"           NIGHT.slurm.sh (a job array of one task per batch, throttled with\n"
-	"           %%max-parallel, --requeue, each task's log NIGHT-JOBID_TASK.log; a task\n"
-	"           stopped cleanly asks for its requeue) and submits it with sbatch (the options\n"
-	"           after -- passed through), printing the job id and how to follow it\n"
+	"           there — or here; joblog NIGHT.joblog; then finish) and runs it unless\n"
+	"           --dry-run; run again, it runs only the tasks that did not complete, and\n"
+	"           finish. --engine slurm writes NIGHT.slurm.sh (a job array of one task per\n"
+	"           batch, throttled with %%max-parallel, --requeue, each task's log\n"
+	"           NIGHT-JOBID_TASK.log; a task stopped cleanly asks for its requeue) and\n"
+	"           NIGHT.end.slurm.sh (finish, once every task has ended) and submits both with\n"
+	"           sbatch (the options after -- passed through), printing the two job ids and\n"
+	"           how to follow them\n"
 	"\n"
-	"Exit: 0 shown (task: complete); 1 usage; 2 shown, some batch unreadable (task: complete,\n"
-	"some pages or records failed and recorded); 3 the night file cannot be read or the\n"
-	"report written (task: failed — held by another task, the run failed, or the batch\n"
-	"could not be put back: its scratch copy is kept); 143 the task stopped, to requeue.\n";
+	"Exit: 0 shown (task: complete; finish: every batch merged and delivered); 1 usage; 2\n"
+	"shown, some batch unreadable (task: complete, some pages or records failed and\n"
+	"recorded; finish: some batch passed over or not fully delivered); 3 the night file\n"
+	"cannot be read or the report written (task: failed — held by another task, the run\n"
+	"failed, or the batch could not be put back: its scratch copy is kept; finish: the index\n"
+	"cannot be used); 143 the task stopped, to requeue.\n";
 
 static json_int_t count(const json_t *o, const char *key)
 {
@@ -171,6 +184,25 @@ static int task(const char *path, long index, long jobs, const char *task_id)
 	return code;
 }
 
+static void beside_self(const char *name, char *buf, size_t size);
+
+/* The night's end (task.h). */
+static int finish(const char *path)
+{
+	char sync[PATH_MAX + 64];
+	beside_self("sohoa-sync", sync, sizeof(sync));
+	struct so_night night;
+	if (so_night_read(path, &night) < 0) {
+		so_log_err("%s", so_errmsg());
+		so_night_release(&night);
+		return SO_EXIT_ENV;
+	}
+	struct so_finish_options o = { .task_id = "night-end", .sync_exe = sync };
+	int code = so_night_finish(&night, &o);
+	so_night_release(&night);
+	return code;
+}
+
 /* The program beside this executable named NAME into BUF, else NAME (found on PATH). */
 static void beside_self(const char *name, char *buf, size_t size)
 {
@@ -208,12 +240,14 @@ static int submit(const char *path, const char *engine, struct so_submit_options
 	}
 	int code;
 	if (slurm) {
-		char job[128];
-		code = so_submit_slurm(&night, o, script, sizeof(script), job, sizeof(job));
+		char job[128], end[128];
+		code = so_submit_slurm(&night, o, script, sizeof(script), job, sizeof(job), end,
+				       sizeof(end));
 		if (code == SO_EXIT_OK && job[0]) {
-			printf("%s\n", job);
-			so_log_msg("submitted: job %s, %zu tasks. Follow it with: squeue -j %s; "
-				   "sohoa cluster status %s", job, night.n, job, night.path);
+			printf("%s\n%s\n", job, end);
+			so_log_msg("submitted: job %s, %zu tasks, and the night's end, job %s, after "
+				   "them. Follow it with: squeue -j %s,%s; sohoa cluster status %s", job,
+				   night.n, end, job, end, night.path);
 		}
 	} else {
 		code = so_submit_parallel(&night, o, script, sizeof(script));
@@ -280,7 +314,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 2)
-		return so_cli_usage_error("a command (status, report, task, submit) and the night file are "
+		return so_cli_usage_error("a command (status, report, task, finish, submit) and the night file are "
 					  "needed");
 	int extra = argc - optind - 2;
 	if (extra && (strcmp(argv[optind], "submit") != 0 || !engine ||
@@ -290,6 +324,8 @@ int main(int argc, char **argv)
 	const char *cmd = argv[optind], *path = argv[optind + 1];
 	if (strcmp(cmd, "task") == 0)
 		return task(path, index, jobs, task_id);
+	if (strcmp(cmd, "finish") == 0)
+		return finish(path);
 	if (strcmp(cmd, "submit") == 0) {
 		struct so_submit_options so = { .max_parallel = max_parallel, .jobs = jobs,
 						.sshloginfile = sshloginfile, .dry_run = dry_run,
@@ -300,7 +336,7 @@ int main(int argc, char **argv)
 	}
 	int report = strcmp(cmd, "report") == 0;
 	if (!report && strcmp(cmd, "status") != 0)
-		return so_cli_usage_error("unknown command '%s' (status, report, task, submit)", cmd);
+		return so_cli_usage_error("unknown command '%s' (status, report, task, finish, submit)", cmd);
 	if (report && !out)
 		return so_cli_usage_error("report needs --out NIGHT.html");
 	if (!report && out)

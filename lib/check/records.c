@@ -298,12 +298,29 @@ struct worker {
 	char batch_id[40];
 };
 
+/* The DUPLICATE_ENTRY flag of an entry already held WHERE. */
+static void duplicate_flag(struct so_flag_spec *f, const char *where)
+{
+	memset(f, 0, sizeof(*f));
+	snprintf(f->code, sizeof(f->code), "DUPLICATE_ENTRY");
+	f->severity = "error";
+	snprintf(f->fields, sizeof(f->fields), "[\"registration_number\"]");
+	snprintf(f->message, sizeof(f->message), "Trùng người và sự kiện với mục đã có: %s", where);
+}
+
+/* Where an entry of book type TYPE, YEAR, VOLUME, AUTHORITY, record ID is, for the index. */
+static void entry_place(char *buf, size_t size, const char *type, int year, const char *volume,
+			const char *authority, int64_t id)
+{
+	snprintf(buf, size, "sổ %s năm %d quyển %s (%s), bản ghi %lld", type, year, volume,
+		 authority, (long long)id);
+}
+
 /* The same person and event in another book of this batch, or in an earlier batch of the
  * shared index: a DUPLICATE_ENTRY flag saying where. */
 static int seen_elsewhere(struct worker *w, const struct book_ctx *b, int64_t id, const char *key,
 			  struct so_flag_list *out)
 {
-	static const char *const nf[] = { "registration_number" };
 	char where[512] = "";
 	struct so_entry_place p;
 	int found = so_entry_elsewhere(w->s, key, b->book.type, b->book.id, id, &p);
@@ -328,12 +345,7 @@ static int seen_elsewhere(struct worker *w, const struct book_ctx *b, int64_t id
 			return 0;
 	if (SO_ARRAY_GROW(out->v, out->n, out->cap) < 0)
 		return -1;
-	struct so_flag_spec *f = &out->v[out->n++];
-	memset(f, 0, sizeof(*f));
-	snprintf(f->code, sizeof(f->code), "DUPLICATE_ENTRY");
-	f->severity = "error";
-	snprintf(f->fields, sizeof(f->fields), "[\"%s\"]", nf[0]);
-	snprintf(f->message, sizeof(f->message), "Trùng người và sự kiện với mục đã có: %s", where);
+	duplicate_flag(&out->v[out->n++], where);
 	return 0;
 }
 
@@ -343,8 +355,8 @@ static int index_add(struct worker *w, const struct book_ctx *b, int64_t id, con
 	if (!w->index)
 		return 0;
 	char place[256];
-	snprintf(place, sizeof(place), "sổ %s năm %d quyển %s (%s), bản ghi %lld", b->book.type,
-		 b->book.year, b->book.volume, b->book.authority_code, (long long)id);
+	entry_place(place, sizeof(place), b->book.type, b->book.year, b->book.volume,
+		    b->book.authority_code, id);
 	return so_entry_index_add(w->index, b->book.type, key, w->batch_id, id, place);
 }
 
@@ -579,4 +591,83 @@ int so_records_seed(struct so_store *s, const char *stage, int again)
 	if (so_unit_seed_books(s, stage) < 0 || (again && so_unit_redo_all(s, stage) < 0))
 		return -1;
 	return 0;
+}
+
+/* The night's merge ------------------------------------------------------------------------- */
+
+struct merge {
+	struct so_entry_row *v;
+	size_t n, cap;
+};
+
+static int merge_take(const struct so_entry_row *r, void *ctx)
+{
+	struct merge *m = ctx;
+	if (SO_ARRAY_GROW(m->v, m->n, m->cap) < 0)
+		return -1;
+	m->v[m->n++] = *r;
+	return 0;
+}
+
+static int settled(const char *status)
+{
+	return strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0 ||
+	       strcmp(status, "synced") == 0;
+}
+
+int so_entry_merge(struct so_store *s, struct so_entry_index *x, const char *index_path,
+		   struct so_merge_result *res)
+{
+	struct merge m = { 0 };
+	char batch[40];
+	int r = -1;
+	memset(res, 0, sizeof(*res));
+	if (so_meta_get(s, "batch_id", batch, sizeof(batch)) != 1) {
+		so_error("the batch has no identity");
+		return -1;
+	}
+	if (so_entry_rows_each(s, merge_take, &m) < 0 || so_store_begin(s) < 0)
+		goto done;
+	for (size_t i = 0; i < m.n; i++) {
+		const struct so_entry_row *e = &m.v[i];
+		res->entries++;
+		if (settled(e->status))
+			continue;
+		char place[512], other[128], where[700];
+		int found = so_entry_index_find(x, e->type, e->key, batch, place, sizeof(place),
+						other, sizeof(other));
+		int has = found == 1 ? so_record_has_flag(s, e->record, "DUPLICATE_ENTRY") : 0;
+		if (found < 0 || has < 0)
+			goto rollback;
+		if (found != 1 || has)
+			continue;
+		struct so_flag_spec f;
+		snprintf(where, sizeof(where), "%s của lô %s", place, other);
+		duplicate_flag(&f, where);
+		if (so_flag_add(s, e->record, f.code, f.severity, f.fields, f.message, "validate",
+				NULL) < 0 ||
+		    so_record_judge_status(s, e->record, 1) < 0)
+			goto rollback;
+		res->flagged++;
+	}
+	/* the book judged again later (an archivist's change) consults the same index */
+	if (index_path && so_meta_set(s, SO_ENTRY_INDEX_META, index_path) < 0)
+		goto rollback;
+	if (so_store_commit(s) < 0)
+		goto rollback;
+	for (size_t i = 0; i < m.n; i++) {
+		const struct so_entry_row *e = &m.v[i];
+		char place[256];
+		entry_place(place, sizeof(place), e->type, e->year, e->volume, e->authority,
+			    e->record);
+		if (so_entry_index_add(x, e->type, e->key, batch, e->record, place) < 0)
+			goto done;
+	}
+	r = 0;
+	goto done;
+rollback:
+	so_store_rollback(s);
+done:
+	free(m.v);
+	return r;
 }

@@ -37,4 +37,19 @@ int so_normalize_worker(const char *batch_dir);
  * -1. */
 int so_validate_book(struct so_store *s, int64_t book_id);
 
+/* The night's merge (`sohoa cluster finish`): the entries of the batch in store S against
+ * the index X of earlier batches — of this night and earlier ones. An entry not settled
+ * (approved, rejected, synced) whose person and event an earlier batch of the index holds
+ * gets a DUPLICATE_ENTRY flag naming it (once: a flag of that code in any state is left as
+ * it is) and so needs review; then every entry of the batch is added to the index, where it
+ * is the earlier one for batches merged after. The batch remembers INDEX_PATH (NULL: not)
+ * for judging a book again. Idempotent. 0 with RESULT set, or -1 with the error set. */
+struct so_entry_index;
+struct so_merge_result {
+	long entries;   /* the batch's records with an entry key */
+	long flagged;   /* newly flagged DUPLICATE_ENTRY */
+};
+int so_entry_merge(struct so_store *s, struct so_entry_index *x, const char *index_path,
+		   struct so_merge_result *res);
+
 #endif

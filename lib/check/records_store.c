@@ -277,3 +277,54 @@ int so_entry_index_add(struct so_entry_index *x, const char *type, const char *k
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : so_error("the entry index: %s", sqlite3_errmsg(x->db));
 }
+
+int so_entry_index_unwal(struct so_entry_index *x)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(x->db, "PRAGMA journal_mode = DELETE", NULL, NULL, &msg) != SQLITE_OK) {
+		so_error("the entry index: %s", msg ? msg : "");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int so_entry_rows_each(struct so_store *s, int (*each)(const struct so_entry_row *r, void *ctx),
+		       void *ctx)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT r.id, r.entry_key, bk.type, bk.year, "
+					    "bk.volume, bk.authority_code, r.status FROM records r "
+					    "JOIN books bk ON bk.id = r.book_id WHERE r.entry_key IS "
+					    "NOT NULL ORDER BY r.id");
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = so_store_step(s, st, "cannot read the entries")) == 1) {
+		struct so_entry_row r = { .record = sqlite3_column_int64(st, 0),
+					  .year = sqlite3_column_int(st, 3) };
+		so_column_copy(st, 1, r.key, sizeof(r.key));
+		so_column_copy(st, 2, r.type, sizeof(r.type));
+		so_column_copy(st, 4, r.volume, sizeof(r.volume));
+		so_column_copy(st, 5, r.authority, sizeof(r.authority));
+		so_column_copy(st, 6, r.status, sizeof(r.status));
+		if (each(&r, ctx) < 0) {
+			sqlite3_reset(st);
+			return -1;
+		}
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int so_record_has_flag(struct so_store *s, int64_t record_id, const char *code)
+{
+	sqlite3_stmt *st = so_store_stmt(s, "SELECT 1 FROM flags WHERE record_id = ?1 AND "
+					    "code = ?2 LIMIT 1");
+	if (!st)
+		return -1;
+	so_bind_int(st, 1, record_id);
+	so_bind_text(st, 2, code);
+	int r = so_store_step(s, st, "cannot read a record's flags");
+	if (r == 1)
+		sqlite3_reset(st);
+	return r;
+}

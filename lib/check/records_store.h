@@ -87,5 +87,24 @@ int so_entry_index_find(struct so_entry_index *x, const char *type, const char *
 /* Records entry KEY of TYPE, record RECORD of BATCH at PLACE (once). */
 int so_entry_index_add(struct so_entry_index *x, const char *type, const char *key,
 		       const char *batch, int64_t record, const char *place);
+/* Leaves the index in rollback-journal mode (no write-ahead log beside it), for a copy kept
+ * on a network file system. */
+int so_entry_index_unwal(struct so_entry_index *x);
+
+/* An entry of the batch: a record with its entry key, its book and status. */
+struct so_entry_row {
+	int64_t record;
+	char key[512];
+	char type[16];
+	int year;
+	char volume[32];
+	char authority[16];
+	char status[16];
+};
+/* Calls EACH with every record of the batch that has an entry key, in record order. */
+int so_entry_rows_each(struct so_store *s, int (*each)(const struct so_entry_row *r, void *ctx),
+		       void *ctx);
+/* 1 when the record carries a flag CODE (in any state), 0 when not, -1 on error. */
+int so_record_has_flag(struct so_store *s, int64_t record_id, const char *code);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "batch/night.h"
+#include "night/night.h"
 
 struct so_submit_options {
 	long max_parallel;          /* tasks at once (0: the engine's default; Slurm: %N) */
@@ -25,19 +25,27 @@ struct so_submit_options {
 	int nsbatch_args;
 };
 
+/* The parallel script's exit when every task completed and the night's end did not */
+#define SO_END_INCOMPLETE 200
+
 /* Writes the GNU parallel script of night N into SCRIPT (NIGHT.parallel.sh beside the night
- * file; its joblog NIGHT.joblog beside it) and, unless O->dry_run, runs it. Returns the exit
- * code: 0 every task complete, 2 some task failed or stopped (the joblog says which; running
- * the script again resumes them), 3 the script cannot be written or parallel run. */
+ * file; its joblog NIGHT.joblog beside it) and, unless O->dry_run, runs it: the tasks, then
+ * the night's end (sohoa cluster finish: see task.h). Returns the exit code: 0 every task
+ * complete and the night ended, 2 some task failed or stopped (the joblog says which; running
+ * the script again resumes them) or the end is incomplete, 3 the script cannot be written or
+ * parallel run. */
 int so_submit_parallel(const struct so_night *n, const struct so_submit_options *o,
 		       char *script, size_t size);
 
 /* Writes the Slurm job script of night N into SCRIPT (NIGHT.slurm.sh beside the night file:
  * a job array of one task per batch, throttled with %max_parallel, --requeue, each task's log
  * NIGHT-JOBID_TASK.log beside it; a task stopped cleanly asks Slurm to requeue it) and,
- * unless O->dry_run, submits it with sbatch; the job id into JOB. Returns 0 submitted (or
- * written), 3 the script cannot be written or sbatch refused it (its words logged). */
+ * unless O->dry_run, submits it with sbatch; the job id into JOB. The night's end (sohoa
+ * cluster finish, task.h) is written beside it too (NIGHT.end.slurm.sh) and submitted to run
+ * once every task of the array has ended (--dependency=afterany); its job id into END_JOB.
+ * Returns 0 submitted (or written), 3 a script cannot be written or sbatch refused it (its
+ * words logged). */
 int so_submit_slurm(const struct so_night *n, const struct so_submit_options *o, char *script,
-		    size_t size, char *job, size_t job_size);
+		    size_t size, char *job, size_t job_size, char *end_job, size_t end_size);
 
 #endif

@@ -12,7 +12,7 @@
 #include "base/error.h"
 #include "base/ini.h"
 #include "base/util.h"
-#include "batch/night.h"
+#include "night/night.h"
 #include "batch/store.h"
 #include "batch/summary.h"
 
@@ -149,6 +149,9 @@ int so_night_read(const char *path, struct so_night *n)
 		return -1;
 	if (!n->n)
 		return so_error("%s: the night has no [batch NAME] section", path);
+	/* every night checks its entries against an index: beside the night file by default */
+	if (!n->index[0])
+		snprintf(n->index, sizeof(n->index), "%s/entries.db", r.dir);
 	for (size_t i = 0; i < n->n; i++) {
 		const struct so_night_batch *b = &n->batches[i];
 		if (!b->dir[0] || !b->manifest[0])

@@ -1,7 +1,7 @@
 /*
  * A night of many batches (`sohoa cluster`): the night file — an INI file with a "[night]"
  * section (name, scratch: the node-local directory a task copies its batch into, index: the
- * cross-batch index of entries), a "[sync]" section as a manifest's, and one "[batch NAME]"
+ * cross-batch index of entries, by default entries.db beside the night file), a "[sync]" section as a manifest's, and one "[batch NAME]"
  * section per batch (dir: the batch directory, manifest: its scans' manifest; paths relative
  * to the night file) — and the night's view across its batches, made from each batch's
  * summary (summary.h).

@@ -4,81 +4,30 @@
 # stopped at the end: three generated batches submitted as a job array throttled with %2
 # (sohoa cluster submit --engine slurm); one task is requeued in the middle of its run
 # (scontrol requeue: SIGTERM, then back in the queue) and resumes. At the end every batch
-# holds exactly the records a single `sohoa run` of the same scans gives, nothing read twice,
+# holds exactly the records a single `sohoa run` of the same scans gives, nothing read twice;
+# the night's end (a job after the array) delivers them to a registry on loopback, each once;
 # and the night's report lists the three.
 . "$(dirname "$0")/../stage/lib.sh"
 
-for p in munged slurmctld slurmd sbatch squeue scontrol; do
-	command -v "$p" >/dev/null || { echo "SKIP: $p is not installed (tests/deps installs slurm-wlm and munge)"; exit 77; }
-done
+. "$(dirname "$0")/slurm.sh"
+missing=$(slurm_missing)
+[ -z "$missing" ] || { echo "SKIP: $missing not installed (tests/deps installs slurm-wlm and munge)"; exit 77; }
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: the test's Slurm runs as root"; exit 77; }
-
-# --- a Slurm of the test's own -------------------------------------------------------------
-S=$WORK/slurm
-mkdir -p "$S/state" "$S/spool" "$S/log"
-head -c 1024 /dev/urandom >"$S/munge.key"
-chmod 600 "$S/munge.key"
-munged -f --key-file="$S/munge.key" -S "$S/munge.sock" --log-file="$S/log/munged.log" \
-	--pid-file="$S/munged.pid" --seed-file="$S/munged.seed" || fail "munged did not start"
-stop_slurm() {
-	[ -z "${SLURM_CONF:-}" ] || scancel --quiet --user=root 2>/dev/null || true
-	for pid in "$S/slurmd.pid" "$S/slurmctld.pid" "$S/munged.pid"; do
-		[ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true
-	done
-	sleep 0.5
-}
-trap 'stop_slurm; rm -rf "$WORK"' EXIT
-read -r port1 port2 < <(python3 -c "import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(('127.0.0.1', 0))
-print(*(x.getsockname()[1] for x in s))")
-host=$(hostname -s)
-mem=$(awk '/MemTotal/ { print int($2 / 1024 / 2) }' /proc/meminfo)
-cat >"$S/slurm.conf" <<CONF
-ClusterName=sohoatest
-SlurmctldHost=$host
-SlurmctldPort=$port1
-SlurmdPort=$port2
-AuthType=auth/munge
-AuthInfo=socket=$S/munge.sock
-CredType=cred/munge
-SlurmUser=root
-SlurmdUser=root
-StateSaveLocation=$S/state
-SlurmdSpoolDir=$S/spool
-SlurmctldPidFile=$S/slurmctld.pid
-SlurmdPidFile=$S/slurmd.pid
-SlurmctldLogFile=$S/log/slurmctld.log
-SlurmdLogFile=$S/log/slurmd.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SchedulerType=sched/backfill
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-MpiDefault=none
-ReturnToService=2
-NodeName=$host CPUs=2 RealMemory=$mem State=UNKNOWN
-PartitionName=night Nodes=ALL Default=YES MaxTime=INFINITE State=UP
-CONF
-export SLURM_CONF=$S/slurm.conf
-slurmctld -f "$SLURM_CONF" -i || fail "slurmctld did not start: $(tail -3 "$S/log/slurmctld.log")"
-slurmd -f "$SLURM_CONF" || fail "slurmd did not start: $(tail -3 "$S/log/slurmd.log")"
-for _ in $(seq 120); do
-	sinfo -h -o '%t' 2>/dev/null | grep -q idle && break
-	sleep 0.5
-done
-[ "$(sinfo -h -o '%t' 2>/dev/null)" == idle ] || fail "the node is not idle: $(sinfo 2>&1; tail -3 "$S/log/slurmd.log")"
+trap 'slurm_stop; rm -rf "$WORK"' EXIT
+slurm_start
 
 # --- the night ---------------------------------------------------------------------------------
 gen "$WORK/g1" --seed 87 --pages 1 --book birth --year 2019 --volume 01 --authority 26740 2>/dev/null
 gen "$WORK/g2" --seed 88 --pages 1 --book death --year 2021 --volume 01 --authority 26740 2>/dev/null
 gen "$WORK/g3" --seed 89 --pages 5 --book birth --year 2020 --volume 02 --authority 26740 2>/dev/null
+registry_start "$WORK/registry.db" --listen 127.0.0.1:0
+trap 'registry_stop; slurm_stop; rm -rf "$WORK"' EXIT
 cat >"$WORK/night.ini" <<INI
 [night]
 name = slurm-test
 scratch = $WORK/scratch
+[sync]
+endpoint = $url
 [batch births]
 dir = shared/births
 manifest = g1/manifest.ini
@@ -92,9 +41,14 @@ INI
 mkdir -p "$WORK/shared"
 run_status sohoa cluster submit --engine slurm "$WORK/night.ini" --max-parallel 2 --cpus-per-task 1
 expect_eq "submitted" "$status" 0
-job=$(cat "$WORK/stdout")
-expect_match "the job id" "$job" "^[0-9]+$"
-expect_match "how to follow it" "$(cat "$WORK/stderr")" "squeue -j $job"
+job=$(sed -n 1p "$WORK/stdout")
+end=$(sed -n 2p "$WORK/stdout")
+expect_match "the job ids: the array's, the night's end's" "$job $end" "^[0-9]+ [0-9]+$"
+expect_match "how to follow them" "$(cat "$WORK/stderr")" "squeue -j $job,$end"
+expect_match "the night's end runs after every task" "$(scontrol show job "$end" 2>/dev/null)" \
+	"Dependency=afterany:${job}_\*"
+expect_match "its script: sohoa cluster finish" "$(cat "$WORK/night.end.slurm.sh")" \
+	"cluster finish '$WORK/night.ini'"
 expect_match "the job script: an array of 3 throttled to 2, requeued" "$(cat "$WORK/night.slurm.sh")" \
 	"#SBATCH --array=0-2%2.*#SBATCH --requeue"
 # never more than two tasks at once
@@ -126,20 +80,38 @@ done
 [ "$(squeue -h -j "$job" 2>/dev/null | wc -l)" -eq 0 ] || fail "the night did not end: $(squeue 2>&1)"
 expect_eq "at most two tasks ran at once" "$((most <= 2))" 1
 expect_match "the requeued task restarted" "$(scontrol show job "${job}_2" 2>/dev/null)" "Restarts=1"
-expect_eq "and every task completed" "$(scontrol show job "$job" 2>/dev/null | grep -c 'JobState=COMPLETED')" 3
+states=$(scontrol show job "$job" 2>/dev/null | grep -o "JobId=[0-9]* ArrayTaskId=[0-9]*\|JobState=[A-Z_]*\|Reason=[^ ]*\|ExitCode=[0-9:]*" | paste -sd" ")
+[ "$(grep -o JobState=COMPLETED <<<"$states" | wc -l)" -eq 3 ] || tail -n 30 "$WORK"/night-*.log >&2
+expect_eq "and every task completed ($states)" "$(grep -o JobState=COMPLETED <<<"$states" | wc -l)" 3
+for _ in $(seq 600); do
+	[ "$(squeue -h -j "$end" 2>/dev/null | wc -l)" -eq 0 ] && break
+	sleep 0.2
+done
+expect_match "then the night's end ran and completed" \
+	"$(scontrol show job "$end" 2>/dev/null)" "JobState=COMPLETED"
 
 # the same records as single runs, nothing read twice
 for b in births:g1 deaths:g2 long:g3; do
 	sohoa run --batch "$WORK/single-${b%%:*}" --manifest "$WORK/${b#*:}/manifest.ini" \
 		--no-sync --jobs 1 >/dev/null 2>&1 || [ $? -eq 2 ] || fail "single run ${b%%:*}"
-	q="SELECT group_concat(p.page_index || '/' || r.row || r.status || f.name ||
+	# delivered at the night's end: synced where the single run (no sync) left them valid
+	q="SELECT group_concat(p.page_index || '/' || r.row || replace(r.status, 'synced', 'valid') || f.name ||
 		coalesce(f.value, f.raw, ''), '|') FROM records r JOIN pages p ON p.id = r.page_id
 		JOIN fields f ON f.record_id = r.id ORDER BY p.page_index, r.row, f.name"
 	expect_eq "${b%%:*}: the records of a single run" "$(sql "$WORK/shared/${b%%:*}" "$q")" \
 		"$(sql "$WORK/single-${b%%:*}" "$q")"
 	expect_eq "${b%%:*}: no entry twice" "$(sql "$WORK/shared/${b%%:*}" "SELECT count(*) FROM
 		(SELECT 1 FROM records GROUP BY page_id, row HAVING count(*) > 1)")" 0
+	expect_eq "${b%%:*}: every valid record delivered" \
+		"$(sql "$WORK/shared/${b%%:*}" "SELECT count(*) FROM records WHERE status = 'synced'")" \
+		"$(sql "$WORK/single-${b%%:*}" "SELECT count(*) FROM records WHERE status = 'valid'")"
+	synced=$((${synced:-0} + $(sql "$WORK/shared/${b%%:*}" "SELECT count(*) FROM records
+		WHERE status = 'synced'")))
 done
+[ "$synced" -gt 0 ] || fail "nothing delivered"
+expect_eq "the registry holds each delivered record once" \
+	"$(sqlite3 -batch "$WORK/registry.db" "SELECT count(*), count(DISTINCT idempotency_key) FROM records")" \
+	"$synced|$synced"
 [ ! -e "$WORK/shared/long.lock" ] || fail "a lock is left behind"
 run_status sohoa cluster report "$WORK/night.ini" --out "$WORK/night.html"
 expect_eq "the night's report lists the three, done" "$status|$(grep -o '<tr data-batch="[a-z]*" data-state="done">' "$WORK/night.html" | wc -l)" "0|3"

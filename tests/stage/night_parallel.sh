@@ -23,7 +23,7 @@ mkdir -p "$WORK/shared"
 run_status sohoa cluster submit --engine parallel "$WORK/night.ini" --dry-run
 expect_eq "dry run: the script only" "$status|$(test -x "$WORK/night.parallel.sh" && echo x)|$(ls "$WORK/shared")" "0|x|"
 expect_match "it is GNU parallel's, resumable, one task per batch" "$(cat "$WORK/night.parallel.sh")" \
-	"exec parallel .*--joblog '$WORK/night.joblog' --resume-failed .*cluster task .*'$WORK/night.ini' --index '\{\}'.*::: 0 1"
+	"parallel .*--joblog '$WORK/night.joblog' --resume-failed .*cluster task .*'$WORK/night.ini' --index '\{\}'.*::: 0 1"
 
 run_status sohoa cluster submit --engine parallel "$WORK/night.ini" --max-parallel 2 --jobs 1
 expect_eq "every task complete" "$status" 0

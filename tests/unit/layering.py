@@ -19,7 +19,8 @@ STANDS_ON = {
     "check": {"base", "register", "batch"},
     "deliver": {"base", "register", "batch"},
     "review": {"base", "register", "batch", "check", "deliver"},
-    "cli": {"base", "register", "batch", "ingest", "read", "check", "deliver", "review"},
+    "night": {"base", "register", "batch", "check", "deliver"},
+    "cli": {"base", "register", "batch", "ingest", "read", "check", "deliver", "review", "night"},
 }
 
 INCLUDE = re.compile(r'^#include "(\w+)/(\w+)\.h"', re.M)
