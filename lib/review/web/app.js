@@ -73,6 +73,8 @@
 	var queue = null, rows = [], row = -1;
 	var record = null, fields = [], outlines = {}, field = -1;
 	var shownAt = 0, keys = 0;     /* when the record was shown, keys pressed on it */
+	var shownId = null;            /* the record they count for: a load that shows the same
+	                                  record again (after a confirmation) goes on counting */
 	var ahead = null;              /* the next record, fetched early: {url, at, html} */
 	var loading = false;
 
@@ -610,8 +612,12 @@
 		fields = record ? $$('li.field', record) : [];
 		outlines = {};
 		field = -1;
-		shownAt = performance.now();
-		keys = 0;
+		var id = record ? record.getAttribute('data-id') : null;
+		if (id === null || id !== shownId) {
+			shownAt = performance.now();
+			keys = 0;
+		}
+		shownId = id;
 
 		var message = $('#message');
 		if (message && !message.hidden && message.className === 'ok') {
