@@ -37,6 +37,30 @@ static void beside(const char *night, const char *ext, char *buf, size_t size)
 	snprintf(buf, size, "%.*s%s", (int)stem, night, ext);
 }
 
+/* Opens the script PATH to be written whole (under a temporary name). 0, or -1 (logged). */
+static int script_open(struct so_atomic *a, const char *path)
+{
+	if (so_atomic_open(a, path) < 0) {
+		so_log_err("%s", so_errmsg());
+		return -1;
+	}
+	return 0;
+}
+
+/* Puts the script PATH in place and makes it executable. 0, or -1 (logged). */
+static int script_commit(struct so_atomic *a, const char *path)
+{
+	if (so_atomic_commit(a) < 0) {
+		so_log_err("%s", so_errmsg());
+		return -1;
+	}
+	if (chmod(path, 0755) < 0) {
+		so_log_err("cannot make '%s' executable: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int so_submit_parallel(const struct so_night *n, const struct so_submit_options *o,
 		       char *script, size_t size)
 {
@@ -44,10 +68,8 @@ int so_submit_parallel(const struct so_night *n, const struct so_submit_options 
 	beside(n->path, ".parallel.sh", script, size);
 	beside(n->path, ".joblog", joblog, sizeof(joblog));
 	struct so_atomic a;
-	if (so_atomic_open(&a, script) < 0) {
-		so_log_err("%s", so_errmsg());
+	if (script_open(&a, script) < 0)
 		return SO_EXIT_ENV;
-	}
 	FILE *f = a.f;
 	fprintf(f, "#!/bin/sh\n# The night '%s' on GNU parallel: one task per batch of %s.\n"
 		"# Written by sohoa cluster submit --engine parallel; run it again to resume: only\n"
@@ -87,14 +109,8 @@ int so_submit_parallel(const struct so_night *n, const struct so_submit_options 
 	quote(f, n->path);
 	fputs("\nf=$?\n[ $c -ne 0 ] && exit $c\n[ $f -ne 0 ] && exit " SO_STR(SO_END_INCOMPLETE)
 	      "\nexit 0\n", f);
-	if (so_atomic_commit(&a) < 0) {
-		so_log_err("%s", so_errmsg());
+	if (script_commit(&a, script) < 0)
 		return SO_EXIT_ENV;
-	}
-	if (chmod(script, 0755) < 0) {
-		so_log_err("cannot make '%s' executable: %s", script, strerror(errno));
-		return SO_EXIT_ENV;
-	}
 	so_log_msg("the night's script: %s (joblog %s)", script, joblog);
 	if (o->dry_run)
 		return SO_EXIT_OK;
@@ -213,10 +229,8 @@ static int end_script(const struct so_night *n, const struct so_submit_options *
 	char logs[4200];
 	beside(n->path, "-end-%j.log", logs, sizeof(logs));
 	struct so_atomic a;
-	if (so_atomic_open(&a, end) < 0) {
-		so_log_err("%s", so_errmsg());
+	if (script_open(&a, end) < 0)
 		return -1;
-	}
 	FILE *f = a.f;
 	fprintf(f, "#!/bin/sh\n# The end of the night '%s' (%s), once every task of its array\n"
 		"# has ended: every batch's entries checked against the other batches' and earlier\n"
@@ -231,11 +245,7 @@ static int end_script(const struct so_night *n, const struct so_submit_options *
 	fputs(" cluster finish ", f);
 	quote(f, n->path);
 	fputc('\n', f);
-	if (so_atomic_commit(&a) < 0 || chmod(end, 0755) < 0) {
-		so_log_err("cannot write '%s': %s", end, so_errmsg());
-		return -1;
-	}
-	return 0;
+	return script_commit(&a, end);
 }
 
 int so_submit_slurm(const struct so_night *n, const struct so_submit_options *o, char *script,
@@ -247,10 +257,8 @@ int so_submit_slurm(const struct so_night *n, const struct so_submit_options *o,
 	beside(n->path, ".slurm.sh", script, size);
 	beside(n->path, "-%A_%a.log", logs, sizeof(logs));
 	struct so_atomic a;
-	if (so_atomic_open(&a, script) < 0) {
-		so_log_err("%s", so_errmsg());
+	if (script_open(&a, script) < 0)
 		return SO_EXIT_ENV;
-	}
 	FILE *f = a.f;
 	fprintf(f, "#!/bin/sh\n# The night '%s' on Slurm: one array task per batch of %s.\n"
 		"# Written by sohoa cluster submit --engine slurm; submit it again by hand with\n"
@@ -273,14 +281,8 @@ int so_submit_slurm(const struct so_night *n, const struct so_submit_options *o,
 	fputs("\nc=$?\ncase $c in\n0|2) exit 0 ;;\n130|143)\n"
 	      "\tscontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\" 2>/dev/null\n"
 	      "\texit $c ;;\n*) exit $c ;;\nesac\n", f);
-	if (so_atomic_commit(&a) < 0) {
-		so_log_err("%s", so_errmsg());
+	if (script_commit(&a, script) < 0)
 		return SO_EXIT_ENV;
-	}
-	if (chmod(script, 0755) < 0) {
-		so_log_err("cannot make '%s' executable: %s", script, strerror(errno));
-		return SO_EXIT_ENV;
-	}
 	if (end_script(n, o, end) < 0)
 		return SO_EXIT_ENV;
 	so_log_msg("the night's job script: %s; its end: %s", script, end);
