@@ -374,6 +374,80 @@ error:
 	return -1;
 }
 
+/* PATH as an SQLite URI's path: the characters a URI gives a meaning to escaped. */
+static char *uri_path(const char *path)
+{
+	size_t n = strlen(path);
+	char *out = so_malloc(3 * n + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20)
+			o += sprintf(o, "%%%02X", *p);
+		else
+			*o++ = (char)*p;
+	}
+	*o = 0;
+	return out;
+}
+
+int so_store_open_ro(const char *dir, struct so_store **out)
+{
+	*out = NULL;
+	struct so_store *s = so_calloc(1, sizeof(*s));
+	char *wal = NULL, *upath = NULL, *uri = NULL;
+	if (!s)
+		return -1;
+	s->dir = so_strdup(dir);
+	s->path = so_asprintf("%s/batch.db", dir);
+	wal = so_asprintf("%s/batch.db-wal", dir);
+	upath = s->path ? uri_path(s->path) : NULL;
+	if (!s->dir || !s->path || !wal || !upath)
+		goto error;
+	struct stat st;
+	if (stat(s->path, &st) < 0) {
+		so_error("no batch at '%s' (no batch.db): run 'sohoa scan' first", dir);
+		goto error;
+	}
+	/* A store with a write-ahead log is open (or was left open) by a writer: its last
+	 * transactions are in the log, read through SQLite's shared memory as any reader does.
+	 * Without one the file is the whole store, and nothing writes it in place: a batch put
+	 * back by a task replaces the directory whole. Opened immutable, no lock, journal or
+	 * shared-memory file is made beside it. */
+	int live = stat(wal, &st) == 0 && st.st_size > 0;
+	uri = so_asprintf("file:%s?%s", upath, live ? "mode=ro" : "immutable=1");
+	if (!uri)
+		goto error;
+	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		so_store_error(s, "cannot open the batch store to read");
+		so_error_context("'%s'", s->path);
+		goto error;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	int v = so_store_schema_version(s), latest = so_store_schema_latest();
+	if (v < 0)
+		goto error;
+	if (v != latest) {
+		so_error("batch store '%s' has schema version %d, this sohoa (%s) reads %d: %s", s->path,
+			 v, SO_VERSION, latest, v > latest ? "use a newer sohoa" :
+			 "a stage of this sohoa run on the batch brings it up to date");
+		goto error;
+	}
+	free(wal);
+	free(upath);
+	free(uri);
+	*out = s;
+	return 0;
+error:
+	free(wal);
+	free(upath);
+	free(uri);
+	so_store_close(s);
+	return -1;
+}
+
 void so_store_close(struct so_store *s)
 {
 	if (!s)

@@ -31,6 +31,10 @@ struct so_bbox {
 /* Opens DIR/batch.db, creating DIR and the database when CREATE is set. Returns 0, or -1 with
  * the error set (a missing batch, a newer schema, a locked or corrupt database). */
 int so_store_open(const char *dir, int create, struct so_store **out);
+/* Opens DIR/batch.db to read only: nothing in DIR is created or changed (no journal, no
+ * shared-memory file when no writer has the store open). The schema must be this build's.
+ * Returns 0, or -1 with the error set. */
+int so_store_open_ro(const char *dir, struct so_store **out);
 void so_store_close(struct so_store *s);
 const char *so_store_dir(const struct so_store *s);
 sqlite3 *so_store_db(struct so_store *s);

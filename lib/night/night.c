@@ -273,7 +273,7 @@ json_t *so_night_status(const struct so_night *n)
 		if (access(db, F_OK) != 0) {
 			json_object_set_new(b, "state", json_string(run_holds(nb->dir) ? "running" :
 								    "waiting"));
-		} else if (so_store_open(nb->dir, 0, &s) < 0 || !(sum = so_batch_summary(s))) {
+		} else if (so_store_open_ro(nb->dir, &s) < 0 || !(sum = so_batch_summary(s))) {
 			json_object_set_new(b, "state", json_string("unreadable"));
 			json_object_set_new(b, "message", json_string(so_errmsg()));
 		} else {
