@@ -102,19 +102,25 @@ static void print_text(const json_t *v)
 	printf("sync        %lld synced, %lld queued, %lld refused, %lld held\n\n",
 	       (long long)count(sy, "synced"), (long long)count(sy, "queued"),
 	       (long long)count(sy, "refused"), (long long)count(sy, "held"));
-	printf("%-24s %-11s %8s %8s %8s %8s %8s %8s\n", "batch", "state", "pages", "done",
-	       "failed", "records", "review", "synced");
+	printf("%-24s %-11s %8s %8s %8s %8s %8s %8s  %s\n", "batch", "state", "pages", "done",
+	       "failed", "records", "review", "synced", "night's end");
 	size_t i;
 	json_t *b;
 	json_array_foreach(json_object_get(v, "batches"), i, b) {
 		const json_t *bp = json_object_get(b, "pages");
-		printf("%-24s %-11s %8lld %8lld %8lld %8lld %8lld %8lld\n",
+		const json_t *m = json_object_get(b, "merged");
+		char merged[96] = "not merged";
+		if (json_is_object(m))
+			snprintf(merged, sizeof(merged), "merged %s, %lld duplicates",
+				 json_string_value(json_object_get(m, "at")),
+				 (long long)count(m, "duplicates"));
+		printf("%-24s %-11s %8lld %8lld %8lld %8lld %8lld %8lld  %s\n",
 		       json_string_value(json_object_get(b, "name")),
 		       json_string_value(json_object_get(b, "state")), (long long)count(bp, "in"),
 		       (long long)count(bp, "done"), (long long)count(bp, "failed"),
 		       (long long)count(json_object_get(b, "records"), "total"),
 		       (long long)count(json_object_get(b, "review"), "records"),
-		       (long long)count(json_object_get(b, "sync"), "synced"));
+		       (long long)count(json_object_get(b, "sync"), "synced"), merged);
 		const char *msg = json_string_value(json_object_get(b, "message"));
 		if (msg)
 			printf("%-24s %s\n", "", msg);

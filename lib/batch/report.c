@@ -1493,6 +1493,7 @@ int so_night_report_html(const json_t *night, FILE *out)
 	th(out, "Bản ghi", "records", 1);
 	th(out, "Chờ duyệt", "to review", 1);
 	th(out, "Đã gửi", "synced", 1);
+	th(out, "Cuối đêm", "night's end", 0);
 	th(out, "Báo cáo", "report", 0);
 	w(out, "</tr></thead><tbody>\n");
 	size_t i;
@@ -1525,6 +1526,18 @@ int so_night_report_html(const json_t *night, FILE *out)
 		  (long long)jcount(json_object_get(b, "records"), "total"),
 		  (long long)jcount(json_object_get(b, "review"), "records"),
 		  (long long)jcount(json_object_get(b, "sync"), "synced"));
+		const json_t *m = json_object_get(b, "merged");
+		if (json_is_object(m)) {
+			w(out, "<span class=\"merged\" data-at=\"");
+			esc(out, jtext(m, "at"));
+			w(out, "\">đã đối chiếu <span class=\"en\">merged</span> ");
+			esc(out, jtext(m, "at"));
+			w(out, "</span><br><small data-k=\"duplicates\">%lld trùng <span "
+			  "class=\"en\">duplicates</span></small>", (long long)jcount(m, "duplicates"));
+		} else {
+			w(out, "chưa đối chiếu <span class=\"en\">not merged</span>");
+		}
+		w(out, "</td><td>");
 		if (jtext(b, "report")[0]) {
 			w(out, "<a class=\"batch-report\" href=\"file://");
 			esc(out, jtext(b, "report"));
@@ -1536,7 +1549,7 @@ int so_night_report_html(const json_t *night, FILE *out)
 		size_t k;
 		const json_t *f;
 		json_array_foreach(json_object_get(b, "failures"), k, f) {
-			w(out, "<tr class=\"failure\"><td></td><td colspan=\"8\">");
+			w(out, "<tr class=\"failure\"><td></td><td colspan=\"9\">");
 			esc(out, jtext(f, "file"));
 			w(out, " p. %lld: ", (long long)jcount(f, "page"));
 			esc(out, jtext(f, "reason"));

@@ -653,6 +653,13 @@ int so_entry_merge(struct so_store *s, struct so_entry_index *x, const char *ind
 	/* the book judged again later (an archivist's change) consults the same index */
 	if (index_path && so_meta_set(s, SO_ENTRY_INDEX_META, index_path) < 0)
 		goto rollback;
+	/* the night's view says which batches the night's end merged, and when */
+	char now[SO_TIME_LEN], count[32];
+	so_now_iso(now);
+	snprintf(count, sizeof(count), "%ld", res->entries);
+	if (so_meta_set(s, SO_ENTRY_MERGED_AT_META, now) < 0 ||
+	    so_meta_set(s, SO_ENTRY_MERGED_META, count) < 0)
+		goto rollback;
 	if (so_store_commit(s) < 0)
 		goto rollback;
 	for (size_t i = 0; i < m.n; i++) {

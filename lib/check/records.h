@@ -30,6 +30,10 @@ int so_normalize_worker(const char *batch_dir);
 /* The key under which the batch store's meta table keeps the path of the entry index its
  * validate was given (--index), for judging a book again later. */
 #define SO_ENTRY_INDEX_META "entry_index"
+/* The keys under which the night's merge leaves its time (UTC, ISO 8601) and the number of
+ * entries it merged. */
+#define SO_ENTRY_MERGED_AT_META "night_merged_at"
+#define SO_ENTRY_MERGED_META "night_merged_entries"
 
 /* Runs the rules over the book again (its records not approved, rejected or synced) and
  * stores the flags and statuses, in the caller's transaction — after an archivist's change.
@@ -43,7 +47,7 @@ int so_validate_book(struct so_store *s, int64_t book_id);
  * gets a DUPLICATE_ENTRY flag naming it (once: a flag of that code in any state is left as
  * it is) and so needs review; then every entry of the batch is added to the index, where it
  * is the earlier one for batches merged after. The batch remembers INDEX_PATH (NULL: not)
- * for judging a book again. Idempotent. 0 with RESULT set, or -1 with the error set. */
+ * for judging a book again, and when it was merged (the keys above). Idempotent. 0 with RESULT set, or -1 with the error set. */
 struct so_entry_index;
 struct so_merge_result {
 	long entries;   /* the batch's records with an entry key */

@@ -15,6 +15,7 @@
 #include "night/night.h"
 #include "batch/store.h"
 #include "batch/summary.h"
+#include "check/records.h"
 
 /* Where a night file's reading stands. */
 struct night_reading {
@@ -198,6 +199,26 @@ static void add(json_t *o, const char *key, json_int_t by)
 	json_object_set_new(o, key, json_integer(count(o, key) + by));
 }
 
+/* What the night's end did to the batch of store S: "merged" {at, entries, duplicates: its
+ * records with an open DUPLICATE_ENTRY flag} when it merged it, else null. */
+static json_t *merged_view(struct so_store *s)
+{
+	char at[SO_TIME_LEN + 8], entries[32];
+	if (so_meta_get(s, SO_ENTRY_MERGED_AT_META, at, sizeof(at)) != 1)
+		return json_null();
+	if (so_meta_get(s, SO_ENTRY_MERGED_META, entries, sizeof(entries)) != 1)
+		entries[0] = 0;
+	sqlite3_stmt *st = NULL;
+	json_int_t dup = 0;
+	if (sqlite3_prepare_v2(so_store_db(s), "SELECT count(DISTINCT record_id) FROM flags "
+			       "WHERE code = 'DUPLICATE_ENTRY' AND state = 'open'", -1, &st,
+			       NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		dup = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return json_pack("{s:s, s:I, s:I}", "at", at, "entries", (json_int_t)atoll(entries),
+			 "duplicates", dup);
+}
+
 /* The part of a batch's view its summary S gives, and its state. */
 static void batch_view(json_t *b, json_t *s, int running)
 {
@@ -256,8 +277,9 @@ json_t *so_night_status(const struct so_night *n)
 	json_t *tasks = json_object_get(out, "tasks"), *list = json_object_get(out, "batches");
 	for (size_t i = 0; i < n->n; i++) {
 		const struct so_night_batch *nb = &n->batches[i];
-		json_t *b = json_pack("{s:s, s:s, s:s, s:n, s:n}", "name", nb->name, "dir", nb->dir,
-				      "manifest", nb->manifest, "message", "report");
+		json_t *b = json_pack("{s:s, s:s, s:s, s:n, s:n, s:n}", "name", nb->name, "dir",
+				      nb->dir, "manifest", nb->manifest, "message", "report",
+				      "merged");
 		if (!b || json_array_append_new(list, b) < 0) {
 			json_decref(out);
 			so_error("out of memory");
@@ -278,6 +300,7 @@ json_t *so_night_status(const struct so_night *n)
 			json_object_set_new(b, "message", json_string(so_errmsg()));
 		} else {
 			batch_view(b, sum, run_holds(nb->dir));
+			json_object_set_new(b, "merged", merged_view(s));
 		}
 		json_decref(sum);
 		so_store_close(s);

@@ -68,6 +68,8 @@ expect_eq "the register and its copy hold the same entries" \
 expect_eq "and nothing flagged them yet" "$(sql "$WORK/shared/copy" \
 	"SELECT count(*) FROM flags WHERE code = 'DUPLICATE_ENTRY'")" 0
 [ ! -e "$WORK/index/entries.db" ] || fail "a task wrote the index"
+expect_eq "the night's view: no batch merged yet" "$(sohoa cluster status "$WORK/night.ini" --json |
+	jq -c '[.batches[].merged]')" "[null,null,null]"
 
 # the night's end
 run_status sohoa cluster finish "$WORK/night.ini"
@@ -104,6 +106,21 @@ deaths
 first"
 expect_match "each batch's report written again, with its deliveries" \
 	"$(cat "$WORK/shared/first/report.html")" "synced"
+
+# the night's view says which batches the night's end merged, and opens the shared copies
+# only to read: nothing made or changed beside them
+before=$(cd "$WORK/shared" && find . -type f -printf '%p %s %T@\n' | sort)
+sohoa cluster status "$WORK/night.ini" --json >"$WORK/status.json"
+expect_eq "the night's view: every batch merged, the copy's entries waiting as duplicates" \
+	"$(jq -c '[.batches[] | [.name, .merged.entries > 0, .merged.duplicates]]' "$WORK/status.json")" \
+	"[[\"first\",true,0],[\"copy\",true,$keyed],[\"deaths\",true,0]]"
+expect_match "its text says so" "$(sohoa cluster status "$WORK/night.ini")" \
+	"copy .* merged 20[0-9-]+T[0-9:]+Z?, $keyed duplicates"
+sohoa cluster report "$WORK/night.ini" --out "$WORK/night.html" 2>/dev/null
+expect_eq "the night's report too" "$(grep -o 'data-k="duplicates">[0-9]*' "$WORK/night.html" |
+	tr '\n' ' ')" "data-k=\"duplicates\">0 data-k=\"duplicates\">$keyed data-k=\"duplicates\">0 "
+expect_eq "the status and report changed nothing in the shared copies" \
+	"$(cd "$WORK/shared" && find . -type f -printf '%p %s %T@\n' | sort)" "$before"
 
 # run again: nothing changes
 run_status sohoa cluster finish "$WORK/night.ini"
