@@ -1,6 +1,7 @@
 /* One task of a night on a cluster: take, copy, run, put back (see task.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,6 +373,33 @@ static int finish_work(const char *scratch, void *ctx)
 	return f->synced == SO_EXIT_PARTIAL ? SO_EXIT_PARTIAL : SO_EXIT_OK;
 }
 
+/* Removes the scratch copies of a night's index in SCRATCH whose night's end was killed
+ * (entries.TASK.PID.db, with its journal files, the process PID gone from this node). */
+static void stale_copies_remove(const char *scratch)
+{
+	char pattern[4200];
+	glob_t g;
+	snprintf(pattern, sizeof(pattern), "%s/entries.*.db", scratch);
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *path = g.gl_pathv[i], *end = path + strlen(path) - 3, *p = end;
+		while (p > path && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		long pid = p < end && p[-1] == '.' ? strtol(p, NULL, 10) : 0;
+		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		static const char *const parts[] = { "", "-journal", "-wal", "-shm" };
+		for (size_t k = 0; k < SO_ARRAY_SIZE(parts); k++) {
+			char f[4300];
+			snprintf(f, sizeof(f), "%s%s", path, parts[k]);
+			if (unlink(f) == 0 && !k)
+				so_log_msg("removed %s, left by a night's end that was killed", f);
+		}
+	}
+	globfree(&g);
+}
+
 int so_night_finish(const struct so_night *n, const struct so_finish_options *o)
 {
 	on_stop_signals();
@@ -389,6 +417,7 @@ int so_night_finish(const struct so_night *n, const struct so_finish_options *o)
 		so_log_err("the night's index: %s", so_errmsg());
 		return SO_EXIT_ENV;
 	}
+	stale_copies_remove(n->scratch);
 	int code = SO_EXIT_ENV, skipped = 0, partial = 0;
 	long entries = 0, flagged = 0;
 	struct so_entry_index *x = NULL;

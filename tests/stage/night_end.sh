@@ -122,8 +122,18 @@ expect_eq "the night's report too" "$(grep -o 'data-k="duplicates">[0-9]*' "$WOR
 expect_eq "the status and report changed nothing in the shared copies" \
 	"$(cd "$WORK/shared" && find . -type f -printf '%p %s %T@\n' | sort)" "$before"
 
-# run again: nothing changes
+# run again: nothing changes; the scratch copy of a night's end that was killed (its
+# process gone) is removed, one of a live process is not
+true & dead=$!
+wait $dead
+sleep 300 & alive=$!
+touch "$WORK/scratch/entries.night-end.$dead.db" "$WORK/scratch/entries.night-end.$dead.db-journal" \
+	"$WORK/scratch/entries.other.$alive.db"
 run_status sohoa cluster finish "$WORK/night.ini"
+kill $alive
+expect_eq "the killed end's copy removed, the live one's kept" "$(ls "$WORK/scratch")" \
+	"entries.other.$alive.db"
+rm "$WORK/scratch/entries.other.$alive.db"
 expect_eq "again: exit" "$status" 0
 expect_match "again: nothing newly flagged" "$(cat "$WORK/stderr")" "entries, 0 newly flagged"
 expect_eq "again: the same flags" "$(sql "$WORK/shared/copy" \
