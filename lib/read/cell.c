@@ -1,5 +1,4 @@
 /* Reading the cells of a register table (see cell.h). */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,18 +441,11 @@ int so_row_read(const struct so_cell_reader *r, const struct so_table *t,
 	return 0;
 }
 
-/* 1 when TEXT holds more than white space. */
-static int has_text(const char *text)
-{
-	for (; text && *text; text++)
-		if (!isspace((unsigned char)*text))
-			return 1;
-	return 0;
-}
-
-/* In a row judged handwritten, a cell whose ink was too faint or too far out of its box to
- * measure (blank to the ink) but in which the recognizer read something is the same clerk's
- * hand: it goes to a keyer with the others rather than passing on the machine's reading. */
+/* In a row judged handwritten, a cell blank to the ink measure goes to a keyer with the
+ * others: its ink may be too faint or too far out of its box to measure (a thin pen, a hand
+ * that strays over the lines), and whether the recognizer read something in it or not, only
+ * a person looking at the image can say it is empty. Keying it costs one Enter; passing a
+ * written value as empty would be a wrong value no one sees. */
 static void written_row(struct so_row_read *r)
 {
 	double score = -1;
@@ -465,7 +457,7 @@ static void written_row(struct so_row_read *r)
 		return;
 	for (size_t k = 0; k < r->n; k++) {
 		struct so_put *p = &r->v[k];
-		if (p->col > 0 && p->hand.hand == SO_HAND_BLANK && has_text(p->text)) {
+		if (p->col > 0 && p->hand.hand == SO_HAND_BLANK) {
 			p->hand.hand = SO_HAND_WRITTEN;
 			p->hand.score = score;
 			p->hand.by_row = 1;

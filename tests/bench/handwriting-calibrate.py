@@ -12,7 +12,8 @@ dependencies) on the cells with letters enough to be judged alone, then a second
 cell's evidence with the mean of its row's other cells (the model's "row"), and the threshold
 is set so that at least TARGET of the calibration's handwritten cells are caught with a margin:
 the threshold sits under the lowest score of the handwritten cells kept, so that a hand a little
-less marked is still caught. Blank cells are neither and not used.
+less marked is still caught. Blank cells (and the cells the truth leaves empty) are
+neither and not used.
 """
 import json
 import math
@@ -69,7 +70,8 @@ def main():
     rows = []
     for f in files:
         rows += json.load(open(f))
-    rows = [r for r in rows if r["features"] and r["style"] not in held_styles and
+    rows = [r for r in rows if r["features"] and r["truth"] != "empty" and
+            r["style"] not in held_styles and
             (r["writer"] or "") not in held_writers]
     if not rows:
         sys.exit("no cells to calibrate on")

@@ -4,7 +4,8 @@ calibration and its end-to-end test (a module; run alone it prints the summary o
 
     handwriting_cells.py BATCH TRUTHDIR...
 
-cells(batch, truth_dirs) gives one dict per cell the truth writes in: its place, its style
+cells(batch, truth_dirs) gives one dict per cell the truth writes in (with empty=True also one
+per cell a handwritten entry leaves blank, truth "empty"): its place, its style
 family, whether it is handwritten (the truth's hand marks, or the planted `handwriting`
 anomaly: a whole row in a script hand), the decision, score and features the ocr stage stored,
 and whether each of its fields carries an open HANDWRITTEN flag after validate.
@@ -32,7 +33,7 @@ def truth_hand(t, c):
     return "printed", None
 
 
-def cells(batch, truth_dirs, tag=""):
+def cells(batch, truth_dirs, tag="", empty=False):
     db = sqlite3.connect(os.path.join(batch, "batch.db"))
     recs = {}
     for rid, file, page, row in db.execute(
@@ -71,9 +72,13 @@ def cells(batch, truth_dirs, tag=""):
             key = (t["source"]["file"], t["source"]["page_index"], t["row"])
             rid = recs.get(key)
             for c, text in enumerate(t["cells"]):
-                if not text.strip():
-                    continue
                 truth, writer = truth_hand(t, c)
+                if not text.strip():
+                    # EMPTY: the cells the truth leaves blank in handwritten entries too (what
+                    # keying them costs), as truth "empty"
+                    if not empty or not t.get("handwritten"):
+                        continue
+                    truth, writer = "empty", t.get("writer") or "hand"
                 col = lay["columns"][c]
                 names = [col["field"]] if col.get("field") else [
                     col["prefix"] + "." + s for s in col.get("subfields", [])]
