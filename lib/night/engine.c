@@ -274,7 +274,10 @@ int so_submit_slurm(const struct so_night *n, const struct so_submit_options *o,
 	fputs("# The task: the batch copied to node scratch, run, put back (sohoa cluster task).\n"
 	      "# 0 and 2 (done, failures recorded) complete it; 3 fails it; 143 (stopped cleanly:\n"
 	      "# preemption, scancel, scontrol requeue) puts the batch back and asks for a requeue,\n"
-	      "# and the next attempt resumes where it stopped.\n", f);
+	      "# and the next attempt resumes where it stopped. The shell outlives the stop\n"
+	      "# signal (a trap, not ignored: the task gets it too) and waits for the task,\n"
+	      "# so the job does not end while the batch is being put back.\n"
+	      "trap : TERM INT\n", f);
 	quote(f, o->sohoa);
 	fputs(" cluster task ", f);
 	quote(f, n->path);
