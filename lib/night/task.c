@@ -203,20 +203,23 @@ static int on_scratch(const struct so_night *n, const struct so_night_batch *b,
 		so_log_err("batch %s: %s", b->name, so_errmsg());
 		goto release;
 	}
+	double t0 = so_monotonic();
 	if (stat(b->dir, &st) == 0 ? so_copy_tree(b->dir, scratch) < 0 :
 	    so_mkdir_p(scratch, 0755) < 0) {
 		so_log_err("batch %s: cannot copy it to scratch: %s", b->name, so_errmsg());
 		so_remove_tree(scratch);
 		goto release;
 	}
-	so_log_msg("batch %s: copied to %s", b->name, scratch);
+	so_log_msg("batch %s: copied to %s in %.1f s", b->name, scratch, so_monotonic() - t0);
 	int done = stop_signal ? so_signal_exit_code(stop_signal) : work(scratch, ctx);
+	double t1 = so_monotonic();
 	if (put_back(scratch, b->dir) < 0) {
 		so_log_err("batch %s: cannot put it back in %s: %s; its work is kept in %s",
 			   b->name, b->dir, so_errmsg(), scratch);
 		goto release;
 	}
 	so_remove_tree(scratch);
+	so_log_msg("batch %s: put back in %.1f s", b->name, so_monotonic() - t1);
 	code = done;
 release:
 	if (unlink(lock) < 0 && errno != ENOENT)
