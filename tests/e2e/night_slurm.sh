@@ -22,23 +22,8 @@ gen "$WORK/g2" --seed 88 --pages 1 --book death --year 2021 --volume 01 --author
 gen "$WORK/g3" --seed 89 --pages 5 --book birth --year 2020 --volume 02 --authority 26740 2>/dev/null
 registry_start "$WORK/registry.db" --listen 127.0.0.1:0
 trap 'registry_stop; slurm_stop; rm -rf "$WORK"' EXIT
-cat >"$WORK/night.ini" <<INI
-[night]
-name = slurm-test
-scratch = $WORK/scratch
-[sync]
-endpoint = $url
-[batch births]
-dir = shared/births
-manifest = g1/manifest.ini
-[batch deaths]
-dir = shared/deaths
-manifest = g2/manifest.ini
-[batch long]
-dir = shared/long
-manifest = g3/manifest.ini
-INI
-mkdir -p "$WORK/shared"
+night_ini slurm-test endpoint="$url" births:g1/manifest.ini deaths:g2/manifest.ini \
+	long:g3/manifest.ini
 run_status sohoa cluster submit --engine slurm "$WORK/night.ini" --max-parallel 2 --cpus-per-task 1
 expect_eq "submitted" "$status" 0
 job=$(sed -n 1p "$WORK/stdout")

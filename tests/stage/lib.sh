@@ -72,6 +72,28 @@ browser_deps() {
 	fi
 }
 
+# night_ini NAME [index=PATH] [endpoint=URL] BATCH:MANIFEST...: writes the night file
+# $WORK/night.ini — the night NAME with its scratch in $WORK/scratch, the index and the [sync]
+# endpoint when given, and each BATCH in shared/BATCH with its MANIFEST (paths relative to
+# $WORK) — and makes $WORK/shared
+night_ini() {
+	local name=$1 arg
+	shift
+	{
+		printf '[night]\nname = %s\nscratch = %s/scratch\n' "$name" "$WORK"
+		for arg; do case "$arg" in index=*) printf 'index = %s\n' "${arg#index=}" ;; esac; done
+		for arg; do case "$arg" in endpoint=*) printf '[sync]\nendpoint = %s\n' "${arg#*=}" ;; esac; done
+		for arg; do
+			case "$arg" in
+			*=*) ;;
+			*) printf '[batch %s]\ndir = shared/%s\nmanifest = %s\n' "${arg%%:*}" "${arg%%:*}" \
+				"${arg#*:}" ;;
+			esac
+		done
+	} >"$WORK/night.ini"
+	mkdir -p "$WORK/shared"
+}
+
 # store_latest: the batch store's latest version (the highest migration's number)
 store_latest() {
 	local last

@@ -30,24 +30,9 @@ copy_manifest "$WORK/later" 03
 
 registry_start "$WORK/registry.db" --listen 127.0.0.1:0
 trap 'registry_stop; rm -rf "$WORK"' EXIT
-cat >"$WORK/night.ini" <<INI
-[night]
-name = end-test
-scratch = $WORK/scratch
-index = index/entries.db
-[sync]
-endpoint = $url
-[batch first]
-dir = shared/first
-manifest = g1/manifest.ini
-[batch copy]
-dir = shared/copy
-manifest = copy/manifest.ini
-[batch deaths]
-dir = shared/deaths
-manifest = g2/manifest.ini
-INI
-mkdir -p "$WORK/shared" "$WORK/index"
+night_ini end-test index=index/entries.db endpoint="$url" first:g1/manifest.ini \
+	copy:copy/manifest.ini deaths:g2/manifest.ini
+mkdir -p "$WORK/index"
 reg() {
 	sqlite3 -batch "$WORK/registry.db" "$1"
 }

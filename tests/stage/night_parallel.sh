@@ -8,18 +8,7 @@
 command -v parallel >/dev/null || { echo "SKIP: GNU parallel is not installed"; exit 77; }
 gen "$WORK/g1" --seed 85 --pages 1 --book birth --year 2019 --volume 01 --authority 26740 2>/dev/null
 gen "$WORK/g2" --seed 86 --pages 1 --book death --year 2021 --volume 01 --authority 26740 2>/dev/null
-cat >"$WORK/night.ini" <<INI
-[night]
-name = parallel-test
-scratch = $WORK/scratch
-[batch births]
-dir = shared/births
-manifest = g1/manifest.ini
-[batch deaths]
-dir = shared/deaths
-manifest = g2/manifest.ini
-INI
-mkdir -p "$WORK/shared"
+night_ini parallel-test births:g1/manifest.ini deaths:g2/manifest.ini
 run_status sohoa cluster submit --engine parallel "$WORK/night.ini" --dry-run
 expect_eq "dry run: the script only" "$status|$(test -x "$WORK/night.parallel.sh" && echo x)|$(ls "$WORK/shared")" "0|x|"
 expect_match "it is GNU parallel's, resumable, one task per batch" "$(cat "$WORK/night.parallel.sh")" \

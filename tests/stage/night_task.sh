@@ -8,16 +8,7 @@
 
 g=$WORK/gen
 gen "$g" --seed 83 --pages 6 --book birth --year 2019 --volume 01 --authority 26740 2>/dev/null
-cat >"$WORK/night.ini" <<INI
-[night]
-name = kill-test
-scratch = $WORK/scratch
-
-[batch birth]
-dir = shared/birth
-manifest = gen/manifest.ini
-INI
-mkdir -p "$WORK/shared"
+night_ini kill-test birth:gen/manifest.ini
 
 # stopped in the middle
 sohoa cluster task "$WORK/night.ini" --index 0 --jobs 1 --task-id 77_0 >"$WORK/task1.out" 2>&1 &
