@@ -47,7 +47,8 @@ int so_validate_book(struct so_store *s, int64_t book_id);
  * gets a DUPLICATE_ENTRY flag naming it (once: a flag of that code in any state is left as
  * it is) and so needs review; then every entry of the batch is added to the index, where it
  * is the earlier one for batches merged after. The batch remembers INDEX_PATH (NULL: not)
- * for judging a book again, and when it was merged (the keys above). Idempotent. 0 with RESULT set, or -1 with the error set. */
+ * for judging a book again, and when it was merged (the keys above). Idempotent. 0 with
+ * RESULT set, or -1 with the error set. */
 struct so_entry_index;
 struct so_merge_result {
 	long entries;   /* the batch's records with an entry key */

@@ -199,22 +199,23 @@ static void add(json_t *o, const char *key, json_int_t by)
 	json_object_set_new(o, key, json_integer(count(o, key) + by));
 }
 
-/* What the night's end did to the batch of store S: "merged" {at, entries, duplicates: its
- * records with an open DUPLICATE_ENTRY flag} when it merged it, else null. */
-static json_t *merged_view(struct so_store *s)
+/* What the night's end did to the batch of store S, whose summary is SUM: "merged" {at,
+ * entries, duplicates: its open DUPLICATE_ENTRY flags, one a record at most} when it merged
+ * it, else null. */
+static json_t *merged_view(struct so_store *s, const json_t *sum)
 {
 	char at[SO_TIME_LEN + 8], entries[32];
 	if (so_meta_get(s, SO_ENTRY_MERGED_AT_META, at, sizeof(at)) != 1)
 		return json_null();
 	if (so_meta_get(s, SO_ENTRY_MERGED_META, entries, sizeof(entries)) != 1)
 		entries[0] = 0;
-	sqlite3_stmt *st = NULL;
 	json_int_t dup = 0;
-	if (sqlite3_prepare_v2(so_store_db(s), "SELECT count(DISTINCT record_id) FROM flags "
-			       "WHERE code = 'DUPLICATE_ENTRY' AND state = 'open'", -1, &st,
-			       NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		dup = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	size_t i;
+	const json_t *c;
+	json_array_foreach(json_object_get(json_object_get(sum, "flags"), "by_code"), i, c)
+		if (json_is_string(json_object_get(c, "code")) &&
+		    strcmp(json_string_value(json_object_get(c, "code")), "DUPLICATE_ENTRY") == 0)
+			dup += count(c, "open");
 	return json_pack("{s:s, s:I, s:I}", "at", at, "entries", (json_int_t)atoll(entries),
 			 "duplicates", dup);
 }
@@ -300,7 +301,7 @@ json_t *so_night_status(const struct so_night *n)
 			json_object_set_new(b, "message", json_string(so_errmsg()));
 		} else {
 			batch_view(b, sum, run_holds(nb->dir));
-			json_object_set_new(b, "merged", merged_view(s));
+			json_object_set_new(b, "merged", merged_view(s, sum));
 		}
 		json_decref(sum);
 		so_store_close(s);
