@@ -331,33 +331,52 @@ static int batch_identity(struct so_store *s)
 	return so_store_step_done(s, st);
 }
 
-int so_store_open(const char *dir, int create, struct so_store **out)
+/* A store for DIR/batch.db, not connected; with MUST_EXIST, NULL (error set) when there is
+ * no batch.db. NULL with the error set on no memory too. */
+static struct so_store *store_new(const char *dir, int must_exist)
 {
-	*out = NULL;
 	struct so_store *s = so_calloc(1, sizeof(*s));
 	if (!s)
-		return -1;
+		return NULL;
 	s->dir = so_strdup(dir);
 	s->path = so_asprintf("%s/batch.db", dir);
-	if (!s->dir || !s->path)
-		goto error;
 	struct stat st;
-	if (create) {
-		if (so_mkdir_p(dir, 0755) < 0)
-			goto error;
-	} else if (stat(s->path, &st) < 0) {
-		so_error("no batch at '%s' (no batch.db): run 'sohoa scan' first", dir);
-		goto error;
+	if (!s->dir || !s->path) {
+		so_store_close(s);
+		return NULL;
 	}
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
-		    SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
-		so_store_error(s, "cannot open the batch store");
+	if (must_exist && stat(s->path, &st) < 0) {
+		so_error("no batch at '%s' (no batch.db): run 'sohoa scan' first", dir);
+		so_store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Connects S to NAME (its path, or a URI with SQLITE_OPEN_URI) with FLAGS. 0, or -1 with the
+ * error set (WHAT: what could not be done). */
+static int store_connect(struct so_store *s, const char *name, int flags, const char *what)
+{
+	if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		so_store_error(s, what);
 		so_error_context("'%s'", s->path);
-		goto error;
+		return -1;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	sqlite3_extended_result_codes(s->db, 1);
+	return 0;
+}
+
+int so_store_open(const char *dir, int create, struct so_store **out)
+{
+	*out = NULL;
+	struct so_store *s = store_new(dir, !create);
+	if (!s)
+		return -1;
+	if ((create && so_mkdir_p(dir, 0755) < 0) ||
+	    store_connect(s, s->path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
+			  "cannot open the batch store") < 0)
+		goto error;
 	if (exec(s, "PRAGMA journal_mode = WAL") < 0 ||
 	    exec(s, "PRAGMA synchronous = FULL") < 0 ||
 	    exec(s, "PRAGMA foreign_keys = ON") < 0 ||
@@ -394,38 +413,23 @@ static char *uri_path(const char *path)
 int so_store_open_ro(const char *dir, struct so_store **out)
 {
 	*out = NULL;
-	struct so_store *s = so_calloc(1, sizeof(*s));
-	char *wal = NULL, *upath = NULL, *uri = NULL;
+	struct so_store *s = store_new(dir, 1);
 	if (!s)
 		return -1;
-	s->dir = so_strdup(dir);
-	s->path = so_asprintf("%s/batch.db", dir);
-	wal = so_asprintf("%s/batch.db-wal", dir);
-	upath = s->path ? uri_path(s->path) : NULL;
-	if (!s->dir || !s->path || !wal || !upath)
+	char *wal = so_asprintf("%s-wal", s->path), *upath = uri_path(s->path), *uri = NULL;
+	if (!wal || !upath)
 		goto error;
-	struct stat st;
-	if (stat(s->path, &st) < 0) {
-		so_error("no batch at '%s' (no batch.db): run 'sohoa scan' first", dir);
-		goto error;
-	}
 	/* A store with a write-ahead log is open (or was left open) by a writer: its last
 	 * transactions are in the log, read through SQLite's shared memory as any reader does.
 	 * Without one the file is the whole store, and nothing writes it in place: a batch put
 	 * back by a task replaces the directory whole. Opened immutable, no lock, journal or
 	 * shared-memory file is made beside it. */
+	struct stat st;
 	int live = stat(wal, &st) == 0 && st.st_size > 0;
 	uri = so_asprintf("file:%s?%s", upath, live ? "mode=ro" : "immutable=1");
-	if (!uri)
+	if (!uri || store_connect(s, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+				  "cannot open the batch store to read") < 0)
 		goto error;
-	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
-			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		so_store_error(s, "cannot open the batch store to read");
-		so_error_context("'%s'", s->path);
-		goto error;
-	}
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	sqlite3_extended_result_codes(s->db, 1);
 	int v = so_store_schema_version(s), latest = so_store_schema_latest();
 	if (v < 0)
 		goto error;
