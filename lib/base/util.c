@@ -376,7 +376,7 @@ int so_remove_stale_tmp(const char *dir)
 		long pid;
 		if (!tag || so_parse_long(tag + strlen(".tmp."), 1, INT_MAX, &pid) < 0)
 			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (so_pid_alive(pid))
 			continue; /* its writer may still be at work */
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
@@ -540,6 +540,19 @@ static int proc_starttime(long pid, unsigned long long *start)
 	return sscanf(p + 1, "%llu", start) == 1 ? 0 : -1;
 }
 
+int so_pid_alive(long pid)
+{
+	if (pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+		return 0;
+	/* killed but not reaped yet (a zombie: its parent gone, the reaper not quick or not
+	 * reaping at all) is gone too; without /proc, kill's answer stands */
+	char path[64];
+	unsigned long long start;
+	snprintf(path, sizeof(path), "/proc/%ld", pid);
+	return access("/proc/self/stat", R_OK) != 0 || (access(path, F_OK) == 0 &&
+							 proc_starttime(pid, &start) == 0);
+}
+
 const char *so_owner_self(void)
 {
 	static _Thread_local char owner[360];
@@ -566,9 +579,7 @@ static int process_alive(const char *host, long pid, unsigned long long start)
 	if (strcmp(host, me) != 0)
 		return -1;
 	unsigned long long now;
-	if (pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno == ESRCH))
-		return 0;
-	if (proc_starttime(pid, &now) < 0 || now != start)
+	if (!so_pid_alive(pid) || proc_starttime(pid, &now) < 0 || now != start)
 		return 0;
 	return 1;
 }

@@ -68,6 +68,8 @@ int so_read_file(const char *path, size_t max, char **data, size_t *len);
 /* Removes the temporary files (NAME.tmp.PID) that writers killed before their rename left in
  * DIR: those of processes no longer running. Returns how many were removed, or -1. */
 int so_remove_stale_tmp(const char *dir);
+/* 1 when process PID is there on this host and not a zombie (killed, not yet reaped), else 0. */
+int so_pid_alive(long pid);
 /* mkdir -p; 0 or -1. */
 int so_mkdir_p(const char *path, unsigned mode);
 /* The last component of a path (points into path). */

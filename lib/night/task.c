@@ -68,7 +68,7 @@ static int lock_take(const char *lock, const char *task_id)
 			return 1;
 		}
 		int here = strcmp(where, host) == 0;
-		int alive = here && pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+		int alive = here && so_pid_alive(pid);
 		free(held);
 		if (alive || (!here && waited < LOCK_GONE_SECONDS)) {
 			if (waited == 0)
@@ -390,7 +390,7 @@ static void stale_copies_remove(const char *scratch)
 		while (p > path && p[-1] >= '0' && p[-1] <= '9')
 			p--;
 		long pid = p < end && p[-1] == '.' ? strtol(p, NULL, 10) : 0;
-		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (pid <= 0 || pid == (long)getpid() || so_pid_alive(pid))
 			continue;
 		static const char *const parts[] = { "", "-journal", "-wal", "-shm" };
 		for (size_t k = 0; k < SO_ARRAY_SIZE(parts); k++) {

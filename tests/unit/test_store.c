@@ -622,6 +622,36 @@ static void test_units_seeded_once(void **state)
 	free(dir);
 }
 
+/* A process is alive while it runs; killed, it is gone at once, also before its parent reaps
+ * it (a zombie): a temporary file it left is stale then, and its units are taken back. */
+static void test_pid_alive(void **state)
+{
+	(void)state;
+	assert_int_equal(so_pid_alive((long)getpid()), 1);
+	assert_int_equal(so_pid_alive(0), 0);
+	assert_int_equal(so_pid_alive(-1), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(so_pid_alive((long)child), 1);
+	assert_int_equal(kill(child, SIGKILL), 0);
+	/* not reaped yet: a zombie */
+	int gone = 0;
+	for (int i = 0; i < 200 && !gone; i++) {
+		gone = !so_pid_alive((long)child);
+		if (!gone)
+			usleep(5000);
+	}
+	assert_true(gone);
+	assert_int_equal(kill(child, 0), 0); /* still there to kill(2): a zombie */
+	int st;
+	assert_int_equal(waitpid(child, &st, 0), child);
+	assert_int_equal(so_pid_alive((long)child), 0);
+}
+
 /* A unit whose owner process is gone is taken back by the next claim; one whose owner lives is
  * not. The watchdog lists the workers on this host holding a unit too long. */
 static void test_units_dead_owner_taken_back(void **state)
@@ -687,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_bind_helpers),
 		cmocka_unit_test(test_units_seeded_once),
 		cmocka_unit_test(test_units_dead_owner_taken_back),
+		cmocka_unit_test(test_pid_alive),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
