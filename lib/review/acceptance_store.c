@@ -67,6 +67,21 @@ int so_acc_book_find(struct so_store *s, const char *key, int64_t *id)
 	return r;
 }
 
+/* Gives EACH the record id in column 0 of every row of the bound statement Q. The lot's
+ * decided records and its members are read the same way, so the loop and its stop are
+ * written once. */
+static int record_ids_each(struct so_store *s, sqlite3_stmt *q,
+			   int (*each)(int64_t record_id, void *ctx), void *ctx)
+{
+	int r;
+	while ((r = so_store_step(s, q, "cannot read the lot's records")) == 1) {
+		int v = each(sqlite3_column_int64(q, 0), ctx);
+		if (v)
+			return so_store_stop(q, v);
+	}
+	return r;
+}
+
 int so_acc_decided_each(struct so_store *s, int64_t book_id,
 			int (*each)(int64_t record_id, void *ctx), void *ctx)
 {
@@ -75,13 +90,7 @@ int so_acc_decided_each(struct so_store *s, int64_t book_id,
 	if (!q)
 		return -1;
 	so_bind_id(q, 1, book_id);
-	int r;
-	while ((r = so_store_step(s, q, "cannot read the lot's records")) == 1) {
-		int v = each(sqlite3_column_int64(q, 0), ctx);
-		if (v)
-			return so_store_stop(q, v);
-	}
-	return r;
+	return record_ids_each(s, q, each, ctx);
 }
 
 #define LOT_COLUMNS "l.id, l.series, l.book_id, l.lot_size, l.sample_size, l.code_letter, " \
@@ -264,13 +273,7 @@ int so_acc_members_each(struct so_store *s, int64_t lot_id,
 	if (!q)
 		return -1;
 	so_bind_int(q, 1, lot_id);
-	int r;
-	while ((r = so_store_step(s, q, "cannot read the lot's records")) == 1) {
-		int v = each(sqlite3_column_int64(q, 0), ctx);
-		if (v)
-			return so_store_stop(q, v);
-	}
-	return r;
+	return record_ids_each(s, q, each, ctx);
 }
 
 int so_acc_check_set(struct so_store *s, int64_t lot_id, int64_t record_id, const char *checker,
