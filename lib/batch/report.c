@@ -267,6 +267,26 @@ static void legend_swatch(FILE *out, const struct name *n)
 	w(out, "<span class=\"sw\" style=\"background:%s\"></span>", n->color ? n->color : "#999");
 }
 
+/* The rows of a table of counts beside a chart, one per name of NAMES (a page's state, a
+ * record's status, an outbox state): the name with its colour in the chart, then its count
+ * in COUNTS, keyed PREFIX.key. ATTR, when not NULL, names the row's data- attribute that
+ * carries the key. The tables beside the charts of pages, records and sync are written
+ * alike, so that a reader finds a colour and a count in the same place in each. */
+static void count_rows(FILE *out, const struct name *names, size_t n, const json_t *counts,
+		       const char *prefix, const char *attr)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (attr)
+			w(out, "<tr data-%s=\"%s\"><td>", attr, names[i].key);
+		else
+			w(out, "<tr><td>");
+		legend_swatch(out, &names[i]);
+		w(out, "%s <span class=\"en\">%s</span></td>", names[i].vi, names[i].en);
+		td_num(out, jcount(counts, names[i].key), "%s.%s", prefix, names[i].key);
+		w(out, "</tr>\n");
+	}
+}
+
 /* Charts --------------------------------------------------------------------------------- */
 
 #define CHART_W 640
@@ -731,15 +751,8 @@ static void pages_section(FILE *out, const json_t *sum)
 	th(out, "Tình trạng", "state", 0);
 	th(out, "Số trang", "pages", 1);
 	w(out, "</tr></thead><tbody>\n");
-	for (size_t i = 0; i < SO_ARRAY_SIZE(page_state_label); i++) {
-		w(out, "<tr><td>");
-		legend_swatch(out, &page_state_label[i]);
-		w(out, "%s <span class=\"en\">%s</span></td>", page_state_label[i].vi,
-		  page_state_label[i].en);
-		td_num(out, jcount(by_state, page_state_label[i].key), "pages.by_state.%s",
-		       page_state_label[i].key);
-		w(out, "</tr>\n");
-	}
+	count_rows(out, page_state_label, SO_ARRAY_SIZE(page_state_label), by_state,
+		   "pages.by_state", NULL);
 	w(out, "<tr class=\"sum\"><td>Tổng số trang nhận vào <span class=\"en\">pages in</span>"
 	  "</td>");
 	td_num(out, jcount(pages, "in"), "pages.in");
@@ -846,15 +859,8 @@ static void records_section(FILE *out, const json_t *sum)
 	th(out, "Trạng thái", "status", 0);
 	th(out, "Bản ghi", "records", 1);
 	w(out, "</tr></thead><tbody>\n");
-	for (size_t k = 0; k < SO_ARRAY_SIZE(status_label); k++) {
-		w(out, "<tr data-status=\"%s\"><td>", status_label[k].key);
-		legend_swatch(out, &status_label[k]);
-		w(out, "%s <span class=\"en\">%s</span></td>", status_label[k].vi,
-		  status_label[k].en);
-		td_num(out, jcount(by_status, status_label[k].key), "records.by_status.%s",
-		       status_label[k].key);
-		w(out, "</tr>\n");
-	}
+	count_rows(out, status_label, SO_ARRAY_SIZE(status_label), by_status, "records.by_status",
+		   "status");
 	w(out, "<tr class=\"sum\"><td>Tổng <span class=\"en\">total</span></td>");
 	td_num(out, jcount(records, "total"), "records.total");
 	w(out, "</tr></tbody></table></div></div>\n");
@@ -1280,14 +1286,7 @@ static void sync_section(FILE *out, const json_t *sum)
 	th(out, "Hàng đợi gửi", "outbox", 0);
 	th(out, "Bản ghi", "records", 1);
 	w(out, "</tr></thead><tbody>\n");
-	for (size_t i = 0; i < SO_ARRAY_SIZE(outbox_label); i++) {
-		w(out, "<tr><td>");
-		legend_swatch(out, &outbox_label[i]);
-		w(out, "%s <span class=\"en\">%s</span></td>", outbox_label[i].vi, outbox_label[i].en);
-		td_num(out, jcount(outbox, outbox_label[i].key), "sync.outbox.%s",
-		       outbox_label[i].key);
-		w(out, "</tr>\n");
-	}
+	count_rows(out, outbox_label, SO_ARRAY_SIZE(outbox_label), outbox, "sync.outbox", NULL);
 	w(out, "<tr class=\"sum\"><td>Tổng <span class=\"en\">total</span></td>");
 	td_num(out, jcount(sync, "total"), "sync.total");
 	w(out, "</tr><tr><td>Số lần gửi <span class=\"en\">attempts</span></td>");
