@@ -18,6 +18,7 @@
 #include "batch/store.h"
 #include "review/acceptance_lot.h"
 #include "scratch.h"
+#include "teststore.h"
 
 /* The bands of Table 1: a lot at the band's bottom, one at its top. */
 static const int64_t band_low[] = { 2, 9, 16, 26, 51, 91, 151, 281, 501, 1201, 3201, 10001,
@@ -448,25 +449,15 @@ static int64_t sql_int(struct so_store *s, const char *sql)
 static void lot_in_store(void **state)
 {
 	(void)state;
-	char *dir = scratch_dir();
-	struct so_store *s = NULL;
-	assert_int_equal(so_store_open(dir, 1, &s), 0);
-	struct so_book b = { .year = 2019 };
-	strcpy(b.type, "birth");
-	strcpy(b.volume, "01");
-	strcpy(b.authority_code, "26740");
-	strcpy(b.layout, "birth-v1");
-	assert_int_equal(so_book_register(s, &b), 0);
-	struct so_scan_file f = { .book_id = b.id, .page_count = 1 };
-	strcpy(f.path, "/scans/b.tif");
-	strcpy(f.name, "b.tif");
-	assert_int_equal(so_scan_file_register(s, &f), 0);
-	struct so_page pg = { .scan_file_id = f.id, .page_index = 0, .dpi = 300 };
+	char *dir;
+	struct so_store *s = teststore_open(&dir);
+	int64_t file, book = teststore_birth_book(s, "b.tif", &file);
+	struct so_page pg = { .scan_file_id = file, .page_index = 0, .dpi = 300 };
 	strcpy(pg.state, "prepared");
 	assert_int_equal(so_page_put(s, &pg), 0);
 	int64_t ids[12];
 	for (int i = 0; i < 12; i++) {
-		assert_int_equal(so_record_add(s, b.id, pg.id, i + 1, NULL, &ids[i]), 0);
+		assert_int_equal(so_record_add(s, book, pg.id, i + 1, NULL, &ids[i]), 0);
 		assert_int_equal(so_record_set_status(s, ids[i], i == 10 ? "rejected" : i == 11 ?
 						      "needs_review" : i % 2 ? "approved" : "valid"), 0);
 	}
@@ -524,9 +515,7 @@ static void lot_in_store(void **state)
 	req.lot = "birth-2019-01-26740";
 	assert_int_equal(so_acc_sample(s, &req, "kiem", &again), -1);
 	assert_non_null(strstr(so_errmsg(), "no decided"));
-	so_store_close(s);
-	scratch_remove(dir);
-	free(dir);
+	teststore_remove(s, dir);
 }
 
 int main(void)

@@ -18,22 +18,11 @@
 #include "check/records.h"
 #include "review/keying.h"
 #include "review/review.h"
-#include "scratch.h"
-
-static char *q1(struct so_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(so_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	char *v = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return v;
-}
+#include "teststore.h"
 
 static void q1_is(struct so_store *s, const char *sql, const char *want)
 {
-	char *v = q1(s, sql);
+	char *v = teststore_value(s, sql);
 	if (want ? !v || strcmp(v, want) != 0 : v != NULL)
 		fail_msg("%s: got '%s', want '%s'", sql, v ? v : "(null)", want ? want : "(null)");
 	free(v);
@@ -168,26 +157,16 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	f->dir = scratch_dir();
-	assert_int_equal(so_store_open(f->dir, 1, &f->s), 0);
-	struct so_book b = { .year = 2019 };
-	strcpy(b.type, "birth");
-	strcpy(b.volume, "01");
-	strcpy(b.authority_code, "26740");
-	strcpy(b.layout, "birth-v1");
-	assert_int_equal(so_book_register(f->s, &b), 0);
-	f->book = b.id;
-	struct so_scan_file sf = { .book_id = b.id, .page_count = 1 };
-	strcpy(sf.path, "/scans/k.tif");
-	strcpy(sf.name, "k.tif");
-	assert_int_equal(so_scan_file_register(f->s, &sf), 0);
-	struct so_page pg = { .scan_file_id = sf.id, .width = 2000, .height = 1200, .dpi = 300 };
+	f->s = teststore_open(&f->dir);
+	int64_t file;
+	f->book = teststore_birth_book(f->s, "k.tif", &file);
+	struct so_page pg = { .scan_file_id = file, .width = 2000, .height = 1200, .dpi = 300 };
 	strcpy(pg.state, "prepared");
 	assert_int_equal(so_page_put(f->s, &pg), 0);
 	assert_int_equal(so_store_begin(f->s), 0);
 	for (int i = 0; i < 4; i++) {
 		struct so_bbox row = { 50, 200 + i * 200, 1950, 400 + i * 200 };
-		assert_int_equal(so_record_add(f->s, b.id, pg.id, i + 1, &row, &f->rec[i]), 0);
+		assert_int_equal(so_record_add(f->s, f->book, pg.id, i + 1, &row, &f->rec[i]), 0);
 		char num[8];
 		snprintf(num, sizeof(num), "%d", i + 1);
 		assert_int_equal(so_field_put(f->s, f->rec[i], "registration_number", num, NULL,
@@ -211,7 +190,7 @@ static int setup(void **state)
 						     "chữ viết tay", "ocr", NULL), 0);
 		}
 	}
-	assert_int_equal(so_validate_book(f->s, b.id), 0);
+	assert_int_equal(so_validate_book(f->s, f->book), 0);
 	assert_int_equal(so_store_commit(f->s), 0);
 	static const char *const who[] = { "alice", "bob", "eve", "carol" };
 	for (size_t i = 0; i < SO_ARRAY_SIZE(who); i++)
@@ -227,9 +206,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	so_store_close(f->s);
-	scratch_remove(f->dir);
-	free(f->dir);
+	teststore_remove(f->s, f->dir);
 	free(f);
 	return 0;
 }
@@ -349,9 +326,9 @@ static void test_not_canonical_and_verify(void **state)
 			 SO_KEYING_GONE);
 	q1_is(f->s, "SELECT count(*) FROM keyings", "0");
 	/* "as written" does not settle a handwritten cell */
-	char *flag = q1(f->s, sqlf("SELECT id FROM flags WHERE record_id = %lld AND code = "
-				   "'HANDWRITTEN' LIMIT 1", r1));
-	char *v = q1(f->s, sqlf("SELECT version FROM records WHERE id = %lld", r1));
+	char *flag = teststore_value(f->s, sqlf("SELECT id FROM flags WHERE record_id = %lld AND "
+						"code = 'HANDWRITTEN' LIMIT 1", r1));
+	char *v = teststore_value(f->s, sqlf("SELECT version FROM records WHERE id = %lld", r1));
 	assert_non_null(v);
 	int version = atoi(v);
 	free(v);

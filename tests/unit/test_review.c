@@ -21,34 +21,22 @@
 #include "check/records.h"
 #include "review/review.h"
 #include "review/review_store.h"
-#include "scratch.h"
-
-/* One value of the store. */
-static char *q1(struct so_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(so_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	char *v = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return v;
-}
+#include "teststore.h"
 
 /* Runs SQL that must give a row (an UPDATE … RETURNING 1). */
 static void exec_returning(struct so_store *s, const char *sql)
 {
-	char *v = q1(s, sql);
+	char *v = teststore_value(s, sql);
 	assert_non_null(v);
 	free(v);
 }
 
 static void q1_is(struct so_store *s, const char *sql, const char *want)
 {
-	char *v = q1(s, sql);
+	char *v = teststore_value(s, sql);
 	if (want ? !v || strcmp(v, want) != 0 : v != NULL) {
-		char *flags = q1(s, "SELECT group_concat(record_id || ' ' || code || ' ' || state || "
-				    "' ' || fields, '; ') FROM flags");
+		char *flags = teststore_value(s, "SELECT group_concat(record_id || ' ' || code || "
+						 "' ' || state || ' ' || fields, '; ') FROM flags");
 		print_error("flags: %s\n", flags ? flags : "none");
 		free(flags);
 		fail_msg("%s: got '%s', want '%s'", sql, v ? v : "(null)", want ? want : "(null)");
@@ -68,19 +56,9 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	f->dir = scratch_dir();
-	assert_int_equal(so_store_open(f->dir, 1, &f->s), 0);
-	struct so_book b = { .year = 2019 };
-	strcpy(b.type, "birth");
-	strcpy(b.volume, "01");
-	strcpy(b.authority_code, "26740");
-	strcpy(b.layout, "birth-v1");
-	assert_int_equal(so_book_register(f->s, &b), 0);
-	f->book = b.id;
-	struct so_scan_file sf = { .book_id = b.id, .page_count = 1 };
-	strcpy(sf.path, "/scans/ks.tif");
-	strcpy(sf.name, "ks.tif");
-	assert_int_equal(so_scan_file_register(f->s, &sf), 0);
+	f->s = teststore_open(&f->dir);
+	int64_t file;
+	f->book = teststore_birth_book(f->s, "ks.tif", &file);
 	/* the prepared page: 1-bit, 2000 x 1200, a ruled row per entry */
 	char path[512];
 	snprintf(path, sizeof(path), "%s/pages", f->dir);
@@ -94,7 +72,7 @@ static int setup(void **state)
 	boxDestroy(&ink);
 	assert_int_equal(pixWrite(path, pix, IFF_TIFF_G4), 0);
 	pixDestroy(&pix);
-	struct so_page p = { .scan_file_id = sf.id, .width = 2000, .height = 1200, .dpi = 300 };
+	struct so_page p = { .scan_file_id = file, .width = 2000, .height = 1200, .dpi = 300 };
 	strcpy(p.state, "prepared");
 	strcpy(p.image, "pages/ks-0.tif");
 	assert_int_equal(so_page_put(f->s, &p), 0);
@@ -106,7 +84,7 @@ static int setup(void **state)
 	assert_int_equal(so_store_begin(f->s), 0);
 	for (int i = 0; i < 3; i++) {
 		struct so_bbox row = { 50, 200 + i * 200, 1950, 400 + i * 200 };
-		assert_int_equal(so_record_add(f->s, b.id, p.id, i + 1, &row, &f->rec[i]), 0);
+		assert_int_equal(so_record_add(f->s, f->book, p.id, i + 1, &row, &f->rec[i]), 0);
 		char num[8];
 		snprintf(num, sizeof(num), "%d", i + 1);
 		struct so_bbox c1 = { 50, row.y0, 150, row.y1 }, c3 = { 300, row.y0, 500, row.y1 },
@@ -126,7 +104,7 @@ static int setup(void **state)
 		assert_int_equal(so_field_put(f->s, f->rec[i], "notes", NULL, NULL, NULL, -1, NULL,
 					      "ocr"), 0);
 	}
-	assert_int_equal(so_validate_book(f->s, b.id), 0);
+	assert_int_equal(so_validate_book(f->s, f->book), 0);
 	assert_int_equal(so_store_commit(f->s), 0);
 	*state = f;
 	return 0;
@@ -135,9 +113,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	so_store_close(f->s);
-	scratch_remove(f->dir);
-	free(f->dir);
+	teststore_remove(f->s, f->dir);
 	free(f);
 	return 0;
 }
@@ -381,7 +357,7 @@ static void test_verify_approve_reject(void **state)
 	char sql[256];
 	snprintf(sql, sizeof(sql), "SELECT id FROM flags WHERE record_id = %lld AND state = 'open' "
 		 "AND code = 'LOW_CONFIDENCE'", (long long)id);
-	char *flag = q1(f->s, sql);
+	char *flag = teststore_value(f->s, sql);
 	assert_non_null(flag);
 	int64_t fid = atoll(flag);
 	free(flag);
@@ -457,8 +433,8 @@ static void test_layout_confirmed(void **state)
 	int versions[3];
 	for (int i = 0; i < 3; i++)
 		versions[i] = version_of(f, f->rec[i]);
-	char *flag = q1(f->s, "SELECT id FROM flags WHERE record_id = 2 AND "
-			      "code = 'LAYOUT_UNCERTAIN'");
+	char *flag = teststore_value(f->s, "SELECT id FROM flags WHERE record_id = 2 AND "
+				     "code = 'LAYOUT_UNCERTAIN'");
 	assert_non_null(flag);
 	int nv = 0;
 	assert_int_equal(so_review_verify(f->s, "lan", f->rec[1], versions[1], atoll(flag), &nv),
@@ -714,7 +690,7 @@ static void test_verify_all(void **state)
 			 "message, source, created_at, updated_at) VALUES (%lld, 'NAME_CHARS', "
 			 "'warning', '[\"mother.full_name\"]', 'open', 'x', 'validate', '2026', '2026') "
 			 "RETURNING id", (long long)f->rec[i]);
-		char *id = q1(f->s, sql);
+		char *id = teststore_value(f->s, sql);
 		assert_non_null(id);
 		flag[i] = atoll(id);
 		free(id);
