@@ -196,6 +196,11 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 					"widths in the empty gap where %s", t.inferred,
 					t.inferred == 1 ? "" : "s",
 					t.inferred == 1 ? "it runs" : "they run") < 0) ||
+	    (t.rows_placed && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
+					   "%d row rule%s too faint to see: placed where the height "
+					   "of the other entry rows puts %s", t.rows_placed,
+					   t.rows_placed == 1 ? "" : "s",
+					   t.rows_placed == 1 ? "it" : "them") < 0) ||
 	    so_unit_book_changed(w->s, file.book_id) < 0 ||
 	    so_unit_finish(w->s, SO_OCR_STAGE, page_id, NULL) < 0 || so_store_commit(w->s) < 0) {
 		so_store_rollback(w->s);

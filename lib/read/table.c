@@ -328,6 +328,83 @@ static int head_rows(const struct so_table *t)
 	return 2 * first < entry ? SO_TABLE_HEAD_ROWS : 1;
 }
 
+/* The rows of height PITCH a gap of GAP pixels holds: a whole number within a tenth of a row,
+ * or 0. */
+static int rows_of(int gap, int pitch)
+{
+	int m = (int)lround((double)gap / pitch);
+	return m >= 1 && abs(gap - m * pitch) <= pitch / 10 ? m : 0;
+}
+
+/* The rows the N row heights H hold at height PITCH, or 0 when one of them is not a whole
+ * number of rows. */
+static int whole_rows(const int *h, int n, int pitch)
+{
+	int rows = 0;
+	for (int i = 0; i < n; i++) {
+		int m = pitch > 0 ? rows_of(h[i], pitch) : 0;
+		if (!m)
+			return 0;
+		rows += m;
+	}
+	return rows;
+}
+
+/*
+ * The entry rows of T merged because the rule between them was too faint to be found (broken by
+ * blur, a thin pen line). Layout v1 prints its entry rows of equal height, so a gap between two
+ * rules that is a whole number M >= 2 of the others' height (their lower median, within a tenth)
+ * holds M rows; on a page with fewer rows than the layout's ROWS_MIN, the lowest row is the
+ * height when every other is a whole number of it. Each missing rule is placed at the strongest
+ * line trace (HS, the long-run profile; at least an eighth of HMAX, the longest rule's) near
+ * where the height puts it, or there when none shows; never past ROWS_MAX entries. T->y has room
+ * for CAP edges. Returns the rules placed.
+ */
+static int split_merged_rows(struct so_table *t, const l_int32 *hs, int nh, int hmax, int rows_min,
+			     int rows_max, int cap)
+{
+	int first = t->head_rows, n = t->nrows - first, h[256];
+	if (n < 2 || n > (int)SO_ARRAY_SIZE(h))
+		return 0;
+	for (int i = 0; i < n; i++)
+		h[i] = t->y[first + i + 1] - t->y[first + i];
+	qsort(h, (size_t)n, sizeof(int), int_cmp);
+	int pitch = h[(n - 1) / 2], placed = 0;
+	if (n < rows_min && whole_rows(h, n, h[0]) >= rows_min)
+		pitch = h[0]; /* fewer rows than any page has: the lowest is one row */
+	if (pitch < 8)
+		return 0;
+	for (int row = first; row < t->nrows; row++) {
+		int top = t->y[row], gap = t->y[row + 1] - top;
+		int m = rows_of(gap, pitch);
+		if (m < 2 || t->nrows - first + m - 1 > rows_max || t->nrows + m > cap)
+			continue;
+		/* the rules inside the gap, top down: each at the peak of the profile summed over
+		 * a few pixel rows (a thin rule left slightly askew spreads over them) */
+		int at[16], k = 0, reach = pitch / 8;
+		for (int j = 1; j < m && k < (int)SO_ARRAY_SIZE(at); j++) {
+			int want = top + (int)lround((double)gap * j / m), best = want;
+			long most = 0;
+			for (int y = want - reach; y <= want + reach; y++) {
+				long sum = 0;
+				for (int d = -2; d <= 2; d++)
+					sum += y + d >= 0 && y + d < nh ? hs[y + d] : 0;
+				if (sum > most) {
+					most = sum;
+					best = y;
+				}
+			}
+			at[k++] = most >= hmax / 8 ? best : want;
+		}
+		memmove(t->y + row + 1 + k, t->y + row + 1, (size_t)(t->nrows - row) * sizeof(int));
+		memcpy(t->y + row + 1, at, (size_t)k * sizeof(int));
+		t->nrows += k;
+		placed += k;
+		row += k;
+	}
+	return placed;
+}
+
 /* infer_columns over the text of PAGE (its rules taken away) between TOP and BOTTOM. */
 static int columns_inferred(PIX *page, PIX *hmask, PIX *vmask, const int *xc, int nx,
 			    const struct so_layout *l, int top, int bottom, int *out)
@@ -424,7 +501,7 @@ int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 
 	/* keep only the horizontal rules that span most of the table's width */
 	int left = t->x[0], right = t->x[t->ncols];
-	t->y = so_calloc((size_t)ny, sizeof(int));
+	t->y = so_calloc((size_t)maxe, sizeof(int));
 	if (!t->y)
 		goto done;
 	int k = 0;
@@ -459,6 +536,7 @@ int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 		goto done;
 	}
 	t->head_rows = head_rows(t);
+	t->rows_placed = split_merged_rows(t, hs, nh, hmax, l->rows_min, l->rows_max, maxe - 1);
 	if (t->nrows - t->head_rows > l->rows_max) {
 		so_error("found %d entry rows, layout %s has at most %d", t->nrows - t->head_rows,
 			 l->name, l->rows_max);
@@ -512,7 +590,7 @@ void so_table_release(struct so_table *t)
 	SO_FREE(t->x);
 	SO_FREE(t->y);
 	pixDestroy(&t->text);
-	t->ncols = t->nrows = t->head_rows = 0;
+	t->ncols = t->nrows = t->head_rows = t->rows_placed = 0;
 }
 
 BOX *so_table_cell_box(const struct so_table *t, int row, int col)

@@ -3,8 +3,9 @@
  * morphology): the column edges, checked against the page layout, and the row edges (header,
  * index row, entry rows; a narrow row under the header is the index row, and a printing
  * without one has its entries right under the header). Lines may be broken or faint and the
- * page slightly skewed; a table that cannot be matched to the layout is reported with the
- * reason, never guessed.
+ * page slightly skewed; an entry-row rule too faint to see is placed by the height of the other
+ * entry rows (they are printed equal), so that two entries are never read as one. A table that
+ * cannot be matched to the layout is reported with the reason, never guessed.
  */
 #ifndef SO_TABLE_H
 #define SO_TABLE_H
@@ -26,6 +27,8 @@ struct so_table {
 	int rule;      /* typical rule thickness in pixels */
 	int inferred;  /* inner column rules not seen (too faint) and placed by the layout's
 			  widths in an empty gap; 0 on a page whose every rule was found */
+	int rows_placed; /* entry-row rules not seen (too faint) and placed by the row pitch
+			    inside a gap a whole number of rows tall; 0 when every rule was found */
 	PIX *text;     /* the page without its ruling lines (1 bpp): what cells are cut from */
 };
 
