@@ -585,6 +585,7 @@ static struct {
 	double weight2[SO_HAND_FEATURES];
 	double bias, threshold;
 	double row_self, row_others, row_bias;  /* the row's weighing (so_hand_row) */
+	double row_keep;                        /* own z this low: printed whatever the row */
 } model;
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
 
@@ -594,6 +595,7 @@ static void model_load(void)
 		model.scale[i] = 1;
 	model.threshold = 0.5;
 	model.row_self = 1;
+	model.row_keep = -HUGE_VAL;
 	const struct so_embedded *e = so_embedded_find("handwriting-model.json");
 	json_t *m = e ? json_loadb((const char *)e->data, e->size, 0, NULL) : NULL;
 	json_t *fs = json_object_get(m, "features");
@@ -618,6 +620,9 @@ static void model_load(void)
 		model.row_others = json_number_value(ro);
 		model.row_bias = json_number_value(rb);
 	}
+	json_t *rk = json_object_get(row, "keep");
+	if (json_is_number(rk))
+		model.row_keep = json_number_value(rk);
 	json_t *b = json_object_get(m, "bias"), *t = json_object_get(m, "threshold");
 	if (json_is_number(b))
 		model.bias = json_number_value(b);
@@ -661,6 +666,13 @@ void so_hand_decide(struct so_hand_cell *c)
 	c->by_row = c->comps < SO_HAND_MIN_COMPS;
 }
 
+/* 1 when cell C's own evidence is printed beyond doubt: letters enough to judge alone, and an
+ * own z at or under the model's row "keep" (a stamp in a written entry) */
+static int stamped(const struct so_hand_cell *c)
+{
+	return !c->by_row && c->comps >= SO_HAND_MIN_COMPS && c->z <= model.row_keep;
+}
+
 void so_hand_row(struct so_hand_cell *cells, int n)
 {
 	pthread_once(&model_once, model_load);
@@ -675,6 +687,10 @@ void so_hand_row(struct so_hand_cell *cells, int n)
 		struct so_hand_cell *c = &cells[i];
 		if (c->hand == SO_HAND_BLANK)
 			continue;
+		if (stamped(c)) {
+			c->hand = SO_HAND_PRINTED;
+			continue;
+		}
 		double self = c->z, others;
 		if (c->by_row && measured) {
 			/* too little ink: the others' evidence only */
@@ -699,7 +715,7 @@ void so_hand_row(struct so_hand_cell *cells, int n)
 		}
 	if (written >= 2 && 2 * written >= inked)
 		for (int i = 0; i < n; i++)
-			if (cells[i].hand == SO_HAND_PRINTED)
+			if (cells[i].hand == SO_HAND_PRINTED && !stamped(&cells[i]))
 				cells[i].hand = SO_HAND_WRITTEN;
 }
 

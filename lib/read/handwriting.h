@@ -101,7 +101,10 @@ void so_hand_glyphs_release(struct so_hand_glyphs *gs);
  * model's "row" weights: z' = self * z + others * mean z of the others + bias); a cell too
  * small to judge alone (by_row: a dash, a digit) stands on the others' evidence only. A row
  * with one measured cell weighs it against itself. When at least half of the row's cells
- * with ink (two or more) are then judged handwritten, all of them are. */
+ * with ink (two or more) are then judged handwritten, all of them are, except a cell whose
+ * own evidence is printed beyond doubt (letters enough, own z at or under the model's row
+ * "keep", set under every handwritten cell of the calibration with a margin): a number or a
+ * note set by a stamp in a written entry keeps its reading. */
 void so_hand_row(struct so_hand_cell *cells, int n);
 
 /* The decision as stored: "blank", "printed", "handwritten". */

@@ -25,6 +25,9 @@ FEATURES = ["stroke_mean", "stroke_cv", "slant", "slant_gain", "baseline", "comp
             "odd_words", "stroke_spread", "twin_dist"]
 TARGET = 0.998      # handwritten cells caught on the calibration set
 MARGIN = 0.0        # the threshold this far (in the logit) under the TARGET quantile
+# a cell with letters enough whose own z is this far under every calibration handwritten
+# cell's keeps its printed reading in a written entry (the row's "keep": a stamp)
+KEEP_MARGIN = 1.0
 STANDARD_MAX = 5.0  # a standardized feature is clipped to +-this (lib/read/handwriting.c)
 L2 = 0.01
 # a printed cell costs this much less than a missed handwritten one (zero must pass unkeyed)
@@ -130,7 +133,9 @@ def main():
                      ",".join(sorted(held_styles)) or "none",
                      ",".join(sorted(held_writers)) or "none"),
         "threshold": round(threshold, 6),
-        "row": {"self": round(rw[0], 6), "others": round(rw[1], 6), "bias": round(rb, 6)},
+        "row": {"self": round(rw[0], 6), "others": round(rw[1], 6), "bias": round(rb, 6),
+                "keep": round(min(z for z, y, a in zip(zs, ys, alone) if y and a) -
+                              KEEP_MARGIN, 4)},
         "bias": round(b, 6),
         "features": {n: {"mean": round(stats[n][0], 6), "scale": round(stats[n][1], 6),
                          "weight": round(w[j], 6), "weight2": round(w[len(FEATURES) + j], 6)}

@@ -247,6 +247,28 @@ static void test_row(void **state)
 	assert_int_equal(c[2].hand, SO_HAND_PRINTED);
 }
 
+/* In a written entry, a cell with letters enough whose own evidence is printed beyond doubt (a
+ * number set by a stamp) keeps its reading; one merely leaning printed goes with its row. */
+static void test_row_stamp(void **state)
+{
+	(void)state;
+	struct so_hand_cell c[4];
+	memset(c, 0, sizeof(c));
+	c[0] = (struct so_hand_cell){ .comps = 9, .z = 6, .hand = SO_HAND_WRITTEN };
+	c[1] = (struct so_hand_cell){ .comps = 7, .z = 5, .hand = SO_HAND_WRITTEN };
+	c[2] = (struct so_hand_cell){ .comps = 8, .z = -4, .hand = SO_HAND_PRINTED };
+	c[3] = (struct so_hand_cell){ .comps = 6, .z = -0.5, .hand = SO_HAND_PRINTED };
+	so_hand_row(c, 4);
+	assert_int_equal(c[0].hand, SO_HAND_WRITTEN);
+	assert_int_equal(c[1].hand, SO_HAND_WRITTEN);
+	assert_int_equal(c[2].hand, SO_HAND_PRINTED);
+	assert_int_equal(c[3].hand, SO_HAND_WRITTEN);
+	/* too few letters to judge alone: with its row whatever its own z */
+	c[2] = (struct so_hand_cell){ .comps = 2, .z = -4, .hand = SO_HAND_PRINTED, .by_row = 1 };
+	so_hand_row(c, 4);
+	assert_int_equal(c[2].hand, SO_HAND_WRITTEN);
+}
+
 /* The model scores the drawn hand above its threshold and the drawn print under it; the
  * features go out as JSON with every name. */
 static void test_model_and_json(void **state)
@@ -298,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_reading),
 		cmocka_unit_test(test_twins),
 		cmocka_unit_test(test_row),
+		cmocka_unit_test(test_row_stamp),
 		cmocka_unit_test(test_model_and_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
