@@ -5,10 +5,11 @@ calibration and its end-to-end test (a module; run alone it prints the summary o
     handwriting_cells.py BATCH TRUTHDIR...
 
 cells(batch, truth_dirs) gives one dict per cell the truth writes in (with empty=True also one
-per cell a handwritten entry leaves blank, truth "empty"): its place, its style
-family, whether it is handwritten (the truth's hand marks, or the planted `handwriting`
-anomaly: a whole row in a script hand), the decision, score and features the ocr stage stored,
-and whether each of its fields carries an open HANDWRITTEN flag after validate.
+per cell a handwritten entry leaves blank, truth "empty"): its place, the entries its page has
+and the records read from it, its style family, whether it is handwritten (the truth's hand
+marks, or the planted `handwriting` anomaly: a whole row in a script hand), the decision, score
+and features the ocr stage stored, and whether each of its fields carries an open HANDWRITTEN
+flag after validate.
 """
 import json
 import os
@@ -64,40 +65,50 @@ def cells(batch, truth_dirs, tag="", empty=False):
     for name in os.listdir(src):
         lay = json.load(open(os.path.join(src, name)))
         layouts[lay["name"]] = lay
+    # the entries of each page, written and read: a page read with another number of records
+    # than it has entries (two rows read as one) has its later rows compared with the wrong
+    # entries
+    truths = [(d, json.loads(line)) for d in truth_dirs
+              for line in open(os.path.join(d, "truth.jsonl"))]
+    written, read = {}, {}
+    for _, t in truths:
+        page = (t["source"]["file"], t["source"]["page_index"])
+        written[page] = written.get(page, 0) + 1
+    for file, page, _ in recs:
+        read[(file, page)] = read.get((file, page), 0) + 1
     out = []
-    for d in truth_dirs:
-        for line in open(os.path.join(d, "truth.jsonl")):
-            t = json.loads(line)
-            lay = layouts[t["type"] + "-v1"]
-            key = (t["source"]["file"], t["source"]["page_index"], t["row"])
-            rid = recs.get(key)
-            for c, text in enumerate(t["cells"]):
-                truth, writer = truth_hand(t, c)
-                if not text.strip():
-                    # EMPTY: the cells the truth leaves blank in handwritten entries too (what
-                    # keying them costs), as truth "empty"
-                    if not empty or not t.get("handwritten"):
-                        continue
-                    truth, writer = "empty", t.get("writer") or "hand"
-                col = lay["columns"][c]
-                names = [col["field"]] if col.get("field") else [
-                    col["prefix"] + "." + s for s in col.get("subfields", [])]
-                h = hand.get((rid, c + 1)) if rid else None
-                out.append({
-                    "set": tag, "dir": d, "file": key[0], "page": key[1], "row": key[2],
-                    "col": c + 1, "text": text, "style": t.get("style") or "classic",
-                    "truth": truth, "writer": writer, "found": rid is not None,
-                    "hand": h[0] if h else "blank", "score": h[1] if h else None,
-                    "features": h[2] if h else None,
-                    "fields": names,
-                    "flagged": bool(rid) and all(n in flagged.get(rid, ()) or
-                                                 n in keyed.get(rid, ()) for n in names),
-                    "any_flag": bool(rid) and any(n in flagged.get(rid, ()) for n in names),
-                    # a person sees it: every field flagged (any code) or keyed; a bare dash
-                    # (nothing to note) read as nothing is right as it is
-                    "to_person": text.strip() == "-" or (bool(rid) and all(
-                        n in seen.get(rid, ()) or n in keyed.get(rid, ()) for n in names)),
-                })
+    for d, t in truths:
+        lay = layouts[t["type"] + "-v1"]
+        key = (t["source"]["file"], t["source"]["page_index"], t["row"])
+        rid = recs.get(key)
+        for c, text in enumerate(t["cells"]):
+            truth, writer = truth_hand(t, c)
+            if not text.strip():
+                # EMPTY: the cells the truth leaves blank in handwritten entries too (what
+                # keying them costs), as truth "empty"
+                if not empty or not t.get("handwritten"):
+                    continue
+                truth, writer = "empty", t.get("writer") or "hand"
+            col = lay["columns"][c]
+            names = [col["field"]] if col.get("field") else [
+                col["prefix"] + "." + s for s in col.get("subfields", [])]
+            h = hand.get((rid, c + 1)) if rid else None
+            out.append({
+                "set": tag, "dir": d, "file": key[0], "page": key[1], "row": key[2],
+                "col": c + 1, "text": text, "style": t.get("style") or "classic",
+                "page_entries": written[key[:2]], "page_records": read.get(key[:2], 0),
+                "truth": truth, "writer": writer, "found": rid is not None,
+                "hand": h[0] if h else "blank", "score": h[1] if h else None,
+                "features": h[2] if h else None,
+                "fields": names,
+                "flagged": bool(rid) and all(n in flagged.get(rid, ()) or
+                                             n in keyed.get(rid, ()) for n in names),
+                "any_flag": bool(rid) and any(n in flagged.get(rid, ()) for n in names),
+                # a person sees it: every field flagged (any code) or keyed; a bare dash
+                # (nothing to note) read as nothing is right as it is
+                "to_person": text.strip() == "-" or (bool(rid) and all(
+                    n in seen.get(rid, ()) or n in keyed.get(rid, ()) for n in names)),
+            })
     return out
 
 
