@@ -1,5 +1,6 @@
 /* Table detection from ruling lines (see table.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -421,7 +422,12 @@ static int columns_inferred(PIX *page, PIX *hmask, PIX *vmask, const int *xc, in
 	return r;
 }
 
-int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
+#define NO_COLUMNS (-2) /* find_with: the column rules do not match the layout */
+
+/* so_table_find, the rules found through a small closing along them (WIDE 0), or a wide one
+ * (WIDE 1: see so_table_find). Returns 0, -1 with the reason, or NO_COLUMNS with the reason
+ * when the page's column rules are not the layout's. */
+static int find_with(PIX *page, const struct so_layout *l, struct so_table *t, int wide)
 {
 	memset(t, 0, sizeof(*t));
 	if (!page || pixGetDepth(page) != 1)
@@ -434,8 +440,15 @@ int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 	int r = -1;
 
 	/* rules are long thin runs; text strokes are short. A small closing along the line
-	 * first bridges the breaks of faint or damaged rules. */
+	 * first bridges the breaks of faint or damaged rules. The wide closing also bridges the
+	 * spaces between words and between lines of text: only runs longer than a cell's text
+	 * can be (a fifth of the page's width, an inch down) are rules then. */
 	int hl = dpi / 5, vl = dpi / 6, bridge = dpi / 40 + 1;
+	if (wide) {
+		bridge = dpi / 16 + 1;
+		hl = w / 5 > hl ? w / 5 : hl;
+		vl = dpi;
+	}
 	PIX *hc = pixCloseBrick(NULL, page, bridge, 1);
 	PIX *vc = pixCloseBrick(NULL, page, 1, bridge);
 	hmask = hc ? long_runs(hc, hl, 0) : NULL;
@@ -481,6 +494,7 @@ int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 	int need = (int)l->ncolumns + 1;
 	if (nx < 2) {
 		so_error("no table found: no vertical rule spans half the table");
+		r = NO_COLUMNS;
 		goto done;
 	}
 	t->x = so_calloc((size_t)need, sizeof(int));
@@ -495,6 +509,7 @@ int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
 		/* a rule too faint to be seen, placed in the empty gap where it runs */
 	} else {
 		so_error("found %d columns, layout %s has %zu", nx - 1, l->name, l->ncolumns);
+		r = NO_COLUMNS;
 		goto done;
 	}
 	t->ncols = (int)l->ncolumns;
@@ -583,6 +598,32 @@ done:
 	if (r < 0)
 		so_table_release(t);
 	return r;
+}
+
+int so_table_find(PIX *page, const struct so_layout *l, struct so_table *t)
+{
+	int r = find_with(page, l, t, 0);
+	if (r == 0 && t->nrows - t->head_rows >= l->rows_min)
+		return 0;
+	if (r == -1)
+		return -1;
+	/* A thin rule of a skewed scan can come out of the binarization dashed (its ink fades in
+	 * and out with where it falls on the pixel grid), with gaps of up to a millimetre the
+	 * small closing does not bridge: columns then go missing, or rows (fewer entry rows than
+	 * any page of the layout has). The rules are looked for again through a closing that
+	 * bridges them (1.5 mm); the page keeps its first finding, or reason, when that finds no
+	 * more. */
+	char first[512];
+	snprintf(first, sizeof(first), "%s", so_errmsg());
+	struct so_table again;
+	if (find_with(page, l, &again, 1) == 0 &&
+	    (r != 0 || again.nrows - again.head_rows > t->nrows - t->head_rows)) {
+		so_table_release(t);
+		*t = again;
+		return 0;
+	}
+	so_table_release(&again);
+	return r == 0 ? 0 : so_error("%s", first);
 }
 
 void so_table_release(struct so_table *t)

@@ -3,9 +3,10 @@
  * morphology): the column edges, checked against the page layout, and the row edges (header,
  * index row, entry rows; a narrow row under the header is the index row, and a printing
  * without one has its entries right under the header). Lines may be broken or faint and the
- * page slightly skewed; an entry-row rule too faint to see is placed by the height of the other
- * entry rows (they are printed equal), so that two entries are never read as one. A table that
- * cannot be matched to the layout is reported with the reason, never guessed.
+ * page slightly skewed; rules a skewed scan's binarization leaves dashed are looked for again
+ * through a wider closing, and an entry-row rule too faint to see is placed by the height of the
+ * other entry rows (they are printed equal), so that two entries are never read as one. A table
+ * that cannot be matched to the layout is reported with the reason, never guessed.
  */
 #ifndef SO_TABLE_H
 #define SO_TABLE_H

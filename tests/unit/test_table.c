@@ -28,8 +28,10 @@ struct drawn {
 	struct so_table table;
 };
 
-/* A page of layout birth-v1 with its column rules and the rules above the entries. */
-static void draw_frame(struct drawn *d)
+/* A page of layout birth-v1 with its column rules and the rules above the entries; the inner
+ * column rules in dashes of DASH pixels and gaps of GAP when DASH is not 0 (a thin rule of a
+ * skewed scan, binarized). */
+static void draw_frame_dashed(struct drawn *d, int dash, int gap)
 {
 	assert_int_equal(so_layout_load("birth-v1", &d->layout), 0);
 	d->page = pixCreate(W, H, 1);
@@ -38,13 +40,29 @@ static void draw_frame(struct drawn *d)
 	double at = LEFT;
 	int bottom = entry_edge(ENTRIES);
 	for (size_t c = 0; c <= d->layout->ncolumns; c++) {
-		pixRasterop(d->page, (int)at, header_top, RULE, bottom - header_top + RULE, PIX_SET,
-			    NULL, 0, 0);
+		int inner = c > 0 && c < d->layout->ncolumns;
+		for (int y = header_top; y < bottom + RULE; y += dash && inner ? dash + gap : H) {
+			int len = dash && inner ? dash : bottom - header_top + RULE;
+			pixRasterop(d->page, (int)at, y, RULE, len, PIX_SET, NULL, 0, 0);
+		}
 		if (c < d->layout->ncolumns)
 			at += d->layout->columns[c].width * (RIGHT - LEFT);
 	}
 	pixRasterop(d->page, LEFT, header_top, RIGHT - LEFT + RULE, RULE, PIX_SET, NULL, 0, 0);
 	pixRasterop(d->page, LEFT, index_top, RIGHT - LEFT + RULE, RULE, PIX_SET, NULL, 0, 0);
+}
+
+static void draw_frame(struct drawn *d)
+{
+	draw_frame_dashed(d, 0, 0);
+}
+
+/* A horizontal rule at Y in dashes of DASH pixels, STEP apart. */
+static void draw_dashes(struct drawn *d, int y, int dash, int step)
+{
+	for (int x = LEFT; x < RIGHT; x += step)
+		pixRasterop(d->page, x, y, x + dash > RIGHT ? RIGHT - x : dash, RULE, PIX_SET, NULL,
+			    0, 0);
 }
 
 /* A horizontal rule at Y over the fraction SHARE of the table's width, in dashes. */
@@ -161,6 +179,36 @@ static void test_uneven_row_kept(void **state)
 	release(&d);
 }
 
+/* Rules dashed by the binarization of a thin, slightly skewed line (15 pixels of ink, gaps of
+ * 10: more than the small closing bridges): every inner column rule, the index row's and one
+ * between entries. Every column and row is found. */
+static void test_dashed_rules(void **state)
+{
+	(void)state;
+	struct drawn d;
+	draw_frame_dashed(&d, 15, 10);
+	for (int i = 0; i <= ENTRIES; i++)
+		if (i != 0 && i != 2)
+			draw_rule(&d, entry_edge(i), 1);
+	draw_dashes(&d, entry_edge(0), 15, 25);
+	draw_dashes(&d, entry_edge(2), 15, 25);
+	find(&d);
+	assert_int_equal(d.table.ncols, (int)d.layout->ncolumns);
+	assert_int_equal(d.table.inferred, 0);
+	assert_int_equal(d.table.nrows, 2 + ENTRIES);
+	assert_int_equal(d.table.rows_placed, 0);
+	double at = LEFT;
+	for (size_t c = 0; c <= d.layout->ncolumns; c++) {
+		if (abs(d.table.x[c] - ((int)at + RULE / 2)) > 3)
+			fail_msg("column edge %zu at %d, drawn at %d", c, d.table.x[c], (int)at);
+		if (c < d.layout->ncolumns)
+			at += d.layout->columns[c].width * (RIGHT - LEFT);
+	}
+	for (int i = 0; i <= ENTRIES; i++)
+		assert_edge(&d.table, 2 + i, entry_edge(i));
+	release(&d);
+}
+
 int main(void)
 {
 	so_image_init();
@@ -169,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_missing_rule),
 		cmocka_unit_test(test_broken_rules),
 		cmocka_unit_test(test_uneven_row_kept),
+		cmocka_unit_test(test_dashed_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
