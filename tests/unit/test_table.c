@@ -95,21 +95,34 @@ static void assert_edge(const struct so_table *t, int i, int y)
 		fail_msg("row edge %d at %d, drawn at %d", i, t->y[i], centre);
 }
 
+/* The rules between the entries but for those numbered SKIP and SKIP2 (-1: none). */
+static void draw_entry_rules(struct drawn *d, int skip, int skip2)
+{
+	for (int i = 0; i <= ENTRIES; i++)
+		if (i != skip && i != skip2)
+			draw_rule(d, entry_edge(i), 1);
+}
+
+/* Every entry row found where it was drawn, PLACED rules of them placed by the row height. */
+static void assert_entries(const struct so_table *t, int placed)
+{
+	assert_int_equal(t->nrows, 2 + ENTRIES);
+	assert_int_equal(t->rows_placed, placed);
+	for (int i = 0; i <= ENTRIES; i++)
+		assert_edge(t, 2 + i, entry_edge(i));
+}
+
 /* Every rule drawn: every row found, none placed. */
 static void test_all_rules(void **state)
 {
 	(void)state;
 	struct drawn d;
 	draw_frame(&d);
-	for (int i = 0; i <= ENTRIES; i++)
-		draw_rule(&d, entry_edge(i), 1);
+	draw_entry_rules(&d, -1, -1);
 	find(&d);
 	assert_int_equal(d.table.ncols, (int)d.layout->ncolumns);
-	assert_int_equal(d.table.nrows, 2 + ENTRIES);
 	assert_int_equal(d.table.head_rows, 2);
-	assert_int_equal(d.table.rows_placed, 0);
-	for (int i = 0; i <= ENTRIES; i++)
-		assert_edge(&d.table, 2 + i, entry_edge(i));
+	assert_entries(&d.table, 0);
 	release(&d);
 }
 
@@ -120,14 +133,9 @@ static void test_missing_rule(void **state)
 	(void)state;
 	struct drawn d;
 	draw_frame(&d);
-	for (int i = 0; i <= ENTRIES; i++)
-		if (i != 3)
-			draw_rule(&d, entry_edge(i), 1);
+	draw_entry_rules(&d, 3, -1);
 	find(&d);
-	assert_int_equal(d.table.nrows, 2 + ENTRIES);
-	assert_int_equal(d.table.rows_placed, 1);
-	for (int i = 0; i <= ENTRIES; i++)
-		assert_edge(&d.table, 2 + i, entry_edge(i));
+	assert_entries(&d.table, 1);
 	release(&d);
 }
 
@@ -138,9 +146,7 @@ static void test_broken_rules(void **state)
 	(void)state;
 	struct drawn d;
 	draw_frame(&d);
-	for (int i = 0; i <= ENTRIES; i++)
-		if (i != 2 && i != 4)
-			draw_rule(&d, entry_edge(i), 1);
+	draw_entry_rules(&d, 2, 4);
 	draw_rule(&d, entry_edge(2) + 12, 0.3);
 	find(&d);
 	assert_int_equal(d.table.nrows, 2 + ENTRIES);
@@ -150,14 +156,9 @@ static void test_broken_rules(void **state)
 	release(&d);
 
 	draw_frame(&d);
-	for (int i = 0; i <= ENTRIES; i++)
-		if (i != 2 && i != 3)
-			draw_rule(&d, entry_edge(i), 1);
+	draw_entry_rules(&d, 2, 3);
 	find(&d);
-	assert_int_equal(d.table.nrows, 2 + ENTRIES);
-	assert_int_equal(d.table.rows_placed, 2);
-	for (int i = 0; i <= ENTRIES; i++)
-		assert_edge(&d.table, 2 + i, entry_edge(i));
+	assert_entries(&d.table, 2);
 	release(&d);
 }
 
@@ -168,9 +169,7 @@ static void test_uneven_row_kept(void **state)
 	(void)state;
 	struct drawn d;
 	draw_frame(&d);
-	for (int i = 0; i <= ENTRIES; i++)
-		if (i != 3)
-			draw_rule(&d, entry_edge(i), 1);
+	draw_entry_rules(&d, 3, -1);
 	draw_rule(&d, entry_edge(2) + PITCH * 3 / 2, 1);
 	find(&d);
 	assert_int_equal(d.table.nrows, 2 + ENTRIES);
@@ -187,16 +186,13 @@ static void test_dashed_rules(void **state)
 	(void)state;
 	struct drawn d;
 	draw_frame_dashed(&d, 15, 10);
-	for (int i = 0; i <= ENTRIES; i++)
-		if (i != 0 && i != 2)
-			draw_rule(&d, entry_edge(i), 1);
+	draw_entry_rules(&d, 0, 2);
 	draw_dashes(&d, entry_edge(0), 15, 25);
 	draw_dashes(&d, entry_edge(2), 15, 25);
 	find(&d);
 	assert_int_equal(d.table.ncols, (int)d.layout->ncolumns);
 	assert_int_equal(d.table.inferred, 0);
-	assert_int_equal(d.table.nrows, 2 + ENTRIES);
-	assert_int_equal(d.table.rows_placed, 0);
+	assert_entries(&d.table, 0);
 	double at = LEFT;
 	for (size_t c = 0; c <= d.layout->ncolumns; c++) {
 		if (abs(d.table.x[c] - ((int)at + RULE / 2)) > 3)
@@ -204,8 +200,6 @@ static void test_dashed_rules(void **state)
 		if (c < d.layout->ncolumns)
 			at += d.layout->columns[c].width * (RIGHT - LEFT);
 	}
-	for (int i = 0; i <= ENTRIES; i++)
-		assert_edge(&d.table, 2 + i, entry_edge(i));
 	release(&d);
 }
 
