@@ -19,6 +19,14 @@
  * its marks (a smudge joins them into one). */
 #define CELL_WRITTEN_INK 400
 #define ROW_MIN_MARKS 8
+/* Specks (components of any size) from which a row with few marks holds an entry all the same:
+ * print too faint for the binarization leaves each letter in a handful of specks, hundreds to
+ * the row and tens in each of its written cells, where scan noise leaves tens in a whole empty
+ * row, and a seal or a stain all of its specks in one or two cells. Read, its fields go to a
+ * person. */
+#define ROW_FAINT_SPECKS 150
+#define CELL_FAINT_SPECKS 10
+#define ROW_FAINT_CELLS 4
 /* Share of the index row that must read as (1)...(n), and mean share of the header titles'
  * words that must be found, for the page's layout to stand without an archivist's look. */
 #define INDEX_MIN_MATCH 0.6
@@ -233,7 +241,18 @@ int so_row_has_entry(const struct so_table *t, int row)
 			marks += so_table_marks(t, b);
 		boxDestroy(&b);
 	}
-	return marks >= ROW_MIN_MARKS;
+	if (marks >= ROW_MIN_MARKS)
+		return 1;
+	long specks = 0;
+	int cells = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		BOX *b = so_table_cell_box(t, row, c);
+		int n = b ? so_table_specks(t, b) : 0;
+		boxDestroy(&b);
+		specks += n;
+		cells += n >= CELL_FAINT_SPECKS;
+	}
+	return specks >= ROW_FAINT_SPECKS && cells >= ROW_FAINT_CELLS;
 }
 
 void so_row_read_release(struct so_row_read *r)

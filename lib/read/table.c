@@ -670,6 +670,16 @@ void so_table_ink_marks(const struct so_table *t, BOX *box, int *ink, int *marks
 	pixDestroy(&c);
 }
 
+int so_table_specks(const struct so_table *t, BOX *box)
+{
+	PIX *c = pixClipRectangle(t->text, box, NULL);
+	BOXA *boxes = c ? pixConnComp(c, NULL, 8) : NULL;
+	int n = boxes ? boxaGetCount(boxes) : 0;
+	boxaDestroy(&boxes);
+	pixDestroy(&c);
+	return n;
+}
+
 int so_table_marks(const struct so_table *t, BOX *box)
 {
 	int ink, marks;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ingest/image.h"
+#include "read/cell.h"
 #include "read/table.h"
 #include "register/layout.h"
 
@@ -203,6 +204,44 @@ static void test_dashed_rules(void **state)
 	release(&d);
 }
 
+/* Specks of 2 x 2 pixels, 7 apart, over a box of W x H at (X, Y): print too faint for the
+ * binarization, a letter in a few specks. */
+static void draw_specks(struct drawn *d, int x, int y, int w, int h)
+{
+	for (int j = 0; j < h; j += 7)
+		for (int i = 0; i < w; i += 7)
+			pixRasterop(d->page, x + i, y + j, 2, 2, PIX_SET, NULL, 0, 0);
+}
+
+/* A row of faint print (specks in text lines across most of its cells) holds an entry; specks
+ * of scan noise spread thin over a row, or gathered in one cell (a seal's ring of small
+ * letters, a stain), do not make one. */
+static void test_faint_row(void **state)
+{
+	(void)state;
+	struct drawn d;
+	draw_frame(&d);
+	draw_entry_rules(&d, -1, -1);
+	find(&d);
+	int row = d.table.head_rows; /* entry 1: faint print in every cell */
+	for (int c = 0; c < d.table.ncols; c++)
+		for (int line = 0; line < 3; line++)
+			draw_specks(&d, d.table.x[c] + 20, entry_edge(0) + 30 + 60 * line, 80, 20);
+	int seal = row + 1; /* entry 2: a seal's specks in one cell */
+	draw_specks(&d, d.table.x[3] + 20, entry_edge(1) + 40, 150, 150);
+	int noise = row + 2; /* entry 3: a speck here and there */
+	for (int i = 0; i < 40; i++)
+		pixRasterop(d.page, LEFT + 37 + i * 109, entry_edge(2) + 50 + (i * 53) % 300, 2, 2,
+			    PIX_SET, NULL, 0, 0);
+	so_table_release(&d.table);
+	find(&d);
+	assert_int_equal(so_row_has_entry(&d.table, row), 1);
+	assert_int_equal(so_row_has_entry(&d.table, seal), 0);
+	assert_int_equal(so_row_has_entry(&d.table, noise), 0);
+	assert_int_equal(so_row_has_entry(&d.table, row + 3), 0);
+	release(&d);
+}
+
 int main(void)
 {
 	so_image_init();
@@ -212,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_broken_rules),
 		cmocka_unit_test(test_uneven_row_kept),
 		cmocka_unit_test(test_dashed_rules),
+		cmocka_unit_test(test_faint_row),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
