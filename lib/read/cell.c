@@ -20,13 +20,12 @@
 #define CELL_WRITTEN_INK 400
 #define ROW_MIN_MARKS 8
 /* Specks (components of any size) from which a row with few marks holds an entry all the same:
- * print too faint for the binarization leaves each letter in a handful of specks, hundreds to
- * the row and tens in each of its written cells, where scan noise leaves tens in a whole empty
- * row, and a seal or a stain all of its specks in one or two cells. Read, its fields go to a
- * person. */
-#define ROW_FAINT_SPECKS 150
+ * print too faint for the binarization leaves each letter in a speck or a few, 60 to hundreds
+ * to the row and ten or more in each of its written cells (a quarter of the columns at least,
+ * two at least), where scan noise leaves a few in each cell of an empty row, and a seal or a
+ * stain all of its specks in one cell. Read, its fields go to a person. */
+#define ROW_FAINT_SPECKS 60
 #define CELL_FAINT_SPECKS 10
-#define ROW_FAINT_CELLS 4
 /* Share of the index row that must read as (1)...(n), and mean share of the header titles'
  * words that must be found, for the page's layout to stand without an archivist's look. */
 #define INDEX_MIN_MATCH 0.6
@@ -252,7 +251,8 @@ int so_row_has_entry(const struct so_table *t, int row)
 		specks += n;
 		cells += n >= CELL_FAINT_SPECKS;
 	}
-	return specks >= ROW_FAINT_SPECKS && cells >= ROW_FAINT_CELLS;
+	int need = (t->ncols + 3) / 4 > 2 ? (t->ncols + 3) / 4 : 2;
+	return specks >= ROW_FAINT_SPECKS && cells >= need;
 }
 
 void so_row_read_release(struct so_row_read *r)
