@@ -59,7 +59,7 @@ int so_layout_evidence(const struct so_cell_reader *r, const struct so_table *t,
  * L. No recognizer: pure. */
 void so_layout_judge(struct so_page_layout *pl, const struct so_layout *l);
 /* 1 when entry row ROW of T holds an entry: marks enough (specks and stains leave a few), or
- * the hundreds of specks of print too faint to binarize whole. */
+ * the specks of print too faint to binarize whole, spread over a quarter of its cells. */
 int so_row_has_entry(const struct so_table *t, int row);
 /* Reads entry row ROW of T (0-based, head rows counted), laid out as L, into *OUT (zeroed
  * first; release with so_row_read_release, also on failure). 0, or -1. */

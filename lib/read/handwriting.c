@@ -670,7 +670,7 @@ void so_hand_decide(struct so_hand_cell *c)
  * own z at or under the model's row "keep" (a stamp in a written entry) */
 static int stamped(const struct so_hand_cell *c)
 {
-	return !c->by_row && c->comps >= SO_HAND_MIN_COMPS && c->z <= model.row_keep;
+	return c->comps >= SO_HAND_MIN_COMPS && c->z <= model.row_keep;
 }
 
 void so_hand_row(struct so_hand_cell *cells, int n)

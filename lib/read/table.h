@@ -43,9 +43,9 @@ BOX *so_table_cell_box(const struct so_table *t, int row, int col);
  * (specks and scanner noise do not make a cell written), their ink (pixels) in *INK and their
  * number in *MARKS. */
 void so_table_ink_marks(const struct so_table *t, BOX *box, int *ink, int *marks);
-/* The number of connected components of the text inside a box, of any size (specks too). */
-int so_table_specks(const struct so_table *t, BOX *box);
 /* The number of such marks inside a box. */
 int so_table_marks(const struct so_table *t, BOX *box);
+/* The number of connected components of the text inside a box, of any size (specks too). */
+int so_table_specks(const struct so_table *t, BOX *box);
 
 #endif
