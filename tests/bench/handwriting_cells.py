@@ -112,6 +112,15 @@ def cells(batch, truth_dirs, tag="", empty=False):
     return out
 
 
+def pages_misread(rows):
+    """The pages of ROWS (cells()) read with another number of records than they have entries:
+    {(dir, file, page): (entries, records)}. Their later rows are compared with the wrong
+    entries (two rows read as one, a seal read as an entry)."""
+    pages = {(r["dir"], r["file"], r["page"]): (r["page_entries"], r["page_records"])
+             for r in rows}
+    return {k: v for k, v in pages.items() if v[0] != v[1]}
+
+
 def main():
     rows = cells(sys.argv[1], sys.argv[2:])
     hw = [r for r in rows if r["truth"] == "handwritten"]

@@ -37,8 +37,7 @@ sys.path.insert(0, sys.argv[3] + "/tests/bench")
 import handwriting_cells
 rows = handwriting_cells.cells(sys.argv[1], [sys.argv[2]])
 # every entry its own record: the cells are compared row by row
-odd = {(r["file"], r["page"], r["page_entries"], r["page_records"]) for r in rows
-       if r["page_entries"] != r["page_records"]}
+odd = handwriting_cells.pages_misread(rows)
 assert not odd, odd
 rows = [r for r in rows if r["found"]]
 hw = [r for r in rows if r["truth"] == "handwritten"]
