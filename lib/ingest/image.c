@@ -16,6 +16,11 @@
 #define SO_MIN_SKEW_CONF 3.0
 /* Horizontal and vertical resolutions further apart than this share are resampled square. */
 #define SO_ASPECT_TOLERANCE 0.02
+/* Sauvola's local threshold (binarize): the window's half side at 300 dpi (20: a window of
+ * 41 pixels, 3.5 mm, a little more than a letter's height), and its weight of the local
+ * contrast (0.34, the value of Sauvola and Pietikäinen's paper). */
+#define SAUVOLA_HALF_WINDOW 20
+#define SAUVOLA_K 0.34f
 
 void so_image_init(void)
 {
@@ -122,9 +127,29 @@ static void ink_split(PIX *norm, int *threshold, double *contrast)
 	numaDestroy(&hist);
 }
 
-static PIX *binarize(PIX *norm, int threshold)
+/*
+ * Ink of a normalized page: what is darker than the page's split, and what is dark for its
+ * neighbourhood (Sauvola's local threshold over a window of about two letter heights). The
+ * split alone loses print lighter than the page's darkest ink — a worn typewriter ribbon, a
+ * blurred thin stroke, pencil beside pen — whose letters then fall apart into specks; the
+ * local threshold keeps them, and leaves flat paper (grain, a faint stain) white. A page
+ * scanned in black and white (BILEVEL) has no lighter ink left to find: there the local
+ * threshold would only take in the grey rims that turning and scaling give its strokes and
+ * specks, so the split alone decides.
+ */
+static PIX *binarize(PIX *norm, int threshold, int dpi, int bilevel)
 {
-	return pixThresholdToBinary(norm, threshold);
+	PIX *global = pixThresholdToBinary(norm, threshold), *local = NULL;
+	if (!global || bilevel)
+		return global;
+	if (pixSauvolaBinarize(norm, at_dpi(dpi, SAUVOLA_HALF_WINDOW), SAUVOLA_K, 1, NULL, NULL,
+			       NULL, &local) != 0 || !local) {
+		pixDestroy(&global);
+		return NULL;
+	}
+	pixOr(global, global, local);
+	pixDestroy(&local);
+	return global;
 }
 
 /* Removes specks smaller than about 2 pixels at 300 dpi. */
@@ -243,6 +268,20 @@ static void detect_skew(PIX *bin, double *skew, double *conf)
 	*conf = c;
 }
 
+/* 1 when the grey page GRAY has two levels at most (a black and white scan). */
+static int two_levels(PIX *gray)
+{
+	NUMA *hist = pixGetGrayHistogram(gray, 1);
+	int levels = 0;
+	for (int i = 0; hist && i < numaGetCount(hist); i++) {
+		l_float32 n = 0;
+		numaGetFValue(hist, i, &n);
+		levels += n > 0;
+	}
+	numaDestroy(&hist);
+	return levels <= 2; /* no histogram: none counted, the split alone */
+}
+
 PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 {
 	memset(res, 0, sizeof(*res));
@@ -252,6 +291,7 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	}
 	PIX *gray = NULL, *norm = NULL, *bin = NULL, *probe = NULL, *turned = NULL;
 	PIX *straight = NULL, *final = NULL, *clean = NULL;
+	int bilevel = two_levels(gray_in);
 
 	int failed;
 	gray = square_pixels(gray_in, &failed);
@@ -275,7 +315,7 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 		pixSetResolution(clean, dpi, dpi);
 		goto done;
 	}
-	bin = binarize(norm, threshold);
+	bin = binarize(norm, threshold, dpi, bilevel);
 	if (!bin)
 		goto oom;
 
@@ -327,7 +367,7 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	 * neither turned, straightened nor scaled is the one binarized above) */
 	if (resampled) {
 		ink_split(straight, &threshold, &contrast);
-		final = binarize(straight, threshold);
+		final = binarize(straight, threshold, dpi, bilevel);
 	} else {
 		final = pixClone(bin);
 	}

@@ -432,6 +432,71 @@ static void test_fax_resolution_squared(void **state)
 	so_tiff_close(t);
 }
 
+/* A page with the darkest ink (rules, a pen) and lighter print beside it (a worn ribbon, a
+ * blurred thin stroke, level 160 on paper at 250): preparation keeps both, and leaves a large
+ * faint stain white. A split of the page's histogram alone keeps the dark ink only. */
+static void test_light_ink_kept(void **state)
+{
+	(void)state;
+	const int w = 2400, h = 1600;
+	PIX *gray = pixCreate(w, h, 8);
+	assert_non_null(gray);
+	pixSetAllArbitrary(gray, 250);
+	pixSetResolution(gray, 300, 300);
+	long dark = 0, light = 0;
+	/* ruling lines, black */
+	for (int y = 100; y < h - 100; y += 200) {
+		pixRasterop(gray, 100, y, w - 200, 4, PIX_CLR, NULL, 0, 0);
+		dark += (long)(w - 200) * 4;
+	}
+	/* light print: short strokes three pixels thick, letters' size, level 160 */
+	for (int y = 140; y < h - 200; y += 200)
+		for (int x = 300; x < 2000; x += 40) {
+			for (int yy = y; yy < y + 30; yy++)
+				for (int xx = x; xx < x + 3; xx++)
+					pixSetPixel(gray, xx, yy, 160);
+			for (int xx = x; xx < x + 20; xx++)
+				for (int yy = y + 27; yy < y + 30; yy++)
+					pixSetPixel(gray, xx, yy, 160);
+			light += 30 * 3 + 17 * 3;
+		}
+	/* the darkest ink, so that the page's split falls under the light print */
+	for (int y = 150; y < h - 200; y += 200)
+		pixRasterop(gray, 2100, y, 150, 40, PIX_CLR, NULL, 0, 0);
+	dark += 7L * 150 * 40;
+	/* a stain: a large patch a little darker than the paper */
+	BOX *stain = boxCreate(300, 1400, 600, 150);
+	pixClearInRect(gray, stain);
+	pixSetInRectArbitrary(gray, stain, 225);
+	struct so_prep prep;
+	PIX *page = so_page_prepare(gray, &prep);
+	assert_non_null(page);
+	assert_int_equal(prep.blank, 0);
+	/* the strokes are no letters: the page may be read as upside down and turned */
+	if (prep.orientation == 180) {
+		BOX *turned = boxCreate(w - 300 - 600, h - 1400 - 150, 600, 150);
+		boxDestroy(&stain);
+		stain = turned;
+	} else {
+		assert_int_equal(prep.orientation, 0);
+	}
+	l_int32 ink = 0, stained = 0;
+	pixCountPixels(page, &ink, NULL);
+	/* every dark pixel and most of the light ones (their rims soften), nothing much more */
+	if (ink < dark + 0.8 * light || ink > (dark + light) * 1.25)
+		fail_msg("%d pixels of ink, want %ld to %ld (dark %ld, light %ld)", ink,
+			 (long)(dark + 0.8 * light), (long)((dark + light) * 1.25), dark, light);
+	PIX *under = pixClipRectangle(page, stain, NULL);
+	assert_non_null(under);
+	pixCountPixels(under, &stained, NULL);
+	if (stained > 600 * 150 / 100)
+		fail_msg("%d pixels of ink under the stain", stained);
+	pixDestroy(&under);
+	boxDestroy(&stain);
+	pixDestroy(&page);
+	pixDestroy(&gray);
+}
+
 /* When the direct decoder fails half-way down a page (a fault injected), libtiff's RGBA reader
  * decodes the page from its start: the whole page, right, on every layout it can read. */
 static void test_fallback_decoder(void **state)
@@ -570,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_old_jpeg_written),
 		cmocka_unit_test(test_fallback_decoder),
 		cmocka_unit_test(test_fax_resolution_squared),
+		cmocka_unit_test(test_light_ink_kept),
 		cmocka_unit_test(test_palette_8bit_written),
 		cmocka_unit_test(test_page_loop_written),
 		cmocka_unit_test(test_multipage_linear),
