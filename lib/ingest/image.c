@@ -129,13 +129,13 @@ static void ink_split(PIX *norm, int *threshold, double *contrast)
 
 /*
  * Ink of a normalized page: what is darker than the page's split, and what is dark for its
- * neighbourhood (Sauvola's local threshold over a window of about two letter heights). The
- * split alone loses print lighter than the page's darkest ink — a worn typewriter ribbon, a
- * blurred thin stroke, pencil beside pen — whose letters then fall apart into specks; the
- * local threshold keeps them, and leaves flat paper (grain, a faint stain) white. A page
- * scanned in black and white (BILEVEL) has no lighter ink left to find: there the local
- * threshold would only take in the grey rims that turning and scaling give its strokes and
- * specks, so the split alone decides.
+ * neighbourhood (Sauvola's local threshold over a window of one letter height or a little
+ * more: 41 pixels at 300 dpi). The split alone loses print lighter than the page's darkest
+ * ink — a worn typewriter ribbon, a blurred thin stroke, pencil beside pen — whose letters
+ * then fall apart into specks; the local threshold keeps them, and leaves flat paper (grain,
+ * a faint stain) white. A page scanned in black and white (BILEVEL) has no lighter ink left
+ * to find: there the local threshold would only take in the grey rims that turning and
+ * scaling give its strokes and specks, so the split alone decides.
  */
 static PIX *binarize(PIX *norm, int threshold, int dpi, int bilevel)
 {
@@ -315,7 +315,9 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 		pixSetResolution(clean, dpi, dpi);
 		goto done;
 	}
-	bin = binarize(norm, threshold, dpi, bilevel);
+	/* the split alone finds skew and orientation (rules and text lines are dark enough); the
+	 * local threshold is spent once, on the page that is kept */
+	bin = binarize(norm, threshold, dpi, 1);
 	if (!bin)
 		goto oom;
 
@@ -364,13 +366,11 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	if (!straight)
 		goto oom;
 	/* rotation and scaling change the grey levels a little: split the result anew (a page
-	 * neither turned, straightened nor scaled is the one binarized above) */
-	if (resampled) {
+	 * neither turned, straightened nor scaled keeps the split found above, and a black and
+	 * white one the image binarized above) */
+	if (resampled)
 		ink_split(straight, &threshold, &contrast);
-		final = binarize(straight, threshold, dpi, bilevel);
-	} else {
-		final = pixClone(bin);
-	}
+	final = resampled || !bilevel ? binarize(straight, threshold, dpi, bilevel) : pixClone(bin);
 	if (!final)
 		goto oom;
 	clean = despeckle(final, dpi);
