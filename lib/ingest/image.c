@@ -110,19 +110,22 @@ static PIX *normalize(PIX *gray)
 
 /*
  * The ink/paper split of a normalized page from its grey histogram (every third pixel of
- * every third row is plenty): the Otsu-like threshold between the two classes, and their
- * contrast — the difference of their means. A blank sheet (paper, noise, blur) has no
+ * every third row is plenty): the Otsu-like threshold between the two classes, their
+ * contrast — the difference of their means — and the level halfway between the means. A blank sheet (paper, noise, blur) has no
  * contrast worth binarizing; even faded ink on yellowed paper keeps several tens of levels.
  */
-static void ink_split(PIX *norm, int *threshold, double *contrast)
+static void ink_split(PIX *norm, int *threshold, double *contrast, int *middle)
 {
 	NUMA *hist = pixGetGrayHistogram(norm, 3);
 	l_int32 split = 128;
 	l_float32 dark = 0, light = 0, ndark = 0, nlight = 0;
 	*contrast = 0;
+	*middle = 128;
 	if (hist && numaSplitDistribution(hist, 0.1f, &split, &dark, &light, &ndark, &nlight,
-					  NULL) == 0 && ndark > 0 && nlight > 0)
+					  NULL) == 0 && ndark > 0 && nlight > 0) {
 		*contrast = light - dark;
+		*middle = (int)lroundf((dark + light) / 2);
+	}
 	*threshold = split;
 	numaDestroy(&hist);
 }
@@ -304,9 +307,9 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	norm = normalize(gray);
 	if (!norm)
 		goto oom;
-	int threshold;
+	int threshold, middle;
 	double contrast;
-	ink_split(norm, &threshold, &contrast);
+	ink_split(norm, &threshold, &contrast, &middle);
 	if (contrast < SO_BLANK_CONTRAST) {
 		res->blank = 1;
 		clean = pixCreate(pixGetWidth(gray), pixGetHeight(gray), 1);
@@ -341,36 +344,52 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 	res->skew = skew;
 	res->skew_conf = skew_conf;
 
-	/* apply both to the normalized grey page and binarize once more; a page scanned under
-	 * 300 dpi is brought to 300 first, so that thin strokes and marks survive binarization */
-	int resampled = undo_cw != 0 || fabs(skew) >= 0.05;
-	if (dpi < SO_WORK_DPI - 20) {
-		resampled = 1;
-		double f = (double)SO_WORK_DPI / dpi;
-		PIX *up = pixScaleGrayLI(norm, (l_float32)f, (l_float32)f);
-		if (!up)
+	/* apply both. A black and white page at working resolution is turned and straightened as
+	 * it is, pixels shifted, none resampled: its strokes keep their width to the pixel. A
+	 * resampled one's levels would have to be split again, and no split suits every stroke:
+	 * near the dark end it drops a thin stroke whole (a typewriter's 2-pixel strokes, turned
+	 * by a degree, were lost letter by letter), nearer the middle it thickens the others.
+	 * Any other page: the normalized grey page, brought to 300 dpi first when scanned under
+	 * it (thin strokes and marks then survive binarization), binarized once more. */
+	int skewed = fabs(skew) >= 0.05;
+	l_float32 angle = (l_float32)(-skew * M_PI / 180.0);
+	if (bilevel && dpi >= SO_WORK_DPI - 20) {
+		turned = undo_cw ? pixRotateOrth(bin, undo_cw / 90) : pixClone(bin);
+		if (!turned)
 			goto oom;
-		pixDestroy(&norm);
-		norm = up;
-		dpi = SO_WORK_DPI;
-	}
-	turned = undo_cw ? pixRotateOrth(norm, undo_cw / 90) : pixClone(norm);
-	if (!turned)
-		goto oom;
-	if (fabs(skew) >= 0.05) {
-		straight = pixRotate(turned, (l_float32)(-skew * M_PI / 180.0), L_ROTATE_AREA_MAP,
-				     L_BRING_IN_WHITE, 0, 0);
+		final = skewed ? pixRotate(turned, angle, L_ROTATE_SHEAR, L_BRING_IN_WHITE, 0, 0)
+			       : pixClone(turned);
 	} else {
-		straight = pixClone(turned);
+		int resampled = undo_cw != 0 || skewed;
+		if (dpi < SO_WORK_DPI - 20) {
+			resampled = 1;
+			double f = (double)SO_WORK_DPI / dpi;
+			PIX *up = pixScaleGrayLI(norm, (l_float32)f, (l_float32)f);
+			if (!up)
+				goto oom;
+			pixDestroy(&norm);
+			norm = up;
+			dpi = SO_WORK_DPI;
+		}
+		turned = undo_cw ? pixRotateOrth(norm, undo_cw / 90) : pixClone(norm);
+		if (!turned)
+			goto oom;
+		straight = skewed ? pixRotate(turned, angle, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0,
+					      0)
+				  : pixClone(turned);
+		if (!straight)
+			goto oom;
+		/* resampling changes the levels: a black and white page's pixel is ink when ink
+		 * covers half of it or more; any other page is split anew (one neither turned,
+		 * straightened nor scaled keeps the split found above) */
+		if (bilevel) {
+			threshold = middle;
+		} else if (resampled) {
+			int unused;
+			ink_split(straight, &threshold, &contrast, &unused);
+		}
+		final = binarize(straight, threshold, dpi, bilevel);
 	}
-	if (!straight)
-		goto oom;
-	/* rotation and scaling change the grey levels a little: split the result anew (a page
-	 * neither turned, straightened nor scaled keeps the split found above, and a black and
-	 * white one the image binarized above) */
-	if (resampled)
-		ink_split(straight, &threshold, &contrast);
-	final = resampled || !bilevel ? binarize(straight, threshold, dpi, bilevel) : pixClone(bin);
 	if (!final)
 		goto oom;
 	clean = despeckle(final, dpi);

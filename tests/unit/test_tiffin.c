@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -497,6 +498,52 @@ static void test_light_ink_kept(void **state)
 	pixDestroy(&gray);
 }
 
+/* A black and white scan turned by a degree and a third, with thick rules and thin print
+ * (strokes two pixels wide, a typewriter's at 300 dpi): straightened, the page keeps every
+ * stroke at its width. Resampled and split again, the thin strokes were lost. */
+static void test_bilevel_thin_strokes_kept(void **state)
+{
+	(void)state;
+	const int w = 2400, h = 1600;
+	PIX *straight = pixCreate(w, h, 1);
+	assert_non_null(straight);
+	pixSetResolution(straight, 300, 300);
+	long thick = 0, thin = 0;
+	for (int y = 100; y < h - 100; y += 200) {
+		pixRasterop(straight, 100, y, w - 200, 5, PIX_SET, NULL, 0, 0);
+		thick += (long)(w - 200) * 5;
+	}
+	/* letter-sized strokes: a stem and a foot, two pixels wide */
+	for (int y = 140; y < h - 200; y += 200)
+		for (int x = 300; x < 2100; x += 36) {
+			pixRasterop(straight, x, y, 2, 30, PIX_SET, NULL, 0, 0);
+			pixRasterop(straight, x + 2, y + 28, 16, 2, PIX_SET, NULL, 0, 0);
+			thin += 30 * 2 + 16 * 2;
+		}
+	PIX *skewed = pixRotate(straight, (l_float32)(1.3 * M_PI / 180.0), L_ROTATE_SHEAR,
+				L_BRING_IN_WHITE, 0, 0);
+	assert_non_null(skewed);
+	PIX *gray = pixConvert1To8(NULL, skewed, 255, 0);
+	assert_non_null(gray);
+	pixSetResolution(gray, 300, 300);
+	struct so_prep prep;
+	PIX *page = so_page_prepare(gray, &prep);
+	assert_non_null(page);
+	assert_int_equal(prep.blank, 0);
+	if (fabs(fabs(prep.skew) - 1.3) > 0.2)
+		fail_msg("skew %.2f degrees measured, 1.3 made", prep.skew);
+	l_int32 ink = 0;
+	pixCountPixels(page, &ink, NULL);
+	/* shearing moves pixels and adds or drops a few at each step of a line */
+	if (ink < 0.97 * (thick + thin) || ink > 1.03 * (thick + thin))
+		fail_msg("%d pixels of ink, want %ld within 3%% (rules %ld, thin strokes %ld)", ink,
+			 thick + thin, thick, thin);
+	pixDestroy(&page);
+	pixDestroy(&gray);
+	pixDestroy(&skewed);
+	pixDestroy(&straight);
+}
+
 /* When the direct decoder fails half-way down a page (a fault injected), libtiff's RGBA reader
  * decodes the page from its start: the whole page, right, on every layout it can read. */
 static void test_fallback_decoder(void **state)
@@ -636,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_fallback_decoder),
 		cmocka_unit_test(test_fax_resolution_squared),
 		cmocka_unit_test(test_light_ink_kept),
+		cmocka_unit_test(test_bilevel_thin_strokes_kept),
 		cmocka_unit_test(test_palette_8bit_written),
 		cmocka_unit_test(test_page_loop_written),
 		cmocka_unit_test(test_multipage_linear),
