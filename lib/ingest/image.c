@@ -115,8 +115,9 @@ static PIX *normalize(PIX *gray)
 /*
  * The ink/paper split of a normalized page from its grey histogram (every third pixel of
  * every third row is plenty): the Otsu-like threshold between the two classes, their
- * contrast — the difference of their means — and the level halfway between the means. A blank sheet (paper, noise, blur) has no
- * contrast worth binarizing; even faded ink on yellowed paper keeps several tens of levels.
+ * contrast — the difference of their means — and the level halfway between the means. A
+ * blank sheet (paper, noise, blur) has no contrast worth binarizing; even faded ink on
+ * yellowed paper keeps several tens of levels.
  */
 static void ink_split(PIX *norm, int *threshold, double *contrast, int *middle)
 {
