@@ -7,9 +7,11 @@ calibration and its end-to-end test (a module; run alone it prints the summary o
 cells(batch, truth_dirs) gives one dict per cell the truth writes in (with empty=True also one
 per cell a handwritten entry leaves blank, truth "empty"): its place, the entries its page has
 and the records read from it, its style family, whether it is handwritten (the truth's hand
-marks, or the planted `handwriting` anomaly: a whole row in a script hand), the decision, score
-and features the ocr stage stored, and whether each of its fields carries an open HANDWRITTEN
-flag after validate.
+marks, or the planted `handwriting` anomaly: a whole row in a script hand), whether it lies
+under a planted `smudge` (an ink blot: the truth accepts HANDWRITTEN there as well as
+UNREADABLE or LOW_CONFIDENCE, a person must key it), the decision, score and features the ocr
+stage stored, and whether each of its fields carries an open HANDWRITTEN flag after
+validate.
 """
 import json
 import os
@@ -93,6 +95,8 @@ def cells(batch, truth_dirs, tag="", empty=False):
             names = [col["field"]] if col.get("field") else [
                 col["prefix"] + "." + s for s in col.get("subfields", [])]
             h = hand.get((rid, c + 1)) if rid else None
+            smudged = {f for a in t.get("anomalies") or [] if a.get("kind") == "smudge"
+                       for f in a.get("fields") or []}
             out.append({
                 "set": tag, "dir": d, "file": key[0], "page": key[1], "row": key[2],
                 "col": c + 1, "text": text, "style": t.get("style") or "classic",
@@ -101,6 +105,7 @@ def cells(batch, truth_dirs, tag="", empty=False):
                 "hand": h[0] if h else "blank", "score": h[1] if h else None,
                 "features": h[2] if h else None,
                 "fields": names,
+                "smudged": truth == "printed" and bool(smudged & set(names)),
                 "flagged": bool(rid) and all(n in flagged.get(rid, ()) or
                                              n in keyed.get(rid, ()) for n in names),
                 "any_flag": bool(rid) and any(n in flagged.get(rid, ()) for n in names),
