@@ -488,6 +488,8 @@ int so_page_hands(const struct so_table *t, struct so_row_read *rows, size_t nro
 {
 	struct so_hand_glyphs gs = { 0 };
 	struct so_hand_cell *cells = NULL;
+	int *rowof = NULL;
+	unsigned char *printed = NULL;
 	size_t n = 0, cap = 0;
 	int rc = -1;
 	l_int32 dpi = 300, dummy;
@@ -519,14 +521,28 @@ int so_page_hands(const struct so_table *t, struct so_row_read *rows, size_t nro
 			so_hand_decide(&cells[c]);
 	/* each row's cells weighed together: a cell with too little ink to judge alone (a dash,
 	 * a digit) goes with its row */
+	rowof = so_calloc(n ? n : 1, sizeof(*rowof));
+	printed = so_calloc(nrows ? nrows : 1, 1);
+	if (!rowof || !printed)
+		goto done;
 	n = 0;
 	for (size_t i = 0; i < nrows; i++) {
 		size_t first = n;
 		for (size_t k = 0; k < rows[i].n; k++)
 			if (rows[i].v[k].col > 0)
-				n++;
+				rowof[n++] = (int)i;
 		so_hand_row(cells + first, (int)(n - first));
-		n = first;
+		int inked = 0, written = 0;
+		for (size_t c = first; c < n; c++) {
+			inked += cells[c].hand != SO_HAND_BLANK;
+			written += cells[c].hand == SO_HAND_WRITTEN;
+		}
+		printed[i] = inked && !written;
+	}
+	if (so_hand_stamps(&gs, cells, (int)n, rowof, printed) < 0)
+		goto done;
+	n = 0;
+	for (size_t i = 0; i < nrows; i++) {
 		for (size_t k = 0; k < rows[i].n; k++)
 			if (rows[i].v[k].col > 0)
 				rows[i].v[k].hand = cells[n++];
@@ -535,6 +551,8 @@ int so_page_hands(const struct so_table *t, struct so_row_read *rows, size_t nro
 	rc = 0;
 done:
 	free(cells);
+	free(rowof);
+	free(printed);
 	so_hand_glyphs_release(&gs);
 	return rc;
 }

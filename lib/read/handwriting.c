@@ -339,6 +339,7 @@ int so_hand_ink(PIX *cell, int dpi, struct so_hand_cell *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->score = -1;
+	out->print_twin = -1;
 	out->hand = SO_HAND_BLANK;
 	if (dpi <= 0)
 		dpi = 300;
@@ -477,6 +478,28 @@ static double glyph_distance(const struct so_hand_glyph *a, const struct so_hand
 	return d / (255.0 * SO_GLYPH_GRID * SO_GLYPH_GRID);
 }
 
+/* The distance from glyph I of *GS (sorted by height) to the nearest other glyph of its size
+ * that KEEP accepts (all when KEEP is NULL), TWIN_NONE when there is none. */
+static double nearest_twin(const struct so_hand_glyphs *gs, size_t i,
+			   int (*keep)(const struct so_hand_glyph *, const void *), const void *arg)
+{
+	const struct so_hand_glyph *a = &gs->v[i];
+	double best = TWIN_NONE;
+	int dh = (int)(TWIN_SIZE * a->h) + 1, dw = (int)(TWIN_SIZE * a->w) + 1;
+	size_t j = i;
+	while (j > 0 && gs->v[j - 1].h >= a->h - dh)
+		j--;
+	for (; j < gs->n && gs->v[j].h <= a->h + dh; j++) {
+		const struct so_hand_glyph *b = &gs->v[j];
+		if (j == i || abs(b->w - a->w) > dw || (keep && !keep(b, arg)))
+			continue;
+		double d = glyph_distance(a, b);
+		if (d < best)
+			best = d;
+	}
+	return best;
+}
+
 int so_hand_twins(struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n)
 {
 	double *nearest = so_calloc(gs->n ? gs->n : 1, sizeof(double));
@@ -487,23 +510,8 @@ int so_hand_twins(struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n)
 		return -1;
 	}
 	qsort(gs->v, gs->n, sizeof(*gs->v), cmp_glyph_h);
-	for (size_t i = 0; i < gs->n; i++) {
-		const struct so_hand_glyph *a = &gs->v[i];
-		double best = TWIN_NONE;
-		int dh = (int)(TWIN_SIZE * a->h) + 1, dw = (int)(TWIN_SIZE * a->w) + 1;
-		size_t j = i;
-		while (j > 0 && gs->v[j - 1].h >= a->h - dh)
-			j--;
-		for (; j < gs->n && gs->v[j].h <= a->h + dh; j++) {
-			const struct so_hand_glyph *b = &gs->v[j];
-			if (j == i || abs(b->w - a->w) > dw)
-				continue;
-			double d = glyph_distance(a, b);
-			if (d < best)
-				best = d;
-		}
-		nearest[i] = best;
-	}
+	for (size_t i = 0; i < gs->n; i++)
+		nearest[i] = nearest_twin(gs, i, NULL, NULL);
 	for (int c = 0; c < n; c++) {
 		size_t m = 0;
 		for (size_t i = 0; i < gs->n; i++)
@@ -512,6 +520,40 @@ int so_hand_twins(struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n)
 		cells[c].f[SO_HF_TWIN_DIST] = m ? median(mine, m) : TWIN_NONE;
 	}
 	free(nearest);
+	free(mine);
+	return 0;
+}
+
+struct print_rows {
+	const int *row;
+	const unsigned char *printed;
+	int self;               /* the row of the glyph measured */
+};
+
+static int in_print_row(const struct so_hand_glyph *g, const void *arg)
+{
+	const struct print_rows *p = arg;
+	int r = p->row[g->owner];
+	return r != p->self && p->printed[r];
+}
+
+int so_hand_print_twins(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n,
+			const int *row, const unsigned char *printed)
+{
+	double *mine = so_calloc(gs->n ? gs->n : 1, sizeof(double));
+	if (!mine)
+		return -1;
+	int any = 0;
+	for (int c = 0; c < n; c++)
+		any |= printed[row[c]];
+	for (int c = 0; c < n; c++) {
+		struct print_rows p = { row, printed, row[c] };
+		size_t m = 0;
+		for (size_t i = 0; any && i < gs->n; i++)
+			if (gs->v[i].owner == c)
+				mine[m++] = nearest_twin(gs, i, in_print_row, &p);
+		cells[c].print_twin = m ? median(mine, m) : -1;
+	}
 	free(mine);
 	return 0;
 }
@@ -586,6 +628,8 @@ static struct {
 	double bias, threshold;
 	double row_self, row_others, row_bias;  /* the row's weighing (so_hand_row) */
 	double row_keep;                        /* own z this low: printed whatever the row */
+	double stamp_twin;                      /* letters this close to the page's print: a stamp
+						 * (so_hand_stamps; negative: never) */
 } model;
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
 
@@ -596,6 +640,7 @@ static void model_load(void)
 	model.threshold = 0.5;
 	model.row_self = 1;
 	model.row_keep = -HUGE_VAL;
+	model.stamp_twin = -1;
 	const struct so_embedded *e = so_embedded_find("handwriting-model.json");
 	json_t *m = e ? json_loadb((const char *)e->data, e->size, 0, NULL) : NULL;
 	json_t *fs = json_object_get(m, "features");
@@ -623,6 +668,9 @@ static void model_load(void)
 	json_t *rk = json_object_get(row, "keep");
 	if (json_is_number(rk))
 		model.row_keep = json_number_value(rk);
+	json_t *st = json_object_get(row, "stamp_twin");
+	if (json_is_number(st))
+		model.stamp_twin = json_number_value(st);
 	json_t *b = json_object_get(m, "bias"), *t = json_object_get(m, "threshold");
 	if (json_is_number(b))
 		model.bias = json_number_value(b);
@@ -719,6 +767,24 @@ void so_hand_row(struct so_hand_cell *cells, int n)
 				cells[i].hand = SO_HAND_WRITTEN;
 }
 
+int so_hand_stamps(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n,
+		   const int *row, const unsigned char *printed)
+{
+	pthread_once(&model_once, model_load);
+	if (so_hand_print_twins(gs, cells, n, row, printed) < 0)
+		return -1;
+	double own = log(model.threshold / (1 - model.threshold));
+	for (int i = 0; i < n; i++) {
+		struct so_hand_cell *c = &cells[i];
+		if (c->hand == SO_HAND_WRITTEN && c->comps >= 2 && c->z < own &&
+		    c->print_twin >= 0 && c->print_twin <= model.stamp_twin) {
+			c->hand = SO_HAND_PRINTED;
+			c->score = logistic(c->z);
+		}
+	}
+	return 0;
+}
+
 char *so_hand_features_json(const struct so_hand_cell *c)
 {
 	json_t *o = json_object();
@@ -731,7 +797,9 @@ char *so_hand_features_json(const struct so_hand_cell *c)
 			goto done;
 	if (json_object_set_new(o, "comps", json_integer(c->comps)) < 0 ||
 	    json_object_set_new(o, "z", json_real(round(c->z * 10000) / 10000)) < 0 ||
-	    json_object_set_new(o, "by_row", json_boolean(c->by_row)) < 0)
+	    json_object_set_new(o, "by_row", json_boolean(c->by_row)) < 0 ||
+	    json_object_set_new(o, "print_twin",
+				json_real(round(c->print_twin * 10000) / 10000)) < 0)
 		goto done;
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 done:

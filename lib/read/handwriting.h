@@ -54,6 +54,8 @@ struct so_hand_cell {
 	double score;           /* 0..1, the model's: 1 surely handwritten; -1 blank */
 	enum so_hand hand;
 	int by_row;             /* too little ink to judge alone: decided with its row */
+	double print_twin;      /* its letters' distance to the page's printed entries' (so_hand_stamps);
+	                         * -1 not measured */
 };
 
 /* The name of feature I ("stroke_mean"), "" out of range. */
@@ -95,6 +97,13 @@ int so_hand_glyphs_add(struct so_hand_glyphs *gs, PIX *cell, int dpi, int owner)
  * -1 (no memory). */
 int so_hand_twins(struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n);
 void so_hand_glyphs_release(struct so_hand_glyphs *gs);
+/* Sets print_twin of CELLS[0..N-1] (cell c in row ROW[c]) from the glyphs *GS (as
+ * so_hand_twins left them, sorted): for each letter, how far the nearest letter of its size
+ * in another row whose inked cells are all printed (PRINTED[row]) is; for the cell, the
+ * median over its letters; -1 when the cell has no letter or the page no printed row. 0, or
+ * -1 (no memory). */
+int so_hand_print_twins(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n,
+			const int *row, const unsigned char *printed);
 
 /* The final decisions of the N cells of one row: an entry is written by one clerk at one
  * time, so a cell's evidence is weighed with that of the row's other measured cells (the
@@ -106,6 +115,16 @@ void so_hand_glyphs_release(struct so_hand_glyphs *gs);
  * "keep", set under every handwritten cell of the calibration with a margin): a number or a
  * note set by a stamp in a written entry keeps its reading. */
 void so_hand_row(struct so_hand_cell *cells, int n);
+
+/* After every row's so_hand_row: the stamps among the written cells. A number or a note set by
+ * a stamp in a written entry is print: its letters have twins, to the pixel, among the letters
+ * of the page's printed entries, which no hand writes. Cell c (in row ROW[c]; PRINTED[r] when
+ * row r's inked cells are all printed) judged handwritten goes back to printed when it has two
+ * letters or more, its own evidence says print (z under the threshold), and its letters'
+ * distance to those of other printed rows (print_twin, set here for every cell) is at most the
+ * model's row "stamp_twin". 0, or -1 (no memory). */
+int so_hand_stamps(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n,
+		   const int *row, const unsigned char *printed);
 
 /* The decision as stored: "blank", "printed", "handwritten". */
 const char *so_hand_name(enum so_hand h);

@@ -12,7 +12,9 @@ dependencies) on the cells with letters enough to be judged alone, then a second
 cell's evidence with the mean of its row's other cells (the model's "row"), and the threshold
 is set so that at least TARGET of the calibration's handwritten cells are caught with a margin:
 the threshold sits under the lowest score of the handwritten cells kept, so that a hand a little
-less marked is still caught. Blank cells (and the cells the truth leaves empty) are
+less marked is still caught. The row's "stamp_twin" is STAMP_SHARE of the smallest distance from
+a handwritten cell's letters to the page's printed entries' (print_twin) among the cells the
+stamp rule would look at. Blank cells (and the cells the truth leaves empty) are
 neither and not used.
 """
 import json
@@ -28,6 +30,10 @@ MARGIN = 0.0        # the threshold this far (in the logit) under the TARGET qua
 # a cell with letters enough whose own z is this far under every calibration handwritten
 # cell's keeps its printed reading in a written entry (the row's "keep": a stamp)
 KEEP_MARGIN = 1.0
+# a cell judged handwritten whose letters are this share of the way to the nearest tuned
+# handwritten cell's (two letters or more, own evidence printed) from the page's printed
+# entries' letters is a stamp (the row's "stamp_twin"; lib/read/handwriting.h, so_hand_stamps)
+STAMP_SHARE = 0.5
 STANDARD_MAX = 5.0  # a standardized feature is clipped to +-this (lib/read/handwriting.c)
 L2 = 0.01
 # a printed cell costs this much less than a missed handwritten one (zero must pass unkeyed)
@@ -121,6 +127,10 @@ def main():
     k = int(math.floor((1 - TARGET) * len(z_hand)))
     z_th = z_hand[k] - MARGIN
     threshold = sigmoid(z_th)
+    # how near the page's print a handwritten cell's letters come (print_twin: -1 unmeasured)
+    stamp_near = min((float(r["features"].get("print_twin", -1)) for r, z, y in zip(rows, zs, ys)
+                      if y and r["features"].get("comps", 0) >= 2 and z < z_th and
+                      float(r["features"].get("print_twin", -1)) >= 0), default=0.0)
     printed = [z for z, y in zip(final, ys) if not y]
     sent = sum(z >= z_th for z in printed)
     caught = sum(z >= z_th for z in z_hand)
@@ -134,6 +144,7 @@ def main():
                      ",".join(sorted(held_writers)) or "none"),
         "threshold": round(threshold, 6),
         "row": {"self": round(rw[0], 6), "others": round(rw[1], 6), "bias": round(rb, 6),
+                "stamp_twin": round(STAMP_SHARE * stamp_near, 4),
                 "keep": round(min(z for z, y, a in zip(zs, ys, alone) if y and a) -
                               KEEP_MARGIN, 4)},
         "bias": round(b, 6),

@@ -1,7 +1,7 @@
 /* Unit tests of the handwriting features (read/handwriting.h) on images drawn here: upright
  * letters of one stroke width on a straight line against slanted, joined strokes of varying
  * width on a wandering line; glyph twins; the reading's features; the row's decision for small
- * cells. */
+ * cells; stamps in written entries. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -269,6 +269,53 @@ static void test_row_stamp(void **state)
 	assert_int_equal(c[2].hand, SO_HAND_WRITTEN);
 }
 
+/* A stamp in a written entry: its letters are, to the pixel, those of the page's printed
+ * entries, and it goes back to printed; the hand's letters have no such twins, a page with no
+ * printed entry has nothing to compare with, and a cell whose own evidence leans handwritten
+ * stays with its row. */
+static void test_stamps(void **state)
+{
+	(void)state;
+	PIX *entry = printed(12), *hand = written(4), *stamp = printed(3);
+	struct so_hand_glyphs gs = { 0 };
+	struct so_hand_cell c[3];
+	PIX *img[3] = { entry, hand, stamp };
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(so_hand_ink(img[i], 300, &c[i]), 0);
+		assert_int_equal(so_hand_glyphs_add(&gs, img[i], 300, i), 0);
+	}
+	assert_int_equal(so_hand_twins(&gs, c, 3), 0);
+	/* row 0 a printed entry; row 1 written, its third cell a stamp (own evidence printed) */
+	int row[3] = { 0, 1, 1 };
+	unsigned char printed_rows[2] = { 1, 0 }, none[2] = { 0, 0 };
+	c[0].hand = SO_HAND_PRINTED;
+	c[0].z = -4;
+	c[1].hand = c[2].hand = SO_HAND_WRITTEN;
+	c[1].z = 5;
+	c[2].z = -3;
+	c[2].score = 0.99;
+	struct so_hand_cell keep[3];
+	memcpy(keep, c, sizeof(c));
+	assert_int_equal(so_hand_stamps(&gs, c, 3, row, none), 0);
+	assert_true(c[2].print_twin < 0);
+	assert_int_equal(c[2].hand, SO_HAND_WRITTEN);
+	assert_int_equal(so_hand_stamps(&gs, c, 3, row, printed_rows), 0);
+	assert_true(c[2].print_twin >= 0 && c[2].print_twin < 0.01);
+	assert_int_equal(c[2].hand, SO_HAND_PRINTED);
+	assert_true(c[2].score < so_hand_threshold());
+	assert_true(c[1].print_twin > 0.04);
+	assert_int_equal(c[1].hand, SO_HAND_WRITTEN);
+	/* the same letters, but its own evidence handwritten: stays */
+	memcpy(c, keep, sizeof(c));
+	c[2].z = 2;
+	assert_int_equal(so_hand_stamps(&gs, c, 3, row, printed_rows), 0);
+	assert_int_equal(c[2].hand, SO_HAND_WRITTEN);
+	so_hand_glyphs_release(&gs);
+	pixDestroy(&entry);
+	pixDestroy(&hand);
+	pixDestroy(&stamp);
+}
+
 /* The model scores the drawn hand above its threshold and the drawn print under it; the
  * features go out as JSON with every name. */
 static void test_model_and_json(void **state)
@@ -321,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_twins),
 		cmocka_unit_test(test_row),
 		cmocka_unit_test(test_row_stamp),
+		cmocka_unit_test(test_stamps),
 		cmocka_unit_test(test_model_and_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
