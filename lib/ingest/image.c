@@ -115,9 +115,9 @@ static PIX *normalize(PIX *gray)
 /*
  * The ink/paper split of a normalized page from its grey histogram (every third pixel of
  * every third row is plenty): the Otsu-like threshold between the two classes, their
- * contrast — the difference of their means — and the level halfway between the means. A
- * blank sheet (paper, noise, blur) has no contrast worth binarizing; even faded ink on
- * yellowed paper keeps several tens of levels.
+ * contrast — the difference of their means — and the level halfway between the means (MIDDLE
+ * may be NULL). A blank sheet (paper, noise, blur) has no contrast worth binarizing; even
+ * faded ink on yellowed paper keeps several tens of levels.
  */
 static void ink_split(PIX *norm, int *threshold, double *contrast, int *middle)
 {
@@ -125,11 +125,13 @@ static void ink_split(PIX *norm, int *threshold, double *contrast, int *middle)
 	l_int32 split = 128;
 	l_float32 dark = 0, light = 0, ndark = 0, nlight = 0;
 	*contrast = 0;
-	*middle = 128;
+	if (middle)
+		*middle = 128;
 	if (hist && numaSplitDistribution(hist, 0.1f, &split, &dark, &light, &ndark, &nlight,
 					  NULL) == 0 && ndark > 0 && nlight > 0) {
 		*contrast = light - dark;
-		*middle = (int)lroundf((dark + light) / 2);
+		if (middle)
+			*middle = (int)lroundf((dark + light) / 2);
 	}
 	*threshold = split;
 	numaDestroy(&hist);
@@ -390,8 +392,7 @@ PIX *so_page_prepare(PIX *gray_in, struct so_prep *res)
 		if (bilevel) {
 			threshold = middle;
 		} else if (resampled) {
-			int unused;
-			ink_split(straight, &threshold, &contrast, &unused);
+			ink_split(straight, &threshold, &contrast, NULL);
 		}
 		final = binarize(straight, threshold, dpi, bilevel);
 	}
