@@ -520,7 +520,8 @@ int so_page_hands(const struct so_table *t, struct so_row_read *rows, size_t nro
 		if (cells[c].hand != SO_HAND_BLANK)
 			so_hand_decide(&cells[c]);
 	/* each row's cells weighed together: a cell with too little ink to judge alone (a dash,
-	 * a digit) goes with its row */
+	 * a digit) goes with its row; then, every row judged, the stamps among the written
+	 * cells found against the rows left all printed */
 	rowof = so_calloc(n ? n : 1, sizeof(*rowof));
 	printed = so_calloc(nrows ? nrows : 1, 1);
 	if (!rowof || !printed)

@@ -537,8 +537,9 @@ static int in_print_row(const struct so_hand_glyph *g, const void *arg)
 	return r != p->self && p->printed[r];
 }
 
-int so_hand_print_twins(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n,
-			const int *row, const unsigned char *printed)
+/* Sets print_twin of CELLS[0..N-1] (so_hand_stamps). */
+static int print_twins(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n,
+		       const int *row, const unsigned char *printed)
 {
 	double *mine = so_calloc(gs->n ? gs->n : 1, sizeof(double));
 	if (!mine)
@@ -771,7 +772,7 @@ int so_hand_stamps(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, 
 		   const int *row, const unsigned char *printed)
 {
 	pthread_once(&model_once, model_load);
-	if (so_hand_print_twins(gs, cells, n, row, printed) < 0)
+	if (print_twins(gs, cells, n, row, printed) < 0)
 		return -1;
 	double own = log(model.threshold / (1 - model.threshold));
 	for (int i = 0; i < n; i++) {

@@ -54,8 +54,8 @@ struct so_hand_cell {
 	double score;           /* 0..1, the model's: 1 surely handwritten; -1 blank */
 	enum so_hand hand;
 	int by_row;             /* too little ink to judge alone: decided with its row */
-	double print_twin;      /* its letters' distance to the page's printed entries' (so_hand_stamps);
-	                         * -1 not measured */
+	double print_twin;      /* its letters' distance to those of the page's printed rows
+	                         * (so_hand_stamps); -1 not measured */
 };
 
 /* The name of feature I ("stroke_mean"), "" out of range. */
@@ -97,13 +97,6 @@ int so_hand_glyphs_add(struct so_hand_glyphs *gs, PIX *cell, int dpi, int owner)
  * -1 (no memory). */
 int so_hand_twins(struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n);
 void so_hand_glyphs_release(struct so_hand_glyphs *gs);
-/* Sets print_twin of CELLS[0..N-1] (cell c in row ROW[c]) from the glyphs *GS (as
- * so_hand_twins left them, sorted): for each letter, how far the nearest letter of its size
- * in another row whose inked cells are all printed (PRINTED[row]) is; for the cell, the
- * median over its letters; -1 when the cell has no letter or the page no printed row. 0, or
- * -1 (no memory). */
-int so_hand_print_twins(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n,
-			const int *row, const unsigned char *printed);
 
 /* The final decisions of the N cells of one row: an entry is written by one clerk at one
  * time, so a cell's evidence is weighed with that of the row's other measured cells (the
@@ -121,16 +114,19 @@ void so_hand_row(struct so_hand_cell *cells, int n);
  * of the page's printed entries, which no hand writes. Cell c (in row ROW[c]; PRINTED[r] when
  * row r's inked cells are all printed) judged handwritten goes back to printed when it has two
  * letters or more, its own evidence says print (z under the threshold), and its letters'
- * distance to those of other printed rows (print_twin, set here for every cell) is at most the
- * model's row "stamp_twin". 0, or -1 (no memory). */
+ * distance to those of other printed rows is at most the model's row "stamp_twin". That
+ * distance, print_twin, is set here for every cell: for each letter, how far the nearest
+ * letter of its size in another printed row is; for the cell, the median over its letters;
+ * -1 when the cell has no letter or the page no printed row. *GS as so_hand_twins left it
+ * (sorted). 0, or -1 (no memory). */
 int so_hand_stamps(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n,
 		   const int *row, const unsigned char *printed);
 
 /* The decision as stored: "blank", "printed", "handwritten". */
 const char *so_hand_name(enum so_hand h);
 
-/* The features as a JSON object {"stroke_mean": 0.12, ...}, with "comps" and "by_row". Caller
- * frees; NULL on no memory. */
+/* The features as a JSON object {"stroke_mean": 0.12, ...}, with "comps", "z", "by_row" and
+ * "print_twin". Caller frees; NULL on no memory. */
 char *so_hand_features_json(const struct so_hand_cell *c);
 
 /* The model's decision threshold (for tests and the report). */

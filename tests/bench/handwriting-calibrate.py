@@ -130,7 +130,7 @@ def main():
     # how near the page's print a handwritten cell's letters come (print_twin: -1 unmeasured)
     stamp_near = min((float(r["features"].get("print_twin", -1)) for r, z, y in zip(rows, zs, ys)
                       if y and r["features"].get("comps", 0) >= 2 and z < z_th and
-                      float(r["features"].get("print_twin", -1)) >= 0), default=0.0)
+                      float(r["features"].get("print_twin", -1)) >= 0), default=None)
     printed = [z for z, y in zip(final, ys) if not y]
     sent = sum(z >= z_th for z in printed)
     caught = sum(z >= z_th for z in z_hand)
@@ -144,7 +144,9 @@ def main():
                      ",".join(sorted(held_writers)) or "none"),
         "threshold": round(threshold, 6),
         "row": {"self": round(rw[0], 6), "others": round(rw[1], 6), "bias": round(rb, 6),
-                "stamp_twin": round(STAMP_SHARE * stamp_near, 4),
+                # no handwritten cell measured: no stamp rule (-1: never)
+                "stamp_twin": round(STAMP_SHARE * stamp_near, 4) if stamp_near is not None
+                else -1,
                 "keep": round(min(z for z, y, a in zip(zs, ys, alone) if y and a) -
                               KEEP_MARGIN, 4)},
         "bias": round(b, 6),

@@ -83,6 +83,8 @@ def cells(batch, truth_dirs, tag="", empty=False):
         lay = layouts[t["type"] + "-v1"]
         key = (t["source"]["file"], t["source"]["page_index"], t["row"])
         rid = recs.get(key)
+        smudged = {f for a in t.get("anomalies") or [] if a.get("kind") == "smudge"
+                   for f in a.get("fields") or []}
         for c, text in enumerate(t["cells"]):
             truth, writer = truth_hand(t, c)
             if not text.strip():
@@ -95,8 +97,6 @@ def cells(batch, truth_dirs, tag="", empty=False):
             names = [col["field"]] if col.get("field") else [
                 col["prefix"] + "." + s for s in col.get("subfields", [])]
             h = hand.get((rid, c + 1)) if rid else None
-            smudged = {f for a in t.get("anomalies") or [] if a.get("kind") == "smudge"
-                       for f in a.get("fields") or []}
             out.append({
                 "set": tag, "dir": d, "file": key[0], "page": key[1], "row": key[2],
                 "col": c + 1, "text": text, "style": t.get("style") or "classic",
