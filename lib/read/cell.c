@@ -23,7 +23,10 @@
  * print too faint for the binarization leaves each letter in a speck or a few, 60 to hundreds
  * to the row and ten or more in each of its written cells (a quarter of the columns at least,
  * two at least), where scan noise leaves a few in each cell of an empty row, and a seal or a
- * stain all of its specks in one cell. Read, its fields go to a person. */
+ * stain all of its specks in one cell. Read, its fields go to a person. Between two entries
+ * (a book is filled in order, a row left empty there is rare) an eighth of the columns, two
+ * at least, is enough: faint print damaged further (a blot over some cells, specks lost to
+ * the threshold) keeps its specks in fewer cells, and a seal or a stain still has one. */
 #define ROW_FAINT_SPECKS 60
 #define CELL_FAINT_SPECKS 10
 /* Share of the index row that must read as (1)...(n), and mean share of the header titles'
@@ -231,7 +234,7 @@ int so_layout_evidence(const struct so_cell_reader *r, const struct so_table *t,
 	return 0;
 }
 
-int so_row_has_entry(const struct so_table *t, int row)
+enum so_row_ink so_row_ink(const struct so_table *t, int row)
 {
 	long marks = 0;
 	for (int c = 0; c < t->ncols && marks < ROW_MIN_MARKS; c++) {
@@ -241,7 +244,7 @@ int so_row_has_entry(const struct so_table *t, int row)
 		boxDestroy(&b);
 	}
 	if (marks >= ROW_MIN_MARKS)
-		return 1;
+		return SO_ROW_ENTRY;
 	long specks = 0;
 	int cells = 0;
 	for (int c = 0; c < t->ncols; c++) {
@@ -251,8 +254,11 @@ int so_row_has_entry(const struct so_table *t, int row)
 		specks += n;
 		cells += n >= CELL_FAINT_SPECKS;
 	}
-	int need = (t->ncols + 3) / 4 > 2 ? (t->ncols + 3) / 4 : 2;
-	return specks >= ROW_FAINT_SPECKS && cells >= need;
+	if (specks < ROW_FAINT_SPECKS)
+		return SO_ROW_EMPTY;
+	int quarter = (t->ncols + 3) / 4 > 2 ? (t->ncols + 3) / 4 : 2;
+	int eighth = (t->ncols + 7) / 8 > 2 ? (t->ncols + 7) / 8 : 2;
+	return cells >= quarter ? SO_ROW_ENTRY : cells >= eighth ? SO_ROW_FAINT : SO_ROW_EMPTY;
 }
 
 void so_row_read_release(struct so_row_read *r)

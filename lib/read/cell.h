@@ -58,9 +58,12 @@ int so_layout_evidence(const struct so_cell_reader *r, const struct so_table *t,
  * book by itself), header_poor and the reason in doubt ("" when the layout stands) for layout
  * L. No recognizer: pure. */
 void so_layout_judge(struct so_page_layout *pl, const struct so_layout *l);
-/* 1 when entry row ROW of T holds an entry: marks enough (specks and stains leave a few), or
- * the specks of print too faint to binarize whole, spread over a quarter of its cells. */
-int so_row_has_entry(const struct so_table *t, int row);
+/* What entry row ROW of T holds. SO_ROW_ENTRY: an entry, by marks enough (specks and stains
+ * leave a few) or by the specks of print too faint to binarize whole spread over a quarter of
+ * its cells. SO_ROW_FAINT: such specks over fewer cells (an eighth, two at least), an entry
+ * only where one lies below it (the book goes on). SO_ROW_EMPTY: nothing to read. */
+enum so_row_ink { SO_ROW_EMPTY, SO_ROW_FAINT, SO_ROW_ENTRY };
+enum so_row_ink so_row_ink(const struct so_table *t, int row);
 /* Reads entry row ROW of T (0-based, head rows counted), laid out as L, into *OUT (zeroed
  * first; release with so_row_read_release, also on failure). 0, or -1. */
 int so_row_read(const struct so_cell_reader *r, const struct so_table *t,

@@ -168,10 +168,22 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 		goto finish;
 	}
 
-	/* the entry rows, under the header and the index row (never read as an entry) */
-	for (int row = t.head_rows; row < t.nrows; row++) {
-		if (!so_row_has_entry(&t, row))
+	/* the entry rows, under the header and the index row (never read as an entry); a row of
+	 * faint ink is read when an entry lies below it (the book goes on), and named */
+	int last = -1, faint = 0;
+	char faint_rows[128] = "";
+	for (int row = t.head_rows; row < t.nrows; row++)
+		if (so_row_ink(&t, row) == SO_ROW_ENTRY)
+			last = row;
+	for (int row = t.head_rows; row <= last; row++) {
+		enum so_row_ink ink = so_row_ink(&t, row);
+		if (ink == SO_ROW_EMPTY)
 			continue;
+		if (ink == SO_ROW_FAINT) {
+			size_t n = strlen(faint_rows);
+			snprintf(faint_rows + n, sizeof(faint_rows) - n, "%s%d", faint++ ? ", " : "",
+				 row - t.head_rows + 1);
+		}
 		if (pending_read_row(w, &t, l, &pending, row) < 0) {
 			r = -1;
 			goto finish;
@@ -191,6 +203,12 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 	    (evidence.doubt[0] && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
 					       "read with its layout %s in doubt, its records to "
 					       "be confirmed: %s", l->name, evidence.doubt) < 0) ||
+	    (faint && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
+				   "row%s %s read as entr%s though %s ink is faint and sparse: "
+				   "%s between entries, where a book leaves no row empty; to be "
+				   "checked against the page", faint == 1 ? "" : "s", faint_rows,
+				   faint == 1 ? "y" : "ies", faint == 1 ? "its" : "their",
+				   faint == 1 ? "it lies" : "they lie") < 0) ||
 	    (t.inferred && so_event_add(w->s, SO_OCR_STAGE, "warning", where,
 					"%d column rule%s too faint to see: placed by the layout's "
 					"widths in the empty gap where %s", t.inferred,
