@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 import sys
+import unicodedata
 
 
 def truth_hand(t, c):
@@ -36,6 +37,14 @@ def truth_hand(t, c):
     return "printed", None
 
 
+def same_text(a, b):
+    """The recognizer's text A is the truth's B, letter for letter (Unicode NFC, spacing and
+    line breaks aside)."""
+    def norm(x):
+        return " ".join(unicodedata.normalize("NFC", x).split())
+    return norm(a) == norm(b)
+
+
 def cells(batch, truth_dirs, tag="", empty=False):
     db = sqlite3.connect(os.path.join(batch, "batch.db"))
     recs = {}
@@ -43,6 +52,9 @@ def cells(batch, truth_dirs, tag="", empty=False):
             "SELECT r.id, f.name, p.page_index, r.row FROM records r "
             "JOIN pages p ON p.id = r.page_id JOIN scan_files f ON f.id = p.scan_file_id"):
         recs[(file, page, row)] = rid
+    # what the recognizer read in each cell (kept whatever the decision)
+    read = {(rid, col): text or "" for rid, col, text in db.execute(
+        "SELECT record_id, col, text FROM cells")}
     hand = {}
     for rid, col, h, score, feats in db.execute(
             "SELECT record_id, col, hand, score, features FROM cell_hand"):
@@ -72,12 +84,12 @@ def cells(batch, truth_dirs, tag="", empty=False):
     # entries
     truths = [(d, json.loads(line)) for d in truth_dirs
               for line in open(os.path.join(d, "truth.jsonl"))]
-    written, read = {}, {}
+    written, records = {}, {}
     for _, t in truths:
         page = (t["source"]["file"], t["source"]["page_index"])
         written[page] = written.get(page, 0) + 1
     for file, page, _ in recs:
-        read[(file, page)] = read.get((file, page), 0) + 1
+        records[(file, page)] = records.get((file, page), 0) + 1
     out = []
     for d, t in truths:
         lay = layouts[t["type"] + "-v1"]
@@ -100,7 +112,9 @@ def cells(batch, truth_dirs, tag="", empty=False):
             out.append({
                 "set": tag, "dir": d, "file": key[0], "page": key[1], "row": key[2],
                 "col": c + 1, "text": text, "style": t.get("style") or "classic",
-                "page_entries": written[key[:2]], "page_records": read.get(key[:2], 0),
+                "page_entries": written[key[:2]], "page_records": records.get(key[:2], 0),
+                "read": read.get((rid, c + 1), "") if rid else "",
+                "read_right": bool(rid) and same_text(read.get((rid, c + 1), ""), text),
                 "truth": truth, "writer": writer, "found": rid is not None,
                 "hand": h[0] if h else "blank", "score": h[1] if h else None,
                 "features": h[2] if h else None,
