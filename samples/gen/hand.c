@@ -22,9 +22,11 @@ static const struct hand hands[] = {
 	},
 	{
 		.name = "serif", .engine = ENGINE_CAIRO,
-		.about = "a Times-like serif; units in full, capitalized or small, full stops and "
-		         "semicolons; numbers 'Số: 125/2019', dates in words; grey paper",
-		.fonts = { "Liberation Serif" },
+		.about = "a Times-like serif, or a high-contrast one whose hairlines a blurred "
+		         "black-and-white scan breaks (Noto Serif Display); units in full, "
+		         "capitalized or small, full stops and semicolons; numbers 'Số: 125/2019', "
+		         "dates in words; grey paper",
+		.fonts = { "Liberation Serif", "Noto Serif Display" },
 		.entry_pt = 10.5, .letter_spacing = 0.1, .line_spacing = 1.05, .width_jitter = 0.05,
 		.names_upper = 0.3,
 		.date_forms = { 30, 10, 0, 10, 25, 0, 0, 0, 25 },
