@@ -538,7 +538,8 @@ int so_page_hands(const struct so_table *t, struct so_row_read *rows, size_t nro
 		for (size_t k = 0; k < rows[i].n; k++)
 			if (rows[i].v[k].col > 0)
 				rowof[n++] = (int)i;
-		so_hand_row(cells + first, (int)(n - first));
+		if (so_hand_row(cells + first, (int)(n - first)) < 0)
+			goto done;
 		int inked = 0, written = 0;
 		for (size_t c = first; c < n; c++) {
 			inked += cells[c].hand != SO_HAND_BLANK;

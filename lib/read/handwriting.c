@@ -722,16 +722,30 @@ static int stamped(const struct so_hand_cell *c)
 	return c->comps >= SO_HAND_MIN_COMPS && c->z <= model.row_keep;
 }
 
-void so_hand_row(struct so_hand_cell *cells, int n)
+/* The median of the M sorted values S without the one at index SKIP (-1: none); M - 1 or M
+ * values, at least one. */
+static double median_without(const double *s, int m, int skip)
+{
+	int r = skip >= 0 ? m - 1 : m;
+#define AT(j) s[skip >= 0 && (j) >= skip ? (j) + 1 : (j)]
+	double v = r % 2 ? AT(r / 2) : (AT(r / 2 - 1) + AT(r / 2)) / 2;
+#undef AT
+	return v;
+}
+
+int so_hand_row(struct so_hand_cell *cells, int n)
 {
 	pthread_once(&model_once, model_load);
+	/* the measured cells' evidence, sorted: each cell is weighed with the median of the
+	 * others', so that one blot or stain in a printed row does not carry the row */
+	double *zs = so_calloc(n > 0 ? (size_t)n : 1, sizeof(*zs));
+	if (!zs)
+		return -1;
 	int measured = 0;
-	double sum = 0;
 	for (int i = 0; i < n; i++)
-		if (cells[i].hand != SO_HAND_BLANK && !cells[i].by_row) {
-			measured++;
-			sum += cells[i].z;
-		}
+		if (cells[i].hand != SO_HAND_BLANK && !cells[i].by_row)
+			zs[measured++] = cells[i].z;
+	qsort(zs, (size_t)measured, sizeof(*zs), cmp_double);
 	for (int i = 0; i < n; i++) {
 		struct so_hand_cell *c = &cells[i];
 		if (c->hand == SO_HAND_BLANK)
@@ -743,9 +757,12 @@ void so_hand_row(struct so_hand_cell *cells, int n)
 		double self = c->z, others;
 		if (c->by_row && measured) {
 			/* too little ink: the others' evidence only */
-			self = others = sum / measured;
+			self = others = median_without(zs, measured, -1);
 		} else if (!c->by_row && measured > 1) {
-			others = (sum - c->z) / (measured - 1);
+			int k = 0;
+			while (k < measured - 1 && zs[k] != c->z)
+				k++;
+			others = median_without(zs, measured, k);
 		} else {
 			others = c->z;
 		}
@@ -753,6 +770,7 @@ void so_hand_row(struct so_hand_cell *cells, int n)
 		c->score = logistic(z);
 		c->hand = c->score >= model.threshold ? SO_HAND_WRITTEN : SO_HAND_PRINTED;
 	}
+	free(zs);
 	/* one clerk writes an entry: when at least half of a row's cells with ink are judged
 	 * handwritten, so are the others (a stamped number sent to a keyer costs seconds; a
 	 * handwritten cell passed as printed costs a wrong value) */
@@ -766,6 +784,7 @@ void so_hand_row(struct so_hand_cell *cells, int n)
 		for (int i = 0; i < n; i++)
 			if (cells[i].hand == SO_HAND_PRINTED && !stamped(&cells[i]))
 				cells[i].hand = SO_HAND_WRITTEN;
+	return 0;
 }
 
 int so_hand_stamps(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n,

@@ -100,14 +100,15 @@ void so_hand_glyphs_release(struct so_hand_glyphs *gs);
 
 /* The final decisions of the N cells of one row: an entry is written by one clerk at one
  * time, so a cell's evidence is weighed with that of the row's other measured cells (the
- * model's "row" weights: z' = self * z + others * mean z of the others + bias); a cell too
- * small to judge alone (by_row: a dash, a digit) stands on the others' evidence only. A row
+ * model's "row" weights: z' = self * z + others * median z of the others + bias: the median,
+ * so that one blot or stain does not carry a printed row); a cell too small to judge alone
+ * (by_row: a dash, a digit) stands on the measured cells' evidence only. A row
  * with one measured cell weighs it against itself. When at least half of the row's cells
  * with ink (two or more) are then judged handwritten, all of them are, except a cell whose
  * own evidence is printed beyond doubt (letters enough, own z at or under the model's row
  * "keep", set under every handwritten cell of the calibration with a margin): a number or a
- * note set by a stamp in a written entry keeps its reading. */
-void so_hand_row(struct so_hand_cell *cells, int n);
+ * note set by a stamp in a written entry keeps its reading. 0, or -1 (no memory). */
+int so_hand_row(struct so_hand_cell *cells, int n);
 
 /* After every row's so_hand_row: the stamps among the written cells. A number or a note set by
  * a stamp in a written entry is print: its letters have twins, to the pixel, among the letters

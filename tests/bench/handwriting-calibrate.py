@@ -20,6 +20,7 @@ neither and not used.
 import json
 import math
 import os
+import statistics
 import sys
 
 FEATURES = ["stroke_mean", "stroke_cv", "slant", "slant_gain", "baseline", "comps_per_h",
@@ -103,20 +104,21 @@ def main():
     w, b = fit([x for x, a in zip(xs, alone) if a], [y for y, a in zip(ys, alone) if a],
                [v for v, a in zip(ws, alone) if a], epochs=800, rate=0.3)
     zs = [b + sum(wi * xi for wi, xi in zip(w, x)) for x in xs]
-    # the row's: the mean evidence of the row's other measured cells
-    rowsum = {}
+    # the row's: the median evidence of the row's other measured cells (one blot or stain
+    # does not carry a printed row), as so_hand_row weighs it
+    rowz = {}
     for r, z, a in zip(rows, zs, alone):
         if a:
-            k = (r["dir"], r["file"], r["page"], r["row"])
-            s_, n_ = rowsum.get(k, (0.0, 0))
-            rowsum[k] = (s_ + z, n_ + 1)
+            rowz.setdefault((r["dir"], r["file"], r["page"], r["row"]), []).append(z)
     pairs = []
     for r, z, a in zip(rows, zs, alone):
-        s_, n_ = rowsum.get((r["dir"], r["file"], r["page"], r["row"]), (0.0, 0))
-        if not a and n_:
-            pairs.append([s_ / n_, s_ / n_])
-        elif a and n_ > 1:
-            pairs.append([z, (s_ - z) / (n_ - 1)])
+        others = rowz.get((r["dir"], r["file"], r["page"], r["row"]), [])
+        if not a and others:
+            pairs.append([statistics.median(others)] * 2)
+        elif a and len(others) > 1:
+            rest = list(others)
+            rest.remove(z)
+            pairs.append([z, statistics.median(rest)])
         else:
             pairs.append([z, z])
     rw, rb = fit(pairs, ys, ws, epochs=400, rate=0.05)

@@ -247,6 +247,25 @@ static void test_row(void **state)
 	assert_int_equal(c[2].hand, SO_HAND_PRINTED);
 }
 
+/* A printed row with one blot (an ink stain over a cell: evidence far on the hand side) stays
+ * printed: each cell is weighed with the median of the others, which one cell cannot carry.
+ * The blot itself goes to a person. */
+static void test_row_blot(void **state)
+{
+	(void)state;
+	struct so_hand_cell c[6];
+	memset(c, 0, sizeof(c));
+	for (int i = 0; i < 4; i++)
+		c[i] = (struct so_hand_cell){ .comps = 8, .z = -1 - 0.2 * i, .hand = SO_HAND_PRINTED };
+	c[4] = (struct so_hand_cell){ .comps = 6, .z = 30, .hand = SO_HAND_WRITTEN };
+	c[5] = (struct so_hand_cell){ .comps = 2, .z = 0, .hand = SO_HAND_PRINTED, .by_row = 1 };
+	assert_int_equal(so_hand_row(c, 6), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(c[i].hand, SO_HAND_PRINTED);
+	assert_int_equal(c[4].hand, SO_HAND_WRITTEN);
+	assert_int_equal(c[5].hand, SO_HAND_PRINTED);
+}
+
 /* In a written entry, a cell with letters enough whose own evidence is printed beyond doubt (a
  * number set by a stamp) keeps its reading; one merely leaning printed goes with its row. */
 static void test_row_stamp(void **state)
@@ -367,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_reading),
 		cmocka_unit_test(test_twins),
 		cmocka_unit_test(test_row),
+		cmocka_unit_test(test_row_blot),
 		cmocka_unit_test(test_row_stamp),
 		cmocka_unit_test(test_stamps),
 		cmocka_unit_test(test_model_and_json),
