@@ -9,7 +9,7 @@ Only the tuned families are used: cells of a held-out style family (tests/bench/
 a held-out writer are never seen here. The features are standardized (mean, scale; clipped)
 and squared, a logistic regression with a little L2 is fitted by gradient descent (no
 dependencies) on the cells with letters enough to be judged alone, then a second one weighs a
-cell's evidence with the mean of its row's other cells (the model's "row"), and the threshold
+cell's evidence with the median of its row's other cells (the model's "row"), and the threshold
 is set so that at least TARGET of the calibration's handwritten cells are caught with a margin:
 the threshold sits under the lowest score of the handwritten cells kept, so that a hand a little
 less marked is still caught. The row's "stamp_twin" is STAMP_SHARE of the smallest distance from
@@ -112,11 +112,11 @@ def main():
             rowz.setdefault((r["dir"], r["file"], r["page"], r["row"]), []).append(z)
     pairs = []
     for r, z, a in zip(rows, zs, alone):
-        others = rowz.get((r["dir"], r["file"], r["page"], r["row"]), [])
-        if not a and others:
-            pairs.append([statistics.median(others)] * 2)
-        elif a and len(others) > 1:
-            rest = list(others)
+        measured = rowz.get((r["dir"], r["file"], r["page"], r["row"]), [])
+        if not a and measured:
+            pairs.append([statistics.median(measured)] * 2)
+        elif a and len(measured) > 1:
+            rest = list(measured)
             rest.remove(z)
             pairs.append([z, statistics.median(rest)])
         else:
