@@ -168,27 +168,29 @@ static int page_unit(struct worker *w, int64_t page_id, int crashes)
 		goto finish;
 	}
 
-	/* the entry rows, under the header and the index row (never read as an entry); a row of
-	 * faint ink is read when an entry lies below it (the book goes on), and named */
-	int last = -1, faint = 0;
+	/* the entry rows, under the header and the index row (never read as an entry). A row of
+	 * faint ink is read when an entry lies below it (the book goes on), and named: each row
+	 * is judged once, and the rows between two entries (GAP up to the later one) again */
+	int gap = t.head_rows, faint = 0;
 	char faint_rows[128] = "";
-	for (int row = t.head_rows; row < t.nrows; row++)
-		if (so_row_ink(&t, row) == SO_ROW_ENTRY)
-			last = row;
-	for (int row = t.head_rows; row <= last; row++) {
-		enum so_row_ink ink = so_row_ink(&t, row);
-		if (ink == SO_ROW_EMPTY)
+	for (int row = t.head_rows; row < t.nrows; row++) {
+		if (so_row_ink(&t, row) != SO_ROW_ENTRY)
 			continue;
-		if (ink == SO_ROW_FAINT) {
-			size_t n = strlen(faint_rows);
-			snprintf(faint_rows + n, sizeof(faint_rows) - n, "%s%d", faint++ ? ", " : "",
-				 row - t.head_rows + 1);
+		for (int at = gap; at <= row; at++) {
+			if (at < row) {
+				if (so_row_ink(&t, at) != SO_ROW_FAINT)
+					continue;
+				size_t n = strlen(faint_rows);
+				snprintf(faint_rows + n, sizeof(faint_rows) - n, "%s%d",
+					 faint++ ? ", " : "", at - t.head_rows + 1);
+			}
+			if (pending_read_row(w, &t, l, &pending, at) < 0) {
+				r = -1;
+				goto finish;
+			}
+			records++;
 		}
-		if (pending_read_row(w, &t, l, &pending, row) < 0) {
-			r = -1;
-			goto finish;
-		}
-		records++;
+		gap = row + 1;
 	}
 	if (so_page_hands(&t, pending.rows, pending.n) < 0) {
 		r = -1;

@@ -109,12 +109,12 @@ def cells(batch, truth_dirs, tag="", empty=False):
             names = [col["field"]] if col.get("field") else [
                 col["prefix"] + "." + s for s in col.get("subfields", [])]
             h = hand.get((rid, c + 1)) if rid else None
+            got = read.get((rid, c + 1), "") if rid else ""
             out.append({
                 "set": tag, "dir": d, "file": key[0], "page": key[1], "row": key[2],
                 "col": c + 1, "text": text, "style": t.get("style") or "classic",
                 "page_entries": written[key[:2]], "page_records": records.get(key[:2], 0),
-                "read": read.get((rid, c + 1), "") if rid else "",
-                "read_right": bool(rid) and same_text(read.get((rid, c + 1), ""), text),
+                "read": got, "read_right": bool(rid) and same_text(got, text),
                 "truth": truth, "writer": writer, "found": rid is not None,
                 "hand": h[0] if h else "blank", "score": h[1] if h else None,
                 "features": h[2] if h else None,
