@@ -1431,7 +1431,7 @@ static enum MHD_Result queue_page(struct call *k)
 /* One record ------------------------------------------------------------------------------ */
 
 static const char *const record_keys[] = { "Space / Shift+Space", "j / k, ↓ / ↑", "e, Enter",
-					   "Enter", "Esc", "v", "V", "a", "r", "1–9", "n / p", "u",
+					   "Enter", "Esc", "v", "V", "a", "r", "1–9, 0", "n / p", "u",
 					   "z", "m", "g" };
 static const enum text record_key_texts[] = { T_K_DOUBT, T_K_MOVE, T_K_EDIT, T_K_SAVE,
 					      T_K_CANCEL, T_K_VERIFY, T_K_GROUP, T_K_APPROVE,

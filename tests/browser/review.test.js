@@ -366,6 +366,13 @@ async function keyToField(page, name) {
 	const afterC = (await page.getAttribute('a#next', 'href')).replace(/\?.*/, '');
 	await page.keyboard.press('r');
 	eq('r opens the reason', await page.evaluate(() => document.activeElement.id), 'reason');
+	/* a digit picks a ready-made reason, 0 the tenth: the book's own five, then those for any
+	 * book, the last of them for a seal or a stain read as an entry */
+	const picks = await page.locator('#decide button.reason-pick').allTextContents();
+	truthy('ten reasons or more are offered: ' + picks.length, picks.length >= 10);
+	await page.keyboard.press('0');
+	eq('0 puts the tenth in the box', await page.inputValue('#reason'), picks[9].trim());
+	await page.fill('#reason', '');
 	await page.keyboard.type('Dòng bị mờ, không đọc được');
 	await loads(page, () => page.keyboard.press('Enter'));
 	eq('Enter rejects', status(C), 'rejected');

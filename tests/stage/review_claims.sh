@@ -298,16 +298,17 @@ reasons() { grep -o '<ol class="reasons"[^>]*>.*</ol>' "$WORK/body" |
 	grep -o 'data-text="[^"]*"' | sed 's/data-text="//; s/"$//'; }
 code "$Bj" "/records/${birth[0]}?peek=1" >/dev/null
 mapfile -t got < <(reasons)
-expect_eq "a birth record: its five reasons and four for any book" "${#got[@]}" 9
+expect_eq "a birth record: its five reasons and five for any book" "${#got[@]}" 10
 expect_eq "the first, for a birth" "${got[0]}" "Ngày sinh ghi sau ngày đăng ký"
-expect_eq "the last, for any book" "${got[8]}" "Cần đối chiếu với bản gốc lưu tại xã"
+expect_eq "the last, for any book: not an entry" "${got[9]}" \
+	"Không phải một mục đăng ký: dấu, vết bẩn hoặc chữ trên dòng trống"
 grep -q '<li><button type="button" class="reason-pick" data-text="Dòng bị mờ, không đọc được">Dòng bị mờ, không đọc được</button></li>' \
 	"$WORK/body" || fail "a reason's button"
 expect_match "inside the reject form, before the textarea" \
 	"$(grep -o '<form id="reject-form".*</form>' "$WORK/body")" '<ol class="reasons".*</ol><div class="reason">.*<textarea'
 code "$Bj" "/records/$death?peek=1&lang=en" >/dev/null
 mapfile -t got < <(reasons)
-expect_eq "a death record in English" "${got[0]}|${#got[@]}" "The date of death is after the registration date|9"
+expect_eq "a death record in English" "${got[0]}|${#got[@]}" "The date of death is after the registration date|10"
 code "$Bj" "/?lang=vi" >/dev/null
 
 # --- the backlog of the batch at the timed pace ---------------------------------------------

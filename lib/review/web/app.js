@@ -774,11 +774,12 @@
 				v.hidden = true;
 			return;
 		}
-		/* 1–9 pick a ready-made reason while the rejection is open and its box still empty */
-		if (/^[1-9]$/.test(e.key) && $('#decide.rejecting') &&
+		/* 1–9 and 0 (the tenth) pick a ready-made reason while the rejection is open and its
+		 * box still empty */
+		if (/^[0-9]$/.test(e.key) && $('#decide.rejecting') &&
 		    (!typing(target) || (target.id === 'reason' && !target.value))) {
 			var picks = $$('#decide button.reason-pick');
-			var b = picks[Number(e.key) - 1];
+			var b = picks[e.key === '0' ? 9 : Number(e.key) - 1];
 			if (b) {
 				e.preventDefault();
 				pickReason(b);
