@@ -234,7 +234,8 @@ struct hit {
 	size_t end;             /* the folded character after the word */
 	size_t name;            /* where its name begins */
 	int marked;             /* written with the word's marks */
-	int alone;              /* an abbreviation cut from its name by a comma ("P, Phước Ninh") */
+	int alone;              /* an abbreviation cut from its name by a comma ("P, Phước Ninh",
+				 * "X., Dân Lý") */
 };
 
 /* 1 when the bytes FROM..TO of the text, folded, are the name of a unit or its first words. */
@@ -327,6 +328,12 @@ static int word_find(const struct reader *r, size_t i, struct hit *h)
 		} else if (w->flags & W_ABBR) {
 			if (next == '.' || next == ':') {
 				name = skip_spaces(f, j + 1);
+				/* a comma after the dot ("X., Dân Lý"), read or written: the name
+				 * follows it all the same */
+				if (f[name] == ',') {
+					name = skip_spaces(f, name + 1);
+					alone = 1;
+				}
 			} else if (next == ' ' && isupper((unsigned char)r->clean[r->map[i]])) {
 				name = skip_spaces(f, j);
 			} else if (next == ',') {

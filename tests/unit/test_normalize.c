@@ -135,6 +135,12 @@ static void test_places(void **state)
 	/* a unit word's dot read as a colon, or lost */
 	canon_is("place", "X. Nghĩa Hưng, H. Chư Păh, T: Gia Lai", 20200305,
 		 "Xã Nghĩa Hưng, Huyện Chư Păh, Tỉnh Gia Lai", "23761");
+	/* a comma read (or written) after a unit word's dot: the name still follows it, and
+	 * nothing of it is left before the units */
+	canon_is("place", "X., Dân Lý, H. Triệu Sơn, T. Thanh Hóa", 20160322,
+		 "Xã Dân Lý, Huyện Triệu Sơn, Tỉnh Thanh Hóa", "15703");
+	canon_is("place", "Xóm 14, X., Mai Lâm, H. Đông Anh, TP. Hà Nội", 20220305,
+		 "Xóm 14, Xã Mai Lâm, Huyện Đông Anh, Thành phố Hà Nội", NULL);
 	canon_is("place", "Số 251 Nguyễn Thị Minh Khai, P 3, Q. 3, TP. Hồ Chí Minh", 20200305,
 		 "Số 251 Nguyễn Thị Minh Khai, Phường 3, Quận 3, Thành phố Hồ Chí Minh", "27154");
 	canon_is("place", "P Tây Tựu, Q. Bắc Từ Liêm, Tp Hà Nội", 20200305,
