@@ -412,6 +412,67 @@ static int hand_measure(const struct so_table *t, int row, int c, enum so_kind k
 	return rc;
 }
 
+/* Letters the recognizer lost: a line under a signature that crosses the cell, the end of a
+ * cell it stopped reading. A component the size of a letter of the reading (its height between
+ * UNREAD_LOW and UNREAD_HIGH of the words' median height, no wider than UNREAD_WIDE of it) whose
+ * centre no word's box holds (grown by UNREAD_PAD of that height) is a letter not read; with
+ * UNREAD_MIN of them the reading is not the cell's whole text, and every value read in it is
+ * stored at UNREAD_CONF at most: under every kind's LOW_CONFIDENCE threshold, so that a person
+ * reads the cell from the image. A signature or a seal is one or a few large strokes, a speck
+ * or a lost mark smaller than a letter: neither counts. */
+#define UNREAD_LOW 0.35
+#define UNREAD_HIGH 1.3
+#define UNREAD_WIDE 2.0
+#define UNREAD_PAD 0.25
+#define UNREAD_MIN 4
+#define UNREAD_CONF 0.5
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The letters of cell (ROW, C) of T that no word of RD covers (see UNREAD_MIN); -1 on no
+ * memory. */
+static int unread_letters(const struct so_table *t, int row, int c, const struct so_reading *rd)
+{
+	if (!rd->nwords)
+		return 0;
+	int *hs = so_calloc(rd->nwords, sizeof(*hs));
+	if (!hs)
+		return -1;
+	for (size_t k = 0; k < rd->nwords; k++)
+		hs[k] = rd->words[k].y1 - rd->words[k].y0;
+	qsort(hs, rd->nwords, sizeof(*hs), cmp_int);
+	double wh = hs[rd->nwords / 2];
+	free(hs);
+	if (wh <= 0)
+		return 0;
+	BOX *b = so_table_cell_box(t, row, c);
+	PIX *clip = b ? pixClipRectangle(t->text, b, NULL) : NULL;
+	BOXA *boxa = clip ? pixConnComp(clip, NULL, 8) : NULL;
+	int lost = 0, pad = (int)(UNREAD_PAD * wh + 0.5);
+	for (int i = 0; boxa && i < boxaGetCount(boxa); i++) {
+		l_int32 x, y, w, h;
+		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+		if (h < UNREAD_LOW * wh || h > UNREAD_HIGH * wh || w > UNREAD_WIDE * wh)
+			continue;
+		int cx = b->x + x + w / 2, cy = b->y + y + h / 2, held = 0;
+		for (size_t k = 0; k < rd->nwords && !held; k++) {
+			const struct so_word *wd = &rd->words[k];
+			held = cx >= wd->x0 - pad && cx <= wd->x1 + pad && cy >= wd->y0 - pad &&
+			       cy <= wd->y1 + pad;
+		}
+		lost += !held;
+	}
+	int rc = b && (!clip || !boxa) ? -1 : lost;
+	boxaDestroy(&boxa);
+	pixDestroy(&clip);
+	boxDestroy(&b);
+	return rc < 0 ? so_error("out of memory") : rc;
+}
+
 /* Reads cell COL of entry row ROW into OUT: its text, and its field or sub-fields. 0 or -1. */
 static int read_column(const struct so_cell_reader *r, const struct so_table *t,
 		       const struct so_column *col, int row, int c, struct so_row_read *out)
@@ -446,10 +507,17 @@ static int read_column(const struct so_cell_reader *r, const struct so_table *t,
 			      rd.text[0] ? (conf >= 0 ? conf : rd.conf) : -1, marks, &box);
 	if (rc == 0)
 		out->v[out->n - 1].hand = hand;
+	size_t first = out->n;
 	if (rc == 0 && col->kind == SO_COLUMN_FIELD)
 		rc = put_field(out, col->field, rd.text, strlen(rd.text), conf, &box);
 	else if (rc == 0)
 		rc = put_subfields(out, &cx, col, &p, &box);
+	int lost = rc == 0 && hand.hand != SO_HAND_WRITTEN ? unread_letters(t, row, c, &rd) : 0;
+	if (lost < 0)
+		rc = -1;
+	for (size_t k = first - 1; lost >= UNREAD_MIN && k < out->n; k++)
+		if (out->v[k].conf > UNREAD_CONF)
+			out->v[k].conf = UNREAD_CONF;
 	so_reading_release(&rd);
 	return rc;
 }
