@@ -405,11 +405,18 @@ done:
 
 #define TWIN_SIZE 0.12   /* a twin's height and width within this share (and a pixel) */
 #define TWIN_NONE 0.5    /* the distance of a letter with no glyph of its size on the page */
+/* A glyph with a shape to compare: at least SHAPE_HEIGHT inch tall (a dash, a dot or a speck
+ * is not) and under SOLID_SHARE ink over its box (a bar, a dot, a blot: any such blob of a
+ * hand's comes as near a printed one as print's own do). */
+#define SHAPE_HEIGHT (1.0 / 50)
+#define SOLID_SHARE 0.7
 
-/* The glyph of component P (W x H): the ink share of each of GRID x GRID boxes, 0..255. */
-static void glyph_of(PIX *p, int w, int h, unsigned char *g)
+/* The glyph of component P (W x H): the ink share of each of GRID x GRID boxes, 0..255;
+ * returns the mean share, 0..1. */
+static double glyph_of(PIX *p, int w, int h, unsigned char *g)
 {
 	int G = SO_GLYPH_GRID, wpl = pixGetWpl(p);
+	long sum = 0;
 	l_uint32 *data = pixGetData(p);
 	for (int gy = 0; gy < G; gy++) {
 		int y0 = gy * h / G, y1 = (gy + 1) * h / G;
@@ -423,8 +430,10 @@ static void glyph_of(PIX *p, int w, int h, unsigned char *g)
 				for (int x = x0; x < x1 && x < w; x++)
 					ink += GET_DATA_BIT(data + y * wpl, x);
 			g[gy * G + gx] = (unsigned char)(255 * ink / ((y1 - y0) * (x1 - x0)));
+			sum += g[gy * G + gx];
 		}
 	}
+	return sum / (255.0 * G * G);
 }
 
 int so_hand_glyphs_add(struct so_hand_glyphs *gs, PIX *cell, int dpi, int owner)
@@ -448,7 +457,8 @@ int so_hand_glyphs_add(struct so_hand_glyphs *gs, PIX *cell, int dpi, int owner)
 		g->owner = owner;
 		g->w = c[i].w;
 		g->h = c[i].h;
-		glyph_of(p, c[i].w, c[i].h, g->g);
+		double solid = glyph_of(p, c[i].w, c[i].h, g->g);
+		g->shaped = g->h >= SHAPE_HEIGHT * (dpi > 0 ? dpi : 300) && solid < SOLID_SHARE;
 		pixDestroy(&p);
 	}
 	rc = 0;
@@ -534,7 +544,7 @@ static int in_print_row(const struct so_hand_glyph *g, const void *arg)
 {
 	const struct print_rows *p = arg;
 	int r = p->row[g->owner];
-	return r != p->self && p->printed[r];
+	return g->shaped && r != p->self && p->printed[r];
 }
 
 /* Sets print_twin of CELLS[0..N-1] (so_hand_stamps). */
@@ -551,9 +561,9 @@ static int print_twins(const struct so_hand_glyphs *gs, struct so_hand_cell *cel
 		struct print_rows p = { row, printed, row[c] };
 		size_t m = 0;
 		for (size_t i = 0; any && i < gs->n; i++)
-			if (gs->v[i].owner == c)
+			if (gs->v[i].owner == c && gs->v[i].shaped)
 				mine[m++] = nearest_twin(gs, i, in_print_row, &p);
-		cells[c].print_twin = m ? median(mine, m) : -1;
+		cells[c].print_twin = m >= 2 ? median(mine, m) : -1;
 	}
 	free(mine);
 	return 0;
@@ -796,7 +806,7 @@ int so_hand_stamps(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, 
 	double own = log(model.threshold / (1 - model.threshold));
 	for (int i = 0; i < n; i++) {
 		struct so_hand_cell *c = &cells[i];
-		if (c->hand == SO_HAND_WRITTEN && c->comps >= 2 && c->z < own &&
+		if (c->hand == SO_HAND_WRITTEN && c->z < own &&
 		    c->print_twin >= 0 && c->print_twin <= model.stamp_twin) {
 			c->hand = SO_HAND_PRINTED;
 			c->score = logistic(c->z);

@@ -82,6 +82,8 @@ void so_hand_decide(struct so_hand_cell *c);
 struct so_hand_glyph {
 	int owner;              /* the cell it is from: an index into the caller's cells */
 	int w, h;
+	int shaped;             /* a letter's shape, not a blob: tall enough, not solid ink (a
+	                         * dot, a dash, a bar or a speck twins any other) */
 	unsigned char g[SO_GLYPH_GRID * SO_GLYPH_GRID];
 };
 struct so_hand_glyphs {
@@ -113,12 +115,13 @@ int so_hand_row(struct so_hand_cell *cells, int n);
 /* After every row's so_hand_row: the stamps among the written cells. A number or a note set by
  * a stamp in a written entry is print: its letters have twins, to the pixel, among the letters
  * of the page's printed entries, which no hand writes. Cell c (in row ROW[c]; PRINTED[r] when
- * row r's inked cells are all printed) judged handwritten goes back to printed when it has two
- * letters or more, its own evidence says print (z under the threshold), and its letters'
- * distance to those of other printed rows is at most the model's row "stamp_twin". That
- * distance, print_twin, is set here for every cell: for each letter, how far the nearest
- * letter of its size in another printed row is; for the cell, the median over its letters;
- * -1 when the cell has no letter or the page no printed row. *GS as so_hand_twins left it
+ * row r's inked cells are all printed) judged handwritten goes back to printed when its own
+ * evidence says print (z under the threshold) and its letters' distance to those of other
+ * printed rows is at most the model's row "stamp_twin". That distance, print_twin, is set
+ * here for every cell: for each letter with a shape (not a dot, a dash, a bar, a speck or a
+ * blot, which twin any other blob), how far the nearest shaped letter of its size in another
+ * printed row is; for the cell, the median over its letters; -1 when the cell has fewer than
+ * two shaped letters or the page no printed row. *GS as so_hand_twins left it
  * (sorted). 0, or -1 (no memory). */
 int so_hand_stamps(const struct so_hand_glyphs *gs, struct so_hand_cell *cells, int n,
 		   const int *row, const unsigned char *printed);

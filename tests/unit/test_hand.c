@@ -1,7 +1,7 @@
 /* Unit tests of the handwriting features (read/handwriting.h) on images drawn here: upright
  * letters of one stroke width on a straight line against slanted, joined strokes of varying
  * width on a wandering line; glyph twins; the reading's features; the row's decision for small
- * cells; stamps in written entries. */
+ * cells; stamps in written entries (and blobs, which are none). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -335,6 +335,49 @@ static void test_stamps(void **state)
 	pixDestroy(&stamp);
 }
 
+/* Blobs: a dash and dots. */
+static PIX *blobs(int x0)
+{
+	PIX *p = blank();
+	bar(p, x0, 60, 16, 4);
+	bar(p, x0 + 40, 58, 5, 5);
+	bar(p, x0 + 70, 62, 5, 5);
+	return p;
+}
+
+/* A written cell of blobs only (a dash and specks) beside a printed cell of the same blobs:
+ * blobs twin any other blob, so they are not letters to compare and the cell is no stamp,
+ * however near its blobs come to print's. */
+static void test_stamp_blobs(void **state)
+{
+	(void)state;
+	PIX *entry = printed(12), *dashes = blobs(20), *hand = written(4), *specks = blobs(200);
+	struct so_hand_glyphs gs = { 0 };
+	struct so_hand_cell c[4];
+	PIX *img[4] = { entry, dashes, hand, specks };
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(so_hand_ink(img[i], 300, &c[i]), 0);
+		assert_int_equal(so_hand_glyphs_add(&gs, img[i], 300, i), 0);
+	}
+	assert_int_equal(so_hand_twins(&gs, c, 4), 0);
+	int row[4] = { 0, 0, 1, 1 };
+	unsigned char printed_rows[2] = { 1, 0 };
+	c[0].hand = c[1].hand = SO_HAND_PRINTED;
+	c[0].z = c[1].z = -4;
+	c[2].hand = c[3].hand = SO_HAND_WRITTEN;
+	c[2].z = 5;
+	c[3].z = -1;
+	assert_int_equal(c[3].comps, 3);
+	assert_int_equal(so_hand_stamps(&gs, c, 4, row, printed_rows), 0);
+	assert_true(c[3].print_twin < 0);
+	assert_int_equal(c[3].hand, SO_HAND_WRITTEN);
+	so_hand_glyphs_release(&gs);
+	pixDestroy(&entry);
+	pixDestroy(&dashes);
+	pixDestroy(&hand);
+	pixDestroy(&specks);
+}
+
 /* The model scores the drawn hand above its threshold and the drawn print under it; the
  * features go out as JSON with every name. */
 static void test_model_and_json(void **state)
@@ -389,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_row_blot),
 		cmocka_unit_test(test_row_stamp),
 		cmocka_unit_test(test_stamps),
+		cmocka_unit_test(test_stamp_blobs),
 		cmocka_unit_test(test_model_and_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
