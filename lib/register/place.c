@@ -19,6 +19,7 @@
 #include "base/text.h"
 #include "base/util.h"
 #include "register/fields.h"
+#include "register/lexicon.h"
 #include "register/place.h"
 #include "register/refdata.h"
 
@@ -985,10 +986,45 @@ static int in_name_exact(const struct so_unit_list *l, const struct reading *r,
 	       (r->province >= 0 && strcmp(l->provinces[r->province].key, key) == 0);
 }
 
+/* Text T of a street or a hamlet as kept: as written, but for a name written in capitals
+ * ("NGUYỄN HUỆ", "ẤP TÂN HÒA": the clerk's capitals hide the name's case), whose words that are
+ * Vietnamese syllables go in Title Case, as names do ("Nguyễn Huệ"); a word that is none keeps
+ * its capitals ("CMT8", "IV"). NULL when out of memory. */
+static char *kept_case(const char *t)
+{
+	for (const char *q = t; *q; q++)
+		if (letter_case(q) < 0)
+			return so_strdup(t);
+	struct so_buf b = SO_BUF_INIT(64);
+	for (const char *q = t; *q;) {
+		size_t n = strcspn(q, " ");
+		char *word = strndup(q, n), *core = word ? so_strdup(word) : NULL, *title = NULL;
+		if (core) {
+			/* the word without the punctuation around it ("HUỆ," "(CŨ)") */
+			char *e = core + strlen(core);
+			while (e > core && strchr(",.;:)", e[-1]))
+				*--e = 0;
+			const char *c0 = core + strspn(core, "(");
+			title = *c0 && so_is_syllable(c0) ? so_text_title(word) : so_strdup(word);
+		}
+		int fail = !title || so_buf_adds(&b, title) < 0 ||
+			   (q[n] == ' ' && so_buf_adds(&b, " ") < 0);
+		free(word);
+		free(core);
+		free(title);
+		if (fail) {
+			so_buf_release(&b);
+			return NULL;
+		}
+		q += n + (q[n] == ' ');
+	}
+	return so_buf_detach(&b, NULL);
+}
+
 /* A part kept as written: its word in full; a house and its street as "Số 12 Nguyễn Trãi",
  * however written ("số nhà 12, đường Nguyễn Trãi", "Số nhà 12 đường Nguyễn Trãi"); a street
  * named by a number keeps its word ("Số 12 Đường 3/2"). PARTS[K] is the part. */
-static int add_kept(struct so_buf *b, const struct part *parts, size_t k)
+static int add_kept_cased(struct so_buf *b, const struct part *parts, size_t k)
 {
 	const struct part *p = &parts[k];
 	if (p->role == R_STREET && p->w && strcmp(p->w->folded, "duong") == 0 && k > 0 &&
@@ -1007,6 +1043,33 @@ static int add_kept(struct so_buf *b, const struct part *parts, size_t k)
 		return so_buf_addf(b, "%s%s%s", p->w->official, p->name_text[0] ? " " : "",
 				   p->name_text);
 	return so_buf_adds(b, p->text);
+}
+
+/* add_kept_cased, a street's or a hamlet's name written in capitals in Title Case
+ * (kept_case). */
+static int add_kept(struct so_buf *b, const struct part *parts, size_t k)
+{
+	const struct part *p = &parts[k];
+	if (p->role != R_STREET && p->role != R_HAMLET)
+		return add_kept_cased(b, parts, k);
+	struct part *copy = so_calloc(k + 1, sizeof(*copy));
+	char *name = NULL, *text = NULL;
+	int rc = -1;
+	if (!copy)
+		goto done;
+	memcpy(copy, parts, (k + 1) * sizeof(*copy));
+	if (p->name_text && !(name = kept_case(p->name_text)))
+		goto done;
+	if (p->text && !(text = kept_case(p->text)))
+		goto done;
+	copy[k].name_text = name ? name : p->name_text;
+	copy[k].text = text ? text : p->text;
+	rc = add_kept_cased(b, copy, k);
+done:
+	free(copy);
+	free(name);
+	free(text);
+	return rc;
 }
 
 /* A unit written in a hospital's name: as written, an abbreviated word in full. */

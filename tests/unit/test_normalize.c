@@ -327,6 +327,20 @@ static const struct place_form place_forms[] = {
 	  "26740", TAKEN },
 	{ "12 Nguyễn Trãi P. Bến Nghé Q.1 TP.HCM", "Số 12 Nguyễn Trãi, " BEN_NGHE, "26740",
 	  TAKEN },
+	/* written all in capitals: the street's and the hamlet's names in Title Case, as names
+	 * are; a word that is no syllable keeps its capitals */
+	{ "SỐ 335 NGUYỄN HUỆ, P. BẾN NGHÉ, Q.1, TP.HCM", "Số 335 Nguyễn Huệ, " BEN_NGHE, "26740",
+	  TAKEN },
+	{ "SỐ NHÀ 12, ĐƯỜNG NGUYỄN TRÃI, P. BẾN NGHÉ, Q.1, TP.HCM", "Số 12 Nguyễn Trãi, " BEN_NGHE,
+	  "26740", TAKEN },
+	{ "HẺM 45 NGUYỄN TRÃI, P. BẾN NGHÉ, Q.1, TP.HCM", "Hẻm 45 Nguyễn Trãi, " BEN_NGHE,
+	  "26740", TAKEN },
+	{ "ẤP PHƯỚC HÒA, XÃ PHƯỚC TRUNG, HUYỆN GÒ CÔNG ĐÔNG, TỈNH TIỀN GIANG",
+	  "Ấp Phước Hòa, " PHUOC_TRUNG, "28744", TAKEN },
+	{ "SỐ 9 CMT8, P. BẾN NGHÉ, Q.1, TP.HCM", "Số 9 CMT8, " BEN_NGHE, "26740", TAKEN },
+	/* a name in capitals among small letters is kept as written */
+	{ "Số 12 NGUYỄN Trãi, P. Bến Nghé, Q.1, TP.HCM", "Số 12 NGUYỄN Trãi, " BEN_NGHE, "26740",
+	  TAKEN },
 	/* a street's word that looks like a unit's is not one without its marks */
 	{ "Số 7 Huyền Trân Công Chúa, P. Bến Nghé, Q.1, TP.HCM",
 	  "Số 7 Huyền Trân Công Chúa, " BEN_NGHE, "26740", TAKEN },
