@@ -443,7 +443,9 @@ int so_hand_glyphs_add(struct so_hand_glyphs *gs, PIX *cell, int dpi, int owner)
 	size_t k;
 	double hmed;
 	int rc = -1;
-	if (letters_of(cell, dpi > 0 ? dpi : 300, &pixa, &c, &k, &hmed) < 0)
+	if (dpi <= 0)
+		dpi = 300;
+	if (letters_of(cell, dpi, &pixa, &c, &k, &hmed) < 0)
 		goto done;
 	for (size_t i = 0; i < k; i++) {
 		PIX *p = pixaGetPix(pixa, c[i].idx, L_CLONE);
@@ -458,7 +460,7 @@ int so_hand_glyphs_add(struct so_hand_glyphs *gs, PIX *cell, int dpi, int owner)
 		g->w = c[i].w;
 		g->h = c[i].h;
 		double solid = glyph_of(p, c[i].w, c[i].h, g->g);
-		g->shaped = g->h >= SHAPE_HEIGHT * (dpi > 0 ? dpi : 300) && solid < SOLID_SHARE;
+		g->shaped = g->h >= SHAPE_HEIGHT * dpi && solid < SOLID_SHARE;
 		pixDestroy(&p);
 	}
 	rc = 0;

@@ -1023,50 +1023,38 @@ static char *kept_case(const char *t)
 
 /* A part kept as written: its word in full; a house and its street as "Số 12 Nguyễn Trãi",
  * however written ("số nhà 12, đường Nguyễn Trãi", "Số nhà 12 đường Nguyễn Trãi"); a street
- * named by a number keeps its word ("Số 12 Đường 3/2"). PARTS[K] is the part. */
-static int add_kept_cased(struct so_buf *b, const struct part *parts, size_t k)
-{
-	const struct part *p = &parts[k];
-	if (p->role == R_STREET && p->w && strcmp(p->w->folded, "duong") == 0 && k > 0 &&
-	    house_number(&parts[k - 1]) && !isdigit((unsigned char)p->name_text[0]))
-		return so_buf_addf(b, " %s", p->name_text);
-	add_sep(b, ", ");
-	if (p->role == R_STREET && (!p->w || house_word(p->w))) {
-		/* a house number: "Số", its number, the street after it without its word */
-		const char *n = p->w ? p->name_text : p->text, *sp = strchr(n, ' ');
-		size_t word = sp ? street_word(sp + 1) : 0;
-		if (word && !isdigit((unsigned char)sp[1 + word]))
-			return so_buf_addf(b, "Số %.*s %s", (int)(sp - n), n, sp + 1 + word);
-		return so_buf_addf(b, "Số%s%s", *n ? " " : "", n);
-	}
-	if (p->w)
-		return so_buf_addf(b, "%s%s%s", p->w->official, p->name_text[0] ? " " : "",
-				   p->name_text);
-	return so_buf_adds(b, p->text);
-}
-
-/* add_kept_cased, a street's or a hamlet's name written in capitals in Title Case
- * (kept_case). */
+ * named by a number keeps its word ("Số 12 Đường 3/2"); a street's or a hamlet's name written
+ * in capitals in Title Case (kept_case). PARTS[K] is the part. */
 static int add_kept(struct so_buf *b, const struct part *parts, size_t k)
 {
 	const struct part *p = &parts[k];
-	if (p->role != R_STREET && p->role != R_HAMLET)
-		return add_kept_cased(b, parts, k);
-	struct part *copy = so_calloc(k + 1, sizeof(*copy));
-	char *name = NULL, *text = NULL;
+	int cased = p->role == R_STREET || p->role == R_HAMLET;
+	char *name = cased && p->name_text ? kept_case(p->name_text) : NULL;
+	char *text = cased && p->text ? kept_case(p->text) : NULL;
 	int rc = -1;
-	if (!copy)
+	if ((cased && p->name_text && !name) || (cased && p->text && !text))
 		goto done;
-	memcpy(copy, parts, (k + 1) * sizeof(*copy));
-	if (p->name_text && !(name = kept_case(p->name_text)))
+	const char *nt = name ? name : p->name_text, *tx = text ? text : p->text;
+	if (p->role == R_STREET && p->w && strcmp(p->w->folded, "duong") == 0 && k > 0 &&
+	    house_number(&parts[k - 1]) && !isdigit((unsigned char)nt[0])) {
+		rc = so_buf_addf(b, " %s", nt);
 		goto done;
-	if (p->text && !(text = kept_case(p->text)))
-		goto done;
-	copy[k].name_text = name ? name : p->name_text;
-	copy[k].text = text ? text : p->text;
-	rc = add_kept_cased(b, copy, k);
+	}
+	add_sep(b, ", ");
+	if (p->role == R_STREET && (!p->w || house_word(p->w))) {
+		/* a house number: "Số", its number, the street after it without its word */
+		const char *n = p->w ? nt : tx, *sp = strchr(n, ' ');
+		size_t word = sp ? street_word(sp + 1) : 0;
+		if (word && !isdigit((unsigned char)sp[1 + word]))
+			rc = so_buf_addf(b, "Số %.*s %s", (int)(sp - n), n, sp + 1 + word);
+		else
+			rc = so_buf_addf(b, "Số%s%s", *n ? " " : "", n);
+	} else if (p->w) {
+		rc = so_buf_addf(b, "%s%s%s", p->w->official, nt[0] ? " " : "", nt);
+	} else {
+		rc = so_buf_adds(b, tx);
+	}
 done:
-	free(copy);
 	free(name);
 	free(text);
 	return rc;
